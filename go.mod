@@ -1,0 +1,16 @@
+module github.com/dadanhq/dadan
+
+go 1.26
+
+require (
+	github.com/boombuler/barcode v1.1.0
+	github.com/go-pdf/fpdf v0.9.0
+	github.com/shopspring/decimal v1.4.0
+	github.com/skip2/go-qrcode v0.0.0-20200617195104-da1b6568686e
+	github.com/stretchr/testify v1.11.1
+	github.com/tarm/serial v0.0.0-20180830185346-98f6abe2eb07
+	golang.org/x/image v0.48.0
+	golang.org/x/text v0.44.0
+)
+
+require golang.org/x/sys v0.50.0 // indirect

@@ -1,0 +1,36 @@
+// Package fontpath finds TrueType fonts on the host for the PDF and raster renderers.
+package fontpath
+
+import "os"
+
+// CJK lists TrueType fonts with both Chinese and ASCII glyphs, most preferred first.
+// Only plain .ttf files are listed: the Go font parsers cannot read .ttc collections.
+var CJK = []string{
+	"/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf",
+	"/usr/share/fonts/truetype/arphic/uming.ttf",
+	"/usr/share/fonts/truetype/wqy/wqy-microhei.ttf",
+	"/usr/share/fonts/truetype/noto/NotoSansSC-Regular.ttf",
+	"/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+	"/System/Library/Fonts/Supplemental/Songti.ttf",
+	`C:\Windows\Fonts\simhei.ttf`,
+	`C:\Windows\Fonts\simsun.ttf`,
+}
+
+// Latin lists TrueType fonts used as a fallback for glyphs the CJK font lacks.
+var Latin = []string{
+	"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+	"/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+	"/Library/Fonts/Arial.ttf",
+	`C:\Windows\Fonts\arial.ttf`,
+}
+
+// First returns the first path in candidates that names a readable regular file, or
+// "" if none does.
+func First(candidates []string) string {
+	for _, p := range candidates {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+			return p
+		}
+	}
+	return ""
+}

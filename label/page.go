@@ -1,0 +1,147 @@
+package label
+
+import (
+	"context"
+	"io"
+)
+
+// This file is the contract between layout and the renderers: a template bound to
+// data is laid out into a [Document] of [Page]s, each a list of positioned [Op]s in
+// millimetres. Renderers (label/zpl, label/escpos, label/pdf, label/raster) draw ops;
+// they never see templates or order data, and they never measure or wrap text.
+
+// Document is a laid-out print document: one or more pages of the same template.
+type Document struct {
+	Template string // template name, e.g. "waybill-76x130"
+	Version  string // template version
+	Hash     string // template content hash (hex), recorded with every printed document
+	Pages    []Page
+}
+
+// Page is one physical label, sheet or receipt. Sizes are in millimetres. A receipt's
+// Height is the length the content needs.
+type Page struct {
+	Width, Height float64
+	Ops           []Op
+}
+
+// Op is one drawing operation on a page. The set is closed: [TextLine], [Barcode],
+// [QR], [Line], [Box] and [Image]. Renderers switch on the concrete type.
+type Op interface{ op() }
+
+// Rotation is a clockwise rotation in degrees: 0, 90, 180 or 270.
+type Rotation int
+
+// Rotations.
+const (
+	Rotate0   Rotation = 0
+	Rotate90  Rotation = 90
+	Rotate180 Rotation = 180
+	Rotate270 Rotation = 270
+)
+
+// TextLine is a single line of text, already wrapped, aligned and measured by layout.
+// In its own frame the line occupies [0, Width] x [0, Size] mm with the origin at its
+// top-left corner; the frame is placed at (X, Y) and rotated clockwise by Rotation
+// about that point. Size is the em height in millimetres: a wide (East Asian) character
+// advances Size, a narrow one Size/2. Text is untrusted data: renderers must print it
+// as text, never as commands.
+type TextLine struct {
+	X, Y     float64
+	Size     float64
+	Width    float64
+	Bold     bool
+	Reverse  bool // white on black
+	Rotation Rotation
+	Text     string
+}
+
+// Barcode is a Code 128 symbol. Modules holds the encoded bar pattern including the
+// start, check and stop characters (true = bar), without quiet zones; renderers that
+// draw bars use it, printer languages with a native command (ZPL ^BC, ESC/POS GS k)
+// send Data. The symbol occupies [X, X+Module*len(Modules)] x [Y, Y+Height]; layout
+// has reserved a quiet zone of at least 10 modules on each side.
+type Barcode struct {
+	X, Y     float64
+	Module   float64 // narrowest bar width in mm
+	Height   float64 // bar height in mm, without human-readable text
+	Rotation Rotation
+	Data     string
+	Modules  []bool
+}
+
+// QRLevel is a QR error-correction level.
+type QRLevel byte
+
+// QR error-correction levels.
+const (
+	QRLevelL QRLevel = 'L'
+	QRLevelM QRLevel = 'M'
+	QRLevelQ QRLevel = 'Q'
+	QRLevelH QRLevel = 'H'
+)
+
+// QR is a QR code. Modules is the square matrix, row-major, true = dark, without the
+// quiet zone; the symbol occupies Module*len(Modules) mm on each side from (X, Y) and
+// layout has reserved a 4-module quiet zone around it.
+type QR struct {
+	X, Y    float64
+	Module  float64
+	Level   QRLevel
+	Data    string
+	Modules [][]bool
+}
+
+// Line is a straight line of the given thickness.
+type Line struct {
+	X1, Y1, X2, Y2 float64
+	Thickness      float64
+}
+
+// Box is a rectangle outline of the given thickness, or a filled rectangle.
+type Box struct {
+	X, Y, W, H float64
+	Thickness  float64
+	Fill       bool
+}
+
+// Image is a 1-bit image scaled to W x H mm at (X, Y).
+type Image struct {
+	X, Y, W, H float64
+	Bitmap     *Bitmap
+}
+
+// Bitmap is a 1-bit image: Stride bytes per row, most significant bit first, 1 = black.
+type Bitmap struct {
+	Width, Height int
+	Stride        int
+	Bits          []byte
+}
+
+func (TextLine) op() {}
+func (Barcode) op()  {}
+func (QR) op()       {}
+func (Line) op()     {}
+func (Box) op()      {}
+func (Image) op()    {}
+
+// Calibration adjusts output for one printer so one template prints right on every
+// device. Every renderer applies the offset; darkness and speed apply where the printer
+// language has them (zero keeps the printer's setting).
+type Calibration struct {
+	DX, DY   float64 // offset in mm, positive moves right and down
+	Darkness int     // ZPL ~SD 0-30
+	Speed    int     // ZPL ^PR inches per second
+}
+
+// Renderer writes a laid-out document in one output format.
+// Implementations must not retain doc after Render returns.
+type Renderer interface {
+	Render(ctx context.Context, w io.Writer, doc *Document) error
+}
+
+// TextRasterizer turns a text line into a bitmap at the given resolution, for printers
+// that print Chinese as graphics (ZPL ^GF, ESC/POS GS v 0). label/raster implements it.
+type TextRasterizer interface {
+	RasterizeText(t TextLine, dpi int) (*Bitmap, error)
+}

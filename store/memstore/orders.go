@@ -1,0 +1,3 @@
+package memstore
+
+type orders struct{}

@@ -1,0 +1,4 @@
+package memstore
+
+// supplies is filled in by its own file.
+type supplies struct{}
