@@ -1,0 +1,15 @@
+// Package zpl renders laid-out label documents as ZPL II for Zebra and compatible
+// thermal label printers.
+//
+// Each [label.Page] becomes one ^XA ... ^XZ format with ^CI28 (UTF-8), ^PW and ^LL
+// from the page size at the configured resolution, and the printer calibration
+// applied. Chinese text prints either through a printer-resident TrueType font mapped
+// with ^CW ([TextFont], the default) or, for printers without a CJK font, as ^GF
+// graphics produced by a [label.TextRasterizer] ([TextGraphics]), compressed as Z64 or
+// ACS. Every field's data goes through ^FH escaping in one place, so text from orders
+// can never act as a ZPL command.
+//
+// A [Renderer] appends into caller-owned buffers ([Renderer.AppendDocument]) or writes
+// to an [io.Writer] ([Renderer.Render]); it holds no per-call state and is safe for
+// concurrent use.
+package zpl

@@ -1,0 +1,418 @@
+package zpl
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"sync"
+
+	"github.com/dadanhq/dadan/label"
+)
+
+// Renderer writes documents as ZPL II. It is safe for concurrent use.
+type Renderer struct {
+	opts   Options
+	dpi    int
+	fontID byte
+	font   string
+	pool   sync.Pool // *[]byte buffers for Render
+}
+
+var _ label.Renderer = (*Renderer)(nil)
+
+// New returns a renderer for opts (nil means defaults), or the error from
+// [Options.Validate].
+func New(opts *Options) (*Renderer, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	r := &Renderer{dpi: DefaultDPI, fontID: DefaultFontID, font: DefaultFontFile}
+	if opts != nil {
+		r.opts = *opts
+	}
+	if r.opts.DPI != 0 {
+		r.dpi = r.opts.DPI
+	}
+	if r.opts.FontID != 0 {
+		r.fontID = r.opts.FontID
+	}
+	if r.opts.FontFile != "" {
+		r.font = r.opts.FontFile
+	}
+	return r, nil
+}
+
+// Render writes doc to w as one ZPL stream, one ^XA ... ^XZ format per page.
+func (r *Renderer) Render(ctx context.Context, w io.Writer, doc *label.Document) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	bp, _ := r.pool.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
+	}
+	buf, err := r.AppendDocument((*bp)[:0], doc)
+	if err == nil {
+		if err = ctx.Err(); err == nil {
+			_, err = w.Write(buf)
+		}
+	}
+	if cap(buf) <= 1<<20 {
+		*bp = buf
+		r.pool.Put(bp)
+	}
+	return err
+}
+
+// AppendDocument appends the ZPL for doc to dst and returns the extended buffer. A
+// nil doc appends nothing.
+func (r *Renderer) AppendDocument(dst []byte, doc *label.Document) ([]byte, error) {
+	if doc == nil {
+		return dst, nil
+	}
+	for i := range doc.Pages {
+		var err error
+		if dst, err = r.appendPage(dst, &doc.Pages[i], i); err != nil {
+			return dst, err
+		}
+	}
+	return dst, nil
+}
+
+// dots converts millimetres to printer dots.
+func (r *Renderer) dots(mm float64) int {
+	v := math.Round(mm * float64(r.dpi) / 25.4)
+	if v != v || v > 1e6 || v < -1e6 { // NaN or absurd
+		return 0
+	}
+	return int(v)
+}
+
+func appendInt(dst []byte, v int) []byte { return strconv.AppendInt(dst, int64(v), 10) }
+
+func (r *Renderer) appendPage(dst []byte, p *label.Page, page int) ([]byte, error) {
+	c := r.opts.Calibration
+	if c.Darkness > 0 {
+		dst = append(dst, "~SD"...)
+		if c.Darkness < 10 {
+			dst = append(dst, '0')
+		}
+		dst = appendInt(dst, c.Darkness)
+		dst = append(dst, '\n')
+	}
+	dst = append(dst, "^XA\n^CI28\n^PW"...)
+	dst = appendInt(dst, max(r.dots(p.Width), 1))
+	dst = append(dst, "\n^LL"...)
+	dst = appendInt(dst, max(r.dots(p.Height), 1))
+	dst = append(dst, "\n^LH0,0\n"...)
+	if c.Speed > 0 {
+		dst = append(dst, "^PR"...)
+		dst = appendInt(dst, c.Speed)
+		dst = append(dst, '\n')
+	}
+	if r.opts.TextMode == TextFont {
+		dst = append(dst, "^CW"...)
+		dst = append(dst, r.fontID, ',')
+		dst = append(dst, r.font...)
+		dst = append(dst, '\n')
+	}
+	for i, op := range p.Ops {
+		var err error
+		switch o := op.(type) {
+		case label.TextLine:
+			dst, err = r.appendText(dst, &o)
+		case *label.TextLine:
+			dst, err = r.appendText(dst, o)
+		case label.Barcode:
+			dst, err = r.appendBarcode(dst, &o)
+		case *label.Barcode:
+			dst, err = r.appendBarcode(dst, o)
+		case label.QR:
+			dst = r.appendQR(dst, &o)
+		case *label.QR:
+			dst = r.appendQR(dst, o)
+		case label.Line:
+			dst = r.appendLine(dst, &o)
+		case *label.Line:
+			dst = r.appendLine(dst, o)
+		case label.Box:
+			dst = r.appendBox(dst, &o)
+		case *label.Box:
+			dst = r.appendBox(dst, o)
+		case label.Image:
+			dst, err = r.appendImage(dst, &o)
+		case *label.Image:
+			dst, err = r.appendImage(dst, o)
+		default:
+			err = ErrUnsupportedOp
+		}
+		if err != nil {
+			return dst, &OpError{Page: page, Index: i, Op: fmt.Sprintf("%T", op), Err: err}
+		}
+	}
+	return append(dst, "^XZ\n"...), nil
+}
+
+// appendFO appends ^FO for a position in dots, shifted by the calibration offset and
+// clamped to the label.
+func (r *Renderer) appendFO(dst []byte, x, y int) []byte {
+	x += r.dots(r.opts.Calibration.DX)
+	y += r.dots(r.opts.Calibration.DY)
+	dst = append(dst, "^FO"...)
+	dst = appendInt(dst, max(x, 0))
+	dst = append(dst, ',')
+	return appendInt(dst, max(y, 0))
+}
+
+// orientation returns the ZPL field orientation for rot.
+func orientation(rot label.Rotation) (byte, error) {
+	switch rot {
+	case label.Rotate0:
+		return 'N', nil
+	case label.Rotate90:
+		return 'R', nil
+	case label.Rotate180:
+		return 'I', nil
+	case label.Rotate270:
+		return 'B', nil
+	}
+	return 0, ErrRotation
+}
+
+// bounds returns the top-left corner of a w x h frame placed at (x, y) and rotated
+// clockwise by rot about that point: ZPL places rotated fields by that corner.
+func bounds(x, y, w, h int, rot label.Rotation) (int, int) {
+	switch rot {
+	case label.Rotate90:
+		return x - h, y
+	case label.Rotate180:
+		return x - w, y - h
+	case label.Rotate270:
+		return x, y - w
+	}
+	return x, y
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *Renderer) appendText(dst []byte, t *label.TextLine) ([]byte, error) {
+	o, err := orientation(t.Rotation)
+	if err != nil {
+		return dst, err
+	}
+	h := max(r.dots(t.Size), 1)
+	w := max(r.dots(t.Width), 0)
+	x, y := bounds(r.dots(t.X), r.dots(t.Y), w, h, t.Rotation)
+	if t.Reverse {
+		bw, bh := w, h
+		if o == 'R' || o == 'B' {
+			bw, bh = h, w
+		}
+		dst = r.appendFO(dst, x, y)
+		dst = appendGB(dst, bw, bh, min(bw, bh))
+		dst = append(dst, '\n')
+	}
+	if r.opts.TextMode == TextGraphics && !isASCII(t.Text) {
+		return r.appendTextGraphic(dst, t, x, y)
+	}
+	strikes := 1
+	if t.Bold && !t.Reverse { // reversing twice would cancel out
+		strikes = 2
+	}
+	for s := range strikes {
+		dst = r.appendFO(dst, x+s, y)
+		if t.Reverse {
+			dst = append(dst, "^FR"...)
+		}
+		dst = append(dst, "^A"...)
+		if r.opts.TextMode == TextFont {
+			dst = append(dst, r.fontID, o, ',')
+			dst = appendInt(dst, h)
+			dst = append(dst, ',')
+			dst = appendInt(dst, h)
+		} else {
+			dst = append(dst, '0', o, ',')
+			dst = appendInt(dst, h)
+			dst = append(dst, ',')
+			dst = appendInt(dst, h)
+		}
+		dst = appendField(dst, "", t.Text)
+		dst = append(dst, '\n')
+	}
+	return dst, nil
+}
+
+func (r *Renderer) appendTextGraphic(dst []byte, t *label.TextLine, x, y int) ([]byte, error) {
+	if r.opts.Rasterizer == nil {
+		return dst, ErrNoRasterizer
+	}
+	u := *t
+	u.Rotation = label.Rotate0
+	bm, err := r.opts.Rasterizer.RasterizeText(u, r.dpi)
+	if err != nil {
+		return dst, err
+	}
+	if bm == nil {
+		return dst, ErrBitmap
+	}
+	if bm, err = rotate(bm, t.Rotation); err != nil {
+		return dst, err
+	}
+	dst = r.appendFO(dst, x, y)
+	if t.Reverse {
+		dst = append(dst, "^FR"...)
+	}
+	dst, err = appendGraphic(dst, bm, r.opts.Compression)
+	return append(dst, '\n'), err
+}
+
+func appendGB(dst []byte, w, h, t int) []byte {
+	t = max(t, 1)
+	dst = append(dst, "^GB"...)
+	dst = appendInt(dst, max(w, t))
+	dst = append(dst, ',')
+	dst = appendInt(dst, max(h, t))
+	dst = append(dst, ',')
+	dst = appendInt(dst, t)
+	return append(dst, ",B^FS"...)
+}
+
+func (r *Renderer) appendBarcode(dst []byte, b *label.Barcode) ([]byte, error) {
+	o, err := orientation(b.Rotation)
+	if err != nil {
+		return dst, err
+	}
+	m := min(max(r.dots(b.Module), 1), 10)
+	h := max(r.dots(b.Height), 1)
+	x, y := bounds(r.dots(b.X), r.dots(b.Y), m*len(b.Modules), h, b.Rotation)
+	dst = append(dst, "^BY"...)
+	dst = appendInt(dst, m)
+	dst = append(dst, ",3,"...)
+	dst = appendInt(dst, h)
+	dst = r.appendFO(dst, x, y)
+	dst = append(dst, "^BC"...)
+	dst = append(dst, o, ',')
+	dst = appendInt(dst, h)
+	// The printed digits are a separate text line drawn by layout. Even-length digits
+	// start in subset C like the layout's encoding; anything else lets the printer
+	// choose subsets (mode A), where invocation codes are not interpreted.
+	if evenDigits(b.Data) {
+		dst = append(dst, ",N,N,N,N"...)
+		dst = appendField(dst, ">;", b.Data)
+	} else {
+		dst = append(dst, ",N,N,N,A"...)
+		dst = appendField(dst, "", b.Data)
+	}
+	return append(dst, '\n'), nil
+}
+
+func evenDigits(s string) bool {
+	if len(s) == 0 || len(s)%2 != 0 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *Renderer) appendQR(dst []byte, q *label.QR) []byte {
+	m := min(max(r.dots(q.Module), 1), 10)
+	dst = r.appendFO(dst, r.dots(q.X), r.dots(q.Y))
+	dst = append(dst, "^BQN,2,"...)
+	dst = appendInt(dst, m)
+	var prefix string
+	switch q.Level {
+	case label.QRLevelL:
+		prefix = "LA,"
+	case label.QRLevelQ:
+		prefix = "QA,"
+	case label.QRLevelH:
+		prefix = "HA,"
+	default:
+		prefix = "MA,"
+	}
+	dst = appendField(dst, prefix, q.Data)
+	return append(dst, '\n')
+}
+
+func (r *Renderer) appendLine(dst []byte, l *label.Line) []byte {
+	t := max(r.dots(l.Thickness), 1)
+	x1, y1, x2, y2 := r.dots(l.X1), r.dots(l.Y1), r.dots(l.X2), r.dots(l.Y2)
+	if x2 < x1 {
+		x1, y1, x2, y2 = x2, y2, x1, y1
+	}
+	w, h := x2-x1, y2-y1
+	switch {
+	case h == 0: // horizontal, centred on the line
+		dst = r.appendFO(dst, x1, y1-t/2)
+		dst = appendGB(dst, w, t, t)
+	case w == 0: // vertical
+		dst = r.appendFO(dst, x1-t/2, min(y1, y2))
+		dst = appendGB(dst, t, abs(h), t)
+	default:
+		dir := byte('L') // top-left to bottom-right
+		if h < 0 {
+			dir = 'R'
+		}
+		dst = r.appendFO(dst, x1, min(y1, y2))
+		dst = append(dst, "^GD"...)
+		dst = appendInt(dst, max(w, t))
+		dst = append(dst, ',')
+		dst = appendInt(dst, max(abs(h), t))
+		dst = append(dst, ',')
+		dst = appendInt(dst, t)
+		dst = append(dst, ",B,"...)
+		dst = append(dst, dir)
+		dst = append(dst, "^FS"...)
+	}
+	return append(dst, '\n')
+}
+
+func abs(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+func (r *Renderer) appendBox(dst []byte, b *label.Box) []byte {
+	x, y, w, h := r.dots(b.X), r.dots(b.Y), r.dots(b.W), r.dots(b.H)
+	if w < 0 {
+		x, w = x+w, -w
+	}
+	if h < 0 {
+		y, h = y+h, -h
+	}
+	t := max(r.dots(b.Thickness), 1)
+	if b.Fill {
+		t = max(min(w, h), 1)
+	}
+	dst = r.appendFO(dst, x, y)
+	dst = appendGB(dst, w, h, t)
+	return append(dst, '\n')
+}
+
+func (r *Renderer) appendImage(dst []byte, im *label.Image) ([]byte, error) {
+	if im.Bitmap == nil {
+		return dst, ErrBitmap
+	}
+	bm, err := scale(im.Bitmap, r.dots(im.W), r.dots(im.H))
+	if err != nil {
+		return dst, err
+	}
+	dst = r.appendFO(dst, r.dots(im.X), r.dots(im.Y))
+	dst, err = appendGraphic(dst, bm, r.opts.Compression)
+	return append(dst, '\n'), err
+}
