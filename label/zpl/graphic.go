@@ -62,7 +62,7 @@ func packed(bm *label.Bitmap, bpr int) []byte {
 func appendZ64(dst, raw []byte) []byte {
 	var z bytes.Buffer
 	zw, _ := zlib.NewWriterLevel(&z, zlib.BestCompression) // the level is valid
-	_, _ = zw.Write(raw)                                     // writes to a bytes.Buffer cannot fail
+	_, _ = zw.Write(raw)                                   // writes to a bytes.Buffer cannot fail
 	_ = zw.Close()
 	dst = append(dst, ":Z64:"...)
 	start := len(dst)
