@@ -1,0 +1,22 @@
+// Package label lays out print documents: waybills (电子面单), packing lists and
+// product labels.
+//
+// A [Template] (size in millimetres and a closed set of typed elements: [TextElement],
+// [Code128Element], [QRElement], [LineElement], [BoxElement], [ImageElement],
+// [TableElement]) is bound to plain [Data] and laid out by [Layout] into a [Document]
+// of [Page]s of positioned [Op]s. Renderers (label/zpl, label/escpos, label/pdf,
+// label/raster) draw ops; they never see templates or data and never measure or wrap
+// text: layout has already measured every line with East Asian widths (a wide
+// character is one em, a narrow one half an em; see [NextCluster] and [Wrap]).
+//
+// Texts bind fields with placeholders, "收 {recipient.name|private_name}"; filters
+// mask names and phones ([MaskName], [MaskPhone]), format money and dates, and more
+// (see [Filter]). Text that does not fit shrinks to its minimum size and then either
+// fails with [ErrOverflow] or is cut with a visible "…", as the element says; nothing
+// is cut silently. Barcodes are encoded by layout ([EncodeCode128]; QR with
+// skip2/go-qrcode) so every renderer prints the same modules.
+//
+// Templates load from and save to JSON ([ParseTemplate], [Template.MarshalJSON]),
+// and each has a content hash ([Template.Hash]) that every document records. The
+// standard templates are built in ([Standard], [StandardNames]).
+package label

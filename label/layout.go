@@ -1,0 +1,505 @@
+package label
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	qrcode "github.com/skip2/go-qrcode"
+)
+
+const (
+	lineSpacing   = 1.2 // line pitch in ems
+	shrinkStep    = 0.9 // each shrink step multiplies the size by this
+	defaultModule = 0.375
+	minModule     = 0.25
+	quietModules  = 10
+	cellPad       = 0.5 // mm inside table cells
+	ellipsis      = "…"
+)
+
+// Layout binds d to t and lays it out into a [Document]: one page, or for a template
+// with a table as many pages as its rows need (a receipt instead grows in length).
+// Nil d is empty data; nil opts means defaults. Errors are [*Error] values naming
+// the template and element and wrapping [ErrMissingField], [ErrOverflow],
+// [ErrEncode] or [ErrTemplate]. Layout is safe for concurrent use with the same
+// template.
+func Layout(t *Template, d *Data, opts *LayoutOptions) (*Document, error) {
+	if t == nil {
+		return nil, &Error{Err: fmt.Errorf("%w: nil template", ErrTemplate)}
+	}
+	if opts == nil {
+		opts = &LayoutOptions{}
+	}
+	if err := opts.Validate(); err != nil {
+		return nil, &Error{Template: t.Name, Err: err}
+	}
+	if err := t.Validate(); err != nil {
+		return nil, err
+	}
+	if d == nil {
+		d = &Data{}
+	}
+	l := layouter{t: t, b: binder{d: d, mask: opts.Mask || t.Privacy}}
+	if !opts.Now.IsZero() {
+		l.b.now = opts.Now.Format(time.RFC3339)
+	}
+
+	// Paginate the table, if any.
+	var (
+		table  *TableElement
+		tIndex int
+		rows   []tableRow
+		chunks [][2]int // row ranges per page
+		extra  float64  // receipt growth
+	)
+	for i, e := range t.Elements {
+		if te, ok := e.(*TableElement); ok {
+			table, tIndex = te, i
+		}
+	}
+	if table != nil {
+		data, ok := d.Tables[table.Table]
+		if !ok && !table.Optional {
+			return nil, &Error{Template: t.Name, Element: elementName(table, tIndex),
+				Err: fmt.Errorf("%w: table %s", ErrMissingField, table.Table)}
+		}
+		if opts.SortItems != "" && len(data) > 1 {
+			data = slices.Clone(data)
+			key := opts.SortItems
+			slices.SortStableFunc(data, func(a, b Row) int { return cmp.Compare(a[key], b[key]) })
+		}
+		l.b.items, l.b.hasItems = data, ok
+		var err error
+		rows, err = l.tableRows(table, data)
+		if err != nil {
+			return nil, &Error{Template: t.Name, Element: elementName(table, tIndex), Err: err}
+		}
+		chunks, extra = paginate(t, table, rows)
+	} else {
+		l.b.items, l.b.hasItems = d.Tables["items"]
+
+	}
+	if len(chunks) == 0 {
+		chunks = [][2]int{{0, 0}}
+	}
+
+	doc := &Document{Template: t.Name, Version: t.Version, Hash: t.Hash(), Pages: make([]Page, len(chunks))}
+	l.b.pageCnt = strconv.Itoa(len(chunks))
+	for p := range chunks {
+		l.b.pageNo = strconv.Itoa(p + 1)
+		l.page = Page{Width: t.Width, Height: t.Height + extra, Ops: make([]Op, 0, len(t.Elements)+8)}
+		for i, e := range t.Elements {
+			c := e.common()
+			switch c.Pages {
+			case "first":
+				if p != 0 {
+					continue
+				}
+			case "last":
+				if p != len(chunks)-1 {
+					continue
+				}
+			case "continued":
+				if p == 0 {
+					continue
+				}
+			}
+			if c.If != "" {
+				if v, ok := l.b.lookup(c.If); !ok || v == "" {
+					continue
+				}
+			}
+			dy := 0.0
+			if extra > 0 && table != nil && e != Element(table) && top(e) >= table.Y+table.H-0.01 {
+				dy = extra
+			}
+			var err error
+			switch e := e.(type) {
+			case *TextElement:
+				err = l.text(e, dy)
+			case *Code128Element:
+				err = l.code128(e, dy)
+			case *QRElement:
+				err = l.qr(e, dy)
+			case *LineElement:
+				l.add(Line{X1: e.X1, Y1: e.Y1 + dy, X2: e.X2, Y2: e.Y2 + dy, Thickness: e.Thickness})
+			case *BoxElement:
+				l.add(Box{X: e.X, Y: e.Y + dy, W: e.W, H: e.H, Thickness: e.Thickness, Fill: e.Fill})
+			case *ImageElement:
+				l.add(Image{X: e.X, Y: e.Y + dy, W: e.W, H: e.H, Bitmap: e.Bitmap})
+			case *TableElement:
+				l.drawTable(e, rows[chunks[p][0]:chunks[p][1]], p > 0)
+			}
+			if err != nil {
+				return nil, &Error{Template: t.Name, Element: elementName(e, i), Err: err}
+			}
+		}
+		doc.Pages[p] = l.page
+	}
+	return doc, nil
+}
+
+func top(e Element) float64 {
+	switch e := e.(type) {
+	case *TextElement:
+		return e.Y
+	case *Code128Element:
+		return e.Y
+	case *QRElement:
+		return e.Y
+	case *LineElement:
+		return math.Min(e.Y1, e.Y2)
+	case *BoxElement:
+		return e.Y
+	case *ImageElement:
+		return e.Y
+	case *TableElement:
+		return e.Y
+	}
+	return 0
+}
+
+type layouter struct {
+	t     *Template
+	b     binder
+	page  Page
+	lines []string // scratch
+}
+
+func (l *layouter) add(op Op) { l.page.Ops = append(l.page.Ops, op) }
+
+// fitText sets s at the largest size from size down to minSize (in steps) at which it
+// fits lengthMM x acrossMM in at most maxLines lines, and returns the lines and size.
+// When it does not fit at minSize, mark cuts it with an ellipsis; otherwise
+// ErrOverflow.
+func (l *layouter) fitText(s string, size, minSize, lengthMM, acrossMM float64, maxLines int, mark bool) ([]string, float64, error) {
+	if minSize <= 0 || minSize > size {
+		minSize = size
+	}
+	sz := size
+	for {
+		capLines := int(math.Floor((acrossMM-sz)/(sz*lineSpacing)+1e-9)) + 1
+		if maxLines > 0 && capLines > maxLines {
+			capLines = maxLines
+		}
+		capLines = max(capLines, 1)
+		maxEm := lengthMM / sz
+		l.lines = Wrap(l.lines[:0], s, maxEm)
+		fits := len(l.lines) <= capLines
+		if fits {
+			for _, ln := range l.lines {
+				if TextEm(ln) > maxEm+1e-9 {
+					fits = false
+					break
+				}
+			}
+		}
+		if fits {
+			return l.lines, sz, nil
+		}
+		if sz <= minSize {
+			if !mark {
+				return nil, 0, fmt.Errorf("%w: %d characters do not fit %gx%g mm at %g mm", ErrOverflow,
+					len([]rune(s)), lengthMM, acrossMM, sz)
+			}
+			lines := l.lines
+			if len(lines) > capLines {
+				lines = lines[:capLines]
+			}
+			// Cut every over-wide line (a single huge cluster) and the last line, and
+			// end the last one with an ellipsis.
+			for i := range lines {
+				last := i == len(lines)-1
+				lines[i] = cutToFit(lines[i], maxEm, last)
+			}
+			return lines, sz, nil
+		}
+		sz = math.Max(sz*shrinkStep, minSize)
+	}
+}
+
+// cutToFit drops clusters from the end of s until it fits maxEm ems together with an
+// ellipsis (when mark).
+func cutToFit(s string, maxEm float64, mark bool) string {
+	if !mark && TextEm(s) <= maxEm+1e-9 {
+		return s
+	}
+	room := maxEm - 1 // the ellipsis is one em
+	var w float64
+	end := 0
+	for end < len(s) {
+		n, em := NextCluster(s[end:])
+		if w+em > room+1e-9 {
+			break
+		}
+		w += em
+		end += n
+	}
+	return strings.TrimRight(s[:end], " ") + ellipsis
+}
+
+func (l *layouter) text(e *TextElement, dy float64) error {
+	s, err := l.b.bind(e.Text, e.Optional)
+	if err != nil {
+		return err
+	}
+	if s == "" {
+		return nil
+	}
+	length, across := e.W, e.H
+	if e.Rotation == Rotate90 || e.Rotation == Rotate270 {
+		length, across = e.H, e.W
+	}
+	maxLines := e.MaxLines
+	if !e.Wrap {
+		maxLines = 1
+	}
+	lines, sz, err := l.fitText(s, e.Size, e.MinSize, length, across, maxLines, e.Overflow == OverflowMark)
+	if err != nil {
+		return err
+	}
+	if e.Reverse {
+		l.add(Box{X: e.X, Y: e.Y + dy, W: e.W, H: e.H, Fill: true})
+	}
+	pitch := sz * lineSpacing
+	block := sz + pitch*float64(len(lines)-1)
+	start := 0.0 // offset across the box of the first line's top
+	if !e.Wrap {
+		start = (across - block) / 2
+	}
+	for i, ln := range lines {
+		w := TextEm(ln) * sz
+		along := 0.0
+		switch e.Align {
+		case AlignCenter:
+			along = (length - w) / 2
+		case AlignRight:
+			along = length - w
+		}
+		off := start + float64(i)*pitch
+		tl := TextLine{Size: sz, Width: w, Bold: e.Bold, Reverse: e.Reverse, Rotation: e.Rotation, Text: ln}
+		switch e.Rotation {
+		case Rotate0:
+			tl.X, tl.Y = e.X+along, e.Y+off
+		case Rotate90:
+			tl.X, tl.Y = e.X+e.W-off, e.Y+along
+		case Rotate180:
+			tl.X, tl.Y = e.X+e.W-along, e.Y+e.H-off
+		case Rotate270:
+			tl.X, tl.Y = e.X+off, e.Y+e.H-along
+		}
+		tl.Y += dy
+		l.add(tl)
+	}
+	return nil
+}
+
+func (l *layouter) code128(e *Code128Element, dy float64) error {
+	data, err := l.b.bind(e.Data, e.Optional)
+	if err != nil {
+		return err
+	}
+	if data == "" && e.Optional {
+		return nil
+	}
+	mods, err := EncodeCode128(data)
+	if err != nil {
+		return err
+	}
+	m := e.Module
+	if m == 0 {
+		m = defaultModule
+	}
+	minM := e.MinModule
+	if minM == 0 {
+		minM = minModule
+	}
+	total := float64(len(mods) + 2*quietModules)
+	if m*total > e.W {
+		m = e.W / total
+		if m < minM-1e-9 {
+			return fmt.Errorf("%w: code128 %q needs %.1f mm at module %g mm, box is %g mm", ErrOverflow,
+				data, total*minM, minM, e.W)
+		}
+	}
+	symW := m * float64(len(mods))
+	x := e.X + (e.W-symW)/2
+	l.add(Barcode{X: x, Y: e.Y + dy, Module: m, Height: e.H, Data: data, Modules: mods})
+	if e.Text {
+		ts := e.TextSize
+		if ts == 0 {
+			ts = 2.5
+		}
+		lines, sz, err := l.fitText(data, ts, ts*0.6, e.W, ts, 1, true)
+		if err != nil {
+			return err
+		}
+		w := TextEm(lines[0]) * sz
+		l.add(TextLine{X: e.X + (e.W-w)/2, Y: e.Y + e.H + dy + (ts-sz)/2, Size: sz, Width: w, Text: lines[0]})
+	}
+	return nil
+}
+
+func (l *layouter) qr(e *QRElement, dy float64) error {
+	data, err := l.b.bind(e.Data, e.Optional)
+	if err != nil {
+		return err
+	}
+	if data == "" {
+		if e.Optional {
+			return nil
+		}
+		return fmt.Errorf("%w: empty QR data", ErrEncode)
+	}
+	level, rl := QRLevelM, qrcode.Medium
+	switch e.Level {
+	case "L":
+		level, rl = QRLevelL, qrcode.Low
+	case "Q":
+		level, rl = QRLevelQ, qrcode.High
+	case "H":
+		level, rl = QRLevelH, qrcode.Highest
+	}
+	q, err := qrcode.New(data, rl)
+	if err != nil {
+		return fmt.Errorf("%w: qr: %v", ErrEncode, err)
+	}
+	q.DisableBorder = true
+	mods := q.Bitmap()
+	n := float64(len(mods) + 8)
+	m := e.Module
+	if m == 0 {
+		m = e.Size / n
+	}
+	if m*n > e.Size+1e-9 || m < minModule-1e-9 {
+		return fmt.Errorf("%w: QR of %d modules does not fit %g mm at module >= %g mm", ErrOverflow,
+			len(mods), e.Size, minModule)
+	}
+	off := (e.Size - m*float64(len(mods))) / 2
+	l.add(QR{X: e.X + off, Y: e.Y + off + dy, Module: m, Level: level, Data: data, Modules: mods})
+	return nil
+}
+
+// tableRow is one laid-out row: lines per cell and its height.
+type tableRow struct {
+	cells  [][]string
+	height float64
+}
+
+func rowPitch(t *TableElement) float64 {
+	if t.RowHeight > 0 {
+		return t.RowHeight
+	}
+	return 1.5 * t.Size
+}
+
+func (l *layouter) tableRows(t *TableElement, data []Row) ([]tableRow, error) {
+	rows := make([]tableRow, len(data))
+	pitch := rowPitch(t)
+	for r, row := range data {
+		l.b.row = row
+		rows[r].cells = make([][]string, len(t.Columns))
+		n := 1
+		for c, col := range t.Columns {
+			s, err := l.b.bind(col.Text, true)
+			if err != nil {
+				l.b.row = nil
+				return nil, err
+			}
+			maxLines := 1
+			if col.Wrap {
+				maxLines = cmp0(col.MaxLines, 3)
+			}
+			lines, _, _ := l.fitText(s, t.Size, t.Size, col.Width-2*cellPad, float64(maxLines)*pitch, maxLines, true)
+			rows[r].cells[c] = slices.Clone(lines)
+			n = max(n, len(lines))
+		}
+		rows[r].height = float64(n) * pitch
+	}
+	l.b.row = nil
+	return rows, nil
+}
+
+// paginate splits rows over pages, or for a receipt returns how much the page grows.
+func paginate(t *Template, table *TableElement, rows []tableRow) ([][2]int, float64) {
+	head := 0.0
+	if table.Header {
+		head = rowPitch(table)
+	}
+	if t.Receipt {
+		need := head
+		for _, r := range rows {
+			need += r.height
+		}
+		return [][2]int{{0, len(rows)}}, math.Max(0, need-table.H)
+	}
+	var chunks [][2]int
+	start := 0
+	avail := table.H - head
+	used := 0.0
+	for i, r := range rows {
+		if used+r.height > avail+1e-9 && i > start {
+			chunks = append(chunks, [2]int{start, i})
+			start, used = i, 0
+			if table.ContinueH > 0 {
+				avail = table.ContinueH - head
+			}
+		}
+		used += r.height
+	}
+	return append(chunks, [2]int{start, len(rows)}), 0
+}
+
+func (l *layouter) drawTable(t *TableElement, rows []tableRow, continued bool) {
+	x0, y := t.X, t.Y
+	if continued && t.ContinueH > 0 {
+		y = t.ContinueY
+	}
+	pitch := rowPitch(t)
+	textOff := (pitch - t.Size) / 2
+	cell := func(col Column, cx, cy float64, s string, bold bool) {
+		w := TextEm(s) * t.Size
+		along := cellPad
+		switch col.Align {
+		case AlignCenter:
+			along = (col.Width - w) / 2
+		case AlignRight:
+			along = col.Width - cellPad - w
+		}
+		l.add(TextLine{X: cx + along, Y: cy + textOff, Size: t.Size, Width: w, Bold: bold, Text: s})
+	}
+	if t.Header {
+		cx := x0
+		for _, col := range t.Columns {
+			h := cutToFit(col.Header, (col.Width-2*cellPad)/t.Size, false)
+			if h != "" {
+				cell(col, cx, y, h, true)
+			}
+			cx += col.Width
+		}
+		y += pitch
+		if t.Rules {
+			l.add(Line{X1: x0, Y1: y, X2: x0 + t.W, Y2: y, Thickness: 0.3})
+		}
+	}
+	for _, r := range rows {
+		cx := x0
+		for c, col := range t.Columns {
+			for i, s := range r.cells[c] {
+				if s != "" {
+					cell(col, cx, y+float64(i)*pitch, s, false)
+				}
+			}
+			cx += col.Width
+		}
+		y += r.height
+		if t.Rules {
+			l.add(Line{X1: x0, Y1: y, X2: x0 + t.W, Y2: y, Thickness: 0.15})
+		}
+	}
+}

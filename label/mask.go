@@ -1,0 +1,147 @@
+package label
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// compoundSurnames are two-character Chinese surnames kept whole by [MaskName].
+var compoundSurnames = []string{
+	"欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙",
+	"宇文", "司徒", "夏侯", "轩辕", "令狐", "钟离", "澹台", "公冶", "宗政", "濮阳",
+	"淳于", "单于", "太叔", "申屠", "赫连", "闻人", "万俟", "端木", "西门", "南宫",
+	"独孤", "百里", "呼延", "司空", "东郭", "拓跋", "第五", "梁丘", "左丘", "乐正",
+}
+
+// MaskName masks a personal name for a privacy label: the surname stays, every
+// other character becomes "*". 张三→张*, 张小明→张**, 欧阳娜娜→欧阳** (compound
+// surnames keep two characters), 李→李* (a one-character name still shows that it is
+// masked), 阿卜杜拉·买买提→阿卜杜拉·* (names with a middle dot keep the first part),
+// John Smith→J*** S**** (Latin words keep their initial). An empty name stays empty.
+func MaskName(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ""
+	}
+	for _, dot := range []string{"·", "•", "・", "."} {
+		if i := strings.Index(s, dot); i > 0 {
+			return s[:i+len(dot)] + "*"
+		}
+	}
+	if r, _ := utf8.DecodeRuneInString(s); r < 0x80 {
+		return maskWords(s)
+	}
+	keep := 1
+	for _, c := range compoundSurnames {
+		if strings.HasPrefix(s, c) && utf8.RuneCountInString(s) > 2 {
+			keep = 2
+			break
+		}
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	i, k := 0, 0
+	for i < len(s) && k < keep {
+		n, _ := NextCluster(s[i:])
+		b.WriteString(s[i : i+n])
+		i += n
+		k++
+	}
+	if i == len(s) {
+		b.WriteByte('*')
+		return b.String()
+	}
+	for i < len(s) {
+		n, _ := NextCluster(s[i:])
+		i += n
+		b.WriteByte('*')
+	}
+	return b.String()
+}
+
+func maskWords(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	start := true
+	for _, r := range s {
+		switch {
+		case r == ' ':
+			b.WriteByte(' ')
+			start = true
+		case start:
+			b.WriteRune(r)
+			start = false
+		default:
+			b.WriteByte('*')
+		}
+	}
+	return b.String()
+}
+
+// MaskPhone masks a phone number, keeping the first three and last four digits of a
+// mobile number (13800138000→138****8000), the extension of a virtual number
+// (13800138000-1234→138****8000-1234) and the area code of a landline
+// (0571-87654321→0571-****4321). Other strings keep their last four digits and lose
+// the rest to "*"; a string with fewer than five digits is returned as "****".
+func MaskPhone(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ""
+	}
+	if allDigits(s) && len(s) == 11 && s[0] == '1' {
+		return s[:3] + "****" + s[7:]
+	}
+	if i := strings.IndexAny(s, "-转#"); i > 0 {
+		head, tail := s[:i], s[i:]
+		if allDigits(head) && len(head) == 11 && head[0] == '1' {
+			return head[:3] + "****" + head[7:] + tail
+		}
+		if allDigits(head) && head[0] == '0' && len(head) >= 3 && len(head) <= 4 {
+			return head + tail[:1] + maskDigits(tail[1:])
+		}
+	}
+	if allDigits(s) && s[0] == '0' && len(s) >= 10 && len(s) <= 12 {
+		ac := 3
+		if s[1] != '1' && s[1] != '2' {
+			ac = 4 // 010, 02x have 3-digit area codes; the rest 4
+		}
+		return s[:ac] + maskDigits(s[ac:])
+	}
+	return maskDigits(s)
+}
+
+// maskDigits replaces every digit but the last four with "*", keeping separators.
+func maskDigits(s string) string {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+		}
+	}
+	if n < 5 {
+		return "****"
+	}
+	b := []byte(s)
+	seen := 0
+	for i := range b {
+		if b[i] >= '0' && b[i] <= '9' {
+			if seen < n-4 {
+				b[i] = '*'
+			}
+			seen++
+		}
+	}
+	return string(b)
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
