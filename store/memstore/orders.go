@@ -1,3 +1,144 @@
 package memstore
 
-type orders struct{}
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"iter"
+	"slices"
+	"sync"
+
+	"github.com/dadanhq/dadan/order"
+)
+
+var _ order.Store = (*Store)(nil)
+
+// orders keeps orders and the journal.
+type orders struct {
+	omu     sync.RWMutex
+	byID    map[string]*order.Order
+	journal []order.Event
+}
+
+// CreateOrder implements [order.Store].
+func (s *orders) CreateOrder(ctx context.Context, o *order.Order, ev order.Event) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.omu.Lock()
+	defer s.omu.Unlock()
+	if s.byID == nil {
+		s.byID = make(map[string]*order.Order)
+	}
+	if _, ok := s.byID[o.ID]; ok {
+		return fmt.Errorf("%w: %s", order.ErrExists, o.ID)
+	}
+	s.byID[o.ID] = o.Clone()
+	s.appendLocked(ev)
+	return nil
+}
+
+// HasOrder reports whether an order with id is stored.
+func (s *orders) HasOrder(ctx context.Context, id string) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	s.omu.RLock()
+	defer s.omu.RUnlock()
+	_, ok := s.byID[id]
+	return ok, nil
+}
+
+// GetOrder implements [order.Store].
+func (s *orders) GetOrder(ctx context.Context, id string) (*order.Order, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.omu.RLock()
+	defer s.omu.RUnlock()
+	o, ok := s.byID[id]
+	if !ok {
+		return nil, fmt.Errorf("%w: %s", order.ErrNotFound, id)
+	}
+	return o.Clone(), nil
+}
+
+// UpdateOrder implements [order.Store]. fn runs under the store's lock, so it must
+// not call the store.
+func (s *orders) UpdateOrder(ctx context.Context, id string, fn func(*order.Order) ([]order.Event, error)) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.omu.Lock()
+	defer s.omu.Unlock()
+	cur, ok := s.byID[id]
+	if !ok {
+		return fmt.Errorf("%w: %s", order.ErrNotFound, id)
+	}
+	o := cur.Clone()
+	evs, err := fn(o)
+	if err != nil {
+		return err
+	}
+	o.ID = id // the key cannot change
+	s.byID[id] = o
+	for _, ev := range evs {
+		s.appendLocked(ev)
+	}
+	return nil
+}
+
+func (s *orders) appendLocked(ev order.Event) {
+	ev.Seq = uint64(len(s.journal)) + 1
+	s.journal = append(s.journal, ev)
+}
+
+// ListOrders implements [order.Store]. It works on a snapshot taken at the call.
+func (s *orders) ListOrders(ctx context.Context, statuses ...order.Status) iter.Seq2[*order.Order, error] {
+	return func(yield func(*order.Order, error) bool) {
+		if err := ctx.Err(); err != nil {
+			yield(nil, err)
+			return
+		}
+		s.omu.RLock()
+		list := make([]*order.Order, 0, len(s.byID))
+		for _, o := range s.byID {
+			if len(statuses) == 0 || slices.Contains(statuses, o.Status) {
+				list = append(list, o.Clone())
+			}
+		}
+		s.omu.RUnlock()
+		slices.SortFunc(list, func(a, b *order.Order) int {
+			if c := a.PaidAt.Compare(b.PaidAt); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.ID, b.ID)
+		})
+		for _, o := range list {
+			if !yield(o, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Journal implements [order.Store].
+func (s *orders) Journal(ctx context.Context, after uint64) iter.Seq2[order.Event, error] {
+	return func(yield func(order.Event, error) bool) {
+		if err := ctx.Err(); err != nil {
+			yield(order.Event{}, err)
+			return
+		}
+		s.omu.RLock()
+		var evs []order.Event
+		if after < uint64(len(s.journal)) {
+			evs = slices.Clone(s.journal[after:])
+		}
+		s.omu.RUnlock()
+		for _, ev := range evs {
+			if !yield(ev, nil) {
+				return
+			}
+		}
+	}
+}

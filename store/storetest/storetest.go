@@ -1,0 +1,159 @@
+// Package storetest is the conformance suite every dadan store runs: the memory store
+// now, the SQL stores later. Each part of the suite takes a constructor that returns
+// a new, empty store, so tests do not share state.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dadanhq/dadan/order"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Features turns off parts of the suite a backend cannot do.
+type Features struct {
+	// NoConcurrency skips the concurrent update test.
+	NoConcurrency bool
+}
+
+// Orders runs the [order.Store] conformance tests.
+func Orders(t *testing.T, newStore func(t *testing.T) order.Store, f Features) {
+	ctx := context.Background()
+	at := time.Date(2026, 11, 11, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	mk := func(id string, paid time.Time) *order.Order {
+		return &order.Order{ID: id, Platform: order.Taobao, PaidAt: paid, Status: order.Received,
+			Recipient: order.Party{Name: "张三"},
+			Items:     []order.Item{{SKU: "A", Qty: 1, UnitPrice: decimal.RequireFromString("1.50")}},
+			Total:     decimal.RequireFromString("1.50"), Extra: order.Extra{{Key: "x", Value: []byte(`1`)}}}
+	}
+	recv := func(o *order.Order) order.Event {
+		return order.Event{Time: at, Actor: "ingest", OrderID: o.ID, Action: order.ActReceived, To: order.Received}
+	}
+
+	t.Run("CreateGet", func(t *testing.T) {
+		s := newStore(t)
+		o := mk("A1", at)
+		require.NoError(t, s.CreateOrder(ctx, o, recv(o)))
+		got, err := s.GetOrder(ctx, "A1")
+		require.NoError(t, err)
+		assert.Equal(t, "张三", got.Recipient.Name)
+		assert.True(t, got.Total.Equal(o.Total))
+		assert.Equal(t, o.Extra, got.Extra)
+		got.Recipient.Name = "changed"
+		again, err := s.GetOrder(ctx, "A1")
+		require.NoError(t, err)
+		assert.Equal(t, "张三", again.Recipient.Name, "stores hand out copies")
+
+		err = s.CreateOrder(ctx, mk("A1", at), recv(o))
+		assert.ErrorIs(t, err, order.ErrExists)
+		_, err = s.GetOrder(ctx, "nope")
+		assert.ErrorIs(t, err, order.ErrNotFound)
+	})
+
+	t.Run("UpdateAndJournal", func(t *testing.T) {
+		s := newStore(t)
+		o := mk("B1", at)
+		require.NoError(t, s.CreateOrder(ctx, o, recv(o)))
+		err := s.UpdateOrder(ctx, "B1", func(o *order.Order) ([]order.Event, error) {
+			ev, err := order.Move(o, order.Approved, at, "alice", order.ActReviewed, "ok")
+			return []order.Event{ev}, err
+		})
+		require.NoError(t, err)
+		got, err := s.GetOrder(ctx, "B1")
+		require.NoError(t, err)
+		assert.Equal(t, order.Approved, got.Status)
+
+		// A failing update changes nothing and journals nothing.
+		boom := errors.New("boom")
+		err = s.UpdateOrder(ctx, "B1", func(o *order.Order) ([]order.Event, error) {
+			o.Status = order.Shipped
+			return []order.Event{{OrderID: "B1"}}, boom
+		})
+		assert.ErrorIs(t, err, boom)
+		got, _ = s.GetOrder(ctx, "B1")
+		assert.Equal(t, order.Approved, got.Status)
+		err = s.UpdateOrder(ctx, "missing", func(*order.Order) ([]order.Event, error) { return nil, nil })
+		assert.ErrorIs(t, err, order.ErrNotFound)
+
+		var evs []order.Event
+		for ev, err := range s.Journal(ctx, 0) {
+			require.NoError(t, err)
+			evs = append(evs, ev)
+		}
+		require.Len(t, evs, 2)
+		assert.Equal(t, order.ActReceived, evs[0].Action)
+		assert.Equal(t, order.Approved, evs[1].To)
+		assert.Equal(t, "alice", evs[1].Actor)
+		assert.Less(t, evs[0].Seq, evs[1].Seq)
+		assert.True(t, evs[1].Time.Equal(at))
+		n := 0
+		for ev, err := range s.Journal(ctx, evs[0].Seq) {
+			require.NoError(t, err)
+			assert.Equal(t, evs[1].Seq, ev.Seq)
+			n++
+		}
+		assert.Equal(t, 1, n, "Journal(after) skips what was seen")
+	})
+
+	t.Run("ListOrders", func(t *testing.T) {
+		s := newStore(t)
+		for i, id := range []string{"C3", "C1", "C2"} {
+			o := mk(id, at.Add(time.Duration(3-i)*time.Minute))
+			require.NoError(t, s.CreateOrder(ctx, o, recv(o)))
+		}
+		require.NoError(t, s.UpdateOrder(ctx, "C2", func(o *order.Order) ([]order.Event, error) {
+			ev, err := order.Move(o, order.OnHold, at, "r", order.ActReviewed, "")
+			return []order.Event{ev}, err
+		}))
+		var ids []string
+		for o, err := range s.ListOrders(ctx) {
+			require.NoError(t, err)
+			ids = append(ids, o.ID)
+		}
+		assert.Equal(t, []string{"C2", "C1", "C3"}, ids, "paid-at order")
+		ids = nil
+		for o, err := range s.ListOrders(ctx, order.Received) {
+			require.NoError(t, err)
+			ids = append(ids, o.ID)
+		}
+		assert.Equal(t, []string{"C1", "C3"}, ids)
+	})
+
+	if !f.NoConcurrency {
+		t.Run("ConcurrentUpdates", func(t *testing.T) {
+			s := newStore(t)
+			o := mk("D1", at)
+			o.Flags = nil
+			require.NoError(t, s.CreateOrder(ctx, o, recv(o)))
+			var wg sync.WaitGroup
+			for i := range 20 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					assert.NoError(t, s.UpdateOrder(ctx, "D1", func(o *order.Order) ([]order.Event, error) {
+						o.Flags = append(o.Flags, fmt.Sprint(i))
+						return []order.Event{order.Note(o, at, "w", order.ActNote, fmt.Sprint(i))}, nil
+					}))
+				}()
+			}
+			wg.Wait()
+			got, err := s.GetOrder(ctx, "D1")
+			require.NoError(t, err)
+			assert.Len(t, got.Flags, 20, "no update lost")
+			seen := map[uint64]bool{}
+			for ev, err := range s.Journal(ctx, 0) {
+				require.NoError(t, err)
+				assert.False(t, seen[ev.Seq], "sequence numbers are unique")
+				seen[ev.Seq] = true
+			}
+			assert.Len(t, seen, 21)
+		})
+	}
+}
