@@ -1,4 +1,215 @@
 package memstore
 
-// jobs is filled in by its own file.
-type jobs struct{}
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/dadanhq/dadan/printer"
+)
+
+var _ printer.JobStore = (*Store)(nil)
+
+// jobs is the print-job journal: every job by ID and key, and per printer a heap of
+// queued jobs ordered by Seq. The zero value is ready.
+type jobs struct {
+	mu     sync.Mutex
+	byID   map[string]*printer.Job
+	byKey  map[printer.JobKey]*printer.Job
+	queues map[string]*jobQueue
+	seq    int64
+}
+
+// jobQueue is one printer's queue. Heap entries go stale when their job leaves
+// Queued or gets another Seq; they are skipped when popped.
+type jobQueue struct {
+	heap    []jobRef
+	sending int
+}
+
+type jobRef struct {
+	seq int64
+	job *printer.Job
+}
+
+func (q *jobQueue) push(r jobRef) {
+	q.heap = append(q.heap, r)
+	i := len(q.heap) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if q.heap[p].seq <= q.heap[i].seq {
+			break
+		}
+		q.heap[p], q.heap[i] = q.heap[i], q.heap[p]
+		i = p
+	}
+}
+
+func (q *jobQueue) pop() jobRef {
+	h := q.heap
+	r := h[0]
+	n := len(h) - 1
+	h[0] = h[n]
+	h[n] = jobRef{}
+	h = h[:n]
+	for i := 0; ; {
+		l, m := 2*i+1, i
+		if l < n && h[l].seq < h[m].seq {
+			m = l
+		}
+		if l+1 < n && h[l+1].seq < h[m].seq {
+			m = l + 1
+		}
+		if m == i {
+			break
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
+	q.heap = h
+	return r
+}
+
+func (s *jobs) init() {
+	if s.byID == nil {
+		s.byID = map[string]*printer.Job{}
+		s.byKey = map[printer.JobKey]*printer.Job{}
+		s.queues = map[string]*jobQueue{}
+	}
+}
+
+func (s *jobs) queue(name string) *jobQueue {
+	q := s.queues[name]
+	if q == nil {
+		q = &jobQueue{}
+		s.queues[name] = q
+	}
+	return q
+}
+
+// AddJob implements [printer.JobStore].
+func (s *jobs) AddJob(ctx context.Context, j printer.Job) (printer.Job, error) {
+	if err := ctx.Err(); err != nil {
+		return printer.Job{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.init()
+	if old := s.byKey[j.Key]; old != nil {
+		return *old, fmt.Errorf("memstore: job %s for %s: %w", old.ID, j.Key, printer.ErrDuplicate)
+	}
+	s.seq++
+	if j.ID == "" {
+		j.ID = "J" + strconv.FormatInt(s.seq, 10)
+	}
+	if s.byID[j.ID] != nil {
+		s.seq--
+		return printer.Job{}, fmt.Errorf("memstore: job ID %q already in use", j.ID)
+	}
+	j.Seq, j.State = s.seq, printer.Queued
+	j.Data = bytes.Clone(j.Data)
+	p := &j
+	s.byID[j.ID], s.byKey[j.Key] = p, p
+	s.queue(j.Printer).push(jobRef{seq: j.Seq, job: p})
+	return j, nil
+}
+
+// ClaimJob implements [printer.JobStore].
+func (s *jobs) ClaimJob(ctx context.Context, printerName, owner string, now time.Time) (printer.Job, error) {
+	if err := ctx.Err(); err != nil {
+		return printer.Job{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	q := s.queues[printerName]
+	if q == nil || q.sending > 0 {
+		return printer.Job{}, printer.ErrNoJob
+	}
+	for len(q.heap) > 0 {
+		r := q.pop()
+		j := r.job
+		if j.State != printer.Queued || j.Seq != r.seq || j.Printer != printerName {
+			continue
+		}
+		j.State, j.Owner, j.SentAt, j.UpdatedAt = printer.Sending, owner, now, now
+		j.Attempts++
+		q.sending++
+		return *j, nil
+	}
+	return printer.Job{}, printer.ErrNoJob
+}
+
+// UpdateJob implements [printer.JobStore].
+func (s *jobs) UpdateJob(ctx context.Context, j printer.Job, from printer.JobState) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.byID[j.ID]
+	if p == nil {
+		return fmt.Errorf("memstore: job %q: %w", j.ID, printer.ErrNoJob)
+	}
+	if p.State != from {
+		return &printer.JobStateError{ID: j.ID, Got: p.State, Want: from}
+	}
+	old := *p
+	j.Key, j.CreatedAt = old.Key, old.CreatedAt
+	if len(j.Data) != len(old.Data) || len(j.Data) > 0 && &j.Data[0] != &old.Data[0] {
+		j.Data = bytes.Clone(j.Data)
+	}
+	if j.Seq == 0 {
+		s.seq++
+		j.Seq = s.seq
+	}
+	if old.State == printer.Sending {
+		s.queue(old.Printer).sending--
+	}
+	if j.State == printer.Sending {
+		s.queue(j.Printer).sending++
+	}
+	*p = j
+	if j.State == printer.Queued && (old.State != printer.Queued || old.Seq != j.Seq || old.Printer != j.Printer) {
+		s.queue(j.Printer).push(jobRef{seq: j.Seq, job: p})
+	}
+	return nil
+}
+
+// Job implements [printer.JobStore].
+func (s *jobs) Job(ctx context.Context, id string) (printer.Job, error) {
+	if err := ctx.Err(); err != nil {
+		return printer.Job{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.byID[id]
+	if p == nil {
+		return printer.Job{}, fmt.Errorf("memstore: job %q: %w", id, printer.ErrNoJob)
+	}
+	return *p, nil
+}
+
+// Jobs implements [printer.JobStore].
+func (s *jobs) Jobs(ctx context.Context, f printer.JobFilter) ([]printer.Job, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	var out []printer.Job
+	for _, p := range s.byID {
+		if f.Match(p) {
+			out = append(out, *p)
+		}
+	}
+	s.mu.Unlock()
+	slices.SortFunc(out, func(a, b printer.Job) int { return cmp.Compare(a.Seq, b.Seq) })
+	if f.Limit > 0 && len(out) > f.Limit {
+		out = out[:f.Limit]
+	}
+	return out, nil
+}

@@ -1,0 +1,18 @@
+// Package printer sends print jobs to label and receipt printers and keeps a
+// durable, per-printer FIFO queue of them.
+//
+// A [Printer] only sends bytes; a transport that can also ask the device how it is
+// implements [StatusReporter]. Transports live in sub-packages (printer/tcp,
+// printer/serial, printer/file, printer/cups); printer/printertest emulates a
+// network printer for tests.
+//
+// The [Spooler] journals every job in a [JobStore] before sending it and marks it
+// printed only after the printer confirms it (where the transport can tell). On a
+// printer fault that printer's queue pauses, polls the status with a [Backoff] and
+// resumes in FIFO order; a job whose send state is unknown (a crash while sending, a
+// connection lost after the bytes left) is sent again flagged as a reprint, never
+// silently.
+//
+// [ParseHostStatus] reads a Zebra ZPL ~HS reply and [ParseRealTimeStatus] an ESC/POS
+// DLE EOT byte.
+package printer

@@ -1,0 +1,160 @@
+package printer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// DocKind is the kind of document a job prints; the spooler routes by it.
+type DocKind string
+
+// Document kinds.
+const (
+	Waybill      DocKind = "waybill"
+	PackingList  DocKind = "packing_list"
+	ProductLabel DocKind = "product_label"
+)
+
+// JobState is where a job is in its life: queued → sending → printed, or failed or
+// cancelled. A printed job goes back to queued when it is reprinted.
+type JobState string
+
+// Job states.
+const (
+	Queued    JobState = "queued"
+	Sending   JobState = "sending" // journaled before the bytes leave; unknown after a crash
+	Printed   JobState = "printed"
+	Failed    JobState = "failed"
+	Cancelled JobState = "cancelled"
+)
+
+// JobKey is a job's idempotency key: one key is printed once, unless reprinted on
+// purpose. A store keeps at most one job per key.
+type JobKey struct {
+	Order    string  // order ID
+	Doc      DocKind // document kind
+	Template string  // template name
+	Version  string  // template version
+	Copy     int     // copy number, from 1
+}
+
+// String returns "order/doc/template@version#copy".
+func (k JobKey) String() string {
+	return k.Order + "/" + string(k.Doc) + "/" + k.Template + "@" + k.Version + "#" + strconv.Itoa(k.Copy)
+}
+
+// Job is one document sent to one printer, as the [JobStore] journals it.
+type Job struct {
+	ID          string
+	Key         JobKey
+	Printer     string  // route name of the printer
+	Data        []byte  // the bytes sent to the printer; read-only once stored
+	MediaLength float64 // media the document uses, in millimetres (for usage counters)
+
+	State      JobState
+	Seq        int64  // FIFO order within a printer's queue, assigned by the store
+	Owner      string // the spooler that claimed the job last (see [Options.Owner])
+	Attempts   int    // times the job was claimed for sending
+	PrintCount int    // confirmed prints plus sends whose outcome is unknown
+
+	Reprint       bool   // the job is sent again; the host may mark the label
+	ReprintReason string // why: an operator's reason or the spooler's
+
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	SentAt    time.Time // last claim for sending
+	PrintedAt time.Time // last confirmed print
+	LastError string
+}
+
+// JobFilter selects jobs for [JobStore.Jobs]. Zero fields select everything.
+type JobFilter struct {
+	Printer string
+	States  []JobState
+	Owner   string
+	Limit   int // at most this many, lowest Seq first; 0 means no limit
+}
+
+// Match reports whether j passes the filter (Limit aside). Stores may use it.
+func (f JobFilter) Match(j *Job) bool {
+	if f.Printer != "" && j.Printer != f.Printer || f.Owner != "" && j.Owner != f.Owner {
+		return false
+	}
+	if len(f.States) == 0 {
+		return true
+	}
+	for _, s := range f.States {
+		if j.State == s {
+			return true
+		}
+	}
+	return false
+}
+
+// JobStore is the spooler's durable journal. Every method is one atomic step (one
+// transaction in an SQL store), and implementations are safe for concurrent use by
+// many spoolers, in one process or on many stations sharing a database. Jobs going
+// in are copied; Data of jobs coming out must not be modified.
+type JobStore interface {
+	// AddJob stores j as a new queued job and returns it with ID (when empty), Seq
+	// and State set; Seq is higher than every Seq assigned before. If a job with
+	// j.Key exists, AddJob stores nothing and returns that job and an error wrapping
+	// [ErrDuplicate].
+	AddJob(ctx context.Context, j Job) (Job, error)
+
+	// ClaimJob atomically takes the queued job of printerName with the lowest Seq,
+	// sets State to Sending, Owner to owner, SentAt and UpdatedAt to now, adds one
+	// to Attempts, and returns it. While another job of the printer is Sending it
+	// claims nothing, so across all stations a printer gets one job at a time, in
+	// Seq order. With nothing to claim it returns [ErrNoJob].
+	ClaimJob(ctx context.Context, printerName, owner string, now time.Time) (Job, error)
+
+	// UpdateJob replaces the stored job with j.ID if its stored State is from, and
+	// returns a [*JobStateError] otherwise ([ErrNoJob] if there is none). ID, Key
+	// and CreatedAt do not change. A zero j.Seq gets a new Seq, higher than all
+	// others: the job goes to the back of its queue.
+	UpdateJob(ctx context.Context, j Job, from JobState) error
+
+	// Job returns the job with id, or [ErrNoJob].
+	Job(ctx context.Context, id string) (Job, error)
+
+	// Jobs returns the jobs that match f, lowest Seq first.
+	Jobs(ctx context.Context, f JobFilter) ([]Job, error)
+}
+
+// UsageRecorder counts what a printer used; the spooler calls it after each
+// confirmed print. The device ledger implements it.
+type UsageRecorder interface {
+	RecordUsage(ctx context.Context, device string, docs int, mediaMM float64) error
+}
+
+// Job and queue errors.
+var (
+	ErrDuplicate  = errors.New("printer: job key already queued")
+	ErrNoJob      = errors.New("printer: no such job")
+	ErrJobState   = errors.New("printer: job in another state")
+	ErrNoReason   = errors.New("printer: a reprint needs a reason")
+	ErrNoRoute    = errors.New("printer: no printer for the document kind")
+	ErrInvalidJob = errors.New("printer: invalid job")
+	ErrJobFailed  = errors.New("printer: job failed")
+	ErrRunning    = errors.New("printer: spooler already running")
+	ErrNotSent    = errors.New("printer: job not sent") // wrapped by transports when no byte left the host
+)
+
+// JobStateError reports a job that is not in the state an operation needs. It
+// wraps [ErrJobState].
+type JobStateError struct {
+	ID   string
+	Got  JobState
+	Want JobState
+}
+
+func (e *JobStateError) Error() string {
+	return fmt.Sprintf("printer: job %s is %s, not %s", e.ID, e.Got, e.Want)
+}
+
+// Unwrap returns [ErrJobState].
+func (e *JobStateError) Unwrap() error { return ErrJobState }

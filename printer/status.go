@@ -1,0 +1,216 @@
+package printer
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Fault is a printer error that stops printing and is none of the other states:
+// a mechanical or cutter error, an unrecoverable error, an over-temperature head.
+const Fault State = Unknown << 1
+
+// ErrNotReady is wrapped by [*StatusError]: the printer answered, but not ready.
+var ErrNotReady = errors.New("printer: not ready")
+
+var stateNames = []struct {
+	s    State
+	name string
+}{
+	{PaperOut, "paper out"},
+	{PaperNearEnd, "paper near end"},
+	{HeadOpen, "head open"},
+	{RibbonOut, "ribbon out"},
+	{Paused, "paused"},
+	{Offline, "offline"},
+	{Unknown, "unknown"},
+	{Fault, "fault"},
+}
+
+// String names the states in s, joined by "|"; the empty set is "ready".
+func (s State) String() string {
+	if s == 0 {
+		return "ready"
+	}
+	var b strings.Builder
+	for _, n := range stateNames {
+		if s&n.s != 0 {
+			if b.Len() > 0 {
+				b.WriteByte('|')
+			}
+			b.WriteString(n.name)
+			s &^= n.s
+		}
+	}
+	if s != 0 {
+		if b.Len() > 0 {
+			b.WriteByte('|')
+		}
+		fmt.Fprintf(&b, "0x%x", uint16(s))
+	}
+	return b.String()
+}
+
+// StatusError reports a printer that answered a status query but is not ready. It
+// wraps [ErrNotReady].
+type StatusError struct {
+	Status Status
+}
+
+func (e *StatusError) Error() string {
+	return "printer: not ready: " + e.Status.States.String()
+}
+
+// Unwrap returns [ErrNotReady].
+func (e *StatusError) Unwrap() error { return ErrNotReady }
+
+// ReplyError reports a status reply that no printer of the language would send. It
+// wraps [ErrNotPrinter].
+type ReplyError struct {
+	Language string // "ZPL" or "ESC/POS"
+	Reply    []byte // the reply as received
+	Reason   string
+}
+
+func (e *ReplyError) Error() string {
+	r := e.Reply
+	if len(r) > 32 {
+		r = r[:32]
+	}
+	return fmt.Sprintf("printer: bad %s status reply: %s: %q", e.Language, e.Reason, r)
+}
+
+// Unwrap returns [ErrNotPrinter].
+func (e *ReplyError) Unwrap() error { return ErrNotPrinter }
+
+// ZPL framing bytes of a ~HS reply.
+const (
+	stx = 0x02
+	etx = 0x03
+)
+
+// hostStatusFields is the least number of fields each ~HS string has.
+var hostStatusFields = [3]int{12, 11, 2}
+
+// ParseHostStatus reads the reply of a Zebra printer to ~HS: three strings, each
+// <STX>fields<ETX><CR><LF>, with comma-separated decimal fields. String 1 field 2 is
+// paper out, field 3 pause, field 12 over temperature; string 2 field 3 is head up and
+// field 4 ribbon out. The final CR LF may be missing; extra fields are allowed.
+// Anything else is a [*ReplyError]. Status.Raw holds a copy of reply.
+func ParseHostStatus(reply []byte) (Status, error) {
+	bad := func(format string, a ...any) (Status, error) {
+		return Status{States: Unknown, Raw: bytes.Clone(reply)},
+			&ReplyError{Language: "ZPL", Reply: bytes.Clone(reply), Reason: fmt.Sprintf(format, a...)}
+	}
+	var fields [3][][]byte
+	rest := reply
+	for i := range 3 {
+		if len(rest) == 0 {
+			return bad("%d of 3 strings", i)
+		}
+		if rest[0] != stx {
+			return bad("string %d does not start with STX", i+1)
+		}
+		end := bytes.IndexByte(rest, etx)
+		if end < 0 {
+			return bad("string %d has no ETX", i+1)
+		}
+		f := bytes.Split(rest[1:end], []byte{','})
+		if len(f) < hostStatusFields[i] {
+			return bad("string %d has %d fields, want %d", i+1, len(f), hostStatusFields[i])
+		}
+		for j, v := range f {
+			if !digits(v) {
+				return bad("string %d field %d is not a number", i+1, j+1)
+			}
+		}
+		fields[i] = f
+		rest = rest[end+1:]
+		switch {
+		case bytes.HasPrefix(rest, []byte("\r\n")):
+			rest = rest[2:]
+		case i == 2 && bytes.Equal(rest, []byte("\r")):
+			rest = rest[1:]
+		}
+	}
+	if len(rest) != 0 {
+		return bad("%d bytes after string 3", len(rest))
+	}
+	var st State
+	flag := func(f []byte, s State) {
+		if len(bytes.TrimLeft(f, "0")) > 0 {
+			st |= s
+		}
+	}
+	flag(fields[0][1], PaperOut)
+	flag(fields[0][2], Paused)
+	flag(fields[0][11], Fault)
+	flag(fields[1][2], HeadOpen)
+	flag(fields[1][3], RibbonOut)
+	return Status{States: st, Raw: bytes.Clone(reply)}, nil
+}
+
+func digits(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// ESC/POS real-time status: bits 1 and 4 are fixed on, bits 0 and 7 fixed off.
+const (
+	rtFixedMask = 0x93
+	rtFixed     = 0x12
+)
+
+// ParseRealTimeStatus reads the byte an ESC/POS printer answers to DLE EOT n:
+// n=1 printer status (bit 3 offline), n=2 offline cause (bit 2 cover open, bit 5
+// paper-end stop, bit 6 error), n=3 error cause (bit 2 mechanical, bit 3 autocutter,
+// bit 5 unrecoverable, bit 6 auto-recoverable), n=4 roll paper sensor (bits 2-3 near
+// end, bits 5-6 paper end). A byte whose fixed bits are wrong is a [*ReplyError]; an
+// n outside 1..4 is an error wrapping [ErrUnsupported]. Status.Raw is []byte{b}.
+func ParseRealTimeStatus(n, b byte) (Status, error) {
+	raw := []byte{b}
+	if n < 1 || n > 4 {
+		return Status{States: Unknown, Raw: raw}, fmt.Errorf("printer: DLE EOT %d: n must be 1 to 4: %w", n, ErrUnsupported)
+	}
+	if b&rtFixedMask != rtFixed {
+		return Status{States: Unknown, Raw: raw}, &ReplyError{Language: "ESC/POS", Reply: raw,
+			Reason: fmt.Sprintf("DLE EOT %d: fixed bits of 0x%02x are wrong", n, b)}
+	}
+	var st State
+	switch n {
+	case 1:
+		if b&0x08 != 0 {
+			st |= Offline
+		}
+	case 2:
+		if b&0x04 != 0 {
+			st |= HeadOpen
+		}
+		if b&0x20 != 0 {
+			st |= PaperOut
+		}
+		if b&0x40 != 0 {
+			st |= Fault
+		}
+	case 3:
+		if b&0x6c != 0 {
+			st |= Fault
+		}
+	case 4:
+		if b&0x0c != 0 {
+			st |= PaperNearEnd
+		}
+		if b&0x60 != 0 {
+			st |= PaperOut
+		}
+	}
+	return Status{States: st, Raw: raw}, nil
+}
