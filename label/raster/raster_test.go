@@ -1,0 +1,164 @@
+package raster_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dadanhq/dadan/label"
+	"github.com/dadanhq/dadan/label/raster"
+)
+
+type sampleOrder struct {
+	ID        string `json:"id"`
+	Platform  string `json:"platform"`
+	Shop      string `json:"shop"`
+	Recipient party  `json:"recipient"`
+	Sender    party  `json:"sender"`
+	Items     []struct {
+		SKU       string `json:"sku"`
+		Barcode   string `json:"barcode"`
+		Name      string `json:"name"`
+		Spec      string `json:"spec"`
+		Qty       int    `json:"qty"`
+		UnitPrice string `json:"unit_price"`
+	} `json:"items"`
+	Total  string `json:"total"`
+	Remark struct {
+		Buyer  string `json:"buyer"`
+		Seller string `json:"seller"`
+	} `json:"remark"`
+}
+
+type party struct {
+	Name, Phone, Province, City, District, Street, Address string
+}
+
+func loadOrders(tb testing.TB) []sampleOrder {
+	tb.Helper()
+	path := "../../../shared/testdata/orders.jsonl"
+	if _, err := os.Stat(path); err != nil {
+		path = "/work/shared/testdata/orders.jsonl"
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Skipf("sample orders not available: %v", err)
+	}
+	defer f.Close()
+	var out []sampleOrder
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var o sampleOrder
+		require.NoError(tb, json.Unmarshal(sc.Bytes(), &o))
+		out = append(out, o)
+	}
+	require.NoError(tb, sc.Err())
+	return out
+}
+
+func trackingNo(i int) string { return fmt.Sprintf("75%010d%d", 31415926+i*7919, i%10) }
+
+func toData(o sampleOrder, i int) *label.Data {
+	addr := func(p party) string { return p.Province + p.City + p.District + p.Street + p.Address }
+	f := map[string]string{
+		"recipient.name": o.Recipient.Name, "recipient.phone": o.Recipient.Phone, "recipient.address": addr(o.Recipient),
+		"sender.name": o.Sender.Name, "sender.phone": o.Sender.Phone, "sender.address": addr(o.Sender),
+		"order.id": o.ID, "order.platform": o.Platform, "order.shop": o.Shop, "order.total": o.Total,
+		"order.remark":        strings.TrimSpace(o.Remark.Buyer + " " + o.Remark.Seller),
+		"waybill.tracking_no": trackingNo(i), "waybill.sort_code": "200-E01-08", "waybill.mark": "杭州余杭",
+		"waybill.bag_addr": "杭州转运中心", "waybill.service": "标快", "waybill.payment": "寄付",
+	}
+	var rows []label.Row
+	for _, it := range o.Items {
+		rows = append(rows, label.Row{"sku": it.SKU, "barcode": it.Barcode, "name": it.Name, "spec": it.Spec,
+			"qty": strconv.Itoa(it.Qty), "unit_price": it.UnitPrice})
+	}
+	return &label.Data{Fields: f, Tables: map[string][]label.Row{"items": rows}}
+}
+
+var testNow = time.Date(2026, 11, 11, 9, 30, 0, 0, time.FixedZone("CST", 8*3600))
+
+func newRenderer(tb testing.TB) *raster.Renderer {
+	tb.Helper()
+	r, err := raster.New(nil)
+	if err != nil {
+		tb.Skipf("no font on this machine (install fonts-arphic-gbsn00lp fonts-dejavu-core): %v", err)
+	}
+	return r
+}
+
+// zbar decodes every symbol in a PNG file.
+func zbar(t *testing.T, path string) []string {
+	t.Helper()
+	out, err := exec.Command("zbarimg", "-q", "--raw", path).Output()
+	require.NoError(t, err, "zbarimg %s", path)
+	return strings.Fields(strings.TrimSpace(string(out)))
+}
+
+func TestWaybillsScan(t *testing.T) {
+	if _, err := exec.LookPath("zbarimg"); err != nil {
+		t.Skip("zbarimg not installed (apt-get install zbar-tools)")
+	}
+	r := newRenderer(t)
+	orders := loadOrders(t)
+	dir := t.TempDir()
+	if d := os.Getenv("RASTER_OUT"); d != "" {
+		dir = d
+	}
+	for _, name := range []string{"waybill-76x130", "waybill-100x180", "waybill-100x150"} {
+		tpl, err := label.Standard(name)
+		require.NoError(t, err)
+		for _, i := range []int{0, 1, 46, 50, 51, 52} {
+			if i >= len(orders) {
+				continue
+			}
+			d := toData(orders[i], i)
+			doc, err := label.Layout(tpl, d, &label.LayoutOptions{Now: testNow})
+			require.NoError(t, err)
+			for _, dpi := range []int{203, 300} {
+				img, err := r.RenderPage(doc.Pages[0], dpi)
+				require.NoError(t, err)
+				path := filepath.Join(dir, fmt.Sprintf("%s-%s-%d.png", name, orders[i].ID, dpi))
+				var buf bytes.Buffer
+				require.NoError(t, png.Encode(&buf, img))
+				require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
+				got := zbar(t, path)
+				want := trackingNo(i)
+				// Code 128 (once or twice: the stub repeats it) and QR all carry it.
+				assert.GreaterOrEqual(t, len(got), 2, path)
+				for _, g := range got {
+					assert.Equal(t, want, g, path)
+				}
+			}
+		}
+	}
+}
+
+func TestRenderPNG(t *testing.T) {
+	r := newRenderer(t)
+	orders := loadOrders(t)
+	tpl, err := label.Standard("waybill-76x130")
+	require.NoError(t, err)
+	doc, err := label.Layout(tpl, toData(orders[0], 0), &label.LayoutOptions{Now: testNow})
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	require.NoError(t, r.Render(context.Background(), &buf, doc))
+	img, err := png.Decode(&buf)
+	require.NoError(t, err)
+	assert.Equal(t, 607, img.Bounds().Dx())
+	assert.Equal(t, 1039, img.Bounds().Dy())
+}
