@@ -2,6 +2,7 @@ package order
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -253,12 +254,18 @@ func (l *lexer) money() (decimal.Decimal, error) {
 	if err != nil {
 		return decimal.Zero, err
 	}
+	if d, ok := l.decs[string(b)]; ok {
+		return d, nil
+	}
 	if !isDecimal(b) {
-		return decimal.Zero, errors.Join(ErrMoney, errors.New(strconv.Quote(string(b))+" is not a decimal"))
+		return decimal.Zero, fmt.Errorf("%w: %q", ErrMoney, b)
 	}
 	d, err := decimal.NewFromString(string(b))
 	if err != nil {
-		return decimal.Zero, errors.Join(ErrMoney, err)
+		return decimal.Zero, fmt.Errorf("%w: %v", ErrMoney, err)
+	}
+	if l.decs != nil && len(l.decs) < maxIntern {
+		l.decs[string(b)] = d
 	}
 	return d, nil
 }
@@ -297,7 +304,7 @@ func (l *lexer) time() (time.Time, error) {
 	}
 	t, err := time.Parse(time.RFC3339Nano, string(b))
 	if err != nil {
-		return time.Time{}, errors.Join(ErrTime, err)
+		return time.Time{}, fmt.Errorf("%w: %q", ErrTime, b)
 	}
 	return t, nil
 }

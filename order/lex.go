@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"unicode/utf16"
+
+	"github.com/shopspring/decimal"
 	"unicode/utf8"
 )
 
@@ -15,7 +17,18 @@ type lexer struct {
 	pos  int
 	// scratch holds unescaped string bytes between calls.
 	scratch []byte
+	// strs and decs, when not nil, intern short strings and money values that repeat
+	// across the orders of one stream (sender, regions, SKUs, prices), which saves
+	// most of the allocations of a decode.
+	strs map[string]string
+	// valid is set when the whole record is known to be valid UTF-8, so strings
+	// need not be checked one by one.
+	valid bool
+	decs map[string]decimal.Decimal
 }
+
+// maxIntern bounds the intern tables, so a stream of unique values cannot grow them.
+const maxIntern = 4096
 
 // Syntax and type errors. [DecodeError] wraps them with the line, order and field.
 var (
@@ -113,7 +126,7 @@ func (l *lexer) rawString() ([]byte, error) {
 		case c == '"':
 			s := l.data[start:l.pos]
 			l.pos++
-			if !utf8.Valid(s) {
+			if !l.valid && !utf8.Valid(s) {
 				return nil, ErrInvalidUTF8
 			}
 			return s, nil
@@ -222,7 +235,17 @@ func (l *lexer) str() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return string(b), nil
+	if l.strs == nil || len(b) > 48 {
+		return string(b), nil
+	}
+	if s, ok := l.strs[string(b)]; ok {
+		return s, nil
+	}
+	s := string(b)
+	if len(l.strs) < maxIntern {
+		l.strs[s] = s
+	}
+	return s, nil
 }
 
 // number returns the bytes of the next number literal.

@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"unicode/utf8"
+
+	"github.com/shopspring/decimal"
 )
 
 // DecodeError reports an order that could not be decoded. The decoder that returned
@@ -105,7 +108,10 @@ type Decoder struct {
 
 // NewDecoder returns a decoder reading from r.
 func NewDecoder(r io.Reader) *Decoder {
-	return &Decoder{r: bufio.NewReaderSize(r, 64<<10)}
+	return &Decoder{r: bufio.NewReaderSize(r, 64<<10), lex: lexer{
+		strs: make(map[string]string),
+		decs: make(map[string]decimal.Decimal),
+	}}
 }
 
 func (d *Decoder) max() int {
@@ -152,7 +158,7 @@ func (d *Decoder) Decode(o *Order) error {
 		return err
 	}
 	d.count++
-	d.lex.data, d.lex.pos = rec, 0
+	d.lex.data, d.lex.pos, d.lex.valid = rec, 0, utf8.Valid(rec)
 	err = d.lex.order(o)
 	if err == nil && d.lex.peek() != 0 {
 		err = d.lex.syntax("data after the order object")
