@@ -1,0 +1,187 @@
+package printer_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dadanhq/dadan/printer"
+)
+
+func hs(s1, s2, s3 string) []byte {
+	return []byte("\x02" + s1 + "\x03\r\n\x02" + s2 + "\x03\r\n\x02" + s3 + "\x03\r\n")
+}
+
+func TestParseHostStatus(t *testing.T) {
+	const (
+		ready1 = "030,0,0,1218,000,0,0,0,000,0,0,0"
+		ready2 = "001,0,0,0,0,2,6,0,00000000,1,000"
+		s3     = "1234,0"
+	)
+	tests := []struct {
+		name  string
+		reply []byte
+		want  printer.State
+		bad   bool
+	}{
+		{"ready", hs(ready1, ready2, s3), 0, false},
+		{"paper out", hs("030,1,0,1218,000,0,0,0,000,0,0,0", ready2, s3), printer.PaperOut, false},
+		{"paused", hs("030,0,1,1218,000,0,0,0,000,0,0,0", ready2, s3), printer.Paused, false},
+		{"over temperature", hs("030,0,0,1218,000,0,0,0,000,0,0,1", ready2, s3), printer.Fault, false},
+		{"under temperature is only a warning", hs("030,0,0,1218,000,0,0,0,000,0,1,0", ready2, s3), 0, false},
+		{"head up", hs(ready1, "001,0,1,0,0,2,6,0,00000000,1,000", s3), printer.HeadOpen, false},
+		{"ribbon out", hs(ready1, "001,0,0,1,0,2,6,0,00000000,1,000", s3), printer.RibbonOut, false},
+		{"everything", hs("030,1,1,1218,000,1,0,1,000,0,0,1", "001,0,1,1,1,2,6,0,00000005,1,000", s3),
+			printer.PaperOut | printer.Paused | printer.Fault | printer.HeadOpen | printer.RibbonOut, false},
+		{"extra fields are allowed", hs(ready1+",7", ready2+",9,9", s3+",1"), 0, false},
+		{"no final CR LF", []byte("\x02" + ready1 + "\x03\r\n\x02" + ready2 + "\x03\r\n\x02" + s3 + "\x03"), 0, false},
+		{"empty", nil, 0, true},
+		{"two strings", []byte("\x02" + ready1 + "\x03\r\n\x02" + ready2 + "\x03\r\n"), 0, true},
+		{"no STX", []byte(ready1 + "\r\n"), 0, true},
+		{"no ETX", []byte("\x02" + ready1), 0, true},
+		{"short string 1", hs("030,1,0", ready2, s3), 0, true},
+		{"short string 2", hs(ready1, "001,0,1", s3), 0, true},
+		{"letters", hs("030,X,0,1218,000,0,0,0,000,0,0,0", ready2, s3), 0, true},
+		{"empty field", hs("030,,0,1218,000,0,0,0,000,0,0,0", ready2, s3), 0, true},
+		{"trailing bytes", append(hs(ready1, ready2, s3), 'x'), 0, true},
+		{"HTTP", []byte("HTTP/1.1 400 Bad Request\r\n\r\n"), 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st, err := printer.ParseHostStatus(tt.reply)
+			assert.Equal(t, string(tt.reply), string(st.Raw), "Raw keeps the reply")
+			if tt.bad {
+				require.Error(t, err)
+				assert.ErrorIs(t, err, printer.ErrNotPrinter)
+				var re *printer.ReplyError
+				require.ErrorAs(t, err, &re)
+				assert.Equal(t, "ZPL", re.Language)
+				assert.False(t, st.Ready())
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, st.States, st.States.String())
+			assert.Equal(t, tt.want == 0, st.Ready())
+		})
+	}
+}
+
+func TestParseHostStatusGolden(t *testing.T) {
+	// Replies laid out as the ZPL manual gives them, one per file.
+	want := map[string]printer.State{
+		"hs-ready.bin":     0,
+		"hs-paperout.bin":  printer.PaperOut | printer.Paused,
+		"hs-headopen.bin":  printer.HeadOpen,
+		"hs-ribbonout.bin": printer.RibbonOut,
+	}
+	for name, st := range want {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		require.NoError(t, err)
+		got, err := printer.ParseHostStatus(b)
+		require.NoError(t, err, name)
+		assert.Equal(t, st, got.States, name)
+		assert.Equal(t, b, got.Raw)
+	}
+}
+
+func TestParseRealTimeStatus(t *testing.T) {
+	tests := []struct {
+		n, b byte
+		want printer.State
+	}{
+		{1, 0x12, 0},
+		{1, 0x16, 0}, // drawer pin high is not a fault
+		{1, 0x1a, printer.Offline},
+		{2, 0x12, 0},
+		{2, 0x16, printer.HeadOpen},
+		{2, 0x1a, 0}, // paper being fed by the button
+		{2, 0x32, printer.PaperOut},
+		{2, 0x52, printer.Fault},
+		{2, 0x76, printer.HeadOpen | printer.PaperOut | printer.Fault},
+		{3, 0x12, 0},
+		{3, 0x16, printer.Fault},
+		{3, 0x1a, printer.Fault},
+		{3, 0x32, printer.Fault},
+		{3, 0x52, printer.Fault},
+		{4, 0x12, 0},
+		{4, 0x1e, printer.PaperNearEnd},
+		{4, 0x72, printer.PaperOut},
+		{4, 0x7e, printer.PaperOut | printer.PaperNearEnd},
+	}
+	for _, tt := range tests {
+		st, err := printer.ParseRealTimeStatus(tt.n, tt.b)
+		require.NoError(t, err, "n=%d b=%#x", tt.n, tt.b)
+		assert.Equal(t, tt.want, st.States, "n=%d b=%#x: %s", tt.n, tt.b, st.States)
+		assert.Equal(t, []byte{tt.b}, st.Raw)
+	}
+	assert.True(t, printer.Status{States: printer.PaperNearEnd}.Ready(), "near end still prints")
+}
+
+func TestParseRealTimeStatusFixedBits(t *testing.T) {
+	// Every byte whose fixed bits are wrong is refused, for every n.
+	for n := byte(1); n <= 4; n++ {
+		for b := range 256 {
+			_, err := printer.ParseRealTimeStatus(n, byte(b))
+			if byte(b)&0x93 == 0x12 {
+				assert.NoError(t, err)
+				continue
+			}
+			var re *printer.ReplyError
+			require.ErrorAs(t, err, &re, "n=%d b=%#x", n, b)
+			assert.ErrorIs(t, err, printer.ErrNotPrinter)
+		}
+	}
+	for _, n := range []byte{0, 5, 255} {
+		_, err := printer.ParseRealTimeStatus(n, 0x12)
+		assert.ErrorIs(t, err, printer.ErrUnsupported)
+		assert.False(t, errors.Is(err, printer.ErrNotPrinter))
+	}
+}
+
+func TestStateString(t *testing.T) {
+	assert.Equal(t, "ready", printer.State(0).String())
+	assert.Equal(t, "paper out|head open", (printer.PaperOut | printer.HeadOpen).String())
+	assert.Equal(t, "fault|0x8000", (printer.Fault | 0x8000).String())
+}
+
+func FuzzParseHostStatus(f *testing.F) {
+	for _, name := range []string{"hs-ready.bin", "hs-paperout.bin", "hs-headopen.bin", "hs-ribbonout.bin"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		require.NoError(f, err)
+		f.Add(b)
+	}
+	f.Add([]byte("\x02\x03\r\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		st, err := printer.ParseHostStatus(b)
+		assert.Equal(t, string(b), string(st.Raw))
+		if err != nil {
+			assert.ErrorIs(t, err, printer.ErrNotPrinter)
+			assert.True(t, st.Has(printer.Unknown))
+			return
+		}
+		assert.False(t, st.Has(printer.Unknown))
+		again, err := printer.ParseHostStatus(st.Raw)
+		require.NoError(t, err)
+		assert.Equal(t, st.States, again.States)
+	})
+}
+
+func FuzzParseRealTimeStatus(f *testing.F) {
+	f.Add(byte(1), byte(0x12))
+	f.Add(byte(2), byte(0x76))
+	f.Add(byte(4), byte(0x7e))
+	f.Fuzz(func(t *testing.T, n, b byte) {
+		st, err := printer.ParseRealTimeStatus(n, b)
+		assert.Equal(t, []byte{b}, st.Raw)
+		if err != nil {
+			assert.True(t, st.Has(printer.Unknown))
+			return
+		}
+		assert.Equal(t, byte(0x12), b&0x93)
+		assert.Zero(t, st.States&(printer.Unknown|printer.Paused|printer.RibbonOut))
+	})
+}
