@@ -1,0 +1,244 @@
+package printertest
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dadanhq/dadan/printer"
+)
+
+// TestJobStore is the conformance suite for [printer.JobStore] implementations:
+// call it from a test with a function that returns a new, empty store.
+func TestJobStore(t *testing.T, newStore func(t *testing.T) printer.JobStore) {
+	t0 := time.Date(2026, 11, 11, 0, 0, 0, 0, time.UTC)
+	key := func(order string, copyNo int) printer.JobKey {
+		return printer.JobKey{Order: order, Doc: printer.Waybill, Template: "waybill-76x130", Version: "1", Copy: copyNo}
+	}
+	job := func(order, prn string) printer.Job {
+		return printer.Job{Key: key(order, 1), Printer: prn, Data: []byte("^XA^FD" + order + "^FS^XZ"), MediaLength: 130, CreatedAt: t0, UpdatedAt: t0}
+	}
+	ctx := context.Background()
+
+	t.Run("AddAssignsIDSeqAndCopies", func(t *testing.T) {
+		s := newStore(t)
+		in := job("A", "p1")
+		a, err := s.AddJob(ctx, in)
+		require.NoError(t, err)
+		assert.NotEmpty(t, a.ID)
+		assert.Equal(t, printer.Queued, a.State)
+		in.Data[0] = 'X'
+		b, err := s.AddJob(ctx, job("B", "p1"))
+		require.NoError(t, err)
+		assert.Greater(t, b.Seq, a.Seq)
+		assert.NotEqual(t, a.ID, b.ID)
+		got, err := s.Job(ctx, a.ID)
+		require.NoError(t, err)
+		assert.Equal(t, "^XA^FDA^FS^XZ", string(got.Data), "the store keeps its own copy")
+		assert.Equal(t, a.Key, got.Key)
+		assert.Equal(t, 130.0, got.MediaLength)
+		assert.True(t, got.CreatedAt.Equal(t0))
+	})
+
+	t.Run("DuplicateKey", func(t *testing.T) {
+		s := newStore(t)
+		a, err := s.AddJob(ctx, job("A", "p1"))
+		require.NoError(t, err)
+		again := job("A", "p2")
+		again.Data = []byte("other")
+		d, err := s.AddJob(ctx, again)
+		require.ErrorIs(t, err, printer.ErrDuplicate)
+		assert.Equal(t, a.ID, d.ID, "the existing job comes back")
+		assert.Equal(t, "p1", d.Printer)
+		other := job("A", "p1")
+		other.Key.Copy = 2
+		_, err = s.AddJob(ctx, other)
+		require.NoError(t, err, "another copy is another key")
+		all, err := s.Jobs(ctx, printer.JobFilter{})
+		require.NoError(t, err)
+		assert.Len(t, all, 2)
+	})
+
+	t.Run("ClaimFIFOOnePerPrinter", func(t *testing.T) {
+		s := newStore(t)
+		var ids []string
+		for i := range 3 {
+			j, err := s.AddJob(ctx, job(fmt.Sprint("A", i), "p1"))
+			require.NoError(t, err)
+			ids = append(ids, j.ID)
+		}
+		o, err := s.AddJob(ctx, job("O", "p2"))
+		require.NoError(t, err)
+		c, err := s.ClaimJob(ctx, "p1", "st1", t0.Add(time.Second))
+		require.NoError(t, err)
+		assert.Equal(t, ids[0], c.ID)
+		assert.Equal(t, printer.Sending, c.State)
+		assert.Equal(t, "st1", c.Owner)
+		assert.Equal(t, 1, c.Attempts)
+		assert.True(t, c.SentAt.Equal(t0.Add(time.Second)))
+		_, err = s.ClaimJob(ctx, "p1", "st2", t0)
+		assert.ErrorIs(t, err, printer.ErrNoJob, "one job at a time per printer")
+		c2, err := s.ClaimJob(ctx, "p2", "st2", t0)
+		require.NoError(t, err, "other printers go on")
+		assert.Equal(t, o.ID, c2.ID)
+		_, err = s.ClaimJob(ctx, "nobody", "st1", t0)
+		assert.ErrorIs(t, err, printer.ErrNoJob)
+
+		c.State = printer.Printed
+		c.PrintCount = 1
+		require.NoError(t, s.UpdateJob(ctx, c, printer.Sending))
+		n, err := s.ClaimJob(ctx, "p1", "st1", t0)
+		require.NoError(t, err)
+		assert.Equal(t, ids[1], n.ID)
+	})
+
+	t.Run("RequeueKeepsPlaceOrGoesBack", func(t *testing.T) {
+		s := newStore(t)
+		a, _ := s.AddJob(ctx, job("A", "p1"))
+		b, _ := s.AddJob(ctx, job("B", "p1"))
+		c, err := s.ClaimJob(ctx, "p1", "", t0)
+		require.NoError(t, err)
+		require.Equal(t, a.ID, c.ID)
+		c.State = printer.Queued
+		c.Reprint, c.ReprintReason = true, "why"
+		require.NoError(t, s.UpdateJob(ctx, c, printer.Sending))
+		again, err := s.ClaimJob(ctx, "p1", "", t0)
+		require.NoError(t, err)
+		assert.Equal(t, a.ID, again.ID, "a requeued job keeps its place at the head")
+		assert.Equal(t, 2, again.Attempts)
+		assert.True(t, again.Reprint)
+		again.State = printer.Printed
+		require.NoError(t, s.UpdateJob(ctx, again, printer.Sending))
+		again.State, again.Seq = printer.Queued, 0
+		require.NoError(t, s.UpdateJob(ctx, again, printer.Printed))
+		got, _ := s.Job(ctx, a.ID)
+		assert.Greater(t, got.Seq, b.Seq, "Seq 0 sends it to the back")
+		n, _ := s.ClaimJob(ctx, "p1", "", t0)
+		assert.Equal(t, b.ID, n.ID)
+	})
+
+	t.Run("UpdateChecksState", func(t *testing.T) {
+		s := newStore(t)
+		a, _ := s.AddJob(ctx, job("A", "p1"))
+		a.State = printer.Printed
+		err := s.UpdateJob(ctx, a, printer.Sending)
+		var se *printer.JobStateError
+		require.ErrorAs(t, err, &se)
+		assert.Equal(t, printer.Queued, se.Got)
+		assert.ErrorIs(t, err, printer.ErrJobState)
+		a.ID = "missing"
+		assert.ErrorIs(t, s.UpdateJob(ctx, a, printer.Queued), printer.ErrNoJob)
+		_, err = s.Job(ctx, "missing")
+		assert.ErrorIs(t, err, printer.ErrNoJob)
+	})
+
+	t.Run("CancelledIsNotClaimed", func(t *testing.T) {
+		s := newStore(t)
+		a, _ := s.AddJob(ctx, job("A", "p1"))
+		b, _ := s.AddJob(ctx, job("B", "p1"))
+		a.State = printer.Cancelled
+		require.NoError(t, s.UpdateJob(ctx, a, printer.Queued))
+		c, err := s.ClaimJob(ctx, "p1", "", t0)
+		require.NoError(t, err)
+		assert.Equal(t, b.ID, c.ID)
+	})
+
+	t.Run("Filter", func(t *testing.T) {
+		s := newStore(t)
+		for i := range 5 {
+			_, err := s.AddJob(ctx, job(fmt.Sprint("A", i), "p1"))
+			require.NoError(t, err)
+		}
+		_, _ = s.AddJob(ctx, job("B", "p2"))
+		_, err := s.ClaimJob(ctx, "p1", "st1", t0)
+		require.NoError(t, err)
+		sending, err := s.Jobs(ctx, printer.JobFilter{Printer: "p1", States: []printer.JobState{printer.Sending}, Owner: "st1"})
+		require.NoError(t, err)
+		require.Len(t, sending, 1)
+		none, err := s.Jobs(ctx, printer.JobFilter{States: []printer.JobState{printer.Sending}, Owner: "st2"})
+		require.NoError(t, err)
+		assert.Empty(t, none)
+		q, err := s.Jobs(ctx, printer.JobFilter{Printer: "p1", States: []printer.JobState{printer.Queued}, Limit: 2})
+		require.NoError(t, err)
+		require.Len(t, q, 2)
+		assert.Less(t, q[0].Seq, q[1].Seq)
+		assert.Equal(t, "A1", q[0].Key.Order)
+	})
+
+	t.Run("ConcurrentClaimsSendEachJobOnce", func(t *testing.T) {
+		// Several stations drain one printer's queue: each job is claimed once,
+		// in order, and never two at a time.
+		s := newStore(t)
+		const n = 200
+		for i := range n {
+			_, err := s.AddJob(ctx, job(fmt.Sprintf("A%03d", i), "p1"))
+			require.NoError(t, err)
+		}
+		var (
+			mu    sync.Mutex
+			order []string
+			wg    sync.WaitGroup
+		)
+		for st := range 4 {
+			wg.Go(func() {
+				for {
+					j, err := s.ClaimJob(ctx, "p1", fmt.Sprint("st", st), t0)
+					if err != nil {
+						mu.Lock()
+						done := len(order) == n
+						mu.Unlock()
+						if done {
+							return
+						}
+						time.Sleep(50 * time.Microsecond)
+						continue
+					}
+					mu.Lock()
+					order = append(order, j.Key.Order)
+					mu.Unlock()
+					j.State = printer.Printed
+					assert.NoError(t, s.UpdateJob(ctx, j, printer.Sending))
+				}
+			})
+		}
+		wg.Wait()
+		require.Len(t, order, n)
+		for i, o := range order {
+			assert.Equal(t, fmt.Sprintf("A%03d", i), o)
+		}
+	})
+
+	t.Run("ConcurrentDuplicateAdds", func(t *testing.T) {
+		s := newStore(t)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		ok := 0
+		for range 8 {
+			wg.Go(func() {
+				_, err := s.AddJob(ctx, job("same", "p1"))
+				if err == nil {
+					mu.Lock()
+					ok++
+					mu.Unlock()
+				} else {
+					assert.ErrorIs(t, err, printer.ErrDuplicate)
+				}
+			})
+		}
+		wg.Wait()
+		assert.Equal(t, 1, ok)
+	})
+
+	t.Run("CancelledContext", func(t *testing.T) {
+		s := newStore(t)
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		_, err := s.AddJob(cctx, job("A", "p1"))
+		assert.ErrorIs(t, err, context.Canceled)
+	})
+}
