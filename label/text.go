@@ -24,8 +24,12 @@ func NextCluster(s string) (n int, em float64) {
 	}
 	em = runeEm(r)
 	n = size
-	if r == '\r' && n < len(s) && s[n] == '\n' {
-		return n + 1, em
+	if isControl(r) {
+		// Controls never take marks (a line feed followed by a mark stays two clusters).
+		if r == '\r' && n < len(s) && s[n] == '\n' {
+			return n + 1, em
+		}
+		return n, em
 	}
 	if isRegionalIndicator(r) {
 		if r2, s2 := utf8.DecodeRuneInString(s[n:]); isRegionalIndicator(r2) {
@@ -161,16 +165,11 @@ func wrapPara(dst []string, s string, maxEm float64) []string {
 		for i < len(s) {
 			n, em := NextCluster(s[i:])
 			c := s[i : i+n]
-			if c == " " {
+			if c == " " && i > 0 {
 				// A run of spaces is a break opportunity; the spaces go away at a break.
-				j := i
-				for j < len(s) && s[j] == ' ' {
-					j++
-				}
-				if i > 0 {
-					brk, brkEnd = i, j
-				}
-				if w+float64(j-i)*0.5 > maxEm+eps && i > 0 {
+				j := skipSpaces(s, i)
+				brk, brkEnd = i, j
+				if w+float64(j-i)*0.5 > maxEm+eps {
 					i = -1 // break here
 					break
 				}
@@ -200,9 +199,7 @@ func wrapPara(dst []string, s string, maxEm float64) []string {
 				end, next = brk, brkEnd
 			}
 			// A break inside a run of spaces drops the whole run.
-			for next < len(s) && s[next] == ' ' {
-				next++
-			}
+			next = skipSpaces(s, next)
 			dst = append(dst, s[:end])
 			s = s[next:]
 			if s == "" {
@@ -213,4 +210,16 @@ func wrapPara(dst []string, s string, maxEm float64) []string {
 		return append(dst, s)
 	}
 	return dst
+}
+
+// skipSpaces returns the index after the run of space clusters at s[i:]; a space
+// carrying a combining mark is not a space.
+func skipSpaces(s string, i int) int {
+	for i < len(s) && s[i] == ' ' {
+		if n, _ := NextCluster(s[i:]); n != 1 {
+			break
+		}
+		i++
+	}
+	return i
 }
