@@ -97,13 +97,14 @@ type Decoder struct {
 	r         *bufio.Reader
 	MaxRecord int // records over this many bytes are refused with ErrTooLarge; 0 means DefaultMaxRecord
 
-	line    int // lines consumed so far
-	started bool
-	array   bool
-	done    bool
-	count   int // records seen, good or bad
-	buf     []byte
-	lex     lexer
+	line     int // lines consumed so far
+	started  bool
+	array    bool
+	done     bool
+	count    int // records seen, good or bad
+	lastLine int
+	buf      []byte
+	lex      lexer
 }
 
 // NewDecoder returns a decoder reading from r.
@@ -158,6 +159,7 @@ func (d *Decoder) Decode(o *Order) error {
 		return err
 	}
 	d.count++
+	d.lastLine = line
 	d.lex.data, d.lex.pos, d.lex.valid = rec, 0, utf8.Valid(rec)
 	err = d.lex.order(o)
 	if err == nil && d.lex.peek() != 0 {
@@ -168,6 +170,9 @@ func (d *Decoder) Decode(o *Order) error {
 	}
 	return nil
 }
+
+// Line returns the line where the last order read starts (1-based).
+func (d *Decoder) Line() int { return d.lastLine }
 
 // All yields every order with its error; a *DecodeError leaves the sequence going.
 // Each order yielded is newly allocated.

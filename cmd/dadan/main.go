@@ -1,0 +1,85 @@
+// Command dadan runs the order-printing workflow from the command line: review
+// orders, render print documents, print them and ask printers for their status.
+//
+// Usage:
+//
+//	dadan demo [--out DIR] [--lang zh|en]
+//	dadan review --orders FILE [--stock FILE] [--prices FILE] [--json] [--lang zh|en]
+//
+// Exit status is 0 on success, 1 when some input was refused (each refusal is on
+// stderr with the order id and line), 2 for usage errors.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+)
+
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitRefused = 1
+	exitUsage   = 2
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// command is one subcommand: it returns an exit status.
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, args []string, env *env) int
+}
+
+// env is the process environment a command sees, replaceable in tests.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+func (e *env) errorf(format string, a ...any) { fmt.Fprintf(e.stderr, "dadan: "+format+"\n", a...) }
+
+func commandList() []command {
+	return []command{
+		{"demo", "the whole flow on built-in sample orders", runDemo},
+		{"review", "review orders and print the outcome of each", runReview},
+	}
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(e.stderr)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	for _, c := range commandList() {
+		if c.name == args[0] {
+			return c.run(ctx, args[1:], e)
+		}
+	}
+	e.errorf("unknown command %q", args[0])
+	usage(e.stderr)
+	return exitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: dadan COMMAND [flags]\n\ncommands:")
+	for _, c := range commandList() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'dadan COMMAND -h' for the flags of a command.")
+}
+
+// errUsage marks flag errors, which exit with status 2.
+var errUsage = errors.New("usage")

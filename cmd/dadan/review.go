@@ -1,0 +1,242 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/dadanhq/dadan"
+	"github.com/dadanhq/dadan/review"
+	"github.com/shopspring/decimal"
+	"golang.org/x/text/language"
+)
+
+// newFlags returns a flag set that reports errors to e.stderr.
+func newFlags(name string, e *env) *flag.FlagSet {
+	fs := flag.NewFlagSet("dadan "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return fs
+}
+
+// parse parses args and returns the exit status to use when parsing failed.
+func parse(fs *flag.FlagSet, args []string) (int, bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK, false
+		}
+		return exitUsage, false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return exitUsage, false
+	}
+	return 0, true
+}
+
+func langTag(s string) (language.Tag, error) {
+	switch strings.ToLower(s) {
+	case "zh", "zh-cn", "zh-hans", "cn":
+		return language.SimplifiedChinese, nil
+	case "en", "en-us", "en-gb":
+		return language.English, nil
+	}
+	return language.Und, fmt.Errorf("unknown language %q (want zh or en)", s)
+}
+
+// loadStock reads a JSON object of units on hand by SKU.
+func loadStock(path string) (review.StockMap, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]int
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return review.StockMap(m), nil
+}
+
+// loadPrices reads a JSON object of list prices (decimal strings) by SKU.
+func loadPrices(path string) (review.PriceMap, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return parsePrices(b, path)
+}
+
+func parsePrices(b []byte, name string) (review.PriceMap, error) {
+	var m map[string]string
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	out := make(review.PriceMap, len(m))
+	for sku, s := range m {
+		d, err := decimal.NewFromString(s)
+		if err != nil {
+			return nil, fmt.Errorf("%s: price of %s: %q is not a decimal", name, sku, s)
+		}
+		out[sku] = d
+	}
+	return out, nil
+}
+
+// openInput opens a file, or stdin for "-".
+func openInput(path string, e *env) (io.ReadCloser, error) {
+	if path == "-" {
+		return io.NopCloser(e.stdin), nil
+	}
+	return os.Open(path)
+}
+
+type jsonFinding struct {
+	Code    string `json:"code"`
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+type jsonResult struct {
+	ID       string        `json:"id"`
+	Line     int           `json:"line,omitempty"`
+	Outcome  string        `json:"outcome"`
+	Findings []jsonFinding `json:"findings"`
+}
+
+func runReview(ctx context.Context, args []string, e *env) int {
+	fs := newFlags("review", e)
+	ordersPath := fs.String("orders", "", "orders `FILE`: JSON Lines or a JSON array; - for stdin (required)")
+	stockPath := fs.String("stock", "", "stock `FILE`: JSON object of units on hand by SKU")
+	pricesPath := fs.String("prices", "", "price book `FILE`: JSON object of list prices by SKU")
+	asJSON := fs.Bool("json", false, "print one JSON line per input order, in input order")
+	lang := fs.String("lang", "zh", "language of messages: zh or en")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	tag, err := langTag(*lang)
+	if err != nil {
+		e.errorf("review: %v", err)
+		return exitUsage
+	}
+	if *ordersPath == "" {
+		e.errorf("review: --orders is required")
+		fs.Usage()
+		return exitUsage
+	}
+	var cfg review.Config
+	if *stockPath != "" {
+		stock, err := loadStock(*stockPath)
+		if err != nil {
+			e.errorf("review: stock: %v", err)
+			return exitUsage
+		}
+		cfg.Inventory = stock
+	}
+	if *pricesPath != "" {
+		prices, err := loadPrices(*pricesPath)
+		if err != nil {
+			e.errorf("review: prices: %v", err)
+			return exitUsage
+		}
+		cfg.Prices = prices
+	}
+	in, err := openInput(*ordersPath, e)
+	if err != nil {
+		e.errorf("review: %v", err)
+		return exitUsage
+	}
+	defer in.Close()
+
+	st, err := dadan.New(&dadan.Options{Review: cfg})
+	if err != nil {
+		e.errorf("review: %v", err)
+		return exitUsage
+	}
+	out := bufio.NewWriter(e.stdout)
+	defer out.Flush()
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	sum, err := st.Ingest(ctx, in, &dadan.IngestOptions{OnResult: func(r dadan.Result) error {
+		if r.Refused() {
+			e.errorf("refused: %v", r.Err)
+		}
+		if *asJSON {
+			return enc.Encode(toJSON(r, tag))
+		}
+		printResult(out, r, tag)
+		return nil
+	}})
+	if err != nil {
+		out.Flush()
+		e.errorf("review: %v", err)
+		return exitRefused
+	}
+	if !*asJSON {
+		printSummary(out, sum, tag)
+	}
+	if sum.Refused > 0 {
+		return exitRefused
+	}
+	return exitOK
+}
+
+func toJSON(r dadan.Result, tag language.Tag) jsonResult {
+	jr := jsonResult{ID: r.OrderID, Outcome: string(r.Outcome), Findings: []jsonFinding{}}
+	if r.Refused() {
+		jr.Line = r.Line
+		field := ""
+		var de interface{ Unwrap() error }
+		_ = de
+		if d := decodeErr(r.Err); d != nil {
+			field = d.Field
+		}
+		jr.Findings = append(jr.Findings, jsonFinding{Code: "order.unreadable", Field: field, Message: r.Err.Error()})
+		return jr
+	}
+	for _, f := range r.Findings {
+		jr.Findings = append(jr.Findings, jsonFinding{Code: string(f.Code), Field: f.Field, Message: f.Message(tag)})
+	}
+	return jr
+}
+
+func printResult(w io.Writer, r dadan.Result, tag language.Tag) {
+	if r.Refused() || r.Outcome == review.Approve && len(r.Findings) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "%-18s %-7s", r.OrderID, outcomeName(r.Outcome, tag))
+	for i, f := range r.Findings {
+		sep := "  "
+		if i > 0 {
+			sep = "; "
+		}
+		fmt.Fprint(w, sep, f.Message(tag))
+	}
+	fmt.Fprintln(w)
+}
+
+func outcomeName(o review.Outcome, tag language.Tag) string {
+	if tag == language.SimplifiedChinese {
+		switch o {
+		case review.Approve:
+			return "通过"
+		case review.Hold:
+			return "待处理"
+		case review.Reject:
+			return "驳回"
+		}
+	}
+	return string(o)
+}
+
+func printSummary(w io.Writer, s dadan.Summary, tag language.Tag) {
+	if tag == language.SimplifiedChinese {
+		fmt.Fprintf(w, "订单 %d：通过 %d，待处理 %d，驳回 %d，无法读取 %d\n", s.Orders, s.Approved, s.Held, s.Rejected, s.Refused)
+		return
+	}
+	fmt.Fprintf(w, "orders %d: approved %d, held %d, rejected %d, refused %d\n", s.Orders, s.Approved, s.Held, s.Rejected, s.Refused)
+}

@@ -1,0 +1,294 @@
+package dadan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/dadanhq/dadan/access"
+	"github.com/dadanhq/dadan/order"
+	"github.com/dadanhq/dadan/review"
+	"github.com/dadanhq/dadan/store/memstore"
+)
+
+// Options wire a [Station]. The zero value (and nil) works: an in-memory store, the
+// built-in review rules without stock or price checks, the system clock.
+type Options struct {
+	// Store keeps orders and the journal; nil means a new in-memory store.
+	Store order.Store
+	// Review configures the review engine. When Review.Seen is nil and the store
+	// can tell whether it holds an order, the store is used for duplicate checks.
+	Review review.Config
+	// BatchSize is how many orders are reviewed together while ingesting; stock is
+	// reserved across a batch in paid-at order. Zero means 10,000.
+	BatchSize int
+	// Clock gives the time of journal events; nil means time.Now.
+	Clock func() time.Time
+	// Logger receives operational logs; nil discards them.
+	Logger *slog.Logger
+}
+
+// Validate reports options [New] would refuse.
+func (o *Options) Validate() error {
+	if o.BatchSize < 0 {
+		return fmt.Errorf("dadan: negative batch size %d", o.BatchSize)
+	}
+	return o.Review.Validate()
+}
+
+// Station is the order-printing workflow a host calls: ingest orders, review them,
+// resolve and release held ones. It is safe for concurrent use.
+type Station struct {
+	store  order.Store
+	engine *review.Engine
+	batch  int
+	now    func() time.Time
+	log    *slog.Logger
+}
+
+// New returns a station wired as opts say.
+func New(opts *Options) (*Station, error) {
+	if opts == nil {
+		opts = &Options{}
+	}
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	s := &Station{store: opts.Store, batch: opts.BatchSize, now: opts.Clock, log: opts.Logger}
+	if s.store == nil {
+		s.store = memstore.New()
+	}
+	if s.batch == 0 {
+		s.batch = 10_000
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	cfg := opts.Review
+	if cfg.Seen == nil {
+		if seen, ok := s.store.(review.Seen); ok {
+			cfg.Seen = seen
+		}
+	}
+	if cfg.Now == nil {
+		cfg.Now = s.now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = s.log
+	}
+	var err error
+	if s.engine, err = review.New(cfg); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Store returns the station's store.
+func (s *Station) Store() order.Store { return s.store }
+
+// Result is what became of one input order.
+type Result struct {
+	Line     int    // input line where the order starts, 0 if not from a stream
+	OrderID  string // may be empty for an order that could not be read
+	Outcome  review.Outcome
+	Status   order.Status // the order's status after ingest; empty if it was not stored
+	Findings []review.Finding
+	// Err is set when the order was refused before review: a *order.DecodeError
+	// for input that could not be read.
+	Err error
+}
+
+// Refused reports whether the order could not be read at all.
+func (r *Result) Refused() bool { return r.Err != nil }
+
+// Summary counts the outcomes of an ingest.
+type Summary struct {
+	Orders   int // orders read, refused ones included
+	Approved int
+	Held     int
+	Rejected int
+	Refused  int // could not be read
+}
+
+// IngestOptions adjust one ingest. Nil means defaults.
+type IngestOptions struct {
+	// DryRun reviews without storing anything or reserving stock.
+	DryRun bool
+	// OnResult, if set, is called for every input order in input order. An error
+	// it returns stops the ingest.
+	OnResult func(Result) error
+}
+
+// Ingest reads orders from r (JSON Lines or a JSON array), stores each as received,
+// reviews them in batches and moves each to approved, on_hold or rejected, with a
+// journal event naming the actor from ctx ([access.Actor]). Orders that cannot be
+// read are reported and skipped; the rest go on. An order whose id is already
+// stored is not stored again: the original gets a note in its journal.
+func (s *Station) Ingest(ctx context.Context, r io.Reader, opts *IngestOptions) (Summary, error) {
+	if opts == nil {
+		opts = &IngestOptions{}
+	}
+	var sum Summary
+	dec := order.NewDecoder(r)
+	pending := make([]Result, 0, min(s.batch, 1024))
+	orders := make([]*order.Order, 0, min(s.batch, 1024))
+	flush := func() error {
+		if err := s.reviewBatch(ctx, orders, pending, opts, &sum); err != nil {
+			return err
+		}
+		pending, orders = pending[:0], orders[:0]
+		return nil
+	}
+	for {
+		o := new(order.Order)
+		err := dec.Decode(o)
+		if err == io.EOF {
+			break
+		}
+		var de *order.DecodeError
+		if errors.As(err, &de) {
+			if errors.Is(err, order.ErrEmpty) {
+				return sum, err
+			}
+			pending = append(pending, Result{Line: de.Line, OrderID: de.OrderID, Outcome: review.Reject, Err: err})
+			continue
+		}
+		if err != nil {
+			return sum, err
+		}
+		pending = append(pending, Result{Line: dec.Line(), OrderID: o.ID})
+		orders = append(orders, o)
+		if len(orders) >= s.batch {
+			if err := flush(); err != nil {
+				return sum, err
+			}
+		}
+	}
+	return sum, flush()
+}
+
+// reviewBatch reviews orders, stores them and reports results in input order.
+// pending holds one result per input record; the decoded ones match orders in turn.
+func (s *Station) reviewBatch(ctx context.Context, orders []*order.Order, pending []Result, opts *IngestOptions, sum *Summary) error {
+	results, err := s.engine.Review(ctx, orders, &review.Options{DryRun: opts.DryRun})
+	if err != nil {
+		return err
+	}
+	actor := access.Actor(ctx)
+	next := 0
+	for i := range pending {
+		res := &pending[i]
+		sum.Orders++
+		if res.Err != nil {
+			sum.Refused++
+		} else {
+			o, rv := orders[next], results[next]
+			next++
+			res.Outcome, res.Findings = rv.Outcome, rv.Findings
+			switch rv.Outcome {
+			case review.Approve:
+				sum.Approved++
+			case review.Hold:
+				sum.Held++
+			default:
+				sum.Rejected++
+			}
+			if !opts.DryRun {
+				if res.Status, err = s.store1(ctx, o, rv, actor); err != nil {
+					return err
+				}
+			}
+		}
+		if opts.OnResult != nil {
+			if err := opts.OnResult(*res); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// statusOf is the order status a review outcome leads to.
+func statusOf(o review.Outcome) order.Status {
+	switch o {
+	case review.Approve:
+		return order.Approved
+	case review.Hold:
+		return order.OnHold
+	}
+	return order.Rejected
+}
+
+// codes joins the finding codes for a journal detail.
+func codes(fs []review.Finding) string {
+	var b strings.Builder
+	for i, f := range fs {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(string(f.Code))
+	}
+	return b.String()
+}
+
+func isDuplicate(fs []review.Finding) bool {
+	for _, f := range fs {
+		if f.Code == review.CodeDuplicate {
+			return true
+		}
+	}
+	return false
+}
+
+// store1 stores a newly reviewed order, or notes a duplicate on the stored one.
+func (s *Station) store1(ctx context.Context, o *order.Order, rv review.Result, actor string) (order.Status, error) {
+	now := s.now()
+	o.Status = ""
+	recv, err := order.Move(o, order.Received, now, actor, order.ActReceived, "")
+	if err != nil {
+		return "", err
+	}
+	err = s.store.CreateOrder(ctx, o, recv)
+	if errors.Is(err, order.ErrExists) {
+		if !isDuplicate(rv.Findings) {
+			return "", fmt.Errorf("dadan: order %s is stored but review did not see it: %w", o.ID, err)
+		}
+		err = s.store.UpdateOrder(ctx, o.ID, func(stored *order.Order) ([]order.Event, error) {
+			return []order.Event{order.Note(stored, now, actor, order.ActNote, "duplicate received and refused")}, nil
+		})
+		return "", err
+	}
+	if err != nil {
+		return "", err
+	}
+	to := statusOf(rv.Outcome)
+	err = s.store.UpdateOrder(ctx, o.ID, func(stored *order.Order) ([]order.Event, error) {
+		ev, err := order.Move(stored, to, now, actor, order.ActReviewed, codes(rv.Findings))
+		return []order.Event{ev}, err
+	})
+	return to, err
+}
+
+// Release lets a person decide a held order: approve sends it to printing, reject
+// sends it back for a resolution. note is journaled.
+func (s *Station) Release(ctx context.Context, id string, approve bool, note string) error {
+	to := order.Rejected
+	if approve {
+		to = order.Approved
+	}
+	actor, now := access.Actor(ctx), s.now()
+	return s.store.UpdateOrder(ctx, id, func(o *order.Order) ([]order.Event, error) {
+		if o.Status != order.OnHold {
+			return nil, &order.TransitionError{OrderID: id, From: o.Status, To: to}
+		}
+		ev, err := order.Move(o, to, now, actor, order.ActReleased, note)
+		return []order.Event{ev}, err
+	})
+}
