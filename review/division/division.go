@@ -1,0 +1,241 @@
+// Package division knows China's administrative divisions well enough to check a
+// postal address: the 34 provincial-level divisions with their short forms, the
+// prefecture-level divisions of every mainland province (and the county-level units
+// a province administers directly), and the districts of the four municipalities
+// and of a set of large cities.
+//
+// Lookups accept the full name (浙江省, 杭州市, 余杭区), the name without its
+// suffix (浙江, 杭州, 余杭) and common short forms (新疆, 内蒙古, 延边州). They do
+// not allocate. The tables are built on first use and never change.
+package division
+
+import (
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Result says what a lookup found.
+type Result uint8
+
+// Lookup results.
+const (
+	// NoData means the tables hold no list to check against (Hong Kong, Macao and
+	// Taiwan have no city list; most cities have no district list).
+	NoData Result = iota
+	// Known means the name belongs where it was looked up.
+	Known
+	// Unknown means the tables have a list and the name is not in it, nor anywhere else.
+	Unknown
+	// Elsewhere means the name is not in the list but belongs to another division.
+	Elsewhere
+)
+
+// String returns the result's name.
+func (r Result) String() string {
+	switch r {
+	case Known:
+		return "known"
+	case Unknown:
+		return "unknown"
+	case Elsewhere:
+		return "elsewhere"
+	}
+	return "no data"
+}
+
+type place struct {
+	parent string // full name of the containing division
+	name   string // full name
+}
+
+type index struct {
+	provinces map[string]string  // any form → full name
+	hasCities map[string]bool    // full province name → has a city list
+	cities    map[string][]place // any form → the cities of that name
+	hasDist   map[string]bool    // full city name → has a district list
+	districts map[string][]place // any form → the districts of that name
+}
+
+var tables = sync.OnceValue(build)
+
+func build() *index {
+	ix := &index{
+		provinces: make(map[string]string, 4*len(provinceTable)),
+		hasCities: make(map[string]bool, len(cityTable)),
+		cities:    make(map[string][]place, 1024),
+		hasDist:   make(map[string]bool, len(districtTable)),
+		districts: make(map[string][]place, 1024),
+	}
+	for _, forms := range provinceTable {
+		for _, f := range forms {
+			ix.provinces[f] = forms[0]
+		}
+	}
+	addAll := func(m map[string][]place, has map[string]bool, table map[string]string) {
+		for parent, list := range table {
+			has[parent] = true
+			for _, entry := range strings.Fields(list) {
+				forms := strings.Split(entry, "|")
+				p := place{parent: parent, name: forms[0]}
+				seen := map[string]bool{}
+				for _, f := range append(forms, stem(forms[0])) {
+					if f == "" || seen[f] {
+						continue
+					}
+					seen[f] = true
+					m[f] = append(m[f], p)
+				}
+			}
+		}
+	}
+	addAll(ix.cities, ix.hasCities, cityTable)
+	addAll(ix.districts, ix.hasDist, districtTable)
+	// Map order is random; sort so that Elsewhere always names the same parent.
+	for _, m := range []map[string][]place{ix.cities, ix.districts} {
+		for _, ps := range m {
+			sort.Slice(ps, func(i, j int) bool { return ps[i].parent < ps[j].parent })
+		}
+	}
+	return ix
+}
+
+// suffixes are stripped to find a name's stem, longest first.
+var suffixes = [...]string{"特别行政区", "自治区", "地区", "林区", "新区", "市", "省", "盟", "区", "县", "旗"}
+
+// stem returns name without its administrative suffix, or "" when the stem would
+// be a single character (县 names like 宾县 keep their suffix).
+func stem(name string) string {
+	for _, s := range suffixes {
+		if rest, ok := strings.CutSuffix(name, s); ok {
+			if len([]rune(rest)) < 2 {
+				return ""
+			}
+			return rest
+		}
+	}
+	return ""
+}
+
+// stemNoAlloc is stem for lookups: it returns "" where stem would, without
+// converting to runes.
+func stemNoAlloc(name string) string {
+	for _, s := range suffixes {
+		if rest, ok := strings.CutSuffix(name, s); ok {
+			n := 0
+			for range rest {
+				n++
+			}
+			if n < 2 {
+				return ""
+			}
+			return rest
+		}
+	}
+	return ""
+}
+
+// Province returns the full name of the provincial-level division s names (浙江,
+// 浙江省, 新疆, 内蒙古 ...) and whether s names one.
+func Province(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	ix := tables()
+	if full, ok := ix.provinces[s]; ok {
+		return full, true
+	}
+	return "", false
+}
+
+// Provinces returns the full names of the 34 provincial-level divisions.
+func Provinces() []string {
+	out := make([]string, len(provinceTable))
+	for i, forms := range provinceTable {
+		out[i] = forms[0]
+	}
+	return out
+}
+
+// IsMunicipality reports whether province (any form) is one of the four
+// municipalities (北京, 天津, 上海, 重庆).
+func IsMunicipality(province string) bool {
+	full, ok := Province(province)
+	if !ok {
+		return false
+	}
+	for _, m := range municipalities {
+		if m == full {
+			return true
+		}
+	}
+	return false
+}
+
+func lookup(m map[string][]place, s string) []place {
+	if ps, ok := m[s]; ok {
+		return ps
+	}
+	if st := stemNoAlloc(s); st != "" {
+		return m[st]
+	}
+	return nil
+}
+
+// City checks city against province (both in any form). It returns the city's
+// full name when the result is Known, or the province the city belongs to when it
+// is Elsewhere. A municipality's city field may repeat the municipality or read
+// 市辖区, 县 or 城区.
+func City(province, city string) (string, Result) {
+	ix := tables()
+	full, ok := Province(province)
+	if !ok {
+		return "", NoData
+	}
+	city = strings.TrimSpace(city)
+	if IsMunicipality(full) {
+		switch city {
+		case "市辖区", "县", "城区", "郊县":
+			return full, Known
+		}
+		if c, ok := ix.provinces[city]; ok && c == full {
+			return full, Known
+		}
+		return "", Unknown
+	}
+	if !ix.hasCities[full] {
+		return "", NoData
+	}
+	ps := lookup(ix.cities, city)
+	for _, p := range ps {
+		if p.parent == full {
+			return p.name, Known
+		}
+	}
+	if len(ps) > 0 {
+		return ps[0].parent, Elsewhere
+	}
+	if c, ok := ix.provinces[city]; ok && IsMunicipality(c) {
+		return c, Elsewhere
+	}
+	return "", Unknown
+}
+
+// District checks district against city. city is a full city name as [City]
+// returns it (for a municipality, the municipality's full name). It returns the
+// district's full name when Known, or the city the district belongs to when
+// Elsewhere.
+func District(city, district string) (string, Result) {
+	ix := tables()
+	if !ix.hasDist[city] {
+		return "", NoData
+	}
+	ps := lookup(ix.districts, strings.TrimSpace(district))
+	for _, p := range ps {
+		if p.parent == city {
+			return p.name, Known
+		}
+	}
+	if len(ps) > 0 {
+		return ps[0].parent, Elsewhere
+	}
+	return "", Unknown
+}

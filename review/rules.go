@@ -1,0 +1,281 @@
+package review
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/dadanhq/dadan/order"
+	"github.com/dadanhq/dadan/review/division"
+)
+
+// CodeIDMissing is raised (reject) for an order without an id.
+const CodeIDMissing Code = "order.id.missing"
+
+// CheckIdentity rejects an order without an id, an order whose id appears
+// earlier in the batch ("order.duplicate") and, when the engine has a [Seen],
+// a new order (empty status) whose id the store already holds. Orders that carry
+// a status come from the store and are being reviewed again, so the store is not
+// asked about them.
+func CheckIdentity(c *Context, o *order.Order, r *Report) {
+	if blank(o.ID) {
+		r.Add(Finding{Code: CodeIDMissing, Field: "id", Severity: SeverityReject})
+		return
+	}
+	if _, dup := c.b.duplicateOf(c.i, o); dup {
+		r.Add(Finding{Code: CodeDuplicate, Field: "id", Severity: SeverityReject, Args: []any{o.ID}, variant: "batch"})
+		return
+	}
+	if c.e.seen != nil && o.Status == "" {
+		seen, err := c.e.seen.HasOrder(c.ctx, o.ID)
+		if err != nil {
+			c.Fail("seen", err)
+			return
+		}
+		if seen {
+			r.Add(Finding{Code: CodeDuplicate, Field: "id", Severity: SeverityReject, Args: []any{o.ID}, variant: "store"})
+		}
+	}
+}
+
+// CheckRecipient rejects a recipient without name, phone, province, city,
+// district or address (blank counts as missing) or with an unknown province;
+// holds one whose city is not in the province or whose district belongs to
+// another city (as far as the bundled division data tells), and one whose fields
+// hold control characters or printer commands ("recipient.suspicious").
+func CheckRecipient(c *Context, o *order.Order, r *Report) {
+	p := &o.Recipient
+	required := [...]struct {
+		v     string
+		code  Code
+		field string
+	}{
+		{p.Name, CodeNameMissing, "recipient.name"},
+		{p.Phone, CodePhoneMissing, "recipient.phone"},
+		{p.Province, CodeProvinceMissing, "recipient.province"},
+		{p.City, CodeCityMissing, "recipient.city"},
+		{p.District, CodeDistrictMissing, "recipient.district"},
+		{p.Address, CodeAddressMissing, "recipient.address"},
+	}
+	for _, f := range required {
+		if blank(f.v) {
+			r.Add(Finding{Code: f.code, Field: f.field, Severity: SeverityReject})
+		}
+	}
+	texts := [...]struct{ v, field string }{
+		{p.Name, "recipient.name"}, {p.Phone, "recipient.phone"}, {p.Province, "recipient.province"},
+		{p.City, "recipient.city"}, {p.District, "recipient.district"}, {p.Street, "recipient.street"},
+		{p.Address, "recipient.address"}, {p.Postcode, "recipient.postcode"},
+	}
+	for _, t := range texts {
+		if s, bad := suspicious(t.v); bad {
+			f := Finding{Code: CodeSuspicious, Field: t.field, Severity: SeverityHold, variant: s.variant}
+			if s.what != "" {
+				f.Args = []any{s.what}
+			}
+			r.Add(f)
+		}
+	}
+	if blank(p.Province) {
+		return
+	}
+	prov, ok := division.Province(p.Province)
+	if !ok {
+		r.Add(Finding{Code: CodeProvinceInvalid, Field: "recipient.province", Severity: SeverityReject, Args: []any{p.Province}})
+		return
+	}
+	if blank(p.City) {
+		return
+	}
+	city, res := division.City(prov, p.City)
+	switch res {
+	case division.Unknown:
+		r.Add(Finding{Code: CodeCityMismatch, Field: "recipient.city", Severity: SeverityHold, Args: []any{strings.TrimSpace(p.City), prov}})
+		return
+	case division.Elsewhere:
+		r.Add(Finding{Code: CodeCityMismatch, Field: "recipient.city", Severity: SeverityHold, Args: []any{strings.TrimSpace(p.City), prov, city}, variant: "elsewhere"})
+		return
+	case division.NoData:
+		return
+	}
+	if blank(p.District) {
+		return
+	}
+	where, res := division.District(city, p.District)
+	switch res {
+	case division.Elsewhere:
+		r.Add(Finding{Code: CodeDistrictMismatch, Field: "recipient.district", Severity: SeverityHold, Args: []any{strings.TrimSpace(p.District), city, where}})
+	case division.Unknown:
+		r.Add(Finding{Code: CodeDistrictUnknown, Field: "recipient.district", Severity: SeverityInfo, Args: []any{strings.TrimSpace(p.District), city}})
+	}
+}
+
+// CheckPhone rejects a recipient phone that [NormalizePhone] refuses. A blank
+// phone is left to [CheckRecipient].
+func CheckPhone(c *Context, o *order.Order, r *Report) {
+	if blank(o.Recipient.Phone) {
+		return
+	}
+	if _, err := c.Phone(); err != nil {
+		r.Add(Finding{Code: CodePhoneInvalid, Field: "recipient.phone", Severity: SeverityReject, Args: []any{o.Recipient.Phone}})
+	}
+}
+
+// CheckItems rejects an order without items, a line without SKU, with a
+// quantity not above zero or a negative unit price; with a price book it holds
+// lines whose SKU the book does not know ("item.sku.unknown", once per SKU) or
+// whose unit price differs from the list price ("item.price.mismatch").
+func CheckItems(c *Context, o *order.Order, r *Report) {
+	if len(o.Items) == 0 {
+		r.Add(Finding{Code: CodeItemsMissing, Field: "items", Severity: SeverityReject})
+		return
+	}
+	for i := range o.Items {
+		it := &o.Items[i]
+		if blank(it.SKU) {
+			r.Add(Finding{Code: CodeSKUMissing, Field: itemField(i, "sku"), Severity: SeverityReject, Args: []any{i + 1}})
+			continue
+		}
+		if it.Qty <= 0 {
+			r.Add(Finding{Code: CodeQtyInvalid, Field: itemField(i, "qty"), Severity: SeverityReject, Args: []any{it.SKU, it.Qty}})
+		}
+		if it.UnitPrice.Sign() < 0 {
+			r.Add(Finding{Code: CodePriceNegative, Field: itemField(i, "unit_price"), Severity: SeverityReject, Args: []any{it.SKU, it.UnitPrice}})
+			continue
+		}
+		if c.e.prices == nil {
+			continue
+		}
+		list, ok, err := c.e.prices.Price(c.ctx, it.SKU)
+		if err != nil {
+			c.Fail("price book", err)
+			return
+		}
+		if !ok {
+			if !seenSKU(o.Items[:i], it.SKU) {
+				r.Add(Finding{Code: CodeSKUUnknown, Field: itemField(i, "sku"), Severity: SeverityHold, Args: []any{it.SKU}})
+			}
+			continue
+		}
+		if cmpDecimal(it.UnitPrice, list) != 0 {
+			r.Add(Finding{Code: CodePriceMismatch, Field: itemField(i, "unit_price"), Severity: SeverityHold, Args: []any{it.SKU, it.UnitPrice, list}})
+		}
+	}
+}
+
+func seenSKU(lines []order.Item, sku string) bool {
+	for i := range lines {
+		if lines[i].SKU == sku {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckTotal holds an order whose total is not exactly Σ qty × unit price −
+// discount + shipping fee ("total.mismatch"). Orders without items are left to
+// [CheckItems].
+func CheckTotal(c *Context, o *order.Order, r *Report) {
+	if len(o.Items) == 0 {
+		return
+	}
+	if sum, ok := checkTotal(o); !ok {
+		r.Add(Finding{Code: CodeTotalMismatch, Field: "total", Severity: SeverityHold, Args: []any{o.Total, sum}})
+	}
+}
+
+// CheckMerge raises "order.merge_candidate" (hold unless configured otherwise)
+// on an order with the same shop, buyer nick and recipient (name, normalised
+// phone, full address without white space and punctuation) as other orders of the
+// batch or of [Options.Pending], naming them.
+func CheckMerge(c *Context, o *order.Order, r *Report) {
+	others, ok := c.b.merge[int32(c.i)]
+	if !ok {
+		return
+	}
+	r.Add(Finding{Code: CodeMergeCandidate, Field: "recipient", Severity: c.e.mergeSev, Args: []any{strings.Join(others, ", ")}})
+}
+
+// CheckRemarks holds an order whose buyer or seller remark contains a keyword
+// ("remark.keyword", case-insensitive; the finding lists the keywords found)
+// and notes emoji ("remark.emoji", info).
+func CheckRemarks(c *Context, o *order.Order, r *Report) {
+	remarks := [...]struct{ v, field string }{{o.Remark.Buyer, "remark.buyer"}, {o.Remark.Seller, "remark.seller"}}
+	for _, rm := range remarks {
+		if rm.v == "" {
+			continue
+		}
+		var found []string
+		for _, k := range c.e.keywords {
+			if !containsFold(rm.v, k) {
+				continue
+			}
+			covered := false
+			for _, f := range found {
+				if strings.Contains(f, k) {
+					covered = true
+					break
+				}
+			}
+			if !covered {
+				found = append(found, k)
+			}
+		}
+		if found != nil {
+			r.Add(Finding{Code: CodeRemarkKeyword, Field: rm.field, Severity: SeverityHold, Args: []any{strings.Join(found, "、")}})
+		}
+		if hasEmoji(rm.v) {
+			r.Add(Finding{Code: CodeRemarkEmoji, Field: rm.field, Severity: SeverityInfo})
+		}
+	}
+}
+
+// CheckFlags holds an order that carries one of the hold flags ("order.flag").
+func CheckFlags(c *Context, o *order.Order, r *Report) {
+	for i, f := range o.Flags {
+		for _, h := range c.e.holdFlags {
+			if strings.EqualFold(strings.TrimSpace(f), h) {
+				r.Add(Finding{Code: CodeFlag, Field: "flags[" + strconv.Itoa(i) + "]", Severity: SeverityHold, Args: []any{f}})
+				break
+			}
+		}
+	}
+}
+
+// CheckBlacklist rejects an order whose buyer, recipient phone or recipient
+// address the engine's [Blacklist] lists. Without a blacklist it does nothing.
+func CheckBlacklist(c *Context, o *order.Order, r *Report) {
+	bl := c.e.blacklist
+	if bl == nil {
+		return
+	}
+	ask := func(kind ListKind, v string) bool {
+		listed, err := bl.Listed(c.ctx, kind, v)
+		if err != nil {
+			c.Fail("blacklist", err)
+		}
+		return listed
+	}
+	if nick := strings.TrimSpace(o.Buyer.Nick); nick != "" && ask(ListBuyer, nick) {
+		r.Add(Finding{Code: CodeBuyerListed, Field: "buyer.nick", Severity: SeverityReject, Args: []any{nick}})
+	}
+	if c.err != nil {
+		return
+	}
+	if p, err := c.Phone(); err == nil && ask(ListPhone, p.Full()) {
+		r.Add(Finding{Code: CodePhoneListed, Field: "recipient.phone", Severity: SeverityReject, Args: []any{p.Full()}})
+	}
+	if c.err != nil {
+		return
+	}
+	if addr := CompactAddress(&o.Recipient); addr != "" && ask(ListAddress, addr) {
+		r.Add(Finding{Code: CodeAddressListed, Field: "recipient.address", Severity: SeverityReject})
+	}
+}
+
+// CompactAddress returns p's full address as the merge check and the blacklist
+// compare it: canonical province, the city unless p is in a municipality,
+// district, street and address, without white space and punctuation, ASCII
+// letters in lower case.
+func CompactAddress(p *order.Party) string {
+	return string(appendAddress(nil, p))
+}

@@ -1,0 +1,183 @@
+package review
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// suspicion is what [suspicious] found in a text.
+type suspicion struct {
+	variant string // "control", "command" or "encoding"
+	what    string // "U+001B" or the command text
+}
+
+// suspicious looks for what a careful reviewer does not expect in an address:
+// C0 and C1 control characters, DEL, bidirectional overrides, invalid UTF-8, and
+// printer-command markers (ZPL ^XA, ~JR; any ^ or ~ followed by two letters).
+func suspicious(s string) (suspicion, bool) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c < 0x20 || c == 0x7f:
+				return suspicion{variant: "control", what: codePoint(rune(c))}, true
+			case (c == '^' || c == '~') && i+2 < len(s) && isASCIILetter(s[i+1]) && (isASCIILetter(s[i+2]) || isDigit(s[i+2])):
+				return suspicion{variant: "command", what: s[i : i+3]}, true
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			return suspicion{variant: "encoding"}, true
+		case r >= 0x80 && r <= 0x9f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+			return suspicion{variant: "control", what: codePoint(r)}, true
+		}
+		i += size
+	}
+	return suspicion{}, false
+}
+
+func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+func isDigit(c byte) bool       { return c >= '0' && c <= '9' }
+
+func codePoint(r rune) string {
+	const hex = "0123456789ABCDEF"
+	b := []byte("U+0000")
+	for i := 5; i >= 2; i-- {
+		b[i] = hex[r&0xf]
+		r >>= 4
+	}
+	return string(b)
+}
+
+// blank reports whether s is empty or only white space.
+func blank(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+			if c < utf8.RuneSelf {
+				return false
+			}
+			return strings.TrimSpace(s[i:]) == ""
+		}
+	}
+	return true
+}
+
+// containsFold reports whether sub occurs in s, ignoring case (ASCII letters and
+// simple Unicode folding of same-length encodings). sub must not be empty.
+func containsFold(s, sub string) bool {
+	n := len(sub)
+	if n > len(s) {
+		return false
+	}
+	if !hasLetters(sub) {
+		return strings.Contains(s, sub)
+	}
+	for i := 0; i+n <= len(s); i++ {
+		if strings.EqualFold(s[i:i+n], sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasLetters reports whether s has a letter whose case can differ.
+func hasLetters(s string) bool {
+	for _, r := range s {
+		if unicode.IsUpper(r) || unicode.IsLower(r) || unicode.IsTitle(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasEmoji reports whether s contains a pictographic emoji (the planes and
+// blocks emoji live in, and the emoji variation selector).
+func hasEmoji(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0xe2 {
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r >= 0x1f000 && r <= 0x1faff, r >= 0x2600 && r <= 0x27bf, r == 0xfe0f, r >= 0x2b00 && r <= 0x2bff:
+			return true
+		}
+		i += size - 1
+	}
+	return false
+}
+
+// fnv-1a over the runes of a text, skipping white space and punctuation, so that
+// "文一西路 1 号" and "文一西路1号" hash alike.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func hashByte(h uint64, c byte) uint64 { return (h ^ uint64(c)) * fnvPrime }
+
+func hashString(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h = hashByte(h, s[i])
+	}
+	return h
+}
+
+// hashCompact hashes s without white space and punctuation, ASCII letters folded
+// to lower case.
+func hashCompact(h uint64, s string) uint64 {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case c <= ' ' || c == 0x7f:
+				continue
+			case c >= 'A' && c <= 'Z':
+				c += 'a' - 'A'
+			case !isASCIILetter(c) && !isDigit(c):
+				continue
+			}
+			h = hashByte(h, c)
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !unicode.IsSpace(r) && !unicode.IsPunct(r) && !unicode.IsSymbol(r) {
+			for j := 0; j < size; j++ {
+				h = hashByte(h, s[i+j])
+			}
+		}
+		i += size
+	}
+	return h
+}
+
+// appendCompact is hashCompact producing the text, for comparing on a hash hit.
+func appendCompact(b []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case c <= ' ' || c == 0x7f:
+				continue
+			case c >= 'A' && c <= 'Z':
+				c += 'a' - 'A'
+			case !isASCIILetter(c) && !isDigit(c):
+				continue
+			}
+			b = append(b, c)
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !unicode.IsSpace(r) && !unicode.IsPunct(r) && !unicode.IsSymbol(r) {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return b
+}
