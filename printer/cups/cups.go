@@ -29,9 +29,6 @@ import (
 	"github.com/dadanhq/dadan/printer"
 )
 
-// DefaultMaxJobBytes is the job size limit when [Options.MaxJobBytes] is zero.
-const DefaultMaxJobBytes = 16 << 20
-
 // Options configure a [Printer]. The zero value means defaults.
 type Options struct {
 	// Host is the CUPS server as host:port when the queue is a bare name.
@@ -41,7 +38,7 @@ type Options struct {
 	User string
 	// JobName is sent as job-name. Default "dadan".
 	JobName string
-	// MaxJobBytes refuses larger jobs before sending. Default [DefaultMaxJobBytes].
+	// MaxJobBytes refuses larger jobs before sending. Default [printer.DefaultMaxJobBytes].
 	MaxJobBytes int64
 	// NoWait makes Print return once CUPS has accepted the job, without
 	// waiting for it to complete.
@@ -192,7 +189,7 @@ func Open(ctx context.Context, queue string, opts *Options) (*Printer, error) {
 		o.JobName = "dadan"
 	}
 	if o.MaxJobBytes == 0 {
-		o.MaxJobBytes = DefaultMaxJobBytes
+		o.MaxJobBytes = printer.DefaultMaxJobBytes
 	}
 	if o.PollInterval == 0 {
 		o.PollInterval = 100 * time.Millisecond
