@@ -143,13 +143,25 @@ func text(x, y, size float64, s string) label.TextLine {
 	return label.TextLine{X: x, Y: y, Size: size, Width: textWidth(s, size), Text: s}
 }
 
+// fit squeezes a line into the space left on a page of width pw, as layout does with
+// lines it cannot wrap.
+func fit(t label.TextLine, pw float64) label.TextLine {
+	t.Width = min(t.Width, pw-t.X-2)
+	return t
+}
+
 // waybill lays out a 76x130 mm waybill for o by hand: about twenty text lines, a
 // Code 128 of the order ID, a QR and a few rules and boxes.
 func waybill(t testing.TB, o testOrder) label.Page {
 	t.Helper()
 	r, s := o.Recipient, o.Sender
 	p := label.Page{Width: 76, Height: 130}
-	add := func(op label.Op) { p.Ops = append(p.Ops, op) }
+	add := func(op label.Op) {
+		if tl, ok := op.(label.TextLine); ok {
+			op = fit(tl, p.Width)
+		}
+		p.Ops = append(p.Ops, op)
+	}
 	add(label.Box{X: 1, Y: 1, W: 74, H: 128, Thickness: 0.3})
 	hdr := text(3, 3, 5, o.Carrier+" 标准快递")
 	hdr.Bold = true
@@ -235,13 +247,17 @@ func writeTemp(t testing.TB, name string, data []byte) string {
 	return p
 }
 
-// run runs a command and returns stdout; stderr must be empty of errors.
+// run runs a command and returns its stdout and stderr; the PDF tools must not complain.
 func run(t testing.TB, name string, args ...string) (string, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	cmd := exec.Command(name, args...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	require.NoError(t, cmd.Run(), "%s %v: %s", name, args, stderr.String())
+	if strings.HasPrefix(name, "pdf") {
+		// Poppler reports any syntax it has to work around on stderr.
+		require.Empty(t, stderr.String(), "%s %v complains", name, args)
+	}
 	return stdout.String(), stderr.String()
 }
 

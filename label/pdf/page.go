@@ -251,6 +251,9 @@ func (w *Writer) text(b []byte, t *label.TextLine, ph float64, used *uint64) ([]
 	refs := s.refs[:0]
 	width := 0.0 // in em
 	for _, r := range t.Text {
+		if r < 0x20 || r >= 0x7F && r < 0xA0 {
+			r = ' ' // control characters print as blanks, never as commands or tofu
+		}
 		fi, gid := 0, fonts[0].glyphIndex(r)
 		if gid == 0 {
 			for i := 1; i < len(fonts); i++ {
