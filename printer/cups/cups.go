@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -137,7 +138,10 @@ type JobError struct {
 	ID      int
 	State   JobState
 	Reasons []string // job-state-reasons
-	Err     error    // ErrJobFailed, or printer.ErrOffline for a stopped queue
+	Err     error    // ErrJobFailed, printer.ErrOffline for a stopped queue, or ctx's error
+	// NotSent is set when the job was cancelled while still pending, so
+	// no byte of it reached the printer.
+	NotSent bool
 }
 
 // Error implements error.
@@ -145,8 +149,13 @@ func (e *JobError) Error() string {
 	return fmt.Sprintf("%v: job %d %s (%s)", e.Err, e.ID, e.State, strings.Join(e.Reasons, ", "))
 }
 
-// Unwrap returns the cause.
-func (e *JobError) Unwrap() error { return e.Err }
+// Unwrap returns the cause and, when NotSent is set, [printer.ErrNotSent].
+func (e *JobError) Unwrap() []error {
+	if e.NotSent {
+		return []error{e.Err, printer.ErrNotSent}
+	}
+	return []error{e.Err}
+}
 
 // Printer is one CUPS queue. Print and Status may be called from several
 // goroutines.
@@ -306,7 +315,9 @@ func (p *Printer) do(ctx context.Context, opName string, req *message, doc []byt
 // [*JobError] wrapping [ErrJobFailed]. If the queue is stopped while the job
 // waits, or ctx ends first, Print cancels the job in CUPS (so that a retry
 // does not print it twice) and returns a [*JobError] wrapping
-// [printer.ErrOffline] or ctx's error.
+// [printer.ErrOffline] or ctx's error, and [printer.ErrNotSent] when the job
+// was cancelled before CUPS began sending it. A job CUPS refused, or a server
+// that could not be reached, gives an error wrapping [printer.ErrNotSent].
 func (p *Printer) Print(ctx context.Context, b []byte) error {
 	id, err := p.Submit(ctx, b)
 	if err != nil {
@@ -333,6 +344,14 @@ func (p *Printer) Submit(ctx context.Context, b []byte) (int, error) {
 	req.addString(tagOperation, "document-format", tagMimeType, "application/vnd.cups-raw")
 	resp, _, err := p.do(ctx, "Print-Job", req, b)
 	if err != nil {
+		var (
+			se *StatusError
+			oe *net.OpError
+		)
+		if errors.As(err, &se) || (errors.As(err, &oe) && oe.Op == "dial") || errors.Is(err, printer.ErrClosed) {
+			// Refused or never connected: CUPS holds no job, nothing can print.
+			err = fmt.Errorf("%w (%w)", err, printer.ErrNotSent)
+		}
 		return 0, err
 	}
 	id, ok := resp.int(tagJob, "job-id")
@@ -363,13 +382,13 @@ func (p *Printer) Wait(ctx context.Context, id int) (JobState, error) {
 			return st, &JobError{ID: id, State: st, Reasons: reasons, Err: ErrJobFailed}
 		}
 		if p.queueStopped(ctx, st, reasons) {
-			p.cancelAfter(id)
-			return st, &JobError{ID: id, State: st, Reasons: reasons, Err: printer.ErrOffline}
+			cancelled := p.cancelAfter(id)
+			return st, &JobError{ID: id, State: st, Reasons: reasons, Err: printer.ErrOffline, NotSent: cancelled && st == JobPending}
 		}
 		select {
 		case <-ctx.Done():
-			p.cancelAfter(id)
-			return st, &JobError{ID: id, State: st, Reasons: reasons, Err: ctx.Err()}
+			cancelled := p.cancelAfter(id)
+			return st, &JobError{ID: id, State: st, Reasons: reasons, Err: ctx.Err(), NotSent: cancelled && st == JobPending}
 		case <-t.C:
 		}
 	}
@@ -394,13 +413,15 @@ func (p *Printer) queueStopped(ctx context.Context, st JobState, reasons []strin
 }
 
 // cancelAfter cancels job id with a context of its own, the caller's having
-// ended; a failure leaves the job to CUPS.
-func (p *Printer) cancelAfter(id int) {
+// ended, and reports whether CUPS cancelled it; a failure leaves the job to CUPS.
+func (p *Printer) cancelAfter(id int) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := p.Cancel(ctx, id); err != nil {
 		p.log.Warn("cups: cancelling an unfinished job failed", "printer", p.printerURI, "job", id, "err", err)
+		return false
 	}
+	return true
 }
 
 // Cancel cancels job id.

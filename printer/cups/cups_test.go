@@ -123,6 +123,7 @@ func TestRealCUPSDisabledQueue(t *testing.T) {
 	err = p.Print(ctx, []byte("^XA^FDnever^FS^XZ"))
 	require.Error(t, err)
 	assert.ErrorIs(t, err, printer.ErrOffline)
+	assert.ErrorIs(t, err, printer.ErrNotSent, "the pending job was cancelled")
 	var je *JobError
 	require.True(t, errors.As(err, &je))
 	js, _, err := p.JobState(ctx, je.ID)
@@ -147,6 +148,16 @@ func TestRealCUPSUnknownQueue(t *testing.T) {
 func TestUnreachable(t *testing.T) {
 	_, err := Open(context.Background(), "q", &Options{Host: "127.0.0.1:1"})
 	assert.ErrorIs(t, err, printer.ErrOffline)
+
+	// A server that goes away after Open: the job is not sent.
+	s := &ippServer{state: 3, jobState: JobCompleted}
+	srv := httptest.NewServer(s)
+	p, err := Open(context.Background(), srv.URL+"/printers/zebra", nil)
+	require.NoError(t, err)
+	srv.Close()
+	err = p.Print(context.Background(), []byte("^XA^XZ"))
+	assert.ErrorIs(t, err, printer.ErrOffline)
+	assert.ErrorIs(t, err, printer.ErrNotSent)
 }
 
 func TestBadNames(t *testing.T) {
@@ -258,6 +269,7 @@ func TestJobAbortedAndLimits(t *testing.T) {
 
 	err = p.Print(ctx, []byte("^XA^XZ"))
 	assert.ErrorIs(t, err, ErrJobFailed)
+	assert.NotErrorIs(t, err, printer.ErrNotSent)
 	var je *JobError
 	require.True(t, errors.As(err, &je))
 	assert.Equal(t, 1, je.ID)
@@ -277,6 +289,7 @@ func TestJobAbortedAndLimits(t *testing.T) {
 	defer cancel()
 	err = p.Print(short, []byte("^XA^XZ"))
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.ErrorIs(t, err, printer.ErrNotSent)
 	s.mu.Lock()
 	assert.Equal(t, opCancelJob, s.ops[len(s.ops)-1], "a job left waiting is cancelled")
 	s.mu.Unlock()
@@ -288,6 +301,7 @@ func TestJobAbortedAndLimits(t *testing.T) {
 
 	require.NoError(t, p.Close())
 	assert.ErrorIs(t, p.Print(ctx, []byte("x")), printer.ErrClosed)
+	assert.ErrorIs(t, p.Print(ctx, []byte("x")), printer.ErrNotSent)
 	_, err = p.Status(ctx)
 	assert.ErrorIs(t, err, printer.ErrClosed)
 }

@@ -77,18 +77,25 @@ func (k Kind) String() string {
 
 // Error is a failure on a path. It wraps [printer.ErrNotPrinter] when the
 // path cannot be a printer, [printer.ErrOffline] when it is missing or
-// nothing reads from it, and the operating system's error.
+// nothing reads from it, and the operating system's error; and
+// [printer.ErrNotSent] when no byte of a job was written.
 type Error struct {
-	Op   string // "open", "print"
-	Path string
-	Err  error
+	Op      string // "open", "print"
+	Path    string
+	Err     error
+	NotSent bool
 }
 
 // Error implements error.
 func (e *Error) Error() string { return "file: " + e.Op + " " + e.Path + ": " + e.Err.Error() }
 
-// Unwrap returns the cause.
-func (e *Error) Unwrap() error { return e.Err }
+// Unwrap returns the cause and, when NotSent is set, [printer.ErrNotSent].
+func (e *Error) Unwrap() []error {
+	if e.NotSent {
+		return []error{e.Err, printer.ErrNotSent}
+	}
+	return []error{e.Err}
+}
 
 // Printer writes jobs to a path. It is safe for concurrent use.
 type Printer struct {
@@ -202,9 +209,10 @@ func (p *Printer) PrintFile(ctx context.Context, b []byte) (string, error) {
 }
 
 func (p *Printer) spool(ctx context.Context, b []byte) (string, error) {
+	// Until the link below succeeds no job file exists: every error is NotSent.
 	tmp, err := os.CreateTemp(p.path, ".job-*.tmp")
 	if err != nil {
-		return "", p.fail(err)
+		return "", p.fail(err, true)
 	}
 	defer os.Remove(tmp.Name())
 	_, err = tmp.Write(b)
@@ -215,10 +223,10 @@ func (p *Printer) spool(ctx context.Context, b []byte) (string, error) {
 		err = cerr
 	}
 	if err != nil {
-		return "", p.fail(err)
+		return "", p.fail(err, true)
 	}
 	if err := ctx.Err(); err != nil {
-		return "", err
+		return "", p.fail(err, true)
 	}
 	stamp := p.opts.Now().UTC().Format("20060102T150405.000000000Z")
 	for {
@@ -231,7 +239,7 @@ func (p *Printer) spool(ctx context.Context, b []byte) (string, error) {
 			continue
 		}
 		if err != nil {
-			return "", p.fail(err)
+			return "", p.fail(err, true)
 		}
 		syncDir(p.path)
 		return name, nil
@@ -257,47 +265,47 @@ func (p *Printer) write(ctx context.Context, b []byte) error {
 	}
 	f, err := os.OpenFile(p.path, flag, 0)
 	if err != nil {
-		return p.fail(err)
+		return p.fail(err, true)
 	}
 	stop := context.AfterFunc(ctx, func() { _ = f.SetWriteDeadline(time.Unix(1, 0)) })
 	defer stop()
-	for len(b) > 0 {
+	written := 0
+	for written < len(b) {
 		if err := ctx.Err(); err != nil {
 			f.Close()
-			return err
+			return p.fail(err, written == 0)
 		}
-		n := min(len(b), chunk)
-		w, err := f.Write(b[:n])
-		b = b[w:]
+		w, err := f.Write(b[written:min(len(b), written+chunk)])
+		written += w
 		if err != nil {
 			f.Close()
 			if ctxErr := ctx.Err(); ctxErr != nil {
-				return ctxErr
+				err = ctxErr
 			}
-			return p.fail(err)
+			return p.fail(err, written == 0)
 		}
 	}
 	if p.kind == Append {
 		if err := f.Sync(); err != nil {
 			f.Close()
-			return p.fail(err)
+			return p.fail(err, false)
 		}
 	}
 	if err := f.Close(); err != nil {
-		return p.fail(err)
+		return p.fail(err, false)
 	}
 	return nil
 }
 
 // fail wraps an I/O error: a missing path, a pipe without a reader, a
 // device that went away or a full disk is offline; the rest is passed on.
-func (p *Printer) fail(err error) error {
+func (p *Printer) fail(err error, notSent bool) error {
 	var errno syscall.Errno
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) ||
 		(errors.As(err, &errno) && (errno == syscall.ENXIO || errno == syscall.ENODEV || errno == syscall.EPIPE || errno == syscall.EIO || errno == syscall.ENOSPC)) {
-		return &Error{Op: "print", Path: p.path, Err: fmt.Errorf("%w: %w", printer.ErrOffline, err)}
+		err = fmt.Errorf("%w: %w", printer.ErrOffline, err)
 	}
-	return &Error{Op: "print", Path: p.path, Err: err}
+	return &Error{Op: "print", Path: p.path, Err: err, NotSent: notSent}
 }
 
 // Close makes later Print calls fail with [printer.ErrClosed].

@@ -121,6 +121,7 @@ func TestFIFO(t *testing.T) {
 	// Nobody reads: the printer is offline, and Print does not hang.
 	err = p.Print(ctx, []byte("x"))
 	assert.ErrorIs(t, err, printer.ErrOffline)
+	assert.ErrorIs(t, err, printer.ErrNotSent)
 	var fe *Error
 	assert.True(t, errors.As(err, &fe))
 
@@ -164,6 +165,7 @@ func TestFIFOStuckReaderHonoursContext(t *testing.T) {
 	start := time.Now()
 	err = p.Print(c, make([]byte, 1<<20)) // more than a pipe buffer holds
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.NotErrorIs(t, err, printer.ErrNotSent, "part of the job is in the pipe")
 	assert.Less(t, time.Since(start), 5*time.Second)
 }
 
@@ -224,7 +226,9 @@ func TestLimitsAndClose(t *testing.T) {
 	q, err := Open(gone, nil)
 	require.NoError(t, err)
 	require.NoError(t, os.Remove(gone))
-	assert.ErrorIs(t, q.Print(ctx, []byte("1")), printer.ErrOffline)
+	err = q.Print(ctx, []byte("1"))
+	assert.ErrorIs(t, err, printer.ErrOffline)
+	assert.ErrorIs(t, err, printer.ErrNotSent)
 }
 
 func BenchmarkSpool(b *testing.B) {
