@@ -1,0 +1,132 @@
+package pdf
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dadanhq/dadan/label"
+)
+
+func (p testParty) line() string {
+	return p.Province + p.City + p.District + p.Street + p.Address
+}
+
+// orderData converts a sample order the way a host would.
+func orderData(o testOrder, i int) *label.Data {
+	remark := strings.TrimSpace(o.Remark.Buyer + " " + o.Remark.Seller)
+	f := map[string]string{
+		"recipient.name": o.Recipient.Name, "recipient.phone": o.Recipient.Phone,
+		"recipient.address": o.Recipient.line(),
+		"sender.name":       o.Sender.Name, "sender.phone": o.Sender.Phone, "sender.address": o.Sender.line(),
+		"order.id": o.ID, "order.platform": "taobao", "order.shop": o.Shop, "order.remark": remark,
+		"order.total":         "54.90",
+		"waybill.tracking_no": fmt.Sprintf("75%010d%d", 31415926+i*7919, i%10),
+		"waybill.sort_code":   "200-E01-08", "waybill.mark": "杭州余杭", "waybill.bag_addr": "杭州转运中心",
+		"waybill.service": "标快", "waybill.payment": "寄付", "print.mark": "",
+	}
+	rows := make([]label.Row, 0, len(o.Items))
+	for k, it := range o.Items {
+		rows = append(rows, label.Row{"sku": it.SKU, "barcode": "6901234567892", "name": it.Name, "spec": it.Spec,
+			"qty": strconv.Itoa(it.Qty), "unit_price": "9.90", "location": fmt.Sprintf("A-%02d-%02d", k%7, k)})
+	}
+	return &label.Data{Fields: f, Tables: map[string][]label.Row{"items": rows}}
+}
+
+// standardDocs lays out every standard template for every sample order (product
+// labels for each order's first item).
+func standardDocs(t testing.TB) map[string][]*label.Document {
+	t.Helper()
+	now := time.Date(2026, 11, 11, 9, 30, 0, 0, time.FixedZone("CST", 8*3600))
+	out := make(map[string][]*label.Document)
+	for _, name := range label.StandardNames() {
+		tpl, err := label.Standard(name)
+		require.NoError(t, err)
+		for i, o := range loadOrders(t) {
+			d := orderData(o, i)
+			if strings.HasPrefix(name, "product-") {
+				if len(d.Tables["items"]) == 0 {
+					continue
+				}
+				d = d.WithRow("item.", d.Tables["items"][0])
+			}
+			doc, err := label.Layout(tpl, d, &label.LayoutOptions{Now: now})
+			if err != nil {
+				t.Logf("%s, order %s: %v", name, o.ID, err)
+				continue
+			}
+			out[name] = append(out[name], doc)
+		}
+		require.NotEmpty(t, out[name], name)
+	}
+	return out
+}
+
+func TestStandardTemplatesForSampleOrders(t *testing.T) {
+	needTool(t, "pdftotext", "pdfinfo")
+	r := renderer(t)
+	docs := standardDocs(t)
+	for _, name := range label.StandardNames() {
+		t.Run(name, func(t *testing.T) {
+			var file recorder
+			w := r.NewWriter(&file)
+			var pages []label.Page
+			for _, doc := range docs[name] {
+				require.NoError(t, w.Add(context.Background(), doc))
+				pages = append(pages, doc.Pages...)
+			}
+			require.NoError(t, w.Close())
+			parsePDF(t, file.Bytes())
+			path := writeTemp(t, name+".pdf", file.Bytes())
+			info, _ := run(t, "pdfinfo", path)
+			assert.Contains(t, info, "Pages:           "+strconv.Itoa(len(pages)))
+			for i, p := range pages {
+				n := strconv.Itoa(i + 1)
+				got, _ := run(t, "pdftotext", "-raw", "-enc", "UTF-8", "-f", n, "-l", n, path, "-")
+				assert.Equal(t, squash(strings.Join(pageTexts(p), "")), squash(got), "page %d", i+1)
+			}
+		})
+	}
+}
+
+func TestStandardTemplateCodesScan(t *testing.T) {
+	needTool(t, "pdftoppm", "zbarimg")
+	r := renderer(t)
+	docs := standardDocs(t)
+	for _, name := range label.StandardNames() {
+		t.Run(name, func(t *testing.T) {
+			// Each code of one laid-out page goes on a page of its own, so every
+			// symbol must decode by itself.
+			doc := docs[name][len(docs[name])/2]
+			p0 := doc.Pages[0]
+			var want []string
+			var pages []label.Page
+			for _, op := range p0.Ops {
+				switch o := op.(type) {
+				case label.Barcode:
+					want = append(want, "CODE-128:"+o.Data)
+				case label.QR:
+					want = append(want, "QR-Code:"+o.Data)
+				default:
+					continue
+				}
+				pages = append(pages, label.Page{Width: p0.Width, Height: p0.Height, Ops: []label.Op{op}})
+			}
+			if len(pages) == 0 {
+				t.Skipf("%s has no codes", name)
+			}
+			path := writeTemp(t, "s.pdf", render(t, r, &label.Document{Pages: pages}))
+			for _, dpi := range []int{203, 300} {
+				for i, png := range rasterize(t, path, dpi) {
+					assert.Equal(t, want[i:i+1], decode(t, png), "%d dpi, code %d", dpi, i)
+				}
+			}
+		})
+	}
+}
