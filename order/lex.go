@@ -24,7 +24,7 @@ type lexer struct {
 	// valid is set when the whole record is known to be valid UTF-8, so strings
 	// need not be checked one by one.
 	valid bool
-	decs map[string]decimal.Decimal
+	decs  map[string]decimal.Decimal
 }
 
 // maxIntern bounds the intern tables, so a stream of unique values cannot grow them.
@@ -97,6 +97,14 @@ func kind(c byte) string {
 
 func (l *lexer) wrongType(want string) error {
 	c := l.peek()
+	if c == 't' || c == 'f' || c == 'n' {
+		save := l.pos
+		_, err := l.skip()
+		l.pos = save
+		if err != nil {
+			return err
+		}
+	}
 	if kind(c) == "invalid value" || c == 0 {
 		return l.syntax("expected " + want)
 	}

@@ -1,0 +1,129 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dadanhq/dadan/internal/sample"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// runCLI runs the command line in-process and returns status, stdout and stderr.
+func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// writeSample writes the sample files into a temporary directory.
+func writeSample(t *testing.T) (orders, stock, prices string) {
+	dir := t.TempDir()
+	orders, stock, prices = filepath.Join(dir, "orders.jsonl"), filepath.Join(dir, "stock.json"), filepath.Join(dir, "prices.json")
+	require.NoError(t, os.WriteFile(orders, sample.Orders, 0o644))
+	require.NoError(t, os.WriteFile(stock, sample.Stock, 0o644))
+	require.NoError(t, os.WriteFile(prices, sample.Prices, 0o644))
+	return
+}
+
+func TestReviewJSON(t *testing.T) {
+	orders, stock, prices := writeSample(t)
+	code, out, errOut := runCLI(t, "", "review", "--orders", orders, "--stock", stock, "--prices", prices, "--json", "--lang", "en")
+	require.Equal(t, 0, code, errOut)
+	var ids []string
+	outcomes := map[string]int{}
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		var r struct {
+			ID       string `json:"id"`
+			Outcome  string `json:"outcome"`
+			Findings []struct {
+				Code, Field, Message string
+			} `json:"findings"`
+		}
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &r), sc.Text())
+		ids = append(ids, r.ID)
+		outcomes[r.Outcome]++
+		assert.NotNil(t, r.Findings, "findings is an array, never null")
+		for _, f := range r.Findings {
+			assert.NotEmpty(t, f.Code)
+			assert.NotEmpty(t, f.Message)
+		}
+		if r.Outcome == "approve" {
+			continue
+		}
+		assert.NotEmpty(t, r.Findings, "%s is %s for a reason", r.ID, r.Outcome)
+	}
+	require.Len(t, ids, 56, "one line per input order")
+	// Input order: the ids come as in the file.
+	var want []string
+	for _, line := range strings.Split(strings.TrimSpace(string(sample.Orders)), "\n") {
+		var o struct{ ID string }
+		require.NoError(t, json.Unmarshal([]byte(line), &o))
+		want = append(want, o.ID)
+	}
+	assert.Equal(t, want, ids)
+	assert.Equal(t, 56, outcomes["approve"]+outcomes["hold"]+outcomes["reject"])
+}
+
+func TestReviewRefusesBadLines(t *testing.T) {
+	in := `{"id":"A1","total":"1.00"}
+{"id":"B2","total":12,5}
+{"id":"C3","items":[{"qty":"two"}]}
+`
+	code, out, errOut := runCLI(t, in, "review", "--orders", "-", "--json")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "line 2")
+	assert.Contains(t, errOut, "B2")
+	assert.Contains(t, errOut, "line 3")
+	assert.Contains(t, errOut, "C3")
+	assert.Contains(t, errOut, "items[0].qty")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, 3)
+	assert.Contains(t, lines[1], `"outcome":"reject"`)
+	assert.Contains(t, lines[2], `"field":"items[0].qty"`)
+}
+
+func TestReviewText(t *testing.T) {
+	orders, stock, prices := writeSample(t)
+	code, out, _ := runCLI(t, "", "review", "--orders", orders, "--stock", stock, "--prices", prices)
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "订单 56：")
+	assert.Contains(t, out, "驳回")
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{},
+		{"nope"},
+		{"review"},
+		{"review", "--orders"},
+		{"review", "--orders", "x", "--lang", "fr"},
+		{"review", "--orders", "/does/not/exist"},
+		{"review", "--bogus"},
+		{"demo", "extra"},
+	} {
+		code, _, errOut := runCLI(t, "", args...)
+		assert.Equal(t, 2, code, "%v", args)
+		assert.NotEmpty(t, errOut, "%v", args)
+	}
+	code, _, _ := runCLI(t, "", "review", "-h")
+	assert.Equal(t, 0, code)
+}
+
+func TestDemo(t *testing.T) {
+	code, out, errOut := runCLI(t, "", "demo", "--lang", "en", "--out", t.TempDir())
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "orders 56: approved")
+	assert.Contains(t, out, "recipient name is missing")
+	code, out, _ = runCLI(t, "", "demo")
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "收件人姓名")
+}
