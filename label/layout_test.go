@@ -1,6 +1,8 @@
 package label_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -28,6 +30,260 @@ func TestStandardTemplatesLayoutEveryOrder(t *testing.T) {
 			require.NoError(t, err, "%s %s", name, o.ID)
 			require.NotEmpty(t, doc.Pages)
 			assert.Equal(t, tpl.Hash(), doc.Hash)
+		}
+	}
+}
+
+func findOrder(t *testing.T, orders []sampleOrder, pred func(o sampleOrder) bool) (sampleOrder, int) {
+	t.Helper()
+	for i, o := range orders {
+		if pred(o) {
+			return o, i
+		}
+	}
+	t.Skip("no such sample order")
+	return sampleOrder{}, 0
+}
+
+func texts(p label.Page) []label.TextLine {
+	var out []label.TextLine
+	for _, op := range p.Ops {
+		if tl, ok := op.(label.TextLine); ok {
+			out = append(out, tl)
+		}
+	}
+	return out
+}
+
+func joined(p label.Page) string {
+	var b strings.Builder
+	for _, tl := range texts(p) {
+		b.WriteString(tl.Text)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// checkBounds asserts every op lies on its page.
+func checkBounds(t *testing.T, doc *label.Document) {
+	t.Helper()
+	const tol = 0.05
+	for pi, p := range doc.Pages {
+		in := func(x0, y0, x1, y1 float64, what string) {
+			assert.True(t, x0 >= -tol && y0 >= -tol && x1 <= p.Width+tol && y1 <= p.Height+tol,
+				"%s page %d: %s at %.2f,%.2f-%.2f,%.2f outside %gx%g", doc.Template, pi+1, what, x0, y0, x1, y1, p.Width, p.Height)
+		}
+		for _, op := range p.Ops {
+			switch op := op.(type) {
+			case label.TextLine:
+				switch op.Rotation {
+				case label.Rotate0:
+					in(op.X, op.Y, op.X+op.Width, op.Y+op.Size, op.Text)
+				case label.Rotate90:
+					in(op.X-op.Size, op.Y, op.X, op.Y+op.Width, op.Text)
+				case label.Rotate180:
+					in(op.X-op.Width, op.Y-op.Size, op.X, op.Y, op.Text)
+				case label.Rotate270:
+					in(op.X, op.Y-op.Width, op.X+op.Size, op.Y, op.Text)
+				}
+			case label.Barcode:
+				q := 10 * op.Module
+				in(op.X-q, op.Y, op.X+op.Module*float64(len(op.Modules))+q, op.Y+op.Height, "barcode")
+				assert.GreaterOrEqual(t, op.Module, 0.25-1e-9)
+			case label.QR:
+				q := 4 * op.Module
+				n := op.Module * float64(len(op.Modules))
+				in(op.X-q, op.Y-q, op.X+n+q, op.Y+n+q, "qr")
+			case label.Box:
+				in(op.X, op.Y, op.X+op.W, op.Y+op.H, "box")
+			case label.Line:
+				in(min(op.X1, op.X2), min(op.Y1, op.Y2), max(op.X1, op.X2), max(op.Y1, op.Y2), "line")
+			}
+		}
+	}
+}
+
+func TestLayoutStaysOnThePage(t *testing.T) {
+	orders := loadOrders(t)
+	for _, name := range label.StandardNames() {
+		tpl, err := label.Standard(name)
+		require.NoError(t, err)
+		for i, o := range orders {
+			d := toData(o, i)
+			if strings.HasPrefix(name, "product-") {
+				if len(o.Items) == 0 {
+					continue
+				}
+				d = d.WithRow("item.", d.Tables["items"][0])
+			}
+			doc, err := label.Layout(tpl, d, &label.LayoutOptions{Now: testNow})
+			require.NoError(t, err)
+			checkBounds(t, doc)
+		}
+	}
+}
+
+func TestLongOrderContinuesAndGrows(t *testing.T) {
+	orders := loadOrders(t)
+	o, i := findOrder(t, orders, func(o sampleOrder) bool { return len(o.Items) >= 30 })
+	d := toData(o, i)
+
+	a4, err := label.Standard("packing-a4")
+	require.NoError(t, err)
+	doc, err := label.Layout(a4, d, &label.LayoutOptions{Now: testNow, SortItems: "sku"})
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(doc.Pages), 2)
+	n := len(doc.Pages)
+	for p := range doc.Pages {
+		assert.Contains(t, joined(doc.Pages[p]), fmt.Sprintf("第 %d/%d 页  page %d/%d", p+1, n, p+1, n))
+		assert.Equal(t, 297.0, doc.Pages[p].Height)
+	}
+	assert.Contains(t, joined(doc.Pages[n-1]), "合计数量：", "totals on the last page")
+	assert.NotContains(t, joined(doc.Pages[0]), "合计数量：")
+	assert.NotContains(t, joined(doc.Pages[1]), "收件人：", "recipient only on the first page")
+	// Every row is printed exactly once, sorted by SKU.
+	skuSet := map[string]bool{}
+	for _, it := range o.Items {
+		skuSet[it.SKU] = true
+	}
+	skus := 0
+	var last string
+	for _, p := range doc.Pages {
+		for _, tl := range texts(p) {
+			if tl.X < 11 && skuSet[tl.Text] {
+				skus++
+				assert.GreaterOrEqual(t, tl.Text, last)
+				last = tl.Text
+			}
+		}
+	}
+	assert.Equal(t, len(o.Items), skus)
+
+	receipt, err := label.Standard("packing-80mm")
+	require.NoError(t, err)
+	doc, err = label.Layout(receipt, d, nil)
+	require.NoError(t, err)
+	require.Len(t, doc.Pages, 1)
+	assert.Greater(t, doc.Pages[0].Height, receipt.Height+float64(len(o.Items))*3)
+	// The totals moved below the table.
+	var totals label.TextLine
+	for _, tl := range texts(doc.Pages[0]) {
+		if strings.HasPrefix(tl.Text, "合计") {
+			totals = tl
+		}
+	}
+	assert.Greater(t, totals.Y, doc.Pages[0].Height-20)
+	checkBounds(t, doc)
+}
+
+func TestOverflowMarkedOrError(t *testing.T) {
+	orders := loadOrders(t)
+	d := toData(orders[0], 0)
+	d.Fields["recipient.name"] = strings.Repeat("张", 500)
+	tpl, err := label.Standard("waybill-76x130")
+	require.NoError(t, err)
+	doc, err := label.Layout(tpl, d, nil)
+	require.NoError(t, err)
+	var name label.TextLine
+	for _, tl := range texts(doc.Pages[0]) {
+		if strings.HasPrefix(tl.Text, "张张") {
+			name = tl
+		}
+	}
+	assert.True(t, strings.HasSuffix(name.Text, "…"), "visibly cut: %q", name.Text)
+	assert.LessOrEqual(t, name.X+name.Width, 76.0)
+
+	// The same text with policy "error" fails with a typed error naming the element.
+	for _, e := range tpl.Elements {
+		if te, ok := e.(*label.TextElement); ok && te.ID == "recipient" {
+			te.Overflow = label.OverflowError
+		}
+	}
+	_, err = label.Layout(tpl, d, nil)
+	require.ErrorIs(t, err, label.ErrOverflow)
+	var le *label.Error
+	require.ErrorAs(t, err, &le)
+	assert.Equal(t, "waybill-76x130", le.Template)
+	assert.Equal(t, "recipient", le.Element)
+}
+
+func TestHostileStringsPassThrough(t *testing.T) {
+	hostile := []string{"^XZ^XA^FO50,50^FDPWNED^FS", "~JR~PS", "\x1b@\x1dV\x00", "(a) Tj", `\ ) \\`}
+	for _, h := range hostile {
+		tpl := &label.Template{Name: "t", Version: "1", Width: 100, Height: 20, Elements: []label.Element{
+			&label.TextElement{X: 1, Y: 1, W: 98, H: 5, Text: "{x}", Size: 3},
+		}}
+		doc, err := label.Layout(tpl, &label.Data{Fields: map[string]string{"x": h}}, nil)
+		require.NoError(t, err)
+		require.Equal(t, h, texts(doc.Pages[0])[0].Text)
+	}
+	orders := loadOrders(t)
+	o, i := findOrder(t, orders, func(o sampleOrder) bool { return strings.Contains(o.Recipient.Name, "^XZ") })
+	tpl, _ := label.Standard("waybill-76x130")
+	doc, err := label.Layout(tpl, toData(o, i), nil)
+	require.NoError(t, err)
+	assert.Contains(t, joined(doc.Pages[0]), o.Recipient.Name)
+}
+
+func TestMaskAndPrivacy(t *testing.T) {
+	orders := loadOrders(t)
+	d := toData(orders[0], 0)
+	d.Fields["recipient.name"], d.Fields["recipient.phone"] = "欧阳娜娜", "13800138000-1234"
+	tpl, _ := label.Standard("waybill-76x130")
+	doc, err := label.Layout(tpl, d, nil)
+	require.NoError(t, err)
+	assert.Contains(t, joined(doc.Pages[0]), "欧阳娜娜 13800138000-1234")
+	doc, err = label.Layout(tpl, d, &label.LayoutOptions{Mask: true})
+	require.NoError(t, err)
+	assert.Contains(t, joined(doc.Pages[0]), "欧阳** 138****8000-1234")
+	assert.NotContains(t, joined(doc.Pages[0]), "娜娜")
+	tpl.Privacy = true
+	doc, err = label.Layout(tpl, d, nil)
+	require.NoError(t, err)
+	assert.Contains(t, joined(doc.Pages[0]), "欧阳** 138****8000-1234")
+}
+
+func TestLayoutErrors(t *testing.T) {
+	tpl, _ := label.Standard("waybill-76x130")
+	_, err := label.Layout(tpl, &label.Data{}, nil)
+	assert.ErrorIs(t, err, label.ErrMissingField, "no tracking number")
+
+	d := &label.Data{Fields: map[string]string{"waybill.tracking_no": "运单756"}}
+	_, err = label.Layout(tpl, d, nil)
+	assert.ErrorIs(t, err, label.ErrEncode)
+
+	d.Fields["waybill.tracking_no"] = strings.Repeat("A1", 40)
+	_, err = label.Layout(tpl, d, nil)
+	assert.ErrorIs(t, err, label.ErrOverflow, "80 characters cannot fit 76 mm")
+
+	d.Fields["waybill.tracking_no"] = "75612345678912345678"
+	doc, err := label.Layout(tpl, d, nil)
+	require.NoError(t, err, "20 digits fit 76 mm")
+	checkBounds(t, doc)
+
+	_, err = label.Layout(tpl, d, &label.LayoutOptions{SortItems: "price"})
+	assert.ErrorIs(t, err, label.ErrTemplate)
+}
+
+func TestRotatedTextPositions(t *testing.T) {
+	for _, rot := range []label.Rotation{0, 90, 180, 270} {
+		tpl := &label.Template{Name: "r", Version: "1", Width: 50, Height: 50, Elements: []label.Element{
+			&label.TextElement{X: 10, Y: 10, W: 20, H: 30, Text: "ABCD", Size: 4, Rotation: rot},
+		}}
+		doc, err := label.Layout(tpl, nil, nil)
+		require.NoError(t, err)
+		tl := texts(doc.Pages[0])[0]
+		assert.Equal(t, 8.0, tl.Width)
+		checkBounds(t, doc)
+		switch rot {
+		case 0:
+			assert.Equal(t, [2]float64{10, 23}, [2]float64{tl.X, tl.Y})
+		case 90:
+			assert.Equal(t, [2]float64{22, 10}, [2]float64{tl.X, tl.Y})
+		case 180:
+			assert.Equal(t, [2]float64{30, 27}, [2]float64{tl.X, tl.Y})
+		case 270:
+			assert.Equal(t, [2]float64{18, 40}, [2]float64{tl.X, tl.Y})
 		}
 	}
 }
