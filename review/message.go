@@ -48,9 +48,6 @@ var messages = [...][3]string{
 	{string(CodeRemarkEmoji), "remark contains emoji", "备注含表情符号"},
 }
 
-// catalogLanguages are the languages of the catalog; the first is the fallback.
-var catalogLanguages = [...]language.Tag{language.English, language.SimplifiedChinese}
-
 var sharedCatalog = sync.OnceValue(func() catalog.Catalog { return newCatalog() })
 
 func newCatalog() *catalog.Builder {
@@ -68,8 +65,8 @@ func newCatalog() *catalog.Builder {
 func Catalog() catalog.Catalog { return sharedCatalog() }
 
 // NewPrinter returns a printer for the finding messages in the catalog language
-// that best matches tag: zh, zh-CN, zh-Hans and zh-SG get Simplified Chinese;
-// everything else English.
+// that best matches tag: any Chinese tag gets Simplified Chinese, everything else
+// English.
 func NewPrinter(tag language.Tag) *message.Printer {
 	return message.NewPrinter(matchLanguage(tag), message.Catalog(sharedCatalog()))
 }

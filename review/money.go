@@ -143,3 +143,12 @@ func fastTotalEqual(o *order.Order) (equal, ok bool) {
 	}
 	return sum == total, true
 }
+
+// moneyString formats d with at least two decimal places, as amounts are written.
+func moneyString(d decimal.Decimal) string {
+	places := int32(2)
+	if e := d.Exponent(); e < -2 {
+		places = -e
+	}
+	return d.StringFixed(places)
+}

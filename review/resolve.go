@@ -106,13 +106,13 @@ func (x AdjustPrice) describe(o *order.Order) (string, error) {
 		return "", badResolution("negative price " + x.Price.String())
 	}
 	if x.Line == -1 {
-		return "adjust total: " + o.Total.String() + " → " + x.Price.String(), nil
+		return "adjust total: " + moneyString(o.Total) + " → " + moneyString(x.Price), nil
 	}
 	if err := checkLine(o, x.Line); err != nil {
 		return "", err
 	}
 	it := &o.Items[x.Line]
-	return "adjust price line " + strconv.Itoa(x.Line) + " " + it.SKU + ": " + it.UnitPrice.String() + " → " + x.Price.String(), nil
+	return "adjust price line " + strconv.Itoa(x.Line) + " " + it.SKU + ": " + moneyString(it.UnitPrice) + " → " + moneyString(x.Price), nil
 }
 
 func (x AdjustPrice) apply(o *order.Order) {

@@ -139,7 +139,7 @@ func CheckItems(c *Context, o *order.Order, r *Report) {
 			r.Add(Finding{Code: CodeQtyInvalid, Field: itemField(i, "qty"), Severity: SeverityReject, Args: []any{it.SKU, it.Qty}})
 		}
 		if it.UnitPrice.Sign() < 0 {
-			r.Add(Finding{Code: CodePriceNegative, Field: itemField(i, "unit_price"), Severity: SeverityReject, Args: []any{it.SKU, it.UnitPrice}})
+			r.Add(Finding{Code: CodePriceNegative, Field: itemField(i, "unit_price"), Severity: SeverityReject, Args: []any{it.SKU, moneyString(it.UnitPrice)}})
 			continue
 		}
 		if c.e.prices == nil {
@@ -157,7 +157,7 @@ func CheckItems(c *Context, o *order.Order, r *Report) {
 			continue
 		}
 		if cmpDecimal(it.UnitPrice, list) != 0 {
-			r.Add(Finding{Code: CodePriceMismatch, Field: itemField(i, "unit_price"), Severity: SeverityHold, Args: []any{it.SKU, it.UnitPrice, list}})
+			r.Add(Finding{Code: CodePriceMismatch, Field: itemField(i, "unit_price"), Severity: SeverityHold, Args: []any{it.SKU, moneyString(it.UnitPrice), moneyString(list)}})
 		}
 	}
 }
@@ -179,7 +179,7 @@ func CheckTotal(c *Context, o *order.Order, r *Report) {
 		return
 	}
 	if sum, ok := checkTotal(o); !ok {
-		r.Add(Finding{Code: CodeTotalMismatch, Field: "total", Severity: SeverityHold, Args: []any{o.Total, sum}})
+		r.Add(Finding{Code: CodeTotalMismatch, Field: "total", Severity: SeverityHold, Args: []any{moneyString(o.Total), moneyString(sum)}})
 	}
 }
 

@@ -111,8 +111,7 @@ func hasEmoji(s string) bool {
 	return false
 }
 
-// fnv-1a over the runes of a text, skipping white space and punctuation, so that
-// "文一西路 1 号" and "文一西路1号" hash alike.
+// fnv-1a, for merge keys.
 const (
 	fnvOffset = 14695981039346656037
 	fnvPrime  = 1099511628211
@@ -127,36 +126,8 @@ func hashString(h uint64, s string) uint64 {
 	return h
 }
 
-// hashCompact hashes s without white space and punctuation, ASCII letters folded
-// to lower case.
-func hashCompact(h uint64, s string) uint64 {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			i++
-			switch {
-			case c <= ' ' || c == 0x7f:
-				continue
-			case c >= 'A' && c <= 'Z':
-				c += 'a' - 'A'
-			case !isASCIILetter(c) && !isDigit(c):
-				continue
-			}
-			h = hashByte(h, c)
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if !unicode.IsSpace(r) && !unicode.IsPunct(r) && !unicode.IsSymbol(r) {
-			for j := 0; j < size; j++ {
-				h = hashByte(h, s[i+j])
-			}
-		}
-		i += size
-	}
-	return h
-}
-
-// appendCompact is hashCompact producing the text, for comparing on a hash hit.
+// appendCompact appends s without white space and punctuation, ASCII letters
+// folded to lower case.
 func appendCompact(b []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
