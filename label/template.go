@@ -2,9 +2,7 @@ package label
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -398,18 +396,6 @@ func (t Template) MarshalJSON() ([]byte, error) {
 		tj.Elements[i] = b
 	}
 	return json.Marshal(tj)
-}
-
-// Hash returns the template's content hash: the hex SHA-256 of its canonical JSON
-// encoding (the encoding of [Template.MarshalJSON], independent of how the source
-// JSON was formatted). Every laid-out [Document] records it.
-func (t *Template) Hash() string {
-	b, err := t.MarshalJSON()
-	if err != nil {
-		return ""
-	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
 }
 
 // MarshalJSON encodes a bitmap as {"width", "height", "bits"} with the rows packed

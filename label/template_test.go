@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -139,4 +140,55 @@ func FuzzParseTemplate(f *testing.F) {
 		d := &label.Data{Fields: map[string]string{"a": "x"}, Tables: map[string][]label.Row{"items": {{"name": "n"}}}}
 		_, _ = label.Layout(tpl, d, nil)
 	})
+}
+
+// TestHashCoversEveryField changes every field of every element type, one at a time,
+// and checks that the hash changes.
+func TestHashCoversEveryField(t *testing.T) {
+	elems := []label.Element{
+		&label.TextElement{}, &label.Code128Element{}, &label.QRElement{}, &label.LineElement{},
+		&label.BoxElement{}, &label.ImageElement{Bitmap: &label.Bitmap{Width: 8, Height: 1, Stride: 1, Bits: []byte{1}}},
+		&label.TableElement{Columns: []label.Column{{}}},
+	}
+	for _, el := range elems {
+		tpl := &label.Template{Name: "h", Elements: []label.Element{el}}
+		base := tpl.Hash()
+		v := reflect.ValueOf(el).Elem()
+		var walk func(v reflect.Value, path string)
+		walk = func(v reflect.Value, path string) {
+			for i := 0; i < v.NumField(); i++ {
+				f := v.Field(i)
+				name := path + v.Type().Field(i).Name
+				switch f.Kind() {
+				case reflect.Struct:
+					walk(f, name+".")
+					continue
+				case reflect.Slice:
+					if f.Type().Elem().Kind() == reflect.Struct {
+						walk(f.Index(0), name+"[0].")
+					}
+					continue
+				case reflect.Ptr:
+					continue
+				}
+				old := reflect.ValueOf(f.Interface())
+				switch f.Kind() {
+				case reflect.String:
+					f.SetString("x")
+				case reflect.Bool:
+					f.SetBool(true)
+				case reflect.Int:
+					f.SetInt(90)
+				case reflect.Float64:
+					f.SetFloat(1.5)
+				default:
+					t.Fatalf("field %s of kind %s not covered by this test", name, f.Kind())
+				}
+				assert.NotEqual(t, base, tpl.Hash(), "%T.%s does not change the hash", el, name)
+				f.Set(old)
+				assert.Equal(t, base, tpl.Hash())
+			}
+		}
+		walk(v, "")
+	}
 }

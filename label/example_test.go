@@ -1,0 +1,89 @@
+package label_test
+
+import (
+	"fmt"
+
+	"github.com/dadanhq/dadan/label"
+)
+
+func ExampleLayout() {
+	tpl := &label.Template{Name: "demo", Version: "1", Width: 60, Height: 20, Elements: []label.Element{
+		&label.TextElement{X: 2, Y: 2, W: 56, H: 5, Size: 4, Bold: true,
+			Text: "收 {recipient.name|private_name} {recipient.phone|private_phone}"},
+		&label.Code128Element{X: 0, Y: 8, W: 60, H: 8, Data: "{waybill.tracking_no}"},
+	}}
+	d := &label.Data{Fields: map[string]string{
+		"recipient.name": "张三", "recipient.phone": "13800138000", "waybill.tracking_no": "756123456789",
+	}}
+	doc, err := label.Layout(tpl, d, &label.LayoutOptions{Mask: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, op := range doc.Pages[0].Ops {
+		switch op := op.(type) {
+		case label.TextLine:
+			fmt.Printf("text %q at %.1f,%.1f size %.1f width %.1f\n", op.Text, op.X, op.Y, op.Size, op.Width)
+		case label.Barcode:
+			fmt.Printf("code128 %q, %d modules of %.3f mm\n", op.Data, len(op.Modules), op.Module)
+		}
+	}
+	// Output:
+	// text "收 张* 138****8000" at 2.0,2.5 size 4.0 width 36.0
+	// code128 "756123456789", 101 modules of 0.375 mm
+}
+
+func ExampleMaskPhone() {
+	fmt.Println(label.MaskPhone("13800138000"))
+	fmt.Println(label.MaskPhone("13800138000-1234"))
+	fmt.Println(label.MaskPhone("0571-87654321"))
+	// Output:
+	// 138****8000
+	// 138****8000-1234
+	// 0571-****4321
+}
+
+func ExampleMaskName() {
+	fmt.Println(label.MaskName("张三"), label.MaskName("欧阳娜娜"), label.MaskName("阿卜杜拉·买买提"))
+	// Output: 张* 欧阳** 阿卜杜拉·*
+}
+
+func ExampleWrap() {
+	for _, line := range label.Wrap(nil, "浙江省杭州市余杭区 文一西路969号", 8) {
+		fmt.Println(line)
+	}
+	// Output:
+	// 浙江省杭州市余杭
+	// 区 文一西路969号
+}
+
+func ExampleStandard() {
+	tpl, err := label.Standard("waybill-76x130")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(tpl.Name, tpl.Width, tpl.Height, len(tpl.Hash()))
+	// Output: waybill-76x130 76 130 64
+}
+
+func ExampleEncodeCode128() {
+	mods, err := label.EncodeCode128("12")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, m := range mods[:11] {
+		if m {
+			fmt.Print("1")
+		} else {
+			fmt.Print("0")
+		}
+	}
+	fmt.Println(" (start C)", len(mods))
+	_, err = label.EncodeCode128("运单")
+	fmt.Println(err)
+	// Output:
+	// 11010011100 (start C) 46
+	// label: cannot encode value: code128: byte 0xe8 at 0 is not printable ASCII
+}
