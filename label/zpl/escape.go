@@ -7,33 +7,80 @@ const escapeChar = '_'
 
 const hexDigits = "0123456789ABCDEF"
 
+// mustEscape marks the ASCII bytes escaped in field data.
+var mustEscape = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = true
+	}
+	t[0x7F], t['^'], t['~'], t[escapeChar] = true, true, true, true
+	return t
+}()
+
 // appendField appends one field's data: ^FH_^FD, the data with every byte that
 // could end the field or start a command escaped as _XX, then ^FS. It is the only
 // place where data enters the output. Escaped are the ZPL prefixes ^ and ~, the
-// escape character _, control bytes 0x00-0x1F and 0x7F, and bytes of invalid UTF-8;
-// valid UTF-8 (Chinese text under ^CI28) stays raw.
+// escape character _, control bytes 0x00-0x1F and 0x7F, and bytes of invalid UTF-8
+// (a printer's UTF-8 decoder must never swallow the ^ of ^FS); valid UTF-8 (Chinese
+// text under ^CI28) stays raw.
 func appendField(dst []byte, prefix, s string) []byte {
 	dst = append(dst, "^FH_^FD"...)
 	dst = append(dst, prefix...)
+	run := 0 // start of the pending run of bytes copied as they are
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c < 0x20 || c == 0x7F || c == '^' || c == '~' || c == escapeChar {
+			if mustEscape[c] {
+				dst = append(dst, s[run:i]...)
 				dst = append(dst, escapeChar, hexDigits[c>>4], hexDigits[c&0xF])
-			} else {
-				dst = append(dst, c)
+				run = i + 1
 			}
 			i++
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 {
-			dst = append(dst, escapeChar, hexDigits[c>>4], hexDigits[c&0xF])
-			i++
+		if n := validRuneLen(s[i:]); n > 0 {
+			i += n
 			continue
 		}
-		dst = append(dst, s[i:i+n]...)
-		i += n
+		dst = append(dst, s[run:i]...)
+		dst = append(dst, escapeChar, hexDigits[c>>4], hexDigits[c&0xF])
+		i++
+		run = i
 	}
+	dst = append(dst, s[run:]...)
 	return append(dst, "^FS"...)
+}
+
+// validRuneLen returns the length of the valid multi-byte UTF-8 sequence s starts
+// with, or 0; it accepts exactly what utf8.DecodeRuneInString accepts.
+func validRuneLen(s string) int {
+	c := s[0]
+	lo, hi := byte(0x80), byte(0xBF) // range of the second byte
+	var n int
+	switch {
+	case c >= 0xC2 && c <= 0xDF:
+		n = 2
+	case c == 0xE0:
+		n, lo = 3, 0xA0
+	case c == 0xED:
+		n, hi = 3, 0x9F
+	case c >= 0xE1 && c <= 0xEF:
+		n = 3
+	case c == 0xF0:
+		n, lo = 4, 0x90
+	case c == 0xF4:
+		n, hi = 4, 0x8F
+	case c >= 0xF1 && c <= 0xF3:
+		n = 4
+	default:
+		return 0
+	}
+	if len(s) < n || s[1] < lo || s[1] > hi {
+		return 0
+	}
+	for k := 2; k < n; k++ {
+		if s[k] < 0x80 || s[k] > 0xBF {
+			return 0
+		}
+	}
+	return n
 }

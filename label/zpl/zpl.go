@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"sync"
 
@@ -17,6 +16,8 @@ type Renderer struct {
 	dpi    int
 	fontID byte
 	font   string
+	scale  float64   // dots per millimetre
+	dx, dy int       // calibration offset in dots
 	pool   sync.Pool // *[]byte buffers for Render
 }
 
@@ -41,6 +42,8 @@ func New(opts *Options) (*Renderer, error) {
 	if r.opts.FontFile != "" {
 		r.font = r.opts.FontFile
 	}
+	r.scale = float64(r.dpi) / 25.4
+	r.dx, r.dy = r.dots(r.opts.Calibration.DX), r.dots(r.opts.Calibration.DY)
 	return r, nil
 }
 
@@ -83,14 +86,33 @@ func (r *Renderer) AppendDocument(dst []byte, doc *label.Document) ([]byte, erro
 
 // dots converts millimetres to printer dots.
 func (r *Renderer) dots(mm float64) int {
-	v := math.Round(mm * float64(r.dpi) / 25.4)
-	if v != v || v > 1e6 || v < -1e6 { // NaN or absurd
-		return 0
+	v := mm * r.scale
+	switch {
+	case v >= 0 && v < 1e6:
+		return int(v + 0.5)
+	case v < 0 && v > -1e6:
+		return -int(-v + 0.5)
 	}
-	return int(v)
+	return 0 // NaN or absurd
 }
 
-func appendInt(dst []byte, v int) []byte { return strconv.AppendInt(dst, int64(v), 10) }
+// appendInt appends v in decimal; small non-negative values, which are nearly all
+// of them, skip strconv.
+func appendInt(dst []byte, v int) []byte {
+	switch {
+	case v < 0 || v >= 100000:
+		return strconv.AppendInt(dst, int64(v), 10)
+	case v < 10:
+		return append(dst, byte('0'+v))
+	case v < 100:
+		return append(dst, byte('0'+v/10), byte('0'+v%10))
+	case v < 1000:
+		return append(dst, byte('0'+v/100), byte('0'+v/10%10), byte('0'+v%10))
+	case v < 10000:
+		return append(dst, byte('0'+v/1000), byte('0'+v/100%10), byte('0'+v/10%10), byte('0'+v%10))
+	}
+	return append(dst, byte('0'+v/10000), byte('0'+v/1000%10), byte('0'+v/100%10), byte('0'+v/10%10), byte('0'+v%10))
+}
 
 func (r *Renderer) appendPage(dst []byte, p *label.Page, page int) ([]byte, error) {
 	c := r.opts.Calibration
@@ -120,31 +142,19 @@ func (r *Renderer) appendPage(dst []byte, p *label.Page, page int) ([]byte, erro
 	}
 	for i, op := range p.Ops {
 		var err error
-		switch o := op.(type) {
+		switch o := deref(op).(type) {
 		case label.TextLine:
 			dst, err = r.appendText(dst, &o)
-		case *label.TextLine:
-			dst, err = r.appendText(dst, o)
 		case label.Barcode:
 			dst, err = r.appendBarcode(dst, &o)
-		case *label.Barcode:
-			dst, err = r.appendBarcode(dst, o)
 		case label.QR:
 			dst = r.appendQR(dst, &o)
-		case *label.QR:
-			dst = r.appendQR(dst, o)
 		case label.Line:
 			dst = r.appendLine(dst, &o)
-		case *label.Line:
-			dst = r.appendLine(dst, o)
 		case label.Box:
 			dst = r.appendBox(dst, &o)
-		case *label.Box:
-			dst = r.appendBox(dst, o)
 		case label.Image:
 			dst, err = r.appendImage(dst, &o)
-		case *label.Image:
-			dst, err = r.appendImage(dst, o)
 		default:
 			err = ErrUnsupportedOp
 		}
@@ -155,11 +165,45 @@ func (r *Renderer) appendPage(dst []byte, p *label.Page, page int) ([]byte, erro
 	return append(dst, "^XZ\n"...), nil
 }
 
+// deref returns the op a pointer op points to, so *label.TextLine works like
+// label.TextLine; nil pointers become nil.
+func deref(op label.Op) label.Op {
+	switch o := op.(type) {
+	case *label.TextLine:
+		if o != nil {
+			return *o
+		}
+	case *label.Barcode:
+		if o != nil {
+			return *o
+		}
+	case *label.QR:
+		if o != nil {
+			return *o
+		}
+	case *label.Line:
+		if o != nil {
+			return *o
+		}
+	case *label.Box:
+		if o != nil {
+			return *o
+		}
+	case *label.Image:
+		if o != nil {
+			return *o
+		}
+	default:
+		return op
+	}
+	return nil
+}
+
 // appendFO appends ^FO for a position in dots, shifted by the calibration offset and
 // clamped to the label.
 func (r *Renderer) appendFO(dst []byte, x, y int) []byte {
-	x += r.dots(r.opts.Calibration.DX)
-	y += r.dots(r.opts.Calibration.DY)
+	x += r.dx
+	y += r.dy
 	dst = append(dst, "^FO"...)
 	dst = appendInt(dst, max(x, 0))
 	dst = append(dst, ',')

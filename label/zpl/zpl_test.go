@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -391,5 +393,36 @@ func FuzzTextLine(f *testing.F) {
 		if utf8.ValidString(s) {
 			require.Equal(t, []string{s, "MA," + s}, data)
 		}
+	})
+}
+
+func TestAppendIntAndDots(t *testing.T) {
+	for _, v := range []int{0, 7, 10, 99, 100, 999, 1000, 9999, 10000, 99999, 100000, 123456, -1, -250} {
+		assert.Equal(t, strconv.Itoa(v), string(appendInt(nil, v)))
+	}
+	r, err := New(nil)
+	require.NoError(t, err)
+	assert.Equal(t, 0, r.dots(0))
+	assert.Equal(t, 8, r.dots(1))
+	assert.Equal(t, -8, r.dots(-1))
+	assert.Equal(t, 1039, r.dots(130))
+	assert.Equal(t, 0, r.dots(math.NaN()))
+	assert.Equal(t, 0, r.dots(math.Inf(1)))
+}
+
+func FuzzValidRuneLen(f *testing.F) {
+	for _, s := range []string{"张", "\xe0\x80\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80", "😀", "é", "\xc0\xaf", "\xf0\x9f\x98"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if s == "" || s[0] < utf8.RuneSelf {
+			return
+		}
+		r, n := utf8.DecodeRuneInString(s)
+		want := n
+		if r == utf8.RuneError && n == 1 {
+			want = 0
+		}
+		require.Equal(t, want, validRuneLen(s), "%q", s)
 	})
 }

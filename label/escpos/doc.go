@@ -1,0 +1,17 @@
+// Package escpos renders laid-out documents as ESC/POS for 58 mm and 80 mm receipt
+// printers at 203 dpi.
+//
+// A receipt is line-oriented: in [ModeText] (the default) the text lines of a page
+// are grouped into printed rows by their top edge and printed in order, each placed
+// with ESC $ at its horizontal position, in Chinese mode (FS &) as GB18030 bytes,
+// with bold (ESC E), size (GS !) and reverse (GS B) as the line asks. Code 128
+// prints with GS k, QR codes with GS ( k, horizontal rules and images as GS v 0
+// raster rows; vertical lines and box sides are not drawn in this mode. A text line
+// holding characters a printer font cannot have (4-byte GB18030 sequences: rare
+// ideographs outside GBK, emoji) is rasterized with the configured
+// [label.TextRasterizer] and printed as GS v 0. [ModeRaster] prints each page as one
+// image through a [PageRasterizer] for full fidelity.
+//
+// Control bytes in data never reach the printer: text, barcode and QR data are
+// filtered in one place before encoding. Each page ends with a cut (GS V).
+package escpos

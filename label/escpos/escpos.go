@@ -1,0 +1,596 @@
+package escpos
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"sync"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/transform"
+
+	"github.com/dadanhq/dadan/label"
+)
+
+// Renderer writes documents as ESC/POS. It is safe for concurrent use.
+type Renderer struct {
+	opts  Options
+	paper int
+	pool  sync.Pool // *scratch
+}
+
+var _ label.Renderer = (*Renderer)(nil)
+
+// scratch holds the buffers one call reuses.
+type scratch struct {
+	out    []byte
+	clean  []byte
+	clean2 []byte
+	enc    []byte
+	spans  []span
+	items  []item
+	band   []byte
+	gb     *encoding.Encoder
+}
+
+type span struct {
+	start, end int
+	wide       bool // holds a 4-byte GB18030 sequence
+}
+
+type itemKind uint8
+
+const (
+	kindText itemKind = iota
+	kindBarcode
+	kindQR
+	kindRule
+	kindBlock
+	kindImage
+)
+
+// item is one printable thing of a page, in dots, in print order.
+type item struct {
+	top, x int
+	kind   itemKind
+	index  int // op index
+	w, h   int // rules and blocks
+	// Text lines.
+	text      string
+	size      int // GS ! multiplier
+	bold, rev bool
+}
+
+// New returns a renderer for opts (nil means defaults), or the error from
+// [Options.Validate].
+func New(opts *Options) (*Renderer, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	r := &Renderer{paper: Paper80}
+	if opts != nil {
+		r.opts = *opts
+	}
+	if r.opts.PaperWidth != 0 {
+		r.paper = r.opts.PaperWidth
+	}
+	return r, nil
+}
+
+func (r *Renderer) scratch() *scratch {
+	s, _ := r.pool.Get().(*scratch)
+	if s == nil {
+		s = &scratch{gb: simplifiedchinese.GB18030.NewEncoder()}
+	}
+	return s
+}
+
+func (r *Renderer) release(s *scratch) {
+	if cap(s.out) > 1<<20 {
+		s.out = nil
+	}
+	if cap(s.band) > 1<<20 {
+		s.band = nil
+	}
+	r.pool.Put(s)
+}
+
+// Render writes doc to w: each page starts with ESC @ and ends with the configured
+// cut.
+func (r *Renderer) Render(ctx context.Context, w io.Writer, doc *label.Document) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s := r.scratch()
+	defer r.release(s)
+	var err error
+	s.out, err = r.appendDocument(s, s.out[:0], doc)
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	_, err = w.Write(s.out)
+	return err
+}
+
+// AppendDocument appends the ESC/POS bytes for doc to dst and returns the extended
+// buffer. A nil doc appends nothing.
+func (r *Renderer) AppendDocument(dst []byte, doc *label.Document) ([]byte, error) {
+	s := r.scratch()
+	defer r.release(s)
+	return r.appendDocument(s, dst, doc)
+}
+
+func (r *Renderer) appendDocument(s *scratch, dst []byte, doc *label.Document) ([]byte, error) {
+	if doc == nil {
+		return dst, nil
+	}
+	for i := range doc.Pages {
+		var err error
+		if r.opts.Mode == ModeRaster {
+			dst, err = r.appendRasterPage(s, dst, &doc.Pages[i], i)
+		} else {
+			dst, err = r.appendTextPage(s, dst, &doc.Pages[i], i)
+		}
+		if err != nil {
+			return dst, err
+		}
+	}
+	return dst, nil
+}
+
+// dots converts millimetres to printer dots.
+func dots(mm float64) int {
+	v := math.Round(mm * DPI / 25.4)
+	if v != v || v > 1e6 || v < -1e6 {
+		return 0
+	}
+	return int(v)
+}
+
+// shift returns the horizontal offset in dots that centres a page on the paper and
+// applies the calibration.
+func (r *Renderer) shift(p *label.Page) int {
+	sh := dots(r.opts.Calibration.DX)
+	if pw := dots(p.Width); pw > r.paper {
+		sh -= (pw - r.paper) / 2
+	}
+	return sh
+}
+
+func (r *Renderer) appendStart(dst []byte) []byte {
+	dst = append(dst, 0x1B, '@') // ESC @ initialise
+	dst = append(dst, 0x1C, '&') // FS & Chinese mode
+	if dy := dots(r.opts.Calibration.DY); dy > 0 {
+		dst = appendFeed(dst, dy)
+	}
+	return dst
+}
+
+func (r *Renderer) appendEnd(dst []byte) []byte {
+	switch r.opts.Cut {
+	case CutFull:
+		dst = append(dst, 0x1D, 'V', 65, 0)
+	case CutPartial:
+		dst = append(dst, 0x1D, 'V', 66, 0)
+	}
+	return dst
+}
+
+// appendFeed appends ESC J feeds for n dots.
+func appendFeed(dst []byte, n int) []byte {
+	for n > 0 {
+		k := min(n, 255)
+		dst = append(dst, 0x1B, 'J', byte(k))
+		n -= k
+	}
+	return dst
+}
+
+// deref returns the op a pointer op points to, so *label.TextLine works like
+// label.TextLine; nil pointers become nil.
+func deref(op label.Op) label.Op {
+	switch o := op.(type) {
+	case *label.TextLine:
+		if o != nil {
+			return *o
+		}
+	case *label.Barcode:
+		if o != nil {
+			return *o
+		}
+	case *label.QR:
+		if o != nil {
+			return *o
+		}
+	case *label.Line:
+		if o != nil {
+			return *o
+		}
+	case *label.Box:
+		if o != nil {
+			return *o
+		}
+	case *label.Image:
+		if o != nil {
+			return *o
+		}
+	default:
+		return op
+	}
+	return nil
+}
+
+func opName(op label.Op) string { return fmt.Sprintf("%T", op) }
+
+func (r *Renderer) appendTextPage(s *scratch, dst []byte, p *label.Page, page int) ([]byte, error) {
+	sh := r.shift(p)
+	s.items = s.items[:0]
+	for i, op := range p.Ops {
+		switch o := deref(op).(type) {
+		case label.TextLine:
+			s.items = append(s.items, item{top: dots(o.Y), x: dots(o.X) + sh, kind: kindText, index: i,
+				text: o.Text, size: scaleFor(o.Size), bold: o.Bold, rev: o.Reverse})
+		case label.Barcode:
+			s.items = append(s.items, item{top: dots(o.Y), x: dots(o.X) + sh, kind: kindBarcode, index: i})
+		case label.QR:
+			s.items = append(s.items, item{top: dots(o.Y), x: dots(o.X) + sh, kind: kindQR, index: i})
+		case label.Line:
+			y1, y2 := dots(o.Y1), dots(o.Y2)
+			if y1 != y2 {
+				continue // vertical and diagonal lines need ModeRaster
+			}
+			x1, x2 := dots(o.X1), dots(o.X2)
+			if x2 < x1 {
+				x1, x2 = x2, x1
+			}
+			t := max(dots(o.Thickness), 1)
+			s.items = append(s.items, item{top: y1 - t/2, x: x1 + sh, kind: kindRule, index: i, w: x2 - x1, h: t})
+		case label.Box:
+			x, y, w, h := dots(o.X)+sh, dots(o.Y), dots(o.W), dots(o.H)
+			if o.Fill {
+				s.items = append(s.items, item{top: y, x: x, kind: kindBlock, index: i, w: w, h: h})
+				continue
+			}
+			t := max(dots(o.Thickness), 1)
+			s.items = append(s.items,
+				item{top: y, x: x, kind: kindRule, index: i, w: w, h: t},
+				item{top: y + h - t, x: x, kind: kindRule, index: i, w: w, h: t})
+		case label.Image:
+			s.items = append(s.items, item{top: dots(o.Y), x: dots(o.X) + sh, kind: kindImage, index: i})
+		default:
+			return dst, &OpError{Page: page, Index: i, Op: opName(op), Err: ErrUnsupportedOp}
+		}
+	}
+	// A filled box behind text is its background: the text prints reversed instead.
+	for i := range s.items {
+		b := &s.items[i]
+		if b.kind != kindBlock {
+			continue
+		}
+		for _, t := range s.items {
+			if t.kind == kindText && t.top >= b.top && t.top < b.top+b.h {
+				b.kind = kindRule
+				b.h = 0 // drawn as nothing
+				break
+			}
+		}
+	}
+	slices.SortStableFunc(s.items, func(a, b item) int {
+		if a.top != b.top {
+			return a.top - b.top
+		}
+		if a.kind != b.kind {
+			return int(a.kind) - int(b.kind)
+		}
+		return a.x - b.x
+	})
+
+	dst = r.appendStart(dst)
+	cur := 0
+	for i := 0; i < len(s.items); {
+		it := s.items[i]
+		if it.top > cur {
+			dst = appendFeed(dst, it.top-cur)
+			cur = it.top
+		}
+		var (
+			h   int
+			err error
+		)
+		j := i + 1
+		switch it.kind {
+		case kindText:
+			for j < len(s.items) && s.items[j].kind == kindText && s.items[j].top == it.top {
+				j++
+			}
+			dst, h, err = r.appendTextRow(s, dst, p, s.items[i:j], page)
+		case kindBarcode:
+			b := deref(p.Ops[it.index]).(label.Barcode)
+			dst, h, err = appendBarcode(s, dst, &b, it.x)
+		case kindQR:
+			q := deref(p.Ops[it.index]).(label.QR)
+			dst, h, err = appendQR(s, dst, &q, it.x)
+		case kindRule, kindBlock:
+			if it.h > 0 && it.w > 0 {
+				dst = r.appendBlock(dst, it.x, it.w, it.h)
+				h = it.h
+			}
+		case kindImage:
+			im := deref(p.Ops[it.index]).(label.Image)
+			dst, h, err = r.appendImage(s, dst, &im, it.x)
+		}
+		if err != nil {
+			return dst, &OpError{Page: page, Index: it.index, Op: opName(p.Ops[it.index]), Err: err}
+		}
+		cur += h
+		i = j
+	}
+	if bottom := dots(p.Height); bottom > cur {
+		dst = appendFeed(dst, bottom-cur)
+	}
+	return r.appendEnd(dst), nil
+}
+
+var (
+	yen          = []byte("\u00a5")
+	fullwidthYen = []byte("\uffe5")
+)
+
+// encode appends the GB18030 bytes of the cleaned text to s.enc and returns their
+// span.
+func (s *scratch) encode(text string) span {
+	s.clean = appendClean(s.clean[:0], text)
+	start := len(s.enc)
+	ascii := true
+	for _, c := range s.clean {
+		if c >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		s.enc = append(s.enc, s.clean...)
+		return span{start: start, end: len(s.enc)}
+	}
+	src := s.clean
+	if bytes.Contains(src, yen) {
+		// GBK has no U+00A5; printers print the fullwidth sign the same way.
+		s.clean2 = append(s.clean2[:0], src...)
+		s.clean2 = bytes.ReplaceAll(s.clean2, yen, fullwidthYen)
+		src = s.clean2
+	}
+	s.gb.Reset()
+	for {
+		if cap(s.enc)-len(s.enc) < 4*len(src)+8 {
+			s.enc = slices.Grow(s.enc, 4*len(src)+8)
+		}
+		free := s.enc[len(s.enc):cap(s.enc)]
+		n, m, err := s.gb.Transform(free, src, true)
+		s.enc = s.enc[:len(s.enc)+n]
+		src = src[m:]
+		if err != transform.ErrShortDst || len(src) == 0 {
+			break // GB18030 encodes every valid scalar value
+		}
+	}
+	sp := span{start: start, end: len(s.enc)}
+	b := s.enc[start:]
+	for i := 0; i < len(b); {
+		if b[i] < 0x80 {
+			i++
+			continue
+		}
+		if i+1 < len(b) && b[i+1] >= '0' && b[i+1] <= '9' {
+			sp.wide = true
+			break
+		}
+		i += 2
+	}
+	return sp
+}
+
+// replaceWide replaces each 4-byte sequence in b with '?'.
+func replaceWide(b []byte) []byte {
+	out := b[:0]
+	for i := 0; i < len(b); {
+		switch {
+		case b[i] < 0x80:
+			out = append(out, b[i])
+			i++
+		case i+3 < len(b) && b[i+1] >= '0' && b[i+1] <= '9':
+			out = append(out, '?')
+			i += 4
+		default:
+			out = append(out, b[i:min(i+2, len(b))]...)
+			i += 2
+		}
+	}
+	return out
+}
+
+// scaleFor returns the GS ! multiplier for a text size in millimetres, with font A's
+// 24-dot cell as 1.
+func scaleFor(size float64) int { return min(max(int(math.Round(float64(dots(size))/24)), 1), 8) }
+
+func (r *Renderer) appendTextRow(s *scratch, dst []byte, p *label.Page, row []item, page int) ([]byte, int, error) {
+	s.enc = s.enc[:0]
+	s.spans = s.spans[:0]
+	wide := false
+	for _, it := range row {
+		sp := s.encode(it.text)
+		wide = wide || sp.wide
+		s.spans = append(s.spans, sp)
+	}
+	if wide {
+		switch {
+		case r.opts.TextRasterizer != nil:
+			return r.appendTextRaster(s, dst, p, row)
+		case !r.opts.ReplaceUnprintable:
+			for k, sp := range s.spans {
+				if sp.wide {
+					it := row[k]
+					return dst, 0, &OpError{Page: page, Index: it.index, Op: opName(p.Ops[it.index]), Err: ErrUnprintable}
+				}
+			}
+		}
+	}
+	h := 0
+	bold, size, rev := false, 1, false
+	for k, it := range row {
+		x := min(max(it.x, 0), 0xFFFF)
+		dst = append(dst, 0x1B, '$', byte(x), byte(x>>8))
+		if it.bold != bold {
+			bold = it.bold
+			dst = append(dst, 0x1B, 'E', b2i(bold))
+		}
+		if k := it.size; k != size {
+			size = k
+			dst = append(dst, 0x1D, '!', byte((k-1)<<4|(k-1)))
+		}
+		if it.rev != rev {
+			rev = it.rev
+			dst = append(dst, 0x1D, 'B', b2i(rev))
+		}
+		h = max(h, 24*size)
+		b := s.enc[s.spans[k].start:s.spans[k].end]
+		if s.spans[k].wide {
+			b = replaceWide(b)
+		}
+		dst = append(dst, b...)
+	}
+	if bold {
+		dst = append(dst, 0x1B, 'E', 0)
+	}
+	if size != 1 {
+		dst = append(dst, 0x1D, '!', 0)
+	}
+	if rev {
+		dst = append(dst, 0x1D, 'B', 0)
+	}
+	return appendFeed(dst, h), h, nil
+}
+
+func b2i(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// appendTextRaster prints a row of text lines as one GS v 0 image.
+func (r *Renderer) appendTextRaster(s *scratch, dst []byte, p *label.Page, row []item) ([]byte, int, error) {
+	bms := make([]*label.Bitmap, len(row))
+	h := 0
+	for k, it := range row {
+		t := deref(p.Ops[it.index]).(label.TextLine)
+		t.Rotation = label.Rotate0
+		bm, err := r.opts.TextRasterizer.RasterizeText(t, DPI)
+		if err != nil {
+			return dst, 0, err
+		}
+		if bm == nil || !validBitmap(bm) {
+			return dst, 0, ErrBitmap
+		}
+		bms[k] = bm
+		h = max(h, bm.Height)
+	}
+	stride := r.paper / 8
+	band := s.bandOf(stride * h)
+	for k, it := range row {
+		blit(band, stride, r.paper, bms[k], it.x)
+	}
+	return appendRaster(dst, band, stride, h), h, nil
+}
+
+func (s *scratch) bandOf(n int) []byte {
+	if cap(s.band) < n {
+		s.band = make([]byte, n)
+	}
+	s.band = s.band[:n]
+	clear(s.band)
+	return s.band
+}
+
+// appendBlock prints a black w x h block at x as GS v 0.
+func (r *Renderer) appendBlock(dst []byte, x, w, h int) []byte {
+	stride := r.paper / 8
+	x0, x1 := max(x, 0), min(x+w, r.paper)
+	if x1 <= x0 {
+		return appendFeed(dst, h)
+	}
+	dst = appendRasterHeader(dst, stride, h)
+	start := len(dst)
+	for b := range stride {
+		var v byte
+		if lo, hi := b*8, b*8+8; lo >= x0 && hi <= x1 {
+			v = 0xFF
+		} else if hi > x0 && lo < x1 {
+			for bit := range 8 {
+				if px := lo + bit; px >= x0 && px < x1 {
+					v |= 0x80 >> bit
+				}
+			}
+		}
+		dst = append(dst, v)
+	}
+	for range h - 1 {
+		dst = append(dst, dst[start:start+stride]...)
+	}
+	return dst
+}
+
+func (r *Renderer) appendImage(s *scratch, dst []byte, im *label.Image, x int) ([]byte, int, error) {
+	if im.Bitmap == nil || !validBitmap(im.Bitmap) {
+		return dst, 0, ErrBitmap
+	}
+	bm := scale(im.Bitmap, dots(im.W), dots(im.H))
+	stride := r.paper / 8
+	band := s.bandOf(stride * bm.Height)
+	blit(band, stride, r.paper, bm, x)
+	return appendRaster(dst, band, stride, bm.Height), bm.Height, nil
+}
+
+func (r *Renderer) appendRasterPage(s *scratch, dst []byte, p *label.Page, page int) ([]byte, error) {
+	bm, err := r.opts.PageRasterizer.RasterizePage(*p, DPI)
+	if err == nil && (bm == nil || !validBitmap(bm)) {
+		err = ErrBitmap
+	}
+	if err != nil {
+		return dst, &OpError{Page: page, Index: -1, Op: "page", Err: err}
+	}
+	dst = r.appendStart(dst)
+	stride := r.paper / 8
+	band := s.bandOf(stride * bm.Height)
+	sh := dots(r.opts.Calibration.DX)
+	if bm.Width > r.paper {
+		sh -= (bm.Width - r.paper) / 2
+	}
+	blit(band, stride, r.paper, bm, sh)
+	dst = appendRaster(dst, band, stride, bm.Height)
+	return r.appendEnd(dst), nil
+}
+
+// maxBand is the most rows sent in one GS v 0 command; printers with small buffers
+// reject taller images.
+const maxBand = 256
+
+// appendRaster appends rows of stride bytes as GS v 0 commands of at most maxBand
+// rows each.
+func appendRaster(dst, bits []byte, stride, rows int) []byte {
+	for y := 0; y < rows; y += maxBand {
+		n := min(maxBand, rows-y)
+		dst = appendRasterHeader(dst, stride, n)
+		dst = append(dst, bits[y*stride:(y+n)*stride]...)
+	}
+	return dst
+}
+
+func appendRasterHeader(dst []byte, stride, rows int) []byte {
+	return append(dst, 0x1D, 'v', '0', 0, byte(stride), byte(stride>>8), byte(rows), byte(rows>>8))
+}

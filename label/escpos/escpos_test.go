@@ -1,0 +1,430 @@
+package escpos
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/dadanhq/dadan/label"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata")
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "missing golden file; run go test -update")
+	assert.Equal(t, string(want), string(got), name)
+}
+
+func newBitmap(w, h int) *label.Bitmap {
+	s := (w + 7) / 8
+	return &label.Bitmap{Width: w, Height: h, Stride: s, Bits: make([]byte, s*h)}
+}
+
+func set(bm *label.Bitmap, x, y int) { bm.Bits[y*bm.Stride+x/8] |= 0x80 >> (x % 8) }
+
+// fakeText draws a box the size of the line's frame with one stripe per character.
+type fakeText struct{ calls int }
+
+func (f *fakeText) RasterizeText(t label.TextLine, dpi int) (*label.Bitmap, error) {
+	f.calls++
+	w, h := max(dots(t.Width), 1), max(dots(t.Size), 1)
+	bm := newBitmap(w, h)
+	for x := range w {
+		set(bm, x, 0)
+		set(bm, x, h-1)
+	}
+	i := 0
+	for range t.Text {
+		for y := range h {
+			if x := 2 + i*4; x < w {
+				set(bm, x, y)
+			}
+		}
+		i++
+	}
+	return bm, nil
+}
+
+// fakePage draws the page frame.
+type fakePage struct{}
+
+func (fakePage) RasterizePage(p label.Page, dpi int) (*label.Bitmap, error) {
+	w, h := dots(p.Width), dots(p.Height)
+	bm := newBitmap(w, h)
+	for x := range w {
+		set(bm, x, 0)
+		set(bm, x, h-1)
+	}
+	for y := range h {
+		set(bm, 0, y)
+		set(bm, w-1, y)
+	}
+	return bm, nil
+}
+
+// packingList builds an 80 mm packing list with n item rows, the way layout does.
+func packingList(n int) *label.Document {
+	ops := []label.Op{
+		label.TextLine{X: 20, Y: 2, Size: 6, Width: 32, Bold: true, Text: "发货清单"},
+		label.TextLine{X: 0, Y: 10, Size: 3, Width: 40, Text: "订单 TB2026111100000"},
+		label.TextLine{X: 44, Y: 10, Size: 3, Width: 28, Text: "2026-11-11 10:00"},
+		label.Line{X1: 0, Y1: 14.5, X2: 72, Y2: 14.5, Thickness: 0.25},
+		label.TextLine{X: 0, Y: 16, Size: 3, Width: 20, Bold: true, Text: "SKU"},
+		label.TextLine{X: 22, Y: 16, Size: 3, Width: 30, Bold: true, Text: "商品"},
+		label.TextLine{X: 64, Y: 16, Size: 3, Width: 8, Bold: true, Text: "数量"},
+	}
+	y := 20.0
+	for i := range n {
+		ops = append(ops,
+			label.TextLine{X: 0, Y: y, Size: 3, Width: 20, Text: "CUP-500-" + strconv.Itoa(i)},
+			label.TextLine{X: 22, Y: y, Size: 3, Width: 30, Text: "真空保温杯 500ml 白色"},
+			label.TextLine{X: 64, Y: y, Size: 3, Width: 8, Text: strconv.Itoa(i + 1)},
+		)
+		y += 3.6
+	}
+	ops = append(ops,
+		label.Line{X1: 0, Y1: y, X2: 72, Y2: y, Thickness: 0.25},
+		label.Barcode{X: 10, Y: y + 2, Module: 0.25, Height: 10, Data: "756123456789", Modules: make([]bool, 90)},
+		label.TextLine{X: 24, Y: y + 13, Size: 3, Width: 24, Text: "756123456789"},
+		label.QR{X: 26, Y: y + 18, Module: 0.5, Level: label.QRLevelM, Data: "TB2026111100000", Modules: make([][]bool, 21)},
+	)
+	return &label.Document{Template: "packing-80mm", Version: "1", Pages: []label.Page{{Width: 72, Height: y + 32, Ops: ops}}}
+}
+
+// handDoc holds every op kind and flag.
+func handDoc() *label.Document {
+	img := newBitmap(16, 8)
+	for i := range img.Bits {
+		img.Bits[i] = 0xA5
+	}
+	return &label.Document{Pages: []label.Page{{Width: 80, Height: 60, Ops: []label.Op{
+		label.TextLine{X: 4, Y: 2, Size: 8, Width: 40, Bold: true, Text: "大字 BIG"},
+		label.TextLine{X: 4, Y: 12, Size: 3, Width: 20, Reverse: true, Text: "到付"},
+		label.Box{X: 4, Y: 12, W: 20, H: 3, Fill: true}, // background of the reversed line
+		label.TextLine{X: 30, Y: 12, Size: 3, Width: 30, Text: "{brace} ¥59.90"},
+		label.Box{X: 2, Y: 18, W: 70, H: 10, Thickness: 0.25},
+		label.Line{X1: 40, Y1: 18, X2: 40, Y2: 28, Thickness: 0.25}, // vertical: not drawn in text mode
+		label.Box{X: 10, Y: 30, W: 10, H: 1, Fill: true},
+		label.Barcode{X: 10, Y: 33, Module: 0.375, Height: 8, Data: "SF{12}3", Modules: make([]bool, 60)},
+		label.Image{X: 60, Y: 33, W: 4, H: 2, Bitmap: img},
+		label.TextLine{X: 4, Y: 45, Size: 3, Width: 20, Text: "𠮷野家"},
+		&label.TextLine{X: 30, Y: 45, Size: 3, Width: 20, Text: "指针"},
+	}}}}
+}
+
+func render(t *testing.T, opts *Options, doc *label.Document) []byte {
+	t.Helper()
+	r, err := New(opts)
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	require.NoError(t, r.Render(context.Background(), &buf, doc))
+	return buf.Bytes()
+}
+
+func TestGolden(t *testing.T) {
+	cases := []struct {
+		name string
+		opts *Options
+		doc  *label.Document
+	}{
+		{"packing-80mm", nil, packingList(3)},
+		{"packing-58mm-partial", &Options{PaperWidth: Paper58, Cut: CutPartial, Calibration: label.Calibration{DX: 1, DY: 2}}, packingList(2)},
+		{"hand", &Options{TextRasterizer: &fakeText{}, Cut: CutNone}, handDoc()},
+		{"hand-replace", &Options{ReplaceUnprintable: true}, handDoc()},
+		{"raster", &Options{Mode: ModeRaster, PageRasterizer: fakePage{}}, &label.Document{Pages: []label.Page{{Width: 48, Height: 4}, {Width: 80, Height: 3}}}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out := render(t, c.opts, c.doc)
+			golden(t, c.name+".bin", out)
+			evs, err := decodeStream(out)
+			require.NoError(t, err)
+			golden(t, c.name+".txt", []byte(dump(evs)))
+			assert.Equal(t, len(c.doc.Pages), countCmd(evs, "ESC @"), "one init per page")
+		})
+	}
+}
+
+func TestPackingListStructure(t *testing.T) {
+	out := render(t, nil, packingList(20))
+	evs, err := decodeStream(out)
+	require.NoError(t, err)
+	tx := texts(evs)
+	require.Len(t, tx, 6+20*3+1)
+	assert.Equal(t, "发货清单", tx[0])
+	assert.Equal(t, []string{"CUP-500-19", "真空保温杯 500ml 白色", "20"}, tx[6+19*3:6+20*3])
+	assert.Equal(t, 1, countCmd(evs, "GS k"))
+	assert.Equal(t, 5, countCmd(evs, "GS ( k"))
+	assert.Equal(t, 1, countCmd(evs, "GS V"))
+	assert.Equal(t, []string{"ESC @", "FS &"}, cmds(evs)[:2])
+	assert.Equal(t, "GS V", evs[len(evs)-1].Cmd)
+
+	// Rows print in Y order, each line at its own column.
+	var xs []int
+	x := -1
+	for _, e := range evs {
+		switch e.Cmd {
+		case "ESC $":
+			x = int(e.Args[0]) | int(e.Args[1])<<8
+		case "text":
+			xs = append(xs, x)
+		}
+	}
+	assert.Equal(t, []int{160, 0, 352, 0, 176, 511}, xs[:6])
+	assert.Equal(t, []int{0, 176, 511}, xs[6:9])
+
+	// Feeds add up to the page length.
+	feed := 0
+	for _, e := range evs {
+		if e.Cmd == "ESC J" {
+			feed += int(e.Args[0])
+		}
+		if e.Cmd == "GS v 0" {
+			feed += e.Rows
+		}
+		if e.Cmd == "GS h" {
+			feed += int(e.Args[0])
+		}
+		if e.Cmd == "GS ( k" && e.Args[4] == 67 {
+			feed += 21 * int(e.Args[5])
+		}
+	}
+	assert.Equal(t, dots(packingList(20).Pages[0].Height), feed)
+}
+
+var hostile = []string{
+	"^XZ^XA^FO50,50^A0N,80,80^FDPWNED^FS^XZ",
+	"~JR~PS",
+	"\x1b@",
+	"\x1dV\x00",
+	"a\x00b\x0a\x0dc",
+	"(a) Tj",
+	`C:\path\\`,
+	"\x1c.\x1b!\x30\x10\x04\x01",
+	strings.Repeat("长", 500),
+	"\x7f\u0085\u009b\u009d",
+	"bad \xff\xfe utf8",
+	"张三 {B} ¥",
+}
+
+// clean is what a printer prints for s: s without control characters, with the yen
+// sign as the fullwidth sign GBK has.
+func clean(s string) string { return strings.ReplaceAll(string(appendClean(nil, s)), "¥", "￥") }
+
+// TestHostileText checks that hostile data prints as text only: the command stream
+// is the one harmless text produces and the decoded text is the input without its
+// control characters.
+func TestHostileText(t *testing.T) {
+	doc := func(s string) *label.Document {
+		return &label.Document{Pages: []label.Page{{Width: 72, Height: 40, Ops: []label.Op{
+			label.TextLine{X: 0, Y: 0, Size: 3, Width: 72, Text: "T" + s},
+			label.TextLine{X: 0, Y: 5, Size: 3, Width: 72, Text: "🙂 " + s},
+			label.QR{X: 0, Y: 10, Module: 0.5, Data: "Q" + s},
+		}}}}
+	}
+	opts := &Options{TextRasterizer: &fakeText{}}
+	base, err := decodeStream(render(t, opts, doc("x")))
+	require.NoError(t, err)
+	for _, s := range hostile {
+		out := render(t, opts, doc(s))
+		evs, err := decodeStream(out)
+		require.NoError(t, err, "%q", s)
+		assert.Equal(t, cmds(base), cmds(evs), "%q: command sequence", s)
+		assert.Equal(t, []string{"T" + clean(s)}, texts(evs), "%q", s)
+		var qr []byte
+		for _, e := range evs {
+			if e.Cmd == "GS ( k" && e.Args[4] == 80 {
+				qr = e.Args[6:]
+			}
+		}
+		assert.Equal(t, string(appendClean([]byte("Q"), s)), string(qr), "%q: QR data", s)
+		for _, c := range qr {
+			assert.True(t, c >= 0x20 && c != 0x7F, "%q: control byte %#x in QR data", s, c)
+		}
+	}
+	assert.Equal(t, "a b c", strings.ReplaceAll(clean("a\x00 b\x1b\x7f c"), "\x00", ""))
+}
+
+func TestBarcode(t *testing.T) {
+	bc := func(data string) ([]byte, error) {
+		r, err := New(nil)
+		require.NoError(t, err)
+		out, err := r.AppendDocument(nil, &label.Document{Pages: []label.Page{{Width: 72, Height: 20, Ops: []label.Op{
+			label.Barcode{X: 5, Y: 0, Module: 0.25, Height: 10, Data: data},
+		}}}})
+		if err != nil {
+			return nil, err
+		}
+		evs, err := decodeStream(out)
+		require.NoError(t, err)
+		for _, e := range evs {
+			if e.Cmd == "GS k" {
+				assert.Equal(t, int(e.Args[1]), len(e.Args)-2, "length byte")
+				return e.Args[2:], nil
+			}
+		}
+		return nil, errors.New("no GS k")
+	}
+	got, err := bc("756123456789")
+	require.NoError(t, err)
+	assert.Equal(t, []byte{'{', 'C', 75, 61, 23, 45, 67, 89}, got)
+	got, err = bc("SF{1}\x1b\x1dV\x00X")
+	require.NoError(t, err)
+	assert.Equal(t, "{BSF{{1}VX", string(got))
+	got, err = bc("12345")
+	require.NoError(t, err)
+	assert.Equal(t, "{B12345", string(got))
+	for _, bad := range []string{"", "\x00\x1b", "条码", strings.Repeat("A", 254)} {
+		_, err := bc(bad)
+		assert.ErrorIs(t, err, ErrBarcodeData, "%q", bad)
+	}
+}
+
+func TestGB18030(t *testing.T) {
+	s := &scratch{gb: simplifiedchinese.GB18030.NewEncoder()}
+	for _, in := range []string{"收件人：张三 13800138000", "ASCII only", "¥€—“”…·", "𠮷", "a😀b", "\uFFFD", strings.Repeat("龍", 300)} {
+		s.enc = s.enc[:0]
+		sp := s.encode(in)
+		got, err := simplifiedchinese.GB18030.NewDecoder().Bytes(s.enc[sp.start:sp.end])
+		require.NoError(t, err)
+		assert.Equal(t, strings.ReplaceAll(in, "¥", "￥"), string(got), "round trip")
+		hasNonGBK := strings.ContainsAny(in, "𠮷😀\uFFFD")
+		assert.Equal(t, hasNonGBK, sp.wide, "%q", in)
+		if sp.wide {
+			rep := string(replaceWide(append([]byte(nil), s.enc[sp.start:sp.end]...)))
+			assert.NotContains(t, rep, "\x81\x30")
+			assert.Equal(t, strings.Count(in, "𠮷")+strings.Count(in, "😀")+strings.Count(in, "\uFFFD"), strings.Count(rep, "?"))
+		}
+	}
+}
+
+func TestUnprintable(t *testing.T) {
+	doc := &label.Document{Pages: []label.Page{{Width: 72, Height: 10, Ops: []label.Op{
+		label.TextLine{Size: 3, Width: 20, Text: "ok"},
+		label.TextLine{Y: 4, Size: 3, Width: 20, Text: "王𠮷"},
+	}}}}
+	r, err := New(nil)
+	require.NoError(t, err)
+	_, err = r.AppendDocument(nil, doc)
+	require.ErrorIs(t, err, ErrUnprintable)
+	var oe *OpError
+	require.ErrorAs(t, err, &oe)
+	assert.Equal(t, 1, oe.Index)
+
+	evs, err := decodeStream(render(t, &Options{ReplaceUnprintable: true}, doc))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"ok", "王?"}, texts(evs))
+
+	f := &fakeText{}
+	evs, err = decodeStream(render(t, &Options{TextRasterizer: f}, doc))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"ok"}, texts(evs))
+	assert.Equal(t, 1, f.calls)
+	require.Equal(t, 1, countCmd(evs, "GS v 0"))
+	for _, e := range evs {
+		if e.Cmd == "GS v 0" {
+			assert.Equal(t, Paper80/8, e.Stride)
+			assert.Equal(t, 24, e.Rows)
+		}
+	}
+}
+
+func TestErrors(t *testing.T) {
+	_, err := New(&Options{Mode: ModeRaster})
+	assert.ErrorIs(t, err, ErrNoPageRasterizer)
+	for _, o := range []Options{{PaperWidth: 100}, {PaperWidth: -8}, {Mode: 5}, {Cut: 9}} {
+		_, err := New(&o)
+		var oe *OptionsError
+		assert.ErrorAs(t, err, &oe, "%+v", o)
+		assert.ErrorIs(t, err, ErrInvalidOptions)
+	}
+	r, err := New(nil)
+	require.NoError(t, err)
+	for _, c := range []struct {
+		op   label.Op
+		want error
+	}{
+		{nil, ErrUnsupportedOp},
+		{(*label.Box)(nil), ErrUnsupportedOp},
+		{label.QR{}, ErrQRData},
+		{label.Image{W: 1, H: 1}, ErrBitmap},
+	} {
+		_, err := r.AppendDocument(nil, &label.Document{Pages: []label.Page{{Width: 10, Height: 10, Ops: []label.Op{c.op}}}})
+		assert.ErrorIs(t, err, c.want, "%#v", c.op)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var buf bytes.Buffer
+	assert.ErrorIs(t, r.Render(ctx, &buf, packingList(1)), context.Canceled)
+	assert.Zero(t, buf.Len())
+}
+
+func TestRasterModeCentresWidePage(t *testing.T) {
+	evs, err := decodeStream(render(t, &Options{Mode: ModeRaster, PageRasterizer: fakePage{}, PaperWidth: Paper58}, &label.Document{Pages: []label.Page{{Width: 80, Height: 40}}}))
+	require.NoError(t, err)
+	var rows int
+	for _, e := range evs {
+		if e.Cmd == "GS v 0" {
+			assert.Equal(t, Paper58/8, e.Stride)
+			rows += e.Rows
+		}
+	}
+	assert.Equal(t, dots(40), rows, "bands cover the page")
+	assert.Equal(t, 2, countCmd(evs, "GS v 0"), "a 320-row page is sent in two bands")
+}
+
+// FuzzTextLine checks that whatever the text, the output holds our commands only
+// and the text (or a raster row for lines outside the printer font).
+func FuzzTextLine(f *testing.F) {
+	for _, s := range hostile {
+		f.Add(s)
+	}
+	f.Add("𠮷")
+	r, err := New(&Options{TextRasterizer: &fakeText{}})
+	require.NoError(f, err)
+	mk := func(s string) *label.Document {
+		return &label.Document{Pages: []label.Page{{Width: 72, Height: 20, Ops: []label.Op{
+			label.TextLine{X: 1, Y: 1, Size: 3, Width: 30, Text: s},
+			label.TextLine{X: 40, Y: 1, Size: 3, Width: 30, Text: "x"},
+		}}}}
+	}
+	baseOut, err := r.AppendDocument(nil, mk("x"))
+	require.NoError(f, err)
+	base, err := decodeStream(baseOut)
+	require.NoError(f, err)
+	f.Fuzz(func(t *testing.T, s string) {
+		out, err := r.AppendDocument(nil, mk(s))
+		require.NoError(t, err)
+		evs, err := decodeStream(out)
+		require.NoError(t, err)
+		if countCmd(evs, "GS v 0") > 0 {
+			assert.Empty(t, texts(evs), "a raster row carries the whole row")
+			return
+		}
+		c := clean(s)
+		if c == "" {
+			assert.Equal(t, []string{"x"}, texts(evs))
+			return
+		}
+		assert.Equal(t, cmds(base), cmds(evs))
+		assert.Equal(t, []string{c, "x"}, texts(evs))
+	})
+}
