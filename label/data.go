@@ -180,7 +180,7 @@ func (b *binder) bind(s string, optional bool) (string, error) {
 		return s, nil
 	}
 	// A text that is exactly one filterless placeholder needs no copy.
-	if len(s) > 2 && s[0] == '{' && s[len(s)-1] == '}' && strings.IndexAny(s[1:len(s)-1], "{}|") < 0 {
+	if len(s) > 2 && s[0] == '{' && s[len(s)-1] == '}' && !strings.ContainsAny(s[1:len(s)-1], "{}|") {
 		v, ok := b.lookup(s[1 : len(s)-1])
 		if !ok && !optional {
 			return "", fmt.Errorf("%w: %s", ErrMissingField, s[1:len(s)-1])

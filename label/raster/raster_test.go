@@ -162,3 +162,87 @@ func TestRenderPNG(t *testing.T) {
 	assert.Equal(t, 607, img.Bounds().Dx())
 	assert.Equal(t, 1039, img.Bounds().Dy())
 }
+
+func TestProductLabelsScan(t *testing.T) {
+	if _, err := exec.LookPath("zbarimg"); err != nil {
+		t.Skip("zbarimg not installed (apt-get install zbar-tools)")
+	}
+	r := newRenderer(t)
+	orders := loadOrders(t)
+	dir := t.TempDir()
+	for _, name := range []string{"product-40x30", "product-60x40"} {
+		tpl, err := label.Standard(name)
+		require.NoError(t, err)
+		o := orders[2]
+		d := toData(o, 2)
+		for k, row := range d.Tables["items"] {
+			doc, err := label.Layout(tpl, d.WithRow("item.", row), nil)
+			require.NoError(t, err)
+			for _, dpi := range []int{203, 300} {
+				img, err := r.RenderPage(doc.Pages[0], dpi)
+				require.NoError(t, err)
+				path := filepath.Join(dir, fmt.Sprintf("%s-%d-%d.png", name, k, dpi))
+				var buf bytes.Buffer
+				require.NoError(t, png.Encode(&buf, img))
+				require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
+				want := row["sku"]
+				if name == "product-40x30" {
+					want = row["barcode"]
+				}
+				assert.Equal(t, []string{want}, zbar(t, path), path)
+			}
+		}
+	}
+}
+
+func TestRasterizeText(t *testing.T) {
+	r := newRenderer(t)
+	for _, rot := range []label.Rotation{0, 90, 180, 270} {
+		tl := label.TextLine{Size: 4, Width: label.TextEm("收件人 ABC") * 4, Rotation: rot, Text: "收件人 ABC"}
+		bm, err := r.RasterizeText(tl, 203)
+		require.NoError(t, err)
+		long, short := bm.Width, bm.Height
+		if rot == 90 || rot == 270 {
+			long, short = short, long
+		}
+		assert.Equal(t, 160, long) // 20 mm at 8 dots/mm
+		assert.Equal(t, 32, short)
+		ink := 0
+		for _, b := range bm.Bits {
+			for ; b != 0; b &= b - 1 {
+				ink++
+			}
+		}
+		assert.Greater(t, ink, 300, "glyphs are drawn")
+		assert.Less(t, ink, 160*32/2)
+	}
+}
+
+func TestNoFont(t *testing.T) {
+	_, err := raster.New(&raster.Options{Font: "/nonexistent/font.ttf", Fallback: []string{}})
+	var fe *raster.FontError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "/nonexistent/font.ttf", fe.Path)
+}
+
+func BenchmarkRenderPNGWaybill(b *testing.B) {
+	r, err := raster.New(nil)
+	if err != nil {
+		b.Skip(err)
+	}
+	orders := loadOrders(b)
+	tpl, _ := label.Standard("waybill-76x130")
+	doc, err := label.Layout(tpl, toData(orders[1], 1), &label.LayoutOptions{Now: testNow})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		if err := r.Render(ctx, &buf, doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
