@@ -127,3 +127,61 @@ func TestDemo(t *testing.T) {
 	require.Equal(t, 0, code)
 	assert.Contains(t, out, "收件人姓名")
 }
+
+func TestRenderAllTemplatesAndFormats(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders 28 combinations")
+	}
+	lines := strings.Split(strings.TrimSpace(string(sample.Orders)), "\n")
+	in := strings.Join(append(lines[:3:3], lines[50:53]...), "\n") // ordinary, 32 lines, hostile
+	dir := t.TempDir()
+	orders := filepath.Join(dir, "orders.jsonl")
+	require.NoError(t, os.WriteFile(orders, []byte(in), 0o644))
+	for _, tmpl := range []string{"waybill-76x130", "waybill-100x180", "waybill-100x150", "packing-80mm", "packing-a4", "product-40x30", "product-60x40"} {
+		for format, ext := range map[string]string{"zpl": "zpl", "escpos": "bin", "pdf": "pdf", "png": "png"} {
+			out := filepath.Join(dir, tmpl+"-"+format)
+			code, stdout, errOut := runCLI(t, "", "render", "--orders", orders, "--template", tmpl, "--format", format, "--out", out, "--mask")
+			require.Equal(t, 0, code, "%s %s: %s", tmpl, format, errOut)
+			assert.Contains(t, stdout, "6 files written")
+			for _, id := range []string{"TB2026111100000", "TM2026111100050", "JD2026111100051"} {
+				b, err := os.ReadFile(filepath.Join(out, id+"."+ext))
+				require.NoError(t, err)
+				assert.NotEmpty(t, b)
+			}
+		}
+	}
+}
+
+func TestRenderSafeFileNames(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	in := `{"id":"../escape","items":[{"sku":"A","name":"杯","qty":1}],"waybill":{"tracking_no":"123456789012"}}
+{"id":"/etc/passwd","items":[{"sku":"A","qty":1}],"waybill":{"tracking_no":"123456789013"}}
+{"id":"..","items":[{"sku":"A","qty":1}],"waybill":{"tracking_no":"123456789014"}}
+{"id":"../escape","items":[{"sku":"A","qty":1}],"waybill":{"tracking_no":"123456789015"}}`
+	code, _, errOut := runCLI(t, in, "render", "--orders", "-", "--template", "waybill-76x130", "--format", "zpl", "--out", out)
+	require.Equal(t, 0, code, errOut)
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "nothing written beside the output directory")
+	files, err := os.ReadDir(out)
+	require.NoError(t, err)
+	var names []string
+	for _, f := range files {
+		names = append(names, f.Name())
+	}
+	assert.ElementsMatch(t, []string{"_escape.zpl", "_etc_passwd.zpl", "line-3.zpl", "_escape-2.zpl"}, names)
+}
+
+func TestRenderErrors(t *testing.T) {
+	out := t.TempDir()
+	code, _, errOut := runCLI(t, `{"id":"A","items":[]}`, "render", "--orders", "-", "--template", "product-40x30", "--format", "pdf", "--out", out)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "order A")
+	code, _, _ = runCLI(t, "", "render", "--orders", "-", "--template", "nope", "--format", "pdf", "--out", out)
+	assert.Equal(t, 2, code)
+	code, _, _ = runCLI(t, "", "render", "--orders", "-", "--template", "waybill-76x130", "--format", "bmp", "--out", out)
+	assert.Equal(t, 2, code)
+	code, _, _ = runCLI(t, "", "render", "--orders", "-", "--template", "waybill-76x130", "--format", "zpl", "--out", out, "--dpi", "100")
+	assert.Equal(t, 2, code)
+}

@@ -1,0 +1,195 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/dadanhq/dadan"
+	"github.com/dadanhq/dadan/label"
+	"github.com/dadanhq/dadan/order"
+	"github.com/dadanhq/dadan/printer"
+	"github.com/dadanhq/dadan/shipment"
+)
+
+func runRender(ctx context.Context, args []string, e *env) int {
+	fs := newFlags("render", e)
+	ordersPath := fs.String("orders", "", "orders `FILE`: JSON Lines or a JSON array; - for stdin (required)")
+	tmplName := fs.String("template", "", "template `NAME`: "+strings.Join(label.StandardNames(), ", ")+", or a template JSON file (required)")
+	format := fs.String("format", "", "output `FORMAT`: zpl, escpos, pdf or png (required)")
+	outDir := fs.String("out", "", "output `DIR`, one file per order: DIR/<id>.<zpl|bin|pdf|png> (required)")
+	dpi := fs.Int("dpi", 203, "resolution for zpl and png: 203, 300 or 600")
+	mask := fs.Bool("mask", false, "mask recipient name and phone (张*, 138****8000)")
+	sortItems := fs.String("sort", "", "sort items on packing lists by sku, location or name")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	if *ordersPath == "" || *tmplName == "" || *format == "" || *outDir == "" {
+		e.errorf("render: --orders, --template, --format and --out are required")
+		fs.Usage()
+		return exitUsage
+	}
+	if *dpi != 203 && *dpi != 300 && *dpi != 600 {
+		e.errorf("render: --dpi must be 203, 300 or 600")
+		return exitUsage
+	}
+	tmpl, err := loadTemplate(*tmplName)
+	if err != nil {
+		e.errorf("render: %v", err)
+		return exitUsage
+	}
+	lopts := &label.LayoutOptions{Mask: *mask, SortItems: *sortItems}
+	if err := lopts.Validate(); err != nil {
+		e.errorf("render: %v", err)
+		return exitUsage
+	}
+	ext, ok := dadan.Formats[*format]
+	if !ok {
+		e.errorf("render: unknown format %q (want zpl, escpos, pdf or png)", *format)
+		return exitUsage
+	}
+	r, err := dadan.NewRenderer(*format, &dadan.RenderOptions{DPI: *dpi})
+	if err != nil {
+		e.errorf("render: %v", err)
+		return exitUsage
+	}
+	in, err := openInput(*ordersPath, e)
+	if err != nil {
+		e.errorf("render: %v", err)
+		return exitUsage
+	}
+	defer in.Close()
+	if err := os.MkdirAll(*outDir, 0o755); err != nil {
+		e.errorf("render: %v", err)
+		return exitUsage
+	}
+
+	kind := dadan.KindOf(tmpl.Name)
+	carrier := dadan.TestCarrier()
+	names := map[string]bool{}
+	now := time.Now()
+	refused, written := 0, 0
+	var buf bytes.Buffer
+	dec := order.NewDecoder(in)
+	for {
+		o := new(order.Order)
+		err := dec.Decode(o)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if de := decodeErr(err); de != nil {
+				refused++
+				e.errorf("refused: %v", err)
+				if errors.Is(err, order.ErrEmpty) {
+					break
+				}
+				continue
+			}
+			e.errorf("render: %v", err)
+			return exitRefused
+		}
+		line := dec.Line()
+		if kind == printer.Waybill && (o.Waybill == nil || o.Waybill.TrackingNo == "") {
+			if err := allocate(ctx, carrier, o); err != nil {
+				refused++
+				e.errorf("refused: line %d: order %s: %v", line, o.ID, err)
+				continue
+			}
+		}
+		doc, err := dadan.LayoutOrder(tmpl, kind, o, lopts, now, "")
+		if err == nil {
+			buf.Reset()
+			err = r.Render(ctx, &buf, doc)
+		}
+		if err != nil {
+			refused++
+			e.errorf("refused: line %d: order %s: %v", line, o.ID, err)
+			continue
+		}
+		name := fileName(o.ID, line, ext, names)
+		if err := os.WriteFile(filepath.Join(*outDir, name), buf.Bytes(), 0o644); err != nil {
+			e.errorf("render: %v", err)
+			return exitRefused
+		}
+		written++
+	}
+	w := bufio.NewWriter(e.stdout)
+	fmt.Fprintf(w, "%d files written to %s, %d orders refused\n", written, *outDir, refused)
+	w.Flush()
+	if refused > 0 {
+		return exitRefused
+	}
+	return exitOK
+}
+
+// allocate gives o a test waybill number from its carrier's range.
+func allocate(ctx context.Context, c shipment.Carrier, o *order.Order) error {
+	code := strings.ToUpper(o.Carrier)
+	if code == "" {
+		code = "OTHER"
+	}
+	wb, err := c.Allocate(ctx, shipment.AllocateRequest{Carrier: code, OrderID: o.ID})
+	if errors.Is(err, shipment.ErrUnknownCarrier) {
+		wb, err = c.Allocate(ctx, shipment.AllocateRequest{Carrier: "OTHER", OrderID: o.ID})
+	}
+	if err != nil {
+		return err
+	}
+	if o.Waybill == nil {
+		o.Waybill = &order.Waybill{}
+	}
+	o.Waybill.TrackingNo, o.Waybill.SortCode, o.Waybill.Mark, o.Waybill.BagAddr = wb.TrackingNo, wb.SortCode, wb.Mark, wb.BagAddr
+	return nil
+}
+
+// loadTemplate returns a standard template by name, or reads a template JSON file.
+func loadTemplate(name string) (*label.Template, error) {
+	if t, err := label.Standard(name); err == nil {
+		return t, nil
+	}
+	if !strings.HasSuffix(name, ".json") {
+		return nil, fmt.Errorf("unknown template %q (want one of %s, or a .json file)", name, strings.Join(label.StandardNames(), ", "))
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return label.ReadTemplate(f)
+}
+
+// fileName makes a safe, unique file name for an order: characters other than
+// letters, digits, '-', '_' and '.' become '_', leading dots are dropped, so an id
+// like "../x" can never name a path outside the output directory.
+func fileName(id string, line int, ext string, used map[string]bool) string {
+	var b strings.Builder
+	for _, r := range id {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	base := strings.TrimLeft(b.String(), ".")
+	if len(base) > 100 {
+		base = base[:100]
+	}
+	if base == "" {
+		base = fmt.Sprintf("line-%d", line)
+	}
+	name := base + "." + ext
+	for n := 2; used[name]; n++ {
+		name = fmt.Sprintf("%s-%d.%s", base, n, ext)
+	}
+	used[name] = true
+	return name
+}

@@ -1,0 +1,130 @@
+package dadan
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/dadanhq/dadan/label"
+	"github.com/dadanhq/dadan/label/escpos"
+	"github.com/dadanhq/dadan/label/pdf"
+	"github.com/dadanhq/dadan/label/raster"
+	"github.com/dadanhq/dadan/label/zpl"
+	"github.com/dadanhq/dadan/order"
+	"github.com/dadanhq/dadan/printer"
+	"github.com/dadanhq/dadan/shipment/pool"
+)
+
+// Formats are the output formats [NewRenderer] knows, with their file extensions.
+var Formats = map[string]string{"zpl": "zpl", "escpos": "bin", "pdf": "pdf", "png": "png"}
+
+// RenderOptions configure [NewRenderer]. The zero value means 203 dpi, fonts found
+// on the host, no calibration.
+type RenderOptions struct {
+	DPI         int // 203, 300 or 600 for ZPL and PNG; 0 means 203
+	Calibration label.Calibration
+	FontPath    string // TrueType font for PDF and PNG; "" finds a common CJK font
+	// PaperWidth is the ESC/POS paper width in dots (escpos.Paper58 or Paper80);
+	// 0 means 80 mm.
+	PaperWidth int
+}
+
+// ErrFormat is returned for an output format [NewRenderer] does not know.
+var ErrFormat = errors.New("dadan: unknown output format")
+
+// NewRenderer returns the renderer for format ("zpl", "escpos", "pdf" or "png").
+// ZPL prints Chinese with the printer's resident font; ESC/POS prints rare
+// characters (outside GBK) as graphics when a TrueType font is found on the host.
+func NewRenderer(format string, opts *RenderOptions) (label.Renderer, error) {
+	if opts == nil {
+		opts = &RenderOptions{}
+	}
+	switch format {
+	case "zpl":
+		return zpl.New(&zpl.Options{DPI: opts.DPI, Calibration: opts.Calibration})
+	case "escpos":
+		eo := &escpos.Options{PaperWidth: opts.PaperWidth, Calibration: opts.Calibration}
+		if r, err := raster.New(&raster.Options{Font: opts.FontPath}); err == nil {
+			eo.TextRasterizer = r
+		} else if !errors.Is(err, raster.ErrNoFont) {
+			return nil, err
+		}
+		return escpos.New(eo)
+	case "pdf":
+		return pdf.New(&pdf.Options{FontPath: opts.FontPath, Calibration: opts.Calibration})
+	case "png":
+		return raster.New(&raster.Options{Font: opts.FontPath, DPI: opts.DPI})
+	}
+	return nil, fmt.Errorf("%w %q (want zpl, escpos, pdf or png)", ErrFormat, format)
+}
+
+// KindOf returns the document kind of a standard template name: names starting
+// with "waybill" are waybills, "packing" packing lists, "product" product labels.
+func KindOf(templateName string) printer.DocKind {
+	switch {
+	case strings.HasPrefix(templateName, "packing"):
+		return printer.PackingList
+	case strings.HasPrefix(templateName, "product"):
+		return printer.ProductLabel
+	}
+	return printer.Waybill
+}
+
+// LayoutOrder lays out the document of kind for o with template t. A product
+// label document has one page per order line (the line's fields bound as item.*);
+// the other kinds bind the whole order. printedAt and mark fill print.time and
+// print.mark.
+func LayoutOrder(t *label.Template, kind printer.DocKind, o *order.Order, opts *label.LayoutOptions, printedAt time.Time, mark string) (*label.Document, error) {
+	d := LabelData(o, printedAt, mark)
+	if kind != printer.ProductLabel {
+		return label.Layout(t, d, opts)
+	}
+	var doc *label.Document
+	for _, row := range d.Tables["items"] {
+		one, err := label.Layout(t, d.WithRow("item.", row), opts)
+		if err != nil {
+			return nil, err
+		}
+		if doc == nil {
+			doc = one
+			continue
+		}
+		doc.Pages = append(doc.Pages, one.Pages...)
+	}
+	if doc == nil {
+		return nil, fmt.Errorf("dadan: order %s has no items for product labels", o.ID)
+	}
+	return doc, nil
+}
+
+// MediaLength is the length of media a document uses, in millimetres.
+func MediaLength(doc *label.Document) float64 {
+	var mm float64
+	for _, p := range doc.Pages {
+		mm += p.Height
+	}
+	return mm
+}
+
+// TestCarrier returns an offline carrier that hands out numbers from test ranges
+// for the common courier codes (ZTO, YTO, STO, YUNDA, SF, JD, EMS with S10 check
+// digits, and OTHER). Its numbers are not real waybills: use it for demos and tests,
+// and a courier's own ranges or API in production.
+func TestCarrier() *pool.Pool {
+	ranges := []pool.Range{
+		{Carrier: "ZTO", Prefix: "7599", Start: 1, End: 99_999_999, Width: 8},
+		{Carrier: "YTO", Prefix: "YT99", Start: 1, End: 99_999_999, Width: 9},
+		{Carrier: "STO", Prefix: "7799", Start: 1, End: 99_999_999, Width: 8},
+		{Carrier: "YUNDA", Prefix: "4399", Start: 1, End: 99_999_999, Width: 9},
+		{Carrier: "SF", Prefix: "SF99", Start: 1, End: 99_999_999, Width: 9},
+		{Carrier: "JD", Prefix: "JDX99", Start: 1, End: 99_999_999, Width: 9},
+		{Carrier: "EMS", Prefix: "EE", Suffix: "CN", Start: 90_000_000, End: 99_999_999, Width: 8, S10: true},
+		{Carrier: "OTHER", Prefix: "9999", Start: 1, End: 99_999_999, Width: 8},
+	}
+	p, err := pool.New(ranges, nil)
+	if err != nil {
+		panic("dadan: test carrier ranges: " + err.Error()) // the ranges above are constant
+	}
+	return p
+}
