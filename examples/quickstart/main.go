@@ -29,7 +29,7 @@ func main() {
 		defer f.Close()
 		in = f
 	}
-	var stock review.StockMap // units on hand by SKU
+	var stock review.StockMap  // units on hand by SKU
 	var prices review.PriceMap // list prices by SKU, decimal strings in JSON
 	if err := errors.Join(json.Unmarshal(sample.Stock, &stock), json.Unmarshal(sample.Prices, &prices)); err != nil {
 		log.Fatal(err)
