@@ -578,6 +578,13 @@ func (s *Spooler) work(ctx context.Context, w *worker) {
 
 // send prints j and, where the printer can tell, confirms it with a status query.
 func (s *Spooler) send(ctx context.Context, w *worker, sr StatusReporter, canStatus bool, j *Job) (Status, error) {
+	if c, ok := w.dev.(Confirmer); ok {
+		st, err := c.PrintConfirm(ctx, j.Data)
+		if err == nil && !st.Ready() {
+			err = &StatusError{Status: st}
+		}
+		return st, err
+	}
 	if err := w.dev.Print(ctx, j.Data); err != nil {
 		return Status{}, err
 	}
@@ -614,4 +621,3 @@ func (s *Spooler) waitReady(ctx context.Context, w *worker, sr StatusReporter, c
 		s.log.Debug("printer still not ready", "printer", w.name, "status", st.States.String(), "err", err)
 	}
 }
-

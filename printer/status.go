@@ -2,6 +2,7 @@ package printer
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -213,4 +214,11 @@ func ParseRealTimeStatus(n, b byte) (Status, error) {
 		}
 	}
 	return Status{States: st, Raw: raw}, nil
+}
+
+// Confirmer is implemented by printers that can send a job and ask for the status
+// after it in one exchange, found by type assertion like [StatusReporter]. The
+// [Spooler] prefers it to Print followed by Status. Implementations must not retain p.
+type Confirmer interface {
+	PrintConfirm(ctx context.Context, p []byte) (Status, error)
 }

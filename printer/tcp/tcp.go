@@ -79,12 +79,17 @@ type Printer struct {
 	conn   net.Conn
 	closed bool
 	buf    []byte
+	wbuf   []byte
 }
 
 var (
 	_ printer.Printer        = (*Printer)(nil)
 	_ printer.StatusReporter = (*Printer)(nil)
+	_ printer.Confirmer      = (*Printer)(nil)
 )
+
+// coalesceMax is the largest job PrintConfirm sends in one write with its query.
+const coalesceMax = 64 << 10
 
 // Dial connects to the printer at addr ("host" or "host:port"). An unreachable
 // printer gives an [*Error] wrapping [printer.ErrOffline].
@@ -188,6 +193,29 @@ var (
 	escposQuery = []byte{0x10, 0x04, 1, 0x10, 0x04, 2, 0x10, 0x04, 3, 0x10, 0x04, 4}
 )
 
+// PrintConfirm writes a job and the status query after it; small jobs go in one
+// write with the query. Errors are those of [Printer.Print] and [Printer.Status].
+func (p *Printer) PrintConfirm(ctx context.Context, data []byte) (printer.Status, error) {
+	if len(data) > coalesceMax {
+		if err := p.Print(ctx, data); err != nil {
+			return printer.Status{}, err
+		}
+		return p.Status(ctx)
+	}
+	if err := p.connect(ctx); err != nil {
+		return printer.Status{States: printer.Offline}, err
+	}
+	p.wbuf = append(append(p.wbuf[:0], data...), p.query()...)
+	return p.status(ctx, p.wbuf, len(data))
+}
+
+func (p *Printer) query() []byte {
+	if p.opts.Language == ESCPOS {
+		return escposQuery
+	}
+	return zplQuery
+}
+
 // Status asks the printer for its status over the job connection. A reply that is
 // not a printer's gives an error wrapping [printer.ErrNotPrinter]; no reply, or a
 // broken connection, an [*Error] wrapping [printer.ErrOffline].
@@ -195,17 +223,31 @@ func (p *Printer) Status(ctx context.Context) (printer.Status, error) {
 	if err := p.connect(ctx); err != nil {
 		return printer.Status{States: printer.Offline}, err
 	}
-	query := zplQuery
-	if p.opts.Language == ESCPOS {
-		query = escposQuery
-	}
+	return p.status(ctx, p.query(), 0)
+}
+
+// status writes query, whose first jobLen bytes are a job, and reads the reply.
+func (p *Printer) status(ctx context.Context, query []byte, jobLen int) (printer.Status, error) {
 	var (
 		reply   []byte
 		replyOK bool
 	)
-	err := p.io(ctx, p.opts.ReadTimeout, func(c net.Conn) error {
-		if _, err := c.Write(query); err != nil {
+	var written int
+	timeout := p.opts.ReadTimeout
+	if jobLen > 0 {
+		timeout += p.opts.WriteTimeout
+	}
+	err := p.io(ctx, timeout, func(c net.Conn) error {
+		var err error
+		if written, err = c.Write(query); err != nil {
 			return err
+		}
+		if jobLen > 0 {
+			// The reply gets ReadTimeout from the end of the job.
+			c.SetReadDeadline(deadline(ctx, p.opts.ReadTimeout))
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
 		}
 		reply = p.buf[:0]
 		for {
@@ -231,6 +273,9 @@ func (p *Printer) Status(ctx context.Context) (printer.Status, error) {
 	if err != nil && !p.garbage(reply) {
 		p.drop()
 		st := printer.Status{States: printer.Offline, Raw: bytes.Clone(reply)}
+		if written < len(query) {
+			return st, &Error{Op: "write", Addr: p.addr, Err: err, NotSent: jobLen > 0 && written == 0}
+		}
 		if len(reply) == 0 {
 			err = fmt.Errorf("no status reply: %w", err)
 		}

@@ -229,3 +229,29 @@ func TestOptionsValidate(t *testing.T) {
 	assert.Error(t, (&tcp.Options{ReadTimeout: -1}).Validate())
 	assert.NoError(t, (*tcp.Options)(nil).Validate())
 }
+
+func TestPrintConfirm(t *testing.T) {
+	for _, lang := range []struct {
+		emu printertest.Language
+		tcp tcp.Language
+		job string
+	}{{printertest.ZPL, tcp.ZPL, "^XA^FDc^FS^XZ"}, {printertest.ESCPOS, tcp.ESCPOS, "hi\n\x1dV\x00"}} {
+		e := emulator(t, lang.emu)
+		p := dial(t, e.Addr(), lang.tcp)
+		st, err := p.PrintConfirm(t.Context(), []byte(lang.job))
+		require.NoError(t, err)
+		assert.True(t, st.Ready())
+		require.Len(t, e.Printed(), 1)
+		assert.Equal(t, lang.job, string(e.Printed()[0].Data))
+		e.PaperOut()
+		st, err = p.PrintConfirm(t.Context(), []byte(lang.job))
+		require.NoError(t, err)
+		assert.True(t, st.Has(printer.PaperOut))
+		assert.Len(t, e.Printed(), 1, "rejected while out of paper")
+		e.Stall(time.Second)
+		start := time.Now()
+		_, err = p.PrintConfirm(t.Context(), []byte(lang.job))
+		assert.ErrorIs(t, err, printer.ErrOffline)
+		assert.Less(t, time.Since(start), 900*time.Millisecond, "ReadTimeout bounds the wait for the reply")
+	}
+}
