@@ -246,7 +246,6 @@ type conn struct {
 	carry []byte // an incomplete command at the end of the last read
 	job   []byte
 	inJob bool
-	out   []byte
 }
 
 func (p *Printer) handle(c net.Conn, id int) {
