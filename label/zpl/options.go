@@ -58,7 +58,8 @@ type Options struct {
 	// Compression of ^GF graphics (text in TextGraphics mode and images).
 	Compression Compression
 	// Rasterizer draws text lines as bitmaps; required when TextMode is TextGraphics.
-	// Bitmaps are expected unrotated (the line's own frame); the renderer rotates them.
+	// It is called with rotation 0 (the renderer rotates the bitmap) and draws a
+	// reverse line white on black, as label/raster does.
 	Rasterizer label.TextRasterizer
 }
 

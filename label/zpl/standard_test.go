@@ -132,8 +132,10 @@ func samples(t *testing.T) map[string]sampleOrder {
 		"ordinary":    orders[0],
 		"zpl-in-name": pick(t, orders, "ZPL in a name", func(o sampleOrder) bool { return strings.Contains(o.Recipient.Name, "^XA") }),
 		"tilde":       pick(t, orders, "a tilde command", func(o sampleOrder) bool { return strings.Contains(o.Recipient.Name+o.Recipient.Address, "~") }),
-		"non-bmp":     pick(t, orders, "a non-BMP name", func(o sampleOrder) bool { return strings.ContainsFunc(o.Recipient.Name, func(r rune) bool { return r > 0xFFFF }) }),
-		"long-addr":   longest,
+		"non-bmp": pick(t, orders, "a non-BMP name", func(o sampleOrder) bool {
+			return strings.ContainsFunc(o.Recipient.Name, func(r rune) bool { return r > 0xFFFF })
+		}),
+		"long-addr": longest,
 	}
 }
 

@@ -256,6 +256,9 @@ func (r *Renderer) appendText(dst []byte, t *label.TextLine) ([]byte, error) {
 	h := max(r.dots(t.Size), 1)
 	w := max(r.dots(t.Width), 0)
 	x, y := bounds(r.dots(t.X), r.dots(t.Y), w, h, t.Rotation)
+	if r.opts.TextMode == TextGraphics && !isASCII(t.Text) {
+		return r.appendTextGraphic(dst, t, x, y)
+	}
 	if t.Reverse {
 		bw, bh := w, h
 		if o == 'R' || o == 'B' {
@@ -264,9 +267,6 @@ func (r *Renderer) appendText(dst []byte, t *label.TextLine) ([]byte, error) {
 		dst = r.appendFO(dst, x, y)
 		dst = appendGB(dst, bw, bh, min(bw, bh))
 		dst = append(dst, '\n')
-	}
-	if r.opts.TextMode == TextGraphics && !isASCII(t.Text) {
-		return r.appendTextGraphic(dst, t, x, y)
 	}
 	strikes := 1
 	if t.Bold && !t.Reverse { // reversing twice would cancel out
@@ -312,9 +312,6 @@ func (r *Renderer) appendTextGraphic(dst []byte, t *label.TextLine, x, y int) ([
 		return dst, err
 	}
 	dst = r.appendFO(dst, x, y)
-	if t.Reverse {
-		dst = append(dst, "^FR"...)
-	}
 	dst, err = appendGraphic(dst, bm, r.opts.Compression)
 	return append(dst, '\n'), err
 }

@@ -56,6 +56,11 @@ func (f *fakeRasterizer) RasterizeText(t label.TextLine, dpi int) (*label.Bitmap
 		}
 		i++
 	}
+	if t.Reverse {
+		for i := range bm.Bits {
+			bm.Bits[i] = ^bm.Bits[i]
+		}
+	}
 	return bm, nil
 }
 
@@ -294,6 +299,16 @@ func TestGraphicsModeUsesFontForASCII(t *testing.T) {
 		}
 	}
 	assert.Equal(t, []string{"8,40", "296,40"}, fo)
+
+	// A reverse line comes white on black from the rasterizer: no box, no ^FR.
+	out = render(t, &Options{TextMode: TextGraphics, Rasterizer: f}, &label.Document{Pages: []label.Page{{Width: 50, Height: 30, Ops: []label.Op{
+		label.TextLine{X: 1, Y: 1, Size: 3, Width: 20, Reverse: true, Text: "到付"},
+	}}}})
+	cmds, err = decode(out)
+	require.NoError(t, err)
+	assert.Zero(t, count(cmds, "^FR"))
+	assert.Zero(t, count(cmds, "^GB"))
+	assert.Equal(t, 1, count(cmds, "^GF"))
 }
 
 func TestRotateAndScale(t *testing.T) {
