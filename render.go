@@ -108,8 +108,8 @@ func MediaLength(doc *label.Document) float64 {
 }
 
 // TestCarrier returns an offline carrier that hands out numbers from test ranges
-// for the common courier codes (ZTO, YTO, STO, YUNDA, SF, JD, EMS with S10 check
-// digits, and OTHER). Its numbers are not real waybills: use it for demos and tests,
+// for the common courier codes (ZTO, YTO, STO, YUNDA, SF, JD, JT, DBL, EMS with
+// S10 check digits, and OTHER). Its numbers are not real waybills: use it for demos and tests,
 // and a courier's own ranges or API in production.
 func TestCarrier() *pool.Pool {
 	ranges := []pool.Range{
@@ -119,6 +119,8 @@ func TestCarrier() *pool.Pool {
 		{Carrier: "YUNDA", Prefix: "4399", Start: 1, End: 99_999_999, Width: 9},
 		{Carrier: "SF", Prefix: "SF99", Start: 1, End: 99_999_999, Width: 9},
 		{Carrier: "JD", Prefix: "JDX99", Start: 1, End: 99_999_999, Width: 9},
+		{Carrier: "JT", Prefix: "JT99", Start: 1, End: 99_999_999, Width: 9},
+		{Carrier: "DBL", Prefix: "DPK99", Start: 1, End: 99_999_999, Width: 9},
 		{Carrier: "EMS", Prefix: "EE", Suffix: "CN", Start: 90_000_000, End: 99_999_999, Width: 8, S10: true},
 		{Carrier: "OTHER", Prefix: "9999", Start: 1, End: 99_999_999, Width: 8},
 	}

@@ -10,8 +10,11 @@ import (
 	"time"
 
 	"github.com/dadanhq/dadan/access"
+	"github.com/dadanhq/dadan/label"
 	"github.com/dadanhq/dadan/order"
+	"github.com/dadanhq/dadan/printer"
 	"github.com/dadanhq/dadan/review"
+	"github.com/dadanhq/dadan/shipment"
 	"github.com/dadanhq/dadan/store/memstore"
 )
 
@@ -30,12 +33,42 @@ type Options struct {
 	Clock func() time.Time
 	// Logger receives operational logs; nil discards them.
 	Logger *slog.Logger
+
+	// Printing. Without Printers and Documents the station reviews but does not print.
+
+	// Printers are the devices by name (see [OpenPrinter]).
+	Printers map[string]printer.Printer
+	// Routes assigns each document kind to a printer name.
+	Routes map[printer.DocKind]string
+	// Documents are what is printed for every order, in this order.
+	Documents []Document
+	// Carrier allocates waybill numbers for orders that arrive without one, and
+	// cancels numbers on reprints with a new number.
+	Carrier shipment.Carrier
+	// Jobs keeps the print queue; nil means the Store when it can keep jobs.
+	Jobs printer.JobStore
+	// Spool tunes the spooler (retries, backoff, usage counters, events); its
+	// Routes, Clock and Logger default to the station's.
+	Spool printer.Options
+	// Layout applies to every document: masking, item order.
+	Layout label.LayoutOptions
 }
 
 // Validate reports options [New] would refuse.
 func (o *Options) Validate() error {
 	if o.BatchSize < 0 {
 		return fmt.Errorf("dadan: negative batch size %d", o.BatchSize)
+	}
+	if err := o.Layout.Validate(); err != nil {
+		return err
+	}
+	for i, d := range o.Documents {
+		if d.Template == nil || d.Renderer == nil || d.Kind == "" {
+			return fmt.Errorf("dadan: document %d needs a kind, a template and a renderer", i)
+		}
+		if err := d.Template.Validate(); err != nil {
+			return err
+		}
 	}
 	return o.Review.Validate()
 }
@@ -48,6 +81,7 @@ type Station struct {
 	batch  int
 	now    func() time.Time
 	log    *slog.Logger
+	p      printing
 }
 
 // New returns a station wired as opts say.
@@ -87,7 +121,40 @@ func New(opts *Options) (*Station, error) {
 	if s.engine, err = review.New(cfg); err != nil {
 		return nil, err
 	}
+	if err := s.setupPrinting(opts); err != nil {
+		return nil, err
+	}
 	return s, nil
+}
+
+func (s *Station) setupPrinting(opts *Options) error {
+	s.p = printing{docs: append([]Document(nil), opts.Documents...), carrier: opts.Carrier, layout: opts.Layout,
+		pending: make(map[string]queued), notify: make(chan struct{}, 1)}
+	if len(opts.Printers) == 0 {
+		return nil
+	}
+	s.p.jobs = opts.Jobs
+	if s.p.jobs == nil {
+		js, ok := s.store.(printer.JobStore)
+		if !ok {
+			return errors.New("dadan: the store cannot keep print jobs: set Options.Jobs")
+		}
+		s.p.jobs = js
+	}
+	so := opts.Spool
+	if so.Routes == nil && so.Router == nil {
+		so.Routes = opts.Routes
+	}
+	if so.Clock == nil {
+		so.Clock = s.now
+	}
+	if so.Logger == nil {
+		so.Logger = s.log
+	}
+	so.OnEvent = s.onSpoolEvent(opts.Spool.OnEvent)
+	var err error
+	s.p.spool, err = printer.New(s.p.jobs, opts.Printers, &so)
+	return err
 }
 
 // Store returns the station's store.
