@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,10 +23,10 @@ import (
 
 var t0 = time.Date(2026, 11, 11, 9, 0, 0, 0, time.UTC)
 
-// fakeClock advances a second at every reading.
+// fakeClock advances a second at every reading; it is safe for concurrent use.
 func fakeClock() func() time.Time {
-	now := t0
-	return func() time.Time { now = now.Add(time.Second); return now }
+	var n atomic.Int64
+	return func() time.Time { return t0.Add(time.Duration(n.Add(1)) * time.Second) }
 }
 
 func sampleConfig(t *testing.T) review.Config {
