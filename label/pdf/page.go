@@ -146,21 +146,7 @@ func (w *Writer) page(p *label.Page) error {
 		case label.TextLine:
 			b, err = w.text(b, &o, ph, &used)
 		case label.Barcode:
-			var f frame
-			b, f = w.open(b, o.X, o.Y, o.Rotation, ph)
-			n := 0
-			for i := 0; i <= len(o.Modules); i++ {
-				if i < len(o.Modules) && o.Modules[i] {
-					n++
-					continue
-				}
-				if n > 0 {
-					b = f.rect(b, float64(i-n)*o.Module, 0, float64(n)*o.Module, o.Height)
-					n = 0
-				}
-			}
-			b = append(b, "f\n"...)
-			b = closeFrame(b, o.Rotation)
+			b = w.barcode(b, &o, ph)
 		case label.QR:
 			b = w.qr(b, &o, ph)
 		case label.Line:
@@ -336,6 +322,42 @@ func (w *Writer) text(b []byte, t *label.TextLine, ph float64, used *uint64) ([]
 	return closeFrame(b, t.Rotation), nil
 }
 
+// moduleSpace appends a cm that makes one unit one module wide and unit high, y down,
+// from the origin f, so bars and modules are written as small integers.
+func moduleSpace(b []byte, f frame, mw, mh float64) []byte {
+	b = append(b, "q "...)
+	b = appendNums(b, mw*k, 0, 0, -mh*k, f.ox, f.oy)
+	return append(b, "cm\n"...)
+}
+
+func appendInts(b []byte, vs ...int) []byte {
+	for _, v := range vs {
+		b = strconv.AppendInt(b, int64(v), 10)
+		b = append(b, ' ')
+	}
+	return b
+}
+
+// barcode draws each run of adjacent bar modules as one rectangle.
+func (w *Writer) barcode(b []byte, bc *label.Barcode, ph float64) []byte {
+	b, f := w.open(b, bc.X, bc.Y, bc.Rotation, ph)
+	b = moduleSpace(b, f, bc.Module, bc.Height)
+	n := 0
+	for i := 0; i <= len(bc.Modules); i++ {
+		if i < len(bc.Modules) && bc.Modules[i] {
+			n++
+			continue
+		}
+		if n > 0 {
+			b = appendInts(b, i-n, 0, n, 1)
+			b = append(b, "re\n"...)
+			n = 0
+		}
+	}
+	b = append(b, "f Q\n"...)
+	return closeFrame(b, bc.Rotation)
+}
+
 // qrRun is a rectangle of dark modules: columns [x0, x1), rows [y0, y1).
 type qrRun struct{ x0, x1, y0, y1 int }
 
@@ -376,11 +398,12 @@ func (w *Writer) qr(b []byte, q *label.QR, ph float64) []byte {
 		return b
 	}
 	_, f := w.open(nil, q.X, q.Y, label.Rotate0, ph)
-	m := q.Module
+	b = moduleSpace(b, f, q.Module, q.Module)
 	for _, r := range runs {
-		b = f.rect(b, float64(r.x0)*m, float64(r.y0)*m, float64(r.x1-r.x0)*m, float64(r.y1-r.y0)*m)
+		b = appendInts(b, r.x0, r.y0, r.x1-r.x0, r.y1-r.y0)
+		b = append(b, "re\n"...)
 	}
-	return append(b, "f\n"...)
+	return append(b, "f Q\n"...)
 }
 
 func (w *Writer) line(b []byte, l *label.Line, ph float64) []byte {

@@ -1,8 +1,6 @@
 package pdf
 
 import (
-	"bytes"
-	"compress/zlib"
 	"context"
 	"fmt"
 	"io"
@@ -317,8 +315,8 @@ type fontUse struct {
 type state struct {
 	buf     []byte
 	content []byte
-	zbuf    bytes.Buffer
-	zw      *zlib.Writer
+	zbuf    []byte
+	zlib    fastZlib
 	off     int64
 	xref    []int64
 	pages   []int
@@ -331,10 +329,7 @@ type state struct {
 	cur     []int
 }
 
-func newState() *state {
-	zw, _ := zlib.NewWriterLevel(nil, zlib.BestSpeed)
-	return &state{zw: zw}
-}
+func newState() *state { return &state{} }
 
 func (s *state) reset(nfonts int) {
 	s.buf = s.buf[:0]
@@ -375,13 +370,10 @@ func (s *state) begin(obj int) {
 // stream writes obj as a stream with data, Flate-compressed when that is smaller.
 // extra is added to the stream dictionary.
 func (s *state) stream(obj int, data []byte, extra string) {
-	s.zbuf.Reset()
-	s.zw.Reset(&s.zbuf)
-	s.zw.Write(data)
-	s.zw.Close()
+	s.zbuf = s.zlib.compress(s.zbuf[:0], data)
 	filter := ""
-	if s.zbuf.Len() < len(data) {
-		data = s.zbuf.Bytes()
+	if len(s.zbuf) < len(data) {
+		data = s.zbuf
 		filter = " /Filter /FlateDecode"
 	}
 	s.rawStream(obj, data, filter+extra)
