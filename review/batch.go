@@ -3,24 +3,44 @@ package review
 import (
 	"bytes"
 	"slices"
-	"strings"
 
 	"github.com/dadanhq/dadan/order"
 	"github.com/dadanhq/dadan/review/division"
 )
 
-// batch is what review knows about the whole batch before the rules run.
+// batch is what review knows about the whole batch before the rules run, and
+// the scratch space of one review; engines pool them.
 type batch struct {
 	dryRun bool
 	first  map[string]int32 // order id → index of its first occurrence
 	merge  map[int32][]string
+
+	// scratch, reused across reviews
+	heads      map[uint64]int32
+	next       []int32
+	hashes     []uint64
+	buf, other []byte
+	queue      []int32
+	left       map[string]int
+	known      map[string]bool
+	sums       map[string]int
+	rep        Report
+	ctx        Context
 }
 
-func newBatch(orders []*order.Order, opts *Options) *batch {
-	b := &batch{
-		dryRun: opts.DryRun,
-		first:  make(map[string]int32, len(orders)),
+// fresh empties m for a batch of n orders: a map grown for a much larger batch
+// is replaced, since clearing costs as much as its capacity.
+func fresh[K comparable, V any](m map[K]V, n int) map[K]V {
+	if m == nil || (len(m) > 1024 && len(m) > 4*n) {
+		return make(map[K]V, n)
 	}
+	clear(m)
+	return m
+}
+
+func (b *batch) reset(orders []*order.Order, opts *Options) {
+	b.dryRun = opts.DryRun
+	b.first = fresh(b.first, len(orders))
 	for i, o := range orders {
 		if o.ID == "" {
 			continue
@@ -29,8 +49,19 @@ func newBatch(orders []*order.Order, opts *Options) *batch {
 			b.first[o.ID] = int32(i)
 		}
 	}
+	b.merge = nil
 	b.findMerges(orders, opts.Pending)
-	return b
+	b.rep = Report{}
+	b.ctx = Context{}
+}
+
+// release drops what the batch must not keep alive in the pool.
+func (b *batch) release() {
+	b.rep = Report{}
+	b.ctx = Context{}
+	b.merge = nil
+	clear(b.first) // keeps no order ids alive
+	b.left, b.known, b.sums = fresh(b.left, 0), fresh(b.known, 0), fresh(b.sums, 0)
 }
 
 // duplicateOf returns the index of the first order with o's id, if o is not it.
@@ -54,10 +85,11 @@ func (b *batch) findMerges(orders, pending []*order.Order) {
 		}
 		return pending[k-len(orders)]
 	}
-	heads := make(map[uint64]int32, n)
-	next := make([]int32, n)
-	hashes := make([]uint64, n)
-	var buf []byte
+	b.heads = fresh(b.heads, n)
+	b.next = slices.Grow(b.next[:0], n)[:n]
+	b.hashes = slices.Grow(b.hashes[:0], n)[:n]
+	heads, next, hashes, buf := b.heads, b.next, b.hashes, b.buf
+	defer func() { b.buf = buf }()
 	collide := false
 	for k := 0; k < n; k++ {
 		o := at(k)
@@ -73,7 +105,7 @@ func (b *batch) findMerges(orders, pending []*order.Order) {
 			continue
 		}
 		buf = appendMergeKey(buf[:0], o)
-		h := hashString(fnvOffset, string(buf)) // no allocation: the conversion does not escape
+		h := hashBytes(fnvOffset, buf)
 		hashes[k] = h
 		if head, ok := heads[h]; ok {
 			next[k] = head
@@ -84,7 +116,8 @@ func (b *batch) findMerges(orders, pending []*order.Order) {
 	if !collide {
 		return
 	}
-	var other []byte
+	other := b.other
+	defer func() { b.other = other }()
 	for k := 0; k < len(orders); k++ {
 		o := orders[k]
 		if _, dup := b.duplicateOf(k, o); dup {
@@ -128,7 +161,7 @@ func appendMergeKey(b []byte, o *order.Order) []byte {
 	b = append(b, 0)
 	b = append(b, o.Buyer.Nick...)
 	b = append(b, 0)
-	b = append(b, strings.TrimSpace(o.Recipient.Name)...)
+	b = append(b, trimSpace(o.Recipient.Name)...)
 	b = append(b, 0)
 	if p, err := NormalizePhone(o.Recipient.Phone); err == nil {
 		b = append(b, p.AreaCode...)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dadanhq/dadan/order"
@@ -152,6 +153,7 @@ type Engine struct {
 	mergeSev  Severity
 	now       func() time.Time
 	log       *slog.Logger
+	pool      sync.Pool // of *batch
 }
 
 // New returns an engine for cfg.
@@ -246,18 +248,28 @@ func (e *OrderError) Unwrap() error { return e.Err }
 // A failing host interface ends the review with an [*OrderError]; a cancelled ctx
 // ends it with ctx.Err().
 func (e *Engine) Review(ctx context.Context, orders []*order.Order, opts *Options) ([]Result, error) {
+	var none Options
 	if opts == nil {
-		opts = &Options{}
+		opts = &none
 	}
 	for _, o := range orders {
 		if o == nil {
 			return nil, ErrNilOrder
 		}
 	}
-	b := newBatch(orders, opts)
+	b, _ := e.pool.Get().(*batch)
+	if b == nil {
+		b = new(batch)
+	}
+	defer func() {
+		b.release()
+		e.pool.Put(b)
+	}()
+	b.reset(orders, opts)
 	results := make([]Result, len(orders))
-	rep := &Report{}
-	c := &Context{ctx: ctx, e: e, b: b}
+	rep := &b.rep
+	c := &b.ctx
+	*c = Context{ctx: ctx, e: e, b: b}
 	for i, o := range orders {
 		if i&255 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -276,11 +288,13 @@ func (e *Engine) Review(ctx context.Context, orders []*order.Order, opts *Option
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if err := e.reserve(ctx, orders, results, opts.DryRun); err != nil {
+		if err := e.reserve(ctx, b, orders, results, opts.DryRun); err != nil {
 			return nil, err
 		}
 	}
-	e.log.DebugContext(ctx, "review", "orders", len(orders), "dry_run", opts.DryRun)
+	if e.log.Enabled(ctx, slog.LevelDebug) {
+		e.log.DebugContext(ctx, "review", "orders", len(orders), "dry_run", opts.DryRun)
+	}
 	return results, nil
 }
 

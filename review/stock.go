@@ -10,8 +10,9 @@ import (
 
 // reserve hands out stock across the batch in paid-at order to the orders the
 // rules approved, and holds those it cannot serve in full.
-func (e *Engine) reserve(ctx context.Context, orders []*order.Order, results []Result, dryRun bool) error {
-	queue := make([]int32, 0, len(orders))
+func (e *Engine) reserve(ctx context.Context, b *batch, orders []*order.Order, results []Result, dryRun bool) error {
+	queue := b.queue[:0]
+	defer func() { b.queue = queue[:0] }()
 	for i := range results {
 		if results[i].Outcome == Approve {
 			queue = append(queue, int32(i))
@@ -29,9 +30,10 @@ func (e *Engine) reserve(ctx context.Context, orders []*order.Order, results []R
 		}
 		return ta.Compare(tb)
 	})
-	left := make(map[string]int, 64) // units still free by SKU; absent until asked
-	known := make(map[string]bool, 64)
-	var sums map[string]int // per-order totals for orders with many lines
+	b.left, b.known = fresh(b.left, 64), fresh(b.known, 64)
+	left := b.left   // units still free by SKU; absent until asked
+	known := b.known // whether the inventory knows the SKU
+	sums := b.sums   // per-order totals for orders with many lines
 	for _, qi := range queue {
 		o := orders[qi]
 		var add []Finding
@@ -39,6 +41,7 @@ func (e *Engine) reserve(ctx context.Context, orders []*order.Order, results []R
 		if len(lines) > 16 {
 			if sums == nil {
 				sums = make(map[string]int, 32)
+				b.sums = sums
 			}
 			clear(sums)
 			for i := range lines {

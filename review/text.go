@@ -55,12 +55,9 @@ func codePoint(r rune) string {
 
 // blank reports whether s is empty or only white space.
 func blank(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= utf8.RuneSelf || (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-			if c < utf8.RuneSelf {
-				return false
-			}
-			return strings.TrimSpace(s[i:]) == ""
+	for _, r := range s {
+		if !isSpace(r) {
+			return false
 		}
 	}
 	return true
@@ -119,9 +116,9 @@ const (
 
 func hashByte(h uint64, c byte) uint64 { return (h ^ uint64(c)) * fnvPrime }
 
-func hashString(h uint64, s string) uint64 {
-	for i := 0; i < len(s); i++ {
-		h = hashByte(h, s[i])
+func hashBytes(h uint64, s []byte) uint64 {
+	for _, c := range s {
+		h = hashByte(h, c)
 	}
 	return h
 }
@@ -134,8 +131,6 @@ func appendCompact(b []byte, s string) []byte {
 		if c < utf8.RuneSelf {
 			i++
 			switch {
-			case c <= ' ' || c == 0x7f:
-				continue
 			case c >= 'A' && c <= 'Z':
 				c += 'a' - 'A'
 			case !isASCIILetter(c) && !isDigit(c):
@@ -145,10 +140,46 @@ func appendCompact(b []byte, s string) []byte {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if !unicode.IsSpace(r) && !unicode.IsPunct(r) && !unicode.IsSymbol(r) {
+		if keepRune(r) {
 			b = append(b, s[i:i+size]...)
 		}
 		i += size
 	}
 	return b
+}
+
+// keepRune reports whether a non-ASCII rune is kept in a compact address: not
+// white space, punctuation or a symbol. Han characters, the bulk of an address,
+// are answered without the Unicode tables.
+func keepRune(r rune) bool {
+	switch {
+	case r >= 0x4e00 && r <= 0x9fff, r >= 0x3400 && r <= 0x4dbf, r >= 0x20000 && r <= 0x3ffff:
+		return true
+	case r >= 0x3000 && r <= 0x303f: // CJK symbols and punctuation
+		return r == 0x3005 || r == 0x3007 // 々 〇
+	}
+	return !unicode.IsSpace(r) && !unicode.IsPunct(r) && !unicode.IsSymbol(r)
+}
+
+// isSpace is unicode.IsSpace (the White_Space property) without table lookups.
+func isSpace(r rune) bool {
+	switch r {
+	case ' ', '\t', '\n', '\v', '\f', '\r', 0x85, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000:
+		return true
+	}
+	return r >= 0x2000 && r <= 0x200a
+}
+
+// trimSpace is strings.TrimSpace, without work when s neither starts nor ends
+// with white space (names and addresses seldom do).
+func trimSpace(s string) string {
+	if s == "" {
+		return s
+	}
+	first, _ := utf8.DecodeRuneInString(s)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	if !isSpace(first) && !isSpace(last) {
+		return s
+	}
+	return strings.TrimSpace(s)
 }

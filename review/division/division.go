@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Result says what a lookup found.
@@ -138,7 +140,7 @@ func stemNoAlloc(name string) string {
 // Province returns the full name of the provincial-level division s names (浙江,
 // 浙江省, 新疆, 内蒙古 ...) and whether s names one.
 func Province(s string) (string, bool) {
-	s = strings.TrimSpace(s)
+	s = trimSpace(s)
 	ix := tables()
 	if full, ok := ix.provinces[s]; ok {
 		return full, true
@@ -159,9 +161,10 @@ func Provinces() []string {
 // municipalities (北京, 天津, 上海, 重庆).
 func IsMunicipality(province string) bool {
 	full, ok := Province(province)
-	if !ok {
-		return false
-	}
+	return ok && isMunicipality(full)
+}
+
+func isMunicipality(full string) bool {
 	for _, m := range municipalities {
 		if m == full {
 			return true
@@ -190,8 +193,8 @@ func City(province, city string) (string, Result) {
 	if !ok {
 		return "", NoData
 	}
-	city = strings.TrimSpace(city)
-	if IsMunicipality(full) {
+	city = trimSpace(city)
+	if isMunicipality(full) {
 		switch city {
 		case "市辖区", "县", "城区", "郊县":
 			return full, Known
@@ -213,7 +216,7 @@ func City(province, city string) (string, Result) {
 	if len(ps) > 0 {
 		return ps[0].parent, Elsewhere
 	}
-	if c, ok := ix.provinces[city]; ok && IsMunicipality(c) {
+	if c, ok := ix.provinces[city]; ok && isMunicipality(c) {
 		return c, Elsewhere
 	}
 	return "", Unknown
@@ -228,7 +231,7 @@ func District(city, district string) (string, Result) {
 	if !ix.hasDist[city] {
 		return "", NoData
 	}
-	ps := lookup(ix.districts, strings.TrimSpace(district))
+	ps := lookup(ix.districts, trimSpace(district))
 	for _, p := range ps {
 		if p.parent == city {
 			return p.name, Known
@@ -238,4 +241,18 @@ func District(city, district string) (string, Result) {
 		return ps[0].parent, Elsewhere
 	}
 	return "", Unknown
+}
+
+// trimSpace is strings.TrimSpace, without work when s neither starts nor ends
+// with white space.
+func trimSpace(s string) string {
+	if s == "" {
+		return s
+	}
+	first, _ := utf8.DecodeRuneInString(s)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	if !unicode.IsSpace(first) && !unicode.IsSpace(last) {
+		return s
+	}
+	return strings.TrimSpace(s)
 }
