@@ -414,6 +414,24 @@ func replaceWide(b []byte) []byte {
 	return out
 }
 
+// fit returns the longest prefix of the GB18030 text b that fits in room dots, with
+// narrow (single-byte) characters half wide and others a full cell.
+func fit(b []byte, room, narrow int) []byte {
+	w := 0
+	for i := 0; i < len(b); {
+		n, cw := 1, narrow
+		if b[i] >= 0x80 {
+			n, cw = 2, 2*narrow
+		}
+		if w+cw > room {
+			return b[:i]
+		}
+		w += cw
+		i += n
+	}
+	return b
+}
+
 // scaleFor returns the GS ! multiplier for a text size in millimetres, with font A's
 // 24-dot cell as 1.
 func scaleFor(size float64) int { return min(max(int(math.Round(float64(dots(size))/24)), 1), 8) }
@@ -443,7 +461,17 @@ func (r *Renderer) appendTextRow(s *scratch, dst []byte, p *label.Page, row []it
 	h := 0
 	bold, size, rev := false, 1, false
 	for k, it := range row {
-		x := min(max(it.x, 0), 0xFFFF)
+		x := max(it.x, 0)
+		b := s.enc[s.spans[k].start:s.spans[k].end]
+		if s.spans[k].wide {
+			b = replaceWide(b)
+		}
+		// Text past the paper edge would wrap onto a new line and push every later
+		// row down; it is cut at the edge instead.
+		b = fit(b, r.paper-x, 12*it.size)
+		if len(b) == 0 {
+			continue
+		}
 		dst = append(dst, 0x1B, '$', byte(x), byte(x>>8))
 		if it.bold != bold {
 			bold = it.bold
@@ -458,10 +486,6 @@ func (r *Renderer) appendTextRow(s *scratch, dst []byte, p *label.Page, row []it
 			dst = append(dst, 0x1D, 'B', b2i(rev))
 		}
 		h = max(h, 24*size)
-		b := s.enc[s.spans[k].start:s.spans[k].end]
-		if s.spans[k].wide {
-			b = replaceWide(b)
-		}
 		dst = append(dst, b...)
 	}
 	if bold {

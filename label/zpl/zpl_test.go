@@ -392,6 +392,7 @@ func FuzzTextLine(f *testing.F) {
 		return &label.Document{Pages: []label.Page{{Width: 76, Height: 130, Ops: []label.Op{
 			label.TextLine{X: 1, Y: 1, Size: 3, Width: 30, Text: s},
 			label.QR{X: 1, Y: 20, Module: 0.5, Data: s},
+			label.Barcode{X: 1, Y: 40, Module: 0.25, Height: 10, Data: s},
 		}}}}
 	}
 	baseOut, err := r.AppendDocument(nil, mk("x"))
@@ -406,7 +407,11 @@ func FuzzTextLine(f *testing.F) {
 		require.Equal(t, names(base), names(cmds))
 		data := fieldData(cmds)
 		if utf8.ValidString(s) {
-			require.Equal(t, []string{s, "MA," + s}, data)
+			bc := s
+			if evenDigits(s) {
+				bc = ">;" + s
+			}
+			require.Equal(t, []string{s, "MA," + s, bc}, data)
 		}
 	})
 }
