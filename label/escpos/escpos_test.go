@@ -448,7 +448,7 @@ func FuzzTextLine(f *testing.F) {
 func TestTextCutAtPaperEdge(t *testing.T) {
 	doc := &label.Document{Pages: []label.Page{{Width: 48, Height: 10, Ops: []label.Op{
 		label.TextLine{X: 40, Y: 0, Size: 3, Width: 8, Text: "ABCDEFGHIJ"}, // 320 + 10*12 > 384
-		label.TextLine{X: 30, Y: 4, Size: 3, Width: 8, Text: "中文字符测试"},   // 240 + 6*24 = 384 fits
+		label.TextLine{X: 30, Y: 4, Size: 3, Width: 8, Text: "中文字符测试"},     // 240 + 6*24 = 384 fits
 		label.TextLine{X: 2, Y: 4, Size: 3, Width: 8, Text: "x"},
 		label.TextLine{X: 60, Y: 8, Size: 3, Width: 8, Text: "off paper"},
 	}}}}
