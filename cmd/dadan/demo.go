@@ -5,42 +5,64 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/dadanhq/dadan"
+	"github.com/dadanhq/dadan/access"
 	"github.com/dadanhq/dadan/internal/sample"
+	"github.com/dadanhq/dadan/label"
+	"github.com/dadanhq/dadan/printer"
+	"github.com/dadanhq/dadan/printer/file"
 	"github.com/dadanhq/dadan/review"
+	"golang.org/x/text/language"
 )
+
+// demoDocs are the documents the demo prints: waybills and product labels in ZPL
+// for a label printer, packing lists in ESC/POS for a receipt printer.
+var demoDocs = []struct {
+	kind     printer.DocKind
+	template string
+	format   string
+	dir, ext string
+}{
+	{printer.Waybill, "waybill-76x130", "zpl", "waybills", "zpl"},
+	{printer.PackingList, "packing-80mm", "escpos", "packing-lists", "bin"},
+	{printer.ProductLabel, "product-40x30", "zpl", "product-labels", "zpl"},
+}
 
 func runDemo(ctx context.Context, args []string, e *env) int {
 	fs := newFlags("demo", e)
-	out := fs.String("out", "", "`DIR` for the printed documents (default: a new temporary directory)")
+	out := fs.String("out", "", "`DIR` where the file printers spool the printed documents (default: a new temporary directory)")
 	lang := fs.String("lang", "zh", "language of messages: zh or en")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
-	_ = out
 	tag, err := langTag(*lang)
 	if err != nil {
 		e.errorf("demo: %v", err)
 		return exitUsage
 	}
-	var stock review.StockMap
-	if err := json.Unmarshal(sample.Stock, &stock); err != nil {
-		e.errorf("demo: sample stock: %v", err)
-		return exitRefused
+	if *out == "" {
+		if *out, err = os.MkdirTemp("", "dadan-demo-"); err != nil {
+			e.errorf("demo: %v", err)
+			return exitRefused
+		}
 	}
-	prices, err := parsePrices(sample.Prices, "sample prices")
+	opts, err := demoOptions(*out)
 	if err != nil {
 		e.errorf("demo: %v", err)
 		return exitRefused
 	}
-	st, err := dadan.New(&dadan.Options{Review: review.Config{Inventory: stock, Prices: prices}})
+	st, err := dadan.New(opts)
 	if err != nil {
 		e.errorf("demo: %v", err)
 		return exitRefused
 	}
 	w := bufio.NewWriter(e.stdout)
 	defer w.Flush()
+	ctx = access.NewContext(ctx, access.Principal{ID: "demo"})
 	sum, err := st.Ingest(ctx, bytes.NewReader(sample.Orders), &dadan.IngestOptions{OnResult: func(r dadan.Result) error {
 		printResult(w, r, tag)
 		return nil
@@ -50,5 +72,63 @@ func runDemo(ctx context.Context, args []string, e *env) int {
 		return exitRefused
 	}
 	printSummary(w, sum, tag)
+	ps, err := st.Print(ctx)
+	if err != nil {
+		e.errorf("demo: %v", err)
+		return exitRefused
+	}
+	for _, f := range ps.Failed {
+		fmt.Fprintln(w, f)
+	}
+	if err := st.Drain(ctx); err != nil {
+		e.errorf("demo: %v", err)
+		return exitRefused
+	}
+	if tag == language.SimplifiedChinese {
+		fmt.Fprintf(w, "已打印 %d 单，%d 份单据，输出在 %s\n", ps.Orders, ps.Jobs, *out)
+	} else {
+		fmt.Fprintf(w, "printed %d orders, %d documents, in %s\n", ps.Orders, ps.Jobs, *out)
+	}
 	return exitOK
+}
+
+// demoOptions wires the demo station: sample stock and prices, the test carrier,
+// and one file printer per document kind under out.
+func demoOptions(out string) (*dadan.Options, error) {
+	var stock review.StockMap
+	if err := json.Unmarshal(sample.Stock, &stock); err != nil {
+		return nil, fmt.Errorf("sample stock: %w", err)
+	}
+	prices, err := parsePrices(sample.Prices, "sample prices")
+	if err != nil {
+		return nil, err
+	}
+	opts := &dadan.Options{
+		Review:   review.Config{Inventory: stock, Prices: prices},
+		Carrier:  dadan.TestCarrier(),
+		Printers: map[string]printer.Printer{},
+		Routes:   map[printer.DocKind]string{},
+	}
+	for _, d := range demoDocs {
+		dir := filepath.Join(out, d.dir)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+		p, err := file.Open(dir, &file.Options{Ext: d.ext})
+		if err != nil {
+			return nil, err
+		}
+		t, err := label.Standard(d.template)
+		if err != nil {
+			return nil, err
+		}
+		r, err := dadan.NewRenderer(d.format, nil)
+		if err != nil {
+			return nil, err
+		}
+		opts.Printers[d.dir] = p
+		opts.Routes[d.kind] = d.dir
+		opts.Documents = append(opts.Documents, dadan.Document{Kind: d.kind, Template: t, Renderer: r})
+	}
+	return opts, nil
 }

@@ -6,6 +6,8 @@
 //	dadan demo [--out DIR] [--lang zh|en]
 //	dadan review --orders FILE [--stock FILE] [--prices FILE] [--json] [--lang zh|en]
 //	dadan render --orders FILE --template NAME --format zpl|escpos|pdf|png --out DIR [--dpi 203|300] [--mask]
+//	dadan print --printer URL FILE...
+//	dadan status --printer URL [--json]
 //
 // Exit status is 0 on success, 1 when some input was refused (each refusal is on
 // stderr with the order id and line), 2 for usage errors.
@@ -53,6 +55,8 @@ func commandList() []command {
 		{"demo", "the whole flow on built-in sample orders", runDemo},
 		{"review", "review orders and print the outcome of each", runReview},
 		{"render", "render a template for each order to ZPL, ESC/POS, PDF or PNG", runRender},
+		{"print", "send files to a printer through the spooler, in order", runPrint},
+		{"status", "ask a printer for its status", runStatus},
 	}
 }
 

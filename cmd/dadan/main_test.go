@@ -5,12 +5,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/dadanhq/dadan/internal/sample"
+	"github.com/dadanhq/dadan/printer/printertest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -184,4 +186,81 @@ func TestRenderErrors(t *testing.T) {
 	assert.Equal(t, 2, code)
 	code, _, _ = runCLI(t, "", "render", "--orders", "-", "--template", "waybill-76x130", "--format", "zpl", "--out", out, "--dpi", "100")
 	assert.Equal(t, 2, code)
+}
+
+func TestPrintAndStatus(t *testing.T) {
+	emu, err := printertest.New(nil)
+	require.NoError(t, err)
+	defer emu.Close()
+	dir := t.TempDir()
+	var files []string
+	for i, body := range []string{"^XA^FDone^FS^XZ", "^XA^FDtwo^FS^XZ", "^XA^FDthree^FS^XZ"} {
+		f := filepath.Join(dir, fmt.Sprintf("job%d.zpl", i))
+		require.NoError(t, os.WriteFile(f, []byte(body), 0o644))
+		files = append(files, f)
+	}
+	url := "tcp://" + emu.Addr()
+	code, out, errOut := runCLI(t, "", append([]string{"print", "--printer", url}, files...)...)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "3 jobs printed")
+	printed := emu.Printed()
+	require.Len(t, printed, 3)
+	for i, want := range []string{"one", "two", "three"} {
+		assert.Contains(t, string(printed[i].Data), want, "in the given order")
+	}
+
+	code, out, _ = runCLI(t, "", "status", "--printer", url)
+	require.Equal(t, 0, code)
+	assert.Equal(t, "ready\n", out)
+	emu.HeadOpen()
+	code, out, _ = runCLI(t, "", "status", "--printer", url, "--json")
+	require.Equal(t, 0, code)
+	var st struct {
+		Ready  bool
+		States []string
+		Raw    string
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &st))
+	assert.False(t, st.Ready)
+	assert.NotEmpty(t, st.States)
+	assert.NotEmpty(t, st.Raw)
+
+	// A printer that stays faulted: the job is never lost, the command gives up at the timeout.
+	code, _, errOut = runCLI(t, "", "print", "--printer", url, "--timeout", "300ms", files[0])
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "paused")
+}
+
+func TestPrintErrors(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "a.zpl")
+	require.NoError(t, os.WriteFile(f, []byte("^XA^XZ"), 0o644))
+	for _, args := range [][]string{
+		{"print", f},
+		{"print", "--printer", "lpt://x", f},
+		{"print", "--printer", "serial:///dev/null?baud=7", f},
+		{"print", "--printer", "file:///tmp", "/does/not/exist"},
+		{"status"},
+		{"status", "--printer", "bogus://"},
+	} {
+		code, _, errOut := runCLI(t, "", args...)
+		assert.Contains(t, []int{1, 2}, code, "%v", args)
+		assert.NotEmpty(t, errOut)
+	}
+	code, _, errOut := runCLI(t, "", "print", "--printer", "tcp://127.0.0.1:1?timeout=300ms", f)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "127.0.0.1:1")
+	code, _, _ = runCLI(t, "", "status", "--printer", "file://"+t.TempDir())
+	assert.Equal(t, 1, code, "a spool directory cannot report status")
+}
+
+func TestDemoPrints(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, errOut := runCLI(t, "", "demo", "--lang", "en", "--out", out)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, stdout, "printed 35 orders")
+	for _, d := range []string{"waybills", "packing-lists", "product-labels"} {
+		entries, err := os.ReadDir(filepath.Join(out, d))
+		require.NoError(t, err)
+		assert.NotEmpty(t, entries, d)
+	}
 }
