@@ -33,6 +33,7 @@ type FontError struct {
 	Err  error  // wraps ErrFontFormat or an I/O error
 }
 
+// Error describes the font and the cause.
 func (e *FontError) Error() string {
 	if e.Path == "" {
 		return fmt.Sprintf("pdf: font: %v", e.Err)
@@ -50,6 +51,7 @@ type OpError struct {
 	Err  error // ErrPageSize, ErrGeometry, ErrOp or ErrBitmap
 }
 
+// Error names the page and op and the cause.
 func (e *OpError) Error() string {
 	if e.Op < 0 {
 		return fmt.Sprintf("pdf: page %d: %v", e.Page, e.Err)

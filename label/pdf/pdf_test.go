@@ -3,6 +3,7 @@ package pdf
 import (
 	"bytes"
 	"context"
+	"errors"
 		"image"
 	"image/draw"
 	"image/png"
@@ -639,4 +640,29 @@ func TestAppendNum(t *testing.T) {
 	} {
 		assert.Equal(t, want, string(appendNum(nil, v)), "%v", v)
 	}
+}
+
+type failingWriter struct{ after int }
+
+var errDisk = errors.New("disk full")
+
+func (f *failingWriter) Write(p []byte) (int, error) {
+	if f.after <= 0 {
+		return 0, errDisk
+	}
+	f.after--
+	return len(p), nil
+}
+
+func TestWriteErrorsAreReturnedAndSticky(t *testing.T) {
+	r := renderer(t)
+	doc := allWaybills(t)
+	assert.ErrorIs(t, r.Render(context.Background(), &failingWriter{}, doc), errDisk)
+
+	w := r.NewWriter(&failingWriter{after: 1})
+	one := &label.Document{Pages: doc.Pages[:1]}
+	require.NoError(t, w.Add(context.Background(), one))
+	assert.ErrorIs(t, w.Add(context.Background(), one), errDisk)
+	assert.ErrorIs(t, w.Add(context.Background(), one), errDisk)
+	assert.ErrorIs(t, w.Close(), errDisk)
 }
