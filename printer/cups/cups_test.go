@@ -330,3 +330,22 @@ func TestRequestCarriesRawDocument(t *testing.T) {
 	assert.Equal(t, doc, got)
 	assert.Equal(t, []string{"application/vnd.cups-raw"}, format)
 }
+
+// BenchmarkRealCUPSPrint measures one raw job through cupsd and the capture
+// backend, waiting for completion.
+func BenchmarkRealCUPSPrint(b *testing.B) {
+	queue, capture := os.Getenv("DADAN_CUPS_QUEUE"), os.Getenv("DADAN_CUPS_CAPTURE")
+	if queue == "" || capture == "" {
+		b.Skip("DADAN_CUPS_QUEUE and DADAN_CUPS_CAPTURE are unset")
+	}
+	ctx := context.Background()
+	p, err := Open(ctx, queue, &Options{PollInterval: 10 * time.Millisecond})
+	require.NoError(b, err)
+	defer p.Close()
+	job := bytes.Repeat([]byte("^XA^FO10,10^FDdadan^FS^XZ"), 80)
+	for b.Loop() {
+		if err := p.Print(ctx, job); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -120,3 +120,19 @@ func equalMessages(a, b *message) bool {
 	}
 	return true
 }
+
+func BenchmarkDecodeStatus(b *testing.B) {
+	m := &message{major: 1, minor: 1, requestID: 1}
+	m.addString(tagOperation, "attributes-charset", tagCharset, "utf-8")
+	m.addString(tagOperation, "attributes-natural-language", tagLanguage, "en")
+	m.addInt(tagPrinter, "printer-state", tagEnum, 3)
+	m.addString(tagPrinter, "printer-state-reasons", tagKeyword, "none")
+	m.add(tagPrinter, "printer-is-accepting-jobs", tagBoolean, []byte{1})
+	raw := m.appendEncoded(nil)
+	b.SetBytes(int64(len(raw)))
+	for b.Loop() {
+		if _, _, err := decode(raw); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
