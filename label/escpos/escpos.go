@@ -362,8 +362,16 @@ func (s *scratch) encode(text string) span {
 	src := s.clean
 	if bytes.Contains(src, yen) {
 		// GBK has no U+00A5; printers print the fullwidth sign the same way.
-		s.clean2 = append(s.clean2[:0], src...)
-		s.clean2 = bytes.ReplaceAll(s.clean2, yen, fullwidthYen)
+		s.clean2 = s.clean2[:0]
+		for {
+			i := bytes.Index(src, yen)
+			if i < 0 {
+				break
+			}
+			s.clean2 = append(append(s.clean2, src[:i]...), fullwidthYen...)
+			src = src[i+len(yen):]
+		}
+		s.clean2 = append(s.clean2, src...)
 		src = s.clean2
 	}
 	s.gb.Reset()
@@ -550,21 +558,21 @@ func (r *Renderer) appendBlock(dst []byte, x, w, h int) []byte {
 	}
 	dst = appendRasterHeader(dst, stride, h)
 	start := len(dst)
-	for b := range stride {
-		var v byte
-		if lo, hi := b*8, b*8+8; lo >= x0 && hi <= x1 {
-			v = 0xFF
-		} else if hi > x0 && lo < x1 {
-			for bit := range 8 {
-				if px := lo + bit; px >= x0 && px < x1 {
-					v |= 0x80 >> bit
-				}
-			}
-		}
-		dst = append(dst, v)
+	dst = slices.Grow(dst, stride*h)[:start+stride]
+	row := dst[start:]
+	clear(row)
+	first, last := (x0+7)/8, x1/8 // whole bytes [first, last)
+	for i := first; i < last; i++ {
+		row[i] = 0xFF
+	}
+	for px := x0; px < x1 && px < first*8; px++ {
+		row[px/8] |= 0x80 >> (px % 8)
+	}
+	for px := max(last*8, x0); px < x1; px++ {
+		row[px/8] |= 0x80 >> (px % 8)
 	}
 	for range h - 1 {
-		dst = append(dst, dst[start:start+stride]...)
+		dst = append(dst, row...)
 	}
 	return dst
 }

@@ -503,3 +503,27 @@ func FuzzCodes(f *testing.F) {
 		assert.Equal(t, 1, countCmd(evs, "GS V"))
 	})
 }
+
+func TestBlockBits(t *testing.T) {
+	r, err := New(&Options{PaperWidth: Paper58})
+	require.NoError(t, err)
+	for _, c := range [][2]int{{0, 384}, {3, 5}, {3, 4}, {8, 16}, {7, 17}, {0, 1}, {383, 1}, {370, 50}, {-5, 10}, {100, 0}} {
+		out := r.appendBlock(nil, c[0], c[1], 2)
+		evs, err := decodeStream(out)
+		require.NoError(t, err)
+		if c[1] <= 0 {
+			assert.Equal(t, "ESC J", evs[0].Cmd)
+			continue
+		}
+		require.Len(t, evs, 1)
+		e := evs[0]
+		require.Equal(t, 2, e.Rows)
+		for y := range 2 {
+			for x := range 384 {
+				want := x >= c[0] && x < c[0]+c[1]
+				got := e.Bits[y*e.Stride+x/8]&(0x80>>(x%8)) != 0
+				require.Equal(t, want, got, "block %v at %d,%d", c, x, y)
+			}
+		}
+	}
+}
