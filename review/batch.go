@@ -2,6 +2,7 @@ package review
 
 import (
 	"bytes"
+	"hash/maphash"
 	"slices"
 
 	"github.com/dadanhq/dadan/order"
@@ -12,20 +13,97 @@ import (
 // the scratch space of one review; engines pool them.
 type batch struct {
 	dryRun bool
-	first  map[string]int32 // order id → index of its first occurrence
+	first  []int32 // per order: index of the first order with its id (itself if none earlier)
 	merge  map[int32][]string
 
 	// scratch, reused across reviews
-	heads      map[uint64]int32
-	next       []int32
-	hashes     []uint64
+	ids        slots    // open-addressing table of order ids
+	keys       slots    // open-addressing table of merge keys
+	idHash     []uint64 // per order
+	keyHash    []uint64 // per entry (orders, then pending)
+	next       []int32  // per entry: the previous entry with the same key hash, or -1
 	buf, other []byte
-	queue      []int32
-	left       map[string]int
-	known      map[string]bool
+	queue      []paidKey
+	stock      map[string]int32 // SKU → index in entries
+	entries    []stockEntry
+	lineStock  []int32 // per line of the current order: its entry, or -1 after the SKU's first line
 	sums       map[string]int
 	rep        Report
 	ctx        Context
+}
+
+// slots is an open-addressing hash table of entry indices (stored +1; 0 is
+// empty). The caller keeps the hashes and compares the keys.
+type slots struct {
+	s    []int32
+	mask uint64
+}
+
+func (t *slots) reset(n int) {
+	size := 16
+	for size < 2*n {
+		size <<= 1
+	}
+	if cap(t.s) >= size && cap(t.s) <= 8*size {
+		t.s = t.s[:size]
+		clear(t.s)
+	} else {
+		t.s = make([]int32, size)
+	}
+	t.mask = uint64(size - 1)
+}
+
+// find returns the slot for hash h: either empty or holding an entry for which
+// same reports true. same is asked only about entries with hash h.
+func (t *slots) find(h uint64, hashes []uint64, same func(j int32) bool) *int32 {
+	for i := h & t.mask; ; i = (i + 1) & t.mask {
+		e := t.s[i]
+		if e == 0 || (hashes[e-1] == h && same(e-1)) {
+			return &t.s[i]
+		}
+	}
+}
+
+// grow returns s resized to n elements, reusing its array when it is large
+// enough and not much larger.
+func grow[T any](s []T, n int) []T {
+	if cap(s) >= n && cap(s) <= 8*n+64 {
+		return s[:n]
+	}
+	return make([]T, n)
+}
+
+func (b *batch) reset(seed maphash.Seed, orders []*order.Order, opts *Options) {
+	b.dryRun = opts.DryRun
+	b.first = grow(b.first, len(orders))
+	b.idHash = grow(b.idHash, len(orders))
+	b.ids.reset(len(orders))
+	for i, o := range orders {
+		b.first[i] = int32(i)
+		if o.ID == "" {
+			continue
+		}
+		h := maphash.String(seed, o.ID)
+		b.idHash[i] = h
+		slot := b.ids.find(h, b.idHash, func(j int32) bool { return orders[j].ID == o.ID })
+		if *slot == 0 {
+			*slot = int32(i) + 1
+		} else {
+			b.first[i] = *slot - 1
+		}
+	}
+	b.merge = nil
+	b.findMerges(seed, orders, opts.Pending)
+	b.rep = Report{}
+	b.ctx = Context{}
+}
+
+// release drops what the batch must not keep alive in the pool.
+func (b *batch) release() {
+	b.rep = Report{}
+	b.ctx = Context{}
+	b.merge = nil
+	b.stock, b.sums = fresh(b.stock, 0), fresh(b.sums, 0)
 }
 
 // fresh empties m for a batch of n orders: a map grown for a much larger batch
@@ -38,46 +116,17 @@ func fresh[K comparable, V any](m map[K]V, n int) map[K]V {
 	return m
 }
 
-func (b *batch) reset(orders []*order.Order, opts *Options) {
-	b.dryRun = opts.DryRun
-	b.first = fresh(b.first, len(orders))
-	for i, o := range orders {
-		if o.ID == "" {
-			continue
-		}
-		if _, dup := b.first[o.ID]; !dup {
-			b.first[o.ID] = int32(i)
-		}
-	}
-	b.merge = nil
-	b.findMerges(orders, opts.Pending)
-	b.rep = Report{}
-	b.ctx = Context{}
-}
-
-// release drops what the batch must not keep alive in the pool.
-func (b *batch) release() {
-	b.rep = Report{}
-	b.ctx = Context{}
-	b.merge = nil
-	clear(b.first) // keeps no order ids alive
-	b.left, b.known, b.sums = fresh(b.left, 0), fresh(b.known, 0), fresh(b.sums, 0)
-}
-
 // duplicateOf returns the index of the first order with o's id, if o is not it.
-func (b *batch) duplicateOf(i int, o *order.Order) (int, bool) {
-	if o.ID == "" {
-		return 0, false
-	}
-	j, ok := b.first[o.ID]
-	return int(j), ok && int(j) != i
+func (b *batch) duplicateOf(i int) (int, bool) {
+	j := int(b.first[i])
+	return j, j != i
 }
 
 // findMerges groups the orders (first occurrences only) and the pending orders
 // (those whose id is not in the batch) by merge key: shop, buyer nick, recipient
-// name, phone and compact full address. Keys are hashed into a map; a hash hit
+// name, phone and compact full address. Keys are hashed into a table; a hash hit
 // is confirmed by comparing the keys.
-func (b *batch) findMerges(orders, pending []*order.Order) {
+func (b *batch) findMerges(seed maphash.Seed, orders, pending []*order.Order) {
 	n := len(orders) + len(pending)
 	at := func(k int) *order.Order {
 		if k < len(orders) {
@@ -85,33 +134,37 @@ func (b *batch) findMerges(orders, pending []*order.Order) {
 		}
 		return pending[k-len(orders)]
 	}
-	b.heads = fresh(b.heads, n)
-	b.next = slices.Grow(b.next[:0], n)[:n]
-	b.hashes = slices.Grow(b.hashes[:0], n)[:n]
-	heads, next, hashes, buf := b.heads, b.next, b.hashes, b.buf
+	b.keys.reset(n)
+	b.next = grow(b.next, n)
+	b.keyHash = grow(b.keyHash, n)
+	next, hashes, buf := b.next, b.keyHash, b.buf
 	defer func() { b.buf = buf }()
 	collide := false
 	for k := 0; k < n; k++ {
 		o := at(k)
 		next[k] = -1
+		hashes[k] = 0
 		if o == nil {
 			continue
 		}
 		if k < len(orders) {
-			if _, dup := b.duplicateOf(k, o); dup {
+			if _, dup := b.duplicateOf(k); dup {
 				continue
 			}
-		} else if _, inBatch := b.first[o.ID]; inBatch {
+		} else if b.inBatch(seed, orders, o.ID) {
 			continue
 		}
 		buf = appendMergeKey(buf[:0], o)
-		h := hashBytes(fnvOffset, buf)
+		h := maphash.Bytes(seed, buf) | 1 // never 0, which marks a skipped entry
 		hashes[k] = h
-		if head, ok := heads[h]; ok {
-			next[k] = head
+		// Entries with equal hashes share a slot and chain through next; the
+		// keys are compared when a chain is read.
+		slot := b.keys.find(h, hashes, func(int32) bool { return true })
+		if *slot != 0 {
+			next[k] = *slot - 1
 			collide = true
 		}
-		heads[h] = int32(k)
+		*slot = int32(k) + 1
 	}
 	if !collide {
 		return
@@ -119,14 +172,15 @@ func (b *batch) findMerges(orders, pending []*order.Order) {
 	other := b.other
 	defer func() { b.other = other }()
 	for k := 0; k < len(orders); k++ {
+		h := hashes[k]
+		if h == 0 {
+			continue
+		}
+		head := *b.keys.find(h, hashes, func(int32) bool { return true }) - 1
+		if head == int32(k) && next[k] < 0 {
+			continue
+		}
 		o := orders[k]
-		if _, dup := b.duplicateOf(k, o); dup {
-			continue
-		}
-		head, ok := heads[hashes[k]]
-		if !ok || (head == int32(k) && next[k] < 0) {
-			continue
-		}
 		buf = appendMergeKey(buf[:0], o)
 		var ids []int32
 		for j := head; j >= 0; j = next[j] {
@@ -151,6 +205,14 @@ func (b *batch) findMerges(orders, pending []*order.Order) {
 		}
 		b.merge[int32(k)] = names
 	}
+}
+
+// inBatch reports whether an order of the batch has id.
+func (b *batch) inBatch(seed maphash.Seed, orders []*order.Order, id string) bool {
+	if id == "" {
+		return false
+	}
+	return *b.ids.find(maphash.String(seed, id), b.idHash, func(j int32) bool { return orders[j].ID == id }) != 0
 }
 
 // appendMergeKey appends o's merge key: shop, buyer, trimmed name, normalised
@@ -182,7 +244,10 @@ func appendAddress(b []byte, p *order.Party) []byte {
 		prov = p.Province
 	}
 	b = appendCompact(b, prov)
-	if !division.IsMunicipality(prov) {
+	switch prov {
+	case "北京市", "天津市", "上海市", "重庆市":
+		// a municipality's city repeats it, or reads 市辖区
+	default:
 		b = appendCompact(b, p.City)
 	}
 	b = appendCompact(b, p.District)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"log/slog"
 	"strings"
 	"sync"
@@ -154,6 +155,7 @@ type Engine struct {
 	now       func() time.Time
 	log       *slog.Logger
 	pool      sync.Pool // of *batch
+	seed      maphash.Seed
 }
 
 // New returns an engine for cfg.
@@ -172,6 +174,7 @@ func New(cfg Config) (*Engine, error) {
 		mergeSev:  cfg.MergeSeverity,
 		now:       cfg.Now,
 		log:       cfg.Logger,
+		seed:      maphash.MakeSeed(),
 	}
 	if r, ok := cfg.Inventory.(Reserver); ok {
 		e.reserver = r
@@ -265,7 +268,7 @@ func (e *Engine) Review(ctx context.Context, orders []*order.Order, opts *Option
 		b.release()
 		e.pool.Put(b)
 	}()
-	b.reset(orders, opts)
+	b.reset(e.seed, orders, opts)
 	results := make([]Result, len(orders))
 	rep := &b.rep
 	c := &b.ctx

@@ -60,6 +60,9 @@ func add(a, b int64) (int64, bool) {
 
 // cmpDecimal compares a and b, without allocating when both fit the fast path.
 func cmpDecimal(a, b decimal.Decimal) int {
+	if a.Exponent() == b.Exponent() && !a.IsZero() && !b.IsZero() {
+		return a.Cmp(b) // compares the coefficients; no rescaling
+	}
 	ca, ea, oka := fixed(a)
 	cb, eb, okb := fixed(b)
 	if oka && okb {
@@ -91,57 +94,49 @@ func checkTotal(o *order.Order) (decimal.Decimal, bool) {
 	return sum, sum.Equal(o.Total)
 }
 
-// fastTotalEqual checks the total in int64; ok is false when it cannot.
+// fastTotalEqual checks the total in int64; ok is false when it cannot. The sum
+// is kept at the smallest exponent seen so far and rescaled when a smaller one
+// comes.
 func fastTotalEqual(o *order.Order) (equal, ok bool) {
-	// The common exponent is the smallest of all amounts.
-	to := int32(0)
-	var coefs [3]int64
-	var exps [3]int32
-	for i, d := range [3]decimal.Decimal{o.Discount, o.ShippingFee, o.Total} {
-		c, e, ok := fixed(d)
-		if !ok {
-			return false, false
-		}
-		coefs[i], exps[i] = c, e
-		to = min(to, e)
-	}
-	for i := range o.Items {
-		_, e, ok := fixed(o.Items[i].UnitPrice)
-		if !ok {
-			return false, false
-		}
-		to = min(to, e)
-	}
 	var sum int64
+	to := int32(0)
+	addAt := func(coef int64, exp int32) bool {
+		if exp < to {
+			s, ok := rescale(sum, to, exp)
+			if !ok {
+				return false
+			}
+			sum, to = s, exp
+		}
+		v, ok := rescale(coef, exp, to)
+		if !ok {
+			return false
+		}
+		sum, ok = add(sum, v)
+		return ok
+	}
 	for i := range o.Items {
 		it := &o.Items[i]
-		c, e, _ := fixed(it.UnitPrice)
-		v, ok := rescale(c, e, to)
+		c, e, ok := fixed(it.UnitPrice)
 		if !ok {
 			return false, false
 		}
-		if v, ok = mul(v, int64(it.Qty)); !ok {
-			return false, false
-		}
-		if sum, ok = add(sum, v); !ok {
+		if c, ok = mul(c, int64(it.Qty)); !ok || !addAt(c, e) {
 			return false, false
 		}
 	}
-	disc, ok1 := rescale(coefs[0], exps[0], to)
-	ship, ok2 := rescale(coefs[1], exps[1], to)
-	total, ok3 := rescale(coefs[2], exps[2], to)
-	if !ok1 || !ok2 || !ok3 {
+	c, e, ok := fixed(o.Discount)
+	if !ok || c == math.MinInt64 || !addAt(-c, e) {
 		return false, false
 	}
-	if disc == math.MinInt64 {
+	if c, e, ok = fixed(o.ShippingFee); !ok || !addAt(c, e) {
 		return false, false
 	}
-	sum, ok1 = add(sum, -disc)
-	sum, ok2 = add(sum, ship)
-	if !ok1 || !ok2 {
+	c, e, ok = fixed(o.Total)
+	if !ok || c == math.MinInt64 || !addAt(-c, e) {
 		return false, false
 	}
-	return sum == total, true
+	return sum == 0, true
 }
 
 // moneyString formats d with at least two decimal places, as amounts are written.

@@ -21,7 +21,7 @@ func CheckIdentity(c *Context, o *order.Order, r *Report) {
 		r.Add(Finding{Code: CodeIDMissing, Field: "id", Severity: SeverityReject})
 		return
 	}
-	if _, dup := c.b.duplicateOf(c.i, o); dup {
+	if _, dup := c.b.duplicateOf(c.i); dup {
 		r.Add(Finding{Code: CodeDuplicate, Field: "id", Severity: SeverityReject, Args: []any{o.ID}, variant: "batch"})
 		return
 	}

@@ -422,3 +422,31 @@ func TestSeverityAndOutcome(t *testing.T) {
 	assert.Equal(t, SeverityInfo, r.Findings()[0].Severity, "no severity counts as info")
 	assert.Equal(t, SeverityInfo, r.Worst())
 }
+
+func TestConcurrentReviews(t *testing.T) {
+	orders := sampleOrders(t)
+	e, err := New(Config{Inventory: sampleStock(t), Prices: samplePrices(t)})
+	require.NoError(t, err)
+	want, err := e.Review(context.Background(), orders, nil)
+	require.NoError(t, err)
+	errs := make(chan error, 4)
+	got := make([][]Result, 4)
+	for g := range 4 {
+		go func() {
+			var err error
+			for range 5 {
+				got[g], err = e.Review(context.Background(), orders, &Options{DryRun: true})
+				if err != nil {
+					break
+				}
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		require.NoError(t, <-errs)
+	}
+	for g := range 4 {
+		assert.Equal(t, want, got[g])
+	}
+}

@@ -1,7 +1,9 @@
 package review
 
 import (
+	"cmp"
 	"context"
+	"math"
 	"slices"
 	"strconv"
 
@@ -13,28 +15,29 @@ import (
 func (e *Engine) reserve(ctx context.Context, b *batch, orders []*order.Order, results []Result, dryRun bool) error {
 	queue := b.queue[:0]
 	defer func() { b.queue = queue[:0] }()
+	sorted := true
 	for i := range results {
-		if results[i].Outcome == Approve {
-			queue = append(queue, int32(i))
+		if results[i].Outcome != Approve {
+			continue
 		}
+		k := paidKey{sec: math.MaxInt64, i: int32(i)}
+		if t := orders[i].PaidAt; !t.IsZero() {
+			k.sec, k.ns = t.Unix(), int32(t.Nanosecond())
+		}
+		if n := len(queue); n > 0 && cmpPaid(queue[n-1], k) > 0 {
+			sorted = false
+		}
+		queue = append(queue, k)
 	}
-	slices.SortStableFunc(queue, func(a, b int32) int {
-		ta, tb := orders[a].PaidAt, orders[b].PaidAt
-		switch {
-		case ta.IsZero() && tb.IsZero():
-			return 0
-		case ta.IsZero():
-			return 1
-		case tb.IsZero():
-			return -1
-		}
-		return ta.Compare(tb)
-	})
-	b.left, b.known = fresh(b.left, 64), fresh(b.known, 64)
-	left := b.left   // units still free by SKU; absent until asked
-	known := b.known // whether the inventory knows the SKU
-	sums := b.sums   // per-order totals for orders with many lines
-	for _, qi := range queue {
+	if !sorted {
+		// The index breaks ties, so an unstable sort keeps input order.
+		slices.SortFunc(queue, cmpPaid)
+	}
+	b.stock = fresh(b.stock, 64)
+	b.entries = b.entries[:0]
+	sums := b.sums // per-order totals for orders with many lines
+	for _, k := range queue {
+		qi := k.i
 		o := orders[qi]
 		var add []Finding
 		lines := o.Items
@@ -48,14 +51,15 @@ func (e *Engine) reserve(ctx context.Context, b *batch, orders []*order.Order, r
 				sums[lines[i].SKU] += lines[i].Qty
 			}
 		}
+		// need returns the units of line i's SKU over the order, at its first line.
 		need := func(i int) (int, bool) {
 			sku := lines[i].SKU
 			for j := 0; j < i; j++ {
 				if lines[j].SKU == sku {
-					return 0, false // counted at its first line
+					return 0, false
 				}
 			}
-			if sums != nil && len(lines) > 16 {
+			if len(lines) > 16 {
 				return sums[sku], true
 			}
 			n := 0
@@ -66,41 +70,45 @@ func (e *Engine) reserve(ctx context.Context, b *batch, orders []*order.Order, r
 			}
 			return n, true
 		}
+		b.lineStock = grow(b.lineStock, len(lines))
 		for i := range lines {
+			b.lineStock[i] = -1
 			n, first := need(i)
 			if !first {
 				continue
 			}
 			sku := lines[i].SKU
-			free, asked := left[sku]
+			x, asked := b.stock[sku]
 			if !asked {
-				var ok bool
-				var err error
-				free, ok, err = e.inv.Available(ctx, sku)
+				free, ok, err := e.inv.Available(ctx, sku)
 				if err != nil {
 					return &OrderError{OrderID: o.ID, Op: "inventory", Err: err}
 				}
-				left[sku], known[sku] = free, ok
+				x = int32(len(b.entries))
+				b.entries = append(b.entries, stockEntry{free: free, known: ok})
+				b.stock[sku] = x
 			}
-			switch {
-			case !known[sku]:
+			b.lineStock[i] = x
+			switch se := &b.entries[x]; {
+			case !se.known:
 				add = append(add, Finding{Code: CodeStockUnknown, Field: itemField(i, "sku"), Severity: SeverityHold, Args: []any{sku}})
-			case n > free:
-				add = append(add, Finding{Code: CodeStockShort, Field: itemField(i, "qty"), Severity: SeverityHold, Args: []any{sku, n, max(free, 0)}})
+			case n > se.free:
+				add = append(add, Finding{Code: CodeStockShort, Field: itemField(i, "qty"), Severity: SeverityHold, Args: []any{sku, n, max(se.free, 0)}})
 			}
 		}
 		if add == nil {
 			for i := range lines {
-				if n, first := need(i); first {
-					left[lines[i].SKU] -= n
+				if x := b.lineStock[i]; x >= 0 {
+					n, _ := need(i)
+					b.entries[x].free -= n
 				}
 			}
 			if e.reserver != nil && !dryRun {
 				for i := range lines {
-					n, first := need(i)
-					if !first {
+					if b.lineStock[i] < 0 {
 						continue
 					}
+					n, _ := need(i)
 					if err := e.reserver.Reserve(ctx, o.ID, lines[i].SKU, n); err != nil {
 						if ctx.Err() != nil {
 							return ctx.Err()
@@ -119,6 +127,29 @@ func (e *Engine) reserve(ctx context.Context, b *batch, orders []*order.Order, r
 		}
 	}
 	return nil
+}
+
+// stockEntry is what the batch knows of a SKU's stock.
+type stockEntry struct {
+	free  int  // units not yet promised in this batch
+	known bool // the inventory knows the SKU
+}
+
+// paidKey orders the stock queue: paid-at time (orders without one last), then
+// input position.
+type paidKey struct {
+	sec   int64
+	ns, i int32
+}
+
+func cmpPaid(a, b paidKey) int {
+	if c := cmp.Compare(a.sec, b.sec); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.ns, b.ns); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.i, b.i)
 }
 
 // itemField returns the JSON path of a member of item line i.

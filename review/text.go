@@ -14,28 +14,30 @@ type suspicion struct {
 
 // suspicious looks for what a careful reviewer does not expect in an address:
 // C0 and C1 control characters, DEL, bidirectional overrides, invalid UTF-8, and
-// printer-command markers (ZPL ^XA, ~JR; any ^ or ~ followed by two letters).
+// printer-command markers (ZPL ^XA, ~JR; any ^ or ~ followed by two letters). It
+// works on bytes: the characters it looks for have fixed encodings.
 func suspicious(s string) (suspicion, bool) {
-	for i := 0; i < len(s); {
+	ascii := true
+	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c < 0x20 || c == 0x7f:
-				return suspicion{variant: "control", what: codePoint(rune(c))}, true
-			case (c == '^' || c == '~') && i+2 < len(s) && isASCIILetter(s[i+1]) && (isASCIILetter(s[i+2]) || isDigit(s[i+2])):
-				return suspicion{variant: "command", what: s[i : i+3]}, true
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
-		case r == utf8.RuneError && size == 1:
-			return suspicion{variant: "encoding"}, true
-		case r >= 0x80 && r <= 0x9f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
-			return suspicion{variant: "control", what: codePoint(r)}, true
+		case c >= utf8.RuneSelf:
+			ascii = false
+			switch {
+			case c == 0xc2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9f: // C1
+				return suspicion{variant: "control", what: codePoint(rune(s[i+1]))}, true
+			case c == 0xe2 && i+2 < len(s) && ((s[i+1] == 0x80 && s[i+2] >= 0xaa && s[i+2] <= 0xae) || (s[i+1] == 0x81 && s[i+2] >= 0xa6 && s[i+2] <= 0xa9)):
+				r, _ := utf8.DecodeRuneInString(s[i:])
+				return suspicion{variant: "control", what: codePoint(r)}, true
+			}
+		case c < 0x20 || c == 0x7f:
+			return suspicion{variant: "control", what: codePoint(rune(c))}, true
+		case (c == '^' || c == '~') && i+2 < len(s) && isASCIILetter(s[i+1]) && (isASCIILetter(s[i+2]) || isDigit(s[i+2])):
+			return suspicion{variant: "command", what: s[i : i+3]}, true
 		}
-		i += size
+	}
+	if !ascii && !utf8.ValidString(s) {
+		return suspicion{variant: "encoding"}, true
 	}
 	return suspicion{}, false
 }
@@ -108,21 +110,6 @@ func hasEmoji(s string) bool {
 	return false
 }
 
-// fnv-1a, for merge keys.
-const (
-	fnvOffset = 14695981039346656037
-	fnvPrime  = 1099511628211
-)
-
-func hashByte(h uint64, c byte) uint64 { return (h ^ uint64(c)) * fnvPrime }
-
-func hashBytes(h uint64, s []byte) uint64 {
-	for _, c := range s {
-		h = hashByte(h, c)
-	}
-	return h
-}
-
 // appendCompact appends s without white space and punctuation, ASCII letters
 // folded to lower case.
 func appendCompact(b []byte, s string) []byte {
@@ -137,6 +124,12 @@ func appendCompact(b []byte, s string) []byte {
 				continue
 			}
 			b = append(b, c)
+			continue
+		}
+		if c >= 0xe4 && c <= 0xe9 && i+2 < len(s) {
+			// U+4000 to U+9FFF: Han characters, kept without decoding
+			b = append(b, s[i:i+3]...)
+			i += 3
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])

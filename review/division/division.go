@@ -51,32 +51,39 @@ type place struct {
 	name   string // full name
 }
 
+type provinceInfo struct {
+	full         string
+	municipality bool
+	hasCities    bool
+}
+
 type index struct {
-	provinces map[string]string  // any form → full name
-	hasCities map[string]bool    // full province name → has a city list
-	cities    map[string][]place // any form → the cities of that name
-	hasDist   map[string]bool    // full city name → has a district list
-	districts map[string][]place // any form → the districts of that name
+	provinces map[string]provinceInfo // any form → the province
+	cities    map[string][]place      // any form → the cities of that name
+	hasDist   map[string]bool         // full city name → has a district list
+	districts map[string][]place      // any form → the districts of that name
 }
 
 var tables = sync.OnceValue(build)
 
 func build() *index {
 	ix := &index{
-		provinces: make(map[string]string, 4*len(provinceTable)),
-		hasCities: make(map[string]bool, len(cityTable)),
+		provinces: make(map[string]provinceInfo, 4*len(provinceTable)),
 		cities:    make(map[string][]place, 1024),
 		hasDist:   make(map[string]bool, len(districtTable)),
 		districts: make(map[string][]place, 1024),
 	}
 	for _, forms := range provinceTable {
+		info := provinceInfo{full: forms[0], municipality: isMunicipality(forms[0]), hasCities: cityTable[forms[0]] != ""}
 		for _, f := range forms {
-			ix.provinces[f] = forms[0]
+			ix.provinces[f] = info
 		}
 	}
 	addAll := func(m map[string][]place, has map[string]bool, table map[string]string) {
 		for parent, list := range table {
-			has[parent] = true
+			if has != nil {
+				has[parent] = true
+			}
 			for _, entry := range strings.Fields(list) {
 				forms := strings.Split(entry, "|")
 				p := place{parent: parent, name: forms[0]}
@@ -91,7 +98,7 @@ func build() *index {
 			}
 		}
 	}
-	addAll(ix.cities, ix.hasCities, cityTable)
+	addAll(ix.cities, nil, cityTable)
 	addAll(ix.districts, ix.hasDist, districtTable)
 	// Map order is random; sort so that Elsewhere always names the same parent.
 	for _, m := range []map[string][]place{ix.cities, ix.districts} {
@@ -140,12 +147,8 @@ func stemNoAlloc(name string) string {
 // Province returns the full name of the provincial-level division s names (浙江,
 // 浙江省, 新疆, 内蒙古 ...) and whether s names one.
 func Province(s string) (string, bool) {
-	s = trimSpace(s)
-	ix := tables()
-	if full, ok := ix.provinces[s]; ok {
-		return full, true
-	}
-	return "", false
+	info, ok := tables().provinces[trimSpace(s)]
+	return info.full, ok
 }
 
 // Provinces returns the full names of the 34 provincial-level divisions.
@@ -160,8 +163,8 @@ func Provinces() []string {
 // IsMunicipality reports whether province (any form) is one of the four
 // municipalities (北京, 天津, 上海, 重庆).
 func IsMunicipality(province string) bool {
-	full, ok := Province(province)
-	return ok && isMunicipality(full)
+	info, ok := tables().provinces[trimSpace(province)]
+	return ok && info.municipality
 }
 
 func isMunicipality(full string) bool {
@@ -189,35 +192,35 @@ func lookup(m map[string][]place, s string) []place {
 // 市辖区, 县 or 城区.
 func City(province, city string) (string, Result) {
 	ix := tables()
-	full, ok := Province(province)
+	prov, ok := ix.provinces[trimSpace(province)]
 	if !ok {
 		return "", NoData
 	}
 	city = trimSpace(city)
-	if isMunicipality(full) {
+	if prov.municipality {
 		switch city {
 		case "市辖区", "县", "城区", "郊县":
-			return full, Known
+			return prov.full, Known
 		}
-		if c, ok := ix.provinces[city]; ok && c == full {
-			return full, Known
+		if c, ok := ix.provinces[city]; ok && c.full == prov.full {
+			return prov.full, Known
 		}
 		return "", Unknown
 	}
-	if !ix.hasCities[full] {
+	if !prov.hasCities {
 		return "", NoData
 	}
 	ps := lookup(ix.cities, city)
 	for _, p := range ps {
-		if p.parent == full {
+		if p.parent == prov.full {
 			return p.name, Known
 		}
 	}
 	if len(ps) > 0 {
 		return ps[0].parent, Elsewhere
 	}
-	if c, ok := ix.provinces[city]; ok && isMunicipality(c) {
-		return c, Elsewhere
+	if c, ok := ix.provinces[city]; ok && c.municipality {
+		return c.full, Elsewhere
 	}
 	return "", Unknown
 }
@@ -247,6 +250,11 @@ func District(city, district string) (string, Result) {
 // with white space.
 func trimSpace(s string) string {
 	if s == "" {
+		return s
+	}
+	// Most names start and end with an ASCII letter or a Han character.
+	plain := func(c byte) bool { return (c > ' ' && c < utf8.RuneSelf) || (c >= 0xe4 && c <= 0xe9) }
+	if plain(s[0]) && (plain(s[len(s)-1]) || (len(s) >= 3 && plain(s[len(s)-3]) && s[len(s)-3] >= 0xe4)) {
 		return s
 	}
 	first, _ := utf8.DecodeRuneInString(s)
