@@ -368,9 +368,15 @@ func evenDigits(s string) bool {
 	return true
 }
 
+// qrSink is the ^BY bar code height set before every QR code: printers move a ^BQ
+// symbol placed with ^FO down by the current ^BY height, so it is pinned and
+// subtracted rather than left to whatever the last Code 128 set.
+const qrSink = 10
+
 func (r *Renderer) appendQR(dst []byte, q *label.QR) []byte {
 	m := min(max(r.dots(q.Module), 1), 10)
-	dst = r.appendFO(dst, r.dots(q.X), r.dots(q.Y))
+	dst = appendInt(append(dst, "^BY2,3,"...), qrSink)
+	dst = r.appendFO(dst, r.dots(q.X), r.dots(q.Y)-qrSink)
 	dst = append(dst, "^BQN,2,"...)
 	dst = appendInt(dst, m)
 	var prefix string
