@@ -3,6 +3,7 @@ package review
 import (
 	"context"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -449,4 +450,67 @@ func TestConcurrentReviews(t *testing.T) {
 	for g := range 4 {
 		assert.Equal(t, want, got[g])
 	}
+}
+
+func TestContextAccessors(t *testing.T) {
+	type seen struct {
+		index  int
+		dryRun bool
+		ctxOK  bool
+		logger bool
+		phone  PhoneKind
+	}
+	var got []seen
+	type ctxKey struct{}
+	key := ctxKey{}
+	rule := RuleFunc(func(c *Context, o *order.Order, r *Report) {
+		p, _ := c.Phone()
+		got = append(got, seen{c.Index(), c.DryRun(), c.Context().Value(key) == "v", c.Logger() != nil, p.Kind})
+	})
+	e, err := New(Config{Rules: RuleSet{rule}})
+	require.NoError(t, err)
+	a, b := cleanOrder("X1"), cleanOrder("X2")
+	b.Recipient.Phone = "0571-87654321"
+	ctx := context.WithValue(context.Background(), key, "v")
+	_, err = e.Review(ctx, []*order.Order{a, b}, &Options{DryRun: true})
+	require.NoError(t, err)
+	assert.Equal(t, []seen{{0, true, true, true, Mobile}, {1, true, true, true, Landline}}, got)
+}
+
+func TestMergeKeyIgnoresPunctuationAndWidth(t *testing.T) {
+	a, b := cleanOrder("W1"), cleanOrder("W2")
+	b.Buyer.Nick = a.Buyer.Nick
+	b.Recipient.Address = "文一西路（969号）·"
+	b.Recipient.District = "余杭区 "
+	e, err := New(Config{})
+	require.NoError(t, err)
+	res, err := e.Review(context.Background(), []*order.Order{a, b}, nil)
+	require.NoError(t, err)
+	assert.True(t, hasCode(res[0].Findings, CodeMergeCandidate))
+	assert.Equal(t, "浙江省杭州市余杭区五常街道文一西路969号", CompactAddress(&b.Recipient))
+	c := cleanOrder("W3")
+	c.Recipient.Address = "No. 5, Wenyi Rd. ‰"
+	assert.Equal(t, "浙江省杭州市余杭区五常街道no5wenyird", CompactAddress(&c.Recipient))
+}
+
+func TestIntegerHelpers(t *testing.T) {
+	_, ok := add(math.MaxInt64, 1)
+	assert.False(t, ok)
+	_, ok = add(math.MinInt64, -1)
+	assert.False(t, ok)
+	v, ok := add(-5, 3)
+	assert.True(t, ok)
+	assert.Equal(t, int64(-2), v)
+	_, ok = mul(math.MaxInt64/2, 3)
+	assert.False(t, ok)
+	_, ok = rescale(1, 0, -19)
+	assert.False(t, ok)
+	assert.Equal(t, "1.50", moneyString(dec("1.5")))
+	assert.Equal(t, "0.005", moneyString(dec("0.005")))
+	assert.Equal(t, "388.00", moneyString(dec("388")))
+}
+
+func TestPhoneErrorText(t *testing.T) {
+	_, err := NormalizePhone("1380013800")
+	require.EqualError(t, err, `review: phone "1380013800": not a mobile or landline number`)
 }
