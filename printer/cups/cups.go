@@ -368,40 +368,56 @@ func (p *Printer) Wait(ctx context.Context, id int) (JobState, error) {
 	t := time.NewTicker(p.opts.PollInterval)
 	defer t.Stop()
 	for {
-		st, reasons, err := p.JobState(ctx, id)
-		if err != nil {
-			if ctx.Err() != nil {
-				p.cancelAfter(id)
-			}
-			return st, err
+		j, err := p.Job(ctx, id)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			return j.State, err
+		case err != nil:
+		case j.State == JobCompleted:
+			return j.State, nil
+		case j.State == JobCanceled || j.State == JobAborted:
+			return j.State, &JobError{ID: id, State: j.State, Reasons: j.Reasons, Err: ErrJobFailed}
 		}
-		switch st {
-		case JobCompleted:
-			return st, nil
-		case JobCanceled, JobAborted:
-			return st, &JobError{ID: id, State: st, Reasons: reasons, Err: ErrJobFailed}
+		cause := ctx.Err()
+		if cause == nil && p.queueStopped(ctx, j) {
+			cause = printer.ErrOffline
 		}
-		if p.queueStopped(ctx, st, reasons) {
-			cancelled := p.cancelAfter(id)
-			return st, &JobError{ID: id, State: st, Reasons: reasons, Err: printer.ErrOffline, NotSent: cancelled && st == JobPending}
+		if cause != nil {
+			return p.abandon(id, cause)
 		}
 		select {
 		case <-ctx.Done():
-			cancelled := p.cancelAfter(id)
-			return st, &JobError{ID: id, State: st, Reasons: reasons, Err: ctx.Err(), NotSent: cancelled && st == JobPending}
 		case <-t.C:
 		}
 	}
 }
 
-// queueStopped reports whether a job in state st waits on a stopped queue.
-// CUPS leaves job-state-reasons at "none" for a pending job on a disabled
-// queue, so a pending job needs a look at the printer too.
-func (p *Printer) queueStopped(ctx context.Context, st JobState, reasons []string) bool {
-	if slices.Contains(reasons, "printer-stopped") {
+// abandon cancels job id, with a context of its own as the caller's may
+// have ended, and returns the [*JobError] for cause. A failure to cancel
+// leaves the job to CUPS.
+func (p *Printer) abandon(id int, cause error) (JobState, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	j, err := p.Job(ctx, id)
+	if err == nil {
+		err = p.Cancel(ctx, id)
+	}
+	if err != nil {
+		p.log.Warn("cups: cancelling an unfinished job failed", "printer", p.printerURI, "job", id, "err", err)
+	}
+	return j.State, &JobError{ID: id, State: j.State, Reasons: j.Reasons, Err: cause,
+		// A job that never began processing has sent no byte to the printer.
+		NotSent: err == nil && j.State == JobPending && !j.Processed}
+}
+
+// queueStopped reports whether job j waits on a stopped queue. CUPS leaves
+// job-state-reasons at "none" for a job queued on a disabled queue, so a
+// pending job needs a look at the printer too.
+func (p *Printer) queueStopped(ctx context.Context, j JobInfo) bool {
+	if slices.Contains(j.Reasons, "printer-stopped") {
 		return true
 	}
-	if st != JobPending && st != JobStopped {
+	if j.State != JobPending && j.State != JobStopped {
 		return false
 	}
 	resp, _, err := p.printerAttributes(ctx, "printer-state")
@@ -410,18 +426,6 @@ func (p *Printer) queueStopped(ctx context.Context, st JobState, reasons []strin
 	}
 	state, _ := resp.int(tagPrinter, "printer-state")
 	return state == 5
-}
-
-// cancelAfter cancels job id with a context of its own, the caller's having
-// ended, and reports whether CUPS cancelled it; a failure leaves the job to CUPS.
-func (p *Printer) cancelAfter(id int) bool {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := p.Cancel(ctx, id); err != nil {
-		p.log.Warn("cups: cancelling an unfinished job failed", "printer", p.printerURI, "job", id, "err", err)
-		return false
-	}
-	return true
 }
 
 // Cancel cancels job id.
@@ -433,21 +437,32 @@ func (p *Printer) Cancel(ctx context.Context, id int) error {
 	return err
 }
 
-// JobState returns the job-state and job-state-reasons of job id.
-func (p *Printer) JobState(ctx context.Context, id int) (JobState, []string, error) {
+// JobInfo is what CUPS reports about a job.
+type JobInfo struct {
+	ID      int
+	State   JobState
+	Reasons []string // job-state-reasons
+	// Processed is set once CUPS began sending the job to the printer
+	// (time-at-processing has a value), even if it went back to pending.
+	Processed bool
+}
+
+// Job returns the state of job id.
+func (p *Printer) Job(ctx context.Context, id int) (JobInfo, error) {
 	req := p.newRequest(opGetJobAttributes)
 	req.addInt(tagOperation, "job-id", tagInteger, int32(id))
 	req.addString(tagOperation, "requesting-user-name", tagName, p.opts.User)
-	req.addString(tagOperation, "requested-attributes", tagKeyword, "job-state", "job-state-reasons")
+	req.addString(tagOperation, "requested-attributes", tagKeyword, "job-state", "job-state-reasons", "time-at-processing")
 	resp, _, err := p.do(ctx, "Get-Job-Attributes", req, nil)
 	if err != nil {
-		return 0, nil, err
+		return JobInfo{ID: id}, err
 	}
 	st, ok := resp.int(tagJob, "job-state")
 	if !ok {
-		return 0, nil, fmt.Errorf("cups: Get-Job-Attributes: %w: no job-state", errMalformed)
+		return JobInfo{ID: id}, fmt.Errorf("cups: Get-Job-Attributes: %w: no job-state", errMalformed)
 	}
-	return JobState(st), resp.strings(tagJob, "job-state-reasons"), nil
+	at, ok := resp.int(tagJob, "time-at-processing")
+	return JobInfo{ID: id, State: JobState(st), Reasons: resp.strings(tagJob, "job-state-reasons"), Processed: ok && at > 0}, nil
 }
 
 func (p *Printer) printerAttributes(ctx context.Context, names ...string) (*message, []byte, error) {
