@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -403,6 +404,22 @@ func (s *scratch) encode(text string) span {
 	return sp
 }
 
+// firstWide returns the first character of s that GB18030 encodes in four bytes.
+func firstWide(s string) rune {
+	enc := simplifiedchinese.GB18030.NewEncoder()
+	var buf [8]byte
+	for _, r := range s {
+		if r == '\u00a5' { // printed as the fullwidth sign
+			continue
+		}
+		n, _, err := enc.Transform(buf[:], []byte(string(r)), true)
+		if err == nil && n == 4 {
+			return r
+		}
+	}
+	return utf8.RuneError
+}
+
 // replaceWide replaces each 4-byte sequence in b with '?'.
 func replaceWide(b []byte) []byte {
 	out := b[:0]
@@ -461,7 +478,7 @@ func (r *Renderer) appendTextRow(s *scratch, dst []byte, p *label.Page, row []it
 			for k, sp := range s.spans {
 				if sp.wide {
 					it := row[k]
-					return dst, 0, &OpError{Page: page, Index: it.index, Op: opName(p.Ops[it.index]), Err: ErrUnprintable}
+					return dst, 0, &OpError{Page: page, Index: it.index, Op: opName(p.Ops[it.index]), Err: &UnprintableError{Char: firstWide(it.text)}}
 				}
 			}
 		}

@@ -332,7 +332,7 @@ func TestGB18030(t *testing.T) {
 func TestUnprintable(t *testing.T) {
 	doc := &label.Document{Pages: []label.Page{{Width: 72, Height: 10, Ops: []label.Op{
 		label.TextLine{Size: 3, Width: 20, Text: "ok"},
-		label.TextLine{Y: 4, Size: 3, Width: 20, Text: "王𠮷"},
+		label.TextLine{Y: 4, Size: 3, Width: 20, Text: "¥5 王𠮷"},
 	}}}}
 	r, err := New(nil)
 	require.NoError(t, err)
@@ -341,10 +341,14 @@ func TestUnprintable(t *testing.T) {
 	var oe *OpError
 	require.ErrorAs(t, err, &oe)
 	assert.Equal(t, 1, oe.Index)
+	var ue *UnprintableError
+	require.ErrorAs(t, err, &ue)
+	assert.Equal(t, '𠮷', ue.Char)
+	assert.Contains(t, err.Error(), "U+20BB7")
 
 	evs, err := decodeStream(render(t, &Options{ReplaceUnprintable: true}, doc))
 	require.NoError(t, err)
-	assert.Equal(t, []string{"ok", "王?"}, texts(evs))
+	assert.Equal(t, []string{"ok", "￥5 王?"}, texts(evs))
 
 	f := &fakeText{}
 	evs, err = decodeStream(render(t, &Options{TextRasterizer: f}, doc))

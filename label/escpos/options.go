@@ -97,6 +97,19 @@ func (e *OptionsError) Error() string {
 // Unwrap returns [ErrInvalidOptions].
 func (e *OptionsError) Unwrap() error { return ErrInvalidOptions }
 
+// UnprintableError names the first character of a text line that the printer font
+// cannot have. It wraps [ErrUnprintable].
+type UnprintableError struct {
+	Char rune
+}
+
+func (e *UnprintableError) Error() string {
+	return fmt.Sprintf("%v: %q (U+%04X)", ErrUnprintable, e.Char, e.Char)
+}
+
+// Unwrap returns [ErrUnprintable].
+func (e *UnprintableError) Unwrap() error { return ErrUnprintable }
+
 // OpError reports the op that could not be rendered.
 type OpError struct {
 	Page, Index int // zero-based page and op index
