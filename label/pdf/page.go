@@ -178,7 +178,9 @@ func (w *Writer) page(p *label.Page) error {
 	obj := s.alloc()
 	s.begin(obj)
 	s.buf = append(s.buf, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 "...)
-	s.buf = appendNums(s.buf, p.Width*k, p.Height*k)
+	s.buf = appendNum(s.buf, p.Width*k)
+	s.buf = append(s.buf, ' ')
+	s.buf = appendNum(s.buf, p.Height*k)
 	s.buf = append(s.buf, "] /Resources <<"...)
 	if used != 0 {
 		s.buf = append(s.buf, " /Font <<"...)

@@ -83,7 +83,7 @@ func (f *Font) buildSubset(runes []rune, gids []uint16) (*subset, error) {
 
 func deflate(p []byte) []byte {
 	var b bytes.Buffer
-	zw, _ := zlib.NewWriterLevel(&b, zlib.BestCompression)
+	zw, _ := zlib.NewWriterLevel(&b, zlib.DefaultCompression)
 	zw.Write(p)
 	zw.Close()
 	return b.Bytes()
