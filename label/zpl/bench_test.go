@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dadanhq/dadan/label"
+	"github.com/dadanhq/dadan/label/raster"
 )
 
 // BenchmarkWaybillZPLHand renders a hand-built waybill page with more text lines.
@@ -107,3 +108,25 @@ func BenchmarkWaybillZPLRender(b *testing.B) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// BenchmarkWaybillZPLGraphics renders the standard waybill with Chinese text as
+// Z64 graphics drawn by label/raster.
+func BenchmarkWaybillZPLGraphics(b *testing.B) {
+	rz, err := raster.New(nil)
+	if err != nil {
+		b.Skipf("no font: %v", err)
+	}
+	r, err := New(&Options{TextMode: TextGraphics, Rasterizer: rz})
+	require.NoError(b, err)
+	doc := standardWaybill(b)
+	buf, err := r.AppendDocument(nil, doc)
+	require.NoError(b, err)
+	b.SetBytes(int64(len(buf)))
+	b.ReportAllocs()
+	for b.Loop() {
+		buf, err = r.AppendDocument(buf[:0], doc)
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}

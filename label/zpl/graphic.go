@@ -9,8 +9,15 @@ import (
 	"github.com/dadanhq/dadan/label"
 )
 
-// appendGraphic appends ^GFA for bm with the data encoded as c.
-func appendGraphic(dst []byte, bm *label.Bitmap, c Compression) ([]byte, error) {
+// compressor holds the buffers and zlib state one graphic reuses.
+type compressor struct {
+	raw []byte
+	z   bytes.Buffer
+	zw  *zlib.Writer
+}
+
+// appendGraphic appends ^GFA for bm with the data encoded as c; zc may be nil.
+func appendGraphic(dst []byte, bm *label.Bitmap, c Compression, zc *compressor) ([]byte, error) {
 	bpr := (bm.Width + 7) / 8
 	if bm.Width <= 0 || bm.Height <= 0 || bm.Stride < bpr || len(bm.Bits) < bm.Stride*(bm.Height-1)+bpr {
 		return dst, ErrBitmap
@@ -25,7 +32,11 @@ func appendGraphic(dst []byte, bm *label.Bitmap, c Compression) ([]byte, error) 
 	dst = append(dst, ',')
 	switch c {
 	case CompressZ64:
-		dst = appendZ64(dst, packed(bm, bpr))
+		if zc == nil {
+			zc = &compressor{}
+		}
+		zc.raw = appendPacked(zc.raw[:0], bm, bpr)
+		dst = zc.appendZ64(dst, zc.raw)
 	case CompressACS:
 		dst = appendACS(dst, bm, bpr)
 	default:
@@ -50,23 +61,27 @@ func rowBits(bm *label.Bitmap, y, bpr int) []byte {
 	return row
 }
 
-func packed(bm *label.Bitmap, bpr int) []byte {
-	out := make([]byte, 0, bpr*bm.Height)
+// appendPacked appends the rows of bm, bpr bytes each, with pad bits cleared.
+func appendPacked(dst []byte, bm *label.Bitmap, bpr int) []byte {
 	for y := 0; y < bm.Height; y++ {
-		out = append(out, rowBits(bm, y, bpr)...)
+		dst = append(dst, rowBits(bm, y, bpr)...)
 	}
-	return out
+	return dst
 }
 
 // appendZ64 appends ":Z64:" + base64(zlib(raw)) + ":" + CRC-16 of the base64 text.
-func appendZ64(dst, raw []byte) []byte {
-	var z bytes.Buffer
-	zw, _ := zlib.NewWriterLevel(&z, zlib.BestCompression) // the level is valid
-	_, _ = zw.Write(raw)                                   // writes to a bytes.Buffer cannot fail
-	_ = zw.Close()
+func (zc *compressor) appendZ64(dst, raw []byte) []byte {
+	zc.z.Reset()
+	if zc.zw == nil {
+		zc.zw = zlib.NewWriter(&zc.z)
+	} else {
+		zc.zw.Reset(&zc.z)
+	}
+	_, _ = zc.zw.Write(raw) // writes to a bytes.Buffer cannot fail
+	_ = zc.zw.Close()
 	dst = append(dst, ":Z64:"...)
 	start := len(dst)
-	dst = base64.StdEncoding.AppendEncode(dst, z.Bytes())
+	dst = base64.StdEncoding.AppendEncode(dst, zc.z.Bytes())
 	crc := crc16(dst[start:])
 	dst = append(dst, ':')
 	return append(dst, hexDigits[crc>>12], hexDigits[crc>>8&0xF], hexDigits[crc>>4&0xF], hexDigits[crc&0xF])

@@ -19,6 +19,7 @@ type Renderer struct {
 	scale  float64   // dots per millimetre
 	dx, dy int       // calibration offset in dots
 	pool   sync.Pool // *[]byte buffers for Render
+	zpool  sync.Pool // *compressor for Z64 graphics
 }
 
 var _ label.Renderer = (*Renderer)(nil)
@@ -312,8 +313,21 @@ func (r *Renderer) appendTextGraphic(dst []byte, t *label.TextLine, x, y int) ([
 		return dst, err
 	}
 	dst = r.appendFO(dst, x, y)
-	dst, err = appendGraphic(dst, bm, r.opts.Compression)
+	dst, err = r.appendGraphic(dst, bm)
 	return append(dst, '\n'), err
+}
+
+// appendGraphic appends bm as ^GF with the configured compression.
+func (r *Renderer) appendGraphic(dst []byte, bm *label.Bitmap) ([]byte, error) {
+	zc, _ := r.zpool.Get().(*compressor)
+	if zc == nil {
+		zc = &compressor{}
+	}
+	dst, err := appendGraphic(dst, bm, r.opts.Compression, zc)
+	if cap(zc.raw) <= 1<<20 {
+		r.zpool.Put(zc)
+	}
+	return dst, err
 }
 
 func appendGB(dst []byte, w, h, t int) []byte {
@@ -460,6 +474,6 @@ func (r *Renderer) appendImage(dst []byte, im *label.Image) ([]byte, error) {
 		return dst, err
 	}
 	dst = r.appendFO(dst, r.dots(im.X), r.dots(im.Y))
-	dst, err = appendGraphic(dst, bm, r.opts.Compression)
+	dst, err = r.appendGraphic(dst, bm)
 	return append(dst, '\n'), err
 }

@@ -355,9 +355,9 @@ func TestCompressionRoundTrip(t *testing.T) {
 	}
 	bms = append(bms, long)
 	for i, bm := range bms {
-		want := packed(bm, (bm.Width+7)/8)
+		want := appendPacked(nil, bm, (bm.Width+7)/8)
 		for _, c := range []Compression{CompressZ64, CompressACS, CompressHex} {
-			out, err := appendGraphic(nil, bm, c)
+			out, err := appendGraphic(nil, bm, c, nil)
 			require.NoError(t, err)
 			cmds, err := decode(out)
 			require.NoError(t, err)
@@ -369,9 +369,9 @@ func TestCompressionRoundTrip(t *testing.T) {
 		}
 	}
 	// The full-row shortcuts are used.
-	acs, _ := appendGraphic(nil, full, CompressACS)
+	acs, _ := appendGraphic(nil, full, CompressACS, nil)
 	assert.Equal(t, "^GFA,15,15,3,JF8,::::^FS", string(acs))
-	blank, _ := appendGraphic(nil, newBitmap(64, 3), CompressACS)
+	blank, _ := appendGraphic(nil, newBitmap(64, 3), CompressACS, nil)
 	assert.Equal(t, "^GFA,24,24,8,,::^FS", string(blank))
 }
 
