@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"image/color"
 	"os"
 	"os/exec"
 	"strings"
@@ -13,7 +12,6 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/boombuler/barcode/code128"
 	"github.com/skip2/go-qrcode"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/text/width"
@@ -120,13 +118,8 @@ func textWidth(s string, size float64) float64 {
 
 func code128Modules(t testing.TB, data string) []bool {
 	t.Helper()
-	bc, err := code128.Encode(data)
+	mods, err := label.EncodeCode128(data)
 	require.NoError(t, err)
-	n := bc.Bounds().Dx()
-	mods := make([]bool, n)
-	for x := 0; x < n; x++ {
-		mods[x] = bc.At(x, 0) == color.Black
-	}
 	return mods
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dadanhq/dadan/internal/fontpath"
 	"github.com/dadanhq/dadan/label"
 )
 
@@ -71,6 +72,7 @@ func TestTextLinesExactlyIncludingHostileText(t *testing.T) {
 		"^XZ^XA^FDhello^FS",
 		"\x1b@\x1dV\x00",
 		"𠮷野家 😀 👍🏽 emoji",
+		"𐌀𐌁𐌂 old italic", // outside the BMP, drawn with the fallback font
 		"é ü ß Ω → ∑",
 		"收件人 张伟 16709145341",
 		"浙江省杭州市余杭区五常街道文一西路1号",
@@ -665,4 +667,60 @@ func TestWriteErrorsAreReturnedAndSticky(t *testing.T) {
 	assert.ErrorIs(t, w.Add(context.Background(), one), errDisk)
 	assert.ErrorIs(t, w.Add(context.Background(), one), errDisk)
 	assert.ErrorIs(t, w.Close(), errDisk)
+}
+
+func TestNoFontFound(t *testing.T) {
+	cjk, latin := fontpath.CJK, fontpath.Latin
+	t.Cleanup(func() { fontpath.CJK, fontpath.Latin = cjk, latin })
+	fontpath.CJK, fontpath.Latin = []string{"/nonexistent/a.ttf"}, nil
+	_, err := New(nil)
+	assert.ErrorIs(t, err, ErrNoFont)
+	_, err = NewWriter(&bytes.Buffer{}, &Options{})
+	assert.ErrorIs(t, err, ErrNoFont)
+}
+
+func TestNonBMPGlyphFromFallbackFont(t *testing.T) {
+	r := renderer(t)
+	require.False(t, r.fonts[0].HasGlyph(0x10300))
+	require.True(t, r.fonts[1].HasGlyph(0x10300))
+	w := r.NewWriter(&bytes.Buffer{})
+	p := label.Page{Width: 40, Height: 20, Ops: []label.Op{text(1, 1, 4, "中𐌀A")}}
+	require.NoError(t, w.page(&p))
+	assert.Contains(t, string(w.s.content), "/F1 11.339 Tf <0001> Tj\n/F2 11.339 Tf <0001> Tj\n/F1 11.339 Tf <0002> Tj")
+	assert.Equal(t, []rune{0, 0x10300}, w.s.fonts[1].runes)
+	w.abort()
+}
+
+func TestBoldAndRotatedText(t *testing.T) {
+	needTool(t, "pdftoppm")
+	r := renderer(t)
+	ink := func(op label.TextLine) (image.Rectangle, int) {
+		doc := &label.Document{Pages: []label.Page{{Width: 60, Height: 60, Ops: []label.Op{op}}}}
+		png := rasterize(t, writeTemp(t, "t.pdf", render(t, r, doc)), 254)[0]
+		f, err := os.Open(png)
+		require.NoError(t, err)
+		defer f.Close()
+		g, err := pngDecode(f)
+		require.NoError(t, err)
+		n := 0
+		for _, v := range g.Pix {
+			if v < 128 {
+				n++
+			}
+		}
+		return inkBounds(t, png), n
+	}
+	line := text(10, 10, 5, "收件人张伟")
+	_, regular := ink(line)
+	line.Bold = true
+	_, bold := ink(line)
+	assert.Greater(t, float64(bold), 1.15*float64(regular), "bold strokes the outlines")
+
+	// Rotated 90° clockwise about (40, 10): the line runs down from there, its top
+	// facing right, so the ink lies left of x = 40 mm, between y = 10 and 35 mm.
+	line = text(40, 10, 5, "收件人张伟")
+	line.Rotation = label.Rotate90
+	box, _ := ink(line)
+	assert.True(t, box.Min.X >= 345 && box.Max.X <= 402 && box.Min.Y >= 98 && box.Max.Y <= 352 &&
+		box.Dx() > 35 && box.Dy() > 200, "rotated ink at %v", box)
 }
