@@ -308,9 +308,7 @@ func (r *Renderer) appendTextPage(s *scratch, dst []byte, p *label.Page, page in
 		j := i + 1
 		switch it.kind {
 		case kindText:
-			for j < len(s.items) && s.items[j].kind == kindText && s.items[j].top == it.top {
-				j++
-			}
+			j = s.gatherRow(i)
 			dst, h, err = r.appendTextRow(s, dst, p, s.items[i:j], page)
 		case kindBarcode:
 			b := deref(p.Ops[it.index]).(label.Barcode)
@@ -343,6 +341,33 @@ var (
 	yen          = []byte("\u00a5")
 	fullwidthYen = []byte("\uffe5")
 )
+
+// rowTolerance is how far apart in dots the tops of text lines may be and still
+// print in one row (layout may place lines of different sizes a little apart).
+const rowTolerance = 8
+
+// gatherRow moves the text items whose top is within rowTolerance of item i's to
+// the front of that window, ordered by x, and returns the end of the row.
+func (s *scratch) gatherRow(i int) int {
+	top := s.items[i].top
+	end := i + 1
+	for end < len(s.items) && s.items[end].top-top <= rowTolerance {
+		end++
+	}
+	// Stable partition: text first, then the rest, each in their order.
+	n := i
+	for k := i; k < end; k++ {
+		if s.items[k].kind == kindText {
+			it := s.items[k]
+			copy(s.items[n+1:k+1], s.items[n:k])
+			s.items[n] = it
+			n++
+		}
+	}
+	row := s.items[i:n]
+	slices.SortStableFunc(row, func(a, b item) int { return a.x - b.x })
+	return n
+}
 
 // encode appends the GB18030 bytes of the cleaned text to s.enc and returns their
 // span.

@@ -531,3 +531,22 @@ func TestBlockBits(t *testing.T) {
 		}
 	}
 }
+
+func TestRowTolerance(t *testing.T) {
+	doc := &label.Document{Pages: []label.Page{{Width: 72, Height: 20, Ops: []label.Op{
+		label.TextLine{X: 40, Y: 1.5, Size: 3, Width: 10, Text: "right"},
+		label.Line{X1: 0, Y1: 1.2, X2: 72, Y2: 1.2, Thickness: 0.25},
+		label.TextLine{X: 0, Y: 1, Size: 5, Width: 30, Text: "left big"},
+		label.TextLine{X: 0, Y: 6, Size: 3, Width: 30, Text: "next row"},
+	}}}}
+	evs, err := decodeStream(render(t, nil, doc))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"left big", "right", "next row"}, texts(evs))
+	var seq []string
+	for _, e := range evs {
+		if e.Cmd == "text" || e.Cmd == "GS v 0" {
+			seq = append(seq, e.Cmd)
+		}
+	}
+	assert.Equal(t, []string{"text", "text", "GS v 0", "text"}, seq, "lines 0.5 mm apart share a row; the rule follows it")
+}
