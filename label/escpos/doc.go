@@ -12,6 +12,11 @@
 // [label.TextRasterizer] and printed as GS v 0. [ModeRaster] prints each page as one
 // image through a [PageRasterizer] for full fidelity.
 //
+// Text that would run past the paper edge is cut there rather than left to wrap
+// onto a new line; a page wider than the paper is centred on it. The yen sign
+// U+00A5, which GBK lacks, prints as the fullwidth sign U+FFE5.
+//
 // Control bytes in data never reach the printer: text, barcode and QR data are
 // filtered in one place before encoding. Each page ends with a cut (GS V).
+// A [Renderer] is safe for concurrent use.
 package escpos

@@ -6,7 +6,8 @@
 // applied. Chinese text prints either through a printer-resident TrueType font mapped
 // with ^CW ([TextFont], the default) or, for printers without a CJK font, as ^GF
 // graphics produced by a [label.TextRasterizer] ([TextGraphics]), compressed as Z64 or
-// ACS. Every field's data goes through ^FH escaping in one place, so text from orders
+// ACS. Printer fonts have no bold, so a bold line is printed twice, one dot apart.
+// Every field's data goes through ^FH escaping in one place, so text from orders
 // can never act as a ZPL command.
 //
 // A [Renderer] appends into caller-owned buffers ([Renderer.AppendDocument]) or writes
