@@ -272,3 +272,29 @@ func TestStandardPackingListRaster(t *testing.T) {
 	}
 	assert.Equal(t, dots(doc.Pages[0].Height), total)
 }
+
+// TestHostileAddressOnReceipt prints a waybill whose address holds ESC/POS and ZPL
+// commands: the address prints as text, the command bytes never reach the printer.
+func TestHostileAddressOnReceipt(t *testing.T) {
+	orders := loadOrders(t)
+	o := pick(t, orders, "ESC/POS commands in an address", func(o sampleOrder) bool {
+		return strings.Contains(o.Recipient.Address, "\x1b") && strings.Contains(o.Recipient.Address, "\x1d")
+	})
+	doc := layout(t, "waybill-76x130", o)
+	r, err := New(&Options{ReplaceUnprintable: true})
+	require.NoError(t, err)
+	out, err := r.AppendDocument(nil, doc)
+	require.NoError(t, err)
+	evs, err := decodeStream(out)
+	require.NoError(t, err, "only our commands")
+	all := strings.Join(texts(evs), "") // layout wraps the address
+	assert.Contains(t, all, "~JR~PS 复位@V (a) Tj", "the address prints as text without its control bytes")
+	assert.Equal(t, 1, countCmd(evs, "ESC @"))
+	assert.Equal(t, 1, countCmd(evs, "GS V"))
+	assert.Equal(t, 1, countCmd(evs, "GS k"))
+	for _, e := range evs {
+		if e.Cmd == "GS V" {
+			assert.Equal(t, []byte{65, 0}, e.Args, "only the final cut")
+		}
+	}
+}
