@@ -78,24 +78,28 @@ func (b *batch) reset(seed maphash.Seed, orders []*order.Order, opts *Options) {
 	b.first = grow(b.first, len(orders))
 	b.idHash = grow(b.idHash, len(orders))
 	b.ids.reset(len(orders))
-	for i, o := range orders {
-		b.first[i] = int32(i)
-		if o.ID == "" {
-			continue
-		}
-		h := maphash.String(seed, o.ID)
-		b.idHash[i] = h
-		slot := b.ids.find(h, b.idHash, func(j int32) bool { return orders[j].ID == o.ID })
-		if *slot == 0 {
-			*slot = int32(i) + 1
-		} else {
-			b.first[i] = *slot - 1
-		}
-	}
 	b.merge = nil
 	b.findMerges(seed, orders, opts.Pending)
 	b.rep = Report{}
 	b.ctx = Context{}
+}
+
+// noteID records order i's id and returns whether an earlier order has it.
+func (b *batch) noteID(seed maphash.Seed, orders []*order.Order, i int) (dup bool) {
+	o := orders[i]
+	b.first[i] = int32(i)
+	if o.ID == "" {
+		return false
+	}
+	h := maphash.String(seed, o.ID)
+	b.idHash[i] = h
+	slot := b.ids.find(h, b.idHash, func(j int32) bool { return orders[j].ID == o.ID })
+	if *slot == 0 {
+		*slot = int32(i) + 1
+		return false
+	}
+	b.first[i] = *slot - 1
+	return true
 }
 
 // release drops what the batch must not keep alive in the pool.
@@ -122,10 +126,11 @@ func (b *batch) duplicateOf(i int) (int, bool) {
 	return j, j != i
 }
 
-// findMerges groups the orders (first occurrences only) and the pending orders
-// (those whose id is not in the batch) by merge key: shop, buyer nick, recipient
-// name, phone and compact full address. Keys are hashed into a table; a hash hit
-// is confirmed by comparing the keys.
+// findMerges notes the order ids, and groups the orders (first occurrences only)
+// and the pending orders (those whose id is not in the batch) by merge key: shop,
+// buyer nick, recipient name, phone and compact full address. Keys are hashed
+// into a table; a hash hit is confirmed by comparing the keys. One pass over the
+// batch does both, so each order is read once.
 func (b *batch) findMerges(seed maphash.Seed, orders, pending []*order.Order) {
 	n := len(orders) + len(pending)
 	at := func(k int) *order.Order {
@@ -148,7 +153,7 @@ func (b *batch) findMerges(seed maphash.Seed, orders, pending []*order.Order) {
 			continue
 		}
 		if k < len(orders) {
-			if _, dup := b.duplicateOf(k); dup {
+			if b.noteID(seed, orders, k) {
 				continue
 			}
 		} else if b.inBatch(seed, orders, o.ID) {
