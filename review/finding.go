@@ -54,6 +54,7 @@ type Code string
 
 // Finding codes of the built-in rules, with the severity each raises.
 const (
+	CodeIDMissing        Code = "order.id.missing"       // reject: the order has no id
 	CodeDuplicate        Code = "order.duplicate"        // reject: the id appears earlier in the batch or is already stored
 	CodeMergeCandidate   Code = "order.merge_candidate"  // hold (configurable): same shop, buyer and recipient as other orders
 	CodeFlag             Code = "order.flag"             // hold: the order carries a hold flag such as "red"

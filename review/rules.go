@@ -8,9 +8,6 @@ import (
 	"github.com/dadanhq/dadan/review/division"
 )
 
-// CodeIDMissing is raised (reject) for an order without an id.
-const CodeIDMissing Code = "order.id.missing"
-
 // CheckIdentity rejects an order without an id, an order whose id appears
 // earlier in the batch ("order.duplicate") and, when the engine has a [Seen],
 // a new order (empty status) whose id the store already holds. Orders that carry
