@@ -37,6 +37,11 @@ func appendField(dst []byte, prefix, s string) []byte {
 			i++
 			continue
 		}
+		// Most non-ASCII text is CJK: three bytes, lead E1-EC or EE-EF.
+		if c >= 0xE1 && c != 0xED && c <= 0xEF && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			i += 3
+			continue
+		}
 		if n := validRuneLen(s[i:]); n > 0 {
 			i += n
 			continue

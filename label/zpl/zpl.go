@@ -97,22 +97,29 @@ func (r *Renderer) dots(mm float64) int {
 	return 0 // NaN or absurd
 }
 
-// appendInt appends v in decimal; small non-negative values, which are nearly all
-// of them, skip strconv.
+// pairs holds "00" to "99".
+const pairs = "0001020304050607080910111213141516171819" +
+	"2021222324252627282930313233343536373839" +
+	"4041424344454647484950515253545556575859" +
+	"6061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
+
+// appendInt appends v in decimal; values below 10000, which are nearly all of them,
+// skip strconv.
 func appendInt(dst []byte, v int) []byte {
 	switch {
-	case v < 0 || v >= 100000:
+	case v < 0 || v >= 10000:
 		return strconv.AppendInt(dst, int64(v), 10)
 	case v < 10:
 		return append(dst, byte('0'+v))
 	case v < 100:
-		return append(dst, byte('0'+v/10), byte('0'+v%10))
+		return append(dst, pairs[2*v], pairs[2*v+1])
 	case v < 1000:
-		return append(dst, byte('0'+v/100), byte('0'+v/10%10), byte('0'+v%10))
-	case v < 10000:
-		return append(dst, byte('0'+v/1000), byte('0'+v/100%10), byte('0'+v/10%10), byte('0'+v%10))
+		lo := v % 100
+		return append(dst, byte('0'+v/100), pairs[2*lo], pairs[2*lo+1])
 	}
-	return append(dst, byte('0'+v/10000), byte('0'+v/1000%10), byte('0'+v/100%10), byte('0'+v/10%10), byte('0'+v%10))
+	hi, lo := v/100, v%100
+	return append(dst, pairs[2*hi], pairs[2*hi+1], pairs[2*lo], pairs[2*lo+1])
 }
 
 func (r *Renderer) appendPage(dst []byte, p *label.Page, page int) ([]byte, error) {

@@ -417,8 +417,11 @@ func FuzzTextLine(f *testing.F) {
 }
 
 func TestAppendIntAndDots(t *testing.T) {
-	for _, v := range []int{0, 7, 10, 99, 100, 999, 1000, 9999, 10000, 99999, 100000, 123456, -1, -250} {
+	for _, v := range []int{99999, 100000, 123456, -1, -250} {
 		assert.Equal(t, strconv.Itoa(v), string(appendInt(nil, v)))
+	}
+	for v := range 20000 {
+		require.Equal(t, strconv.Itoa(v), string(appendInt(nil, v)))
 	}
 	r, err := New(nil)
 	require.NoError(t, err)
