@@ -119,7 +119,6 @@ func (m *matrix) placeData(cw []byte) {
 	}
 }
 
-
 // formatModule is one module of the format information.
 type formatModule struct {
 	x, y uint8

@@ -38,7 +38,6 @@ func (m *matrix) refApplyMask(k int) {
 	}
 }
 
-
 // refPenalty scores the matrix by the four rules of ISO/IEC 18004 section 7.8.3.
 func (m *matrix) refPenalty() int {
 	n := m.size

@@ -46,7 +46,7 @@ func alignmentPositions(dst []int, ver int) []int {
 		return dst
 	}
 	n := ver/7 + 2
-	step := (ver*8+n*3+5)/(n*4-4)*2
+	step := (ver*8 + n*3 + 5) / (n*4 - 4) * 2
 	size := ver*4 + 17
 	start := len(dst)
 	dst = append(dst, 6)
