@@ -79,11 +79,13 @@ func distCode(d int) int {
 func (z *fastZlib) bits(v uint64, n uint) {
 	z.acc |= v << z.nacc
 	z.nacc += n
-	if z.nacc >= 48 {
+	// At most 31 bits wait here, and a code with its extra bits is at most 18 bits
+	// (distance), so the 64-bit accumulator never overflows.
+	if z.nacc >= 32 {
 		a := z.acc
-		z.out = append(z.out, byte(a), byte(a>>8), byte(a>>16), byte(a>>24), byte(a>>32), byte(a>>40))
-		z.acc >>= 48
-		z.nacc -= 48
+		z.out = append(z.out, byte(a), byte(a>>8), byte(a>>16), byte(a>>24))
+		z.acc >>= 32
+		z.nacc -= 32
 	}
 }
 

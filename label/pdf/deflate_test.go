@@ -30,12 +30,40 @@ func TestFastZlibRoundTrips(t *testing.T) {
 	long := strings.Repeat("12 0 3 1 re\n", 20000) // matches up to 258 bytes, far distances
 	var z fastZlib
 	for _, in := range [][]byte{nil, []byte("a"), []byte("abcd"), []byte("aaaaaaaaaaaaaaaaaaaa"),
-		[]byte(long), random, random[:1000], append([]byte(long[:5000]), random[:5000]...)} {
+		[]byte(long), random, random[:1000], append([]byte(long[:5000]), random[:5000]...),
+		// Far matches carry 13 extra distance bits.
+		bytes.Repeat(random[:20000], 3), append(bytes.Repeat(random[:17001], 2), random[5:30011]...)} {
 		out := z.compress(nil, in)
 		assert.Equal(t, len(in), len(inflate(t, out)))
 		assert.True(t, bytes.Equal(in, inflate(t, out)))
 	}
 	assert.Less(t, len(z.compress(nil, []byte(long))), len(long)/50)
+}
+
+func TestBitWriterKeepsEveryBit(t *testing.T) {
+	for pre := 0; pre < 130; pre++ {
+		var z fastZlib
+		for range pre {
+			z.bits(1, 1)
+		}
+		z.bits(0x2ABCD, 18) // the longest code: a distance with 13 extra bits
+		z.bits(0, 7)
+		z.lit(256)
+		for z.nacc > 0 {
+			z.out = append(z.out, byte(z.acc))
+			z.acc >>= 8
+			z.nacc -= min(z.nacc, 8)
+		}
+		bit := func(i int) uint32 { return uint32(z.out[i/8]>>(i%8)) & 1 }
+		var got uint32
+		for i := 0; i < 18; i++ {
+			got |= bit(pre+i) << i
+		}
+		require.Equal(t, uint32(0x2ABCD), got, "after %d bits", pre)
+		for i := 0; i < pre; i++ {
+			require.Equal(t, uint32(1), bit(i))
+		}
+	}
 }
 
 func TestDistCode(t *testing.T) {

@@ -59,9 +59,9 @@ func parsePDF(t testing.TB, b []byte) map[int]pdfObject {
 			data = data[:ln]
 			if bytes.Contains([]byte(o.dict), []byte("/FlateDecode")) {
 				zr, err := zlib.NewReader(bytes.NewReader(data))
-				require.NoError(t, err)
+				require.NoError(t, err, "object %d: %s", i, o.dict)
 				data, err = io.ReadAll(zr)
-				require.NoError(t, err)
+				require.NoError(t, err, "object %d: %s", i, o.dict)
 			}
 			o.stream = data
 		} else {

@@ -1,7 +1,10 @@
 package pdf
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/dadanhq/dadan/label"
@@ -434,20 +437,40 @@ func (w *Writer) image(b []byte, im *label.Image, ph float64) []byte {
 	bm := im.Bitmap
 	row := (bm.Width + 7) / 8
 	data := s.img[:0]
+	pad := byte(0xFF) << ((8 - bm.Width%8) % 8) // bits past Width are not pixels
 	for y := 0; y < bm.Height; y++ {
 		data = append(data, bm.Bits[y*bm.Stride:y*bm.Stride+row]...)
+		data[len(data)-1] &= pad
 	}
 	s.img = data
-	obj := s.alloc()
-	dict := " /Type /XObject /Subtype /Image /Width " + strconv.Itoa(bm.Width) +
-		" /Height " + strconv.Itoa(bm.Height) + " /ImageMask true /BitsPerComponent 1 /Decode [1 0]"
-	s.stream(obj, data, dict)
-	s.images = append(s.images, obj)
+
+	// The same bitmap (a logo on every label) is written once per file.
+	h := sha256.New()
+	var dims [8]byte
+	binary.BigEndian.PutUint32(dims[:], uint32(bm.Width))
+	binary.BigEndian.PutUint32(dims[4:], uint32(bm.Height))
+	h.Write(dims[:])
+	h.Write(data)
+	var key [sha256.Size]byte
+	h.Sum(key[:0])
+	obj, ok := s.imageObjs[key]
+	if !ok {
+		obj = s.alloc()
+		dict := " /Type /XObject /Subtype /Image /Width " + strconv.Itoa(bm.Width) +
+			" /Height " + strconv.Itoa(bm.Height) + " /ImageMask true /BitsPerComponent 1 /Decode [1 0]"
+		s.stream(obj, data, dict)
+		s.imageObjs[key] = obj
+	}
+	idx := slices.Index(s.images, obj)
+	if idx < 0 {
+		idx = len(s.images)
+		s.images = append(s.images, obj)
+	}
 
 	_, f := w.open(nil, im.X, im.Y, label.Rotate0, ph)
 	b = append(b, "q "...)
 	b = appendNums(b, im.W*k, 0, 0, im.H*k, f.ox, f.oy-im.H*k)
 	b = append(b, "cm /Im"...)
-	b = strconv.AppendInt(b, int64(len(s.images)), 10)
+	b = strconv.AppendInt(b, int64(idx+1), 10)
 	return append(b, " Do Q\n"...)
 }

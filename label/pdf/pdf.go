@@ -313,20 +313,21 @@ type fontUse struct {
 
 // state holds a writer's reusable buffers.
 type state struct {
-	buf     []byte
-	content []byte
-	zbuf    []byte
-	zlib    fastZlib
-	off     int64
-	xref    []int64
-	pages   []int
-	fonts   []fontUse
-	images  []int
-	runs    []qrRun
-	refs    []glyphRef
-	img     []byte
-	prev    []int
-	cur     []int
+	buf       []byte
+	content   []byte
+	zbuf      []byte
+	zlib      fastZlib
+	off       int64
+	xref      []int64
+	pages     []int
+	fonts     []fontUse
+	images    []int // image objects of the current page
+	imageObjs map[[32]byte]int
+	runs      []qrRun
+	refs      []glyphRef
+	img       []byte
+	prev      []int
+	cur       []int
 }
 
 func newState() *state { return &state{} }
@@ -337,6 +338,10 @@ func (s *state) reset(nfonts int) {
 	s.off = 0
 	s.xref = append(s.xref[:0], 0, 0, 0, 0) // 0 free; catalog, pages, info reserved
 	s.pages = s.pages[:0]
+	if s.imageObjs == nil {
+		s.imageObjs = make(map[[32]byte]int)
+	}
+	clear(s.imageObjs)
 	if cap(s.fonts) < nfonts {
 		s.fonts = make([]fontUse, nfonts)
 	}

@@ -724,3 +724,26 @@ func TestBoldAndRotatedText(t *testing.T) {
 	assert.True(t, box.Min.X >= 345 && box.Max.X <= 402 && box.Min.Y >= 98 && box.Max.Y <= 352 &&
 		box.Dx() > 35 && box.Dy() > 200, "rotated ink at %v", box)
 }
+
+func TestSameImageWrittenOncePerFile(t *testing.T) {
+	r := renderer(t)
+	logo := &label.Bitmap{Width: 16, Height: 2, Stride: 2, Bits: []byte{0xFF, 0x00, 0x0F, 0xF0}}
+	same := &label.Bitmap{Width: 16, Height: 2, Stride: 3, Bits: []byte{0xFF, 0x00, 0x77, 0x0F, 0xF0, 0x77}}
+	other := &label.Bitmap{Width: 16, Height: 2, Stride: 2, Bits: []byte{0xFF, 0x00, 0x0F, 0xF1}}
+	page := func(bms ...*label.Bitmap) label.Page {
+		p := label.Page{Width: 50, Height: 50}
+		for i, bm := range bms {
+			p.Ops = append(p.Ops, label.Image{X: 1, Y: 1 + float64(i)*5, W: 16, H: 2, Bitmap: bm})
+		}
+		return p
+	}
+	doc := &label.Document{Pages: []label.Page{page(logo, same), page(logo, other), page(same)}}
+	objs := parsePDF(t, render(t, r, doc))
+	assert.Len(t, find(objs, "/Subtype /Image"), 2, "identical pixels share one XObject")
+	pages := find(objs, "/Type /Page ")
+	require.Len(t, pages, 3)
+	assert.Contains(t, pages[0].dict, "/XObject << /Im1 4 0 R >>")
+	assert.Regexp(t, `/XObject << /Im1 4 0 R /Im2 \d+ 0 R >>`, pages[1].dict)
+	assert.Contains(t, pages[2].dict, "/XObject << /Im1 4 0 R >>")
+	assert.Equal(t, 2, strings.Count(string(contentStreams(t, objs)[0]), "/Im1 Do"))
+}
