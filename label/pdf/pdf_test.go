@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
-		"image"
+	"image"
 	"image/draw"
 	"image/png"
 	"io/fs"
