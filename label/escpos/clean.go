@@ -18,6 +18,11 @@ func appendClean(dst []byte, s string) []byte {
 			i++
 			continue
 		}
+		// Most non-ASCII text is CJK: three bytes, lead E1-EC or EE-EF, never C1.
+		if c >= 0xE1 && c != 0xED && c <= 0xEF && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			i += 3
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && n == 1 || r >= 0x80 && r <= 0x9F {
 			dst = append(dst, s[run:i]...)

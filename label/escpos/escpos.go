@@ -148,11 +148,14 @@ func (r *Renderer) appendDocument(s *scratch, dst []byte, doc *label.Document) (
 
 // dots converts millimetres to printer dots.
 func dots(mm float64) int {
-	v := math.Round(mm * DPI / 25.4)
-	if v != v || v > 1e6 || v < -1e6 {
-		return 0
+	v := mm * (DPI / 25.4)
+	switch {
+	case v >= 0 && v < 1e6:
+		return int(v + 0.5)
+	case v < 0 && v > -1e6:
+		return -int(-v + 0.5)
 	}
-	return int(v)
+	return 0 // NaN or absurd
 }
 
 // shift returns the horizontal offset in dots that centres a page on the paper and
@@ -283,15 +286,9 @@ func (r *Renderer) appendTextPage(s *scratch, dst []byte, p *label.Page, page in
 			}
 		}
 	}
-	slices.SortStableFunc(s.items, func(a, b item) int {
-		if a.top != b.top {
-			return a.top - b.top
-		}
-		if a.kind != b.kind {
-			return int(a.kind) - int(b.kind)
-		}
-		return a.x - b.x
-	})
+	if !slices.IsSortedFunc(s.items, printOrder) { // layout mostly emits in order
+		slices.SortStableFunc(s.items, printOrder)
+	}
 
 	dst = r.appendStart(dst)
 	cur := 0
@@ -341,6 +338,18 @@ var (
 	yen          = []byte("\u00a5")
 	fullwidthYen = []byte("\uffe5")
 )
+
+// printOrder orders items top to bottom, text before other things at the same
+// height, then left to right.
+func printOrder(a, b item) int {
+	if a.top != b.top {
+		return a.top - b.top
+	}
+	if a.kind != b.kind {
+		return int(a.kind) - int(b.kind)
+	}
+	return a.x - b.x
+}
 
 // rowTolerance is how far apart in dots the tops of text lines may be and still
 // print in one row (layout may place lines of different sizes a little apart).
@@ -604,14 +613,19 @@ func (r *Renderer) appendBlock(dst []byte, x, w, h int) []byte {
 	row := dst[start:]
 	clear(row)
 	first, last := (x0+7)/8, x1/8 // whole bytes [first, last)
-	for i := first; i < last; i++ {
-		row[i] = 0xFF
+	if first < last {
+		copy(row[first:last], ones)
 	}
-	for px := x0; px < x1 && px < first*8; px++ {
-		row[px/8] |= 0x80 >> (px % 8)
+	if r := x0 % 8; r != 0 { // partial first byte, maybe also the last
+		b := x0 / 8
+		m := byte(0xFF) >> r
+		if x1 < (b+1)*8 {
+			m &= 0xFF << ((b+1)*8 - x1)
+		}
+		row[b] |= m
 	}
-	for px := max(last*8, x0); px < x1; px++ {
-		row[px/8] |= 0x80 >> (px % 8)
+	if r := x1 % 8; r != 0 && x1/8 >= first { // partial last byte
+		row[x1/8] |= 0xFF << (8 - r)
 	}
 	for range h - 1 {
 		dst = append(dst, row...)
@@ -649,6 +663,24 @@ func (r *Renderer) appendRasterPage(s *scratch, dst []byte, p *label.Page, page 
 	dst = appendRaster(dst, band, stride, bm.Height)
 	return r.appendEnd(dst), nil
 }
+
+// ones is a row of black bytes, as wide as the widest paper.
+const ones = "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
+	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
+	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
+	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
+	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
+	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
+	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
+	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
+	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
+	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
+	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
+	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
+	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
+	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
+	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" +
+	"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"
 
 // maxBand is the most rows sent in one GS v 0 command; printers with small buffers
 // reject taller images.

@@ -511,7 +511,14 @@ func FuzzCodes(f *testing.F) {
 func TestBlockBits(t *testing.T) {
 	r, err := New(&Options{PaperWidth: Paper58})
 	require.NoError(t, err)
-	for _, c := range [][2]int{{0, 384}, {3, 5}, {3, 4}, {8, 16}, {7, 17}, {0, 1}, {383, 1}, {370, 50}, {-5, 10}, {100, 0}} {
+	cases := [][2]int{{0, 384}, {370, 50}, {-5, 10}, {100, 0}}
+	for x := range 20 {
+		for w := 1; w < 20; w++ {
+			cases = append(cases, [2]int{x, w})
+		}
+	}
+	assert.Len(t, ones, 2040/8)
+	for _, c := range cases {
 		out := r.appendBlock(nil, c[0], c[1], 2)
 		evs, err := decodeStream(out)
 		require.NoError(t, err)
@@ -549,4 +556,25 @@ func TestRowTolerance(t *testing.T) {
 		}
 	}
 	assert.Equal(t, []string{"text", "text", "GS v 0", "text"}, seq, "lines 0.5 mm apart share a row; the rule follows it")
+}
+
+func FuzzClean(f *testing.F) {
+	for _, s := range hostile {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var want []rune
+		for i, r := range s {
+			if r == utf8.RuneError {
+				if _, n := utf8.DecodeRuneInString(s[i:]); n == 1 {
+					continue
+				}
+			}
+			if r < 0x20 || r >= 0x7F && r <= 0x9F {
+				continue
+			}
+			want = append(want, r)
+		}
+		require.Equal(t, string(want), string(appendClean(nil, s)))
+	})
 }
