@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	qrcode "github.com/skip2/go-qrcode"
+	"github.com/dadanhq/dadan/label/qr"
 )
 
 const (
@@ -356,21 +356,20 @@ func (l *layouter) qr(e *QRElement, dy float64) error {
 		}
 		return fmt.Errorf("%w: empty QR data", ErrEncode)
 	}
-	level, rl := QRLevelM, qrcode.Medium
+	level, rl := QRLevelM, qr.Medium
 	switch e.Level {
 	case "L":
-		level, rl = QRLevelL, qrcode.Low
+		level, rl = QRLevelL, qr.Low
 	case "Q":
-		level, rl = QRLevelQ, qrcode.High
+		level, rl = QRLevelQ, qr.Quartile
 	case "H":
-		level, rl = QRLevelH, qrcode.Highest
+		level, rl = QRLevelH, qr.High
 	}
-	q, err := qrcode.New(data, rl)
+	code, err := qr.Encode(data, rl)
 	if err != nil {
-		return fmt.Errorf("%w: qr: %v", ErrEncode, err)
+		return fmt.Errorf("%w: %v", ErrEncode, err)
 	}
-	q.DisableBorder = true
-	mods := q.Bitmap()
+	mods := code.Modules
 	n := float64(len(mods) + 8)
 	m := e.Module
 	if m == 0 {
