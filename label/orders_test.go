@@ -2,9 +2,9 @@ package label_test
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/dadanhq/dadan/internal/sample"
 	"github.com/dadanhq/dadan/label"
 )
 
@@ -59,23 +60,15 @@ func (p party) line() string {
 	return p.Province + p.City + p.District + p.Street + p.Address
 }
 
-const ordersFile = "../../shared/testdata/orders.jsonl"
-
 func loadOrders(tb testing.TB) []sampleOrder {
 	tb.Helper()
-	path := ordersFile
-	if _, err := os.Stat(path); err != nil {
-		path = "/work/shared/testdata/orders.jsonl"
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		tb.Skipf("sample orders not available: %v", err)
-	}
-	defer f.Close()
 	var out []sampleOrder
-	sc := bufio.NewScanner(f)
+	sc := bufio.NewScanner(bytes.NewReader(sample.Orders))
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
+		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+			continue
+		}
 		var o sampleOrder
 		require.NoError(tb, json.Unmarshal(sc.Bytes(), &o))
 		out = append(out, o)
