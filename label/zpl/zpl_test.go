@@ -405,14 +405,18 @@ func FuzzTextLine(f *testing.F) {
 		cmds, err := decode(out)
 		require.NoError(t, err)
 		require.Equal(t, names(base), names(cmds))
-		data := fieldData(cmds)
-		if utf8.ValidString(s) {
-			bc := s
-			if evenDigits(s) {
-				bc = ">;" + s
-			}
-			require.Equal(t, []string{s, "MA," + s, bc}, data)
+		// Field data round-trips byte for byte, even invalid UTF-8 (sent as _XX).
+		bc := s
+		if evenDigits(s) {
+			bc = ">;" + s
 		}
+		require.Equal(t, []string{s, "MA," + s, bc}, fieldData(cmds))
+		// No control byte reaches the printer but our line breaks, and the stream is
+		// valid UTF-8 as ^CI28 says.
+		for _, c := range out {
+			require.True(t, c >= 0x20 && c != 0x7F || c == '\n', "control byte %#x", c)
+		}
+		require.True(t, utf8.Valid(out))
 	})
 }
 
