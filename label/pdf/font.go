@@ -452,7 +452,7 @@ func postScriptName(t []byte) string {
 }
 
 // FontCache parses each font file once and shares the result. It is safe for
-// concurrent use. The zero value is not usable; call [NewFontCache].
+// concurrent use; the zero value is an empty cache.
 type FontCache struct {
 	mu    sync.Mutex
 	fonts map[string]*cacheEntry
@@ -468,9 +468,12 @@ type cacheEntry struct {
 func NewFontCache() *FontCache { return &FontCache{fonts: make(map[string]*cacheEntry)} }
 
 // Load returns the parsed font at path, parsing it on first use. A failed load is
-// remembered as well, so a missing font is not retried on every render.
+// not kept, so a font installed later is found by the next call.
 func (c *FontCache) Load(path string) (*Font, error) {
 	c.mu.Lock()
+	if c.fonts == nil {
+		c.fonts = make(map[string]*cacheEntry)
+	}
 	e := c.fonts[path]
 	if e == nil {
 		e = &cacheEntry{}
@@ -478,5 +481,12 @@ func (c *FontCache) Load(path string) (*Font, error) {
 	}
 	c.mu.Unlock()
 	e.once.Do(func() { e.font, e.err = LoadFont(path) })
+	if e.err != nil {
+		c.mu.Lock()
+		if c.fonts[path] == e {
+			delete(c.fonts, path)
+		}
+		c.mu.Unlock()
+	}
 	return e.font, e.err
 }

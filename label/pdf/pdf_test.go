@@ -747,3 +747,20 @@ func TestSameImageWrittenOncePerFile(t *testing.T) {
 	assert.Contains(t, pages[2].dict, "/XObject << /Im1 4 0 R >>")
 	assert.Equal(t, 2, strings.Count(string(contentStreams(t, objs)[0]), "/Im1 Do"))
 }
+
+func TestFontCacheRetriesFailedLoads(t *testing.T) {
+	needFonts(t)
+	var cache FontCache // the zero value is ready
+	path := filepath.Join(t.TempDir(), "late.ttf")
+	_, err := cache.Load(path)
+	require.ErrorIs(t, err, fs.ErrNotExist)
+	data, err := os.ReadFile(latinFont)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, data, 0o644))
+	f, err := cache.Load(path)
+	require.NoError(t, err, "a font installed later is found")
+	again, err := cache.Load(path)
+	require.NoError(t, err)
+	assert.Same(t, f, again)
+	assert.Equal(t, "DejaVuSans", f.Name())
+}
