@@ -32,67 +32,66 @@ func Layout(t *Template, d *Data, opts *LayoutOptions) (*Document, error) {
 	if t == nil {
 		return nil, &Error{Err: fmt.Errorf("%w: nil template", ErrTemplate)}
 	}
-	if opts == nil {
-		opts = &LayoutOptions{}
+	var o LayoutOptions
+	if opts != nil {
+		o = *opts
 	}
-	if err := opts.Validate(); err != nil {
+	if err := o.Validate(); err != nil {
 		return nil, &Error{Template: t.Name, Err: err}
 	}
-	if err := t.Validate(); err != nil {
+	prep, err := t.prepare()
+	if err != nil {
 		return nil, err
 	}
 	if d == nil {
 		d = &Data{}
 	}
-	l := layouter{t: t, b: binder{d: d, mask: opts.Mask || t.Privacy}}
-	if !opts.Now.IsZero() {
-		l.b.now = opts.Now.Format(time.RFC3339)
+	l := layouter{t: t, b: binder{d: d, mask: o.Mask || t.Privacy, buf: make([]byte, 0, 1024)}}
+	l.lines = l.linesBuf[:0]
+	if !o.Now.IsZero() {
+		l.b.buf = o.Now.AppendFormat(l.b.buf, time.RFC3339)
+		l.b.now = l.b.finish(0)
 	}
 
 	// Paginate the table, if any.
 	var (
 		table  *TableElement
-		tIndex int
 		rows   []tableRow
 		chunks [][2]int // row ranges per page
 		extra  float64  // receipt growth
 	)
-	for i, e := range t.Elements {
-		if te, ok := e.(*TableElement); ok {
-			table, tIndex = te, i
-		}
-	}
-	if table != nil {
+	if prep.table >= 0 {
+		table = t.Elements[prep.table].(*TableElement)
 		data, ok := d.Tables[table.Table]
 		if !ok && !table.Optional {
-			return nil, &Error{Template: t.Name, Element: elementName(table, tIndex),
+			return nil, &Error{Template: t.Name, Element: elementName(table, prep.table),
 				Err: fmt.Errorf("%w: table %s", ErrMissingField, table.Table)}
 		}
-		if opts.SortItems != "" && len(data) > 1 {
+		if o.SortItems != "" && len(data) > 1 {
 			data = slices.Clone(data)
-			key := opts.SortItems
+			key := o.SortItems
 			slices.SortStableFunc(data, func(a, b Row) int { return cmp.Compare(a[key], b[key]) })
 		}
 		l.b.items, l.b.hasItems = data, ok
 		var err error
-		rows, err = l.tableRows(table, data)
+		rows, err = l.tableRows(table, prep.elems[prep.table].cols, data)
 		if err != nil {
-			return nil, &Error{Template: t.Name, Element: elementName(table, tIndex), Err: err}
+			return nil, &Error{Template: t.Name, Element: elementName(table, prep.table), Err: err}
 		}
 		chunks, extra = paginate(t, table, rows)
 	} else {
 		l.b.items, l.b.hasItems = d.Tables["items"]
-
 	}
+	var one [1][2]int
 	if len(chunks) == 0 {
-		chunks = [][2]int{{0, 0}}
+		chunks = one[:]
 	}
 
-	doc := &Document{Template: t.Name, Version: t.Version, Hash: t.Hash(), Pages: make([]Page, len(chunks))}
+	doc := &Document{Template: t.Name, Version: t.Version, Hash: prep.hash, Pages: make([]Page, len(chunks))}
 	l.b.pageCnt = strconv.Itoa(len(chunks))
 	for p := range chunks {
 		l.b.pageNo = strconv.Itoa(p + 1)
-		l.page = Page{Width: t.Width, Height: t.Height + extra, Ops: make([]Op, 0, len(t.Elements)+8)}
+		l.page = Page{Width: t.Width, Height: t.Height + extra, Ops: make([]Op, 0, prep.nOps)}
 		for i, e := range t.Elements {
 			c := e.common()
 			switch c.Pages {
@@ -114,6 +113,11 @@ func Layout(t *Template, d *Data, opts *LayoutOptions) (*Document, error) {
 					continue
 				}
 			}
+			pe := &prep.elems[i]
+			if pe.isStatic {
+				l.page.Ops = append(l.page.Ops, pe.static...)
+				continue
+			}
 			dy := 0.0
 			if extra > 0 && table != nil && e != Element(table) && top(e) >= table.Y+table.H-0.01 {
 				dy = extra
@@ -121,19 +125,15 @@ func Layout(t *Template, d *Data, opts *LayoutOptions) (*Document, error) {
 			var err error
 			switch e := e.(type) {
 			case *TextElement:
-				err = l.text(e, dy)
+				err = l.text(e, dy, &pe.bind)
 			case *Code128Element:
-				err = l.code128(e, dy)
+				err = l.code128(e, dy, &pe.bind)
 			case *QRElement:
-				err = l.qr(e, dy)
-			case *LineElement:
-				l.add(Line{X1: e.X1, Y1: e.Y1 + dy, X2: e.X2, Y2: e.Y2 + dy, Thickness: e.Thickness})
-			case *BoxElement:
-				l.add(Box{X: e.X, Y: e.Y + dy, W: e.W, H: e.H, Thickness: e.Thickness, Fill: e.Fill})
-			case *ImageElement:
-				l.add(Image{X: e.X, Y: e.Y + dy, W: e.W, H: e.H, Bitmap: e.Bitmap})
+				err = l.qr(e, dy, &pe.bind)
 			case *TableElement:
 				l.drawTable(e, rows[chunks[p][0]:chunks[p][1]], p > 0)
+			default:
+				l.element(e, dy)
 			}
 			if err != nil {
 				return nil, &Error{Template: t.Name, Element: elementName(e, i), Err: err}
@@ -142,6 +142,18 @@ func Layout(t *Template, d *Data, opts *LayoutOptions) (*Document, error) {
 		doc.Pages[p] = l.page
 	}
 	return doc, nil
+}
+
+// element lays out a line, box or image.
+func (l *layouter) element(e Element, dy float64) {
+	switch e := e.(type) {
+	case *LineElement:
+		l.add(Line{X1: e.X1, Y1: e.Y1 + dy, X2: e.X2, Y2: e.Y2 + dy, Thickness: e.Thickness})
+	case *BoxElement:
+		l.add(Box{X: e.X, Y: e.Y + dy, W: e.W, H: e.H, Thickness: e.Thickness, Fill: e.Fill})
+	case *ImageElement:
+		l.add(Image{X: e.X, Y: e.Y + dy, W: e.W, H: e.H, Bitmap: e.Bitmap})
+	}
 }
 
 func top(e Element) float64 {
@@ -165,10 +177,11 @@ func top(e Element) float64 {
 }
 
 type layouter struct {
-	t     *Template
-	b     binder
-	page  Page
-	lines []string // scratch
+	t        *Template
+	b        binder
+	page     Page
+	lines    []string // scratch
+	linesBuf [16]string
 }
 
 func (l *layouter) add(op Op) { l.page.Ops = append(l.page.Ops, op) }
@@ -243,8 +256,8 @@ func cutToFit(s string, maxEm float64, mark bool) string {
 	return strings.TrimRight(s[:end], " ") + ellipsis
 }
 
-func (l *layouter) text(e *TextElement, dy float64) error {
-	s, err := l.b.bind(e.Text, e.Optional)
+func (l *layouter) text(e *TextElement, dy float64, bnd *binding) error {
+	s, err := l.b.bind(bnd, e.Optional)
 	if err != nil {
 		return err
 	}
@@ -299,8 +312,8 @@ func (l *layouter) text(e *TextElement, dy float64) error {
 	return nil
 }
 
-func (l *layouter) code128(e *Code128Element, dy float64) error {
-	data, err := l.b.bind(e.Data, e.Optional)
+func (l *layouter) code128(e *Code128Element, dy float64, bnd *binding) error {
+	data, err := l.b.bind(bnd, e.Optional)
 	if err != nil {
 		return err
 	}
@@ -345,8 +358,8 @@ func (l *layouter) code128(e *Code128Element, dy float64) error {
 	return nil
 }
 
-func (l *layouter) qr(e *QRElement, dy float64) error {
-	data, err := l.b.bind(e.Data, e.Optional)
+func (l *layouter) qr(e *QRElement, dy float64, bnd *binding) error {
+	data, err := l.b.bind(bnd, e.Optional)
 	if err != nil {
 		return err
 	}
@@ -397,7 +410,7 @@ func rowPitch(t *TableElement) float64 {
 	return 1.5 * t.Size
 }
 
-func (l *layouter) tableRows(t *TableElement, data []Row) ([]tableRow, error) {
+func (l *layouter) tableRows(t *TableElement, cols []binding, data []Row) ([]tableRow, error) {
 	rows := make([]tableRow, len(data))
 	pitch := rowPitch(t)
 	for r, row := range data {
@@ -405,7 +418,7 @@ func (l *layouter) tableRows(t *TableElement, data []Row) ([]tableRow, error) {
 		rows[r].cells = make([][]string, len(t.Columns))
 		n := 1
 		for c, col := range t.Columns {
-			s, err := l.b.bind(col.Text, true)
+			s, err := l.b.bind(&cols[c], true)
 			if err != nil {
 				l.b.row = nil
 				return nil, err

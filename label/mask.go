@@ -18,18 +18,20 @@ var compoundSurnames = []string{
 // surnames keep two characters), 李→李* (a one-character name still shows that it is
 // masked), 阿卜杜拉·买买提→阿卜杜拉·* (names with a middle dot keep the first part),
 // John Smith→J*** S**** (Latin words keep their initial). An empty name stays empty.
-func MaskName(s string) string {
+func MaskName(s string) string { return string(appendMaskName(nil, s)) }
+
+func appendMaskName(dst []byte, s string) []byte {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return ""
+		return dst
 	}
-	for _, dot := range []string{"·", "•", "・", "."} {
+	for _, dot := range [...]string{"·", "•", "・", "."} {
 		if i := strings.Index(s, dot); i > 0 {
-			return s[:i+len(dot)] + "*"
+			return append(append(dst, s[:i+len(dot)]...), '*')
 		}
 	}
 	if r, _ := utf8.DecodeRuneInString(s); r < 0x80 {
-		return maskWords(s)
+		return appendMaskWords(dst, s)
 	}
 	keep := 1
 	for _, c := range compoundSurnames {
@@ -38,44 +40,39 @@ func MaskName(s string) string {
 			break
 		}
 	}
-	var b strings.Builder
-	b.Grow(len(s) + 2)
 	i, k := 0, 0
 	for i < len(s) && k < keep {
 		n, _ := NextCluster(s[i:])
-		b.WriteString(s[i : i+n])
 		i += n
 		k++
 	}
+	dst = append(dst, s[:i]...)
 	if i == len(s) {
-		b.WriteByte('*')
-		return b.String()
+		return append(dst, '*')
 	}
 	for i < len(s) {
 		n, _ := NextCluster(s[i:])
 		i += n
-		b.WriteByte('*')
+		dst = append(dst, '*')
 	}
-	return b.String()
+	return dst
 }
 
-func maskWords(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
+func appendMaskWords(dst []byte, s string) []byte {
 	start := true
 	for _, r := range s {
 		switch {
 		case r == ' ':
-			b.WriteByte(' ')
+			dst = append(dst, ' ')
 			start = true
 		case start:
-			b.WriteRune(r)
+			dst = utf8.AppendRune(dst, r)
 			start = false
 		default:
-			b.WriteByte('*')
+			dst = append(dst, '*')
 		}
 	}
-	return b.String()
+	return dst
 }
 
 // MaskPhone masks a phone number, keeping the first three and last four digits of a
@@ -83,21 +80,23 @@ func maskWords(s string) string {
 // (13800138000-1234→138****8000-1234) and the area code of a landline
 // (0571-87654321→0571-****4321). Other strings keep their last four digits and lose
 // the rest to "*"; a string with fewer than five digits is returned as "****".
-func MaskPhone(s string) string {
+func MaskPhone(s string) string { return string(appendMaskPhone(nil, s)) }
+
+func appendMaskPhone(dst []byte, s string) []byte {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return ""
+		return dst
 	}
-	if allDigits(s) && len(s) == 11 && s[0] == '1' {
-		return s[:3] + "****" + s[7:]
+	if isMobile(s) {
+		return append(append(append(dst, s[:3]...), "****"...), s[7:]...)
 	}
 	if i := strings.IndexAny(s, "-转#"); i > 0 {
 		head, tail := s[:i], s[i:]
-		if allDigits(head) && len(head) == 11 && head[0] == '1' {
-			return head[:3] + "****" + head[7:] + tail
+		if isMobile(head) {
+			return append(append(append(append(dst, head[:3]...), "****"...), head[7:]...), tail...)
 		}
 		if allDigits(head) && head[0] == '0' && len(head) >= 3 && len(head) <= 4 {
-			return head + tail[:1] + maskDigits(tail[1:])
+			return appendMaskDigits(append(append(dst, head...), tail[:1]...), tail[1:])
 		}
 	}
 	if allDigits(s) && s[0] == '0' && len(s) >= 10 && len(s) <= 12 {
@@ -105,13 +104,16 @@ func MaskPhone(s string) string {
 		if s[1] != '1' && s[1] != '2' {
 			ac = 4 // 010, 02x have 3-digit area codes; the rest 4
 		}
-		return s[:ac] + maskDigits(s[ac:])
+		return appendMaskDigits(append(dst, s[:ac]...), s[ac:])
 	}
-	return maskDigits(s)
+	return appendMaskDigits(dst, s)
 }
 
-// maskDigits replaces every digit but the last four with "*", keeping separators.
-func maskDigits(s string) string {
+func isMobile(s string) bool { return len(s) == 11 && s[0] == '1' && allDigits(s) }
+
+// appendMaskDigits appends s with every digit but the last four replaced by "*",
+// keeping separators.
+func appendMaskDigits(dst []byte, s string) []byte {
 	n := 0
 	for i := 0; i < len(s); i++ {
 		if s[i] >= '0' && s[i] <= '9' {
@@ -119,19 +121,20 @@ func maskDigits(s string) string {
 		}
 	}
 	if n < 5 {
-		return "****"
+		return append(dst, "****"...)
 	}
-	b := []byte(s)
 	seen := 0
-	for i := range b {
-		if b[i] >= '0' && b[i] <= '9' {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= '0' && c <= '9' {
 			if seen < n-4 {
-				b[i] = '*'
+				c = '*'
 			}
 			seen++
 		}
+		dst = append(dst, c)
 	}
-	return string(b)
+	return dst
 }
 
 func allDigits(s string) bool {

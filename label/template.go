@@ -27,6 +27,8 @@ type Template struct {
 	// private_phone), as [LayoutOptions.Mask] does.
 	Privacy  bool      `json:"privacy,omitempty"`
 	Elements []Element `json:"elements"`
+
+	prep prepCache // what layout derived from this content; see prepare
 }
 
 // Element is one element of a template. The set is closed: [*TextElement],
