@@ -26,20 +26,27 @@ func appendField(dst []byte, prefix, s string) []byte {
 	dst = append(dst, "^FH_^FD"...)
 	dst = append(dst, prefix...)
 	run := 0 // start of the pending run of bytes copied as they are
-	for i := 0; i < len(s); {
+	i := 0
+	for i < len(s) {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if mustEscape[c] {
-				dst = append(dst, s[run:i]...)
-				dst = append(dst, escapeChar, hexDigits[c>>4], hexDigits[c&0xF])
-				run = i + 1
-			}
 			i++
+			if mustEscape[c] {
+				dst = append(dst, s[run:i-1]...)
+				dst = append(dst, escapeChar, hexDigits[c>>4], hexDigits[c&0xF])
+				run = i
+			}
 			continue
 		}
-		// Most non-ASCII text is CJK: three bytes, lead E1-EC or EE-EF.
-		if c >= 0xE1 && c != 0xED && c <= 0xEF && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+		// Most non-ASCII text is CJK: runs of three-byte sequences, lead E1-EC or EE-EF.
+		for c-0xE1 <= 0xEF-0xE1 && c != 0xED && i+2 < len(s) && (s[i+1]^0x80)|(s[i+2]^0x80) < 0x40 {
 			i += 3
+			if i >= len(s) {
+				break
+			}
+			c = s[i]
+		}
+		if i >= len(s) || c < utf8.RuneSelf {
 			continue
 		}
 		if n := validRuneLen(s[i:]); n > 0 {
