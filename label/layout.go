@@ -47,7 +47,7 @@ func Layout(t *Template, d *Data, opts *LayoutOptions) (*Document, error) {
 		d = &Data{}
 	}
 	l := layouter{t: t, b: binder{d: d, mask: o.Mask || t.Privacy, buf: make([]byte, 0, 1024)}}
-	l.lines = l.linesBuf[:0]
+	l.lines, l.ems = l.linesBuf[:0], l.emsBuf[:0]
 	if !o.Now.IsZero() {
 		l.b.buf = o.Now.AppendFormat(l.b.buf, time.RFC3339)
 		l.b.now = l.b.finish(0)
@@ -180,14 +180,17 @@ type layouter struct {
 	t        *Template
 	b        binder
 	page     Page
-	lines    []string // scratch
+	lines    []string  // scratch
+	ems      []float64 // scratch: widths of lines
 	linesBuf [16]string
+	emsBuf   [16]float64
 }
 
 func (l *layouter) add(op Op) { l.page.Ops = append(l.page.Ops, op) }
 
 // fitText sets s at the largest size from size down to minSize (in steps) at which it
-// fits lengthMM x acrossMM in at most maxLines lines, and returns the lines and size.
+// fits lengthMM x acrossMM in at most maxLines lines, and returns the lines and size;
+// l.ems then holds the width of each line in ems.
 // When it does not fit at minSize, mark cuts it with an ellipsis; otherwise
 // ErrOverflow.
 func (l *layouter) fitText(s string, size, minSize, lengthMM, acrossMM float64, maxLines int, mark bool) ([]string, float64, error) {
@@ -202,11 +205,12 @@ func (l *layouter) fitText(s string, size, minSize, lengthMM, acrossMM float64, 
 		}
 		capLines = max(capLines, 1)
 		maxEm := lengthMM / sz
-		l.lines = Wrap(l.lines[:0], s, maxEm)
+		l.ems = l.ems[:0]
+		l.lines = wrap(l.lines[:0], &l.ems, s, maxEm)
 		fits := len(l.lines) <= capLines
 		if fits {
-			for _, ln := range l.lines {
-				if TextEm(ln) > maxEm+1e-9 {
+			for _, em := range l.ems {
+				if em > maxEm+1e-9 {
 					fits = false
 					break
 				}
@@ -229,7 +233,9 @@ func (l *layouter) fitText(s string, size, minSize, lengthMM, acrossMM float64, 
 			for i := range lines {
 				last := i == len(lines)-1
 				lines[i] = cutToFit(lines[i], maxEm, last)
+				l.ems[i] = TextEm(lines[i])
 			}
+			l.ems = l.ems[:len(lines)]
 			return lines, sz, nil
 		}
 		sz = math.Max(sz*shrinkStep, minSize)
@@ -286,7 +292,7 @@ func (l *layouter) text(e *TextElement, dy float64, bnd *binding) error {
 		start = (across - block) / 2
 	}
 	for i, ln := range lines {
-		w := TextEm(ln) * sz
+		w := l.ems[i] * sz
 		along := 0.0
 		switch e.Align {
 		case AlignCenter:
@@ -352,7 +358,7 @@ func (l *layouter) code128(e *Code128Element, dy float64, bnd *binding) error {
 		if err != nil {
 			return err
 		}
-		w := TextEm(lines[0]) * sz
+		w := l.ems[0] * sz
 		l.add(TextLine{X: e.X + (e.W-w)/2, Y: e.Y + e.H + dy + (ts-sz)/2, Size: sz, Width: w, Text: lines[0]})
 	}
 	return nil

@@ -18,6 +18,26 @@ func NextCluster(s string) (n int, em float64) {
 	if s == "" {
 		return 0, 0
 	}
+	// Fast paths: printable ASCII and CJK ideographs not followed by a mark, joiner
+	// or selector (which start with a byte >= 0x80; the next character is checked).
+	if c := s[0]; c < utf8.RuneSelf {
+		if c >= 0x20 && c != 0x7f && (len(s) == 1 || s[1] < utf8.RuneSelf) {
+			return 1, 0.5
+		}
+	} else if len(s) >= 3 && c >= 0xe4 && c <= 0xe9 && s[1]&0xc0 == 0x80 && s[2]&0xc0 == 0x80 {
+		// A valid three-byte sequence led by E4-E9 is U+4000-U+9FFF; from U+4E00 on
+		// these are CJK ideographs.
+		if r := rune(c&0x0f)<<12 | rune(s[1]&0x3f)<<6 | rune(s[2]&0x3f); r >= 0x4e00 {
+			if len(s) == 3 || s[3] < utf8.RuneSelf || (s[3] >= 0xe4 && s[3] <= 0xe9) {
+				// Next: ASCII, or U+4000-U+9FFF (no marks there), or an invalid
+				// sequence, which is a cluster of its own.
+				return 3, 1
+			}
+			if r2, _ := utf8.DecodeRuneInString(s[3:]); !isExtend(r2) && r2 != 0x200D {
+				return 3, 1
+			}
+		}
+	}
 	r, size := utf8.DecodeRuneInString(s)
 	if r == utf8.RuneError && size <= 1 {
 		return 1, 0.5
@@ -71,6 +91,8 @@ func isExtend(r rune) bool {
 	switch {
 	case r < 0x300:
 		return false
+	case r >= 0x3400 && r <= 0x9fff, r >= 0xff00 && r <= 0xffef: // CJK ideographs, full width forms
+		return false
 	case r >= 0xFE00 && r <= 0xFE0F, r >= 0xE0100 && r <= 0xE01EF: // variation selectors
 		return true
 	case r >= 0x1F3FB && r <= 0x1F3FF: // emoji skin tone modifiers
@@ -87,6 +109,9 @@ func isExtend(r rune) bool {
 func runeEm(r rune) float64 {
 	if r < 0x1100 {
 		return 0.5
+	}
+	if r >= 0x4e00 && r <= 0x9fff || r >= 0xff01 && r <= 0xff60 { // CJK ideographs, full width forms
+		return 1
 	}
 	switch width.LookupRune(r).Kind() {
 	case width.EastAsianWide, width.EastAsianFullwidth:
@@ -129,6 +154,12 @@ func noLineStart(r rune) bool {
 // cluster is ever split: a line is wider than maxEm only when it holds a single cluster
 // wider than maxEm.
 func Wrap(dst []string, s string, maxEm float64) []string {
+	return wrap(dst, nil, s, maxEm)
+}
+
+// wrap is Wrap that also appends the width in ems of every line to *ems when ems is
+// not nil; each equals TextEm of the line.
+func wrap(dst []string, ems *[]float64, s string, maxEm float64) []string {
 	for {
 		nl := -1
 		for i := 0; i < len(s); i++ {
@@ -144,7 +175,7 @@ func Wrap(dst []string, s string, maxEm float64) []string {
 				para = para[:len(para)-1]
 			}
 		}
-		dst = wrapPara(dst, para, maxEm)
+		dst = wrapPara(dst, ems, para, maxEm)
 		if nl < 0 {
 			return dst
 		}
@@ -152,13 +183,16 @@ func Wrap(dst []string, s string, maxEm float64) []string {
 	}
 }
 
-func wrapPara(dst []string, s string, maxEm float64) []string {
+func wrapPara(dst []string, ems *[]float64, s string, maxEm float64) []string {
 	const eps = 1e-9
 	if s == "" {
+		if ems != nil {
+			*ems = append(*ems, 0)
+		}
 		return append(dst, "")
 	}
 	for len(s) > 0 {
-		var w float64
+		var w, wBrk float64
 		i := 0
 		brk, brkEnd := -1, -1 // last break: line ends at brk, next starts at brkEnd
 		prevWide := false
@@ -168,7 +202,7 @@ func wrapPara(dst []string, s string, maxEm float64) []string {
 			if c == " " && i > 0 {
 				// A run of spaces is a break opportunity; the spaces go away at a break.
 				j := skipSpaces(s, i)
-				brk, brkEnd = i, j
+				brk, brkEnd, wBrk = i, j, w
 				if w+float64(j-i)*0.5 > maxEm+eps {
 					i = -1 // break here
 					break
@@ -181,7 +215,7 @@ func wrapPara(dst []string, s string, maxEm float64) []string {
 			r, _ := utf8.DecodeRuneInString(c)
 			wide := em >= 1
 			if i > 0 && (wide || prevWide) && !noLineStart(r) {
-				brk, brkEnd = i, i
+				brk, brkEnd, wBrk = i, i, w
 			}
 			if w+em > maxEm+eps && i > 0 {
 				break
@@ -191,21 +225,24 @@ func wrapPara(dst []string, s string, maxEm float64) []string {
 			prevWide = wide
 		}
 		if i == -1 || i < len(s) {
-			end, next := i, i
-			if brk > 0 {
-				end, next = brk, brkEnd
-			}
-			if i == -1 {
-				end, next = brk, brkEnd
+			end, next, lw := i, i, w
+			if brk > 0 || i == -1 {
+				end, next, lw = brk, brkEnd, wBrk
 			}
 			// A break inside a run of spaces drops the whole run.
 			next = skipSpaces(s, next)
 			dst = append(dst, s[:end])
+			if ems != nil {
+				*ems = append(*ems, lw)
+			}
 			s = s[next:]
 			if s == "" {
 				return dst
 			}
 			continue
+		}
+		if ems != nil {
+			*ems = append(*ems, w)
 		}
 		return append(dst, s)
 	}
