@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math"
 	"slices"
 	"sync"
 	"unicode/utf8"
@@ -355,6 +354,8 @@ func printOrder(a, b item) int {
 // print in one row (layout may place lines of different sizes a little apart).
 const rowTolerance = 8
 
+func byX(a, b item) int { return a.x - b.x }
+
 // gatherRow moves the text items whose top is within rowTolerance of item i's to
 // the front of that window, ordered by x, and returns the end of the row.
 func (s *scratch) gatherRow(i int) int {
@@ -365,7 +366,10 @@ func (s *scratch) gatherRow(i int) int {
 	}
 	// Stable partition: text first, then the rest, each in their order.
 	n := i
-	for k := i; k < end; k++ {
+	for n < end && s.items[n].kind == kindText { // usually the whole window
+		n++
+	}
+	for k := n; k < end; k++ {
 		if s.items[k].kind == kindText {
 			it := s.items[k]
 			copy(s.items[n+1:k+1], s.items[n:k])
@@ -374,7 +378,9 @@ func (s *scratch) gatherRow(i int) int {
 		}
 	}
 	row := s.items[i:n]
-	slices.SortStableFunc(row, func(a, b item) int { return a.x - b.x })
+	if !slices.IsSortedFunc(row, byX) {
+		slices.SortStableFunc(row, byX)
+	}
 	return n
 }
 
@@ -476,6 +482,9 @@ func replaceWide(b []byte) []byte {
 // fit returns the longest prefix of the GB18030 text b that fits in room dots, with
 // narrow (single-byte) characters half wide and others a full cell.
 func fit(b []byte, room, narrow int) []byte {
+	if len(b)*narrow*2 <= room { // even all wide it fits
+		return b
+	}
 	w := 0
 	for i := 0; i < len(b); {
 		n, cw := 1, narrow
@@ -493,7 +502,7 @@ func fit(b []byte, room, narrow int) []byte {
 
 // scaleFor returns the GS ! multiplier for a text size in millimetres, with font A's
 // 24-dot cell as 1.
-func scaleFor(size float64) int { return min(max(int(math.Round(float64(dots(size))/24)), 1), 8) }
+func scaleFor(size float64) int { return min(max((dots(size)+12)/24, 1), 8) }
 
 func (r *Renderer) appendTextRow(s *scratch, dst []byte, p *label.Page, row []item, page int) ([]byte, int, error) {
 	s.enc = s.enc[:0]
