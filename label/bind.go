@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/shopspring/decimal"
@@ -289,7 +290,12 @@ func (b *binder) appendFiltered(dst []byte, v string, fs []filter) ([]byte, erro
 	return append(dst, v...), nil
 }
 
-func sanitize(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
+func sanitize(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
+}
 
 // Filter applies one binding filter by name ("money", "mask_phone", "prefix:¥" ...) to
 // v, the way a template placeholder does. private_name and private_phone mask only

@@ -99,6 +99,7 @@ type symbolBits struct {
 	rowDark, rowData []line // dark modules; data modules (those a mask inverts)
 	colDark, colData []line
 	rows, cols       []line // the current candidate
+	format           [31]formatModule // positions of the format information
 }
 
 // newSymbolBits makes the bit sets of a symbol n modules a side in buf, which holds
@@ -114,20 +115,20 @@ func (s *symbolBits) load(m *matrix) {
 	s.n = n
 	for y := 0; y < n; y++ {
 		row := m.mod[y*n : (y+1)*n]
+		yw, yb := y>>6, uint(y&63)
+		rd, rk := &s.rowData[y], &s.rowDark[y]
 		for x, v := range row {
-			if v&function == 0 {
-				s.rowData[y].set(x)
-				s.colData[x].set(y)
-			}
-			if v&dark != 0 {
-				s.rowDark[y].set(x)
-				s.colDark[x].set(y)
-			}
+			isData := uint64(v&function) >> 1 ^ 1
+			isDark := uint64(v & dark)
+			xw, xb := x>>6, uint(x&63)
+			rd[xw] |= isData << xb
+			rk[xw] |= isDark << xb
+			s.colData[x][yw] |= isData << yb
+			s.colDark[x][yw] |= isDark << yb
 		}
 	}
-	var f [31]formatModule
-	formatModules(&f, n, Low, 0)
-	for _, c := range f {
+	formatModules(&s.format, n, Low, 0)
+	for _, c := range s.format {
 		x, y := int(c.x), int(c.y)
 		s.rowDark[y][x>>6] &^= 1 << uint(x&63)
 		s.colDark[x][y>>6] &^= 1 << uint(y&63)
@@ -151,10 +152,9 @@ func (s *symbolBits) apply(lv Level, k int) {
 			s.cols[i] = s.colDark[i].xor(mc[i%maskPeriod].and(s.colData[i]))
 		}
 	}
-	var f [31]formatModule
-	formatModules(&f, s.n, lv, k)
-	for _, c := range f {
-		if c.dark {
+	bits := formatWord(lv, k)
+	for _, c := range s.format {
+		if c.bit < 0 || bits>>uint(c.bit)&1 != 0 {
 			s.rows[c.y].set(int(c.x))
 			s.cols[c.x].set(int(c.y))
 		}
@@ -163,10 +163,12 @@ func (s *symbolBits) apply(lv Level, k int) {
 
 // penalty scores the candidate by the four rules of ISO/IEC 18004 section 7.8.3.
 // Modules outside the symbol count as light, as the quiet zone is.
-func (s *symbolBits) penalty() int {
+// It may stop early and return any score above limit once the score exceeds it;
+// limit < 0 means no limit.
+func (s *symbolBits) penalty(limit int) int {
 	n := s.n
 	if n <= 64 {
-		return s.penalty64()
+		return s.penalty64(limit)
 	}
 	full := firstBits(n)
 	full1 := firstBits(n - 1)
@@ -187,7 +189,7 @@ func (s *symbolBits) penalty() int {
 
 // penalty64 is penalty for symbols of at most 64 modules a side (versions 1-11),
 // whose lines fit one machine word.
-func (s *symbolBits) penalty64() int {
+func (s *symbolBits) penalty64(limit int) int {
 	n := s.n
 	full := uint64(1)<<uint(n) - 1
 	if n == 64 {
@@ -203,6 +205,9 @@ func (s *symbolBits) penalty64() int {
 			b := s.rows[i+1][0]
 			diff := (a ^ b) | (a ^ a>>1) | (b ^ b>>1)
 			p += penaltyBlock * bits.OnesCount64(full1&^diff)
+		}
+		if limit >= 0 && p > limit {
+			return p // rule N4 only adds
 		}
 	}
 	total := n * n

@@ -119,24 +119,32 @@ func (m *matrix) placeData(cw []byte) {
 	}
 }
 
-// formatModule is one module of the format information.
+// formatWord is the 15-bit format information (BCH coded and masked) for a level and
+// mask pattern.
+func formatWord(lv Level, mask int) int {
+	data := formatLevel[lv]<<3 | mask
+	rem := data
+	for i := 0; i < 10; i++ {
+		rem = rem<<1 ^ (rem>>9)*0x537
+	}
+	return (data<<10 | rem) ^ 0x5412
+}
+
+// formatModule is one module of the format information: bit of the format word, or
+// -1 for the dark module.
 type formatModule struct {
 	x, y uint8
+	bit  int8
 	dark bool
 }
 
 // formatModules lists the 31 modules of both copies of the format information and
 // the dark module.
 func formatModules(dst *[31]formatModule, size int, lv Level, mask int) {
-	data := formatLevel[lv]<<3 | mask
-	rem := data
-	for i := 0; i < 10; i++ {
-		rem = rem<<1 ^ (rem>>9)*0x537
-	}
-	bits := (data<<10 | rem) ^ 0x5412
+	bits := formatWord(lv, mask)
 	k := 0
 	put := func(x, y, i int) {
-		dst[k] = formatModule{uint8(x), uint8(y), i < 0 || bits>>uint(i)&1 != 0}
+		dst[k] = formatModule{uint8(x), uint8(y), int8(i), i < 0 || bits>>uint(i)&1 != 0}
 		k++
 	}
 	n := size

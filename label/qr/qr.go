@@ -139,7 +139,7 @@ func encode(data string, level Level, version, mask int) (Code, error) {
 		best := -1
 		for k := 0; k < 8; k++ {
 			sb.apply(level, k)
-			if p := sb.penalty(); best < 0 || p < best {
+			if p := sb.penalty(best); best < 0 || p < best {
 				best, mask = p, k
 			}
 		}
