@@ -1,7 +1,6 @@
 package escpos
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -11,7 +10,6 @@ import (
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/simplifiedchinese"
-	"golang.org/x/text/transform"
 
 	"github.com/dadanhq/dadan/label"
 )
@@ -27,14 +25,15 @@ var _ label.Renderer = (*Renderer)(nil)
 
 // scratch holds the buffers one call reuses.
 type scratch struct {
-	out    []byte
-	clean  []byte
-	clean2 []byte
-	enc    []byte
-	spans  []span
-	items  []item
-	band   []byte
-	gb     *encoding.Encoder
+	out     []byte
+	clean   []byte
+	gbCache []uint16 // BMP rune -> two-byte GB18030 code, 0 unknown, wideCode
+	spare   [8]byte
+	enc     []byte
+	spans   []span
+	items   []item
+	band    []byte
+	gb      *encoding.Encoder
 }
 
 type span struct {
@@ -333,11 +332,6 @@ func (r *Renderer) appendTextPage(s *scratch, dst []byte, p *label.Page, page in
 	return r.appendEnd(dst), nil
 }
 
-var (
-	yen          = []byte("\u00a5")
-	fullwidthYen = []byte("\uffe5")
-)
-
 // printOrder orders items top to bottom, text before other things at the same
 // height, then left to right.
 func printOrder(a, b item) int {
@@ -385,63 +379,68 @@ func (s *scratch) gatherRow(i int) int {
 }
 
 // encode appends the GB18030 bytes of the cleaned text to s.enc and returns their
-// span.
+// span. Two-byte codes of BMP characters are cached per scratch, so x/text is only
+// asked once per character.
 func (s *scratch) encode(text string) span {
 	s.clean = appendClean(s.clean[:0], text)
-	start := len(s.enc)
-	ascii := true
-	for _, c := range s.clean {
-		if c >= 0x80 {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		s.enc = append(s.enc, s.clean...)
-		return span{start: start, end: len(s.enc)}
-	}
+	sp := span{start: len(s.enc)}
 	src := s.clean
-	if bytes.Contains(src, yen) {
-		// GBK has no U+00A5; printers print the fullwidth sign the same way.
-		s.clean2 = s.clean2[:0]
-		for {
-			i := bytes.Index(src, yen)
-			if i < 0 {
-				break
-			}
-			s.clean2 = append(append(s.clean2, src[:i]...), fullwidthYen...)
-			src = src[i+len(yen):]
-		}
-		s.clean2 = append(s.clean2, src...)
-		src = s.clean2
-	}
-	s.gb.Reset()
-	for {
-		if cap(s.enc)-len(s.enc) < 4*len(src)+8 {
-			s.enc = slices.Grow(s.enc, 4*len(src)+8)
-		}
-		free := s.enc[len(s.enc):cap(s.enc)]
-		n, m, err := s.gb.Transform(free, src, true)
-		s.enc = s.enc[:len(s.enc)+n]
-		src = src[m:]
-		if err != transform.ErrShortDst || len(src) == 0 {
-			break // GB18030 encodes every valid scalar value
-		}
-	}
-	sp := span{start: start, end: len(s.enc)}
-	b := s.enc[start:]
-	for i := 0; i < len(b); {
-		if b[i] < 0x80 {
+	for i := 0; i < len(src); {
+		c := src[i]
+		if c < utf8.RuneSelf {
+			s.enc = append(s.enc, c)
 			i++
 			continue
 		}
-		if i+1 < len(b) && b[i+1] >= '0' && b[i+1] <= '9' {
-			sp.wide = true
-			break
+		var r rune
+		var n int
+		if c >= 0xE0 && c <= 0xEF && i+2 < len(src) { // three bytes, valid after appendClean
+			r, n = rune(c&0x0F)<<12|rune(src[i+1]&0x3F)<<6|rune(src[i+2]&0x3F), 3
+		} else {
+			r, n = utf8.DecodeRune(src[i:])
 		}
-		i += 2
+		i += n
+		if r == '\u00a5' {
+			r = '\uffe5' // GBK has no U+00A5; printers print the fullwidth sign the same way
+		}
+		if code := s.gbCode(r); code != wideCode {
+			s.enc = append(s.enc, byte(code>>8), byte(code))
+			continue
+		}
+		sp.wide = true
+		var buf [utf8.UTFMax]byte
+		s.gb.Reset()
+		if k, _, err := s.gb.Transform(s.spare[:], buf[:utf8.EncodeRune(buf[:], r)], true); err == nil {
+			s.enc = append(s.enc, s.spare[:k]...)
+		}
 	}
+	sp.end = len(s.enc)
 	return sp
+}
+
+// wideCode marks characters GB18030 encodes in four bytes (no two-byte code has a
+// trail byte 0xFF).
+const wideCode = 0xFFFF
+
+// gbCode returns the two-byte GB18030 code of r, or wideCode.
+func (s *scratch) gbCode(r rune) uint16 {
+	if r > 0xFFFF {
+		return wideCode
+	}
+	if s.gbCache == nil {
+		s.gbCache = make([]uint16, 0x10000)
+	}
+	if code := s.gbCache[r]; code != 0 {
+		return code
+	}
+	var buf [utf8.UTFMax]byte
+	s.gb.Reset()
+	code := uint16(wideCode)
+	if k, _, err := s.gb.Transform(s.spare[:], buf[:utf8.EncodeRune(buf[:], r)], true); err == nil && k == 2 {
+		code = uint16(s.spare[0])<<8 | uint16(s.spare[1])
+	}
+	s.gbCache[r] = code
+	return code
 }
 
 // firstWide returns the first character of s that GB18030 encodes in four bytes.

@@ -578,3 +578,25 @@ func FuzzClean(f *testing.F) {
 		require.Equal(t, string(want), string(appendClean(nil, s)))
 	})
 }
+
+// FuzzGB18030 checks the cached encoder against x/text: same bytes, and wide exactly
+// when a character needs four bytes.
+func FuzzGB18030(f *testing.F) {
+	for _, s := range []string{"收件人：张三", "¥€—“”…·", "𠮷😀", "\uFFFD", "ÀÉÎõü", "한국어", "日本語かな", "\u3000\uff01"} {
+		f.Add(s)
+	}
+	s := &scratch{gb: simplifiedchinese.GB18030.NewEncoder()}
+	f.Fuzz(func(t *testing.T, in string) {
+		want := strings.ReplaceAll(string(appendClean(nil, in)), "¥", "￥")
+		ref, err := simplifiedchinese.GB18030.NewEncoder().String(want)
+		require.NoError(t, err)
+		s.enc = s.enc[:0]
+		sp := s.encode(in)
+		require.Equal(t, ref, string(s.enc[sp.start:sp.end]))
+		wide := strings.ContainsFunc(want, func(r rune) bool {
+			b, _ := simplifiedchinese.GB18030.NewEncoder().String(string(r))
+			return len(b) == 4
+		})
+		require.Equal(t, wide, sp.wide)
+	})
+}
