@@ -1,6 +1,9 @@
 package qr
 
-import "math/bits"
+import (
+	"math/bits"
+	"sync"
+)
 
 // The mask is chosen by scoring all eight candidates. The scoring works on rows and
 // columns as bit sets, 64 modules per machine word, so it costs a few operations per
@@ -92,46 +95,87 @@ func newMaskBits() *maskBits {
 	return m
 }
 
-// symbolBits is an unmasked symbol as bit sets, rows and columns, with the format
-// information left light.
-type symbolBits struct {
+// versionTables holds what every symbol of one version shares: the function patterns
+// as bit sets (format information light) and the module of each data bit.
+type versionTables struct {
 	n                int
-	rowDark, rowData []line // dark modules; data modules (those a mask inverts)
+	rowDark, rowData []line // dark function modules; data modules (those a mask inverts)
 	colDark, colData []line
-	rows, cols       []line // the current candidate
 	format           [31]formatModule // positions of the format information
+	pos              []uint16         // module of the i-th data bit in placement order, x | y<<8
 }
 
-// newSymbolBits makes the bit sets of a symbol n modules a side in buf, which holds
-// 6n zeroed lines.
-func newSymbolBits(n int, buf []line) symbolBits {
-	return symbolBits{n: n,
-		rowDark: buf[0*n : 1*n], rowData: buf[1*n : 2*n], colDark: buf[2*n : 3*n],
-		colData: buf[3*n : 4*n], rows: buf[4*n : 5*n], cols: buf[5*n : 6*n]}
-}
+// tables holds the tables of every version, each built on first use and never
+// changed after.
+var tables = func() (t [MaxVersion + 1]func() *versionTables) {
+	for v := 1; v <= MaxVersion; v++ {
+		t[v] = sync.OnceValue(func() *versionTables { return newVersionTables(v) })
+	}
+	return t
+}()
 
-func (s *symbolBits) load(m *matrix) {
-	n := m.size
-	s.n = n
+func tablesFor(ver int) *versionTables { return tables[ver]() }
+
+func newVersionTables(ver int) *versionTables {
+	n := 4*ver + 17
+	m := matrix{size: n, mod: make([]byte, n*n)}
+	m.functionPatterns(ver)
+	buf := make([]line, 4*n)
+	t := &versionTables{n: n, rowDark: buf[:n], rowData: buf[n : 2*n], colDark: buf[2*n : 3*n], colData: buf[3*n:],
+		pos: make([]uint16, 0, rawModules(ver))}
 	for y := 0; y < n; y++ {
-		row := m.mod[y*n : (y+1)*n]
-		yw, yb := y>>6, uint(y&63)
-		rd, rk := &s.rowData[y], &s.rowDark[y]
-		for x, v := range row {
-			isData := uint64(v&function) >> 1 ^ 1
-			isDark := uint64(v & dark)
-			xw, xb := x>>6, uint(x&63)
-			rd[xw] |= isData << xb
-			rk[xw] |= isDark << xb
-			s.colData[x][yw] |= isData << yb
-			s.colDark[x][yw] |= isDark << yb
+		for x := 0; x < n; x++ {
+			v := m.mod[y*n+x]
+			if v&function == 0 {
+				t.rowData[y].set(x)
+				t.colData[x].set(y)
+			} else if v&dark != 0 {
+				t.rowDark[y].set(x)
+				t.colDark[x].set(y)
+			}
 		}
 	}
-	formatModules(&s.format, n, Low, 0)
-	for _, c := range s.format {
+	formatModules(&t.format, n, Low, 0)
+	for _, c := range t.format {
 		x, y := int(c.x), int(c.y)
-		s.rowDark[y][x>>6] &^= 1 << uint(x&63)
-		s.colDark[x][y>>6] &^= 1 << uint(y&63)
+		t.rowDark[y][x>>6] &^= 1 << uint(x&63)
+		t.colDark[x][y>>6] &^= 1 << uint(y&63)
+	}
+	m.walkData(func(x, y int) { t.pos = append(t.pos, uint16(x)|uint16(y)<<8) })
+	return t
+}
+
+// symbolBits is a symbol as bit sets, rows and columns: the unmasked symbol and the
+// current candidate with a mask applied.
+type symbolBits struct {
+	n                int
+	rowDark, colDark []line // unmasked, format information light
+	rowData, colData []line // shared with the version's tables: read only
+	rows, cols       []line // the current candidate
+	format           *[31]formatModule
+	pos              []uint16
+}
+
+// newSymbolBits starts a symbol of the version of t in buf, which holds 4n lines.
+func newSymbolBits(t *versionTables, buf []line) symbolBits {
+	n := t.n
+	s := symbolBits{n: n, rowDark: buf[0*n : 1*n], colDark: buf[1*n : 2*n], rows: buf[2*n : 3*n], cols: buf[3*n : 4*n],
+		rowData: t.rowData, colData: t.colData, format: &t.format, pos: t.pos}
+	copy(s.rowDark, t.rowDark)
+	copy(s.colDark, t.colDark)
+	return s
+}
+
+// place sets the dark data modules of the codewords.
+func (s *symbolBits) place(cw []byte) {
+	for i, b := range cw {
+		for ; b != 0; b &= b - 1 {
+			k := 7 - bits.TrailingZeros8(b) // bit 7 comes first
+			p := s.pos[i*8+k]
+			x, y := int(p&0xff), int(p>>8)
+			s.rowDark[y][x>>6] |= 1 << uint(x&63)
+			s.colDark[x][y>>6] |= 1 << uint(y&63)
+		}
 	}
 }
 

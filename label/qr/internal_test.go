@@ -21,8 +21,8 @@ func TestBitsMatchReference(t *testing.T) {
 		}
 		base.placeData(cw)
 		lv := Level(ver % 4)
-		sb := newSymbolBits(n, make([]line, 6*n))
-		sb.load(&base)
+		sb := newSymbolBits(tablesFor(ver), make([]line, 4*n))
+		sb.place(cw)
 		for k := 0; k < 8; k++ {
 			ref := matrix{size: n, mod: append([]byte(nil), base.mod...)}
 			ref.refApplyMask(k)
@@ -48,7 +48,7 @@ func TestBitsMatchReference(t *testing.T) {
 				m.mod[i] = dark
 			}
 		}
-		sb := newSymbolBits(n, make([]line, 6*n))
+		sb := symbolBits{n: n, rows: make([]line, n), cols: make([]line, n)}
 		for y := 0; y < n; y++ {
 			for x := 0; x < n; x++ {
 				if m.mod[y*n+x] != 0 {

@@ -90,11 +90,10 @@ func (m *matrix) formatBits(lv Level, mask int) {
 	}
 }
 
-// placeData places the codewords in the two-module-wide zigzag from the bottom right
-// corner; remainder bits stay light.
-func (m *matrix) placeData(cw []byte) {
+// walkData calls f with every data module (not a function module) in placement
+// order: the two-module-wide zigzag from the bottom right corner.
+func (m *matrix) walkData(f func(x, y int)) {
 	n := m.size
-	i, total := 0, len(cw)*8
 	for right := n - 1; right >= 1; right -= 2 {
 		if right == 6 {
 			right = 5 // skip the vertical timing pattern
@@ -105,15 +104,10 @@ func (m *matrix) placeData(cw []byte) {
 			if upward {
 				y = n - 1 - vert
 			}
-			row := m.mod[y*n:]
 			for x := right; x >= right-1; x-- {
-				if row[x]&function != 0 || i >= total {
-					continue
+				if m.mod[y*n+x]&function == 0 {
+					f(x, y)
 				}
-				if cw[i>>3]>>(7-uint(i&7))&1 != 0 {
-					row[x] = dark
-				}
-				i++
 			}
 		}
 	}

@@ -112,29 +112,24 @@ func encode(data string, level Level, version, mask int) (Code, error) {
 	// Versions up to smallVersion work on the stack; larger ones allocate.
 	size := 4*ver + 17
 	var (
-		cwBuf    [2 * smallCodewords]byte
-		modBuf   [smallSize * smallSize]byte
-		lineBuf  [6 * smallSize]line
-		cw, mods []byte
-		lines    []line
+		cwBuf   [2 * smallCodewords]byte
+		lineBuf [4 * smallSize]line
+		cw      []byte
+		lines   []line
 	)
 	nc := rawModules(ver) / 8
 	if ver <= smallVersion {
-		cw, mods, lines = cwBuf[:2*nc], modBuf[:size*size], lineBuf[:6*size]
+		cw, lines = cwBuf[:2*nc], lineBuf[:4*size]
 	} else {
-		cw, mods, lines = make([]byte, 2*nc), make([]byte, size*size), make([]line, 6*size)
+		cw, lines = make([]byte, 2*nc), make([]line, 4*size)
 	}
 	d := cw[nc : nc+dataCodewords(ver, level)]
 	writeData(d, mode, data, ver)
 	cw = cw[:nc]
 	interleave(cw, d, ver, level)
 
-	m := matrix{size: size, mod: mods}
-	m.functionPatterns(ver)
-	m.placeData(cw)
-
-	sb := newSymbolBits(size, lines)
-	sb.load(&m)
+	sb := newSymbolBits(tablesFor(ver), lines)
+	sb.place(cw)
 	if mask < 0 {
 		best := -1
 		for k := 0; k < 8; k++ {

@@ -99,3 +99,14 @@ func refLinePenalty(mod []byte, start, step, n int) int {
 	}
 	return p
 }
+
+// placeData places the codewords on the data modules; remainder bits stay light.
+func (m *matrix) placeData(cw []byte) {
+	i, total := 0, len(cw)*8
+	m.walkData(func(x, y int) {
+		if i < total && cw[i>>3]>>(7-uint(i&7))&1 != 0 {
+			m.mod[y*m.size+x] |= dark
+		}
+		i++
+	})
+}
