@@ -20,6 +20,9 @@ type Renderer struct {
 	dx, dy int       // calibration offset in dots
 	pool   sync.Pool // *[]byte buffers for Render
 	zpool  sync.Pool // *compressor for Z64 graphics
+	// specs[o][h] is the ^A font command for orientation index o and height h,
+	// precomputed because nearly every field needs one.
+	specs [4][maxSpec]string
 }
 
 var _ label.Renderer = (*Renderer)(nil)
@@ -45,6 +48,11 @@ func New(opts *Options) (*Renderer, error) {
 	}
 	r.scale = float64(r.dpi) / 25.4
 	r.dx, r.dy = r.dots(r.opts.Calibration.DX), r.dots(r.opts.Calibration.DY)
+	for i, o := range "NRIB" {
+		for h := 1; h < maxSpec; h++ {
+			r.specs[i][h] = string(r.appendSpec(nil, byte(o), h))
+		}
+	}
 	return r, nil
 }
 
@@ -285,22 +293,31 @@ func (r *Renderer) appendText(dst []byte, t *label.TextLine) ([]byte, error) {
 		if t.Reverse {
 			dst = append(dst, "^FR"...)
 		}
-		dst = append(dst, "^A"...)
-		if r.opts.TextMode == TextFont {
-			dst = append(dst, r.fontID, o, ',')
-			dst = appendInt(dst, h)
-			dst = append(dst, ',')
-			dst = appendInt(dst, h)
+		if h < maxSpec {
+			dst = append(dst, r.specs[int(t.Rotation)/90][h]...)
 		} else {
-			dst = append(dst, '0', o, ',')
-			dst = appendInt(dst, h)
-			dst = append(dst, ',')
-			dst = appendInt(dst, h)
+			dst = r.appendSpec(dst, o, h)
 		}
 		dst = appendField(dst, "", t.Text)
 		dst = append(dst, '\n')
 	}
 	return dst, nil
+}
+
+// maxSpec bounds the text heights in dots whose ^A command is precomputed.
+const maxSpec = 160
+
+// appendSpec appends the ^A command selecting the text font at height h: the mapped
+// printer font, or the built-in font 0 for ASCII lines in TextGraphics mode.
+func (r *Renderer) appendSpec(dst []byte, o byte, h int) []byte {
+	font := r.fontID
+	if r.opts.TextMode == TextGraphics {
+		font = '0'
+	}
+	dst = append(dst, '^', 'A', font, o, ',')
+	dst = appendInt(dst, h)
+	dst = append(dst, ',')
+	return appendInt(dst, h)
 }
 
 func (r *Renderer) appendTextGraphic(dst []byte, t *label.TextLine, x, y int) ([]byte, error) {
