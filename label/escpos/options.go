@@ -54,6 +54,7 @@ type Options struct {
 	// Cut selects the cut after each page.
 	Cut Cut
 	// Calibration offsets the content (DX, DY in mm; a negative DY is ignored).
+	// Darkness and Speed are not used: ESC/POS has no common command for them.
 	Calibration label.Calibration
 	// TextRasterizer draws text rows that hold characters outside the printer font.
 	TextRasterizer label.TextRasterizer
