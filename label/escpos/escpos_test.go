@@ -146,8 +146,8 @@ func TestGolden(t *testing.T) {
 		opts *Options
 		doc  *label.Document
 	}{
-		{"packing-80mm", nil, packingList(3)},
-		{"packing-58mm-partial", &Options{PaperWidth: Paper58, Cut: CutPartial, Calibration: label.Calibration{DX: 1, DY: 2}}, packingList(2)},
+		{"hand-packing-80mm", nil, packingList(3)},
+		{"hand-packing-58mm-partial", &Options{PaperWidth: Paper58, Cut: CutPartial, Calibration: label.Calibration{DX: 1, DY: 2}}, packingList(2)},
 		{"hand", &Options{TextRasterizer: &fakeText{}, Cut: CutNone}, handDoc()},
 		{"hand-replace", &Options{ReplaceUnprintable: true}, handDoc()},
 		{"raster", &Options{Mode: ModeRaster, PageRasterizer: fakePage{}}, &label.Document{Pages: []label.Page{{Width: 48, Height: 4}, {Width: 80, Height: 3}}}},
