@@ -600,3 +600,31 @@ func FuzzGB18030(f *testing.F) {
 		require.Equal(t, wide, sp.wide)
 	})
 }
+
+func TestConcurrentRender(t *testing.T) {
+	r, err := New(&Options{TextRasterizer: &fakeText{}, ReplaceUnprintable: true})
+	require.NoError(t, err)
+	want, err := r.AppendDocument(nil, packingList(20))
+	require.NoError(t, err)
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			var buf bytes.Buffer
+			for range 20 {
+				buf.Reset()
+				if err := r.Render(context.Background(), &buf, packingList(20)); err != nil {
+					errs <- err
+					return
+				}
+				if !bytes.Equal(want, buf.Bytes()) {
+					errs <- errors.New("output differs")
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		assert.NoError(t, <-errs)
+	}
+}

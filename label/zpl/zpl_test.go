@@ -453,3 +453,33 @@ func FuzzValidRuneLen(f *testing.F) {
 		require.Equal(t, want, validRuneLen(s), "%q", s)
 	})
 }
+
+func TestConcurrentRender(t *testing.T) {
+	r, err := New(&Options{TextMode: TextGraphics, Rasterizer: rasterizerFunc(func(tl label.TextLine, dpi int) (*label.Bitmap, error) {
+		return (&fakeRasterizer{}).RasterizeText(tl, dpi)
+	})})
+	require.NoError(t, err)
+	want, err := r.AppendDocument(nil, handDoc())
+	require.NoError(t, err)
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			var buf bytes.Buffer
+			for range 20 {
+				buf.Reset()
+				if err := r.Render(context.Background(), &buf, handDoc()); err != nil {
+					errs <- err
+					return
+				}
+				if !bytes.Equal(want, buf.Bytes()) {
+					errs <- errors.New("output differs")
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		assert.NoError(t, <-errs)
+	}
+}
