@@ -69,4 +69,3 @@ func (o *LayoutOptions) Validate() error {
 	}
 	return fmt.Errorf("%w: unknown SortItems %q", ErrTemplate, o.SortItems)
 }
-
