@@ -15,7 +15,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -86,6 +85,3 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprintln(w, "\nRun 'dadan COMMAND -h' for the flags of a command.")
 }
-
-// errUsage marks flag errors, which exit with status 2.
-var errUsage = errors.New("usage")
