@@ -22,6 +22,53 @@ func BenchmarkLayoutWaybill(b *testing.B) {
 	}
 }
 
+// BenchmarkLayoutWaybills lays out every waybill template for a stream of different
+// orders, as a warehouse prints them.
+func BenchmarkLayoutWaybills(b *testing.B) {
+	orders := loadOrders(b)
+	data := make([]*label.Data, len(orders))
+	for i, o := range orders {
+		data[i] = toData(o, i)
+	}
+	opts := &label.LayoutOptions{Now: testNow}
+	for _, name := range []string{"waybill-76x130", "waybill-100x150", "waybill-100x180"} {
+		tpl, err := label.Standard(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				if _, err := label.Layout(tpl, data[i%len(data)], opts); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
+}
+
+// BenchmarkLayoutFirst is the first layout of a template: validation, hash and the
+// parts that depend on no data are computed then and reused after.
+func BenchmarkLayoutFirst(b *testing.B) {
+	orders := loadOrders(b)
+	d := toData(orders[1], 1)
+	opts := &label.LayoutOptions{Now: testNow}
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		tpl, err := label.Standard("waybill-76x130")
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if _, err := label.Layout(tpl, d, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkLayoutPackingA4(b *testing.B) {
 	orders := loadOrders(b)
 	tpl, _ := label.Standard("packing-a4")
