@@ -110,7 +110,7 @@ func BenchmarkDecodeStream1M(b *testing.B) {
 }
 
 func TestStreamingMemoryIsFlat(t *testing.T) {
-	n := 200_000
+	n := 100_000
 	if testing.Short() {
 		n = 20_000
 	}
