@@ -287,3 +287,46 @@ func TestRotatedTextPositions(t *testing.T) {
 		}
 	}
 }
+
+// Every waybill has the bands of DESIGN.md top to bottom, and they fill the page.
+func TestWaybillBands(t *testing.T) {
+	orders := loadOrders(t)
+	bands := []string{"print_time", "mark", "tracking_barcode", "bag_addr", "recipient", "sender", "goods", "tracking_qr", "order_id"}
+	for _, name := range []string{"waybill-76x130", "waybill-100x150", "waybill-100x180"} {
+		tpl, err := label.Standard(name)
+		require.NoError(t, err)
+		top := map[string]float64{}
+		for _, e := range tpl.Elements {
+			switch e := e.(type) {
+			case *label.TextElement:
+				top[e.ID] = e.Y
+			case *label.Code128Element:
+				top[e.ID] = e.Y
+			case *label.QRElement:
+				top[e.ID] = e.Y
+			}
+		}
+		if _, ok := top["stub_order"]; ok {
+			top["order_id"] = top["stub_order"] // the two-part waybill's footer is on the stub
+		}
+		prev := -1.0
+		for _, b := range bands {
+			y, ok := top[b]
+			require.True(t, ok, "%s has no %s", name, b)
+			assert.Greater(t, y, prev, "%s: %s is not below the band before it", name, b)
+			prev = y
+		}
+		if name == "waybill-100x180" {
+			continue // the stub fills the rest
+		}
+		doc, err := label.Layout(tpl, toData(orders[1], 1), &label.LayoutOptions{Now: testNow})
+		require.NoError(t, err)
+		bottom := 0.0
+		for _, op := range doc.Pages[0].Ops {
+			if tl, ok := op.(label.TextLine); ok && tl.Rotation == label.Rotate0 {
+				bottom = max(bottom, tl.Y+tl.Size)
+			}
+		}
+		assert.Greater(t, bottom, tpl.Height-6, "%s: the footer leaves the bottom of the page blank", name)
+	}
+}

@@ -41,7 +41,7 @@ func TestTemplateJSONRoundTrip(t *testing.T) {
 		assert.Equal(t, h, again.Hash())
 
 		// Any change does.
-		again.Version = "2"
+		again.Version = tpl.Version + ".1"
 		assert.NotEqual(t, h, again.Hash())
 		again.Version = tpl.Version
 		for _, e := range again.Elements {
