@@ -89,6 +89,9 @@ func BenchmarkNormalizePhone(b *testing.B) {
 
 // TestCleanOrderAllocations holds the allocation budget of a clean order.
 func TestCleanOrderAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates on its own")
+	}
 	orders := generate(1, 0)
 	e := benchEngine(t)
 	ctx := context.Background()
