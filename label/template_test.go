@@ -138,7 +138,15 @@ func FuzzParseTemplate(f *testing.F) {
 		require.NoError(t, err)
 		require.Equal(t, tpl.Hash(), back.Hash())
 		d := &label.Data{Fields: map[string]string{"a": "x"}, Tables: map[string][]label.Row{"items": {{"name": "n"}}}}
-		_, _ = label.Layout(tpl, d, nil)
+		doc1, err1 := label.Layout(tpl, d, nil)
+		// The second layout reuses what the first prepared, and gives the same result;
+		// so does an equal template laid out for the first time.
+		doc2, err2 := label.Layout(tpl, d, nil)
+		doc3, err3 := label.Layout(back, d, nil)
+		require.Equal(t, err1, err2)
+		require.Equal(t, err1, err3)
+		require.Equal(t, doc1, doc2)
+		require.Equal(t, doc1, doc3)
 	})
 }
 
