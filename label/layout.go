@@ -27,7 +27,9 @@ const (
 // Nil d is empty data; nil opts means defaults. Errors are [*Error] values naming
 // the template and element and wrapping [ErrMissingField], [ErrOverflow],
 // [ErrEncode] or [ErrTemplate]. Layout is safe for concurrent use with the same
-// template.
+// template. The work that depends on the template alone (validation, hash, parsed
+// placeholders, elements without data) is done on its first layout and reused while
+// its content is unchanged; a changed template is prepared again.
 func Layout(t *Template, d *Data, opts *LayoutOptions) (*Document, error) {
 	if t == nil {
 		return nil, &Error{Err: fmt.Errorf("%w: nil template", ErrTemplate)}
