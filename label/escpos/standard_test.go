@@ -2,8 +2,9 @@ package escpos
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
-	"os"
+	"github.com/dadanhq/dadan/internal/sample"
 	"slices"
 	"strconv"
 	"strings"
@@ -56,17 +57,7 @@ func (p sampleParty) full() string {
 
 func loadOrders(tb testing.TB) []sampleOrder {
 	tb.Helper()
-	var f *os.File
-	var err error
-	for _, path := range []string{"../../internal/sample/orders.jsonl", "/work/shared/testdata/orders.jsonl"} {
-		if f, err = os.Open(path); err == nil {
-			break
-		}
-	}
-	if err != nil {
-		tb.Skipf("sample orders not available: %v", err)
-	}
-	defer f.Close()
+	f := bytes.NewReader(sample.Orders)
 	var out []sampleOrder
 	sc := bufio.NewScanner(f)
 	sc.Buffer(nil, 1<<20)

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/dadanhq/dadan/internal/sample"
 	"os"
 	"os/exec"
 	"strings"
@@ -55,9 +56,7 @@ type testParty struct {
 
 func loadOrders(t testing.TB) []testOrder {
 	t.Helper()
-	f, err := os.Open("testdata/orders.jsonl")
-	require.NoError(t, err)
-	defer f.Close()
+	f := bytes.NewReader(sample.Orders)
 	var out []testOrder
 	sc := bufio.NewScanner(f)
 	sc.Buffer(nil, 1<<20)

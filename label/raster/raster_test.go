@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/dadanhq/dadan/internal/sample"
 	"image/png"
 	"os"
 	"os/exec"
@@ -49,15 +50,7 @@ type party struct {
 
 func loadOrders(tb testing.TB) []sampleOrder {
 	tb.Helper()
-	path := "../../../shared/testdata/orders.jsonl"
-	if _, err := os.Stat(path); err != nil {
-		path = "/work/shared/testdata/orders.jsonl"
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		tb.Skipf("sample orders not available: %v", err)
-	}
-	defer f.Close()
+	f := bytes.NewReader(sample.Orders)
 	var out []sampleOrder
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
