@@ -421,9 +421,13 @@ func rowPitch(t *TableElement) float64 {
 func (l *layouter) tableRows(t *TableElement, cols []binding, data []Row) ([]tableRow, error) {
 	rows := make([]tableRow, len(data))
 	pitch := rowPitch(t)
+	// All cells share one slice of cells and one of lines; a full lines slice is
+	// replaced, not overwritten, so earlier cells keep theirs.
+	cells := make([][]string, len(data)*len(t.Columns))
+	flat := make([]string, 0, len(cells)+8)
 	for r, row := range data {
 		l.b.row = row
-		rows[r].cells = make([][]string, len(t.Columns))
+		rows[r].cells = cells[r*len(t.Columns) : (r+1)*len(t.Columns) : (r+1)*len(t.Columns)]
 		n := 1
 		for c, col := range t.Columns {
 			s, err := l.b.bind(&cols[c], true)
@@ -436,7 +440,9 @@ func (l *layouter) tableRows(t *TableElement, cols []binding, data []Row) ([]tab
 				maxLines = cmp0(col.MaxLines, 3)
 			}
 			lines, _, _ := l.fitText(s, t.Size, t.Size, col.Width-2*cellPad, float64(maxLines)*pitch, maxLines, true)
-			rows[r].cells[c] = slices.Clone(lines)
+			start := len(flat)
+			flat = append(flat, lines...)
+			rows[r].cells[c] = flat[start:len(flat):len(flat)]
 			n = max(n, len(lines))
 		}
 		rows[r].height = float64(n) * pitch
