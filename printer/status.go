@@ -222,3 +222,24 @@ func ParseRealTimeStatus(n, b byte) (Status, error) {
 type Confirmer interface {
 	PrintConfirm(ctx context.Context, p []byte) (Status, error)
 }
+
+// ParseRealTimeReplies reads the four bytes an ESC/POS printer sends back for the
+// queries DLE EOT 1, 2, 3 and 4 sent in that order, and merges their states.
+func ParseRealTimeReplies(reply []byte) (Status, error) {
+	raw := bytes.Clone(reply)
+	if len(reply) != 4 {
+		return Status{States: Unknown, Raw: raw},
+			&ReplyError{Language: "ESC/POS", Reply: raw, Reason: fmt.Sprintf("%d bytes for 4 queries", len(reply))}
+	}
+	var st Status
+	for i, b := range reply {
+		s, err := ParseRealTimeStatus(byte(i+1), b)
+		if err != nil {
+			s.Raw = raw
+			return s, err
+		}
+		st.States |= s.States
+	}
+	st.Raw = raw
+	return st, nil
+}

@@ -185,3 +185,19 @@ func FuzzParseRealTimeStatus(f *testing.F) {
 		assert.Zero(t, st.States&(printer.Unknown|printer.Paused|printer.RibbonOut))
 	})
 }
+
+func TestParseRealTimeReplies(t *testing.T) {
+	// Online, cover open, no error, paper near end.
+	st, err := printer.ParseRealTimeReplies([]byte{0x12, 0x16, 0x12, 0x1e})
+	require.NoError(t, err)
+	assert.True(t, st.Has(printer.HeadOpen))
+	assert.True(t, st.Has(printer.PaperNearEnd))
+	assert.Equal(t, []byte{0x12, 0x16, 0x12, 0x1e}, st.Raw)
+	st, err = printer.ParseRealTimeReplies([]byte{0x12, 0x12, 0x12, 0x12})
+	require.NoError(t, err)
+	assert.True(t, st.Ready())
+	_, err = printer.ParseRealTimeReplies([]byte{0x12, 0x12})
+	assert.ErrorIs(t, err, printer.ErrNotPrinter)
+	_, err = printer.ParseRealTimeReplies([]byte{0xff, 0x12, 0x12, 0x12})
+	assert.ErrorIs(t, err, printer.ErrNotPrinter)
+}

@@ -316,21 +316,7 @@ func (p *Printer) parse(reply []byte) (printer.Status, error) {
 	if p.opts.Language == ZPL {
 		return printer.ParseHostStatus(reply)
 	}
-	if len(reply) != 4 {
-		return printer.Status{States: printer.Unknown, Raw: bytes.Clone(reply)},
-			&printer.ReplyError{Language: "ESC/POS", Reply: bytes.Clone(reply), Reason: fmt.Sprintf("%d bytes for 4 queries", len(reply))}
-	}
-	var st printer.Status
-	for i, b := range reply {
-		s, err := printer.ParseRealTimeStatus(byte(i+1), b)
-		if err != nil {
-			s.Raw = bytes.Clone(reply)
-			return s, err
-		}
-		st.States |= s.States
-	}
-	st.Raw = bytes.Clone(reply)
-	return st, nil
+	return printer.ParseRealTimeReplies(reply)
 }
 
 // Close closes the connection; the Printer cannot be used after.
