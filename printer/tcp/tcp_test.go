@@ -109,6 +109,10 @@ func TestReconnectAfterBrokenConnection(t *testing.T) {
 	e := emulator(t, printertest.ZPL)
 	p := dial(t, e.Addr(), tcp.ZPL)
 	ctx := t.Context()
+	// One exchange first, so the emulator has surely accepted the connection
+	// before it goes off the network.
+	_, err := p.Status(ctx)
+	require.NoError(t, err)
 	e.Refuse()
 	// The dropped connection shows on the next exchange, and while the printer is
 	// off the network every call fails with ErrOffline.
@@ -116,7 +120,7 @@ func TestReconnectAfterBrokenConnection(t *testing.T) {
 		_, err := p.Status(ctx)
 		return errors.Is(err, printer.ErrOffline)
 	}, 2*time.Second, 10*time.Millisecond)
-	err := p.Print(ctx, []byte("^XA^FDx^FS^XZ"))
+	err = p.Print(ctx, []byte("^XA^FDx^FS^XZ"))
 	require.ErrorIs(t, err, printer.ErrOffline)
 	assert.ErrorIs(t, err, printer.ErrNotSent, "a refused dial sends nothing")
 	require.NoError(t, e.Clear())
