@@ -234,29 +234,43 @@ func (s *symbolBits) penalty(limit int) int {
 // penalty64 is penalty for symbols of at most 64 modules a side (versions 1-11),
 // whose lines fit one machine word.
 func (s *symbolBits) penalty64(limit int) int {
-	n := s.n
+	n := s.n // odd, at most 61
 	full := uint64(1)<<uint(n) - 1
-	if n == 64 {
-		full = ^uint64(0)
-	}
 	full1 := full >> 1
 	p, darkCount := 0, 0
 	for i := 0; i < n; i++ {
 		a := s.rows[i][0]
-		p += linePenalty64(a, full) + linePenalty64(s.cols[i][0], full)
 		darkCount += bits.OnesCount64(a)
 		if i+1 < n {
 			b := s.rows[i+1][0]
 			diff := (a ^ b) | (a ^ a>>1) | (b ^ b>>1)
 			p += penaltyBlock * bits.OnesCount64(full1&^diff)
 		}
-		if limit >= 0 && p > limit {
-			return p // rule N4 only adds
+	}
+	total := n * n // odd, so k >= 0
+	p += ((abs(darkCount*20-total*10)+total-1)/total - 1) * penaltyDark
+	// Rules N1 and N3 line by line. Up to 29 modules a side (versions 1-3) two lines
+	// share a word, 5 light modules apart: runs and finder patterns cannot reach
+	// across that gap, and it is as light as the quiet zone the rules assume.
+	i := 0
+	if n <= 29 {
+		sh := uint(n + 5)
+		fullP := full | full<<sh
+		for ; i+1 < n; i += 2 {
+			p += linePenalty64(s.rows[i][0]|s.rows[i+1][0]<<sh, fullP) +
+				linePenalty64(s.cols[i][0]|s.cols[i+1][0]<<sh, fullP)
+			if limit >= 0 && p > limit {
+				return p
+			}
 		}
 	}
-	total := n * n
-	k := (abs(darkCount*20-total*10)+total-1)/total - 1
-	return p + k*penaltyDark
+	for ; i < n; i++ {
+		p += linePenalty64(s.rows[i][0], full) + linePenalty64(s.cols[i][0], full)
+		if limit >= 0 && p > limit {
+			return p
+		}
+	}
+	return p
 }
 
 // linePenalty64 is linePenalty for a line of at most 64 modules.
