@@ -1,0 +1,32 @@
+package orderlabel_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/dadanhq/dadan/internal/orderlabel"
+	"github.com/dadanhq/dadan/order"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+)
+
+func TestData(t *testing.T) {
+	o := &order.Order{ID: "TB1", Platform: order.Taobao, Shop: "店", Total: decimal.RequireFromString("109.8"),
+		Recipient: order.Party{Name: "张三", Phone: "13800138000", Province: "北京市", City: "北京市", District: "朝阳区", Address: "1号"},
+		Items:     []order.Item{{SKU: "A", Name: "杯", Qty: 2, UnitPrice: decimal.RequireFromString("59.9")}},
+		Remark:    order.Remark{Buyer: " 快 ", Seller: ""},
+		Waybill:   &order.Waybill{TrackingNo: "75", Piece: 1, Pieces: 2, ParentNo: "74"}}
+	at := time.Date(2026, 11, 11, 9, 0, 0, 0, time.UTC)
+	d := orderlabel.Data(o, at, "补打 #2")
+	assert.Equal(t, "北京市朝阳区1号", d.Fields["recipient.address"])
+	assert.Equal(t, "109.80", d.Fields["order.total"])
+	assert.Equal(t, "买家：快", d.Fields["order.remark"])
+	assert.Equal(t, "75", d.Fields["waybill.tracking_no"])
+	assert.Equal(t, "1/2", d.Fields["waybill.piece"])
+	assert.Equal(t, "2026-11-11T09:00:00Z", d.Fields["print.time"])
+	assert.Equal(t, "补打 #2", d.Fields["print.mark"])
+	rows := d.Tables["items"]
+	assert.Len(t, rows, 1)
+	assert.Equal(t, "59.90", rows[0]["unit_price"])
+	assert.Equal(t, "2", rows[0]["qty"])
+}
