@@ -145,3 +145,38 @@ type Renderer interface {
 type TextRasterizer interface {
 	RasterizeText(t TextLine, dpi int) (*Bitmap, error)
 }
+
+// Shift returns a copy of p with every op moved by dx, dy millimetres (positive
+// right and down), the way a renderer without an offset command of its own applies
+// a [Calibration]. p is not changed.
+func (p Page) Shift(dx, dy float64) Page {
+	if dx == 0 && dy == 0 {
+		return p
+	}
+	ops := make([]Op, len(p.Ops))
+	for i, op := range p.Ops {
+		switch o := op.(type) {
+		case TextLine:
+			o.X, o.Y = o.X+dx, o.Y+dy
+			op = o
+		case Barcode:
+			o.X, o.Y = o.X+dx, o.Y+dy
+			op = o
+		case QR:
+			o.X, o.Y = o.X+dx, o.Y+dy
+			op = o
+		case Line:
+			o.X1, o.Y1, o.X2, o.Y2 = o.X1+dx, o.Y1+dy, o.X2+dx, o.Y2+dy
+			op = o
+		case Box:
+			o.X, o.Y = o.X+dx, o.Y+dy
+			op = o
+		case Image:
+			o.X, o.Y = o.X+dx, o.Y+dy
+			op = o
+		}
+		ops[i] = op
+	}
+	p.Ops = ops
+	return p
+}

@@ -25,12 +25,23 @@ type Options struct {
 	Fallback []string
 	// DPI is the resolution of [Renderer.Render]; 0 means 203.
 	DPI int
+	// Calibration offsets the content of every page [Renderer.Render] draws, so a
+	// preview shows what the calibrated printer prints. RenderPage and the
+	// rasterizers draw pages as laid out: the renderers that call them apply their
+	// own calibration.
+	Calibration label.Calibration
 }
 
 // Validate reports whether the options are usable.
 func (o *Options) Validate() error {
-	if o != nil && (o.DPI < 0 || o.DPI > 2400) {
+	if o == nil {
+		return nil
+	}
+	if o.DPI < 0 || o.DPI > 2400 {
 		return fmt.Errorf("raster: DPI %d out of range", o.DPI)
+	}
+	if c := o.Calibration; math.IsNaN(c.DX) || math.IsNaN(c.DY) || math.Abs(c.DX) > 100 || math.Abs(c.DY) > 100 {
+		return fmt.Errorf("raster: calibration offset %v, %v mm out of range", c.DX, c.DY)
 	}
 	return nil
 }
@@ -40,6 +51,7 @@ func (o *Options) Validate() error {
 type Renderer struct {
 	fonts *fontSet
 	dpi   int
+	cal   label.Calibration
 }
 
 var (
@@ -64,7 +76,7 @@ func New(opts *Options) (*Renderer, error) {
 	if dpi == 0 {
 		dpi = 203
 	}
-	return &Renderer{fonts: fs, dpi: dpi}, nil
+	return &Renderer{fonts: fs, dpi: dpi, cal: opts.Calibration}, nil
 }
 
 // pageGap is the grey gap between the pages of a multi-page PNG, in mm.
@@ -80,7 +92,7 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, doc *label.Document)
 	var img *image.Gray
 	if len(doc.Pages) == 1 {
 		var err error
-		if img, err = r.RenderPage(doc.Pages[0], r.dpi); err != nil {
+		if img, err = r.RenderPage(doc.Pages[0].Shift(r.cal.DX, r.cal.DY), r.dpi); err != nil {
 			return err
 		}
 	} else {
@@ -91,7 +103,7 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, doc *label.Document)
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			pg, err := r.RenderPage(p, r.dpi)
+			pg, err := r.RenderPage(p.Shift(r.cal.DX, r.cal.DY), r.dpi)
 			if err != nil {
 				return fmt.Errorf("raster: page %d: %w", i+1, err)
 			}
