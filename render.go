@@ -54,7 +54,7 @@ func NewRenderer(format string, opts *RenderOptions) (label.Renderer, error) {
 	case "pdf":
 		return pdf.New(&pdf.Options{FontPath: opts.FontPath, Calibration: opts.Calibration})
 	case "png":
-		return raster.New(&raster.Options{Font: opts.FontPath, DPI: opts.DPI})
+		return raster.New(&raster.Options{Font: opts.FontPath, DPI: opts.DPI, Calibration: opts.Calibration})
 	}
 	return nil, fmt.Errorf("%w %q (want zpl, escpos, pdf or png)", ErrFormat, format)
 }
