@@ -1,11 +1,14 @@
-// Package qr encodes QR codes (model 2, ISO/IEC 18004): versions 1 to 40, the four
-// error-correction levels, and numeric, alphanumeric or byte mode, whichever is the
-// most compact mode the whole data fits. Byte mode carries the data's bytes as they
-// are (UTF-8 for Go strings) without an ECI header, as scanners expect.
+// Package qr encodes QR codes (model 2, ISO/IEC 18004): versions 1 to 40 and the four
+// error-correction levels. The data is split into numeric, alphanumeric and byte mode
+// segments so that it takes the fewest bits: a tracking number is one numeric
+// segment, "TB2026111100001" an alphanumeric and a numeric one. Byte mode carries the
+// data's bytes as they are (UTF-8 for Go strings) without an ECI header, as scanners
+// expect.
 //
 // [Encode] picks the smallest version that holds the data at the requested level and
-// the mask with the lowest penalty by the standard's four rules. It allocates only
-// the returned matrix.
+// the mask with the lowest penalty by the standard's four rules. For the small
+// symbols labels carry (up to version 7 and 256 bytes of data) it allocates only the
+// returned matrix.
 package qr
 
 import (
@@ -35,8 +38,9 @@ func (l Level) String() string {
 // Mode is a data encoding mode.
 type Mode byte
 
-// Modes, in the order [Encode] prefers them.
+// Modes. A code's data is one segment or several, each in one mode.
 const (
+	Mixed        Mode = 0 // segments of several modes
 	Numeric      Mode = 1 // digits 0-9
 	Alphanumeric Mode = 2 // 0-9, A-Z, space and $%*+-./:
 	Byte         Mode = 4 // any bytes
@@ -54,7 +58,7 @@ var (
 type Code struct {
 	Version int   // 1-40
 	Level   Level // error-correction level
-	Mode    Mode  // data mode
+	Mode    Mode  // the mode of all the data, or Mixed
 	Mask    int   // mask pattern 0-7
 	// Modules is the Size x Size matrix, row-major, true = dark, without the quiet
 	// zone. The rows share one backing array.
@@ -82,8 +86,10 @@ func EncodeVersion(data string, level Level, version int) (Code, error) {
 	return encode(data, level, version, -1)
 }
 
-// Symbols up to smallVersion are encoded without heap allocation but for the result.
+// Symbols up to smallVersion with up to smallData bytes of data are encoded without
+// heap allocation but for the result.
 const (
+	smallData      = 256
 	smallVersion   = 7
 	smallSize      = 4*smallVersion + 17
 	smallCodewords = 196 // codewords of a version 7 symbol
@@ -93,20 +99,44 @@ func encode(data string, level Level, version, mask int) (Code, error) {
 	if level > High {
 		return Code{}, ErrLevel
 	}
-	mode := modeOf(data)
-	ver := version
-	if ver == 0 {
-		for v := 1; v <= MaxVersion; v++ {
-			if bitLen(mode, len(data), v) <= dataCodewords(v, level)*8 {
-				ver = v
-				break
-			}
+	// Split the data into segments for each class of versions in turn until one
+	// holds it.
+	var (
+		modeBuf [smallData]Mode
+		fromBuf [3 * smallData]int8
+		modes   = modeBuf[:]
+		from    = fromBuf[:]
+	)
+	if len(data) > smallData {
+		modes, from = make([]Mode, len(data)), make([]int8, 3*len(data))
+	}
+	modes = modes[:len(data)]
+	ver, class := version, -1
+	for v := 1; v <= MaxVersion; v++ {
+		if version != 0 && v != version {
+			continue
 		}
-		if ver == 0 {
-			return Code{}, fmt.Errorf("%w: %d bytes in %s mode at level %v", ErrTooLong, len(data), mode, level)
+		c := versionClass(v)
+		var bits int
+		if c != class {
+			class = c
+			bits = segment(modes, from, data, class)
+		} else {
+			bits = segmentsBits(modes, v)
 		}
-	} else if bitLen(mode, len(data), ver) > dataCodewords(ver, level)*8 {
-		return Code{}, fmt.Errorf("%w: %d bytes in %s mode at version %d-%v", ErrTooLong, len(data), mode, ver, level)
+		if bits <= dataCodewords(v, level)*8 {
+			ver = v
+			break
+		}
+		if v == version || v == MaxVersion {
+			return Code{}, fmt.Errorf("%w: %d bytes at version %d-%v", ErrTooLong, len(data), v, level)
+		}
+	}
+	mode := Mixed
+	if len(data) == 0 {
+		mode = Numeric
+	} else if uniform(modes) {
+		mode = modes[0]
 	}
 
 	// Versions up to smallVersion work on the stack; larger ones allocate.
@@ -124,7 +154,7 @@ func encode(data string, level Level, version, mask int) (Code, error) {
 		cw, lines = make([]byte, 2*nc), make([]line, 4*size)
 	}
 	d := cw[nc : nc+dataCodewords(ver, level)]
-	writeData(d, mode, data, ver)
+	writeData(d, modes, data, ver)
 	cw = cw[:nc]
 	interleave(cw, d, ver, level)
 
@@ -165,6 +195,8 @@ func (m Mode) String() string {
 		return "alphanumeric"
 	case Byte:
 		return "byte"
+	case Mixed:
+		return "mixed"
 	}
 	return fmt.Sprintf("Mode(%d)", byte(m))
 }
@@ -213,25 +245,6 @@ func countBits(mode Mode, ver int) int {
 	return [3]int{8, 16, 16}[class]
 }
 
-// bitLen is the length of the segment (mode, count and data bits) for n characters,
-// or a huge number when n overflows the count field.
-func bitLen(mode Mode, n, ver int) int {
-	cb := countBits(mode, ver)
-	if n >= 1<<cb {
-		return 1 << 30
-	}
-	bits := 4 + cb
-	switch mode {
-	case Numeric:
-		bits += n/3*10 + [3]int{0, 4, 7}[n%3]
-	case Alphanumeric:
-		bits += n/2*11 + n%2*6
-	default:
-		bits += n * 8
-	}
-	return bits
-}
-
 // bitWriter writes bits most significant first into a zeroed buffer.
 type bitWriter struct {
 	b []byte
@@ -249,11 +262,41 @@ func (w *bitWriter) write(v uint32, bits int) {
 	}
 }
 
-// writeData writes the len(dst) data codewords (segment, terminator and padding) to
-// dst, which must be zeroed.
-func writeData(dst []byte, mode Mode, data string, ver int) {
+// writeData writes the len(dst) data codewords (segments, terminator and padding) to
+// dst, which must be zeroed. modes holds the mode of every byte of data.
+func writeData(dst []byte, modes []Mode, data string, ver int) {
 	nd := len(dst)
 	w := bitWriter{b: dst}
+	if len(data) == 0 {
+		w.write(uint32(Numeric), 4)
+		w.write(0, countBits(Numeric, ver))
+	}
+	for i := 0; i < len(data); {
+		j := i + 1
+		for j < len(data) && modes[j] == modes[i] {
+			j++
+		}
+		maxN := 1<<countBits(modes[i], ver) - 1
+		for i < j {
+			n := min(j-i, maxN)
+			writeSegment(&w, modes[i], data[i:i+n], ver)
+			i += n
+		}
+	}
+	capBits := nd * 8
+	w.write(0, min(4, capBits-w.n)) // terminator
+	if w.n%8 != 0 {
+		w.write(0, 8-w.n%8)
+	}
+	pad := byte(0xEC)
+	for i := w.n / 8; i < nd; i++ {
+		dst[i] = pad
+		pad ^= 0xEC ^ 0x11
+	}
+}
+
+// writeSegment writes one segment: mode, count and data.
+func writeSegment(w *bitWriter, mode Mode, data string, ver int) {
 	w.write(uint32(mode), 4)
 	w.write(uint32(len(data)), countBits(mode, ver))
 	switch mode {
@@ -281,16 +324,15 @@ func writeData(dst []byte, mode Mode, data string, ver int) {
 			w.write(uint32(data[i]), 8)
 		}
 	}
-	capBits := nd * 8
-	w.write(0, min(4, capBits-w.n)) // terminator
-	if w.n%8 != 0 {
-		w.write(0, 8-w.n%8)
+}
+
+func uniform(modes []Mode) bool {
+	for _, m := range modes {
+		if m != modes[0] {
+			return false
+		}
 	}
-	pad := byte(0xEC)
-	for i := w.n / 8; i < nd; i++ {
-		dst[i] = pad
-		pad ^= 0xEC ^ 0x11
-	}
+	return true
 }
 
 // interleave splits data into blocks, adds each block's error-correction codewords

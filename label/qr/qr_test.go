@@ -87,10 +87,8 @@ func TestMatchesSkip2BitForBit(t *testing.T) {
 			ref.DisableBorder = true
 			rm := ref.Bitmap()
 			if ref.VersionNumber != c.Version {
-				// skip2 splits mixed data into segments of several modes; one mode
-				// for all of data can need a larger version.
-				assert.True(t, mixed(s), "%q %v", s, lv)
-				assert.Greater(t, c.Version, ref.VersionNumber, "%q %v", s, lv)
+				// Data of several modes may be split differently.
+				assert.True(t, mixed(s), "%q %v: version %d, skip2 %d", s, lv, c.Version, ref.VersionNumber)
 				continue
 			}
 			rl, rmask := formatInfo(t, rm)
@@ -264,7 +262,8 @@ func TestCapacities(t *testing.T) {
 
 func TestModes(t *testing.T) {
 	for s, m := range map[string]qr.Mode{"": qr.Numeric, "0123": qr.Numeric, "ZTO 12": qr.Alphanumeric,
-		"zto": qr.Byte, "张": qr.Byte, "A\n": qr.Byte} {
+		"zto": qr.Byte, "张": qr.Byte, "A\n": qr.Byte, "TB2026111100001": qr.Mixed,
+		"https://example.com/t?no=756123456789012": qr.Mixed, "张三13800138000": qr.Mixed} {
 		c, err := qr.Encode(s, qr.Medium)
 		require.NoError(t, err)
 		assert.Equal(t, m, c.Mode, "%q", s)
