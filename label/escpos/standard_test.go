@@ -1,147 +1,36 @@
 package escpos
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
-	"github.com/dadanhq/dadan/internal/sample"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
+	"github.com/dadanhq/dadan/internal/labeltest"
 	"github.com/dadanhq/dadan/label"
 	"github.com/dadanhq/dadan/label/raster"
+	"github.com/dadanhq/dadan/order"
 )
 
-// sampleOrder is the part of the order JSON the standard templates print.
-type sampleOrder struct {
-	ID        string      `json:"id"`
-	Platform  string      `json:"platform"`
-	Shop      string      `json:"shop"`
-	Recipient sampleParty `json:"recipient"`
-	Sender    sampleParty `json:"sender"`
-	Items     []struct {
-		SKU       string `json:"sku"`
-		Barcode   string `json:"barcode"`
-		Name      string `json:"name"`
-		Spec      string `json:"spec"`
-		Qty       int    `json:"qty"`
-		UnitPrice string `json:"unit_price"`
-	} `json:"items"`
-	Total  string `json:"total"`
-	Remark struct {
-		Buyer  string `json:"buyer"`
-		Seller string `json:"seller"`
-	} `json:"remark"`
-	Waybill *struct {
-		TrackingNo string `json:"tracking_no"`
-		SortCode   string `json:"sort_code"`
-		Mark       string `json:"mark"`
-		BagAddr    string `json:"bag_addr"`
-	} `json:"waybill"`
-}
-
-type sampleParty struct {
-	Name, Phone, Province, City, District, Street, Address string
-}
-
-func (p sampleParty) full() string {
-	return p.Province + p.City + p.District + p.Street + p.Address
-}
-
-func loadOrders(tb testing.TB) []sampleOrder {
-	tb.Helper()
-	f := bytes.NewReader(sample.Orders)
-	var out []sampleOrder
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var o sampleOrder
-		require.NoError(tb, json.Unmarshal(sc.Bytes(), &o))
-		out = append(out, o)
-	}
-	require.NoError(tb, sc.Err())
-	return out
-}
-
-// data fills label.Data as the label package documents it. Orders without waybill
-// data get a made-up tracking number derived from the order id.
-func data(o sampleOrder) *label.Data {
-	tracking, sort, mark, bag := "", "200-E01-08", "杭州余杭", "杭州转运中心"
-	if o.Waybill != nil {
-		tracking, sort, mark, bag = o.Waybill.TrackingNo, o.Waybill.SortCode, o.Waybill.Mark, o.Waybill.BagAddr
-	}
-	if tracking == "" {
-		digits := strings.Map(func(r rune) rune {
-			if r >= '0' && r <= '9' {
-				return r
-			}
-			return -1
-		}, o.ID)
-		tracking = "75" + digits[len(digits)-10:]
-	}
-	d := &label.Data{Fields: map[string]string{
-		"recipient.name": o.Recipient.Name, "recipient.phone": o.Recipient.Phone, "recipient.address": o.Recipient.full(),
-		"sender.name": o.Sender.Name, "sender.phone": o.Sender.Phone, "sender.address": o.Sender.full(),
-		"waybill.tracking_no": tracking, "waybill.sort_code": sort, "waybill.mark": mark, "waybill.bag_addr": bag,
-		"waybill.service": "标快", "waybill.payment": "寄付",
-		"order.id": o.ID, "order.platform": o.Platform, "order.shop": o.Shop,
-		"order.remark": strings.TrimSpace(o.Remark.Buyer + " " + o.Remark.Seller), "order.total": o.Total,
-	}, Tables: map[string][]label.Row{}}
-	for _, it := range o.Items {
-		d.Tables["items"] = append(d.Tables["items"], label.Row{
-			"sku": it.SKU, "barcode": it.Barcode, "name": it.Name, "spec": it.Spec,
-			"qty": strconv.Itoa(it.Qty), "unit_price": it.UnitPrice,
-		})
-	}
-	return d
-}
-
-// pick returns the first order for which match is true.
-func pick(t *testing.T, orders []sampleOrder, what string, match func(o sampleOrder) bool) sampleOrder {
+func layout(t *testing.T, name string, o *order.Order) *label.Document {
 	t.Helper()
-	i := slices.IndexFunc(orders, match)
-	require.GreaterOrEqual(t, i, 0, "no sample order with %s", what)
-	return orders[i]
-}
-
-func layout(t *testing.T, name string, o sampleOrder) *label.Document {
-	t.Helper()
-	return layoutData(t, name, data(o))
+	return layoutData(t, name, labeltest.Data(o))
 }
 
 func layoutData(t *testing.T, name string, d *label.Data) *label.Document {
 	t.Helper()
 	tpl, err := label.Standard(name)
 	require.NoError(t, err)
-	doc, err := label.Layout(tpl, d, &label.LayoutOptions{Now: time.Date(2026, 11, 11, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))})
+	doc, err := label.Layout(tpl, d, &label.LayoutOptions{Now: labeltest.PrintTime()})
 	require.NoError(t, err)
 	return doc
 }
 
-// receiptSamples are the orders the packing-list tests render, found by content.
-func receiptSamples(t *testing.T) map[string]sampleOrder {
-	orders := loadOrders(t)
-	most := orders[0]
-	for _, o := range orders {
-		if len(o.Items) > len(most.Items) {
-			most = o
-		}
-	}
-	return map[string]sampleOrder{
-		"ordinary":    orders[0],
-		"many-items":  most,
-		"emoji":       pick(t, orders, "an emoji remark", func(o sampleOrder) bool { return strings.Contains(o.Remark.Buyer, "😀") }),
-		"zpl-in-name": pick(t, orders, "ZPL in a name", func(o sampleOrder) bool { return strings.Contains(o.Recipient.Name, "^XA") }),
-		"tilde":       pick(t, orders, "a tilde command", func(o sampleOrder) bool { return strings.Contains(o.Recipient.Name+o.Recipient.Address, "~") }),
-	}
-}
+// receiptSamples names the [labeltest.Cases] the packing-list tests render.
+var receiptSamples = []string{"ordinary", "many-items", "emoji", "zpl-in-name", "tilde"}
 
 // wide reports whether the printer font cannot have r (a 4-byte GB18030 sequence).
 func wide(r rune) bool {
@@ -182,7 +71,9 @@ func textLines(p label.Page) []label.TextLine {
 func TestStandardPackingList(t *testing.T) {
 	r, err := New(&Options{ReplaceUnprintable: true})
 	require.NoError(t, err)
-	for name, o := range receiptSamples(t) {
+	cases := labeltest.Cases(t)
+	for _, name := range receiptSamples {
+		o := cases[name]
 		t.Run(name, func(t *testing.T) {
 			doc := layout(t, "packing-80mm", o)
 			out, err := r.AppendDocument(nil, doc)
@@ -218,7 +109,7 @@ func TestStandardPackingListRaster(t *testing.T) {
 	}
 	r, err := New(&Options{TextRasterizer: rz})
 	require.NoError(t, err)
-	o := receiptSamples(t)["emoji"]
+	o := labeltest.Cases(t)["emoji"]
 	doc := layout(t, "packing-80mm", o)
 	out, err := r.AppendDocument(nil, doc)
 	require.NoError(t, err)
@@ -267,10 +158,7 @@ func TestStandardPackingListRaster(t *testing.T) {
 // TestHostileAddressOnReceipt prints a waybill whose address holds ESC/POS and ZPL
 // commands: the address prints as text, the command bytes never reach the printer.
 func TestHostileAddressOnReceipt(t *testing.T) {
-	orders := loadOrders(t)
-	o := pick(t, orders, "ESC/POS commands in an address", func(o sampleOrder) bool {
-		return strings.Contains(o.Recipient.Address, "\x1b") && strings.Contains(o.Recipient.Address, "\x1d")
-	})
+	o := labeltest.Cases(t)["escpos-in-address"]
 	doc := layout(t, "waybill-76x130", o)
 	r, err := New(&Options{ReplaceUnprintable: true})
 	require.NoError(t, err)
