@@ -1,89 +1,23 @@
 package raster_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"github.com/dadanhq/dadan/internal/sample"
 	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dadanhq/dadan/internal/labeltest"
 	"github.com/dadanhq/dadan/label"
 	"github.com/dadanhq/dadan/label/raster"
 )
-
-type sampleOrder struct {
-	ID        string `json:"id"`
-	Platform  string `json:"platform"`
-	Shop      string `json:"shop"`
-	Recipient party  `json:"recipient"`
-	Sender    party  `json:"sender"`
-	Items     []struct {
-		SKU       string `json:"sku"`
-		Barcode   string `json:"barcode"`
-		Name      string `json:"name"`
-		Spec      string `json:"spec"`
-		Qty       int    `json:"qty"`
-		UnitPrice string `json:"unit_price"`
-	} `json:"items"`
-	Total  string `json:"total"`
-	Remark struct {
-		Buyer  string `json:"buyer"`
-		Seller string `json:"seller"`
-	} `json:"remark"`
-}
-
-type party struct {
-	Name, Phone, Province, City, District, Street, Address string
-}
-
-func loadOrders(tb testing.TB) []sampleOrder {
-	tb.Helper()
-	f := bytes.NewReader(sample.Orders)
-	var out []sampleOrder
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		var o sampleOrder
-		require.NoError(tb, json.Unmarshal(sc.Bytes(), &o))
-		out = append(out, o)
-	}
-	require.NoError(tb, sc.Err())
-	return out
-}
-
-func trackingNo(i int) string { return fmt.Sprintf("75%010d%d", 31415926+i*7919, i%10) }
-
-func toData(o sampleOrder, i int) *label.Data {
-	addr := func(p party) string { return p.Province + p.City + p.District + p.Street + p.Address }
-	f := map[string]string{
-		"recipient.name": o.Recipient.Name, "recipient.phone": o.Recipient.Phone, "recipient.address": addr(o.Recipient),
-		"sender.name": o.Sender.Name, "sender.phone": o.Sender.Phone, "sender.address": addr(o.Sender),
-		"order.id": o.ID, "order.platform": o.Platform, "order.shop": o.Shop, "order.total": o.Total,
-		"order.remark":        strings.TrimSpace(o.Remark.Buyer + " " + o.Remark.Seller),
-		"waybill.tracking_no": trackingNo(i), "waybill.sort_code": "200-E01-08", "waybill.mark": "杭州余杭",
-		"waybill.bag_addr": "杭州转运中心", "waybill.service": "标快", "waybill.payment": "寄付",
-	}
-	var rows []label.Row
-	for _, it := range o.Items {
-		rows = append(rows, label.Row{"sku": it.SKU, "barcode": it.Barcode, "name": it.Name, "spec": it.Spec,
-			"qty": strconv.Itoa(it.Qty), "unit_price": it.UnitPrice})
-	}
-	return &label.Data{Fields: f, Tables: map[string][]label.Row{"items": rows}}
-}
-
-var testNow = time.Date(2026, 11, 11, 9, 30, 0, 0, time.FixedZone("CST", 8*3600))
 
 func newRenderer(tb testing.TB) *raster.Renderer {
 	tb.Helper()
@@ -107,7 +41,7 @@ func TestWaybillsScan(t *testing.T) {
 		t.Skip("zbarimg not installed (apt-get install zbar-tools)")
 	}
 	r := newRenderer(t)
-	orders := loadOrders(t)
+	orders := labeltest.SampleOrders(t)
 	dir := t.TempDir()
 	if d := os.Getenv("RASTER_OUT"); d != "" {
 		dir = d
@@ -119,8 +53,8 @@ func TestWaybillsScan(t *testing.T) {
 			if i >= len(orders) {
 				continue
 			}
-			d := toData(orders[i], i)
-			doc, err := label.Layout(tpl, d, &label.LayoutOptions{Now: testNow})
+			d := labeltest.Data(orders[i])
+			doc, err := label.Layout(tpl, d, nil)
 			require.NoError(t, err)
 			for _, dpi := range []int{203, 300} {
 				img, err := r.RenderPage(doc.Pages[0], dpi)
@@ -130,7 +64,7 @@ func TestWaybillsScan(t *testing.T) {
 				require.NoError(t, png.Encode(&buf, img))
 				require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
 				got := zbar(t, path)
-				want := trackingNo(i)
+				want := d.Fields["waybill.tracking_no"]
 				// Code 128 (once or twice: the stub repeats it) and QR all carry it.
 				assert.GreaterOrEqual(t, len(got), 2, path)
 				for _, g := range got {
@@ -143,10 +77,10 @@ func TestWaybillsScan(t *testing.T) {
 
 func TestRenderPNG(t *testing.T) {
 	r := newRenderer(t)
-	orders := loadOrders(t)
+	orders := labeltest.SampleOrders(t)
 	tpl, err := label.Standard("waybill-76x130")
 	require.NoError(t, err)
-	doc, err := label.Layout(tpl, toData(orders[0], 0), &label.LayoutOptions{Now: testNow})
+	doc, err := label.Layout(tpl, labeltest.Data(orders[0]), nil)
 	require.NoError(t, err)
 	var buf bytes.Buffer
 	require.NoError(t, r.Render(context.Background(), &buf, doc))
@@ -161,13 +95,13 @@ func TestProductLabelsScan(t *testing.T) {
 		t.Skip("zbarimg not installed (apt-get install zbar-tools)")
 	}
 	r := newRenderer(t)
-	orders := loadOrders(t)
+	orders := labeltest.SampleOrders(t)
 	dir := t.TempDir()
 	for _, name := range []string{"product-40x30", "product-60x40"} {
 		tpl, err := label.Standard(name)
 		require.NoError(t, err)
 		o := orders[2]
-		d := toData(o, 2)
+		d := labeltest.Data(o)
 		for k, row := range d.Tables["items"] {
 			doc, err := label.Layout(tpl, d.WithRow("item.", row), nil)
 			require.NoError(t, err)
@@ -223,9 +157,9 @@ func BenchmarkRenderPNGWaybill(b *testing.B) {
 	if err != nil {
 		b.Skip(err)
 	}
-	orders := loadOrders(b)
+	orders := labeltest.SampleOrders(b)
 	tpl, _ := label.Standard("waybill-76x130")
-	doc, err := label.Layout(tpl, toData(orders[1], 1), &label.LayoutOptions{Now: testNow})
+	doc, err := label.Layout(tpl, labeltest.Data(orders[1]), nil)
 	if err != nil {
 		b.Fatal(err)
 	}
