@@ -11,6 +11,7 @@ import (
 	"github.com/go-pdf/fpdf"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dadanhq/dadan/internal/labeltest"
 	"github.com/dadanhq/dadan/label"
 )
 
@@ -19,7 +20,7 @@ import (
 // them again for every document and subsets at Output), bars and modules as rects.
 
 func benchPages(b *testing.B, n int) []label.Page {
-	orders := loadOrders(b)
+	orders := labeltest.SampleOrders(b)
 	pages := make([]label.Page, n)
 	for i := range pages {
 		pages[i] = waybill(b, orders[i%len(orders)])

@@ -1,13 +1,11 @@
 package pdf
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
-	"github.com/dadanhq/dadan/internal/sample"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -18,57 +16,13 @@ import (
 	"golang.org/x/text/width"
 
 	"github.com/dadanhq/dadan/label"
+	"github.com/dadanhq/dadan/order"
 )
 
 const (
 	cjkFont   = "/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf"
 	latinFont = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 )
-
-// testOrder is the part of the order JSON format the waybill tests print.
-type testOrder struct {
-	ID        string    `json:"id"`
-	Shop      string    `json:"shop"`
-	Carrier   string    `json:"carrier"`
-	Recipient testParty `json:"recipient"`
-	Sender    testParty `json:"sender"`
-	Items     []struct {
-		SKU  string `json:"sku"`
-		Name string `json:"name"`
-		Spec string `json:"spec"`
-		Qty  int    `json:"qty"`
-	} `json:"items"`
-	Remark struct {
-		Buyer  string `json:"buyer"`
-		Seller string `json:"seller"`
-	} `json:"remark"`
-}
-
-type testParty struct {
-	Name     string `json:"name"`
-	Phone    string `json:"phone"`
-	Province string `json:"province"`
-	City     string `json:"city"`
-	District string `json:"district"`
-	Street   string `json:"street"`
-	Address  string `json:"address"`
-}
-
-func loadOrders(t testing.TB) []testOrder {
-	t.Helper()
-	f := bytes.NewReader(sample.Orders)
-	var out []testOrder
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var o testOrder
-		require.NoError(t, json.Unmarshal(sc.Bytes(), &o))
-		out = append(out, o)
-	}
-	require.NoError(t, sc.Err())
-	require.NotEmpty(t, out)
-	return out
-}
 
 // needFonts skips the test when the host fonts the tests rely on are missing.
 func needFonts(t testing.TB) {
@@ -144,7 +98,7 @@ func fit(t label.TextLine, pw float64) label.TextLine {
 
 // waybill lays out a 76x130 mm waybill for o by hand: about twenty text lines, a
 // Code 128 of the order ID, a QR and a few rules and boxes.
-func waybill(t testing.TB, o testOrder) label.Page {
+func waybill(t testing.TB, o *order.Order) label.Page {
 	t.Helper()
 	r, s := o.Recipient, o.Sender
 	p := label.Page{Width: 76, Height: 130}
@@ -181,7 +135,7 @@ func waybill(t testing.TB, o testOrder) label.Page {
 		if i == 6 {
 			break
 		}
-		add(text(3, y, 2.5, it.Name+" "+it.Spec+" x"+itoa(it.Qty)))
+		add(text(3, y, 2.5, it.Name+" "+it.Spec+" x"+strconv.Itoa(it.Qty)))
 		y += 3.5
 	}
 	if o.Remark.Buyer != "" {
@@ -193,25 +147,6 @@ func waybill(t testing.TB, o testOrder) label.Page {
 	add(label.QR{X: 45, Y: 95, Module: 0.8, Level: label.QRLevelM, Data: o.ID, Modules: qrModules(t, o.ID)})
 	add(label.Line{X1: 40, Y1: 95, X2: 40, Y2: 125, Thickness: 0.2})
 	return p
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b []byte
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	for n > 0 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-		n /= 10
-	}
-	if neg {
-		b = append([]byte{'-'}, b...)
-	}
-	return string(b)
 }
 
 // pageTexts returns the text of every TextLine on a page, in order.

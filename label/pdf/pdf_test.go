@@ -21,13 +21,15 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dadanhq/dadan/internal/fontpath"
+	"github.com/dadanhq/dadan/internal/labeltest"
 	"github.com/dadanhq/dadan/label"
+	"github.com/dadanhq/dadan/order"
 )
 
 func allWaybills(t testing.TB) *label.Document {
 	t.Helper()
 	doc := &label.Document{Template: "waybill-76x130"}
-	for _, o := range loadOrders(t) {
+	for _, o := range labeltest.SampleOrders(t) {
 		doc.Pages = append(doc.Pages, waybill(t, o))
 	}
 	return doc
@@ -78,7 +80,7 @@ func TestTextLinesExactlyIncludingHostileText(t *testing.T) {
 		"浙江省杭州市余杭区五常街道文一西路1号",
 		long,
 	}
-	for _, o := range loadOrders(t) {
+	for _, o := range labeltest.SampleOrders(t) {
 		lines = append(lines, o.Recipient.Name, o.Recipient.Address, o.Remark.Buyer)
 	}
 	var pages []label.Page
@@ -166,8 +168,8 @@ func TestBarcodesScanAt203And300DPI(t *testing.T) {
 	needTool(t, "pdftoppm", "zbarimg")
 	r := renderer(t)
 	// Every seventh order keeps the test quick; the IDs all share one shape.
-	var orders []testOrder
-	for i, o := range loadOrders(t) {
+	var orders []*order.Order
+	for i, o := range labeltest.SampleOrders(t) {
 		if i%7 == 0 {
 			orders = append(orders, o)
 		}
@@ -488,7 +490,7 @@ func (r *recorder) Write(p []byte) (int, error) { r.writes++; return r.Buffer.Wr
 func TestWriterStreamsManyDocumentsIntoOneFile(t *testing.T) {
 	needTool(t, "pdfinfo", "pdftotext")
 	r := renderer(t)
-	orders := loadOrders(t)
+	orders := labeltest.SampleOrders(t)
 	var out recorder
 	w := r.NewWriter(&out)
 	ctx := context.Background()
@@ -612,7 +614,7 @@ func TestDefaultsFindHostFonts(t *testing.T) {
 
 func TestConcurrentRendersAreIndependent(t *testing.T) {
 	r := renderer(t)
-	orders := loadOrders(t)[:8]
+	orders := labeltest.SampleOrders(t)[:8]
 	want := make([][]byte, len(orders))
 	for i, o := range orders {
 		want[i] = render(t, r, &label.Document{Pages: []label.Page{waybill(t, o)}})

@@ -6,57 +6,42 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dadanhq/dadan/internal/labeltest"
 	"github.com/dadanhq/dadan/label"
+	"github.com/dadanhq/dadan/order"
 )
 
-func (p testParty) line() string {
-	return p.Province + p.City + p.District + p.Street + p.Address
-}
-
-// orderData converts a sample order the way a host would.
-func orderData(o testOrder, i int) *label.Data {
-	remark := strings.TrimSpace(o.Remark.Buyer + " " + o.Remark.Seller)
-	f := map[string]string{
-		"recipient.name": o.Recipient.Name, "recipient.phone": o.Recipient.Phone,
-		"recipient.address": o.Recipient.line(),
-		"sender.name":       o.Sender.Name, "sender.phone": o.Sender.Phone, "sender.address": o.Sender.line(),
-		"order.id": o.ID, "order.platform": "taobao", "order.shop": o.Shop, "order.remark": remark,
-		"order.total":         "54.90",
-		"waybill.tracking_no": fmt.Sprintf("75%010d%d", 31415926+i*7919, i%10),
-		"waybill.sort_code":   "200-E01-08", "waybill.mark": "杭州余杭", "waybill.bag_addr": "杭州转运中心",
-		"waybill.service": "标快", "waybill.payment": "寄付", "print.mark": "",
+// orderData is the label data of a sample order, with warehouse bins made up for
+// the packing-a4 location column (the sample orders have none).
+func orderData(o *order.Order) *label.Data {
+	d := labeltest.Data(o)
+	for k, row := range d.Tables["items"] {
+		row["location"] = fmt.Sprintf("A-%02d-%02d", k%7, k)
 	}
-	rows := make([]label.Row, 0, len(o.Items))
-	for k, it := range o.Items {
-		rows = append(rows, label.Row{"sku": it.SKU, "barcode": "6901234567892", "name": it.Name, "spec": it.Spec,
-			"qty": strconv.Itoa(it.Qty), "unit_price": "9.90", "location": fmt.Sprintf("A-%02d-%02d", k%7, k)})
-	}
-	return &label.Data{Fields: f, Tables: map[string][]label.Row{"items": rows}}
+	return d
 }
 
 // standardDocs lays out every standard template for every sample order (product
 // labels for each order's first item).
 func standardDocs(t testing.TB) map[string][]*label.Document {
 	t.Helper()
-	now := time.Date(2026, 11, 11, 9, 30, 0, 0, time.FixedZone("CST", 8*3600))
 	out := make(map[string][]*label.Document)
 	for _, name := range label.StandardNames() {
 		tpl, err := label.Standard(name)
 		require.NoError(t, err)
-		for i, o := range loadOrders(t) {
-			d := orderData(o, i)
+		for _, o := range labeltest.SampleOrders(t) {
+			d := orderData(o)
 			if strings.HasPrefix(name, "product-") {
 				if len(d.Tables["items"]) == 0 {
 					continue
 				}
 				d = d.WithRow("item.", d.Tables["items"][0])
 			}
-			doc, err := label.Layout(tpl, d, &label.LayoutOptions{Now: now})
+			doc, err := label.Layout(tpl, d, nil)
 			if err != nil {
 				t.Logf("%s, order %s: %v", name, o.ID, err)
 				continue
