@@ -29,7 +29,9 @@ const (
 // [ErrEncode] or [ErrTemplate]. Layout is safe for concurrent use with the same
 // template. The work that depends on the template alone (validation, hash, parsed
 // placeholders, elements without data) is done on its first layout and reused while
-// its content is unchanged; a changed template is prepared again.
+// its content is unchanged; a changed template is prepared again. Documents of one
+// template share the ops of its data-free elements (a fixed QR code's modules, say):
+// treat a Document as read-only.
 func Layout(t *Template, d *Data, opts *LayoutOptions) (*Document, error) {
 	if t == nil {
 		return nil, &Error{Err: fmt.Errorf("%w: nil template", ErrTemplate)}

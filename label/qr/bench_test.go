@@ -32,7 +32,7 @@ func BenchmarkEncode(b *testing.B) {
 // BenchmarkSkip2 measures github.com/skip2/go-qrcode on the same data, for
 // comparison.
 func BenchmarkSkip2(b *testing.B) {
-	for _, name := range []string{"tracking", "url", "chinese"} {
+	for _, name := range []string{"tracking", "url", "chinese", "v40"} {
 		s := benchData[name]
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
