@@ -181,7 +181,8 @@ type binder struct {
 	row      Row
 	items    []Row
 	hasItems bool
-	summary  *string // items.summary, computed on first use
+	summary  string // items.summary, computed on first use
+	summed   bool
 	buf      []byte
 	tmp      [2][]byte // scratch for filter chains
 }
@@ -196,11 +197,10 @@ func (b *binder) lookup(name string) (string, bool) {
 		if !b.hasItems {
 			return "", false
 		}
-		if b.summary == nil {
-			s := itemsSummary(b.items)
-			b.summary = &s
+		if !b.summed {
+			b.summary, b.summed = itemsSummary(b.items), true
 		}
-		return *b.summary, true
+		return b.summary, true
 	case "items.qty", "items.count":
 		if !b.hasItems {
 			return "", false
