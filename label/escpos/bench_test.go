@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/dadanhq/dadan/internal/labeltest"
 	"github.com/dadanhq/dadan/label"
 )
 
@@ -27,30 +28,12 @@ func BenchmarkPackingListESCPOS(b *testing.B) {
 	}
 	doc, err := label.Layout(tpl, d, nil)
 	require.NoError(b, err)
-	buf, err := r.AppendDocument(nil, doc)
-	require.NoError(b, err)
-	b.SetBytes(int64(len(buf)))
-	b.ReportAllocs()
-	for b.Loop() {
-		buf, err = r.AppendDocument(buf[:0], doc)
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
+	labeltest.AppendLoop(b, r, doc)
 }
 
 // BenchmarkPackingListESCPOSHand renders a hand-built packing list with 20 rows.
 func BenchmarkPackingListESCPOSHand(b *testing.B) {
 	r, err := New(nil)
 	require.NoError(b, err)
-	doc := packingList(20)
-	buf, err := r.AppendDocument(nil, doc)
-	require.NoError(b, err)
-	b.ReportAllocs()
-	for b.Loop() {
-		buf, err = r.AppendDocument(buf[:0], doc)
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
+	labeltest.AppendLoop(b, r, packingList(20))
 }

@@ -5,8 +5,6 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
+	"github.com/dadanhq/dadan/internal/labeltest"
 	"github.com/dadanhq/dadan/label"
 )
 
@@ -24,14 +23,7 @@ var update = flag.Bool("update", false, "rewrite golden files in testdata")
 // golden compares got with testdata/name, or rewrites it with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.WriteFile(path, got, 0o644))
-		return
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "missing golden file; run go test -update")
-	assert.Equal(t, string(want), string(got), name)
+	labeltest.Golden(t, name, got, *update)
 }
 
 func newBitmap(w, h int) *label.Bitmap {
@@ -606,25 +598,5 @@ func TestConcurrentRender(t *testing.T) {
 	require.NoError(t, err)
 	want, err := r.AppendDocument(nil, packingList(20))
 	require.NoError(t, err)
-	errs := make(chan error, 8)
-	for range 8 {
-		go func() {
-			var buf bytes.Buffer
-			for range 20 {
-				buf.Reset()
-				if err := r.Render(context.Background(), &buf, packingList(20)); err != nil {
-					errs <- err
-					return
-				}
-				if !bytes.Equal(want, buf.Bytes()) {
-					errs <- errors.New("output differs")
-					return
-				}
-			}
-			errs <- nil
-		}()
-	}
-	for range 8 {
-		assert.NoError(t, <-errs)
-	}
+	labeltest.RenderConcurrently(t, r, func() *label.Document { return packingList(20) }, want)
 }

@@ -17,16 +17,7 @@ import (
 
 func layout(t *testing.T, name string, o *order.Order) *label.Document {
 	t.Helper()
-	return layoutData(t, name, labeltest.Data(o))
-}
-
-func layoutData(t *testing.T, name string, d *label.Data) *label.Document {
-	t.Helper()
-	tpl, err := label.Standard(name)
-	require.NoError(t, err)
-	doc, err := label.Layout(tpl, d, &label.LayoutOptions{Now: labeltest.PrintTime()})
-	require.NoError(t, err)
-	return doc
+	return labeltest.Layout(t, name, labeltest.Data(o))
 }
 
 // receiptSamples names the [labeltest.Cases] the packing-list tests render.

@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/dadanhq/dadan/internal/labeltest"
 	"github.com/dadanhq/dadan/label"
 	"github.com/dadanhq/dadan/label/raster"
 )
@@ -13,16 +14,7 @@ import (
 func BenchmarkWaybillZPLHand(b *testing.B) {
 	r, err := New(nil)
 	require.NoError(b, err)
-	doc := waybill()
-	buf, err := r.AppendDocument(nil, doc)
-	require.NoError(b, err)
-	b.ReportAllocs()
-	for b.Loop() {
-		buf, err = r.AppendDocument(buf[:0], doc)
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
+	labeltest.AppendLoop(b, r, waybill())
 }
 
 // waybill is a laid-out 76 x 130 mm waybill page shaped like the standard template.
@@ -78,17 +70,7 @@ func standardWaybill(b *testing.B) *label.Document {
 func BenchmarkWaybillZPL(b *testing.B) {
 	r, err := New(nil)
 	require.NoError(b, err)
-	doc := standardWaybill(b)
-	buf, err := r.AppendDocument(nil, doc)
-	require.NoError(b, err)
-	b.SetBytes(int64(len(buf)))
-	b.ReportAllocs()
-	for b.Loop() {
-		buf, err = r.AppendDocument(buf[:0], doc)
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
+	labeltest.AppendLoop(b, r, standardWaybill(b))
 }
 
 // BenchmarkWaybillZPLRender is BenchmarkWaybillZPL through Render and an io.Writer.
@@ -118,15 +100,5 @@ func BenchmarkWaybillZPLGraphics(b *testing.B) {
 	}
 	r, err := New(&Options{TextMode: TextGraphics, Rasterizer: rz})
 	require.NoError(b, err)
-	doc := standardWaybill(b)
-	buf, err := r.AppendDocument(nil, doc)
-	require.NoError(b, err)
-	b.SetBytes(int64(len(buf)))
-	b.ReportAllocs()
-	for b.Loop() {
-		buf, err = r.AppendDocument(buf[:0], doc)
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
+	labeltest.AppendLoop(b, r, standardWaybill(b))
 }

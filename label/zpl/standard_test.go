@@ -16,16 +16,7 @@ import (
 
 func layout(t *testing.T, name string, o *order.Order) *label.Document {
 	t.Helper()
-	return layoutData(t, name, labeltest.Data(o))
-}
-
-func layoutData(t *testing.T, name string, d *label.Data) *label.Document {
-	t.Helper()
-	tpl, err := label.Standard(name)
-	require.NoError(t, err)
-	doc, err := label.Layout(tpl, d, &label.LayoutOptions{Now: labeltest.PrintTime()})
-	require.NoError(t, err)
-	return doc
+	return labeltest.Layout(t, name, labeltest.Data(o))
 }
 
 // expectedFields lists the field data the renderer must send for doc in font mode.
@@ -81,7 +72,7 @@ func TestStandardTemplates(t *testing.T) {
 				if strings.HasPrefix(tpl, "product") {
 					d = d.WithRow("item.", d.Tables["items"][0])
 				}
-				doc := layoutData(t, tpl, d)
+				doc := labeltest.Layout(t, tpl, d)
 				out, err := r.AppendDocument(nil, doc)
 				require.NoError(t, err)
 				golden(t, tpl+"-"+name+".zpl", out)

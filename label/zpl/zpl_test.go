@@ -6,8 +6,6 @@ import (
 	"errors"
 	"flag"
 	"math"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dadanhq/dadan/internal/labeltest"
 	"github.com/dadanhq/dadan/label"
 )
 
@@ -24,14 +23,7 @@ var update = flag.Bool("update", false, "rewrite golden files in testdata")
 // golden compares got with testdata/name, or rewrites it with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.WriteFile(path, got, 0o644))
-		return
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "missing golden file; run go test -update")
-	assert.Equal(t, string(want), string(got))
+	labeltest.Golden(t, name, got, *update)
 }
 
 // fakeRasterizer draws a deterministic pattern the size of the line's frame.
@@ -461,25 +453,5 @@ func TestConcurrentRender(t *testing.T) {
 	require.NoError(t, err)
 	want, err := r.AppendDocument(nil, handDoc())
 	require.NoError(t, err)
-	errs := make(chan error, 8)
-	for range 8 {
-		go func() {
-			var buf bytes.Buffer
-			for range 20 {
-				buf.Reset()
-				if err := r.Render(context.Background(), &buf, handDoc()); err != nil {
-					errs <- err
-					return
-				}
-				if !bytes.Equal(want, buf.Bytes()) {
-					errs <- errors.New("output differs")
-					return
-				}
-			}
-			errs <- nil
-		}()
-	}
-	for range 8 {
-		assert.NoError(t, <-errs)
-	}
+	labeltest.RenderConcurrently(t, r, handDoc, want)
 }
