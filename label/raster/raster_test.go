@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"image"
 	"image/png"
 	"os"
 	"os/exec"
@@ -36,6 +37,14 @@ func zbar(t *testing.T, path string) []string {
 	return strings.Fields(strings.TrimSpace(string(out)))
 }
 
+// writePNG writes img to path as a PNG file.
+func writePNG(t *testing.T, path string, img image.Image) {
+	t.Helper()
+	var buf bytes.Buffer
+	require.NoError(t, png.Encode(&buf, img))
+	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
+}
+
 func TestWaybillsScan(t *testing.T) {
 	if _, err := exec.LookPath("zbarimg"); err != nil {
 		t.Skip("zbarimg not installed (apt-get install zbar-tools)")
@@ -47,22 +56,17 @@ func TestWaybillsScan(t *testing.T) {
 		dir = d
 	}
 	for _, name := range []string{"waybill-76x130", "waybill-100x180", "waybill-100x150"} {
-		tpl, err := label.Standard(name)
-		require.NoError(t, err)
 		for _, i := range []int{0, 1, 46, 50, 51, 52} {
 			if i >= len(orders) {
 				continue
 			}
 			d := labeltest.Data(orders[i])
-			doc, err := label.Layout(tpl, d, nil)
-			require.NoError(t, err)
+			doc := labeltest.Layout(t, name, d)
 			for _, dpi := range []int{203, 300} {
 				img, err := r.RenderPage(doc.Pages[0], dpi)
 				require.NoError(t, err)
 				path := filepath.Join(dir, fmt.Sprintf("%s-%s-%d.png", name, orders[i].ID, dpi))
-				var buf bytes.Buffer
-				require.NoError(t, png.Encode(&buf, img))
-				require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
+				writePNG(t, path, img)
 				got := zbar(t, path)
 				want := d.Fields["waybill.tracking_no"]
 				// Code 128 (once or twice: the stub repeats it) and QR all carry it.
@@ -78,10 +82,7 @@ func TestWaybillsScan(t *testing.T) {
 func TestRenderPNG(t *testing.T) {
 	r := newRenderer(t)
 	orders := labeltest.SampleOrders(t)
-	tpl, err := label.Standard("waybill-76x130")
-	require.NoError(t, err)
-	doc, err := label.Layout(tpl, labeltest.Data(orders[0]), nil)
-	require.NoError(t, err)
+	doc := labeltest.Layout(t, "waybill-76x130", labeltest.Data(orders[0]))
 	var buf bytes.Buffer
 	require.NoError(t, r.Render(context.Background(), &buf, doc))
 	img, err := png.Decode(&buf)
@@ -98,20 +99,15 @@ func TestProductLabelsScan(t *testing.T) {
 	orders := labeltest.SampleOrders(t)
 	dir := t.TempDir()
 	for _, name := range []string{"product-40x30", "product-60x40"} {
-		tpl, err := label.Standard(name)
-		require.NoError(t, err)
 		o := orders[2]
 		d := labeltest.Data(o)
 		for k, row := range d.Tables["items"] {
-			doc, err := label.Layout(tpl, d.WithRow("item.", row), nil)
-			require.NoError(t, err)
+			doc := labeltest.Layout(t, name, d.WithRow("item.", row))
 			for _, dpi := range []int{203, 300} {
 				img, err := r.RenderPage(doc.Pages[0], dpi)
 				require.NoError(t, err)
 				path := filepath.Join(dir, fmt.Sprintf("%s-%d-%d.png", name, k, dpi))
-				var buf bytes.Buffer
-				require.NoError(t, png.Encode(&buf, img))
-				require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
+				writePNG(t, path, img)
 				want := row["sku"]
 				if name == "product-40x30" {
 					want = row["barcode"]
@@ -158,11 +154,7 @@ func BenchmarkRenderPNGWaybill(b *testing.B) {
 		b.Skip(err)
 	}
 	orders := labeltest.SampleOrders(b)
-	tpl, _ := label.Standard("waybill-76x130")
-	doc, err := label.Layout(tpl, labeltest.Data(orders[1]), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
+	doc := labeltest.Layout(b, "waybill-76x130", labeltest.Data(orders[1]))
 	ctx := context.Background()
 	var buf bytes.Buffer
 	b.ReportAllocs()
