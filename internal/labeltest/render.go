@@ -88,3 +88,11 @@ func AppendLoop(b *testing.B, r Appender, doc *label.Document) {
 		}
 	}
 }
+
+// Render renders doc with r and returns the bytes written.
+func Render(tb testing.TB, r label.Renderer, doc *label.Document) []byte {
+	tb.Helper()
+	var buf bytes.Buffer
+	require.NoError(tb, r.Render(context.Background(), &buf, doc))
+	return buf.Bytes()
+}

@@ -2,6 +2,7 @@ package labeltest_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -94,4 +95,19 @@ func TestAppendLoop(t *testing.T) {
 	assert.Positive(t, res.N)
 	assert.EqualValues(t, 10, res.Bytes, "bytes of one document")
 	assert.GreaterOrEqual(t, calls.Load(), int64(res.N)+1)
+}
+
+func TestRender(t *testing.T) {
+	got := labeltest.Render(t, renderFunc(func(w io.Writer) error {
+		_, err := io.WriteString(w, "%PDF-1.7")
+		return err
+	}), &label.Document{})
+	assert.Equal(t, "%PDF-1.7", string(got))
+
+	ft := &fakeTB{TB: t}
+	func() {
+		defer func() { _ = recover() }()
+		labeltest.Render(ft, renderFunc(func(io.Writer) error { return errors.New("printer on fire") }), &label.Document{})
+	}()
+	assert.True(t, ft.failed, "a render error fails the test")
 }
