@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dadanhq/dadan/internal/labeltest"
 	"github.com/dadanhq/dadan/label"
 )
 
@@ -34,7 +35,7 @@ func TestGoldenShapes(t *testing.T) {
 		}},
 		{Width: 100, Height: 150},
 	}}
-	got := render(t, r, doc)
+	got := labeltest.Render(t, r, doc)
 	const path = "testdata/shapes.golden.pdf"
 	if *update {
 		require.NoError(t, os.WriteFile(path, got, 0o644))

@@ -2,7 +2,6 @@ package pdf
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"os/exec"
 	"strconv"
@@ -158,13 +157,6 @@ func pageTexts(p label.Page) []string {
 		}
 	}
 	return out
-}
-
-func render(t testing.TB, r *Renderer, doc *label.Document) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	require.NoError(t, r.Render(context.Background(), &b, doc))
-	return b.Bytes()
 }
 
 func writeTemp(t testing.TB, name string, data []byte) string {

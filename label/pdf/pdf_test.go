@@ -50,7 +50,7 @@ func TestWaybillTextExtractsExactly(t *testing.T) {
 	needTool(t, "pdftotext")
 	r := renderer(t)
 	doc := allWaybills(t)
-	path := writeTemp(t, "waybills.pdf", render(t, r, doc))
+	path := writeTemp(t, "waybills.pdf", labeltest.Render(t, r, doc))
 	for i, p := range doc.Pages {
 		n := strconv.Itoa(i + 1)
 		// -raw keeps content-stream order, which is the order of the ops.
@@ -100,7 +100,7 @@ func TestTextLinesExactlyIncludingHostileText(t *testing.T) {
 		want = append(want, l)
 	}
 	pages = append(pages, p)
-	b := render(t, r, &label.Document{Pages: pages})
+	b := labeltest.Render(t, r, &label.Document{Pages: pages})
 
 	// The hostile strings never reach the file as PDF syntax: content streams hold
 	// only operators and hex glyph strings.
@@ -186,7 +186,7 @@ func TestBarcodesScanAt203And300DPI(t *testing.T) {
 		}
 		doc.Pages = append(doc.Pages, p)
 	}
-	path := writeTemp(t, "codes.pdf", render(t, r, doc))
+	path := writeTemp(t, "codes.pdf", labeltest.Render(t, r, doc))
 	for _, dpi := range []int{203, 300} {
 		pngs := rasterize(t, path, dpi)
 		require.Len(t, pngs, len(orders))
@@ -208,7 +208,7 @@ func TestRotatedBarcodeScansAndLandsInPlace(t *testing.T) {
 			page := label.Page{Width: 120, Height: 120, Ops: []label.Op{
 				label.Barcode{X: 60, Y: 60, Module: 0.3, Height: 10, Rotation: rot, Data: data, Modules: mods},
 			}}
-			path := writeTemp(t, "rot.pdf", render(t, r, &label.Document{Pages: []label.Page{page}}))
+			path := writeTemp(t, "rot.pdf", labeltest.Render(t, r, &label.Document{Pages: []label.Page{page}}))
 			png := rasterize(t, path, 254)[0] // 10 px per mm
 			assert.Equal(t, []string{"CODE-128:" + data}, decode(t, png))
 			l := float64(len(mods)) * 0.3
@@ -281,7 +281,7 @@ func TestGeometryCalibrationAndImage(t *testing.T) {
 			r, err := New(&Options{FontPath: cjkFont, FallbackPaths: []string{latinFont}, Calibration: c.cal})
 			require.NoError(t, err)
 			doc := &label.Document{Pages: []label.Page{{Width: 50, Height: 40, Ops: []label.Op{c.op}}}}
-			path := writeTemp(t, "g.pdf", render(t, r, doc))
+			path := writeTemp(t, "g.pdf", labeltest.Render(t, r, doc))
 			assertNear(t, c.want, inkBounds(t, rasterize(t, path, 254)[0]), 2)
 		})
 	}
@@ -295,7 +295,7 @@ func TestImageMaskPixels(t *testing.T) {
 	doc := &label.Document{Pages: []label.Page{{Width: 20, Height: 20, Ops: []label.Op{
 		label.Image{X: 0, Y: 0, W: 20, H: 20, Bitmap: bm},
 	}}}}
-	png := rasterize(t, writeTemp(t, "im.pdf", render(t, r, doc)), 254)[0]
+	png := rasterize(t, writeTemp(t, "im.pdf", labeltest.Render(t, r, doc)), 254)[0]
 	f, err := os.Open(png)
 	require.NoError(t, err)
 	defer f.Close()
@@ -332,7 +332,7 @@ func TestEmbeddedSubsetFonts(t *testing.T) {
 		text(2, 2, 4, "张伟 浙江省杭州市"),
 		text(2, 8, 4, "Őrség ŵ ǆ"), // not in the CJK font: fallback font
 	}}}}
-	out, _ := run(t, "pdffonts", writeTemp(t, "f.pdf", render(t, r, doc)))
+	out, _ := run(t, "pdffonts", writeTemp(t, "f.pdf", labeltest.Render(t, r, doc)))
 	rows := normLines(out)[2:]
 	require.Len(t, rows, 2, out)
 	for _, row := range rows {
@@ -352,7 +352,7 @@ var (
 
 func TestFontStructureAndSubsetSize(t *testing.T) {
 	r := renderer(t)
-	b := render(t, r, allWaybills(t))
+	b := labeltest.Render(t, r, allWaybills(t))
 	objs := parsePDF(t, b)
 	ref := func(dict, key string) pdfObject {
 		for _, m := range refRe.FindAllStringSubmatch(dict, -1) {
@@ -472,7 +472,7 @@ func TestPageCountAndSize(t *testing.T) {
 	r := renderer(t)
 	doc := allWaybills(t)
 	doc.Pages = append(doc.Pages, label.Page{Width: 100, Height: 150, Ops: []label.Op{text(5, 5, 4, "大页")}})
-	out, _ := run(t, "pdfinfo", "-f", "1", "-l", strconv.Itoa(len(doc.Pages)), writeTemp(t, "n.pdf", render(t, r, doc)))
+	out, _ := run(t, "pdfinfo", "-f", "1", "-l", strconv.Itoa(len(doc.Pages)), writeTemp(t, "n.pdf", labeltest.Render(t, r, doc)))
 	assert.Contains(t, out, "Pages:           "+strconv.Itoa(len(doc.Pages)))
 	assert.Contains(t, out, "Page    1 size:  215.433 x 368.504 pts")                               // 76 x 130 mm
 	assert.Contains(t, out, "Page   "+strconv.Itoa(len(doc.Pages))+" size:  283.465 x 425.197 pts") // 100 x 150 mm
@@ -617,7 +617,7 @@ func TestConcurrentRendersAreIndependent(t *testing.T) {
 	orders := labeltest.SampleOrders(t)[:8]
 	want := make([][]byte, len(orders))
 	for i, o := range orders {
-		want[i] = render(t, r, &label.Document{Pages: []label.Page{waybill(t, o)}})
+		want[i] = labeltest.Render(t, r, &label.Document{Pages: []label.Page{waybill(t, o)}})
 	}
 	var wg sync.WaitGroup
 	got := make([][]byte, len(orders))
@@ -698,7 +698,7 @@ func TestBoldAndRotatedText(t *testing.T) {
 	r := renderer(t)
 	ink := func(op label.TextLine) (image.Rectangle, int) {
 		doc := &label.Document{Pages: []label.Page{{Width: 60, Height: 60, Ops: []label.Op{op}}}}
-		png := rasterize(t, writeTemp(t, "t.pdf", render(t, r, doc)), 254)[0]
+		png := rasterize(t, writeTemp(t, "t.pdf", labeltest.Render(t, r, doc)), 254)[0]
 		f, err := os.Open(png)
 		require.NoError(t, err)
 		defer f.Close()
@@ -740,7 +740,7 @@ func TestSameImageWrittenOncePerFile(t *testing.T) {
 		return p
 	}
 	doc := &label.Document{Pages: []label.Page{page(logo, same), page(logo, other), page(same)}}
-	objs := parsePDF(t, render(t, r, doc))
+	objs := parsePDF(t, labeltest.Render(t, r, doc))
 	assert.Len(t, find(objs, "/Subtype /Image"), 2, "identical pixels share one XObject")
 	pages := find(objs, "/Type /Page ")
 	require.Len(t, pages, 3)

@@ -106,7 +106,7 @@ func TestStandardTemplateCodesScan(t *testing.T) {
 			if len(pages) == 0 {
 				t.Skipf("%s has no codes", name)
 			}
-			path := writeTemp(t, "s.pdf", render(t, r, &label.Document{Pages: pages}))
+			path := writeTemp(t, "s.pdf", labeltest.Render(t, r, &label.Document{Pages: pages}))
 			for _, dpi := range []int{203, 300} {
 				for i, png := range rasterize(t, path, dpi) {
 					assert.Equal(t, want[i:i+1], decode(t, png), "%d dpi, code %d", dpi, i)

@@ -97,9 +97,7 @@ func render(t *testing.T, opts *Options, doc *label.Document) []byte {
 	t.Helper()
 	r, err := New(opts)
 	require.NoError(t, err)
-	var buf bytes.Buffer
-	require.NoError(t, r.Render(context.Background(), &buf, doc))
-	return buf.Bytes()
+	return labeltest.Render(t, r, doc)
 }
 
 func TestGolden(t *testing.T) {
