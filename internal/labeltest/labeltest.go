@@ -1,5 +1,10 @@
-// Package labeltest provides the sample orders and their label data for the tests of
-// the label renderers, as net/http/httptest does for HTTP handlers.
+// Package labeltest supports the tests of the label renderers (label/zpl,
+// label/escpos, label/raster, label/pdf) as net/http/httptest supports tests of HTTP
+// handlers: [SampleOrders] decodes the sample orders, [Cases] and [Pick] find orders
+// by what they contain, [Data] maps an order to label data the same way on every
+// run, and [Layout], [Render], [Golden], [RenderConcurrently] and [AppendLoop] do
+// what every renderer test repeats. It imports no renderer, so the renderers'
+// internal tests can use it.
 package labeltest
 
 import (
