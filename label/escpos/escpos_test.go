@@ -137,7 +137,7 @@ func TestGolden(t *testing.T) {
 		doc  *label.Document
 	}{
 		{"hand-packing-80mm", nil, packingList(3)},
-		{"hand-packing-58mm-partial", &Options{PaperWidth: Paper58, Cut: CutPartial, Calibration: label.Calibration{DX: 1, DY: 2}}, packingList(2)},
+		{"hand-packing-58mm-partial", &Options{PaperWidth: Paper58, Cut: CutPartial, Calibration: label.Calibration{DX: 1, DY: 2}, TextRasterizer: &fakeText{}}, packingList(2)},
 		{"hand", &Options{TextRasterizer: &fakeText{}, Cut: CutNone}, handDoc()},
 		{"hand-replace", &Options{ReplaceUnprintable: true}, handDoc()},
 		{"raster", &Options{Mode: ModeRaster, PageRasterizer: fakePage{}}, &label.Document{Pages: []label.Page{{Width: 48, Height: 4}, {Width: 80, Height: 3}}}},
@@ -218,16 +218,23 @@ var hostile = []string{
 
 // clean is what a printer prints for s: s without control characters, with the yen
 // sign as the fullwidth sign GBK has.
-// assertPrinted checks that got is the one text want, or for long text its start
-// (text is cut at the paper edge).
+// assertPrinted checks that got is exactly the one text want: text is never cut.
 func assertPrinted(t *testing.T, want string, got []string) {
 	t.Helper()
 	require.Len(t, got, 1)
-	if utf8.RuneCountInString(want) <= 20 {
-		assert.Equal(t, want, got[0])
-		return
+	assert.Equal(t, want, got[0])
+}
+
+// printerWidth is the width of s in font A at size 1, in dots.
+func printerWidth(s string) int {
+	w := 0
+	for _, r := range s {
+		w += 12
+		if r >= 0x80 {
+			w += 12
+		}
 	}
-	assert.True(t, strings.HasPrefix(want, got[0]) && got[0] != "", "%q is not the start of %q", got[0], want)
+	return w
 }
 
 func clean(s string) string { return strings.ReplaceAll(string(appendClean(nil, s)), "¥", "￥") }
@@ -250,6 +257,13 @@ func TestHostileText(t *testing.T) {
 		out := render(t, opts, doc(s))
 		evs, err := decodeStream(out)
 		require.NoError(t, err, "%q", s)
+		if printerWidth("T"+clean(s)) > Paper80 {
+			// Wider than the paper in the printer font: both rows print as laid out,
+			// as images, never as cut text.
+			assert.Empty(t, texts(evs), "%q", s)
+			assert.Equal(t, 2, countCmd(evs, "GS v 0"), "%q", s)
+			continue
+		}
 		assert.Equal(t, cmds(base), cmds(evs), "%q: command sequence", s)
 		assertPrinted(t, "T"+clean(s), texts(evs))
 		var qr []byte
@@ -439,16 +453,25 @@ func FuzzTextLine(f *testing.F) {
 	})
 }
 
-func TestTextCutAtPaperEdge(t *testing.T) {
+func TestTextWiderThanPaper(t *testing.T) {
 	doc := &label.Document{Pages: []label.Page{{Width: 48, Height: 10, Ops: []label.Op{
 		label.TextLine{X: 40, Y: 0, Size: 3, Width: 8, Text: "ABCDEFGHIJ"}, // 320 + 10*12 > 384
 		label.TextLine{X: 30, Y: 4, Size: 3, Width: 8, Text: "中文字符测试"},     // 240 + 6*24 = 384 fits
 		label.TextLine{X: 2, Y: 4, Size: 3, Width: 8, Text: "x"},
-		label.TextLine{X: 60, Y: 8, Size: 3, Width: 8, Text: "off paper"},
 	}}}}
-	evs, err := decodeStream(render(t, &Options{PaperWidth: Paper58}, doc))
+	r, err := New(&Options{PaperWidth: Paper58})
 	require.NoError(t, err)
-	assert.Equal(t, []string{"ABCDE", "x", "中文字符测试"}, texts(evs))
+	_, err = r.AppendDocument(nil, doc)
+	var oe *OpError
+	require.ErrorAs(t, err, &oe, "text is never cut silently")
+	assert.ErrorIs(t, err, ErrTextWidth)
+	assert.Equal(t, 0, oe.Index)
+
+	// With a rasterizer the wide row prints as laid out, the others as text.
+	evs, err := decodeStream(render(t, &Options{PaperWidth: Paper58, TextRasterizer: &fakeText{}}, doc))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"x", "中文字符测试"}, texts(evs))
+	assert.Equal(t, 1, countCmd(evs, "GS v 0"))
 	assert.Equal(t, "\xd6\xd0", string(fit([]byte("\xd6\xd0\xce\xc4"), 47, 12)[0:2]))
 	assert.Empty(t, fit([]byte("\xd6\xd0"), 23, 12))
 }

@@ -83,6 +83,10 @@ var (
 	ErrQRData = errors.New("escpos: invalid QR data")
 	// ErrBitmap means a bitmap's size and data do not agree.
 	ErrBitmap = errors.New("escpos: invalid bitmap")
+	// ErrTextWidth means a text line is wider in the printer font (whose cells are
+	// multiples of 24 dots) than the paper left of it allows, and no TextRasterizer
+	// is configured to print it as laid out. Text is never cut silently.
+	ErrTextWidth = errors.New("escpos: text wider than the paper in the printer font")
 )
 
 // OptionsError describes an invalid [Options] field.
