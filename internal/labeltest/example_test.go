@@ -20,8 +20,8 @@ func ExampleData() {
 	// Output:
 	// waybill.tracking_no: 756111100007
 	// waybill.sort_code: 200-E01-08
-	// recipient.address: 北京市北京市朝阳区阜通东大街15号院
-	// order.remark: 放快递柜 加急
+	// recipient.address: 北京市朝阳区阜通东大街15号院
+	// order.remark: 买家：放快递柜 卖家：加急
 	// print.time: 2026-11-11T10:00:00+08:00
 }
 

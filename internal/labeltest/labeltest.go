@@ -41,15 +41,9 @@ func PrintTime() time.Time {
 }
 
 // Data is the label data of o printed at [PrintTime], mapped as the host maps it
-// (internal/orderlabel) with three differences that keep the renderers' golden files
-// stable:
-//
-//   - an order without a waybill gets one a carrier might issue, with the tracking
-//     number [TrackingNo] makes from the order ID;
-//   - recipient.address and sender.address join every address part, a city equal
-//     to its province included (北京市北京市…);
-//   - order.remark is the buyer's and the seller's notes joined by a space, without
-//     the 买家：/卖家： labels.
+// (internal/orderlabel.Data). An order without a waybill gets one a carrier might
+// issue, with the tracking number [TrackingNo] makes from the order ID, so golden
+// files stay stable.
 func Data(o *order.Order) *label.Data {
 	if o.Waybill == nil || o.Waybill.TrackingNo == "" {
 		w := order.Waybill{SortCode: "200-E01-08", Mark: "杭州余杭", BagAddr: "杭州转运中心", Service: "标快", Payment: "寄付"}
@@ -62,15 +56,9 @@ func Data(o *order.Order) *label.Data {
 		o = &c
 	}
 	d := orderlabel.Data(o, PrintTime(), "")
-	d.Fields["recipient.address"] = allParts(&o.Recipient)
-	d.Fields["sender.address"] = allParts(&o.Sender)
-	d.Fields["order.remark"] = strings.TrimSpace(o.Remark.Buyer + " " + o.Remark.Seller)
 	return d
 }
 
-func allParts(p *order.Party) string {
-	return p.Province + p.City + p.District + p.Street + p.Address
-}
 
 // TrackingNo makes up the tracking number [Data] prints for an order without one:
 // "75" and the last ten digits of id, padded with zeros.

@@ -512,17 +512,6 @@ func (r *Renderer) appendTextRow(s *scratch, dst []byte, p *label.Page, row []it
 		wide = wide || sp.wide
 		s.spans = append(s.spans, sp)
 	}
-	// A line wider in the printer font than the paper allows prints as laid out
-	// through the rasterizer, or is refused: cutting it would lose text.
-	for k, it := range row {
-		b := s.enc[s.spans[k].start:s.spans[k].end]
-		if x := max(it.x, 0); len(fit(b, r.paper-x, 12*it.size)) < len(b) {
-			if r.opts.TextRasterizer != nil {
-				return r.appendTextRaster(s, dst, p, row)
-			}
-			return dst, 0, &OpError{Page: page, Index: it.index, Op: opName(p.Ops[it.index]), Err: ErrTextWidth}
-		}
-	}
 	if wide {
 		switch {
 		case r.opts.TextRasterizer != nil:
@@ -534,6 +523,21 @@ func (r *Renderer) appendTextRow(s *scratch, dst []byte, p *label.Page, row []it
 					return dst, 0, &OpError{Page: page, Index: it.index, Op: opName(p.Ops[it.index]), Err: &UnprintableError{Char: firstWide(it.text)}}
 				}
 			}
+		}
+	}
+	// A line wider in the printer font than the paper allows prints as laid out
+	// through the rasterizer, or is refused: cutting it would lose text.
+	for k, it := range row {
+		b := s.enc[s.spans[k].start:s.spans[k].end]
+		if s.spans[k].wide { // only with ReplaceUnprintable: replace once, here
+			b = replaceWide(b)
+			s.spans[k].end, s.spans[k].wide = s.spans[k].start+len(b), false
+		}
+		if x := max(it.x, 0); len(fit(b, r.paper-x, 12*it.size)) < len(b) {
+			if r.opts.TextRasterizer != nil {
+				return r.appendTextRaster(s, dst, p, row)
+			}
+			return dst, 0, ErrTextWidth
 		}
 	}
 	h := 0
