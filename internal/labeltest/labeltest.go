@@ -59,7 +59,6 @@ func Data(o *order.Order) *label.Data {
 	return d
 }
 
-
 // TrackingNo makes up the tracking number [Data] prints for an order without one:
 // "75" and the last ten digits of id, padded with zeros.
 func TrackingNo(id string) string {
