@@ -1,8 +1,6 @@
 package pdf
 
 import (
-	"bytes"
-	"compress/zlib"
 	"encoding/binary"
 	"hash/fnv"
 	"slices"
@@ -81,12 +79,13 @@ func (f *Font) buildSubset(runes []rune, gids []uint16) (*subset, error) {
 	return s, nil
 }
 
+// deflate compresses a font subset. A batch usually needs a subset of its own (its
+// characters differ from the last one's), so the fast single-block compressor wins:
+// a few percent larger than compress/flate, several times faster, and no megabyte
+// of compressor tables to allocate for each subset.
 func deflate(p []byte) []byte {
-	var b bytes.Buffer
-	zw, _ := zlib.NewWriterLevel(&b, zlib.DefaultCompression)
-	zw.Write(p)
-	zw.Close()
-	return b.Bytes()
+	var z fastZlib
+	return z.compress(nil, p)
 }
 
 const hexDigits = "0123456789ABCDEF"
