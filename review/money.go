@@ -10,19 +10,44 @@ import (
 // The total check runs on int64 coefficients scaled to a common exponent, so a
 // clean order does not allocate; any overflow falls back to decimal arithmetic.
 
-// maxFastDigits bounds the coefficients the fast path takes: NumDigits answers
-// without allocating up to 2^53.
+// maxFastDigits bounds the coefficients the fast path takes: below 10^15 in
+// absolute value, so that sums and products of a few of them are checked for
+// overflow by the int64 helpers below.
 const maxFastDigits = 15
+
+// fastExpMin and fastExpMax bound the exponents [fastBounds] covers; money
+// values have exponents near -2.
+const fastExpMin, fastExpMax = -18, 18
+
+// fastBounds holds, for each exponent e in [fastExpMin, fastExpMax], the
+// decimals ±10^maxFastDigits × 10^e. A decimal with exponent e compares with
+// them coefficient to coefficient (no rescaling, no allocation), which tells
+// soundly whether its coefficient fits the fast path without counting digits.
+// The table is built once and never changes.
+var fastBounds = func() (b [fastExpMax - fastExpMin + 1][2]decimal.Decimal) {
+	for i := range b {
+		e := int32(i + fastExpMin)
+		b[i] = [2]decimal.Decimal{decimal.New(-pow10[maxFastDigits], e), decimal.New(pow10[maxFastDigits], e)}
+	}
+	return b
+}()
 
 // fixed returns d's coefficient and exponent when they fit the fast path.
 func fixed(d decimal.Decimal) (coef int64, exp int32, ok bool) {
-	if d.IsZero() {
+	s := d.Sign()
+	if s == 0 {
 		return 0, 0, true
 	}
-	if d.NumDigits() > maxFastDigits {
+	exp = d.Exponent()
+	if exp < fastExpMin || exp > fastExpMax {
+		return 0, 0, false // rare: left to decimal arithmetic
+	}
+	// Same exponent: Cmp compares the coefficients; the sign tells which bound
+	// to compare with.
+	if b := &fastBounds[exp-fastExpMin]; (s > 0 && d.Cmp(b[1]) >= 0) || (s < 0 && d.Cmp(b[0]) <= 0) {
 		return 0, 0, false
 	}
-	return d.CoefficientInt64(), d.Exponent(), true
+	return d.CoefficientInt64(), exp, true
 }
 
 var pow10 = [...]int64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
