@@ -15,14 +15,23 @@ type suspicion struct {
 // suspicious looks for what a careful reviewer does not expect in an address:
 // C0 and C1 control characters, DEL, bidirectional overrides, invalid UTF-8, and
 // printer-command markers (ZPL ^XA, ~JR; any ^ or ~ followed by two letters). It
-// works on bytes: the characters it looks for have fixed encodings.
+// works on bytes: the characters it looks for have fixed encodings. One pass
+// both looks for them and validates the encoding; a control character or
+// command anywhere is reported before bad encoding.
 func suspicious(s string) (suspicion, bool) {
-	ascii := true
+	invalid := false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case c >= utf8.RuneSelf:
-			ascii = false
+			// Most non-ASCII text is three-byte (Han, CJK punctuation): leads
+			// E1 and E3 to EC take any two continuation bytes and encode none of
+			// the characters looked for (E2 holds the bidi controls, ED the
+			// surrogates).
+			if c >= 0xe1 && c <= 0xec && c != 0xe2 && i+2 < len(s) && s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80 {
+				i += 2
+				continue
+			}
 			switch {
 			case c == 0xc2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9f: // C1
 				return suspicion{variant: "control", what: codePoint(rune(s[i+1]))}, true
@@ -30,13 +39,21 @@ func suspicious(s string) (suspicion, bool) {
 				r, _ := utf8.DecodeRuneInString(s[i:])
 				return suspicion{variant: "control", what: codePoint(r)}, true
 			}
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				invalid = true
+				continue
+			}
+			// The continuation bytes skipped are 0x80 to 0xBF: none starts
+			// anything looked for.
+			i += size - 1
 		case c < 0x20 || c == 0x7f:
 			return suspicion{variant: "control", what: codePoint(rune(c))}, true
 		case (c == '^' || c == '~') && i+2 < len(s) && isASCIILetter(s[i+1]) && (isASCIILetter(s[i+2]) || isDigit(s[i+2])):
 			return suspicion{variant: "command", what: s[i : i+3]}, true
 		}
 	}
-	if !ascii && !utf8.ValidString(s) {
+	if invalid {
 		return suspicion{variant: "encoding"}, true
 	}
 	return suspicion{}, false
@@ -57,10 +74,20 @@ func codePoint(r rune) string {
 
 // blank reports whether s is empty or only white space.
 func blank(s string) bool {
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c != ' ' && (c < '\t' || c > '\r') {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
 		if !isSpace(r) {
 			return false
 		}
+		i += size
 	}
 	return true
 }
