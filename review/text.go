@@ -83,6 +83,11 @@ func blank(s string) bool {
 			i++
 			continue
 		}
+		if c != 0xc2 && (c < 0xe1 || c > 0xe3) {
+			// Non-ASCII white space starts with C2, E1, E2 or E3; any other
+			// lead, or a broken encoding, is not white space.
+			return false
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if !isSpace(r) {
 			return false
