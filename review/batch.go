@@ -23,10 +23,12 @@ type batch struct {
 	keyHash    []uint64 // per entry (orders, then pending)
 	next       []int32  // per entry: the previous entry with the same key hash, or -1
 	buf, other []byte
-	queue      []paidKey
+	queue      []paidKey        // approved orders, in input order until reserve sorts them
+	unsorted   bool             // queue is not in paid-at order
+	span       []span           // per approved order: its lines in reqs
+	reqs       []stockReq       // per line of approved orders
 	stock      map[string]int32 // SKU → index in entries
 	entries    []stockEntry
-	lineStock  []int32 // per line of the current order: its entry, or -1 after the SKU's first line
 	sums       map[string]int
 	rep        Report
 	ctx        Context
@@ -79,6 +81,10 @@ func (b *batch) reset(seed maphash.Seed, orders []*order.Order, opts *Options) {
 	b.idHash = grow(b.idHash, len(orders))
 	b.ids.reset(len(orders))
 	b.merge = nil
+	b.queue, b.unsorted = b.queue[:0], false
+	b.span = grow(b.span, len(orders))
+	b.reqs, b.entries = b.reqs[:0], b.entries[:0]
+	b.stock = fresh(b.stock, 64)
 	b.findMerges(seed, orders, opts.Pending)
 	b.rep = Report{}
 	b.ctx = Context{}
@@ -108,6 +114,8 @@ func (b *batch) release() {
 	b.ctx = Context{}
 	b.merge = nil
 	b.stock, b.sums = fresh(b.stock, 0), fresh(b.sums, 0)
+	clear(b.entries) // the SKU strings
+	b.entries = b.entries[:0]
 }
 
 // fresh empties m for a batch of n orders: a map grown for a much larger batch

@@ -286,6 +286,9 @@ func (e *Engine) Review(ctx context.Context, orders []*order.Order, opts *Option
 			return nil, c.err
 		}
 		results[i] = Result{OrderID: o.ID, Outcome: OutcomeOf(rep.worst), Findings: rep.take()}
+		if e.inv != nil && results[i].Outcome == Approve {
+			b.plan(i, o)
+		}
 	}
 	if e.inv != nil {
 		if err := ctx.Err(); err != nil {

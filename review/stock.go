@@ -10,111 +10,116 @@ import (
 	"github.com/dadanhq/dadan/order"
 )
 
-// reserve hands out stock across the batch in paid-at order to the orders the
-// rules approved, and holds those it cannot serve in full.
-func (e *Engine) reserve(ctx context.Context, b *batch, orders []*order.Order, results []Result, dryRun bool) error {
-	queue := b.queue[:0]
-	defer func() { b.queue = queue[:0] }()
-	sorted := true
-	for i := range results {
-		if results[i].Outcome != Approve {
-			continue
-		}
-		k := paidKey{sec: math.MaxInt64, i: int32(i)}
-		if t := orders[i].PaidAt; !t.IsZero() {
-			k.sec, k.ns = t.Unix(), int32(t.Nanosecond())
-		}
-		if n := len(queue); n > 0 && cmpPaid(queue[n-1], k) > 0 {
-			sorted = false
-		}
-		queue = append(queue, k)
+// plan notes what approved order i needs from stock, while the order is still
+// in cache from the rules: its paid-at key, and per line the batch's entry for
+// the SKU with the units of the SKU over the order (at the SKU's first line;
+// later lines of the SKU get no entry). The inventory is not asked yet.
+func (b *batch) plan(i int, o *order.Order) {
+	k := paidKey{sec: math.MaxInt64, i: int32(i)}
+	if t := o.PaidAt; !t.IsZero() {
+		k.sec, k.ns = t.Unix(), int32(t.Nanosecond())
 	}
-	if !sorted {
-		// The index breaks ties, so an unstable sort keeps input order.
-		slices.SortFunc(queue, cmpPaid)
+	if n := len(b.queue); n > 0 && cmpPaid(b.queue[n-1], k) > 0 {
+		b.unsorted = true
 	}
-	b.stock = fresh(b.stock, 64)
-	b.entries = b.entries[:0]
-	sums := b.sums // per-order totals for orders with many lines
-	for _, k := range queue {
-		qi := k.i
-		o := orders[qi]
-		var add []Finding
-		lines := o.Items
-		if len(lines) > 16 {
-			if sums == nil {
-				sums = make(map[string]int, 32)
-				b.sums = sums
-			}
-			clear(sums)
-			for i := range lines {
-				sums[lines[i].SKU] += lines[i].Qty
-			}
+	b.queue = append(b.queue, k)
+	lines := o.Items
+	b.span[i] = span{lo: int32(len(b.reqs)), n: int32(len(lines))}
+	many := len(lines) > 16
+	if many {
+		if b.sums == nil {
+			b.sums = make(map[string]int, 32)
 		}
-		// need returns the units of line i's SKU over the order, at its first line.
-		need := func(i int) (int, bool) {
-			sku := lines[i].SKU
-			for j := 0; j < i; j++ {
-				if lines[j].SKU == sku {
-					return 0, false
-				}
+		clear(b.sums)
+		for j := range lines {
+			b.sums[lines[j].SKU] += lines[j].Qty
+		}
+	}
+	for li := range lines {
+		sku := lines[li].SKU
+		n := 0
+		if many {
+			// The first line of a SKU takes its sum out of the map.
+			var first bool
+			if n, first = b.sums[sku]; !first {
+				b.reqs = append(b.reqs, stockReq{entry: -1})
+				continue
 			}
-			if len(lines) > 16 {
-				return sums[sku], true
+			delete(b.sums, sku)
+		} else {
+			if seenSKU(lines[:li], sku) {
+				b.reqs = append(b.reqs, stockReq{entry: -1})
+				continue
 			}
-			n := 0
-			for j := i; j < len(lines); j++ {
+			for j := li; j < len(lines); j++ {
 				if lines[j].SKU == sku {
 					n += lines[j].Qty
 				}
 			}
-			return n, true
 		}
-		b.lineStock = grow(b.lineStock, len(lines))
-		for i := range lines {
-			b.lineStock[i] = -1
-			n, first := need(i)
-			if !first {
+		x, ok := b.stock[sku]
+		if !ok {
+			x = int32(len(b.entries))
+			b.entries = append(b.entries, stockEntry{sku: sku})
+			b.stock[sku] = x
+		}
+		b.reqs = append(b.reqs, stockReq{entry: x, n: n})
+	}
+}
+
+// reserve hands out stock across the batch in paid-at order to the orders the
+// rules approved (as [batch.plan] noted them), and holds those it cannot serve
+// in full. The inventory is asked about a SKU when the first order needing it
+// comes.
+func (e *Engine) reserve(ctx context.Context, b *batch, orders []*order.Order, results []Result, dryRun bool) error {
+	queue := b.queue
+	if b.unsorted {
+		// The index breaks ties, so an unstable sort keeps input order.
+		slices.SortFunc(queue, cmpPaid)
+	}
+	for _, k := range queue {
+		qi := k.i
+		sp := b.span[qi]
+		reqs := b.reqs[sp.lo : sp.lo+sp.n]
+		var add []Finding
+		for li, rq := range reqs {
+			if rq.entry < 0 {
 				continue
 			}
-			sku := lines[i].SKU
-			x, asked := b.stock[sku]
-			if !asked {
-				free, ok, err := e.inv.Available(ctx, sku)
+			se := &b.entries[rq.entry]
+			if !se.asked {
+				free, ok, err := e.inv.Available(ctx, se.sku)
 				if err != nil {
-					return &OrderError{OrderID: o.ID, Op: "inventory", Err: err}
+					return &OrderError{OrderID: orders[qi].ID, Op: "inventory", Err: err}
 				}
-				x = int32(len(b.entries))
-				b.entries = append(b.entries, stockEntry{free: free, known: ok})
-				b.stock[sku] = x
+				se.free, se.known, se.asked = free, ok, true
 			}
-			b.lineStock[i] = x
-			switch se := &b.entries[x]; {
+			switch {
 			case !se.known:
-				add = append(add, Finding{Code: CodeStockUnknown, Field: itemField(i, "sku"), Severity: SeverityHold, Args: []any{sku}})
-			case n > se.free:
-				add = append(add, Finding{Code: CodeStockShort, Field: itemField(i, "qty"), Severity: SeverityHold, Args: []any{sku, n, max(se.free, 0)}})
+				add = append(add, Finding{Code: CodeStockUnknown, Field: itemField(li, "sku"), Severity: SeverityHold, Args: []any{se.sku}})
+			case rq.n > se.free:
+				add = append(add, Finding{Code: CodeStockShort, Field: itemField(li, "qty"), Severity: SeverityHold, Args: []any{se.sku, rq.n, max(se.free, 0)}})
 			}
 		}
 		if add == nil {
-			for i := range lines {
-				if x := b.lineStock[i]; x >= 0 {
-					n, _ := need(i)
-					b.entries[x].free -= n
+			for _, rq := range reqs {
+				if rq.entry >= 0 {
+					b.entries[rq.entry].free -= rq.n
 				}
 			}
 			if e.reserver != nil && !dryRun {
-				for i := range lines {
-					if b.lineStock[i] < 0 {
+				o := orders[qi]
+				for li, rq := range reqs {
+					if rq.entry < 0 {
 						continue
 					}
-					n, _ := need(i)
-					if err := e.reserver.Reserve(ctx, o.ID, lines[i].SKU, n); err != nil {
+					sku := b.entries[rq.entry].sku
+					if err := e.reserver.Reserve(ctx, o.ID, sku, rq.n); err != nil {
 						if ctx.Err() != nil {
 							return ctx.Err()
 						}
-						e.log.WarnContext(ctx, "review: reservation failed", "order", o.ID, "sku", lines[i].SKU, "qty", n, "err", err)
-						add = append(add, Finding{Code: CodeReserveFailed, Field: itemField(i, "qty"), Severity: SeverityHold, Args: []any{lines[i].SKU, err.Error()}})
+						e.log.WarnContext(ctx, "review: reservation failed", "order", o.ID, "sku", sku, "qty", rq.n, "err", err)
+						add = append(add, Finding{Code: CodeReserveFailed, Field: itemField(li, "qty"), Severity: SeverityHold, Args: []any{sku, err.Error()}})
 						break
 					}
 				}
@@ -131,9 +136,21 @@ func (e *Engine) reserve(ctx context.Context, b *batch, orders []*order.Order, r
 
 // stockEntry is what the batch knows of a SKU's stock.
 type stockEntry struct {
+	sku   string
 	free  int  // units not yet promised in this batch
 	known bool // the inventory knows the SKU
+	asked bool // the inventory was asked
 }
+
+// stockReq is what one order line needs: entry -1 for a line whose SKU came on
+// an earlier line of the order.
+type stockReq struct {
+	entry int32
+	n     int // units of the SKU over the order
+}
+
+// span locates an order's lines in batch.reqs.
+type span struct{ lo, n int32 }
 
 // paidKey orders the stock queue: paid-at time (orders without one last), then
 // input position.
