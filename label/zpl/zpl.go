@@ -284,22 +284,24 @@ func (r *Renderer) appendText(dst []byte, t *label.TextLine) ([]byte, error) {
 		dst = appendGB(dst, bw, bh, min(bw, bh))
 		dst = append(dst, '\n')
 	}
-	strikes := 1
-	if t.Bold && !t.Reverse { // reversing twice would cancel out
-		strikes = 2
+	dst = r.appendFO(dst, x, y)
+	start := len(dst)
+	if t.Reverse {
+		dst = append(dst, "^FR"...)
 	}
-	for s := range strikes {
-		dst = r.appendFO(dst, x+s, y)
-		if t.Reverse {
-			dst = append(dst, "^FR"...)
-		}
-		if h < maxSpec {
-			dst = append(dst, r.specs[int(t.Rotation)/90][h]...)
-		} else {
-			dst = r.appendSpec(dst, o, h)
-		}
-		dst = appendField(dst, "", t.Text)
-		dst = append(dst, '\n')
+	if h < maxSpec {
+		dst = append(dst, r.specs[int(t.Rotation)/90][h]...)
+	} else {
+		dst = r.appendSpec(dst, o, h)
+	}
+	dst = appendField(dst, "", t.Text)
+	dst = append(dst, '\n')
+	if t.Bold && !t.Reverse { // reversing twice would cancel out
+		// The second strike, one dot to the right, repeats the first one's font and
+		// field bytes.
+		end := len(dst)
+		dst = r.appendFO(dst, x+1, y)
+		dst = append(dst, dst[start:end]...)
 	}
 	return dst, nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -452,4 +453,46 @@ func TestConcurrentRender(t *testing.T) {
 	want, err := r.AppendDocument(nil, handDoc())
 	require.NoError(t, err)
 	labeltest.RenderConcurrently(t, r, handDoc, want)
+}
+
+// escapeReference is appendField written the plain way: rune by rune, escaping the
+// ASCII bytes of mustEscape and each byte of invalid UTF-8.
+func escapeReference(prefix, s string) string {
+	var b strings.Builder
+	b.WriteString("^FH_^FD" + prefix)
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1, r < utf8.RuneSelf && mustEscape[s[i]]:
+			fmt.Fprintf(&b, "_%02X", s[i])
+		default:
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	b.WriteString("^FS")
+	return b.String()
+}
+
+func TestEscapeMatchesReference(t *testing.T) {
+	cases := append([]string{"", "abcdefgh", "abcdefg^", "^bcdefgh", "abc_defgh", "a~bcdefghijk",
+		"\x1fbcdefgh", "abcdefg\x7f", "张伟张伟张伟", "张伟\xed\xa0\x80张伟", "\xe0\xa0\x80\xe0\xa0\x80xx",
+		"张伟\x00\x01张", "张\xe5\x80", "张伟 16709145341", "\xef\xbf\xbf\xee\x80\x80ab", "\xed\x9f\xbf\xed\x9f\xbfab",
+		"😀😀😀", "é张abc ~", strings.Repeat("浙江省杭州市 ", 9)}, hostile...)
+	for c := range 256 {
+		cases = append(cases, strings.Repeat(string(rune(c)), 9), strings.Repeat(string([]byte{byte(c)}), 9), strings.Repeat("a", 7)+string([]byte{byte(c)})+"张张")
+	}
+	for _, s := range cases {
+		require.Equal(t, escapeReference("MA,", s), string(appendField(nil, "MA,", s)), "%q", s)
+	}
+}
+
+func FuzzEscape(f *testing.F) {
+	for _, s := range hostile {
+		f.Add(s)
+	}
+	f.Add("张伟 16709145341 浙江省杭州市")
+	f.Fuzz(func(t *testing.T, s string) {
+		require.Equal(t, escapeReference("", s), string(appendField(nil, "", s)), "%q", s)
+	})
 }
