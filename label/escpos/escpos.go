@@ -382,8 +382,13 @@ func (s *scratch) gatherRow(i int) int {
 // span. Two-byte codes of BMP characters are cached per scratch, so x/text is only
 // asked once per character.
 func (s *scratch) encode(text string) span {
-	s.clean = appendClean(s.clean[:0], text)
 	sp := span{start: len(s.enc)}
+	if s.encodePlain(text) {
+		sp.end = len(s.enc)
+		return sp
+	}
+	s.enc = s.enc[:sp.start]
+	s.clean = appendClean(s.clean[:0], text)
 	src := s.clean
 	for i := 0; i < len(src); {
 		c := src[i]
@@ -416,6 +421,35 @@ func (s *scratch) encode(text string) span {
 	}
 	sp.end = len(s.enc)
 	return sp
+}
+
+// encodePlain appends the GB18030 bytes of text and reports true if text holds only
+// bytes appendClean keeps as they are and characters with two-byte codes: printable
+// ASCII and three-byte UTF-8 sequences with lead E1-EC or EE-EF (most CJK text).
+// Otherwise it reports false after appending some bytes, and the caller truncates
+// them and takes the general path through appendClean.
+func (s *scratch) encodePlain(text string) bool {
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == 0x7F {
+				return false
+			}
+			s.enc = append(s.enc, c)
+			i++
+			continue
+		}
+		if c-0xE1 > 0xEF-0xE1 || c == 0xED || i+2 >= len(text) || (text[i+1]^0x80)|(text[i+2]^0x80) >= 0x40 {
+			return false
+		}
+		code := s.gbCode(rune(c&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F))
+		if code == wideCode {
+			return false
+		}
+		s.enc = append(s.enc, byte(code>>8), byte(code))
+		i += 3
+	}
+	return true
 }
 
 // wideCode marks characters GB18030 encodes in four bytes (no two-byte code has a
@@ -507,8 +541,8 @@ func (r *Renderer) appendTextRow(s *scratch, dst []byte, p *label.Page, row []it
 	s.enc = s.enc[:0]
 	s.spans = s.spans[:0]
 	wide := false
-	for _, it := range row {
-		sp := s.encode(it.text)
+	for k := range row {
+		sp := s.encode(row[k].text)
 		wide = wide || sp.wide
 		s.spans = append(s.spans, sp)
 	}
@@ -527,7 +561,8 @@ func (r *Renderer) appendTextRow(s *scratch, dst []byte, p *label.Page, row []it
 	}
 	// A line wider in the printer font than the paper allows prints as laid out
 	// through the rasterizer, or is refused: cutting it would lose text.
-	for k, it := range row {
+	for k := range row {
+		it := &row[k]
 		b := s.enc[s.spans[k].start:s.spans[k].end]
 		if s.spans[k].wide { // only with ReplaceUnprintable: replace once, here
 			b = replaceWide(b)
@@ -542,7 +577,8 @@ func (r *Renderer) appendTextRow(s *scratch, dst []byte, p *label.Page, row []it
 	}
 	h := 0
 	bold, size, rev := false, 1, false
-	for k, it := range row {
+	for k := range row {
+		it := &row[k]
 		x := max(it.x, 0)
 		b := s.enc[s.spans[k].start:s.spans[k].end]
 		if s.spans[k].wide {
