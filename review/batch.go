@@ -22,6 +22,7 @@ type batch struct {
 	idHash     []uint64 // per order
 	keyHash    []uint64 // per entry (orders, then pending)
 	next       []int32  // per entry: the previous entry with the same key hash, or -1
+	chained    []bool   // per entry: a later entry has the same key hash
 	buf, other []byte
 	queue      []paidKey        // approved orders, in input order until reserve sorts them
 	unsorted   bool             // queue is not in paid-at order
@@ -34,10 +35,12 @@ type batch struct {
 	ctx        Context
 }
 
-// slots is an open-addressing hash table of entry indices (stored +1; 0 is
-// empty). The caller keeps the hashes and compares the keys.
+// slots is an open-addressing hash table of entry indices. A slot holds the
+// entry index + 1 in its low 32 bits (0 is empty) and the high half of the
+// entry's hash in its high 32 bits, so that a probe rarely reads the caller's
+// hashes. The caller keeps the hashes and compares the keys.
 type slots struct {
-	s    []int32
+	s    []uint64
 	mask uint64
 }
 
@@ -50,21 +53,34 @@ func (t *slots) reset(n int) {
 		t.s = t.s[:size]
 		clear(t.s)
 	} else {
-		t.s = make([]int32, size)
+		t.s = make([]uint64, size)
 	}
 	t.mask = uint64(size - 1)
 }
 
 // find returns the slot for hash h: either empty or holding an entry for which
-// same reports true. same is asked only about entries with hash h.
-func (t *slots) find(h uint64, hashes []uint64, same func(j int32) bool) *int32 {
+// same reports true. same is asked only about entries with hash h. Store an
+// entry with [slots.set].
+func (t *slots) find(h uint64, hashes []uint64, same func(j int32) bool) *uint64 {
+	tag := h &^ 0xffffffff
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
-		e := t.s[i]
-		if e == 0 || (hashes[e-1] == h && same(e-1)) {
+		v := t.s[i]
+		if v == 0 {
 			return &t.s[i]
+		}
+		if v&^0xffffffff == tag {
+			if e := int32(uint32(v)) - 1; hashes[e] == h && same(e) {
+				return &t.s[i]
+			}
 		}
 	}
 }
+
+// entry returns the entry a slot holds, or -1.
+func entry(slot uint64) int32 { return int32(uint32(slot)) - 1 }
+
+// set stores entry j with hash h in slot.
+func set(slot *uint64, h uint64, j int) { *slot = h&^0xffffffff | uint64(uint32(j+1)) }
 
 // grow returns s resized to n elements, reusing its array when it is large
 // enough and not much larger.
@@ -90,21 +106,19 @@ func (b *batch) reset(seed maphash.Seed, orders []*order.Order, opts *Options) {
 	b.ctx = Context{}
 }
 
-// noteID records order i's id and returns whether an earlier order has it.
-func (b *batch) noteID(seed maphash.Seed, orders []*order.Order, i int) (dup bool) {
-	o := orders[i]
-	b.first[i] = int32(i)
-	if o.ID == "" {
+// noteID records order i's id (hashed into b.idHash[i], 0 for an empty id) and
+// returns whether an earlier order has it.
+func (b *batch) noteID(orders []*order.Order, i int) (dup bool) {
+	h := b.idHash[i]
+	if h == 0 && orders[i].ID == "" {
 		return false
 	}
-	h := maphash.String(seed, o.ID)
-	b.idHash[i] = h
-	slot := b.ids.find(h, b.idHash, func(j int32) bool { return orders[j].ID == o.ID })
+	slot := b.ids.find(h, b.idHash, func(j int32) bool { return orders[j].ID == orders[i].ID })
 	if *slot == 0 {
-		*slot = int32(i) + 1
+		set(slot, h, i)
 		return false
 	}
-	b.first[i] = *slot - 1
+	b.first[i] = entry(*slot)
 	return true
 }
 
@@ -150,34 +164,51 @@ func (b *batch) findMerges(seed maphash.Seed, orders, pending []*order.Order) {
 	b.keys.reset(n)
 	b.next = grow(b.next, n)
 	b.keyHash = grow(b.keyHash, n)
-	next, hashes, buf := b.next, b.keyHash, b.buf
+	b.chained = grow(b.chained, n)
+	next, hashes, buf, chained := b.next, b.keyHash, b.buf, b.chained
 	defer func() { b.buf = buf }()
-	collide := false
-	for k := 0; k < n; k++ {
-		o := at(k)
-		next[k] = -1
-		hashes[k] = 0
-		if o == nil {
-			continue
+	// Each order of the batch is read once, for both hashes; the tables are
+	// probed in separate tight loops, whose cache misses overlap.
+	for k, o := range orders {
+		next[k], chained[k] = -1, false
+		b.first[k] = int32(k)
+		b.idHash[k] = 0
+		if o.ID != "" {
+			b.idHash[k] = maphash.String(seed, o.ID)
 		}
-		if k < len(orders) {
-			if b.noteID(seed, orders, k) {
-				continue
-			}
-		} else if b.inBatch(seed, orders, o.ID) {
+		buf = appendMergeKey(buf[:0], o)
+		hashes[k] = maphash.Bytes(seed, buf) | 1 // never 0, which marks a skipped entry
+	}
+	for k := range orders {
+		if b.noteID(orders, k) {
+			hashes[k] = 0 // a duplicate is no merge candidate
+		}
+	}
+	for k := len(orders); k < n; k++ {
+		o := at(k)
+		next[k], chained[k], hashes[k] = -1, false, 0
+		if o == nil || b.inBatch(seed, orders, o.ID) {
 			continue
 		}
 		buf = appendMergeKey(buf[:0], o)
-		h := maphash.Bytes(seed, buf) | 1 // never 0, which marks a skipped entry
-		hashes[k] = h
+		hashes[k] = maphash.Bytes(seed, buf) | 1
+	}
+	collide := false
+	for k := 0; k < n; k++ {
+		h := hashes[k]
+		if h == 0 {
+			continue
+		}
 		// Entries with equal hashes share a slot and chain through next; the
 		// keys are compared when a chain is read.
 		slot := b.keys.find(h, hashes, func(int32) bool { return true })
 		if *slot != 0 {
-			next[k] = *slot - 1
+			j := entry(*slot)
+			next[k] = j
+			chained[j] = true
 			collide = true
 		}
-		*slot = int32(k) + 1
+		set(slot, h, k)
 	}
 	if !collide {
 		return
@@ -186,13 +217,10 @@ func (b *batch) findMerges(seed maphash.Seed, orders, pending []*order.Order) {
 	defer func() { b.other = other }()
 	for k := 0; k < len(orders); k++ {
 		h := hashes[k]
-		if h == 0 {
-			continue
+		if h == 0 || (next[k] < 0 && !chained[k]) {
+			continue // alone with its hash
 		}
-		head := *b.keys.find(h, hashes, func(int32) bool { return true }) - 1
-		if head == int32(k) && next[k] < 0 {
-			continue
-		}
+		head := entry(*b.keys.find(h, hashes, func(int32) bool { return true }))
 		o := orders[k]
 		buf = appendMergeKey(buf[:0], o)
 		var ids []int32
