@@ -55,12 +55,12 @@ const (
 // item is one printable thing of a page, in dots, in print order.
 type item struct {
 	top, x int
-	kind   itemKind
 	index  int // op index
 	w, h   int // rules and blocks
 	// Text lines.
 	text      string
 	size      int // GS ! multiplier
+	kind      itemKind
 	bold, rev bool
 }
 
@@ -234,6 +234,7 @@ func opName(op label.Op) string { return fmt.Sprintf("%T", op) }
 func (r *Renderer) appendTextPage(s *scratch, dst []byte, p *label.Page, page int) ([]byte, error) {
 	sh := r.shift(p)
 	s.items = s.items[:0]
+	blocks := false // any filled box
 	for i, op := range p.Ops {
 		switch o := deref(op).(type) {
 		case label.TextLine:
@@ -258,6 +259,7 @@ func (r *Renderer) appendTextPage(s *scratch, dst []byte, p *label.Page, page in
 			x, y, w, h := dots(o.X)+sh, dots(o.Y), dots(o.W), dots(o.H)
 			if o.Fill {
 				s.items = append(s.items, item{top: y, x: x, kind: kindBlock, index: i, w: w, h: h})
+				blocks = true
 				continue
 			}
 			t := max(dots(o.Thickness), 1)
@@ -271,7 +273,7 @@ func (r *Renderer) appendTextPage(s *scratch, dst []byte, p *label.Page, page in
 		}
 	}
 	// A filled box behind text is its background: the text prints reversed instead.
-	for i := range s.items {
+	for i := 0; blocks && i < len(s.items); i++ {
 		b := &s.items[i]
 		if b.kind != kindBlock {
 			continue
@@ -284,7 +286,7 @@ func (r *Renderer) appendTextPage(s *scratch, dst []byte, p *label.Page, page in
 			}
 		}
 	}
-	if !slices.IsSortedFunc(s.items, printOrder) { // layout mostly emits in order
+	if !inPrintOrder(s.items) { // layout mostly emits in order
 		slices.SortStableFunc(s.items, printOrder)
 	}
 
@@ -344,6 +346,27 @@ func printOrder(a, b item) int {
 	return a.x - b.x
 }
 
+// inPrintOrder reports whether items are sorted by printOrder, like
+// slices.IsSortedFunc but with the comparison inlined.
+func inPrintOrder(items []item) bool {
+	for k := 1; k < len(items); k++ {
+		if printOrder(items[k], items[k-1]) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// inXOrder reports whether items are sorted by byX.
+func inXOrder(items []item) bool {
+	for k := 1; k < len(items); k++ {
+		if items[k].x < items[k-1].x {
+			return false
+		}
+	}
+	return true
+}
+
 // rowTolerance is how far apart in dots the tops of text lines may be and still
 // print in one row (layout may place lines of different sizes a little apart).
 const rowTolerance = 8
@@ -372,7 +395,7 @@ func (s *scratch) gatherRow(i int) int {
 		}
 	}
 	row := s.items[i:n]
-	if !slices.IsSortedFunc(row, byX) {
+	if !inXOrder(row) {
 		slices.SortStableFunc(row, byX)
 	}
 	return n
