@@ -27,7 +27,7 @@ var _ label.Renderer = (*Renderer)(nil)
 type scratch struct {
 	out     []byte
 	clean   []byte
-	gbCache []uint16 // BMP rune -> two-byte GB18030 code, 0 unknown, wideCode
+	gbCache *[0x10000]uint16 // BMP rune -> two-byte GB18030 code, 0 unknown, wideCode
 	spare   [8]byte
 	enc     []byte
 	spans   []span
@@ -449,29 +449,46 @@ func (s *scratch) encode(text string) span {
 // encodePlain appends the GB18030 bytes of text and reports true if text holds only
 // bytes appendClean keeps as they are and characters with two-byte codes: printable
 // ASCII and three-byte UTF-8 sequences with lead E1-EC or EE-EF (most CJK text).
-// Otherwise it reports false after appending some bytes, and the caller truncates
-// them and takes the general path through appendClean.
+// Otherwise it reports false, and the caller takes the general path through
+// appendClean.
 func (s *scratch) encodePlain(text string) bool {
+	if s.gbCache == nil {
+		s.gbCache = new([0x10000]uint16)
+	}
+	cache := s.gbCache
+	// The output is never longer than text: one byte per ASCII byte, two per
+	// three-byte sequence.
+	n := len(s.enc)
+	s.enc = slices.Grow(s.enc, len(text))
+	out := s.enc[n : n+len(text)]
+	j := 0
 	for i := 0; i < len(text); {
 		c := text[i]
 		if c < utf8.RuneSelf {
 			if c < 0x20 || c == 0x7F {
 				return false
 			}
-			s.enc = append(s.enc, c)
+			out[j] = c
+			j++
 			i++
 			continue
 		}
 		if c-0xE1 > 0xEF-0xE1 || c == 0xED || i+2 >= len(text) || (text[i+1]^0x80)|(text[i+2]^0x80) >= 0x40 {
 			return false
 		}
-		code := s.gbCode(rune(c&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F))
+		r := uint16(c&0x0F)<<12 | uint16(text[i+1]&0x3F)<<6 | uint16(text[i+2]&0x3F)
+		code := cache[r]
+		if code == 0 {
+			code = s.gbCode(rune(r))
+		}
 		if code == wideCode {
 			return false
 		}
-		s.enc = append(s.enc, byte(code>>8), byte(code))
+		out[j], out[j+1] = byte(code>>8), byte(code)
+		j += 2
 		i += 3
 	}
+	s.enc = s.enc[:n+j]
 	return true
 }
 
@@ -485,7 +502,7 @@ func (s *scratch) gbCode(r rune) uint16 {
 		return wideCode
 	}
 	if s.gbCache == nil {
-		s.gbCache = make([]uint16, 0x10000)
+		s.gbCache = new([0x10000]uint16)
 	}
 	if code := s.gbCache[r]; code != 0 {
 		return code
