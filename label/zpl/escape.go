@@ -32,7 +32,9 @@ var mustEscape = func() (t [256]bool) {
 // form; anything else is decided byte by byte (or sequence by sequence).
 func appendField(dst []byte, prefix, s string) []byte {
 	dst = append(dst, "^FH_^FD"...)
-	dst = append(dst, prefix...)
+	if prefix != "" {
+		dst = append(dst, prefix...)
+	}
 	run := 0 // start of the pending run of bytes copied as they are
 	i := 0
 	for i < len(s) {
