@@ -180,3 +180,38 @@ func (p Page) Shift(dx, dy float64) Page {
 	p.Ops = ops
 	return p
 }
+
+// Value returns the op a pointer op points to (*TextLine as TextLine, and so on),
+// op itself for a value op, and nil for a nil pointer, so renderers switch on the
+// value types only.
+func Value(op Op) Op {
+	switch o := op.(type) {
+	case *TextLine:
+		if o != nil {
+			return *o
+		}
+	case *Barcode:
+		if o != nil {
+			return *o
+		}
+	case *QR:
+		if o != nil {
+			return *o
+		}
+	case *Line:
+		if o != nil {
+			return *o
+		}
+	case *Box:
+		if o != nil {
+			return *o
+		}
+	case *Image:
+		if o != nil {
+			return *o
+		}
+	default:
+		return op
+	}
+	return nil
+}

@@ -22,3 +22,13 @@ func TestPageShift(t *testing.T) {
 	assert.Equal(t, label.TextLine{X: 1, Y: 2, Text: "a"}, p.Ops[0], "the original is unchanged")
 	assert.Equal(t, 10.0, s.Width)
 }
+
+func TestValue(t *testing.T) {
+	tl := &label.TextLine{Text: "a"}
+	assert.Equal(t, label.TextLine{Text: "a"}, label.Value(tl))
+	assert.Equal(t, label.Box{W: 1}, label.Value(label.Box{W: 1}))
+	assert.Equal(t, label.QR{Data: "q"}, label.Value(&label.QR{Data: "q"}))
+	var nilLine *label.Line
+	assert.Nil(t, label.Value(nilLine))
+	assert.Nil(t, label.Value(nil))
+}

@@ -195,40 +195,6 @@ func appendFeed(dst []byte, n int) []byte {
 	return dst
 }
 
-// deref returns the op a pointer op points to, so *label.TextLine works like
-// label.TextLine; nil pointers become nil.
-func deref(op label.Op) label.Op {
-	switch o := op.(type) {
-	case *label.TextLine:
-		if o != nil {
-			return *o
-		}
-	case *label.Barcode:
-		if o != nil {
-			return *o
-		}
-	case *label.QR:
-		if o != nil {
-			return *o
-		}
-	case *label.Line:
-		if o != nil {
-			return *o
-		}
-	case *label.Box:
-		if o != nil {
-			return *o
-		}
-	case *label.Image:
-		if o != nil {
-			return *o
-		}
-	default:
-		return op
-	}
-	return nil
-}
-
 func opName(op label.Op) string { return fmt.Sprintf("%T", op) }
 
 func (r *Renderer) appendTextPage(s *scratch, dst []byte, p *label.Page, page int) ([]byte, error) {
@@ -236,7 +202,7 @@ func (r *Renderer) appendTextPage(s *scratch, dst []byte, p *label.Page, page in
 	s.items = s.items[:0]
 	blocks := false // any filled box
 	for i, op := range p.Ops {
-		switch o := deref(op).(type) {
+		switch o := label.Value(op).(type) {
 		case label.TextLine:
 			s.items = append(s.items, item{top: dots(o.Y), x: dots(o.X) + sh, kind: kindText, index: i,
 				text: o.Text, size: scaleFor(o.Size), bold: o.Bold, rev: o.Reverse})
@@ -308,10 +274,10 @@ func (r *Renderer) appendTextPage(s *scratch, dst []byte, p *label.Page, page in
 			j = s.gatherRow(i)
 			dst, h, err = r.appendTextRow(s, dst, p, s.items[i:j], page)
 		case kindBarcode:
-			b := deref(p.Ops[it.index]).(label.Barcode)
+			b := label.Value(p.Ops[it.index]).(label.Barcode)
 			dst, h, err = appendBarcode(s, dst, &b, it.x)
 		case kindQR:
-			q := deref(p.Ops[it.index]).(label.QR)
+			q := label.Value(p.Ops[it.index]).(label.QR)
 			dst, h, err = appendQR(s, dst, &q, it.x)
 		case kindRule, kindBlock:
 			if it.h > 0 && it.w > 0 {
@@ -319,7 +285,7 @@ func (r *Renderer) appendTextPage(s *scratch, dst []byte, p *label.Page, page in
 				h = it.h
 			}
 		case kindImage:
-			im := deref(p.Ops[it.index]).(label.Image)
+			im := label.Value(p.Ops[it.index]).(label.Image)
 			dst, h, err = r.appendImage(s, dst, &im, it.x)
 		}
 		if err != nil {
@@ -667,7 +633,7 @@ func (r *Renderer) appendTextRaster(s *scratch, dst []byte, p *label.Page, row [
 	bms := make([]*label.Bitmap, len(row))
 	h := 0
 	for k, it := range row {
-		t := deref(p.Ops[it.index]).(label.TextLine)
+		t := label.Value(p.Ops[it.index]).(label.TextLine)
 		t.Rotation = label.Rotate0
 		bm, err := r.opts.TextRasterizer.RasterizeText(t, DPI)
 		if err != nil {

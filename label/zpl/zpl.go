@@ -158,7 +158,7 @@ func (r *Renderer) appendPage(dst []byte, p *label.Page, page int) ([]byte, erro
 	}
 	for i, op := range p.Ops {
 		var err error
-		switch o := deref(op).(type) {
+		switch o := label.Value(op).(type) {
 		case label.TextLine:
 			dst, err = r.appendText(dst, &o)
 		case label.Barcode:
@@ -179,40 +179,6 @@ func (r *Renderer) appendPage(dst []byte, p *label.Page, page int) ([]byte, erro
 		}
 	}
 	return append(dst, "^XZ\n"...), nil
-}
-
-// deref returns the op a pointer op points to, so *label.TextLine works like
-// label.TextLine; nil pointers become nil.
-func deref(op label.Op) label.Op {
-	switch o := op.(type) {
-	case *label.TextLine:
-		if o != nil {
-			return *o
-		}
-	case *label.Barcode:
-		if o != nil {
-			return *o
-		}
-	case *label.QR:
-		if o != nil {
-			return *o
-		}
-	case *label.Line:
-		if o != nil {
-			return *o
-		}
-	case *label.Box:
-		if o != nil {
-			return *o
-		}
-	case *label.Image:
-		if o != nil {
-			return *o
-		}
-	default:
-		return op
-	}
-	return nil
 }
 
 // appendFO appends ^FO for a position in dots, shifted by the calibration offset and
