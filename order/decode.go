@@ -39,7 +39,7 @@ func in(name string, err error) error {
 func Unmarshal(data []byte, o *Order) error {
 	l := lexer{data: data}
 	err := l.order(o)
-	if err == nil && l.peek() != 0 {
+	if err == nil && l.more() {
 		err = l.syntax("data after the order object")
 	}
 	if err != nil {
@@ -232,8 +232,29 @@ func (l *lexer) extra(e *Extra, key []byte) error {
 	if err != nil {
 		return err
 	}
-	*e = append(*e, RawField{Key: k, Value: append([]byte(nil), raw...)})
+	*e = append(*e, RawField{Key: k, Value: compact(raw)})
 	return nil
+}
+
+// compact copies a raw JSON value without the white space outside strings, so a
+// member from pretty-printed input still encodes on one line.
+func compact(raw []byte) []byte {
+	out := make([]byte, 0, len(raw))
+	inStr, esc := false, false
+	for _, c := range raw {
+		switch {
+		case esc:
+			esc = false
+		case inStr && c == '\\':
+			esc = true
+		case c == '"':
+			inStr = !inStr
+		case !inStr && (c == ' ' || c == '\t' || c == '\n' || c == '\r'):
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // money reads a decimal from a JSON string (the format's form) or a number.

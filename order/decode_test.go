@@ -10,6 +10,7 @@ import (
 
 	"github.com/dadanhq/dadan/internal/sample"
 	"github.com/dadanhq/dadan/order"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -262,4 +263,42 @@ func TestEncoderEscapes(t *testing.T) {
 	assert.Equal(t, o.Recipient.Name, back.Recipient.Name)
 	assert.True(t, json.Valid(buf.Bytes()))
 	assert.False(t, errors.Is(nil, order.ErrSyntax))
+}
+
+func TestDecoderEdges(t *testing.T) {
+	// Anything after the closing bracket is an error, not silently dropped.
+	d := order.NewDecoder(strings.NewReader("[{\"id\":\"A\"}]\n[{\"id\":\"B\"}]"))
+	var o order.Order
+	require.NoError(t, d.Decode(&o))
+	assert.ErrorIs(t, d.Decode(&o), order.ErrSyntax)
+	d = order.NewDecoder(strings.NewReader("[{\"id\":\"A\"}]  \n"))
+	require.NoError(t, d.Decode(&o))
+	assert.Equal(t, io.EOF, d.Decode(&o))
+
+	// A NUL byte after the object is data, not the end.
+	_, errs := decodeAll(t, "{\"id\":\"A\"}\x00{\"id\":\"B\"}\n")
+	require.Len(t, errs, 1)
+	assert.ErrorIs(t, errs[0], order.ErrSyntax)
+
+	// The size limit holds for short lines too, and counts the record, not its line end.
+	line := `{"id":"S1","shop":"` + strings.Repeat("x", 80) + `"}`
+	d = order.NewDecoder(strings.NewReader(line + "\r\n"))
+	d.MaxRecord = len(line)
+	require.NoError(t, d.Decode(&o))
+	d = order.NewDecoder(strings.NewReader(line + "\n"))
+	d.MaxRecord = len(line) - 1
+	assert.ErrorIs(t, d.Decode(&o), order.ErrTooLarge)
+
+	// Unknown members from pretty-printed input encode on one line.
+	d = order.NewDecoder(strings.NewReader("[\n {\"id\": \"X\",\n  \"ext\": {\n   \"a\": [1, \"b c\"]\n  }\n }\n]"))
+	require.NoError(t, d.Decode(&o))
+	out := order.AppendJSON(nil, &o)
+	assert.NotContains(t, string(out), "\n")
+	assert.Contains(t, string(out), `"ext": {"a":[1,"b c"]}`)
+}
+
+func TestAppendMoneyKeepsScale(t *testing.T) {
+	for in, want := range map[string]string{"59.9": "59.90", "59.900": "59.900", "1.000": "1.000", "0.005": "0.005", "7": "7.00", "-3.5": "-3.50"} {
+		assert.Equal(t, want, string(order.AppendMoney(nil, decimal.RequireFromString(in))), in)
+	}
 }

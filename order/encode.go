@@ -169,12 +169,10 @@ func (w *jw) extra(e Extra) {
 	}
 }
 
-// AppendMoney appends d with at least two decimal places ("59.90", "0.005").
+// AppendMoney appends d with at least two decimal places and the scale it was
+// written with: "59.90", "0.005", "59.900".
 func AppendMoney(dst []byte, d decimal.Decimal) []byte {
-	if d.Exponent() >= -2 {
-		return append(dst, d.StringFixed(2)...)
-	}
-	return append(dst, d.String()...)
+	return append(dst, d.StringFixed(max(2, -d.Exponent()))...)
 }
 
 const hexDigits = "0123456789abcdef"

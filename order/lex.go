@@ -65,6 +65,12 @@ func (l *lexer) peek() byte {
 	return 0
 }
 
+// more reports whether anything but white space is left.
+func (l *lexer) more() bool {
+	l.ws()
+	return l.pos < len(l.data)
+}
+
 func (l *lexer) expect(c byte) error {
 	if l.peek() != c {
 		return l.syntax("expected " + strconv.QuoteRune(rune(c)))

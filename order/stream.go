@@ -162,7 +162,7 @@ func (d *Decoder) Decode(o *Order) error {
 	d.lastLine = line
 	d.lex.data, d.lex.pos, d.lex.valid = rec, 0, utf8.Valid(rec)
 	err = d.lex.order(o)
-	if err == nil && d.lex.peek() != 0 {
+	if err == nil && d.lex.more() {
 		err = d.lex.syntax("data after the order object")
 	}
 	if err != nil {
@@ -259,16 +259,17 @@ var errLineTooLong = errors.New("line too long")
 // the rest and returns errLineTooLong with the first bytes (to name the order).
 func (d *Decoder) readLine() ([]byte, error) {
 	s, err := d.r.ReadSlice('\n')
-	if err == nil {
-		return trimEOL(s), nil
-	}
 	if err != bufio.ErrBufferFull {
-		return trimEOL(s), err
+		line := trimEOL(s)
+		if len(line) > d.max() {
+			return line, errLineTooLong
+		}
+		return line, err
 	}
 	d.buf = append(d.buf[:0], s...)
 	for {
 		s, err = d.r.ReadSlice('\n')
-		if len(d.buf)+len(s) > d.max() {
+		if len(trimEOL(d.buf))+len(trimEOL(s)) > d.max() {
 			for err == bufio.ErrBufferFull {
 				_, err = d.r.ReadSlice('\n')
 			}
@@ -297,6 +298,27 @@ func trimEOL(b []byte) []byte {
 	return b
 }
 
+// afterArray checks that only white space follows the closing bracket: a second
+// array or object there would otherwise be dropped without a word.
+func (d *Decoder) afterArray() error {
+	for {
+		c, err := d.r.ReadByte()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch c {
+		case '\n':
+			d.line++
+		case ' ', '\t', '\r':
+		default:
+			return fmt.Errorf("order: line %d: %w: data after the array", d.line+1, ErrSyntax)
+		}
+	}
+}
+
 // nextElement returns the next object of a top-level array, scanning for its end
 // by nesting depth outside strings.
 func (d *Decoder) nextElement() ([]byte, int, error) {
@@ -317,6 +339,9 @@ func (d *Decoder) nextElement() ([]byte, int, error) {
 			continue
 		case c == ']':
 			d.done = true
+			if err := d.afterArray(); err != nil {
+				return nil, d.line + 1, err
+			}
 			return nil, 0, io.EOF
 		case c == ',' && sep:
 			sep = false
