@@ -270,6 +270,40 @@ func (s *Spooler) Reprint(ctx context.Context, id, reason string, data []byte) (
 	return j, nil
 }
 
+// Requeue puts a failed or cancelled job back at the end of its queue, for when the
+// cause is fixed. data, when not nil, replaces the job's bytes. A failed job whose
+// sends may have reached the printer was already flagged as a reprint and stays so.
+func (s *Spooler) Requeue(ctx context.Context, id string, data []byte) (Job, error) {
+	if len(data) > s.maxBytes {
+		return Job{}, fmt.Errorf("printer: job of %d bytes, limit %d: %w", len(data), s.maxBytes, ErrTooLarge)
+	}
+	j, err := s.store.Job(ctx, id)
+	if err != nil {
+		return Job{}, err
+	}
+	from := j.State
+	if from != Failed && from != Cancelled {
+		return j, &JobStateError{ID: id, Got: j.State, Want: Failed}
+	}
+	if data != nil {
+		if len(data) == 0 {
+			return j, fmt.Errorf("%w: no data", ErrInvalidJob)
+		}
+		j.Data = data
+	}
+	j.State, j.Seq = Queued, 0
+	j.UpdatedAt = s.now()
+	if err := s.store.UpdateJob(ctx, j, from); err != nil {
+		return j, err
+	}
+	if j, err = s.store.Job(ctx, id); err != nil {
+		return j, err
+	}
+	s.notify(j.Printer)
+	s.emit(Event{Kind: EventQueued, Time: j.UpdatedAt, Printer: j.Printer, Job: j})
+	return j, nil
+}
+
 // Cancel takes a queued job out of its queue.
 func (s *Spooler) Cancel(ctx context.Context, id string) error {
 	j, err := s.store.Job(ctx, id)

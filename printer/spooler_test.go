@@ -1,6 +1,7 @@
 package printer_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"sync"
@@ -357,4 +358,42 @@ func TestDefaultBackoffAndPolicy(t *testing.T) {
 	retry, err = printer.DefaultRetryPolicy(cctx, 1, printer.ErrOffline)
 	assert.False(t, retry)
 	assert.ErrorIs(t, err, context.Canceled)
+}
+
+func TestRequeue(t *testing.T) {
+	ctx := context.Background()
+	var fail atomic.Bool
+	fail.Store(true)
+	var got [][]byte
+	var mu sync.Mutex
+	p := printer.PrinterFunc(func(_ context.Context, b []byte) error {
+		if fail.Load() {
+			return errors.New("jammed")
+		}
+		mu.Lock()
+		got = append(got, bytes.Clone(b))
+		mu.Unlock()
+		return nil
+	})
+	sp, err := printer.New(memstore.New(), map[string]printer.Printer{"p": p}, &printer.Options{
+		RetryPolicy: printer.LimitRetries(printer.DefaultRetryPolicy, 2), MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond})
+	require.NoError(t, err)
+	j, err := sp.Submit(ctx, printer.JobSpec{Key: printer.JobKey{Order: "A", Doc: printer.Waybill, Copy: 1}, Printer: "p", Data: []byte("one")})
+	require.NoError(t, err)
+	require.ErrorIs(t, sp.Drain(ctx), printer.ErrJobFailed)
+	_, err = sp.Requeue(ctx, "nope", nil)
+	assert.ErrorIs(t, err, printer.ErrNoJob)
+
+	fail.Store(false)
+	j, err = sp.Requeue(ctx, j.ID, []byte("two"))
+	require.NoError(t, err)
+	assert.Equal(t, printer.Queued, j.State)
+	require.NoError(t, sp.Drain(ctx))
+	j, err = sp.Job(ctx, j.ID)
+	require.NoError(t, err)
+	assert.Equal(t, printer.Printed, j.State)
+	assert.Equal(t, [][]byte{[]byte("two")}, got)
+	_, err = sp.Requeue(ctx, j.ID, nil)
+	var se *printer.JobStateError
+	assert.ErrorAs(t, err, &se, "a printed job is reprinted, not requeued")
 }
