@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -71,6 +72,7 @@ type printing struct {
 	layout  label.LayoutOptions
 
 	mu      sync.Mutex
+	confirm sync.Mutex        // one Confirm at a time
 	pending map[string]queued // order ID → its jobs
 	notify  chan struct{}     // a job was printed; Run confirms
 }
@@ -95,8 +97,11 @@ func (s *Station) Spooler() *printer.Spooler { return s.p.spool }
 // Print allocates waybill numbers where needed, renders each configured document
 // for the approved orders with ids (every approved order when none is given) and
 // queues them on the spooler. Printing is idempotent: a document queued before is
-// not queued again. Orders move to printed when [Station.Confirm] (or Run, Drain)
-// sees all their jobs confirmed by the printer.
+// not queued again (one that failed for good is queued again). Orders move to
+// printed when [Station.Confirm] (or Run, Drain) sees all their jobs confirmed by the
+// printer. The station remembers which jobs belong to which order in memory: after a
+// restart, call Print again for the approved orders; it finds their queued or
+// printed jobs by their keys.
 func (s *Station) Print(ctx context.Context, ids ...string) (PrintSummary, error) {
 	var sum PrintSummary
 	if s.p.spool == nil || len(s.p.docs) == 0 {
@@ -168,8 +173,9 @@ func (s *Station) print1(ctx context.Context, o *order.Order) (int, error) {
 		}
 		o.Waybill = wb
 	}
+	// Render every document first: an order prints all of its documents or none.
 	now := s.now()
-	var jobs []string
+	var specs []printer.JobSpec
 	var detail strings.Builder
 	var buf bytes.Buffer
 	for _, d := range s.p.docs {
@@ -182,22 +188,57 @@ func (s *Station) print1(ctx context.Context, o *order.Order) (int, error) {
 			return 0, &PrintError{OrderID: o.ID, Doc: d.Kind, Err: err}
 		}
 		fmt.Fprintf(&detail, "%s %s@%s sha256:%.12s; ", d.Kind, d.Template.Name, d.Template.Version, doc.Hash)
+		data := bytes.Clone(buf.Bytes())
 		for c := 1; c <= max(d.Copies, 1); c++ {
 			key := printer.JobKey{Order: o.ID, Doc: d.Kind, Template: d.Template.Name, Version: d.Template.Version, Copy: c}
-			job, err := s.p.spool.Submit(ctx, printer.JobSpec{Key: key, Data: bytes.Clone(buf.Bytes()), MediaLength: MediaLength(doc)})
-			if err != nil && !errors.Is(err, printer.ErrDuplicate) {
-				if errors.Is(err, printer.ErrTooLarge) || errors.Is(err, printer.ErrNoRoute) {
-					return 0, &PrintError{OrderID: o.ID, Doc: d.Kind, Err: err}
-				}
-				return 0, err
-			}
-			jobs = append(jobs, job.ID)
+			specs = append(specs, printer.JobSpec{Key: key, Data: data, MediaLength: MediaLength(doc)})
 		}
+	}
+	var jobs []string
+	for _, spec := range specs {
+		job, err := s.p.spool.Submit(ctx, spec)
+		if errors.Is(err, printer.ErrDuplicate) && (job.State == printer.Failed || job.State == printer.Cancelled) {
+			// Queued before and given up on: the cause may be fixed now.
+			job, err = s.p.spool.Requeue(ctx, job.ID, spec.Data)
+		}
+		if err != nil && !errors.Is(err, printer.ErrDuplicate) {
+			s.cancelJobs(ctx, jobs)
+			if errors.Is(err, printer.ErrTooLarge) || errors.Is(err, printer.ErrNoRoute) {
+				return 0, &PrintError{OrderID: o.ID, Doc: spec.Key.Doc, Err: err}
+			}
+			return 0, err
+		}
+		jobs = append(jobs, job.ID)
 	}
 	s.p.mu.Lock()
 	s.p.pending[o.ID] = queued{jobs: jobs, detail: strings.TrimSuffix(detail.String(), "; ")}
 	s.p.mu.Unlock()
 	return len(jobs), nil
+}
+
+// cancelJobs takes the jobs that are still queued out of their queues; jobs being
+// sent or printed already are left as they are.
+func (s *Station) cancelJobs(ctx context.Context, ids []string) {
+	for _, id := range ids {
+		if err := s.p.spool.Cancel(ctx, id); err != nil {
+			s.log.DebugContext(ctx, "cancel print job", "job", id, "err", err)
+		}
+	}
+}
+
+// unqueue forgets an order's pending jobs and cancels those still queued: the order
+// left approved (held, resolved, refunded) while its documents waited.
+func (s *Station) unqueue(ctx context.Context, id string) {
+	if s.p.spool == nil {
+		return
+	}
+	s.p.mu.Lock()
+	q, ok := s.p.pending[id]
+	delete(s.p.pending, id)
+	s.p.mu.Unlock()
+	if ok {
+		s.cancelJobs(ctx, q.jobs)
+	}
 }
 
 // allocate takes a waybill number from the carrier and stores it with the order.
@@ -220,53 +261,89 @@ func (s *Station) allocate(ctx context.Context, o *order.Order) (*order.Waybill,
 
 // Confirm moves to printed every order whose documents the printers have all
 // confirmed, journaling the template name, version and hash of each, and returns
-// how many it moved.
+// how many it moved. An order with a job that failed for good is put on hold with
+// the cause; an order that left approved meanwhile is forgotten. Errors of single
+// orders do not stop the others; they are returned joined.
 func (s *Station) Confirm(ctx context.Context) (int, error) {
 	if s.p.spool == nil {
 		return 0, ErrNoPrinting
 	}
+	s.p.confirm.Lock()
+	defer s.p.confirm.Unlock()
 	s.p.mu.Lock()
 	ids := make([]string, 0, len(s.p.pending))
 	for id := range s.p.pending {
 		ids = append(ids, id)
 	}
 	s.p.mu.Unlock()
+	sort.Strings(ids)
 	actor, n := access.Actor(ctx), 0
+	var errs []error
 	for _, id := range ids {
 		s.p.mu.Lock()
-		q := s.p.pending[id]
+		q, ok := s.p.pending[id]
 		s.p.mu.Unlock()
-		done := true
-		for _, jid := range q.jobs {
-			j, err := s.p.spool.Job(ctx, jid)
-			if err != nil {
-				return n, err
-			}
-			if j.State != printer.Printed {
-				done = false
-				break
-			}
-		}
-		if !done {
+		if !ok {
 			continue
 		}
-		now := s.now()
-		err := s.store.UpdateOrder(ctx, id, func(o *order.Order) ([]order.Event, error) {
-			if o.Status == order.Printed {
-				return nil, nil // a reprint of an order printed before
+		done, failed, err := s.jobsDone(ctx, q.jobs)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if !done && failed == nil {
+			continue
+		}
+		now, moved := s.now(), false
+		err = s.store.UpdateOrder(ctx, id, func(o *order.Order) ([]order.Event, error) {
+			if o.Status != order.Approved {
+				return nil, nil // held, resolved or cancelled while printing
 			}
-			ev, err := order.Move(o, order.Printed, now, actor, order.ActPrinted, q.detail)
+			var ev order.Event
+			var err error
+			if failed != nil {
+				ev, err = order.Move(o, order.OnHold, now, actor, order.ActNote,
+					fmt.Sprintf("print job %s (%s) failed: %s", failed.ID, failed.Key.Doc, failed.LastError))
+			} else {
+				ev, err = order.Move(o, order.Printed, now, actor, order.ActPrinted, q.detail)
+				moved = true
+			}
 			return []order.Event{ev}, err
 		})
 		if err != nil {
-			return n, err
+			errs = append(errs, err)
+			continue
 		}
 		s.p.mu.Lock()
 		delete(s.p.pending, id)
 		s.p.mu.Unlock()
-		n++
+		if failed != nil {
+			s.cancelJobs(ctx, q.jobs)
+		}
+		if moved {
+			n++
+		}
 	}
-	return n, nil
+	return n, errors.Join(errs...)
+}
+
+// jobsDone reports whether all jobs are printed, or the first that failed for good.
+func (s *Station) jobsDone(ctx context.Context, ids []string) (bool, *printer.Job, error) {
+	done := true
+	for _, jid := range ids {
+		j, err := s.p.spool.Job(ctx, jid)
+		if err != nil {
+			return false, nil, err
+		}
+		switch j.State {
+		case printer.Printed:
+		case printer.Failed, printer.Cancelled:
+			return false, &j, nil
+		default:
+			done = false
+		}
+	}
+	return done, nil, nil
 }
 
 // Drain sends every queued job, then confirms the printed orders; for batch and
@@ -345,27 +422,18 @@ func (s *Station) Reprint(ctx context.Context, orderID string, kind printer.DocK
 	if err != nil {
 		return printer.Job{}, err
 	}
+	if job.State != printer.Printed {
+		return job, &printer.JobStateError{ID: job.ID, Got: job.State, Want: printer.Printed}
+	}
 	actor, now := access.Actor(ctx), s.now()
 	note := "reprint " + string(kind) + ": " + reason
 	if policy == NewNumber && kind == printer.Waybill {
-		if s.p.carrier == nil {
-			return printer.Job{}, ErrNoCarrier
-		}
-		old := ""
-		if o.Waybill != nil {
-			old = o.Waybill.TrackingNo
-		}
-		if old != "" {
-			if err := s.p.carrier.Cancel(ctx, old); err != nil {
-				return printer.Job{}, err
-			}
-		}
-		w, err := s.p.carrier.Allocate(ctx, shipment.AllocateRequest{Carrier: o.Carrier, OrderID: o.ID})
+		wb, err := s.renumber(ctx, o, reason)
 		if err != nil {
 			return printer.Job{}, err
 		}
-		o.Waybill = &order.Waybill{TrackingNo: w.TrackingNo, SortCode: w.SortCode, Mark: w.Mark, BagAddr: w.BagAddr}
-		note += "; waybill " + old + " cancelled, " + w.TrackingNo + " allocated"
+		note += "; waybill " + trackingNo(o) + " cancelled, " + wb.TrackingNo + " allocated"
+		o.Waybill = wb
 	}
 	mark := "补打 #" + strconv.Itoa(job.PrintCount+1)
 	doc, err := LayoutOrder(d.Template, kind, o, &s.p.layout, now, mark)
@@ -376,14 +444,52 @@ func (s *Station) Reprint(ctx context.Context, orderID string, kind printer.DocK
 	if err := d.Renderer.Render(ctx, &buf, doc); err != nil {
 		return printer.Job{}, err
 	}
+	j, err := s.p.spool.Reprint(ctx, job.ID, reason, buf.Bytes())
+	if err != nil {
+		return j, err
+	}
 	err = s.store.UpdateOrder(ctx, orderID, func(so *order.Order) ([]order.Event, error) {
-		so.Waybill = o.Waybill
 		return []order.Event{order.Note(so, now, actor, order.ActNote, note)}, nil
 	})
-	if err != nil {
-		return printer.Job{}, err
+	return j, err
+}
+
+// renumber cancels o's waybill number with the carrier and allocates a new one,
+// storing it with the order. Only numbers the courier has not collected can be
+// cancelled; if that fails nothing changes. If the allocation fails after the
+// cancel, the order is left without a number (the next Print allocates one).
+func (s *Station) renumber(ctx context.Context, o *order.Order, reason string) (*order.Waybill, error) {
+	if s.p.carrier == nil {
+		return nil, ErrNoCarrier
 	}
-	return s.p.spool.Reprint(ctx, job.ID, reason, buf.Bytes())
+	actor, now := access.Actor(ctx), s.now()
+	old := trackingNo(o)
+	if old != "" {
+		if err := s.p.carrier.Cancel(ctx, old); err != nil {
+			return nil, err
+		}
+	}
+	w, err := s.p.carrier.Allocate(ctx, shipment.AllocateRequest{Carrier: o.Carrier, OrderID: o.ID})
+	var wb *order.Waybill
+	if err == nil {
+		wb = &order.Waybill{TrackingNo: w.TrackingNo, SortCode: w.SortCode, Mark: w.Mark, BagAddr: w.BagAddr}
+	}
+	uerr := s.store.UpdateOrder(ctx, o.ID, func(so *order.Order) ([]order.Event, error) {
+		so.Waybill = wb
+		detail := "waybill " + old + " cancelled for a reprint: " + reason
+		if wb != nil {
+			detail += "; " + wb.TrackingNo + " allocated"
+		}
+		return []order.Event{order.Note(so, now, actor, order.ActNote, detail)}, nil
+	})
+	return wb, errors.Join(err, uerr)
+}
+
+func trackingNo(o *order.Order) string {
+	if o.Waybill == nil {
+		return ""
+	}
+	return o.Waybill.TrackingNo
 }
 
 // findJob finds the first copy of a document of an order among the jobs.

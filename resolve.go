@@ -2,11 +2,17 @@ package dadan
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	"github.com/dadanhq/dadan/access"
 	"github.com/dadanhq/dadan/order"
 	"github.com/dadanhq/dadan/review"
 )
+
+// ErrPrinted is returned for a change to an order whose documents are printed: the
+// documents would no longer match it. Void and reprint instead, or refund.
+var ErrPrinted = errors.New("dadan: order is printed")
 
 // Resolve settles a held or rejected order as agreed with the customer: an
 // exchange of a line's product, a refund (the order is cancelled) or a price
@@ -17,6 +23,9 @@ func (s *Station) Resolve(ctx context.Context, id string, res review.Resolution)
 	actor, now := access.Actor(ctx), s.now()
 	var resolved *order.Order
 	err := s.store.UpdateOrder(ctx, id, func(o *order.Order) ([]order.Event, error) {
+		if _, refund := res.(review.Refund); !refund && (o.Status == order.Printed || o.Status == order.Verified) {
+			return nil, fmt.Errorf("%w: order %s", ErrPrinted, id)
+		}
 		evs, err := review.Apply(o, res, now, actor)
 		resolved = o
 		return evs, err
@@ -24,6 +33,7 @@ func (s *Station) Resolve(ctx context.Context, id string, res review.Resolution)
 	if err != nil {
 		return Result{OrderID: id}, err
 	}
+	s.unqueue(ctx, id) // documents rendered before the change must not print
 	if resolved.Status == order.Cancelled {
 		return Result{OrderID: id, Status: order.Cancelled}, nil
 	}

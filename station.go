@@ -230,6 +230,7 @@ func (s *Station) Ingest(ctx context.Context, r io.Reader, opts *IngestOptions) 
 		if err != nil {
 			return sum, err
 		}
+		o.Status = "" // a status in the input is not ours: every order is new here
 		pending = append(pending, Result{Line: dec.Line(), OrderID: o.ID})
 		orders = append(orders, o)
 		if len(orders) >= s.batch {
@@ -305,15 +306,6 @@ func codes(fs []review.Finding) string {
 	return b.String()
 }
 
-func isDuplicate(fs []review.Finding) bool {
-	for _, f := range fs {
-		if f.Code == review.CodeDuplicate {
-			return true
-		}
-	}
-	return false
-}
-
 // store1 stores a newly reviewed order, or notes a duplicate on the stored one.
 func (s *Station) store1(ctx context.Context, o *order.Order, rv review.Result, actor string) (order.Status, error) {
 	now := s.now()
@@ -322,11 +314,11 @@ func (s *Station) store1(ctx context.Context, o *order.Order, rv review.Result, 
 	if err != nil {
 		return "", err
 	}
+	if strings.TrimSpace(o.ID) == "" {
+		return "", nil // review rejected it; without an id it cannot be stored
+	}
 	err = s.store.CreateOrder(ctx, o, recv)
 	if errors.Is(err, order.ErrExists) {
-		if !isDuplicate(rv.Findings) {
-			return "", fmt.Errorf("dadan: order %s is stored but review did not see it: %w", o.ID, err)
-		}
 		err = s.store.UpdateOrder(ctx, o.ID, func(stored *order.Order) ([]order.Event, error) {
 			return []order.Event{order.Note(stored, now, actor, order.ActNote, "duplicate received and refused")}, nil
 		})

@@ -1,0 +1,191 @@
+package dadan_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/dadanhq/dadan"
+	"github.com/dadanhq/dadan/label"
+	"github.com/dadanhq/dadan/label/zpl"
+	"github.com/dadanhq/dadan/order"
+	"github.com/dadanhq/dadan/printer"
+	"github.com/dadanhq/dadan/review"
+	"github.com/dadanhq/dadan/store/memstore"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// recorder is a printer that records what it prints and can be made to fail.
+type recorder struct {
+	mu   sync.Mutex
+	jobs [][]byte
+	fail atomic.Bool
+}
+
+func (r *recorder) print(_ context.Context, b []byte) error {
+	if r.fail.Load() {
+		return errors.New("jammed")
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.jobs = append(r.jobs, bytes.Clone(b))
+	return nil
+}
+
+func (r *recorder) printed() [][]byte {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([][]byte(nil), r.jobs...)
+}
+
+const twoOrders = `{"id":"A1","carrier":"ZTO","recipient":{"name":"张三","phone":"13800138000","province":"浙江省","city":"杭州市","district":"西湖区","address":"文三路1号"},"items":[{"sku":"X","qty":1,"unit_price":"1.00"}],"total":"1.00"}
+{"id":"B1","carrier":"ZTO","recipient":{"name":"李四","phone":"13800138001","province":"浙江省","city":"杭州市","district":"西湖区","address":"文三路2号"},"items":[{"sku":"X","qty":1,"unit_price":"1.00"}],"total":"1.00"}`
+
+func newRecorderStation(t *testing.T, routes map[printer.DocKind]string) (*dadan.Station, *memstore.Store, *recorder) {
+	t.Helper()
+	rec := &recorder{}
+	waybill, err := label.Standard("waybill-76x130")
+	require.NoError(t, err)
+	packing, err := label.Standard("packing-a4")
+	require.NoError(t, err)
+	zr, err := zpl.New(nil)
+	require.NoError(t, err)
+	store := memstore.New()
+	st, err := dadan.New(&dadan.Options{
+		Store:    store,
+		Printers: map[string]printer.Printer{"p": printer.PrinterFunc(rec.print)},
+		Routes:   routes,
+		Documents: []dadan.Document{
+			{Kind: printer.Waybill, Template: waybill, Renderer: zr},
+			{Kind: printer.PackingList, Template: packing, Renderer: zr},
+		},
+		Carrier: dadan.TestCarrier(),
+		Spool: printer.Options{RetryPolicy: printer.LimitRetries(printer.DefaultRetryPolicy, 2),
+			MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond},
+	})
+	require.NoError(t, err)
+	_, err = st.Ingest(context.Background(), strings.NewReader(twoOrders), nil)
+	require.NoError(t, err)
+	return st, store, rec
+}
+
+var bothRoutes = map[printer.DocKind]string{printer.Waybill: "p", printer.PackingList: "p"}
+
+func status(t *testing.T, store *memstore.Store, id string) order.Status {
+	o, err := store.GetOrder(context.Background(), id)
+	require.NoError(t, err)
+	return o.Status
+}
+
+func TestRefundWhileQueuedPrintsNothing(t *testing.T) {
+	st, store, rec := newRecorderStation(t, bothRoutes)
+	ctx := context.Background()
+	ps, err := st.Print(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 2, ps.Orders)
+	_, err = st.Resolve(ctx, "A1", review.Refund{Reason: "buyer cancelled"})
+	require.NoError(t, err)
+	require.NoError(t, st.Drain(ctx))
+	assert.Len(t, rec.printed(), 2, "only B1's two documents print")
+	for _, b := range rec.printed() {
+		assert.NotContains(t, string(b), "张", "nothing of the refunded order")
+	}
+	assert.Equal(t, order.Cancelled, status(t, store, "A1"))
+	assert.Equal(t, order.Printed, status(t, store, "B1"))
+}
+
+func TestReprintNewNumberOnlyWhenPrinted(t *testing.T) {
+	st, store, _ := newRecorderStation(t, bothRoutes)
+	ctx := context.Background()
+	_, err := st.Print(ctx, "A1")
+	require.NoError(t, err)
+	o, _ := store.GetOrder(ctx, "A1")
+	first := o.Waybill.TrackingNo
+	_, err = st.Reprint(ctx, "A1", printer.Waybill, "torn", dadan.NewNumber)
+	var se *printer.JobStateError
+	require.ErrorAs(t, err, &se, "a queued document is not reprinted")
+	o, _ = store.GetOrder(ctx, "A1")
+	assert.Equal(t, first, o.Waybill.TrackingNo, "nothing changed: the number was not cancelled")
+}
+
+func TestPartialDocumentsPrintNothing(t *testing.T) {
+	st, store, rec := newRecorderStation(t, map[printer.DocKind]string{printer.Waybill: "p"})
+	ctx := context.Background()
+	ps, err := st.Print(ctx)
+	require.NoError(t, err)
+	require.Len(t, ps.Failed, 2)
+	assert.ErrorIs(t, ps.Failed[0], printer.ErrNoRoute)
+	require.NoError(t, st.Drain(ctx))
+	assert.Empty(t, rec.printed(), "an order prints all of its documents or none")
+	assert.Equal(t, order.OnHold, status(t, store, "A1"))
+}
+
+func TestFailedJobHoldsAndRequeues(t *testing.T) {
+	st, store, rec := newRecorderStation(t, bothRoutes)
+	ctx := context.Background()
+	rec.fail.Store(true)
+	_, err := st.Print(ctx, "A1")
+	require.NoError(t, err)
+	assert.ErrorIs(t, st.Drain(ctx), printer.ErrJobFailed)
+	assert.Equal(t, order.OnHold, status(t, store, "A1"), "a job that failed for good holds its order")
+	var last order.Event
+	for ev := range store.Journal(ctx, 0) {
+		last = ev
+	}
+	assert.Contains(t, last.Detail, "failed")
+
+	rec.fail.Store(false)
+	require.NoError(t, st.Release(ctx, "A1", true, "printer fixed"))
+	ps, err := st.Print(ctx, "A1")
+	require.NoError(t, err)
+	assert.Equal(t, 2, ps.Jobs)
+	require.NoError(t, st.Drain(ctx))
+	assert.Equal(t, order.Printed, status(t, store, "A1"))
+	assert.Len(t, rec.printed(), 2)
+}
+
+func TestResolvePrintedOrderRefused(t *testing.T) {
+	st, store, _ := newRecorderStation(t, bothRoutes)
+	ctx := context.Background()
+	_, err := st.Print(ctx, "A1")
+	require.NoError(t, err)
+	require.NoError(t, st.Drain(ctx))
+	_, err = st.Resolve(ctx, "A1", review.Exchange{Line: 0, SKU: "Y"})
+	assert.ErrorIs(t, err, dadan.ErrPrinted)
+	assert.Equal(t, order.Printed, status(t, store, "A1"))
+	_, err = st.Resolve(ctx, "A1", review.Refund{Reason: "returned before shipping"})
+	require.NoError(t, err)
+	assert.Equal(t, order.Cancelled, status(t, store, "A1"))
+}
+
+func TestIngestOddIDs(t *testing.T) {
+	store := memstore.New()
+	st, err := dadan.New(&dadan.Options{Store: store, BatchSize: 1})
+	require.NoError(t, err)
+	in := `{"platform":"taobao"}
+{"id":"OK1","platform":"taobao"}
+{"platform":"jd"}
+{"id":"OK1","status":"approved"}
+{"id":"OK2","platform":"taobao"}`
+	var results []dadan.Result
+	sum, err := st.Ingest(context.Background(), strings.NewReader(in), &dadan.IngestOptions{OnResult: func(r dadan.Result) error {
+		results = append(results, r)
+		return nil
+	}})
+	require.NoError(t, err, "odd ids never stop an ingest")
+	require.Len(t, results, 5)
+	assert.Equal(t, 5, sum.Orders)
+	for _, i := range []int{0, 2, 3} {
+		assert.Equal(t, review.Reject, results[i].Outcome, "line %d", i+1)
+		assert.Empty(t, results[i].Status, "line %d is not stored", i+1)
+	}
+	assert.NotEmpty(t, results[4].Status)
+	_, err = store.GetOrder(context.Background(), "")
+	assert.ErrorIs(t, err, order.ErrNotFound)
+}
