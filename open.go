@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -57,7 +58,11 @@ func OpenPrinter(ctx context.Context, rawURL string) (printer.Printer, error) {
 			}
 			opts.DialTimeout, opts.ReadTimeout = d, d
 		}
-		return tcp.Dial(ctx, u.Host, opts)
+		port := u.Port()
+		if port == "" {
+			port = tcp.DefaultPort
+		}
+		return tcp.Dial(ctx, net.JoinHostPort(u.Hostname(), port), opts)
 	case "serial":
 		if u.Path == "" {
 			return nil, fmt.Errorf("%w: %q has no device path", ErrPrinterURL, rawURL)

@@ -68,3 +68,10 @@ func TestOpenPrinterErrors(t *testing.T) {
 	_, err = dadan.OpenPrinter(ctx, "cups://127.0.0.1:1/q")
 	assert.ErrorIs(t, err, printer.ErrOffline)
 }
+
+func TestOpenPrinterIPv6(t *testing.T) {
+	_, err := dadan.OpenPrinter(context.Background(), "tcp://[::1]?timeout=300ms")
+	require.Error(t, err)
+	assert.ErrorIs(t, err, printer.ErrOffline, "dialled [::1]:9100, nothing listens: %v", err)
+	assert.NotContains(t, err.Error(), "missing port")
+}

@@ -46,9 +46,13 @@ func runPrint(ctx context.Context, args []string, e *env) int {
 		return exitUsage
 	}
 	files := fs.Args()
-	if *url == "" || len(files) == 0 || *retries < 1 || *timeout <= 0 {
+	if *url == "" || len(files) == 0 {
 		e.errorf("print: --printer and at least one file are required")
 		fs.Usage()
+		return exitUsage
+	}
+	if *retries < 1 || *timeout <= 0 {
+		e.errorf("print: --retries must be at least 1 and --timeout positive")
 		return exitUsage
 	}
 	jobs := make([][]byte, len(files))
@@ -59,8 +63,8 @@ func runPrint(ctx context.Context, args []string, e *env) int {
 			return exitUsage
 		}
 		if len(b) > printer.DefaultMaxJobBytes {
-			e.errorf("print: %s: %v (%d bytes)", f, printer.ErrTooLarge, len(b))
-			return exitUsage
+			e.errorf("print: refused %s: %v (%d bytes); nothing was sent", f, printer.ErrTooLarge, len(b))
+			return exitRefused
 		}
 		jobs[i] = b
 	}
