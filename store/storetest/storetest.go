@@ -51,6 +51,15 @@ func Orders(t *testing.T, newStore func(t *testing.T) order.Store, f Features) {
 		require.NoError(t, err)
 		assert.Equal(t, "张三", again.Recipient.Name, "stores hand out copies")
 
+		// Neither the caller's order nor a returned copy shares memory with the store.
+		o.Items[0].SKU = "changed"
+		again.Items[0].SKU = "changed too"
+		o.Extra[0].Value[0] = '9'
+		kept, err := s.GetOrder(ctx, "A1")
+		require.NoError(t, err)
+		assert.Equal(t, "A", kept.Items[0].SKU)
+		assert.Equal(t, "1", string(kept.Extra[0].Value))
+
 		err = s.CreateOrder(ctx, mk("A1", at), recv(o))
 		assert.ErrorIs(t, err, order.ErrExists)
 		_, err = s.GetOrder(ctx, "nope")
@@ -81,6 +90,15 @@ func Orders(t *testing.T, newStore func(t *testing.T) order.Store, f Features) {
 		assert.Equal(t, order.Approved, got.Status)
 		err = s.UpdateOrder(ctx, "missing", func(*order.Order) ([]order.Event, error) { return nil, nil })
 		assert.ErrorIs(t, err, order.ErrNotFound)
+		// The id is the key: an update cannot change it.
+		require.NoError(t, s.UpdateOrder(ctx, "B1", func(o *order.Order) ([]order.Event, error) {
+			o.ID = "B2"
+			return nil, nil
+		}))
+		_, err = s.GetOrder(ctx, "B1")
+		assert.NoError(t, err)
+		_, err = s.GetOrder(ctx, "B2")
+		assert.ErrorIs(t, err, order.ErrNotFound)
 
 		var evs []order.Event
 		for ev, err := range s.Journal(ctx, 0) {
@@ -108,6 +126,8 @@ func Orders(t *testing.T, newStore func(t *testing.T) order.Store, f Features) {
 			o := mk(id, at.Add(time.Duration(3-i)*time.Minute))
 			require.NoError(t, s.CreateOrder(ctx, o, recv(o)))
 		}
+		o0 := mk("C0", at.Add(2*time.Minute)) // same paid-at time as C1: the id decides
+		require.NoError(t, s.CreateOrder(ctx, o0, recv(o0)))
 		require.NoError(t, s.UpdateOrder(ctx, "C2", func(o *order.Order) ([]order.Event, error) {
 			ev, err := order.Move(o, order.OnHold, at, "r", order.ActReviewed, "")
 			return []order.Event{ev}, err
@@ -117,13 +137,13 @@ func Orders(t *testing.T, newStore func(t *testing.T) order.Store, f Features) {
 			require.NoError(t, err)
 			ids = append(ids, o.ID)
 		}
-		assert.Equal(t, []string{"C2", "C1", "C3"}, ids, "paid-at order")
+		assert.Equal(t, []string{"C2", "C0", "C1", "C3"}, ids, "paid-at order, then id")
 		ids = nil
 		for o, err := range s.ListOrders(ctx, order.Received) {
 			require.NoError(t, err)
 			ids = append(ids, o.ID)
 		}
-		assert.Equal(t, []string{"C1", "C3"}, ids)
+		assert.Equal(t, []string{"C0", "C1", "C3"}, ids)
 	})
 
 	if !f.NoConcurrency {
