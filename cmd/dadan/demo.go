@@ -16,6 +16,7 @@ import (
 	"github.com/dadanhq/dadan/printer"
 	"github.com/dadanhq/dadan/printer/file"
 	"github.com/dadanhq/dadan/review"
+	"github.com/dadanhq/dadan/store/memstore"
 	"golang.org/x/text/language"
 )
 
@@ -26,10 +27,11 @@ var demoDocs = []struct {
 	template string
 	format   string
 	dir, ext string
+	model    string
 }{
-	{printer.Waybill, "waybill-76x130", "zpl", "waybills", "zpl"},
-	{printer.PackingList, "packing-80mm", "escpos", "packing-lists", "bin"},
-	{printer.ProductLabel, "product-40x30", "zpl", "product-labels", "zpl"},
+	{printer.Waybill, "waybill-76x130", "zpl", "waybills", "zpl", "ZD421"},
+	{printer.PackingList, "packing-80mm", "escpos", "packing-lists", "bin", "TM-T82"},
+	{printer.ProductLabel, "product-40x30", "zpl", "product-labels", "zpl", "ZD421"},
 }
 
 func runDemo(ctx context.Context, args []string, e *env) int {
@@ -50,11 +52,14 @@ func runDemo(ctx context.Context, args []string, e *env) int {
 			return exitRefused
 		}
 	}
-	opts, err := demoOptions(*out)
+	store := memstore.New()
+	ledger := printer.NewLedger(store, nil)
+	opts, err := demoOptions(ctx, *out, ledger)
 	if err != nil {
 		e.errorf("demo: %v", err)
 		return exitRefused
 	}
+	opts.Store = store // orders, print jobs and the ledger in one store
 	st, err := dadan.New(opts)
 	if err != nil {
 		e.errorf("demo: %v", err)
@@ -89,12 +94,25 @@ func runDemo(ctx context.Context, args []string, e *env) int {
 	} else {
 		fmt.Fprintf(w, "printed %d orders, %d documents, in %s\n", ps.Orders, ps.Jobs, *out)
 	}
+	// The device ledger kept the counters while the spooler printed.
+	devs, err := ledger.Devices(ctx)
+	if err != nil {
+		e.errorf("demo: %v", err)
+		return exitRefused
+	}
+	for _, d := range devs {
+		if tag == language.SimplifiedChinese {
+			fmt.Fprintf(w, "设备 %-15s %-10s 打印 %3d 份，用纸 %.1f 米\n", d.ID, d.Model, d.Usage.Documents, d.Usage.MediaMM/1000)
+		} else {
+			fmt.Fprintf(w, "device %-15s %-10s %3d documents, %.1f m of media\n", d.ID, d.Model, d.Usage.Documents, d.Usage.MediaMM/1000)
+		}
+	}
 	return exitOK
 }
 
 // demoOptions wires the demo station: sample stock and prices, the test carrier,
-// and one file printer per document kind under out.
-func demoOptions(out string) (*dadan.Options, error) {
+// and one file printer per document kind under out, each registered in the ledger.
+func demoOptions(ctx context.Context, out string, ledger *printer.Ledger) (*dadan.Options, error) {
 	var stock review.StockMap
 	if err := json.Unmarshal(sample.Stock, &stock); err != nil {
 		return nil, fmt.Errorf("sample stock: %w", err)
@@ -108,6 +126,7 @@ func demoOptions(out string) (*dadan.Options, error) {
 		Carrier:  dadan.TestCarrier(),
 		Printers: map[string]printer.Printer{},
 		Routes:   map[printer.DocKind]string{},
+		Spool:    printer.Options{Usage: ledger},
 	}
 	for _, d := range demoDocs {
 		dir := filepath.Join(out, d.dir)
@@ -124,6 +143,10 @@ func demoOptions(out string) (*dadan.Options, error) {
 		}
 		r, err := dadan.NewRenderer(d.format, nil)
 		if err != nil {
+			return nil, err
+		}
+		if _, err := ledger.Register(ctx, printer.Device{ID: d.dir, Name: d.dir, Model: d.model,
+			Department: "仓储部", Location: "打单台 1", URL: "file://" + dir}); err != nil {
 			return nil, err
 		}
 		opts.Printers[d.dir] = p

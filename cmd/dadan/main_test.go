@@ -258,6 +258,7 @@ func TestDemoPrints(t *testing.T) {
 	code, stdout, errOut := runCLI(t, "", "demo", "--lang", "en", "--out", out)
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, stdout, "printed 35 orders")
+	assert.Regexp(t, `device waybills +ZD421 +35 documents, [0-9.]+ m of media`, stdout, "the ledger counted what the spooler printed")
 	for _, d := range []string{"waybills", "packing-lists", "product-labels"} {
 		entries, err := os.ReadDir(filepath.Join(out, d))
 		require.NoError(t, err)
