@@ -73,6 +73,7 @@ type printing struct {
 
 	mu      sync.Mutex
 	confirm sync.Mutex        // one Confirm at a time
+	print   sync.Mutex        // one Print at a time: an order gets one waybill number
 	pending map[string]queued // order ID → its jobs
 	notify  chan struct{}     // a job was printed; Run confirms
 }
@@ -107,6 +108,8 @@ func (s *Station) Print(ctx context.Context, ids ...string) (PrintSummary, error
 	if s.p.spool == nil || len(s.p.docs) == 0 {
 		return sum, ErrNoPrinting
 	}
+	s.p.print.Lock()
+	defer s.p.print.Unlock()
 	var list []*order.Order
 	if len(ids) == 0 {
 		for o, err := range s.store.ListOrders(ctx, order.Approved) {
