@@ -1,6 +1,7 @@
 package orderlabel_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -29,4 +30,12 @@ func TestData(t *testing.T) {
 	assert.Len(t, rows, 1)
 	assert.Equal(t, "59.90", rows[0]["unit_price"])
 	assert.Equal(t, "2", rows[0]["qty"])
+}
+
+func ExampleData() {
+	o := &order.Order{ID: "TB1", Recipient: order.Party{Name: "张三", Province: "浙江省", City: "杭州市", District: "西湖区", Address: "文三路1号"},
+		Waybill: &order.Waybill{TrackingNo: "756123456789"}}
+	d := orderlabel.Data(o, time.Time{}, "")
+	fmt.Println(d.Fields["recipient.address"], d.Fields["waybill.tracking_no"])
+	// Output: 浙江省杭州市西湖区文三路1号 756123456789
 }

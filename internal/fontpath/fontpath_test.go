@@ -1,0 +1,27 @@
+package fontpath_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/dadanhq/dadan/internal/fontpath"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestFirst(t *testing.T) {
+	dir := t.TempDir()
+	font := filepath.Join(dir, "b.ttf")
+	require.NoError(t, os.WriteFile(font, []byte("x"), 0o644))
+	assert.Equal(t, font, fontpath.First([]string{filepath.Join(dir, "missing.ttf"), dir, font}), "directories and missing files are skipped")
+	assert.Empty(t, fontpath.First([]string{dir}))
+	assert.Empty(t, fontpath.First(nil))
+}
+
+func ExampleFirst() {
+	path := fontpath.First(fontpath.CJK)
+	fmt.Println(path == "" || filepath.Ext(path) == ".ttf")
+	// Output: true
+}
