@@ -190,8 +190,6 @@ func toJSON(r dadan.Result, tag language.Tag) jsonResult {
 	if r.Refused() {
 		jr.Line = r.Line
 		field := ""
-		var de interface{ Unwrap() error }
-		_ = de
 		if d := decodeErr(r.Err); d != nil {
 			field = d.Field
 		}
