@@ -265,3 +265,13 @@ func TestDemoPrints(t *testing.T) {
 		assert.NotEmpty(t, entries, d)
 	}
 }
+
+func TestRenderTestNumbers(t *testing.T) {
+	in := `{"id":"N1","carrier":"ZTO","items":[{"sku":"A","qty":1}]}`
+	code, _, errOut := runCLI(t, in, "render", "--orders", "-", "--template", "waybill-76x130", "--format", "zpl", "--out", t.TempDir())
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, errOut, "not real waybills", "a test number never goes unannounced")
+	code, _, errOut = runCLI(t, in, "render", "--orders", "-", "--template", "waybill-76x130", "--format", "zpl", "--out", t.TempDir(), "--test-numbers=false")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "order N1: no waybill number")
+}
