@@ -24,6 +24,27 @@ var Latin = []string{
 	`C:\Windows\Fonts\arial.ttf`,
 }
 
+// Rare lists TrueType fonts with the rare ideographs of CJK Extension B and beyond
+// (𠮷 in a family name, for example), tried after the Latin fallback.
+var Rare = []string{
+	"/usr/share/fonts/truetype/hanazono/HanaMinB.ttf",
+}
+
+// Fallbacks returns the fallback fonts found on the host, in the order to try
+// them: the first Latin font, then every rare-ideograph font, skipping primary.
+func Fallbacks(primary string) []string {
+	var out []string
+	if p := First(Latin); p != "" && p != primary {
+		out = append(out, p)
+	}
+	for _, p := range Rare {
+		if p != primary && First([]string{p}) != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // First returns the first path in candidates that names a readable regular file, or
 // "" if none does.
 func First(candidates []string) string {

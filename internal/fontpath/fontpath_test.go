@@ -25,3 +25,12 @@ func ExampleFirst() {
 	fmt.Println(path == "" || filepath.Ext(path) == ".ttf")
 	// Output: true
 }
+
+func TestFallbacksSkipPrimary(t *testing.T) {
+	for _, p := range fontpath.Fallbacks(fontpath.First(fontpath.Latin)) {
+		assert.NotEqual(t, fontpath.First(fontpath.Latin), p)
+	}
+	if r := fontpath.First(fontpath.Rare); r != "" {
+		assert.Contains(t, fontpath.Fallbacks(""), r)
+	}
+}

@@ -22,7 +22,8 @@ type Options struct {
 	// system CJK fonts that exists (internal/fontpath.CJK).
 	FontPath string
 	// FallbackPaths name fonts for characters the primary font lacks. Nil means the
-	// first common Latin font that exists (internal/fontpath.Latin), if any.
+	// fallbacks internal/fontpath finds: a Latin font, then fonts with the rare
+	// ideographs of CJK Extension B and beyond.
 	FallbackPaths []string
 	// Cache parses each font file once. Nil means a cache shared by the process.
 	Cache *FontCache
@@ -84,8 +85,8 @@ func New(opts *Options) (*Renderer, error) {
 		paths := []string{primary}
 		if o.FallbackPaths != nil {
 			paths = append(paths, o.FallbackPaths...)
-		} else if p := fontpath.First(fontpath.Latin); p != "" && p != primary {
-			paths = append(paths, p)
+		} else {
+			paths = append(paths, fontpath.Fallbacks(primary)...)
 		}
 		for _, p := range paths {
 			f, err := cache.Load(p)

@@ -607,9 +607,33 @@ func TestDefaultsFindHostFonts(t *testing.T) {
 	r, err := New(nil)
 	require.NoError(t, err)
 	fonts := r.Fonts()
-	require.Len(t, fonts, 2)
+	require.Len(t, fonts, 1+len(fontpath.Fallbacks(cjkFont)), "the primary and every fallback found")
 	assert.Equal(t, cjkFont, fonts[0].Path())
 	assert.Equal(t, latinFont, fonts[1].Path())
+}
+
+// TestRareIdeographs prints a family name with 𠮷 (CJK Extension B, missing from the
+// primary font) and checks that a rare-ideograph font is embedded for it and that
+// pdftotext reads the name back.
+func TestRareIdeographs(t *testing.T) {
+	needFonts(t)
+	needTool(t, "pdffonts", "pdftotext")
+	rare := fontpath.First(fontpath.Rare)
+	if rare == "" {
+		t.Skip("no rare-ideograph font installed (Debian: fonts-hanazono)")
+	}
+	r, err := New(nil) // the default fonts: primary, Latin, rare ideographs
+	require.NoError(t, err)
+	doc := &label.Document{Pages: []label.Page{{Width: 60, Height: 20, Ops: []label.Op{
+		fit(text(2, 2, 5, "王𠮷 收"), 60),
+	}}}}
+	var buf bytes.Buffer
+	require.NoError(t, r.Render(context.Background(), &buf, doc))
+	path := writeTemp(t, "rare.pdf", buf.Bytes())
+	fonts, _ := run(t, "pdffonts", path)
+	assert.Contains(t, fonts, "HanaMin", "the rare-ideograph font is embedded")
+	txt, _ := run(t, "pdftotext", "-enc", "UTF-8", path, "-")
+	assert.Contains(t, txt, "王𠮷")
 }
 
 func TestConcurrentRendersAreIndependent(t *testing.T) {

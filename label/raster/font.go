@@ -65,9 +65,7 @@ func loadFonts(primary string, fallback []string) (*fontSet, error) {
 		paths = append(paths, primary)
 	}
 	if fallback == nil {
-		if p := fontpath.First(fontpath.Latin); p != "" {
-			fallback = []string{p}
-		}
+		fallback = fontpath.Fallbacks(primary)
 	}
 	paths = append(paths, fallback...)
 	if len(paths) == 0 {

@@ -21,7 +21,8 @@ type Options struct {
 	// internal/fontpath.
 	Font string
 	// Fallback fonts are used, in order, for glyphs the primary font lacks; nil picks
-	// the first Latin font of internal/fontpath, an empty non-nil slice none.
+	// the fallbacks internal/fontpath finds (a Latin font, then fonts with rare
+	// ideographs), an empty non-nil slice none.
 	Fallback []string
 	// DPI is the resolution of [Renderer.Render]; 0 means 203.
 	DPI int
