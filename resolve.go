@@ -18,7 +18,9 @@ var ErrPrinted = errors.New("dadan: order is printed")
 // exchange of a line's product, a refund (the order is cancelled) or a price
 // adjustment. The change is journaled with the actor from ctx, and any resolution
 // but a refund is followed by a new review that moves the order to approved,
-// on_hold or rejected again.
+// on_hold or rejected again. That review reserves stock for the order again through
+// the Inventory's [review.Reserver]: a Reserver should treat a second reservation
+// for the same order and SKU as replacing the first.
 func (s *Station) Resolve(ctx context.Context, id string, res review.Resolution) (Result, error) {
 	actor, now := access.Actor(ctx), s.now()
 	var resolved *order.Order
