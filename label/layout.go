@@ -31,7 +31,8 @@ const (
 // placeholders, elements without data) is done on its first layout and reused while
 // its content is unchanged; a changed template is prepared again. Documents of one
 // template share the ops of its data-free elements (a fixed QR code's modules, say):
-// treat a Document as read-only.
+// treat a Document as read-only. [Page.Static] marks those ops, so renderers may
+// reuse their encoding.
 func Layout(t *Template, d *Data, opts *LayoutOptions) (*Document, error) {
 	if t == nil {
 		return nil, &Error{Err: fmt.Errorf("%w: nil template", ErrTemplate)}
@@ -91,12 +92,28 @@ func Layout(t *Template, d *Data, opts *LayoutOptions) (*Document, error) {
 		chunks = one[:]
 	}
 
-	doc := &Document{Template: t.Name, Version: t.Version, Hash: prep.hash, Pages: make([]Page, len(chunks))}
+	var doc *Document
+	if len(chunks) == 1 {
+		// One allocation for the document and its page, the common case.
+		one := new(struct {
+			doc  Document
+			page [1]Page
+		})
+		doc = &one.doc
+		doc.Pages = one.page[:]
+	} else {
+		doc = &Document{Pages: make([]Page, len(chunks))}
+	}
+	doc.Template, doc.Version, doc.Hash = t.Name, t.Version, prep.hash
 	l.b.pageCnt = strconv.Itoa(len(chunks))
 	for p := range chunks {
 		l.b.pageNo = strconv.Itoa(p + 1)
 		l.page = Page{Width: t.Width, Height: t.Height + extra, Ops: make([]Op, 0, prep.nOps)}
-		for i, e := range t.Elements {
+		if prep.nRuns > 0 {
+			l.page.Static = make([]Span, 0, prep.nRuns)
+		}
+		for i := 0; i < len(t.Elements); i++ {
+			e := t.Elements[i]
 			c := e.common()
 			switch c.Pages {
 			case "first":
@@ -119,7 +136,12 @@ func Layout(t *Template, d *Data, opts *LayoutOptions) (*Document, error) {
 			}
 			pe := &prep.elems[i]
 			if pe.isStatic {
-				l.page.Ops = append(l.page.Ops, pe.static...)
+				if pe.key != nil {
+					start := len(l.page.Ops)
+					l.page.Ops = append(l.page.Ops, pe.run...)
+					l.page.Static = append(l.page.Static, Span{Start: start, End: len(l.page.Ops), Key: pe.key})
+				}
+				i = pe.runEnd - 1 // skip the rest of the run
 				continue
 			}
 			dy := 0.0

@@ -23,6 +23,88 @@ type Document struct {
 type Page struct {
 	Width, Height float64
 	Ops           []Op
+	// Static lists runs of Ops that layout copied verbatim from a template's
+	// data-free elements, in order and without overlap. It is only a cache hint:
+	// a renderer may reuse its own encoding of a run it has seen under the same
+	// Key, and must write exactly the same bytes with or without Static. A page
+	// built by hand has none. Code that changes Ops in place must clear Static
+	// (Shift does).
+	Static []Span
+}
+
+// Span is a run Ops[Start:End] of a [Page] that layout copied verbatim from one or
+// more consecutive data-free elements of a prepared template.
+type Span struct {
+	Start, End int
+	// Key is the same pointer in every document laid out from the same prepared
+	// template, for the same run of ops, and is never reused for other ops while
+	// anyone holds it (it is garbage-collected memory). Renderers compare keys by
+	// pointer only.
+	Key *StaticKey
+}
+
+// StaticKey identifies a run of ops that layout reuses from a prepared template.
+// Only layout makes meaningful keys; renderers compare them by pointer.
+type StaticKey struct {
+	ops []Op // the run
+}
+
+// Len returns the number of ops in the run k identifies, 0 for a nil or zero key.
+func (k *StaticKey) Len() int {
+	if k == nil {
+		return 0
+	}
+	return len(k.ops)
+}
+
+// Valid reports whether s can be used as a cache hint on a page with these ops:
+// it lies within them, is not empty, and ops[s.Start:s.End] are still the very ops
+// its key was made for (equal values sharing their module slices and bitmaps), so a
+// page whose ops were replaced or moved after layout falls back to drawing them.
+// The contents of module slices and bitmaps are not compared: like the rest of a
+// laid-out [Document], they must not be changed.
+func (s Span) Valid(ops []Op) bool {
+	if s.Key == nil || s.Start < 0 || s.Start >= s.End || s.End > len(ops) || s.End-s.Start != len(s.Key.ops) {
+		return false
+	}
+	for i, want := range s.Key.ops {
+		if !sameOp(ops[s.Start+i], want) {
+			return false
+		}
+	}
+	return true
+}
+
+// sameOp reports whether a and b are equal value ops, sharing any slices.
+func sameOp(a, b Op) bool {
+	switch x := a.(type) {
+	case TextLine:
+		y, ok := b.(TextLine)
+		return ok && x == y
+	case Line:
+		y, ok := b.(Line)
+		return ok && x == y
+	case Box:
+		y, ok := b.(Box)
+		return ok && x == y
+	case Image:
+		y, ok := b.(Image)
+		return ok && x == y
+	case Barcode:
+		y, ok := b.(Barcode)
+		return ok && x.X == y.X && x.Y == y.Y && x.Module == y.Module && x.Height == y.Height &&
+			x.Rotation == y.Rotation && x.Data == y.Data && sameSlice(x.Modules, y.Modules)
+	case QR:
+		y, ok := b.(QR)
+		return ok && x.X == y.X && x.Y == y.Y && x.Module == y.Module && x.Level == y.Level &&
+			x.Data == y.Data && sameSlice(x.Modules, y.Modules)
+	}
+	return false
+}
+
+// sameSlice reports whether a and b are the same slice: same length and backing array.
+func sameSlice[T any](a, b []T) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // Op is one drawing operation on a page. The set is closed: [TextLine], [Barcode],
@@ -178,6 +260,7 @@ func (p Page) Shift(dx, dy float64) Page {
 		ops[i] = op
 	}
 	p.Ops = ops
+	p.Static = nil
 	return p
 }
 

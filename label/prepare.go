@@ -16,6 +16,7 @@ type prepared struct {
 	table int // index of the table element, or -1
 	elems []prepElem
 	nOps  int // capacity to reserve for one page's ops
+	nRuns int // number of static runs: capacity to reserve for one page's spans
 }
 
 // prepElem is the prepared form of one element.
@@ -24,6 +25,13 @@ type prepElem struct {
 	cols     []binding // TableElement column texts
 	isStatic bool      // static holds the element's ops
 	static   []Op
+	// A static run is a maximal sequence of consecutive static elements without
+	// Pages or If conditions, or one static element with a condition. Its first
+	// element holds the run's ops and key; runEnd (set on every static element)
+	// is the index of the element after its run.
+	run    []Op
+	key    *StaticKey // nil when the run has no ops
+	runEnd int
 }
 
 // prepCache holds a template's *prepared. atomic.Value (not atomic.Pointer) keeps
@@ -104,7 +112,38 @@ func newPrepared(t *Template) *prepared {
 			p.nOps += 4
 		}
 	}
+	p.groupRuns(t)
 	return p
+}
+
+// groupRuns groups the static elements into runs (see prepElem).
+func (p *prepared) groupRuns(t *Template) {
+	conditional := func(i int) bool {
+		c := t.Elements[i].common()
+		return (c.Pages != "" && c.Pages != "all") || c.If != ""
+	}
+	for i := 0; i < len(p.elems); {
+		if !p.elems[i].isStatic {
+			i++
+			continue
+		}
+		end := i + 1
+		if !conditional(i) {
+			for end < len(p.elems) && p.elems[end].isStatic && !conditional(end) {
+				end++
+			}
+		}
+		var run []Op
+		for j := i; j < end; j++ {
+			run = append(run, p.elems[j].static...)
+			p.elems[j].runEnd = end
+		}
+		if len(run) > 0 {
+			p.elems[i].run, p.elems[i].key = run, &StaticKey{ops: run}
+			p.nRuns++
+		}
+		i = end
+	}
 }
 
 // mustParseBinding parses a placeholder text that Validate has accepted.

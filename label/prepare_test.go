@@ -158,3 +158,63 @@ func TestLayoutWaybillAllocations(t *testing.T) {
 	// page and ops, the text buffer, the code matrices.
 	assert.LessOrEqual(t, allocs, 40.0)
 }
+
+// Layout marks the ops of data-free elements as static spans: in order, within the
+// page, with the same key for every document of the same prepared template, each
+// run one of consecutive unconditional elements or one conditional element.
+func TestLayoutStaticSpans(t *testing.T) {
+	tpl := &label.Template{Name: "s", Version: "1", Width: 50, Height: 40, Elements: []label.Element{
+		&label.BoxElement{X: 1, Y: 1, W: 48, H: 38, Thickness: 0.3},
+		&label.LineElement{X1: 1, Y1: 10, X2: 49, Y2: 10, Thickness: 0.3},
+		&label.TextElement{X: 2, Y: 2, W: 40, H: 5, Size: 3, Text: "{name}"},
+		&label.TextElement{X: 2, Y: 12, W: 40, H: 5, Size: 3, Text: "固定"},
+		&label.TextElement{Base: label.Base{If: "remark"}, X: 2, Y: 20, W: 40, H: 5, Size: 3, Text: "备注"},
+		&label.LineElement{X1: 1, Y1: 30, X2: 49, Y2: 30, Thickness: 0.3},
+	}}
+	a, err := label.Layout(tpl, &label.Data{Fields: map[string]string{"name": "张三", "remark": "x"}}, nil)
+	require.NoError(t, err)
+	b, err := label.Layout(tpl, &label.Data{Fields: map[string]string{"name": "李四"}}, nil)
+	require.NoError(t, err)
+
+	pa, pb := a.Pages[0], b.Pages[0]
+	require.Len(t, pa.Static, 4) // box+line, 固定, 备注, line
+	require.Len(t, pb.Static, 3) // the conditional text is absent
+	assert.Equal(t, label.Span{Start: 0, End: pa.Static[0].Key.Len(), Key: pa.Static[0].Key}, pa.Static[0])
+	assert.Greater(t, pa.Static[0].Key.Len(), 1, "the box and line make one run")
+	assert.Same(t, pa.Static[0].Key, pb.Static[0].Key)
+	for _, p := range []label.Page{pa, pb} {
+		end := 0
+		for _, s := range p.Static {
+			assert.GreaterOrEqual(t, s.Start, end)
+			assert.True(t, s.Valid(p.Ops))
+			end = s.End
+		}
+	}
+	// The bound text splits the box and line from 固定, and the condition on 备注
+	// keeps it and the last line apart ...
+	assert.Equal(t, pa.Static[0].End+1, pa.Static[1].Start)
+	assert.Equal(t, pa.Static[2].End, pa.Static[3].Start)
+	assert.NotSame(t, pa.Static[2].Key, pa.Static[3].Key)
+	// ... and the last line keeps its key whether or not 备注 is printed.
+	assert.Same(t, pa.Static[len(pa.Static)-1].Key, pb.Static[len(pb.Static)-1].Key)
+
+	// A span that no longer covers its ops is not valid.
+	s := pa.Static[0]
+	assert.False(t, label.Span{Start: s.Start + 1, End: s.End + 1, Key: s.Key}.Valid(pa.Ops))
+	assert.False(t, label.Span{Start: s.Start, End: s.End}.Valid(pa.Ops))
+	assert.False(t, label.Span{Start: s.Start, End: s.End + 1, Key: s.Key}.Valid(pa.Ops))
+	edited := append([]label.Op(nil), pa.Ops...)
+	edited[0] = label.Box{X: 2, Y: 1, W: 48, H: 38, Thickness: 0.3}
+	assert.False(t, s.Valid(edited))
+	assert.Zero(t, (*label.StaticKey)(nil).Len())
+
+	// Shift moves the ops, so it drops the spans.
+	assert.Empty(t, pa.Shift(1, 0).Static)
+	assert.Equal(t, pa.Static, pa.Shift(0, 0).Static)
+
+	// A changed template is prepared again, with new keys.
+	tpl.Elements[0].(*label.BoxElement).W = 40
+	c, err := label.Layout(tpl, &label.Data{Fields: map[string]string{"name": "王五"}}, nil)
+	require.NoError(t, err)
+	assert.NotSame(t, pa.Static[0].Key, c.Pages[0].Static[0].Key)
+}

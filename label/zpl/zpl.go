@@ -23,7 +23,19 @@ type Renderer struct {
 	// specs[o][h] is the ^A font command for orientation index o and height h,
 	// precomputed because nearly every field needs one.
 	specs [4][maxSpec]string
+	// statics caches the ZPL of static runs of ops (label.Page.Static), keyed by
+	// *label.StaticKey, as []byte. Stores go under smu and keep at most maxStatics
+	// entries (a full cache is emptied); loads take no lock.
+	statics  sync.Map
+	smu      sync.Mutex
+	nStatics int
 }
+
+// Bounds of the static-run cache: entries, and bytes of one entry.
+const (
+	maxStatics     = 256
+	maxStaticBytes = 32 << 10
+)
 
 var _ label.Renderer = (*Renderer)(nil)
 
@@ -156,7 +168,56 @@ func (r *Renderer) appendPage(dst []byte, p *label.Page, page int) ([]byte, erro
 		dst = append(dst, r.font...)
 		dst = append(dst, '\n')
 	}
-	for i, op := range p.Ops {
+	// Runs of ops the page marks static are written from the cache when this
+	// renderer has written them before; the bytes are the same either way.
+	var err error
+	ops, i := p.Ops, 0
+	for _, s := range p.Static {
+		if s.Start < i || !s.Valid(ops) {
+			continue
+		}
+		if dst, err = r.appendOps(dst, ops, i, s.Start, page); err != nil {
+			return dst, err
+		}
+		if b, ok := r.statics.Load(s.Key); ok {
+			dst = append(dst, b.([]byte)...)
+		} else {
+			start := len(dst)
+			if dst, err = r.appendOps(dst, ops, s.Start, s.End, page); err != nil {
+				return dst, err
+			}
+			r.storeStatic(s.Key, dst[start:])
+		}
+		i = s.End
+	}
+	if dst, err = r.appendOps(dst, ops, i, len(ops), page); err != nil {
+		return dst, err
+	}
+	return append(dst, "^XZ\n"...), nil
+}
+
+// storeStatic caches a copy of b, the ZPL of the static run k.
+func (r *Renderer) storeStatic(k *label.StaticKey, b []byte) {
+	if len(b) > maxStaticBytes {
+		return
+	}
+	r.smu.Lock()
+	defer r.smu.Unlock()
+	if _, ok := r.statics.Load(k); ok {
+		return
+	}
+	if r.nStatics >= maxStatics {
+		r.statics.Clear()
+		r.nStatics = 0
+	}
+	r.statics.Store(k, append([]byte(nil), b...))
+	r.nStatics++
+}
+
+// appendOps appends the ZPL for ops[from:to] of page number page.
+func (r *Renderer) appendOps(dst []byte, ops []label.Op, from, to, page int) ([]byte, error) {
+	for i := from; i < to; i++ {
+		op := ops[i]
 		var err error
 		switch o := label.Value(op).(type) {
 		case label.TextLine:
@@ -178,7 +239,7 @@ func (r *Renderer) appendPage(dst []byte, p *label.Page, page int) ([]byte, erro
 			return dst, &OpError{Page: page, Index: i, Op: fmt.Sprintf("%T", op), Err: err}
 		}
 	}
-	return append(dst, "^XZ\n"...), nil
+	return dst, nil
 }
 
 // appendFO appends ^FO for a position in dots, shifted by the calibration offset and
