@@ -4,10 +4,20 @@ import (
 	"testing"
 
 	"github.com/dadanhq/dadan/order"
+	"github.com/dadanhq/dadan/printer"
 	"github.com/dadanhq/dadan/store/memstore"
 	"github.com/dadanhq/dadan/store/storetest"
+	"github.com/dadanhq/dadan/supplies"
 )
 
 func TestOrders(t *testing.T) {
 	storetest.Orders(t, func(*testing.T) order.Store { return memstore.New() }, storetest.Features{})
+}
+
+func TestLedger(t *testing.T) {
+	storetest.Ledger(t, func(*testing.T) printer.LedgerStore { return memstore.New() }, storetest.Features{})
+}
+
+func TestSupplies(t *testing.T) {
+	storetest.Supplies(t, func(*testing.T) supplies.Store { return memstore.New() }, storetest.Features{})
 }
