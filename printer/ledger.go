@@ -107,9 +107,12 @@ type LedgerStore interface {
 	// Devices returns all devices ordered by ID.
 	Devices(ctx context.Context) ([]Device, error)
 	// UpdateDevice applies fn to the device with id atomically; an error from fn
-	// leaves the device unchanged and is returned. The ID cannot change.
+	// leaves the device unchanged and is returned. The ID cannot change. An
+	// unknown id gives [ErrUnknownDevice] without calling fn.
 	UpdateDevice(ctx context.Context, id string, fn func(*Device) error) error
-	// AddUsage adds to the device's usage counters and sets LastUsedAt to at.
+	// AddUsage adds to the device's usage counters and advances LastUsedAt to at
+	// when at is later (print jobs may finish out of order). An unknown id gives
+	// [ErrUnknownDevice].
 	AddUsage(ctx context.Context, id string, docs int64, mediaMM float64, at time.Time) error
 
 	// AddMaintenance stores r with a new ID and returns it.

@@ -140,8 +140,8 @@ type Stocktake struct {
 	Actor    string
 	Counted  int64
 	Book     int64 // stock on hand in the book when counted
-	Posted   bool  // the variance has been posted as an adjustment
-	Movement string
+	Posted   bool   // the variance has been posted as an adjustment
+	Movement string // the ID of the adjustment that posted it
 }
 
 // Variance is counted minus book: negative when stock is missing.
@@ -164,7 +164,7 @@ type Store interface {
 	// OnHand returns the stock of spec: the sum of its movements.
 	OnHand(ctx context.Context, spec string) (int64, error)
 	// Movements returns the movements of spec (all items when empty) with
-	// from <= At < to, oldest first.
+	// from <= At < to, oldest first; equal times in the order they were added.
 	Movements(ctx context.Context, spec string, from, to time.Time) ([]Movement, error)
 
 	// AddPrintUse journals a print record.
@@ -176,8 +176,10 @@ type Store interface {
 	AddStocktake(ctx context.Context, s Stocktake) (Stocktake, error)
 	// Stocktake returns the stocktake with id, or [ErrUnknownStocktake].
 	Stocktake(ctx context.Context, id string) (Stocktake, error)
-	// PostStocktake journals m and marks stocktake id posted, in one step;
-	// a posted stocktake gives [ErrAlreadyPosted] and stores nothing.
+	// PostStocktake journals m and marks stocktake id posted, in one step: if
+	// the movement fails, the stocktake stays unposted. A posted stocktake gives
+	// [ErrAlreadyPosted] and stores nothing; an unknown id gives
+	// [ErrUnknownStocktake].
 	PostStocktake(ctx context.Context, id string, m Movement) (Movement, error)
 }
 
