@@ -139,7 +139,7 @@ type Stocktake struct {
 	At       time.Time
 	Actor    string
 	Counted  int64
-	Book     int64 // stock on hand in the book when counted
+	Book     int64  // stock on hand in the book when counted
 	Posted   bool   // the variance has been posted as an adjustment
 	Movement string // the ID of the adjustment that posted it
 }
