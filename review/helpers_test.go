@@ -1,7 +1,6 @@
 package review
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"sync"
@@ -15,11 +14,8 @@ import (
 // sampleOrders decodes the embedded sample orders.
 func sampleOrders(t testing.TB) []*order.Order {
 	t.Helper()
-	var out []*order.Order
-	for o, err := range order.NewDecoder(bytes.NewReader(sample.Orders)).All() {
-		require.NoError(t, err)
-		out = append(out, o)
-	}
+	out, err := sample.Decode()
+	require.NoError(t, err)
 	require.NotEmpty(t, out)
 	return out
 }

@@ -8,7 +8,6 @@
 package labeltest
 
 import (
-	"bytes"
 	"slices"
 	"strings"
 	"testing"
@@ -25,11 +24,8 @@ import (
 // SampleOrders decodes the sample orders of package sample, in file order.
 func SampleOrders(tb testing.TB) []*order.Order {
 	tb.Helper()
-	var out []*order.Order
-	for o, err := range order.NewDecoder(bytes.NewReader(sample.Orders)).All() {
-		require.NoError(tb, err)
-		out = append(out, o)
-	}
+	out, err := sample.Decode()
+	require.NoError(tb, err)
 	require.NotEmpty(tb, out)
 	return out
 }

@@ -2,7 +2,12 @@
 // examples and the tests use. All names, phone numbers and addresses are invented.
 package sample
 
-import _ "embed"
+import (
+	"bytes"
+	_ "embed"
+
+	"github.com/dadanhq/dadan/order"
+)
 
 // Orders holds 56 orders in the order JSON format, one per line: mostly ordinary,
 // some with the cases a reviewer and a renderer must handle.
@@ -19,3 +24,16 @@ var Stock []byte
 //
 //go:embed pricebook.json
 var Prices []byte
+
+// Decode returns the sample orders, in file order. They all decode; an error means
+// the embedded file was damaged.
+func Decode() ([]*order.Order, error) {
+	var out []*order.Order
+	for o, err := range order.NewDecoder(bytes.NewReader(Orders)).All() {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
