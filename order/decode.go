@@ -133,6 +133,11 @@ func (l *lexer) order(o *Order) error {
 			if err == nil && s != "" && !o.Status.Valid() {
 				err = errors.New("unknown status " + strconv.Quote(s))
 			}
+		case "revision":
+			o.Revision, err = l.integer()
+			if err == nil && o.Revision < 0 {
+				err = errors.New("negative revision")
+			}
 		default:
 			err = l.extra(&o.Extra, key)
 		}

@@ -97,6 +97,10 @@ func AppendJSON(dst []byte, o *Order) []byte {
 		w.close()
 	}
 	w.optStr("status", string(o.Status))
+	if o.Revision != 0 {
+		w.key("revision")
+		w.b = strconv.AppendInt(w.b, int64(o.Revision), 10)
+	}
 	w.extra(o.Extra)
 	w.close()
 	return w.b

@@ -52,7 +52,11 @@ type Order struct {
 	Flags       []string
 	Waybill     *Waybill // nil when the carrier allocates the number
 	Status      Status   // empty in platform input; set by the station
-	Extra       Extra
+	// Revision counts changes to what the order's documents show (a resolution,
+	// a new recipient) after it was first reviewed; set by the station. A document
+	// made from an older revision is out of date.
+	Revision int
+	Extra    Extra
 }
 
 // Buyer identifies the platform account that placed the order.

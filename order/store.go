@@ -16,9 +16,9 @@ var (
 // use, must hand out copies (callers may change what they get), and must apply an
 // order change and its journal events atomically.
 type Store interface {
-	// CreateOrder stores a new order and appends ev to the journal. It returns an
-	// error wrapping ErrExists if the id is taken.
-	CreateOrder(ctx context.Context, o *Order, ev Event) error
+	// CreateOrder stores a new order and appends evs to the journal, in one atomic
+	// step. It returns an error wrapping ErrExists if the id is taken.
+	CreateOrder(ctx context.Context, o *Order, evs ...Event) error
 	// GetOrder returns a copy of the order with id, or an error wrapping ErrNotFound.
 	GetOrder(ctx context.Context, id string) (*Order, error)
 	// UpdateOrder calls fn with a copy of the stored order; if fn returns no error,

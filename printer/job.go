@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -18,18 +19,36 @@ const (
 	ProductLabel DocKind = "product_label"
 )
 
-// JobState is where a job is in its life: queued → sending → printed, or failed or
-// cancelled. A printed job goes back to queued when it is reprinted.
+// JobState is where a job is in its life: queued → sending → printed (the printer
+// confirmed it), sent (a printer without a back channel received it whole) or
+// unconfirmed (the printer received it whole but has not confirmed it), or failed
+// or cancelled. A done job goes back to queued when it is reprinted.
 type JobState string
 
 // Job states.
 const (
-	Queued    JobState = "queued"
-	Sending   JobState = "sending" // journaled before the bytes leave; unknown after a crash
-	Printed   JobState = "printed"
-	Failed    JobState = "failed"
-	Cancelled JobState = "cancelled"
+	Queued  JobState = "queued"
+	Sending JobState = "sending" // journaled before the bytes leave; unknown after a crash
+	Printed JobState = "printed" // confirmed by the printer's status after the job
+	// Sent is a job a printer that reports no status received whole: done, but
+	// only as far as the transport can tell.
+	Sent JobState = "sent"
+	// Unconfirmed is a job the printer received whole without confirming that it
+	// printed (no status answer, or a fault right after it). It is never sent again
+	// on its own: a later status that proves it printed moves it to Printed, or a
+	// person reprints it with a reason.
+	Unconfirmed JobState = "unconfirmed"
+	Failed      JobState = "failed"
+	Cancelled   JobState = "cancelled"
 )
+
+// Done reports whether the job needs nothing more: printed or sent.
+func (s JobState) Done() bool { return s == Printed || s == Sent }
+
+// DefaultLease is how long a job may stay Sending before a store treats its claim
+// as abandoned (the station died) and lets any station claim it again, flagged as a
+// reprint. A spooler renews the lease of a long send (see [JobStore.ClaimJob]).
+const DefaultLease = 2 * time.Minute
 
 // JobKey is a job's idempotency key: one key is printed once, unless reprinted on
 // purpose. A store keeps at most one job per key.
@@ -62,6 +81,13 @@ type Job struct {
 
 	Reprint       bool   // the job is sent again; the host may mark the label
 	ReprintReason string // why: an operator's reason or the spooler's
+	// Rerender asks for the job's bytes to be made again before the next send,
+	// through [Options.Render]: a reprint the spooler or a store flagged on its own
+	// must carry the reprint mark on the label, which Data made before lacks.
+	Rerender bool
+
+	Hash     string // content hash of the document (for tracing a defect to a template)
+	Revision int    // revision of the order the document was made from
 
 	CreatedAt time.Time
 	UpdatedAt time.Time
@@ -72,15 +98,18 @@ type Job struct {
 
 // JobFilter selects jobs for [JobStore.Jobs]. Zero fields select everything.
 type JobFilter struct {
-	Printer string
-	States  []JobState
-	Owner   string
-	Limit   int // at most this many, lowest Seq first; 0 means no limit
+	Printer  string
+	Order    string // jobs of one order (Key.Order)
+	States   []JobState
+	Owner    string
+	AfterSeq int64 // only jobs with Seq > AfterSeq (paging)
+	Limit    int   // at most this many, lowest Seq first; 0 means no limit
 }
 
 // Match reports whether j passes the filter (Limit aside). Stores may use it.
 func (f JobFilter) Match(j *Job) bool {
-	if f.Printer != "" && j.Printer != f.Printer || f.Owner != "" && j.Owner != f.Owner {
+	if f.Printer != "" && j.Printer != f.Printer || f.Owner != "" && j.Owner != f.Owner ||
+		f.Order != "" && j.Key.Order != f.Order || j.Seq <= f.AfterSeq {
 		return false
 	}
 	if len(f.States) == 0 {
@@ -105,11 +134,26 @@ type JobStore interface {
 	// [ErrDuplicate].
 	AddJob(ctx context.Context, j Job) (Job, error)
 
+	// AddJobs stores jobs as new queued jobs in one atomic step, in the given order
+	// (ascending Seq), and returns them as AddJob does. If the key of any of them
+	// is taken, it stores none and returns the existing jobs (for the taken keys)
+	// and an error wrapping [ErrDuplicate]: the documents of one order are queued
+	// all at once, by one station.
+	AddJobs(ctx context.Context, jobs []Job) ([]Job, error)
+
 	// ClaimJob atomically takes the queued job of printerName with the lowest Seq,
 	// sets State to Sending, Owner to owner, SentAt and UpdatedAt to now, adds one
 	// to Attempts, and returns it. While another job of the printer is Sending it
 	// claims nothing, so across all stations a printer gets one job at a time, in
 	// Seq order. With nothing to claim it returns [ErrNoJob].
+	//
+	// A Sending job whose SentAt is more than the store's lease ([DefaultLease]
+	// unless the store is configured otherwise) before now was abandoned by a
+	// station that died: ClaimJob claims it again (before any queued job), with
+	// Owner set to owner, PrintCount and Attempts up by one, Reprint and Rerender
+	// set and [ReasonLeaseExpired] added to ReprintReason. A spooler renews its
+	// lease during a long send by updating the job from Sending to Sending with a
+	// new SentAt.
 	ClaimJob(ctx context.Context, printerName, owner string, now time.Time) (Job, error)
 
 	// UpdateJob replaces the stored job with j.ID if its stored State is from, and
@@ -158,3 +202,29 @@ func (e *JobStateError) Error() string {
 
 // Unwrap returns [ErrJobState].
 func (e *JobStateError) Unwrap() error { return ErrJobState }
+
+// Flag marks j as a reprint for reason, appending reason to an earlier one.
+func (j *Job) Flag(reason string) {
+	switch {
+	case !j.Reprint:
+		j.Reprint, j.ReprintReason = true, reason
+	case !strings.Contains(j.ReprintReason, reason):
+		j.ReprintReason += "; " + reason
+	}
+}
+
+// Reclaim applies to j, a Sending job whose lease expired, what [JobStore.ClaimJob]
+// does when it claims it again for owner at now. Stores call it.
+func (j *Job) Reclaim(owner string, now time.Time) {
+	j.Flag(ReasonLeaseExpired)
+	j.Rerender = true
+	j.PrintCount++
+	j.Attempts++
+	j.Owner, j.SentAt, j.UpdatedAt = owner, now, now
+	j.LastError = ReasonLeaseExpired
+}
+
+// LeaseExpired reports whether j is Sending and its claim is older than lease at now.
+func (j *Job) LeaseExpired(lease time.Duration, now time.Time) bool {
+	return j.State == Sending && now.Sub(j.SentAt) > lease
+}

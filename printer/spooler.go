@@ -15,6 +15,7 @@ import (
 const (
 	ReasonUnknownSendState = "unknown send state after restart"
 	ReasonUnconfirmed      = "send not confirmed by the printer"
+	ReasonLeaseExpired     = "claim abandoned: lease expired"
 )
 
 // DefaultMaxJobBytes is the size limit of one job unless [Options.MaxJobBytes] says
@@ -463,14 +464,7 @@ func (s *Spooler) recoverJobs(ctx context.Context) error {
 	return nil
 }
 
-func flag(j *Job, reason string) {
-	switch {
-	case !j.Reprint:
-		j.Reprint, j.ReprintReason = true, reason
-	case !strings.Contains(j.ReprintReason, reason):
-		j.ReprintReason += "; " + reason
-	}
-}
+func flag(j *Job, reason string) { j.Flag(reason) }
 
 func (s *Spooler) setState(w *worker, idle bool, seen uint64, paused bool) {
 	s.mu.Lock()

@@ -241,4 +241,114 @@ func TestJobStore(t *testing.T, newStore func(t *testing.T) printer.JobStore) {
 		_, err := s.AddJob(cctx, job("A", "p1"))
 		assert.ErrorIs(t, err, context.Canceled)
 	})
+
+	t.Run("AddJobsAllOrNothing", func(t *testing.T) {
+		s := newStore(t)
+		w, p := job("A", "p1"), job("A", "p2")
+		p.Key.Doc = printer.PackingList
+		got, err := s.AddJobs(ctx, []printer.Job{w, p})
+		require.NoError(t, err)
+		require.Len(t, got, 2)
+		assert.Less(t, got[0].Seq, got[1].Seq, "in the given order")
+		assert.NotEqual(t, got[0].ID, got[1].ID)
+		// A second batch with one taken key stores nothing.
+		lbl := job("A", "p1")
+		lbl.Key.Doc = printer.ProductLabel
+		dup, err := s.AddJobs(ctx, []printer.Job{lbl, p})
+		require.ErrorIs(t, err, printer.ErrDuplicate)
+		require.Len(t, dup, 1)
+		assert.Equal(t, got[1].ID, dup[0].ID, "the existing job comes back")
+		all, err := s.Jobs(ctx, printer.JobFilter{Order: "A"})
+		require.NoError(t, err)
+		assert.Len(t, all, 2, "the product label was not stored")
+		_, err = s.AddJobs(ctx, nil)
+		assert.NoError(t, err, "an empty batch stores nothing")
+	})
+
+	t.Run("FilterByOrderAndSeq", func(t *testing.T) {
+		s := newStore(t)
+		var seqs []int64
+		for _, o := range []string{"A", "B", "A", "C"} {
+			j := job(o, "p1")
+			j.Key.Copy = len(seqs) + 1
+			a, err := s.AddJob(ctx, j)
+			require.NoError(t, err)
+			seqs = append(seqs, a.Seq)
+		}
+		js, err := s.Jobs(ctx, printer.JobFilter{Order: "A"})
+		require.NoError(t, err)
+		require.Len(t, js, 2)
+		assert.Equal(t, "A", js[0].Key.Order)
+		js, err = s.Jobs(ctx, printer.JobFilter{AfterSeq: seqs[1], Limit: 1})
+		require.NoError(t, err)
+		require.Len(t, js, 1)
+		assert.Equal(t, seqs[2], js[0].Seq, "paging by Seq")
+	})
+
+	t.Run("FieldsRoundTrip", func(t *testing.T) {
+		s := newStore(t)
+		in := job("A", "p1")
+		in.Hash, in.Revision = "sha256:abc", 3
+		a, err := s.AddJob(ctx, in)
+		require.NoError(t, err)
+		c, err := s.ClaimJob(ctx, "p1", "st", t0)
+		require.NoError(t, err)
+		assert.Equal(t, "sha256:abc", c.Hash)
+		assert.Equal(t, 3, c.Revision)
+		// A done job keeps its hash, not its bytes.
+		c.State, c.Data, c.PrintCount, c.PrintedAt = printer.Sent, nil, 1, t0
+		require.NoError(t, s.UpdateJob(ctx, c, printer.Sending))
+		got, err := s.Job(ctx, a.ID)
+		require.NoError(t, err)
+		assert.Empty(t, got.Data)
+		assert.Equal(t, printer.Sent, got.State)
+		assert.True(t, got.State.Done())
+		assert.Equal(t, "sha256:abc", got.Hash)
+		got.State, got.Rerender, got.Seq = printer.Unconfirmed, true, 0
+		require.NoError(t, s.UpdateJob(ctx, got, printer.Sent))
+		got, err = s.Job(ctx, a.ID)
+		require.NoError(t, err)
+		assert.Equal(t, printer.Unconfirmed, got.State)
+		assert.True(t, got.Rerender)
+		_, err = s.ClaimJob(ctx, "p1", "st", t0)
+		assert.ErrorIs(t, err, printer.ErrNoJob, "an unconfirmed job is never claimed")
+	})
+
+	t.Run("LeaseExpiry", func(t *testing.T) {
+		s := newStore(t)
+		a, err := s.AddJob(ctx, job("A", "p1"))
+		require.NoError(t, err)
+		b, err := s.AddJob(ctx, job("B", "p1"))
+		require.NoError(t, err)
+		c, err := s.ClaimJob(ctx, "p1", "dead", t0)
+		require.NoError(t, err)
+		require.Equal(t, a.ID, c.ID)
+		_, err = s.ClaimJob(ctx, "p1", "live", t0.Add(printer.DefaultLease/2))
+		assert.ErrorIs(t, err, printer.ErrNoJob, "within the lease the printer is busy")
+		// The owner renews its lease.
+		c.SentAt = t0.Add(printer.DefaultLease / 2)
+		require.NoError(t, s.UpdateJob(ctx, c, printer.Sending))
+		_, err = s.ClaimJob(ctx, "p1", "live", t0.Add(printer.DefaultLease+time.Second))
+		assert.ErrorIs(t, err, printer.ErrNoJob, "a renewed lease holds")
+		late := t0.Add(2*printer.DefaultLease + time.Second)
+		r, err := s.ClaimJob(ctx, "p1", "live", late)
+		require.NoError(t, err)
+		assert.Equal(t, a.ID, r.ID, "the abandoned job first")
+		assert.Equal(t, printer.Sending, r.State)
+		assert.Equal(t, "live", r.Owner)
+		assert.True(t, r.Reprint)
+		assert.True(t, r.Rerender)
+		assert.Contains(t, r.ReprintReason, printer.ReasonLeaseExpired)
+		assert.Equal(t, 1, r.PrintCount)
+		assert.Equal(t, 2, r.Attempts)
+		assert.True(t, r.SentAt.Equal(late))
+		stored, err := s.Job(ctx, a.ID)
+		require.NoError(t, err)
+		assert.Equal(t, "live", stored.Owner, "the reclaim is stored")
+		r.State = printer.Printed
+		require.NoError(t, s.UpdateJob(ctx, r, printer.Sending))
+		n, err := s.ClaimJob(ctx, "p1", "live", late)
+		require.NoError(t, err)
+		assert.Equal(t, b.ID, n.ID)
+	})
 }

@@ -18,18 +18,20 @@ var _ printer.JobStore = (*Store)(nil)
 // jobs is the print-job journal: every job by ID and key, and per printer a heap of
 // queued jobs ordered by Seq. The zero value is ready.
 type jobs struct {
-	mu     sync.Mutex
-	byID   map[string]*printer.Job
-	byKey  map[printer.JobKey]*printer.Job
-	queues map[string]*jobQueue
-	seq    int64
+	mu      sync.Mutex
+	byID    map[string]*printer.Job
+	byKey   map[printer.JobKey]*printer.Job
+	byOrder map[string][]*printer.Job
+	queues  map[string]*jobQueue
+	seq     int64
+	lease   time.Duration // 0 means printer.DefaultLease
 }
 
 // jobQueue is one printer's queue. Heap entries go stale when their job leaves
 // Queued or gets another Seq; they are skipped when popped.
 type jobQueue struct {
 	heap    []jobRef
-	sending int
+	sending map[*printer.Job]bool // jobs of this printer in Sending
 }
 
 type jobRef struct {
@@ -80,13 +82,14 @@ func (s *jobs) init() {
 		s.byID = map[string]*printer.Job{}
 		s.byKey = map[printer.JobKey]*printer.Job{}
 		s.queues = map[string]*jobQueue{}
+		s.byOrder = map[string][]*printer.Job{}
 	}
 }
 
 func (s *jobs) queue(name string) *jobQueue {
 	q := s.queues[name]
 	if q == nil {
-		q = &jobQueue{}
+		q = &jobQueue{sending: map[*printer.Job]bool{}}
 		s.queues[name] = q
 	}
 	return q
@@ -94,29 +97,60 @@ func (s *jobs) queue(name string) *jobQueue {
 
 // AddJob implements [printer.JobStore].
 func (s *jobs) AddJob(ctx context.Context, j printer.Job) (printer.Job, error) {
-	if err := ctx.Err(); err != nil {
+	out, err := s.AddJobs(ctx, []printer.Job{j})
+	if len(out) == 0 {
 		return printer.Job{}, err
+	}
+	return out[0], err
+}
+
+// AddJobs implements [printer.JobStore].
+func (s *jobs) AddJobs(ctx context.Context, in []printer.Job) ([]printer.Job, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.init()
-	if old := s.byKey[j.Key]; old != nil {
-		return *old, fmt.Errorf("memstore: job %s for %s: %w", old.ID, j.Key, printer.ErrDuplicate)
+	var dup []printer.Job
+	keys := make(map[printer.JobKey]bool, len(in))
+	ids := make(map[string]bool, len(in))
+	for _, j := range in {
+		if old := s.byKey[j.Key]; old != nil {
+			dup = append(dup, *old)
+		} else if keys[j.Key] {
+			return nil, fmt.Errorf("memstore: key %s twice in one batch: %w", j.Key, printer.ErrInvalidJob)
+		}
+		keys[j.Key] = true
+		if j.ID != "" {
+			if s.byID[j.ID] != nil || ids[j.ID] {
+				return nil, fmt.Errorf("memstore: job ID %q already in use: %w", j.ID, printer.ErrInvalidJob)
+			}
+			ids[j.ID] = true
+		}
 	}
-	s.seq++
-	if j.ID == "" {
-		j.ID = "J" + strconv.FormatInt(s.seq, 10)
+	if dup != nil {
+		return dup, fmt.Errorf("memstore: job %s for %s: %w", dup[0].ID, dup[0].Key, printer.ErrDuplicate)
 	}
-	if s.byID[j.ID] != nil {
-		s.seq--
-		return printer.Job{}, fmt.Errorf("memstore: job ID %q already in use", j.ID)
+	out := make([]printer.Job, len(in))
+	for i, j := range in {
+		s.seq++
+		if j.ID == "" {
+			j.ID = "J" + strconv.FormatInt(s.seq, 10)
+			for s.byID[j.ID] != nil { // taken by a caller-chosen ID
+				s.seq++
+				j.ID = "J" + strconv.FormatInt(s.seq, 10)
+			}
+		}
+		j.Seq, j.State = s.seq, printer.Queued
+		j.Data = bytes.Clone(j.Data)
+		p := &j
+		s.byID[j.ID], s.byKey[j.Key] = p, p
+		s.byOrder[j.Key.Order] = append(s.byOrder[j.Key.Order], p)
+		s.queue(j.Printer).push(jobRef{seq: j.Seq, job: p})
+		out[i] = j
 	}
-	j.Seq, j.State = s.seq, printer.Queued
-	j.Data = bytes.Clone(j.Data)
-	p := &j
-	s.byID[j.ID], s.byKey[j.Key] = p, p
-	s.queue(j.Printer).push(jobRef{seq: j.Seq, job: p})
-	return j, nil
+	return out, nil
 }
 
 // ClaimJob implements [printer.JobStore].
@@ -127,7 +161,20 @@ func (s *jobs) ClaimJob(ctx context.Context, printerName, owner string, now time
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	q := s.queues[printerName]
-	if q == nil || q.sending > 0 {
+	if q == nil {
+		return printer.Job{}, printer.ErrNoJob
+	}
+	if len(q.sending) > 0 {
+		lease := s.lease
+		if lease == 0 {
+			lease = printer.DefaultLease
+		}
+		for j := range q.sending {
+			if j.LeaseExpired(lease, now) {
+				j.Reclaim(owner, now)
+				return *j, nil
+			}
+		}
 		return printer.Job{}, printer.ErrNoJob
 	}
 	for len(q.heap) > 0 {
@@ -138,7 +185,7 @@ func (s *jobs) ClaimJob(ctx context.Context, printerName, owner string, now time
 		}
 		j.State, j.Owner, j.SentAt, j.UpdatedAt = printer.Sending, owner, now, now
 		j.Attempts++
-		q.sending++
+		q.sending[j] = true
 		return *j, nil
 	}
 	return printer.Job{}, printer.ErrNoJob
@@ -168,10 +215,10 @@ func (s *jobs) UpdateJob(ctx context.Context, j printer.Job, from printer.JobSta
 		j.Seq = s.seq
 	}
 	if old.State == printer.Sending {
-		s.queue(old.Printer).sending--
+		delete(s.queue(old.Printer).sending, p)
 	}
 	if j.State == printer.Sending {
-		s.queue(j.Printer).sending++
+		s.queue(j.Printer).sending[p] = true
 	}
 	*p = j
 	if j.State == printer.Queued && (old.State != printer.Queued || old.Seq != j.Seq || old.Printer != j.Printer) {
@@ -201,9 +248,17 @@ func (s *jobs) Jobs(ctx context.Context, f printer.JobFilter) ([]printer.Job, er
 	}
 	s.mu.Lock()
 	var out []printer.Job
-	for _, p := range s.byID {
-		if f.Match(p) {
-			out = append(out, *p)
+	if f.Order != "" {
+		for _, p := range s.byOrder[f.Order] {
+			if f.Match(p) {
+				out = append(out, *p)
+			}
+		}
+	} else {
+		for _, p := range s.byID {
+			if f.Match(p) {
+				out = append(out, *p)
+			}
 		}
 	}
 	s.mu.Unlock()

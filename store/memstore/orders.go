@@ -21,7 +21,7 @@ type orders struct {
 }
 
 // CreateOrder implements [order.Store].
-func (s *orders) CreateOrder(ctx context.Context, o *order.Order, ev order.Event) error {
+func (s *orders) CreateOrder(ctx context.Context, o *order.Order, evs ...order.Event) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -34,7 +34,9 @@ func (s *orders) CreateOrder(ctx context.Context, o *order.Order, ev order.Event
 		return fmt.Errorf("%w: %s", order.ErrExists, o.ID)
 	}
 	s.byID[o.ID] = o.Clone()
-	s.appendLocked(ev)
+	for _, ev := range evs {
+		s.appendLocked(ev)
+	}
 	return nil
 }
 
