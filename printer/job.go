@@ -228,3 +228,14 @@ func (j *Job) Reclaim(owner string, now time.Time) {
 func (j *Job) LeaseExpired(lease time.Duration, now time.Time) bool {
 	return j.State == Sending && now.Sub(j.SentAt) > lease
 }
+
+// Notifier is implemented by job stores that tell spoolers at once when a job is
+// queued for a printer by any station (PostgreSQL's LISTEN/NOTIFY), so idle
+// printers need not poll. The spooler finds it by type assertion on its JobStore.
+type Notifier interface {
+	// Notify returns a channel that receives a printer name each time a job of
+	// that printer is queued or requeued, by this process or another; it is closed
+	// when ctx is done. A slow receiver may miss names (the spooler still polls,
+	// less often).
+	Notify(ctx context.Context) (<-chan string, error)
+}
