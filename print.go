@@ -5,10 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/dadanhq/dadan/access"
 	"github.com/dadanhq/dadan/label"
@@ -30,6 +31,16 @@ var (
 	ErrNoPrinting = errors.New("dadan: printing is not configured")
 	ErrNoCarrier  = errors.New("dadan: order has no waybill number and no carrier is configured")
 	ErrNoJob      = errors.New("dadan: no printed document of that kind for the order")
+	// ErrStale is wrapped when a queued document no longer matches its order (the
+	// order changed after it was queued): it is not printed; the next Print
+	// queues the new one.
+	ErrStale = errors.New("dadan: document out of date with its order")
+)
+
+// Reasons the station gives for reprints it queues on its own.
+const (
+	ReasonOrderChanged = "order changed after the document was sent"
+	ReasonRequeued     = "queued again after a failed send"
 )
 
 // PrintError reports an order that could not be queued for printing. The order is
@@ -57,30 +68,30 @@ type PrintSummary struct {
 	Failed []*PrintError // orders that could not be queued, now on hold
 }
 
-// queued is an order whose jobs wait for the printer's confirmation.
-type queued struct {
-	jobs   []string // job IDs
-	detail string   // template name, version and hash of each document
-}
-
-// printing is the printing half of a station.
+// printing is the printing half of a station. What it must know after a restart
+// lives in the job store: the jobs of an order are found by the order's id.
 type printing struct {
 	spool   *printer.Spooler
 	jobs    printer.JobStore
 	docs    []Document
 	carrier shipment.Carrier
 	layout  label.LayoutOptions
+	cache   renderCache
 
+	print   sync.Mutex // one Print, Reprint or unqueue at a time in this station
+	confirm sync.Mutex // one Confirm at a time
 	mu      sync.Mutex
-	confirm sync.Mutex        // one Confirm at a time
-	print   sync.Mutex        // one Print at a time: an order gets one waybill number
-	pending map[string]queued // order ID → its jobs
-	notify  chan struct{}     // a job was printed; Run confirms
+	dirty   map[string]bool // orders with a job that finished since the last Confirm
+	notify  chan struct{}   // dirty has an entry
 }
 
 func (s *Station) onSpoolEvent(user func(printer.Event)) func(printer.Event) {
 	return func(ev printer.Event) {
-		if ev.Kind == printer.EventPrinted {
+		switch ev.Kind {
+		case printer.EventPrinted, printer.EventSent, printer.EventFailed:
+			s.p.mu.Lock()
+			s.p.dirty[ev.Job.Key.Order] = true
+			s.p.mu.Unlock()
 			select {
 			case s.p.notify <- struct{}{}:
 			default:
@@ -95,14 +106,15 @@ func (s *Station) onSpoolEvent(user func(printer.Event)) func(printer.Event) {
 // Spooler returns the station's spooler, nil when printing is not configured.
 func (s *Station) Spooler() *printer.Spooler { return s.p.spool }
 
-// Print allocates waybill numbers where needed, renders each configured document
-// for the approved orders with ids (every approved order when none is given) and
-// queues them on the spooler. Printing is idempotent: a document queued before is
-// not queued again (one that failed for good is queued again). Orders move to
-// printed when [Station.Confirm] (or Run, Drain) sees all their jobs confirmed by the
-// printer. The station remembers which jobs belong to which order in memory: after a
-// restart, call Print again for the approved orders; it finds their queued or
-// printed jobs by their keys.
+// Print allocates waybill numbers where needed, lays out and renders each
+// configured document for the approved orders with ids (every approved order, read
+// from the store page by page, when none is given) and queues them on the spooler,
+// all documents of an order in one step. Printing is idempotent and survives a
+// restart: an order whose documents are queued or printed already is not queued
+// again; a document that failed for good, or was made from an older revision of
+// its order, is queued again (flagged as a reprint, with the mark, if it may have
+// printed). Orders move to printed when [Station.Confirm] (or Run, Drain) sees all
+// their jobs done.
 func (s *Station) Print(ctx context.Context, ids ...string) (PrintSummary, error) {
 	var sum PrintSummary
 	if s.p.spool == nil || len(s.p.docs) == 0 {
@@ -110,41 +122,44 @@ func (s *Station) Print(ctx context.Context, ids ...string) (PrintSummary, error
 	}
 	s.p.print.Lock()
 	defer s.p.print.Unlock()
-	var list []*order.Order
-	if len(ids) == 0 {
-		for o, err := range s.store.ListOrders(ctx, order.Approved) {
-			if err != nil {
-				return sum, err
-			}
-			list = append(list, o)
-		}
-	} else {
-		for _, id := range ids {
-			o, err := s.store.GetOrder(ctx, id)
-			if err != nil {
-				return sum, err
-			}
-			if o.Status != order.Approved {
-				return sum, &order.TransitionError{OrderID: id, From: o.Status, To: order.Printed}
-			}
-			list = append(list, o)
-		}
-	}
-	for _, o := range list {
+	one := func(o *order.Order) error {
 		n, err := s.print1(ctx, o)
 		var pe *PrintError
 		if errors.As(err, &pe) {
 			sum.Failed = append(sum.Failed, pe)
-			if err := s.hold(ctx, o.ID, pe.Error()); err != nil {
+			return s.hold(ctx, o.ID, pe.Error())
+		}
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			sum.Orders++
+			sum.Jobs += n
+		}
+		return nil
+	}
+	if len(ids) == 0 {
+		for o, err := range s.store.ListOrders(ctx, order.Approved) {
+			if err == nil {
+				err = one(o)
+			}
+			if err != nil {
 				return sum, err
 			}
-			continue
 		}
+		return sum, nil
+	}
+	for _, id := range ids {
+		o, err := s.store.GetOrder(ctx, id)
 		if err != nil {
 			return sum, err
 		}
-		sum.Orders++
-		sum.Jobs += n
+		if o.Status != order.Approved {
+			return sum, &order.TransitionError{OrderID: id, From: o.Status, To: order.Printed}
+		}
+		if err := one(o); err != nil {
+			return sum, err
+		}
 	}
 	return sum, nil
 }
@@ -153,6 +168,9 @@ func (s *Station) Print(ctx context.Context, ids ...string) (PrintSummary, error
 func (s *Station) hold(ctx context.Context, id, reason string) error {
 	actor, now := access.Actor(ctx), s.now()
 	return s.store.UpdateOrder(ctx, id, func(o *order.Order) ([]order.Event, error) {
+		if o.Status != order.Approved {
+			return nil, nil
+		}
 		ev, err := order.Move(o, order.OnHold, now, actor, order.ActNote, reason)
 		return []order.Event{ev}, err
 	})
@@ -168,8 +186,21 @@ func (s *Station) needsWaybill() bool {
 	return false
 }
 
+// docKey is the job key of copy c of document d for order id.
+func docKey(id string, d *Document, c int) printer.JobKey {
+	return printer.JobKey{Order: id, Doc: d.Kind, Template: d.Template.Name, Version: d.Template.Version, Copy: c}
+}
+
+// print1 queues the documents of o and returns how many jobs it queued.
 func (s *Station) print1(ctx context.Context, o *order.Order) (int, error) {
-	if s.needsWaybill() && (o.Waybill == nil || o.Waybill.TrackingNo == "") {
+	existing, err := s.p.jobs.Jobs(ctx, printer.JobFilter{Order: o.ID})
+	if err != nil {
+		return 0, err
+	}
+	if len(existing) > 0 {
+		return s.reconcile(ctx, o, existing)
+	}
+	if s.needsWaybill() && trackingNo(o) == "" {
 		wb, err := s.allocate(ctx, o)
 		if err != nil {
 			return 0, &PrintError{OrderID: o.ID, Err: err}
@@ -177,74 +208,207 @@ func (s *Station) print1(ctx context.Context, o *order.Order) (int, error) {
 		o.Waybill = wb
 	}
 	// Render every document first: an order prints all of its documents or none.
+	specs, rendered, err := s.render(ctx, o)
+	if err != nil {
+		return 0, err
+	}
+	js, err := s.p.spool.SubmitAll(ctx, specs)
+	if errors.Is(err, printer.ErrDuplicate) {
+		return 0, nil // another station queued them a moment ago
+	}
+	if err != nil {
+		if errors.Is(err, printer.ErrTooLarge) || errors.Is(err, printer.ErrNoRoute) {
+			return 0, &PrintError{OrderID: o.ID, Err: err}
+		}
+		return 0, err
+	}
+	for i, j := range js {
+		s.p.cache.put(ctx, j.Key, j.Revision, rendered[i])
+	}
+	return len(js), nil
+}
+
+// render lays out and renders every document of o for a first print, returning
+// the job specs (without bytes: jobs keep what is needed to render again) and the
+// bytes for each.
+func (s *Station) render(ctx context.Context, o *order.Order) ([]printer.JobSpec, [][]byte, error) {
 	now := s.now()
 	var specs []printer.JobSpec
-	var detail strings.Builder
+	var out [][]byte
 	var buf bytes.Buffer
-	for _, d := range s.p.docs {
+	for i := range s.p.docs {
+		d := &s.p.docs[i]
 		doc, err := LayoutOrder(d.Template, d.Kind, o, &s.p.layout, now, "")
 		if err == nil {
 			buf.Reset()
 			err = d.Renderer.Render(ctx, &buf, doc)
 		}
 		if err != nil {
-			return 0, &PrintError{OrderID: o.ID, Doc: d.Kind, Err: err}
+			return nil, nil, &PrintError{OrderID: o.ID, Doc: d.Kind, Err: err}
 		}
-		fmt.Fprintf(&detail, "%s %s@%s sha256:%.12s; ", d.Kind, d.Template.Name, d.Template.Version, doc.Hash)
+		if buf.Len() > printer.DefaultMaxJobBytes {
+			return nil, nil, &PrintError{OrderID: o.ID, Doc: d.Kind, Err: fmt.Errorf("%d bytes: %w", buf.Len(), printer.ErrTooLarge)}
+		}
 		data := bytes.Clone(buf.Bytes())
 		for c := 1; c <= max(d.Copies, 1); c++ {
-			key := printer.JobKey{Order: o.ID, Doc: d.Kind, Template: d.Template.Name, Version: d.Template.Version, Copy: c}
-			specs = append(specs, printer.JobSpec{Key: key, Data: data, MediaLength: MediaLength(doc)})
+			specs = append(specs, printer.JobSpec{Key: docKey(o.ID, d, c), MediaLength: MediaLength(doc),
+				Hash: "sha256:" + doc.Hash, Revision: o.Revision})
+			out = append(out, data)
 		}
 	}
-	var jobs []string
-	for _, spec := range specs {
-		job, err := s.p.spool.Submit(ctx, spec)
-		if errors.Is(err, printer.ErrDuplicate) && (job.State == printer.Failed || job.State == printer.Cancelled) {
-			// Queued before and given up on: the cause may be fixed now.
-			job, err = s.p.spool.Requeue(ctx, job.ID, spec.Data)
-		}
-		if err != nil && !errors.Is(err, printer.ErrDuplicate) {
-			s.cancelJobs(ctx, jobs)
-			if errors.Is(err, printer.ErrTooLarge) || errors.Is(err, printer.ErrNoRoute) {
-				return 0, &PrintError{OrderID: o.ID, Doc: spec.Key.Doc, Err: err}
-			}
-			return 0, err
-		}
-		jobs = append(jobs, job.ID)
-	}
-	s.p.mu.Lock()
-	s.p.pending[o.ID] = queued{jobs: jobs, detail: strings.TrimSuffix(detail.String(), "; ")}
-	s.p.mu.Unlock()
-	return len(jobs), nil
+	return specs, out, nil
 }
+
+// reconcile brings the queued jobs of o up to date: a document made from an older
+// revision of the order, or one that failed for good or was cancelled, is queued
+// again; one missing (the station prints more documents now) is queued. An order
+// whose documents are all done is confirmed.
+func (s *Station) reconcile(ctx context.Context, o *order.Order, existing []printer.Job) (int, error) {
+	byKey := make(map[printer.JobKey]printer.Job, len(existing))
+	for _, j := range existing {
+		byKey[j.Key] = j
+	}
+	var missing []printer.JobSpec
+	var again []printer.Job
+	done := true
+	for i := range s.p.docs {
+		d := &s.p.docs[i]
+		for c := 1; c <= max(d.Copies, 1); c++ {
+			j, ok := byKey[docKey(o.ID, d, c)]
+			switch {
+			case !ok:
+				missing = append(missing, printer.JobSpec{Key: docKey(o.ID, d, c), Revision: o.Revision})
+				done = false
+			case j.State == printer.Sending:
+				done = false
+			case j.Revision != o.Revision, j.State == printer.Failed, j.State == printer.Cancelled:
+				again = append(again, j)
+				done = false
+			case !j.State.Done():
+				done = false
+			}
+		}
+	}
+	if done {
+		_, err := s.confirmOrder(ctx, o.ID)
+		return 0, err
+	}
+	if len(missing) == 0 && len(again) == 0 {
+		return 0, nil // queued or waiting for confirmation
+	}
+	// Validate what would print now before queuing anything again.
+	specs, _, err := s.render(ctx, o)
+	if err != nil {
+		return 0, err
+	}
+	byKeySpec := make(map[printer.JobKey]printer.JobSpec, len(specs))
+	for _, sp := range specs {
+		byKeySpec[sp.Key] = sp
+	}
+	n := 0
+	for _, j := range again {
+		sp := byKeySpec[j.Key]
+		reason := ReasonRequeued
+		if j.Revision != o.Revision {
+			reason = ReasonOrderChanged
+		}
+		if _, err := s.p.spool.Replace(ctx, j.ID, sp, reason); err != nil {
+			if errors.Is(err, printer.ErrJobState) {
+				continue // it moved meanwhile; the next Print looks again
+			}
+			return n, err
+		}
+		n++
+	}
+	if len(missing) > 0 {
+		for i := range missing {
+			missing[i] = byKeySpec[missing[i].Key]
+		}
+		js, err := s.p.spool.SubmitAll(ctx, missing)
+		if err != nil && !errors.Is(err, printer.ErrDuplicate) {
+			return n, err
+		}
+		n += len(js)
+	}
+	return n, nil
+}
+
+// renderJob makes the bytes of a job at send time: from the cache for a first
+// print rendered moments ago, otherwise laid out again from the stored order, with
+// the reprint mark when the job is a reprint. A job made from an older revision of
+// its order is refused ([ErrStale]).
+func (s *Station) renderJob(ctx context.Context, j printer.Job) ([]byte, error) {
+	if !j.Reprint {
+		if b := s.p.cache.take(j.Key, j.Revision); b != nil {
+			return b, nil
+		}
+	}
+	o, err := s.store.GetOrder(ctx, j.Key.Order)
+	if err != nil {
+		return nil, err
+	}
+	if o.Revision != j.Revision {
+		return nil, fmt.Errorf("%w: job %s was made from revision %d of order %s, now %d", ErrStale, j.ID, j.Revision, o.ID, o.Revision)
+	}
+	var d *Document
+	for i := range s.p.docs {
+		if k := docKey(o.ID, &s.p.docs[i], j.Key.Copy); k == j.Key {
+			d = &s.p.docs[i]
+			break
+		}
+	}
+	if d == nil {
+		return nil, fmt.Errorf("dadan: job %s: this station has no template %s@%s for %s", j.ID, j.Key.Template, j.Key.Version, j.Key.Doc)
+	}
+	mark := ""
+	if j.Reprint {
+		mark = ReprintMark(j.PrintCount + 1)
+	}
+	doc, err := LayoutOrder(d.Template, d.Kind, o, &s.p.layout, s.now(), mark)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := d.Renderer.Render(ctx, &buf, doc); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// ReprintMark is the mark a reprinted document carries, with its print number.
+func ReprintMark(n int) string { return "补打 #" + strconv.Itoa(n) }
 
 // cancelJobs takes the jobs that are still queued out of their queues; jobs being
 // sent or printed already are left as they are.
-func (s *Station) cancelJobs(ctx context.Context, ids []string) {
-	for _, id := range ids {
-		if err := s.p.spool.Cancel(ctx, id); err != nil {
-			s.log.DebugContext(ctx, "cancel print job", "job", id, "err", err)
+func (s *Station) cancelJobs(ctx context.Context, js []printer.Job) {
+	for _, j := range js {
+		if j.State != printer.Queued {
+			continue
+		}
+		if err := s.p.spool.Cancel(ctx, j.ID); err != nil {
+			s.log.DebugContext(ctx, "cancel print job", "job", j.ID, "err", err)
 		}
 	}
 }
 
-// unqueue forgets an order's pending jobs and cancels those still queued: the order
-// left approved (held, resolved, refunded) while its documents waited.
+// unqueue cancels the queued documents of an order that left approved (held,
+// resolved, refunded) or changed while its documents waited.
 func (s *Station) unqueue(ctx context.Context, id string) {
 	if s.p.spool == nil {
 		return
 	}
-	s.p.mu.Lock()
-	q, ok := s.p.pending[id]
-	delete(s.p.pending, id)
-	s.p.mu.Unlock()
-	if ok {
-		s.cancelJobs(ctx, q.jobs)
+	s.p.print.Lock()
+	defer s.p.print.Unlock()
+	js, err := s.p.jobs.Jobs(ctx, printer.JobFilter{Order: id, States: []printer.JobState{printer.Queued}})
+	if err != nil {
+		s.log.WarnContext(ctx, "listing the jobs of an order", "order", id, "err", err)
+		return
 	}
+	s.cancelJobs(ctx, js)
 }
 
 // allocate takes a waybill number from the carrier and stores it with the order.
+// If another station stored one meanwhile, that one stays and ours is cancelled.
 func (s *Station) allocate(ctx context.Context, o *order.Order) (*order.Waybill, error) {
 	if s.p.carrier == nil {
 		return nil, ErrNoCarrier
@@ -255,18 +419,34 @@ func (s *Station) allocate(ctx context.Context, o *order.Order) (*order.Waybill,
 	}
 	wb := &order.Waybill{TrackingNo: w.TrackingNo, SortCode: w.SortCode, Mark: w.Mark, BagAddr: w.BagAddr}
 	actor, now := access.Actor(ctx), s.now()
+	var kept *order.Waybill
 	err = s.store.UpdateOrder(ctx, o.ID, func(so *order.Order) ([]order.Event, error) {
+		if trackingNo(so) != "" {
+			kept = so.Waybill
+			return nil, nil
+		}
+		kept = nil
 		so.Waybill = wb
 		return []order.Event{order.Note(so, now, actor, order.ActNote, "waybill "+wb.TrackingNo+" allocated")}, nil
 	})
-	return wb, err
+	if err != nil {
+		return nil, err
+	}
+	if kept != nil {
+		if cerr := s.p.carrier.Cancel(ctx, wb.TrackingNo); cerr != nil {
+			s.log.WarnContext(ctx, "cancelling a number not needed", "number", wb.TrackingNo, "err", cerr)
+		}
+		return kept, nil
+	}
+	return wb, nil
 }
 
 // Confirm moves to printed every order whose documents the printers have all
-// confirmed, journaling the template name, version and hash of each, and returns
-// how many it moved. An order with a job that failed for good is put on hold with
-// the cause; an order that left approved meanwhile is forgotten. Errors of single
-// orders do not stop the others; they are returned joined.
+// confirmed since the last call (and that a restarted station's Print found done),
+// journaling the template name, version and hash of each, and returns how many it
+// moved. An order with a job that failed for good is put on hold with the cause;
+// an order that left approved meanwhile is left as it is. Errors of single orders
+// do not stop the others; they are returned joined.
 func (s *Station) Confirm(ctx context.Context) (int, error) {
 	if s.p.spool == nil {
 		return 0, ErrNoPrinting
@@ -274,54 +454,19 @@ func (s *Station) Confirm(ctx context.Context) (int, error) {
 	s.p.confirm.Lock()
 	defer s.p.confirm.Unlock()
 	s.p.mu.Lock()
-	ids := make([]string, 0, len(s.p.pending))
-	for id := range s.p.pending {
+	ids := make([]string, 0, len(s.p.dirty))
+	for id := range s.p.dirty {
 		ids = append(ids, id)
 	}
+	clear(s.p.dirty)
 	s.p.mu.Unlock()
-	sort.Strings(ids)
-	actor, n := access.Actor(ctx), 0
+	slices.Sort(ids)
+	n := 0
 	var errs []error
 	for _, id := range ids {
-		s.p.mu.Lock()
-		q, ok := s.p.pending[id]
-		s.p.mu.Unlock()
-		if !ok {
-			continue
-		}
-		done, failed, err := s.jobsDone(ctx, q.jobs)
+		moved, err := s.confirmOrder(ctx, id)
 		if err != nil {
 			errs = append(errs, err)
-			continue
-		}
-		if !done && failed == nil {
-			continue
-		}
-		now, moved := s.now(), false
-		err = s.store.UpdateOrder(ctx, id, func(o *order.Order) ([]order.Event, error) {
-			if o.Status != order.Approved {
-				return nil, nil // held, resolved or cancelled while printing
-			}
-			var ev order.Event
-			var err error
-			if failed != nil {
-				ev, err = order.Move(o, order.OnHold, now, actor, order.ActNote,
-					fmt.Sprintf("print job %s (%s) failed: %s", failed.ID, failed.Key.Doc, failed.LastError))
-			} else {
-				ev, err = order.Move(o, order.Printed, now, actor, order.ActPrinted, q.detail)
-				moved = true
-			}
-			return []order.Event{ev}, err
-		})
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		s.p.mu.Lock()
-		delete(s.p.pending, id)
-		s.p.mu.Unlock()
-		if failed != nil {
-			s.cancelJobs(ctx, q.jobs)
 		}
 		if moved {
 			n++
@@ -330,23 +475,60 @@ func (s *Station) Confirm(ctx context.Context) (int, error) {
 	return n, errors.Join(errs...)
 }
 
-// jobsDone reports whether all jobs are printed, or the first that failed for good.
-func (s *Station) jobsDone(ctx context.Context, ids []string) (bool, *printer.Job, error) {
-	done := true
-	for _, jid := range ids {
-		j, err := s.p.spool.Job(ctx, jid)
-		if err != nil {
-			return false, nil, err
-		}
-		switch j.State {
-		case printer.Printed:
-		case printer.Failed, printer.Cancelled:
-			return false, &j, nil
-		default:
-			done = false
-		}
+// confirmOrder moves order id to printed when all its current documents are
+// done, or to on_hold when one failed for good.
+func (s *Station) confirmOrder(ctx context.Context, id string) (bool, error) {
+	js, err := s.p.jobs.Jobs(ctx, printer.JobFilter{Order: id})
+	if err != nil {
+		return false, err
 	}
-	return done, nil, nil
+	byKey := make(map[printer.JobKey]printer.Job, len(js))
+	for _, j := range js {
+		byKey[j.Key] = j
+	}
+	actor, now, moved := access.Actor(ctx), s.now(), false
+	var failed []printer.Job
+	err = s.store.UpdateOrder(ctx, id, func(o *order.Order) ([]order.Event, error) {
+		moved, failed = false, nil
+		if o.Status != order.Approved {
+			return nil, nil // held, resolved or cancelled while printing
+		}
+		var detail strings.Builder
+		var bad *printer.Job
+		for i := range s.p.docs {
+			d := &s.p.docs[i]
+			for c := 1; c <= max(d.Copies, 1); c++ {
+				j, ok := byKey[docKey(id, d, c)]
+				if !ok || j.Revision != o.Revision {
+					return nil, nil // not queued yet, or out of date: Print queues it
+				}
+				switch {
+				case j.State == printer.Failed:
+					if bad == nil {
+						bad = &j
+					}
+				case !j.State.Done():
+					return nil, nil
+				}
+				if c == 1 {
+					fmt.Fprintf(&detail, "%s %s@%s %.19s; ", d.Kind, d.Template.Name, d.Template.Version, j.Hash)
+				}
+			}
+		}
+		if bad != nil {
+			failed = js
+			ev, err := order.Move(o, order.OnHold, now, actor, order.ActNote,
+				fmt.Sprintf("print job %s (%s) failed: %s", bad.ID, bad.Key.Doc, bad.LastError))
+			return []order.Event{ev}, err
+		}
+		ev, err := order.Move(o, order.Printed, now, actor, order.ActPrinted, strings.TrimSuffix(detail.String(), "; "))
+		moved = err == nil
+		return []order.Event{ev}, err
+	})
+	if failed != nil {
+		s.cancelJobs(ctx, failed)
+	}
+	return moved, err
 }
 
 // Drain sends every queued job, then confirms the printed orders; for batch and
@@ -356,7 +538,19 @@ func (s *Station) Drain(ctx context.Context) error {
 	if s.p.spool == nil {
 		return ErrNoPrinting
 	}
-	err := s.p.spool.Drain(ctx)
+	done := make(chan error, 1)
+	go func() { done <- s.p.spool.Drain(ctx) }()
+	var err error
+	for loop := true; loop; {
+		select {
+		case err = <-done:
+			loop = false
+		case <-s.p.notify:
+			if _, cerr := s.Confirm(ctx); cerr != nil && ctx.Err() == nil {
+				s.log.ErrorContext(ctx, "confirm printed orders", "err", cerr)
+			}
+		}
+	}
 	if _, cerr := s.Confirm(ctx); err == nil {
 		err = cerr
 	}
@@ -369,6 +563,8 @@ func (s *Station) Run(ctx context.Context) error {
 	if s.p.spool == nil {
 		return ErrNoPrinting
 	}
+	s.p.cache.running(true)
+	defer s.p.cache.running(false)
 	done := make(chan error, 1)
 	go func() { done <- s.p.spool.Run(ctx) }()
 	for {
@@ -381,6 +577,37 @@ func (s *Station) Run(ctx context.Context) error {
 			}
 		}
 	}
+}
+
+// PrintAll prints every approved order and returns when every job is done or has
+// failed and the printed orders are confirmed: Print and Drain at once, so that
+// documents are rendered while the printers work and memory stays flat however
+// many orders wait. It returns Print's summary and an error wrapping
+// printer.ErrJobFailed if a job failed for good.
+func (s *Station) PrintAll(ctx context.Context) (PrintSummary, error) {
+	if s.p.spool == nil {
+		return PrintSummary{}, ErrNoPrinting
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	run := make(chan error, 1)
+	go func() { run <- s.Run(rctx) }()
+	sum, err := s.Print(ctx)
+	werr := s.p.spool.Wait(ctx)
+	cancel()
+	if rerr := <-run; werr == nil && rerr != nil && !errors.Is(rerr, context.Canceled) {
+		werr = rerr
+	}
+	if _, cerr := s.Confirm(context.WithoutCancel(ctx)); werr == nil {
+		werr = cerr
+	}
+	if err == nil {
+		err = werr
+	}
+	if err == nil && s.p.spool.Failed() > 0 {
+		err = fmt.Errorf("dadan: %d print jobs failed: %w", s.p.spool.Failed(), printer.ErrJobFailed)
+	}
+	return sum, err
 }
 
 // NumberPolicy says what a reprinted waybill does with its tracking number.
@@ -398,7 +625,8 @@ const (
 
 // Reprint prints a document of an order again, flagged as a reprint, with a
 // reason (required) that is journaled with the order. For waybills the policy
-// chooses the tracking number; other documents always keep it.
+// chooses the tracking number; other documents always keep it. The document is
+// rendered when it is sent, with the reprint mark.
 func (s *Station) Reprint(ctx context.Context, orderID string, kind printer.DocKind, reason string, policy NumberPolicy) (printer.Job, error) {
 	if s.p.spool == nil {
 		return printer.Job{}, ErrNoPrinting
@@ -416,7 +644,9 @@ func (s *Station) Reprint(ctx context.Context, orderID string, kind printer.DocK
 	if d == nil {
 		return printer.Job{}, fmt.Errorf("%w: %s", ErrNoJob, kind)
 	}
-	key := printer.JobKey{Order: orderID, Doc: kind, Template: d.Template.Name, Version: d.Template.Version, Copy: 1}
+	s.p.print.Lock()
+	defer s.p.print.Unlock()
+	key := docKey(orderID, d, 1)
 	job, err := s.findJob(ctx, key)
 	if err != nil {
 		return printer.Job{}, err
@@ -425,7 +655,7 @@ func (s *Station) Reprint(ctx context.Context, orderID string, kind printer.DocK
 	if err != nil {
 		return printer.Job{}, err
 	}
-	if job.State != printer.Printed {
+	if !job.State.Done() && job.State != printer.Unconfirmed {
 		return job, &printer.JobStateError{ID: job.ID, Got: job.State, Want: printer.Printed}
 	}
 	actor, now := access.Actor(ctx), s.now()
@@ -438,16 +668,12 @@ func (s *Station) Reprint(ctx context.Context, orderID string, kind printer.DocK
 		note += "; waybill " + trackingNo(o) + " cancelled, " + wb.TrackingNo + " allocated"
 		o.Waybill = wb
 	}
-	mark := "补打 #" + strconv.Itoa(job.PrintCount+1)
-	doc, err := LayoutOrder(d.Template, kind, o, &s.p.layout, now, mark)
-	if err != nil {
+	// Check that the document can be made now, before the job is queued again.
+	if _, err := LayoutOrder(d.Template, kind, o, &s.p.layout, now, ReprintMark(job.PrintCount+1)); err != nil {
 		return printer.Job{}, err
 	}
-	var buf bytes.Buffer
-	if err := d.Renderer.Render(ctx, &buf, doc); err != nil {
-		return printer.Job{}, err
-	}
-	j, err := s.p.spool.Reprint(ctx, job.ID, reason, buf.Bytes())
+	j, err := s.p.spool.Replace(ctx, job.ID, printer.JobSpec{Key: job.Key, MediaLength: job.MediaLength,
+		Hash: job.Hash, Revision: o.Revision}, reason)
 	if err != nil {
 		return j, err
 	}
@@ -495,19 +721,9 @@ func trackingNo(o *order.Order) string {
 	return o.Waybill.TrackingNo
 }
 
-// findJob finds the first copy of a document of an order among the jobs.
+// findJob finds the job with key among the jobs of its order.
 func (s *Station) findJob(ctx context.Context, key printer.JobKey) (printer.Job, error) {
-	s.p.mu.Lock()
-	q, ok := s.p.pending[key.Order]
-	s.p.mu.Unlock()
-	if ok {
-		for _, id := range q.jobs {
-			if j, err := s.p.spool.Job(ctx, id); err == nil && j.Key == key {
-				return j, nil
-			}
-		}
-	}
-	js, err := s.p.jobs.Jobs(ctx, printer.JobFilter{States: []printer.JobState{printer.Printed}})
+	js, err := s.p.jobs.Jobs(ctx, printer.JobFilter{Order: key.Order})
 	if err != nil {
 		return printer.Job{}, err
 	}
@@ -517,4 +733,95 @@ func (s *Station) findJob(ctx context.Context, key printer.JobKey) (printer.Job,
 		}
 	}
 	return printer.Job{}, fmt.Errorf("%w: %s", ErrNoJob, key)
+}
+
+// renderCache keeps the bytes of documents rendered by Print until the spooler
+// sends them, so a first print is rendered once. It holds a bounded number: while
+// the spooler runs, Print waits for room (the printers set the pace and memory
+// stays flat); otherwise a document that finds no room is rendered again when it
+// is sent.
+type renderCache struct {
+	mu     sync.Mutex
+	cond   *sync.Cond
+	m      map[cacheKey][]byte
+	run    int
+	closed bool
+}
+
+type cacheKey struct {
+	key printer.JobKey
+	rev int
+}
+
+// cacheSize is how many rendered documents wait at most, and cacheWait how long
+// Print waits for room.
+const (
+	cacheSize = 512
+	cacheWait = 2 * time.Second
+)
+
+func (c *renderCache) init() {
+	if c.m == nil {
+		c.m = make(map[cacheKey][]byte)
+		c.cond = sync.NewCond(&c.mu)
+	}
+}
+
+func (c *renderCache) running(on bool) {
+	c.mu.Lock()
+	c.init()
+	if on {
+		c.run++
+	} else {
+		c.run--
+	}
+	c.cond.Broadcast()
+	c.mu.Unlock()
+}
+
+func (c *renderCache) put(ctx context.Context, k printer.JobKey, rev int, b []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.init()
+	if len(c.m) >= cacheSize && c.run > 0 && ctx.Err() == nil {
+		// Wait for the printers, but not for ever: an entry whose job was
+		// cancelled is never taken.
+		wake := func() {
+			c.mu.Lock()
+			c.cond.Broadcast()
+			c.mu.Unlock()
+		}
+		expired := false
+		t := time.AfterFunc(cacheWait, func() {
+			c.mu.Lock()
+			expired = true
+			c.cond.Broadcast()
+			c.mu.Unlock()
+		})
+		stop := context.AfterFunc(ctx, wake)
+		for len(c.m) >= cacheSize && c.run > 0 && ctx.Err() == nil && !expired {
+			c.cond.Wait()
+		}
+		stop()
+		t.Stop()
+		if expired {
+			clear(c.m) // stale entries: those jobs render when they are sent
+		}
+	}
+	if len(c.m) < cacheSize {
+		c.m[cacheKey{k, rev}] = b
+	}
+}
+
+func (c *renderCache) take(k printer.JobKey, rev int) []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.init()
+	ck := cacheKey{k, rev}
+	b, ok := c.m[ck]
+	if ok {
+		delete(c.m, ck)
+		c.cond.Broadcast()
+	}
+	return b
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -188,4 +189,87 @@ func TestIngestOddIDs(t *testing.T) {
 	assert.NotEmpty(t, results[4].Status)
 	_, err = store.GetOrder(context.Background(), "")
 	assert.ErrorIs(t, err, order.ErrNotFound)
+}
+
+// TestConcurrentReprintAndResolve reprints waybills while the same orders are
+// resolved by an exchange, with their first documents sent but not yet confirmed:
+// every waybill that comes out again with the same number carries the reprint
+// mark, and each order's last packing list shows the exchanged item.
+func TestConcurrentReprintAndResolve(t *testing.T) {
+	const n = 200
+	wb, pk := &recorder{}, &recorder{}
+	waybill, err := label.Standard("waybill-76x130")
+	require.NoError(t, err)
+	packing, err := label.Standard("packing-a4")
+	require.NoError(t, err)
+	zr, err := zpl.New(nil)
+	require.NoError(t, err)
+	store := memstore.New()
+	st, err := dadan.New(&dadan.Options{
+		Store:    store,
+		Printers: map[string]printer.Printer{"w": printer.PrinterFunc(wb.print), "p": printer.PrinterFunc(pk.print)},
+		Routes:   map[printer.DocKind]string{printer.Waybill: "w", printer.PackingList: "p"},
+		Documents: []dadan.Document{
+			{Kind: printer.Waybill, Template: waybill, Renderer: zr},
+			{Kind: printer.PackingList, Template: packing, Renderer: zr},
+		},
+		Carrier: dadan.TestCarrier(),
+		Spool:   printer.Options{MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond},
+	})
+	require.NoError(t, err)
+	ctx := context.Background()
+	var in strings.Builder
+	for i := range n {
+		fmt.Fprintf(&in, `{"id":"R%04d","carrier":"ZTO","recipient":{"name":"张三","phone":"138%08d","province":"浙江省","city":"杭州市","district":"西湖区","address":"文三路%d号"},"items":[{"sku":"OLD-SKU","qty":1,"unit_price":"1.00"}],"total":"1.00"}`+"\n", i, i, i)
+	}
+	_, err = st.Ingest(ctx, strings.NewReader(in.String()), nil)
+	require.NoError(t, err)
+	ps, err := st.Print(ctx)
+	require.NoError(t, err)
+	require.Equal(t, n, ps.Orders)
+	require.NoError(t, st.Spooler().Drain(ctx)) // sent; the orders are not confirmed yet
+
+	var wg sync.WaitGroup
+	for i := range n {
+		id := fmt.Sprintf("R%04d", i)
+		wg.Go(func() {
+			_, err := st.Reprint(ctx, id, printer.Waybill, "label torn", dadan.SameNumber)
+			if err != nil {
+				assert.ErrorIs(t, err, printer.ErrJobState, id)
+			}
+		})
+		wg.Go(func() {
+			_, err := st.Resolve(ctx, id, review.Exchange{Line: 0, SKU: "NEW-SKU"})
+			assert.NoError(t, err, id)
+		})
+	}
+	wg.Wait()
+	_, err = st.Print(ctx)
+	require.NoError(t, err)
+	require.NoError(t, st.Drain(ctx))
+
+	for i := range n {
+		id := fmt.Sprintf("R%04d", i)
+		o, err := store.GetOrder(ctx, id)
+		require.NoError(t, err)
+		assert.Equal(t, order.Printed, o.Status, id)
+		var copies [][]byte
+		for _, b := range wb.printed() {
+			if bytes.Contains(b, []byte(o.Waybill.TrackingNo)) {
+				copies = append(copies, b)
+			}
+		}
+		require.NotEmpty(t, copies, id)
+		assert.NotContains(t, string(copies[0]), "补打", "%s: the first print is not marked", id)
+		for k, c := range copies[1:] {
+			assert.Contains(t, string(c), dadan.ReprintMark(k+2), "%s: copy %d of the same number is marked", id, k+2)
+		}
+		var last []byte
+		for _, b := range pk.printed() {
+			if bytes.Contains(b, []byte(id)) {
+				last = b
+			}
+		}
+		assert.Contains(t, string(last), "NEW-SKU", "%s: the last packing list shows the exchange", id)
+	}
 }

@@ -29,6 +29,7 @@ func (s *Station) Resolve(ctx context.Context, id string, res review.Resolution)
 			return nil, fmt.Errorf("%w: order %s", ErrPrinted, id)
 		}
 		evs, err := review.Apply(o, res, now, actor)
+		o.Revision++ // documents made before the change are out of date
 		resolved = o
 		return evs, err
 	})

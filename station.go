@@ -129,7 +129,7 @@ func New(opts *Options) (*Station, error) {
 
 func (s *Station) setupPrinting(opts *Options) error {
 	s.p = printing{docs: append([]Document(nil), opts.Documents...), carrier: opts.Carrier, layout: opts.Layout,
-		pending: make(map[string]queued), notify: make(chan struct{}, 1)}
+		dirty: make(map[string]bool), notify: make(chan struct{}, 1)}
 	if len(opts.Printers) == 0 {
 		return nil
 	}
@@ -152,6 +152,7 @@ func (s *Station) setupPrinting(opts *Options) error {
 		so.Logger = s.log
 	}
 	so.OnEvent = s.onSpoolEvent(opts.Spool.OnEvent)
+	so.Render = s.renderJob
 	var err error
 	s.p.spool, err = printer.New(s.p.jobs, opts.Printers, &so)
 	return err
@@ -306,7 +307,8 @@ func codes(fs []review.Finding) string {
 	return b.String()
 }
 
-// store1 stores a newly reviewed order, or notes a duplicate on the stored one.
+// store1 stores a newly reviewed order with its received and reviewed events in
+// one step, or notes a duplicate on the stored one.
 func (s *Station) store1(ctx context.Context, o *order.Order, rv review.Result, actor string) (order.Status, error) {
 	now := s.now()
 	o.Status = ""
@@ -317,7 +319,12 @@ func (s *Station) store1(ctx context.Context, o *order.Order, rv review.Result, 
 	if strings.TrimSpace(o.ID) == "" {
 		return "", nil // review rejected it; without an id it cannot be stored
 	}
-	err = s.store.CreateOrder(ctx, o, recv)
+	to := statusOf(rv.Outcome)
+	reviewed, err := order.Move(o, to, now, actor, order.ActReviewed, codes(rv.Findings))
+	if err != nil {
+		return "", err
+	}
+	err = s.store.CreateOrder(ctx, o, recv, reviewed)
 	if errors.Is(err, order.ErrExists) {
 		err = s.store.UpdateOrder(ctx, o.ID, func(stored *order.Order) ([]order.Event, error) {
 			return []order.Event{order.Note(stored, now, actor, order.ActNote, "duplicate received and refused")}, nil
@@ -327,12 +334,7 @@ func (s *Station) store1(ctx context.Context, o *order.Order, rv review.Result, 
 	if err != nil {
 		return "", err
 	}
-	to := statusOf(rv.Outcome)
-	err = s.store.UpdateOrder(ctx, o.ID, func(stored *order.Order) ([]order.Event, error) {
-		ev, err := order.Move(stored, to, now, actor, order.ActReviewed, codes(rv.Findings))
-		return []order.Event{ev}, err
-	})
-	return to, err
+	return to, nil
 }
 
 // Release lets a person decide a held order: approve sends it to printing, reject

@@ -48,7 +48,12 @@ const (
 // Status is what a printer reported.
 type Status struct {
 	States State
-	Raw    []byte // the printer's reply as received
+	// Pending counts formats or labels the printer holds but has not printed yet
+	// (ZPL ~HS: formats in the receive buffer plus labels remaining; TSPL: the
+	// printing bit). A job is printed when the status after it is Ready with
+	// nothing pending.
+	Pending int
+	Raw     []byte // the printer's reply as received
 }
 
 // Ready reports whether no fault or warning state is set. PaperNearEnd is a warning

@@ -29,12 +29,17 @@ type EventKind string
 const (
 	EventQueued  EventKind = "queued"
 	EventSending EventKind = "sending"
-	EventPrinted EventKind = "printed"
-	EventRetry   EventKind = "retry"   // a job failed and goes back to the head of its queue
-	EventPaused  EventKind = "paused"  // the printer's queue stops on a fault
-	EventResumed EventKind = "resumed" // the printer is ready again
-	EventFailed  EventKind = "failed"  // the retry policy gave up on a job
-	EventReprint EventKind = "reprint" // a job is queued again, flagged as a reprint
+	EventPrinted EventKind = "printed" // confirmed by the printer
+	// EventSent: a printer that reports no status received the job whole.
+	EventSent EventKind = "sent"
+	// EventUnconfirmed: the printer received the job whole but did not confirm
+	// it; it is not sent again on its own.
+	EventUnconfirmed EventKind = "unconfirmed"
+	EventRetry       EventKind = "retry"   // a job failed and goes back to the head of its queue
+	EventPaused      EventKind = "paused"  // the printer's queue stops on a fault
+	EventResumed     EventKind = "resumed" // the printer is ready again
+	EventFailed      EventKind = "failed"  // the retry policy gave up on a job
+	EventReprint     EventKind = "reprint" // a job is queued again, flagged as a reprint
 )
 
 // Event reports progress to a UI. Job is a snapshot; for paused and resumed events
@@ -51,6 +56,11 @@ type Event struct {
 
 // Router picks the printer (route name) for a job.
 type Router func(spec JobSpec) (string, error)
+
+// RenderFunc makes a job's bytes at send time: for a job stored without Data, and
+// for a reprint the spooler or a store flagged on its own ([Job.Rerender]), whose
+// label must now carry the reprint mark (j.Reprint, j.PrintCount say which).
+type RenderFunc func(ctx context.Context, j Job) ([]byte, error)
 
 // Options configure a [Spooler]. The zero value means defaults.
 type Options struct {
@@ -77,6 +87,21 @@ type Options struct {
 	PollInterval time.Duration
 
 	MaxJobBytes int // default DefaultMaxJobBytes
+
+	// Render makes a job's bytes again when it is sent flagged as a reprint the
+	// spooler made on its own, so the label carries the mark; with Render set, a
+	// done job drops its bytes (the store keeps its hash). Nil: jobs are sent as
+	// submitted, and reprints after a crash carry the flag in the store only.
+	Render RenderFunc
+
+	// Lease is the store's claim lease ([DefaultLease] when zero); the spooler
+	// renews the claim of a job whose send takes longer than a quarter of it.
+	Lease time.Duration
+
+	// ConfirmTimeout bounds how long the spooler polls a printer that still holds
+	// a job (Status.Pending > 0) before it leaves the job unconfirmed; default 30s
+	// plus the time the printer needs for the job's bytes.
+	ConfirmTimeout time.Duration
 }
 
 // Validate reports options that cannot work.
@@ -84,7 +109,7 @@ func (o *Options) Validate() error {
 	switch {
 	case o == nil:
 		return nil
-	case o.MinBackoff < 0 || o.MaxBackoff < 0 || o.PollInterval < 0 || o.MaxJobBytes < 0:
+	case o.MinBackoff < 0 || o.MaxBackoff < 0 || o.PollInterval < 0 || o.MaxJobBytes < 0 || o.Lease < 0 || o.ConfirmTimeout < 0:
 		return fmt.Errorf("%w: negative duration or size in options", ErrInvalidJob)
 	case o.MaxBackoff > 0 && o.MinBackoff > o.MaxBackoff:
 		return fmt.Errorf("%w: MinBackoff over MaxBackoff", ErrInvalidJob)
@@ -95,9 +120,11 @@ func (o *Options) Validate() error {
 // JobSpec is what a host submits.
 type JobSpec struct {
 	Key         JobKey
-	Printer     string // empty: routed by Key.Doc
-	Data        []byte
+	Printer     string  // empty: routed by Key.Doc
+	Data        []byte  // nil: rendered at send time by [Options.Render]
 	MediaLength float64 // millimetres
+	Hash        string  // content hash of the document, kept after the bytes are dropped
+	Revision    int     // revision of the order the document was made from
 }
 
 // Spooler keeps one FIFO queue per printer over a [JobStore] and sends each queue's
@@ -168,6 +195,12 @@ func New(store JobStore, printers map[string]Printer, opts *Options) (*Spooler, 
 	if s.opts.PollInterval == 0 {
 		s.opts.PollInterval = time.Second
 	}
+	if s.opts.Lease == 0 {
+		s.opts.Lease = DefaultLease
+	}
+	if s.opts.ConfirmTimeout == 0 {
+		s.opts.ConfirmTimeout = 30 * time.Second
+	}
 	s.maxBytes = o.MaxJobBytes
 	if s.maxBytes == 0 {
 		s.maxBytes = DefaultMaxJobBytes
@@ -206,38 +239,55 @@ func (s *Spooler) route(spec JobSpec) (string, error) {
 // twice. Data over the size limit is refused with an error wrapping [ErrTooLarge]
 // before anything is stored.
 func (s *Spooler) Submit(ctx context.Context, spec JobSpec) (Job, error) {
-	switch {
-	case len(spec.Data) == 0:
-		return Job{}, fmt.Errorf("%w: no data", ErrInvalidJob)
-	case len(spec.Data) > s.maxBytes:
-		return Job{}, fmt.Errorf("printer: job of %d bytes, limit %d: %w", len(spec.Data), s.maxBytes, ErrTooLarge)
-	case spec.Key.Order == "" || spec.Key.Doc == "":
-		return Job{}, fmt.Errorf("%w: key needs an order and a document kind", ErrInvalidJob)
-	case spec.MediaLength < 0:
-		return Job{}, fmt.Errorf("%w: negative media length", ErrInvalidJob)
-	}
-	name, err := s.route(spec)
-	if err != nil {
+	js, err := s.SubmitAll(ctx, []JobSpec{spec})
+	if len(js) == 0 {
 		return Job{}, err
 	}
-	now := s.now()
-	j, err := s.store.AddJob(ctx, Job{
-		Key: spec.Key, Printer: name, Data: spec.Data, MediaLength: spec.MediaLength,
-		State: Queued, CreatedAt: now, UpdatedAt: now,
-	})
-	if err != nil {
-		return j, err
-	}
-	s.notify(name)
-	s.emit(Event{Kind: EventQueued, Time: now, Printer: name, Job: j})
-	return j, nil
+	return js[0], err
 }
 
-// Reprint queues a printed job again, at the back of its printer's queue, flagged
-// as a reprint with reason, which must not be empty ([ErrNoReason]). data, when not
-// nil, replaces the job's bytes: the host re-renders the document with a reprint
-// mark or a new tracking number, as its number policy says. A job that is not
-// printed gives a [*JobStateError].
+// SubmitAll queues jobs in one atomic step, in the given order: all of them, or
+// none if any key was queued before (the error wraps [ErrDuplicate] and the jobs
+// returned are the existing ones). A host queues the documents of one order so.
+func (s *Spooler) SubmitAll(ctx context.Context, specs []JobSpec) ([]Job, error) {
+	now := s.now()
+	in := make([]Job, len(specs))
+	for i, spec := range specs {
+		switch {
+		case len(spec.Data) == 0 && s.opts.Render == nil:
+			return nil, fmt.Errorf("%w: no data", ErrInvalidJob)
+		case len(spec.Data) > s.maxBytes:
+			return nil, fmt.Errorf("printer: job of %d bytes, limit %d: %w", len(spec.Data), s.maxBytes, ErrTooLarge)
+		case spec.Key.Order == "" || spec.Key.Doc == "":
+			return nil, fmt.Errorf("%w: key needs an order and a document kind", ErrInvalidJob)
+		case spec.MediaLength < 0:
+			return nil, fmt.Errorf("%w: negative media length", ErrInvalidJob)
+		}
+		name, err := s.route(spec)
+		if err != nil {
+			return nil, err
+		}
+		in[i] = Job{Key: spec.Key, Printer: name, Data: spec.Data, MediaLength: spec.MediaLength,
+			Hash: spec.Hash, Revision: spec.Revision, Rerender: len(spec.Data) == 0,
+			State: Queued, CreatedAt: now, UpdatedAt: now}
+	}
+	js, err := s.store.AddJobs(ctx, in)
+	if err != nil {
+		return js, err
+	}
+	for _, j := range js {
+		s.notify(j.Printer)
+		s.emit(Event{Kind: EventQueued, Time: now, Printer: j.Printer, Job: j})
+	}
+	return js, nil
+}
+
+// Reprint queues a printed, sent or unconfirmed job again, at the back of its
+// printer's queue, flagged as a reprint with reason, which must not be empty
+// ([ErrNoReason]). data, when not nil, replaces the job's bytes: the host
+// re-renders the document with a reprint mark or a new tracking number, as its
+// number policy says; nil data with a renderer ([Options.Render]) renders it again
+// at send time, with the mark. A job in another state gives a [*JobStateError].
 func (s *Spooler) Reprint(ctx context.Context, id, reason string, data []byte) (Job, error) {
 	if strings.TrimSpace(reason) == "" {
 		return Job{}, ErrNoReason
@@ -249,18 +299,23 @@ func (s *Spooler) Reprint(ctx context.Context, id, reason string, data []byte) (
 	if err != nil {
 		return Job{}, err
 	}
-	if j.State != Printed {
+	from := j.State
+	if !from.Done() && from != Unconfirmed {
 		return j, &JobStateError{ID: id, Got: j.State, Want: Printed}
 	}
 	if data != nil {
 		if len(data) == 0 {
 			return j, fmt.Errorf("%w: no data", ErrInvalidJob)
 		}
-		j.Data = data
+		j.Data, j.Rerender = data, false
+	} else if s.opts.Render != nil {
+		j.Rerender = true
+	} else if len(j.Data) == 0 {
+		return j, fmt.Errorf("%w: job %s kept no bytes to print again", ErrInvalidJob, id)
 	}
 	j.State, j.Seq, j.Reprint, j.ReprintReason, j.LastError = Queued, 0, true, reason, ""
 	j.UpdatedAt = s.now()
-	if err := s.store.UpdateJob(ctx, j, Printed); err != nil {
+	if err := s.store.UpdateJob(ctx, j, from); err != nil {
 		return j, err
 	}
 	if j, err = s.store.Job(ctx, id); err != nil {
@@ -305,6 +360,54 @@ func (s *Spooler) Requeue(ctx context.Context, id string, data []byte) (Job, err
 	return j, nil
 }
 
+// Replace queues the job with id again, at the back of its queue, with the
+// document of spec (Data, MediaLength, Hash and Revision; nil Data is rendered at
+// send time by [Options.Render]). It works in every state but Sending: a queued or
+// never-sent job simply gets the new document; a job that may have reached the
+// printer before (PrintCount > 0: printed, sent, unconfirmed, or failed or
+// cancelled after a send) is flagged as a reprint with reason, which must then
+// not be empty, and with a renderer its label is made again with the mark.
+func (s *Spooler) Replace(ctx context.Context, id string, spec JobSpec, reason string) (Job, error) {
+	if len(spec.Data) > s.maxBytes {
+		return Job{}, fmt.Errorf("printer: job of %d bytes, limit %d: %w", len(spec.Data), s.maxBytes, ErrTooLarge)
+	}
+	if len(spec.Data) == 0 && s.opts.Render == nil {
+		return Job{}, fmt.Errorf("%w: no data", ErrInvalidJob)
+	}
+	j, err := s.store.Job(ctx, id)
+	if err != nil {
+		return Job{}, err
+	}
+	from := j.State
+	if from == Sending {
+		return j, &JobStateError{ID: id, Got: from, Want: Queued}
+	}
+	if j.PrintCount > 0 || j.Reprint {
+		if strings.TrimSpace(reason) == "" {
+			return j, ErrNoReason
+		}
+		j.Flag(reason)
+		j.Rerender = s.opts.Render != nil
+	} else {
+		j.Rerender = len(spec.Data) == 0
+	}
+	j.Data, j.MediaLength, j.Hash, j.Revision = spec.Data, spec.MediaLength, spec.Hash, spec.Revision
+	j.State, j.Seq, j.LastError, j.UpdatedAt = Queued, 0, "", s.now()
+	if err := s.store.UpdateJob(ctx, j, from); err != nil {
+		return j, err
+	}
+	if j, err = s.store.Job(ctx, id); err != nil {
+		return j, err
+	}
+	s.notify(j.Printer)
+	kind := EventQueued
+	if j.Reprint {
+		kind = EventReprint
+	}
+	s.emit(Event{Kind: kind, Time: j.UpdatedAt, Printer: j.Printer, Job: j})
+	return j, nil
+}
+
 // Cancel takes a queued job out of its queue.
 func (s *Spooler) Cancel(ctx context.Context, id string) error {
 	j, err := s.store.Job(ctx, id)
@@ -317,6 +420,9 @@ func (s *Spooler) Cancel(ctx context.Context, id string) error {
 	j.State, j.UpdatedAt = Cancelled, s.now()
 	return s.store.UpdateJob(ctx, j, Queued)
 }
+
+// Failed returns how many jobs failed for good since the spooler was made.
+func (s *Spooler) Failed() int64 { return s.failed.Load() }
 
 // Job returns the stored job with id.
 func (s *Spooler) Job(ctx context.Context, id string) (Job, error) { return s.store.Job(ctx, id) }
@@ -389,9 +495,14 @@ func (s *Spooler) Run(ctx context.Context) error {
 
 // Wait blocks until every printer's queue is empty while [Spooler.Run] runs
 // elsewhere, or until ctx is done. A queue paused on a fault is not empty.
-func (s *Spooler) Wait(ctx context.Context) error { return s.wait(ctx, nil) }
+func (s *Spooler) Wait(ctx context.Context) error {
+	err, _ := s.wait(ctx, nil)
+	return err
+}
 
-func (s *Spooler) wait(ctx context.Context, stop <-chan error) error {
+// wait returns when the queues are empty, ctx is done or stop delivers Run's
+// result; stopped says whether it took that result.
+func (s *Spooler) wait(ctx context.Context, stop <-chan error) (err error, stopped bool) {
 	for {
 		s.mu.Lock()
 		done := s.running
@@ -403,7 +514,7 @@ func (s *Spooler) wait(ctx context.Context, stop <-chan error) error {
 		ch := s.changed
 		s.mu.Unlock()
 		if done {
-			return nil
+			return nil, false
 		}
 		select {
 		case <-ch:
@@ -411,9 +522,9 @@ func (s *Spooler) wait(ctx context.Context, stop <-chan error) error {
 			if err == nil {
 				err = errors.New("printer: spooler stopped")
 			}
-			return err
+			return err, true
 		case <-ctx.Done():
-			return ctx.Err()
+			return ctx.Err(), false
 		}
 	}
 }
@@ -425,10 +536,12 @@ func (s *Spooler) Drain(ctx context.Context) error {
 	rctx, cancel := context.WithCancel(ctx)
 	stop := make(chan error, 1)
 	go func() { stop <- s.Run(rctx) }()
-	err := s.wait(ctx, stop)
+	err, stopped := s.wait(ctx, stop)
 	cancel()
-	if runErr := <-stop; err == nil && runErr != nil && !errors.Is(runErr, context.Canceled) {
-		err = runErr
+	if !stopped {
+		if runErr := <-stop; err == nil && runErr != nil && !errors.Is(runErr, context.Canceled) {
+			err = runErr
+		}
 	}
 	if err != nil {
 		return err
@@ -450,7 +563,7 @@ func (s *Spooler) recoverJobs(ctx context.Context) error {
 			j.PrintCount++
 			j.LastError = ReasonUnknownSendState
 			j.UpdatedAt = s.now()
-			flag(&j, ReasonUnknownSendState)
+			s.flag(&j, ReasonUnknownSendState)
 			if err := s.store.UpdateJob(ctx, j, Sending); err != nil {
 				if errors.Is(err, ErrJobState) {
 					continue
@@ -464,8 +577,6 @@ func (s *Spooler) recoverJobs(ctx context.Context) error {
 	return nil
 }
 
-func flag(j *Job, reason string) { j.Flag(reason) }
-
 func (s *Spooler) setState(w *worker, idle bool, seen uint64, paused bool) {
 	s.mu.Lock()
 	w.paused = paused
@@ -478,6 +589,17 @@ func (s *Spooler) setState(w *worker, idle bool, seen uint64, paused bool) {
 	s.mu.Unlock()
 }
 
+// outcome is what one send of a job came to.
+type outcome int
+
+const (
+	outPrinted     outcome = iota // confirmed by a status after the job
+	outSent                       // received whole by a printer without status
+	outUnconfirmed                // received whole, not confirmed
+	outFailed                     // not received whole (err says whether any byte left)
+	outRefused                    // cannot be sent at all (render failed, no data)
+)
+
 // work is the loop of one printer: claim the head job, send, confirm, mark.
 func (s *Spooler) work(ctx context.Context, w *worker) {
 	var (
@@ -486,6 +608,7 @@ func (s *Spooler) work(ctx context.Context, w *worker) {
 		paused   bool
 		head     Job
 		timer    = time.NewTimer(time.Hour)
+		pending  []Job // unconfirmed jobs a later ready status may prove printed
 	)
 	timer.Stop()
 	defer timer.Stop()
@@ -500,12 +623,31 @@ func (s *Spooler) work(ctx context.Context, w *worker) {
 		}
 	}
 	sr, canStatus := w.dev.(StatusReporter)
+	bg := context.WithoutCancel(ctx)
+	// proven promotes the unconfirmed jobs once a status shows the printer ready
+	// with nothing left to print: it had them whole, so it printed them.
+	proven := func() {
+		for _, u := range pending {
+			now := s.now()
+			u.State, u.PrintedAt, u.UpdatedAt, u.LastError = Printed, now, now, ""
+			s.dropData(&u)
+			if err := s.store.UpdateJob(bg, u, Unconfirmed); err != nil {
+				s.log.Debug("confirming an unconfirmed job", "printer", w.name, "job", u.ID, "err", err)
+				continue
+			}
+			s.log.Info("unconfirmed job proven printed by a later status", "printer", w.name, "job", u.ID)
+			s.emit(Event{Kind: EventPrinted, Time: now, Printer: w.name, Job: u})
+			s.recordUsage(bg, w.name, u)
+		}
+		pending = pending[:0]
+	}
 	for ctx.Err() == nil {
 		if paused {
 			if !s.waitReady(ctx, w, sr, canStatus, sleep) {
 				return
 			}
 			paused = false
+			proven()
 			s.setState(w, false, 0, false)
 			s.log.Info("printer ready, queue resumed", "printer", w.name)
 			s.emit(Event{Kind: EventResumed, Time: s.now(), Printer: w.name, Job: head})
@@ -541,31 +683,69 @@ func (s *Spooler) work(ctx context.Context, w *worker) {
 		if j.ID != failJob {
 			failJob, failures = j.ID, 0
 		}
+		if j.Reprint && strings.Contains(j.LastError, ReasonLeaseExpired) {
+			s.log.Warn("abandoned job claimed again as a reprint", "printer", w.name, "job", j.ID, "key", j.Key.String())
+			s.emit(Event{Kind: EventReprint, Time: j.SentAt, Printer: w.name, Job: j})
+		}
 		s.emit(Event{Kind: EventSending, Time: j.SentAt, Printer: w.name, Job: j})
-		st, err := s.send(ctx, w, sr, canStatus, &j)
-		bg := context.WithoutCancel(ctx)
-		if err == nil {
-			now := s.now()
-			j.State, j.PrintCount, j.PrintedAt, j.UpdatedAt, j.LastError = Printed, j.PrintCount+1, now, now, ""
+		out, st, err := s.sendRenewing(ctx, w, sr, canStatus, &j)
+		now := s.now()
+		switch out {
+		case outPrinted, outSent:
+			state, kind := Printed, EventPrinted
+			if out == outSent {
+				state, kind = Sent, EventSent
+			}
+			j.State, j.PrintCount, j.PrintedAt, j.UpdatedAt, j.LastError, j.Rerender = state, j.PrintCount+1, now, now, "", false
+			s.dropData(&j)
 			if uerr := s.store.UpdateJob(bg, j, Sending); uerr != nil {
-				s.log.Error("marking a job printed", "printer", w.name, "job", j.ID, "err", uerr)
+				s.log.Error("marking a job done", "printer", w.name, "job", j.ID, "err", uerr)
 				continue
 			}
-			s.emit(Event{Kind: EventPrinted, Time: now, Printer: w.name, Job: j})
-			if s.opts.Usage != nil {
-				if uerr := s.opts.Usage.RecordUsage(bg, w.name, 1, j.MediaLength); uerr != nil {
-					s.log.Warn("recording usage", "printer", w.name, "err", uerr)
-				}
+			s.emit(Event{Kind: kind, Time: now, Printer: w.name, Job: j, Status: st})
+			s.recordUsage(bg, w.name, j)
+			if out == outPrinted {
+				proven()
 			}
 			continue
+		case outUnconfirmed:
+			j.State, j.PrintCount, j.UpdatedAt, j.Rerender = Unconfirmed, j.PrintCount+1, now, false
+			j.LastError = ReasonUnconfirmed
+			if err != nil {
+				j.LastError += ": " + err.Error()
+			}
+			if uerr := s.store.UpdateJob(bg, j, Sending); uerr != nil {
+				s.log.Error("marking a job unconfirmed", "printer", w.name, "job", j.ID, "err", uerr)
+				continue
+			}
+			pending = append(pending, j)
+			s.log.Warn("job received whole but not confirmed; not sent again", "printer", w.name, "job", j.ID, "status", st.States.String(), "err", err)
+			s.emit(Event{Kind: EventUnconfirmed, Time: now, Printer: w.name, Job: j, Status: st, Err: err})
+			if !st.Ready() && st.States != 0 {
+				// A fault right after the job: the printer keeps it; wait for the fault to clear.
+				s.emit(Event{Kind: EventPaused, Time: now, Printer: w.name, Job: j, Status: st, Err: &StatusError{Status: st}})
+				paused, head = true, j
+				s.setState(w, false, 0, true)
+			}
+			continue
+		case outRefused:
+			j.State, j.LastError, j.UpdatedAt = Failed, err.Error(), now
+			if uerr := s.store.UpdateJob(bg, j, Sending); uerr != nil {
+				s.log.Error("marking a job failed", "printer", w.name, "job", j.ID, "err", uerr)
+			}
+			s.failed.Add(1)
+			s.log.Error("job cannot be sent", "printer", w.name, "job", j.ID, "err", err)
+			s.emit(Event{Kind: EventFailed, Time: now, Printer: w.name, Job: j, Err: err})
+			continue
 		}
-		// The job failed. Unless no byte left the host, it may have printed.
+		// The job failed. Unless no byte left the host, part of it may have printed:
+		// the next send is a flagged reprint, with the mark if it can be rendered.
 		unknown := !errors.Is(err, ErrNotSent)
 		if unknown {
 			j.PrintCount++
-			flag(&j, ReasonUnconfirmed)
+			s.flag(&j, ReasonUnconfirmed)
 		}
-		j.LastError, j.UpdatedAt = err.Error(), s.now()
+		j.LastError, j.UpdatedAt = err.Error(), now
 		if ctx.Err() != nil {
 			j.State = Queued
 			if uerr := s.store.UpdateJob(bg, j, Sending); uerr != nil {
@@ -604,29 +784,133 @@ func (s *Spooler) work(ctx context.Context, w *worker) {
 	}
 }
 
-// send prints j and, where the printer can tell, confirms it with a status query.
-func (s *Spooler) send(ctx context.Context, w *worker, sr StatusReporter, canStatus bool, j *Job) (Status, error) {
-	if c, ok := w.dev.(Confirmer); ok {
-		st, err := c.PrintConfirm(ctx, j.Data)
-		if err == nil && !st.Ready() {
-			err = &StatusError{Status: st}
+// flag marks j as a reprint the spooler made on its own; with a renderer, its
+// bytes are made again (with the mark) before the next send.
+func (s *Spooler) flag(j *Job, reason string) {
+	j.Flag(reason)
+	if s.opts.Render != nil {
+		j.Rerender = true
+	}
+}
+
+// dropData forgets a done job's bytes when they can be rendered again.
+func (s *Spooler) dropData(j *Job) {
+	if s.opts.Render != nil {
+		j.Data = nil
+	}
+}
+
+func (s *Spooler) recordUsage(ctx context.Context, name string, j Job) {
+	if s.opts.Usage == nil {
+		return
+	}
+	if err := s.opts.Usage.RecordUsage(ctx, name, 1, j.MediaLength); err != nil {
+		s.log.Warn("recording usage", "printer", name, "err", err)
+	}
+}
+
+// sendRenewing sends j, renewing its claim while the send takes long.
+func (s *Spooler) sendRenewing(ctx context.Context, w *worker, sr StatusReporter, canStatus bool, j *Job) (outcome, Status, error) {
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	claim := *j
+	go func() {
+		defer close(done)
+		t := time.NewTicker(s.opts.Lease / 4)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				claim.SentAt, claim.UpdatedAt = s.now(), s.now()
+				if err := s.store.UpdateJob(context.WithoutCancel(ctx), claim, Sending); err != nil {
+					s.log.Warn("renewing a job's claim", "printer", w.name, "job", claim.ID, "err", err)
+				}
+			}
 		}
-		return st, err
+	}()
+	out, st, err := s.send(ctx, w, sr, canStatus, j)
+	close(stop)
+	<-done
+	return out, st, err
+}
+
+// send prints j and, where the printer can tell, confirms it with a status query.
+func (s *Spooler) send(ctx context.Context, w *worker, sr StatusReporter, canStatus bool, j *Job) (outcome, Status, error) {
+	data := j.Data
+	if j.Rerender || len(data) == 0 {
+		if s.opts.Render == nil {
+			if len(data) == 0 {
+				return outRefused, Status{}, fmt.Errorf("%w: job %s has no data and the spooler no renderer", ErrInvalidJob, j.ID)
+			}
+		} else {
+			b, err := s.opts.Render(ctx, *j)
+			if err != nil {
+				return outRefused, Status{}, fmt.Errorf("printer: rendering job %s: %w", j.ID, err)
+			}
+			if len(b) == 0 || len(b) > s.maxBytes {
+				return outRefused, Status{}, fmt.Errorf("printer: rendering job %s gave %d bytes: %w", j.ID, len(b), ErrInvalidJob)
+			}
+			data = b
+		}
 	}
-	if err := w.dev.Print(ctx, j.Data); err != nil {
-		return Status{}, err
+	oneWay := func() bool {
+		ow, ok := w.dev.(OneWay)
+		return !canStatus || ok && ow.OneWay()
 	}
-	if !canStatus {
-		return Status{}, nil
+	var st Status
+	if c, ok := w.dev.(Confirmer); ok && !oneWay() {
+		var err error
+		st, err = c.PrintConfirm(ctx, data)
+		switch {
+		case errors.Is(err, ErrNoStatus):
+			if oneWay() {
+				return outSent, st, nil
+			}
+			return outUnconfirmed, st, err
+		case err != nil:
+			return outFailed, st, err
+		}
+	} else {
+		if err := w.dev.Print(ctx, data); err != nil {
+			return outFailed, Status{}, err
+		}
+		if oneWay() {
+			return outSent, Status{}, nil
+		}
+		var err error
+		if st, err = sr.Status(ctx); err != nil {
+			if oneWay() {
+				return outSent, st, nil
+			}
+			return outUnconfirmed, st, err
+		}
 	}
-	st, err := sr.Status(ctx)
-	if err != nil {
-		return st, err
+	// The printer has the job whole. Printed means ready with nothing pending.
+	deadline := s.now().Add(s.opts.ConfirmTimeout)
+	for delay := 20 * time.Millisecond; ; delay = min(delay*2, 500*time.Millisecond) {
+		if !st.Ready() {
+			return outUnconfirmed, st, &StatusError{Status: st}
+		}
+		if st.Pending == 0 {
+			return outPrinted, st, nil
+		}
+		if !s.now().Before(deadline) {
+			return outUnconfirmed, st, fmt.Errorf("printer: %d formats still pending after %s", st.Pending, s.opts.ConfirmTimeout)
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return outUnconfirmed, st, ctx.Err()
+		case <-t.C:
+		}
+		var err error
+		if st, err = sr.Status(ctx); err != nil {
+			return outUnconfirmed, st, err
+		}
 	}
-	if !st.Ready() {
-		return st, &StatusError{Status: st}
-	}
-	return st, nil
 }
 
 // waitReady polls the printer's status with the backoff until it is ready. A
@@ -636,12 +920,17 @@ func (s *Spooler) waitReady(ctx context.Context, w *worker, sr StatusReporter, c
 		if !sleep(s.backoff(s.opts.MinBackoff, s.opts.MaxBackoff, i)) {
 			return false
 		}
-		if !canStatus {
+		if ow, ok := w.dev.(OneWay); !canStatus || ok && ow.OneWay() {
 			return true
 		}
 		st, err := sr.Status(ctx)
-		if err == nil && st.Ready() {
+		if err == nil && st.Ready() && st.Pending == 0 {
 			return true
+		}
+		if errors.Is(err, ErrNoStatus) {
+			if ow, ok := w.dev.(OneWay); ok && ow.OneWay() {
+				return true
+			}
 		}
 		if ctx.Err() != nil {
 			return false

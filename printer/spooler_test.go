@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -194,20 +195,23 @@ func TestPauseAndResumeOnStatus(t *testing.T) {
 	require.Eventually(t, func() bool { return s.Paused("A") }, 5*time.Second, time.Millisecond)
 	time.Sleep(20 * time.Millisecond)
 	assert.Equal(t, 1, dev.count(), "a paused queue sends nothing more")
-	dev.set(0, nil)
-	require.NoError(t, <-done)
-	require.Equal(t, 3, dev.count())
-	assert.Equal(t, [][]byte{zplJob(0), zplJob(0), zplJob(1)}, dev.jobs, "the failed job goes first")
 	got, err := store.Job(ctx, a.ID)
 	require.NoError(t, err)
-	assert.True(t, got.Reprint)
-	assert.Equal(t, printer.ReasonUnconfirmed, got.ReprintReason)
-	assert.Equal(t, 2, got.PrintCount)
+	assert.Equal(t, printer.Unconfirmed, got.State, "the printer has it; it waits for the fault to clear")
+	dev.set(0, nil)
+	require.NoError(t, <-done)
+	require.Equal(t, 2, dev.count())
+	assert.Equal(t, [][]byte{zplJob(0), zplJob(1)}, dev.jobs, "a job the printer received whole is not sent again")
+	got, err = store.Job(ctx, a.ID)
+	require.NoError(t, err)
+	assert.Equal(t, printer.Printed, got.State, "the ready status after the fault proves it printed")
+	assert.False(t, got.Reprint)
+	assert.Equal(t, 1, got.PrintCount)
 	assert.Empty(t, got.LastError, "cleared once printed")
 	assert.Equal(t, 1, ev.count(printer.EventPaused, "A"))
 	assert.Equal(t, 1, ev.count(printer.EventResumed, "A"))
-	assert.Equal(t, 1, ev.count(printer.EventRetry, "A"))
-	assert.Equal(t, 1, ev.count(printer.EventReprint, "A"))
+	assert.Equal(t, 1, ev.count(printer.EventUnconfirmed, "A"))
+	assert.Equal(t, 0, ev.count(printer.EventReprint, "A"))
 }
 
 func TestNotSentIsNotAReprint(t *testing.T) {
@@ -226,7 +230,7 @@ func TestNotSentIsNotAReprint(t *testing.T) {
 	require.NoError(t, s.Drain(t.Context()))
 	got, err := store.Job(t.Context(), a.ID)
 	require.NoError(t, err)
-	assert.Equal(t, printer.Printed, got.State)
+	assert.Equal(t, printer.Sent, got.State, "a printer without status: sent whole")
 	assert.False(t, got.Reprint, "nothing left the host the first time")
 	assert.Equal(t, 1, got.PrintCount)
 	assert.Equal(t, 2, got.Attempts)
@@ -259,7 +263,7 @@ func TestRetryPolicyGivesUp(t *testing.T) {
 	assert.Equal(t, 3, got.Attempts)
 	assert.Contains(t, got.LastError, "giving up after 3 attempts: jammed")
 	assert.Equal(t, 1, ev.count(printer.EventFailed, "A"))
-	assert.Equal(t, 1, ev.count(printer.EventPrinted, "A"), "the queue went on")
+	assert.Equal(t, 1, ev.count(printer.EventSent, "A"), "the queue went on")
 	var re *printer.RetryError
 	ev.mu.Lock()
 	for _, e := range ev.all {
@@ -391,9 +395,67 @@ func TestRequeue(t *testing.T) {
 	require.NoError(t, sp.Drain(ctx))
 	j, err = sp.Job(ctx, j.ID)
 	require.NoError(t, err)
-	assert.Equal(t, printer.Printed, j.State)
+	assert.Equal(t, printer.Sent, j.State)
 	assert.Equal(t, [][]byte{[]byte("two")}, got)
 	_, err = sp.Requeue(ctx, j.ID, nil)
 	var se *printer.JobStateError
 	assert.ErrorAs(t, err, &se, "a printed job is reprinted, not requeued")
+}
+
+// TestDrainWhileRunning: Drain while Run runs elsewhere returns ErrRunning at
+// once instead of blocking (it used to wait for Run's result twice).
+func TestDrainWhileRunning(t *testing.T) {
+	s, err := printer.New(memstore.New(), map[string]printer.Printer{"A": printer.PrinterFunc(func(context.Context, []byte) error { return nil })}, fastOptions())
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	go s.Run(ctx)
+	require.Eventually(t, func() bool { return errors.Is(s.Drain(t.Context()), printer.ErrRunning) }, 5*time.Second, 5*time.Millisecond)
+	done := make(chan error, 1)
+	go func() { done <- s.Drain(t.Context()) }()
+	select {
+	case err := <-done:
+		assert.ErrorIs(t, err, printer.ErrRunning)
+	case <-time.After(5 * time.Second):
+		t.Fatal("Drain blocked while Run ran elsewhere")
+	}
+}
+
+// TestRenderAtSend: a job submitted without bytes is rendered when it is sent; a
+// reprint flagged by the spooler after a cut connection is rendered again with
+// what the renderer is told (Reprint, PrintCount), and a done job drops its bytes.
+func TestRenderAtSend(t *testing.T) {
+	store := memstore.New()
+	var mu sync.Mutex
+	var sent []string
+	cut := atomic.Bool{}
+	cut.Store(true)
+	dev := printer.PrinterFunc(func(_ context.Context, b []byte) error {
+		if cut.Swap(false) {
+			return errors.New("connection reset") // some bytes may have left
+		}
+		mu.Lock()
+		sent = append(sent, string(b))
+		mu.Unlock()
+		return nil
+	})
+	opts := fastOptions()
+	opts.Render = func(_ context.Context, j printer.Job) ([]byte, error) {
+		if j.Reprint {
+			return fmt.Appendf(nil, "%s reprint #%d", j.Key.Order, j.PrintCount+1), nil
+		}
+		return []byte(j.Key.Order), nil
+	}
+	s, err := printer.New(store, map[string]printer.Printer{"A": dev}, opts)
+	require.NoError(t, err)
+	j, err := s.Submit(t.Context(), printer.JobSpec{Key: printer.JobKey{Order: "TB1", Doc: printer.Waybill, Copy: 1}, Hash: "sha256:x"})
+	require.NoError(t, err)
+	require.NoError(t, s.Drain(t.Context()))
+	assert.Equal(t, []string{"TB1 reprint #2"}, sent, "the resend after a cut carries the mark")
+	got, err := store.Job(t.Context(), j.ID)
+	require.NoError(t, err)
+	assert.Equal(t, printer.Sent, got.State)
+	assert.True(t, got.Reprint)
+	assert.Empty(t, got.Data, "a done job keeps no bytes")
+	assert.Equal(t, "sha256:x", got.Hash)
 }
