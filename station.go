@@ -1,6 +1,7 @@
 package dadan
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -183,6 +184,9 @@ type Summary struct {
 	Held     int
 	Rejected int
 	Refused  int // could not be read
+	// Stored counts orders whose id was stored already (an ingest run again):
+	// nothing of them changes.
+	Stored int
 }
 
 // IngestOptions adjust one ingest. Nil means defaults.
@@ -270,8 +274,12 @@ func (s *Station) reviewBatch(ctx context.Context, orders []*order.Order, pendin
 				sum.Rejected++
 			}
 			if !opts.DryRun {
-				if res.Status, err = s.store1(ctx, o, rv, actor); err != nil {
+				var dup bool
+				if res.Status, dup, err = s.store1(ctx, o, rv, actor); err != nil {
 					return err
+				}
+				if dup {
+					sum.Stored++
 				}
 			}
 		}
@@ -308,33 +316,49 @@ func codes(fs []review.Finding) string {
 }
 
 // store1 stores a newly reviewed order with its received and reviewed events in
-// one step, or notes a duplicate on the stored one.
-func (s *Station) store1(ctx context.Context, o *order.Order, rv review.Result, actor string) (order.Status, error) {
+// one step. An order whose id is stored already is not stored again: when its
+// content differs, the stored one gets a note; the same order received again
+// (an ingest run twice) changes nothing. dup reports either case.
+func (s *Station) store1(ctx context.Context, o *order.Order, rv review.Result, actor string) (st order.Status, dup bool, err error) {
 	now := s.now()
 	o.Status = ""
 	recv, err := order.Move(o, order.Received, now, actor, order.ActReceived, "")
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	if strings.TrimSpace(o.ID) == "" {
-		return "", nil // review rejected it; without an id it cannot be stored
+		return "", false, nil // review rejected it; without an id it cannot be stored
 	}
 	to := statusOf(rv.Outcome)
 	reviewed, err := order.Move(o, to, now, actor, order.ActReviewed, codes(rv.Findings))
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	err = s.store.CreateOrder(ctx, o, recv, reviewed)
 	if errors.Is(err, order.ErrExists) {
 		err = s.store.UpdateOrder(ctx, o.ID, func(stored *order.Order) ([]order.Event, error) {
+			if sameContent(stored, o) {
+				return nil, nil
+			}
 			return []order.Event{order.Note(stored, now, actor, order.ActNote, "duplicate received and refused")}, nil
 		})
-		return "", err
+		return "", true, err
 	}
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
-	return to, nil
+	return to, false, nil
+}
+
+// sameContent reports whether two orders are the same input: their JSON without
+// what the station sets.
+func sameContent(a, b *order.Order) bool {
+	ca, cb := *a, *b
+	ca.Status, cb.Status, ca.Revision, cb.Revision = "", "", 0, 0
+	if b.Waybill == nil {
+		ca.Waybill = nil // a number the station allocated
+	}
+	return bytes.Equal(order.AppendJSON(nil, &ca), order.AppendJSON(nil, &cb))
 }
 
 // Release lets a person decide a held order: approve sends it to printing, reject

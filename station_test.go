@@ -69,7 +69,8 @@ func TestIngestSample(t *testing.T) {
 	}
 
 	// The journal names the actor and the clock's times, and has received and
-	// reviewed for every stored order, plus a note on the original of a duplicate.
+	// reviewed for every stored order; the repeated order is the same as its
+	// original, so nothing of it is journaled.
 	counts := map[order.Action]int{}
 	var last time.Time
 	for ev, err := range store.Journal(ctx, 0) {
@@ -81,12 +82,30 @@ func TestIngestSample(t *testing.T) {
 	}
 	assert.Equal(t, 55, counts[order.ActReceived])
 	assert.Equal(t, 55, counts[order.ActReviewed])
-	assert.Equal(t, 1, counts[order.ActNote])
+	assert.Equal(t, 0, counts[order.ActNote])
+	assert.Equal(t, 1, sum.Stored, "the repeat in the file")
 
-	// Ingesting the same file again stores nothing new: every order is a duplicate.
+	// Ingesting the same file again changes nothing: every order is stored already.
 	sum2, err := st.Ingest(ctx, bytes.NewReader(sample.Orders), nil)
 	require.NoError(t, err)
 	assert.Equal(t, 56, sum2.Rejected)
+	assert.Equal(t, 56, sum2.Stored)
+	n := 0
+	for range store.Journal(ctx, 0) {
+		n++
+	}
+	assert.Equal(t, 110, n, "the journal did not grow")
+
+	// An order with a stored id but other content is refused and noted.
+	changed := strings.Replace(strings.SplitN(string(sample.Orders), "\n", 2)[0], `"qty": 1`, `"qty": 9`, 1)
+	sum3, err := st.Ingest(ctx, strings.NewReader(changed), nil)
+	require.NoError(t, err)
+	assert.Equal(t, 1, sum3.Stored)
+	var final order.Event
+	for ev := range store.Journal(ctx, 0) {
+		final = ev
+	}
+	assert.Equal(t, "duplicate received and refused", final.Detail)
 }
 
 func TestIngestBadInputGoesOn(t *testing.T) {
