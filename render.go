@@ -13,6 +13,7 @@ import (
 	"github.com/dadanhq/dadan/label/zpl"
 	"github.com/dadanhq/dadan/order"
 	"github.com/dadanhq/dadan/printer"
+	"github.com/dadanhq/dadan/shipment"
 	"github.com/dadanhq/dadan/shipment/pool"
 )
 
@@ -111,7 +112,14 @@ func MediaLength(doc *label.Document) float64 {
 // for the common courier codes (ZTO, YTO, STO, YUNDA, SF, JD, JT, DBL, EMS with
 // S10 check digits, and OTHER). Its numbers are not real waybills: use it for demos and tests,
 // and a courier's own ranges or API in production.
-func TestCarrier() *pool.Pool {
+func TestCarrier() *pool.Pool { return testCarrier(nil) }
+
+// TestCarrierOn is [TestCarrier] with its serials kept in seq (a store), so that
+// a restarted station, or several stations sharing the store, never hand out a
+// test number twice.
+func TestCarrierOn(seq shipment.Sequence) *pool.Pool { return testCarrier(seq) }
+
+func testCarrier(seq shipment.Sequence) *pool.Pool {
 	ranges := []pool.Range{
 		{Carrier: "ZTO", Prefix: "7599", Start: 1, End: 99_999_999, Width: 8},
 		{Carrier: "YTO", Prefix: "YT99", Start: 1, End: 99_999_999, Width: 9},
@@ -124,7 +132,7 @@ func TestCarrier() *pool.Pool {
 		{Carrier: "EMS", Prefix: "EE", Suffix: "CN", Start: 90_000_000, End: 99_999_999, Width: 8, S10: true},
 		{Carrier: "OTHER", Prefix: "9999", Start: 1, End: 99_999_999, Width: 8},
 	}
-	p, err := pool.New(ranges, nil)
+	p, err := pool.New(ranges, &pool.Options{Sequence: seq})
 	if err != nil {
 		panic("dadan: test carrier ranges: " + err.Error()) // the ranges above are constant
 	}

@@ -24,6 +24,13 @@ type Carrier interface {
 	Cancel(ctx context.Context, trackingNo string) error
 }
 
+// Sequence hands out the numbers 1, 2, 3, ... for each name, each once, across
+// restarts and across stations sharing a store. Stores implement it; an offline
+// number pool takes its serials from one (see shipment/pool).
+type Sequence interface {
+	NextValue(ctx context.Context, name string) (int64, error)
+}
+
 // AllocateRequest asks a [Carrier] for one waybill.
 type AllocateRequest struct {
 	// Carrier is the courier code, such as "ZTO", "YTO", "STO", "EMS", "SF".

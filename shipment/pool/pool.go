@@ -11,7 +11,10 @@
 // (see [S10CheckDigit]).
 //
 // A Pool keeps its state in memory; [Pool.Snapshot] and [Options.Restore]
-// carry it across restarts so that no number is issued twice.
+// carry it across restarts so that no number is issued twice. With
+// [Options.Sequence] it takes its serials from a store instead: then nothing is
+// kept in memory, restarts and stations sharing the store never issue a number
+// twice, and the pool does not track the state of each number.
 package pool
 
 import (
@@ -91,6 +94,9 @@ type Options struct {
 	Reuse bool
 	// Restore is a state saved by [Pool.Snapshot] for the same ranges.
 	Restore *Snapshot
+	// Sequence, when set, gives the serials: one sequence per range, named
+	// "pool/CARRIER/PREFIX/START". Reuse and Restore do not go with it.
+	Sequence shipment.Sequence
 }
 
 // NumberState is the state of one issued number.
@@ -123,6 +129,7 @@ type Pool struct {
 	numbers map[string]*issued
 	reuse   bool
 	free    map[string][]string // carrier → cancelled numbers to hand out again
+	seq     shipment.Sequence
 }
 
 var _ shipment.Carrier = (*Pool)(nil)
@@ -139,6 +146,10 @@ func New(ranges []Range, opts *Options) (*Pool, error) {
 		numbers: make(map[string]*issued),
 		reuse:   opts.Reuse,
 		free:    make(map[string][]string),
+		seq:     opts.Sequence,
+	}
+	if p.seq != nil && (opts.Reuse || opts.Restore != nil) {
+		return nil, fmt.Errorf("%w: a sequence goes with neither Reuse nor Restore", ErrBadRange)
 	}
 	for i, r := range ranges {
 		if err := r.Validate(); err != nil {
@@ -220,6 +231,9 @@ func (p *Pool) Allocate(ctx context.Context, req shipment.AllocateRequest) (ship
 	if err := ctx.Err(); err != nil {
 		return shipment.Waybill{}, err
 	}
+	if p.seq != nil {
+		return p.allocateSeq(ctx, req)
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.reuse {
@@ -250,8 +264,34 @@ func (p *Pool) Allocate(ctx context.Context, req shipment.AllocateRequest) (ship
 	return shipment.Waybill{}, fmt.Errorf("%w: carrier %s", shipment.ErrExhausted, req.Carrier)
 }
 
+// allocateSeq takes the next serial of the carrier's ranges from the sequence.
+func (p *Pool) allocateSeq(ctx context.Context, req shipment.AllocateRequest) (shipment.Waybill, error) {
+	known := false
+	for _, r := range p.ranges {
+		if r.Carrier != req.Carrier {
+			continue
+		}
+		known = true
+		size := r.End - r.Start + 1
+		n, err := p.seq.NextValue(ctx, "pool/"+r.Carrier+"/"+r.Prefix+"/"+strconv.FormatUint(r.Start, 10))
+		if err != nil {
+			return shipment.Waybill{}, err
+		}
+		if n < 1 || uint64(n) > size {
+			continue // this range is used up
+		}
+		no := r.format(r.Start + uint64(n) - 1)
+		return shipment.Waybill{TrackingNo: no, Carrier: r.Carrier, OrderID: req.OrderID}, nil
+	}
+	if !known {
+		return shipment.Waybill{}, fmt.Errorf("%w: %q", shipment.ErrUnknownCarrier, req.Carrier)
+	}
+	return shipment.Waybill{}, fmt.Errorf("%w: carrier %s", shipment.ErrExhausted, req.Carrier)
+}
+
 // Cancel marks trackingNo cancelled. Cancelling a cancelled number again
-// does nothing.
+// does nothing. A pool over a sequence accepts the cancel of any number its
+// ranges can issue.
 func (p *Pool) Cancel(ctx context.Context, trackingNo string) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -259,6 +299,11 @@ func (p *Pool) Cancel(ctx context.Context, trackingNo string) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	n := p.numbers[trackingNo]
+	if n == nil && p.seq != nil {
+		if _, ok := p.carrierOf(trackingNo); ok {
+			return nil
+		}
+	}
 	switch {
 	case n == nil:
 		return &shipment.NumberError{TrackingNo: trackingNo, Err: shipment.ErrUnknownNumber}

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dadanhq/dadan/shipment"
+	"github.com/dadanhq/dadan/store/memstore"
 )
 
 var ctx = context.Background()
@@ -216,4 +217,30 @@ func BenchmarkAllocate(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func TestSequencePool(t *testing.T) {
+	ctx := context.Background()
+	seq := memstore.New()
+	ranges := []Range{{Carrier: "ZTO", Prefix: "75", Start: 1, End: 2, Width: 4}, {Carrier: "ZTO", Prefix: "76", Start: 5, End: 5, Width: 4}}
+	a, err := New(ranges, &Options{Sequence: seq})
+	require.NoError(t, err)
+	b, err := New(ranges, &Options{Sequence: seq}) // a second station, or a restart
+	require.NoError(t, err)
+	var got []string
+	for _, p := range []*Pool{a, b, a, b} {
+		w, err := p.Allocate(ctx, shipment.AllocateRequest{Carrier: "ZTO"})
+		if err != nil {
+			assert.ErrorIs(t, err, shipment.ErrExhausted)
+			continue
+		}
+		got = append(got, w.TrackingNo)
+	}
+	assert.Equal(t, []string{"750001", "750002", "760005"}, got, "shared: no number twice")
+	assert.NoError(t, a.Cancel(ctx, "750001"))
+	assert.ErrorIs(t, a.Cancel(ctx, "999999"), shipment.ErrUnknownNumber)
+	_, err = a.Allocate(ctx, shipment.AllocateRequest{Carrier: "YTO"})
+	assert.ErrorIs(t, err, shipment.ErrUnknownCarrier)
+	_, err = New(ranges, &Options{Sequence: seq, Reuse: true})
+	assert.ErrorIs(t, err, ErrBadRange)
 }

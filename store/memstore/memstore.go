@@ -10,6 +10,7 @@ type Store struct {
 	jobs
 	devices
 	supplies
+	sequences
 }
 
 // New returns an empty store.

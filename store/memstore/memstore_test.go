@@ -5,6 +5,7 @@ import (
 
 	"github.com/dadanhq/dadan/order"
 	"github.com/dadanhq/dadan/printer"
+	"github.com/dadanhq/dadan/shipment"
 	"github.com/dadanhq/dadan/store/memstore"
 	"github.com/dadanhq/dadan/store/storetest"
 	"github.com/dadanhq/dadan/supplies"
@@ -20,4 +21,8 @@ func TestLedger(t *testing.T) {
 
 func TestSupplies(t *testing.T) {
 	storetest.Supplies(t, func(*testing.T) supplies.Store { return memstore.New() }, storetest.Features{})
+}
+
+func TestSequences(t *testing.T) {
+	storetest.Sequences(t, func(*testing.T) shipment.Sequence { return memstore.New() }, storetest.Features{})
 }
