@@ -77,15 +77,11 @@ func runDemo(ctx context.Context, args []string, e *env) int {
 		return exitRefused
 	}
 	printSummary(w, sum, tag)
-	ps, err := st.Print(ctx)
-	if err != nil {
-		e.errorf("demo: %v", err)
-		return exitRefused
-	}
+	ps, err := st.PrintAll(ctx)
 	for _, f := range ps.Failed {
 		fmt.Fprintln(w, f)
 	}
-	if err := st.Drain(ctx); err != nil {
+	if err != nil {
 		e.errorf("demo: %v", err)
 		return exitRefused
 	}

@@ -6,7 +6,12 @@
 //	dadan demo [--out DIR] [--lang zh|en]
 //	dadan review --orders FILE [--stock FILE] [--prices FILE] [--json] [--lang zh|en]
 //	dadan render --orders FILE --template NAME --format zpl|escpos|pdf|png --out DIR [--dpi 203|300] [--mask]
+//	dadan ingest --db PATH --orders FILE [--stock FILE] [--prices FILE] [--json] [--lang zh|en]
+//	dadan print --db PATH --printer KIND=URL... [--template KIND=NAME]...
 //	dadan print --printer URL FILE...
+//	dadan orders --db PATH [--status S] [--order ID] [--json]
+//	dadan journal --db PATH [--order ID] [--json]
+//	dadan jobs --db PATH [--state S] [--order ID] [--json]
 //	dadan status --printer URL [--json]
 //
 // Exit status is 0 on success, 1 when some input was refused (each refusal is on
@@ -53,6 +58,10 @@ func commandList() []command {
 	return []command{
 		{"demo", "the whole flow on built-in sample orders", runDemo},
 		{"review", "review orders and print the outcome of each", runReview},
+		{"ingest", "review orders and store them in the database", runIngest},
+		{"orders", "list the stored orders, or print one", runOrders},
+		{"journal", "print the journal of every step, in order", runJournal},
+		{"jobs", "list the print jobs and what became of each", runJobs},
 		{"render", "render a template for each order to ZPL, ESC/POS, PDF or PNG", runRender},
 		{"print", "send files to a printer through the spooler, in order", runPrint},
 		{"status", "ask a printer for its status", runStatus},

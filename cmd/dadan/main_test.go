@@ -202,7 +202,7 @@ func TestPrintAndStatus(t *testing.T) {
 	url := "tcp://" + emu.Addr()
 	code, out, errOut := runCLI(t, "", append([]string{"print", "--printer", url}, files...)...)
 	require.Equal(t, 0, code, errOut)
-	assert.Contains(t, out, "3 jobs printed")
+	assert.Contains(t, out, "jobs: 3 printed")
 	printed := emu.Printed()
 	require.Len(t, printed, 3)
 	for i, want := range []string{"one", "two", "three"} {
@@ -229,6 +229,7 @@ func TestPrintAndStatus(t *testing.T) {
 	code, _, errOut = runCLI(t, "", "print", "--printer", url, "--timeout", "300ms", files[0])
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut, "paused")
+	assert.Regexp(t, `job \S+ .*job0.zpl file on p: (not sent|sent-unconfirmed)`, errOut, "a line per job that is not done")
 }
 
 func TestPrintErrors(t *testing.T) {

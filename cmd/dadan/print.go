@@ -8,12 +8,17 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	neturl "net/url"
 	"os"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/dadanhq/dadan"
+	"github.com/dadanhq/dadan/label"
 	"github.com/dadanhq/dadan/printer"
+	"github.com/dadanhq/dadan/shipment"
 	"github.com/dadanhq/dadan/store/memstore"
 )
 
@@ -32,11 +37,22 @@ func openPrinter(ctx context.Context, e *env, cmd, url string) (printer.Printer,
 
 func runPrint(ctx context.Context, args []string, e *env) int {
 	fs := newFlags("print", e)
-	url := fs.String("printer", "", "printer `URL`: tcp://host:9100, serial:///dev/ttyUSB0?baud=9600, file:///dir, cups://queue (required)")
+	var printers, templates multiFlag
+	fs.Var(&printers, "printer", "`KIND=URL` (repeatable): print the documents of KIND (waybill, packing, label) on the printer at URL; "+
+		"or, with FILE arguments, one printer URL: tcp://host:9100?lang=zpl|escpos|tspl, serial:///dev/ttyUSB0?baud=9600, file:///dir, cups://queue")
+	fs.Var(&templates, "template", "`KIND=NAME` (repeatable): the template of KIND; defaults waybill-76x130, packing-80mm, product-60x40")
+	db := dbFlag(fs)
+	station := fs.String("station", "", "`NAME` of this station in a shared database (default: the host name); a restart with the same name recovers its own jobs at once")
 	timeout := fs.Duration("timeout", 5*time.Minute, "give up after this long (a printer out of paper waits until then)")
-	retries := fs.Int("retries", 5, "attempts per job before it fails")
+	retries := fs.Int("retries", 5, "attempts per job (connection attempts) before it fails")
+	testNumbers := fs.Bool("test-numbers", true, "give orders without a waybill number one from built-in test ranges (not real waybills); false holds those orders")
+	mask := fs.Bool("mask", false, "mask recipient name and phone on every document")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: dadan print --printer URL FILE...\n\nEach file is one job, sent in the given order.")
+		fmt.Fprintln(fs.Output(), "usage: dadan print --db PATH --printer KIND=URL... [--template KIND=NAME]...\n"+
+			"       dadan print --printer URL FILE...\n\n"+
+			"With a database: render and print the documents of every approved order not yet printed,\n"+
+			"only the kinds given a printer, and return when nothing is left to print.\n"+
+			"With files: each file is one job, sent in the given order.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -45,16 +61,187 @@ func runPrint(ctx context.Context, args []string, e *env) int {
 		}
 		return exitUsage
 	}
-	files := fs.Args()
-	if *url == "" || len(files) == 0 {
-		e.errorf("print: --printer and at least one file are required")
-		fs.Usage()
-		return exitUsage
-	}
 	if *retries < 1 || *timeout <= 0 {
 		e.errorf("print: --retries must be at least 1 and --timeout positive")
 		return exitUsage
 	}
+	if fs.NArg() > 0 {
+		if len(printers) != 1 || len(templates) > 0 {
+			e.errorf("print: with files, give exactly one --printer URL and no --template")
+			return exitUsage
+		}
+		return printFiles(ctx, e, printers[0], fs.Args(), *timeout, *retries)
+	}
+	if len(printers) == 0 {
+		e.errorf("print: --printer KIND=URL is required (or --printer URL FILE...)")
+		fs.Usage()
+		return exitUsage
+	}
+	cfg := printConfig{db: *db, station: *station, timeout: *timeout, retries: *retries, testNumbers: *testNumbers, mask: *mask}
+	for _, p := range printers {
+		kind, url, ok := strings.Cut(p, "=")
+		doc, known := docKinds[kind]
+		if !ok || !known || url == "" {
+			e.errorf("print: --printer %q: want KIND=URL with KIND waybill, packing or label", p)
+			return exitUsage
+		}
+		if _, dup := cfg.urls[doc]; dup {
+			e.errorf("print: two printers for %s", kind)
+			return exitUsage
+		}
+		if cfg.urls == nil {
+			cfg.urls = map[printer.DocKind]string{}
+		}
+		cfg.urls[doc] = url
+	}
+	cfg.templates = map[printer.DocKind]string{}
+	for _, t := range templates {
+		kind, name, ok := strings.Cut(t, "=")
+		doc, known := docKinds[kind]
+		if !ok || !known || name == "" {
+			e.errorf("print: --template %q: want KIND=NAME with KIND waybill, packing or label", t)
+			return exitUsage
+		}
+		cfg.templates[doc] = name
+	}
+	return printDB(ctx, e, &cfg)
+}
+
+// printConfig is what `dadan print --db` was asked to do.
+type printConfig struct {
+	db, station       string
+	timeout           time.Duration
+	retries           int
+	testNumbers, mask bool
+	urls, templates   map[printer.DocKind]string
+}
+
+// printDB prints every approved order in the database on the printers given.
+// Printers are named by their URL in the database, so stations that share a
+// printer share its queue.
+func printDB(ctx context.Context, e *env, cfg *printConfig) int {
+	ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
+	defer cancel()
+	store, closer, ok := openDB(ctx, e, "print", cfg.db)
+	if !ok {
+		return exitRefused
+	}
+	defer closer.Close()
+	owner := cfg.station
+	if owner == "" {
+		owner, _ = os.Hostname()
+	}
+	opts := &dadan.Options{
+		Store:    store,
+		Printers: map[string]printer.Printer{},
+		Routes:   map[printer.DocKind]string{},
+		Spool: printer.Options{Owner: owner, OnEvent: spoolLines(e),
+			RetryPolicy: printer.LimitRetries(printer.DefaultRetryPolicy, cfg.retries)},
+		Layout: label.LayoutOptions{Mask: cfg.mask},
+	}
+	var names []string
+	for _, kind := range []printer.DocKind{printer.Waybill, printer.PackingList, printer.ProductLabel} {
+		url, ok := cfg.urls[kind]
+		if !ok {
+			continue
+		}
+		name := cfg.templates[kind]
+		if name == "" {
+			name = defaultTemplates[kind]
+		}
+		t, err := loadTemplate(name)
+		if err != nil {
+			e.errorf("print: %v", err)
+			return exitUsage
+		}
+		format, err := urlLang(url)
+		if err != nil {
+			e.errorf("print: %v", err)
+			return exitUsage
+		}
+		r, err := dadan.NewRenderer(format, nil)
+		if err != nil {
+			e.errorf("print: %v", err)
+			return exitUsage
+		}
+		p, code := openPrinter(ctx, e, "print", url)
+		if p == nil {
+			return code
+		}
+		defer p.Close()
+		opts.Printers[url] = p
+		opts.Routes[kind] = url
+		opts.Documents = append(opts.Documents, dadan.Document{Kind: kind, Template: t, Renderer: r})
+		names = append(names, url)
+	}
+	var tests countingCarrier
+	if cfg.testNumbers {
+		tests.Carrier = dadan.TestCarrierOn(store)
+		opts.Carrier = &tests
+	}
+	st, err := dadan.New(opts)
+	if err != nil {
+		e.errorf("print: %v", err)
+		return exitUsage
+	}
+	sum, err := st.PrintAll(withActor(ctx))
+	for _, f := range sum.Failed {
+		e.errorf("%v (the order is on hold)", f)
+	}
+	if n := tests.n.Load(); n > 0 {
+		e.errorf("%d orders had no waybill number and got test numbers (not real waybills)", n)
+	}
+	code := jobReport(context.WithoutCancel(ctx), e, store, names, err)
+	if len(sum.Failed) > 0 {
+		code = exitRefused
+	}
+	return code
+}
+
+// urlLang is the printer language a printer URL names (lang=, default zpl).
+func urlLang(raw string) (string, error) {
+	u, err := neturl.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("%w: %v", dadan.ErrPrinterURL, err)
+	}
+	lang := strings.ToLower(u.Query().Get("lang"))
+	if lang == "" {
+		lang = "zpl"
+	}
+	if _, ok := dadan.Formats[lang]; !ok || lang == "pdf" || lang == "png" {
+		return "", fmt.Errorf("%w: lang=%q", dadan.ErrPrinterURL, lang)
+	}
+	return lang, nil
+}
+
+// countingCarrier counts the numbers it hands out.
+type countingCarrier struct {
+	shipment.Carrier
+	n atomic.Int64
+}
+
+func (c *countingCarrier) Allocate(ctx context.Context, req shipment.AllocateRequest) (shipment.Waybill, error) {
+	w, err := c.Carrier.Allocate(ctx, req)
+	if err == nil {
+		c.n.Add(1)
+	}
+	return w, err
+}
+
+// docKinds maps the CLI's document kinds to the spooler's.
+var docKinds = map[string]printer.DocKind{"waybill": printer.Waybill, "packing": printer.PackingList, "label": printer.ProductLabel}
+
+// defaultTemplates are printed when --template does not say otherwise.
+var defaultTemplates = map[printer.DocKind]string{printer.Waybill: "waybill-76x130", printer.PackingList: "packing-80mm", printer.ProductLabel: "product-60x40"}
+
+// multiFlag is a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+// printFiles sends files as jobs, in order, through a spooler in memory.
+func printFiles(ctx context.Context, e *env, url string, files []string, timeout time.Duration, retries int) int {
 	jobs := make([][]byte, len(files))
 	for i, f := range files {
 		b, err := os.ReadFile(f)
@@ -68,27 +255,17 @@ func runPrint(ctx context.Context, args []string, e *env) int {
 		}
 		jobs[i] = b
 	}
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	p, code := openPrinter(ctx, e, "print", *url)
+	p, code := openPrinter(ctx, e, "print", url)
 	if p == nil {
 		return code
 	}
 	defer p.Close()
-	sp, err := printer.New(memstore.New(), map[string]printer.Printer{"p": p}, &printer.Options{
-		RetryPolicy: printer.LimitRetries(printer.DefaultRetryPolicy, *retries),
-		OnEvent: func(ev printer.Event) {
-			switch ev.Kind {
-			case printer.EventPaused:
-				fmt.Fprintf(e.stderr, "dadan: printer paused: %v (status %s)\n", ev.Err, ev.Status.States)
-			case printer.EventResumed:
-				fmt.Fprintln(e.stderr, "dadan: printer ready, resuming")
-			case printer.EventReprint:
-				fmt.Fprintf(e.stderr, "dadan: %s sent again, flagged as a reprint: %s\n", ev.Job.Key.Order, ev.Job.ReprintReason)
-			case printer.EventFailed:
-				fmt.Fprintf(e.stderr, "dadan: %s failed: %v\n", ev.Job.Key.Order, ev.Err)
-			}
-		},
+	store := memstore.New()
+	sp, err := printer.New(store, map[string]printer.Printer{"p": p}, &printer.Options{
+		RetryPolicy: printer.LimitRetries(printer.DefaultRetryPolicy, retries),
+		OnEvent:     spoolLines(e),
 	})
 	if err != nil {
 		e.errorf("print: %v", err)
@@ -102,12 +279,90 @@ func runPrint(ctx context.Context, args []string, e *env) int {
 			return exitRefused
 		}
 	}
-	if err := sp.Drain(ctx); err != nil {
-		e.errorf("print: %v", err)
+	derr := sp.Drain(ctx)
+	return jobReport(context.WithoutCancel(ctx), e, store, []string{"p"}, derr)
+}
+
+// spoolLines turns spooler events into progress lines on stderr; none claims a
+// send that did not happen.
+func spoolLines(e *env) func(printer.Event) {
+	return func(ev printer.Event) {
+		switch ev.Kind {
+		case printer.EventPaused:
+			e.errorf("printer %s paused: %v", ev.Printer, ev.Err)
+		case printer.EventResumed:
+			e.errorf("printer %s ready, resuming", ev.Printer)
+		case printer.EventReprint:
+			e.errorf("%s %s will be sent again, flagged as a reprint: %s", ev.Job.Key.Order, ev.Job.Key.Doc, ev.Job.ReprintReason)
+		case printer.EventUnconfirmed:
+			e.errorf("%s %s reached the printer but is not confirmed (%v); it is not sent again", ev.Job.Key.Order, ev.Job.Key.Doc, ev.Err)
+		case printer.EventFailed:
+			e.errorf("%s %s failed: %v", ev.Job.Key.Order, ev.Job.Key.Doc, ev.Err)
+		}
+	}
+}
+
+// jobReport lists on stderr every job of the printers that is not done, with
+// what became of it, and returns the exit status: 0 when every job printed (or,
+// on a printer without status, was sent whole), 1 otherwise.
+func jobReport(ctx context.Context, e *env, store printer.JobStore, printers []string, cause error) int {
+	notDone := []printer.JobState{printer.Queued, printer.Sending, printer.Unconfirmed, printer.Failed}
+	var printed, sent, open int
+	for _, name := range printers {
+		for after := int64(0); ; {
+			js, err := store.Jobs(ctx, printer.JobFilter{Printer: name, AfterSeq: after, Limit: 1000})
+			if err != nil {
+				e.errorf("print: listing jobs: %v", err)
+				return exitRefused
+			}
+			for _, j := range js {
+				after = j.Seq
+				switch {
+				case j.State == printer.Printed:
+					printed++
+				case j.State == printer.Sent:
+					sent++
+				case slices.Contains(notDone, j.State):
+					open++
+					e.errorf("job %s %s %s on %s: %s", j.ID, j.Key.Order, j.Key.Doc, name, jobOutcome(j))
+				}
+			}
+			if len(js) < 1000 {
+				break
+			}
+		}
+	}
+	msg := fmt.Sprintf("%d printed", printed)
+	if sent > 0 {
+		msg += fmt.Sprintf(", %d sent to printers that report no status", sent)
+	}
+	if open > 0 {
+		msg += fmt.Sprintf(", %d not done", open)
+	}
+	fmt.Fprintln(e.stdout, "jobs: "+msg)
+	if cause != nil && !errors.Is(cause, printer.ErrJobFailed) {
+		e.errorf("print: %v", cause)
+	}
+	if open > 0 || cause != nil {
 		return exitRefused
 	}
-	fmt.Fprintf(e.stdout, "%d jobs printed\n", len(jobs))
 	return exitOK
+}
+
+// jobOutcome says in words what became of a job that is not done.
+func jobOutcome(j printer.Job) string {
+	switch j.State {
+	case printer.Queued:
+		if j.PrintCount > 0 {
+			return "not sent again yet (an earlier send may have printed in part)"
+		}
+		return "not sent"
+	case printer.Sending:
+		return "sending, outcome unknown"
+	case printer.Unconfirmed:
+		return "sent-unconfirmed: the printer received it whole but did not confirm it (" + j.LastError + ")"
+	}
+	return "failed: " + j.LastError
 }
 
 func runStatus(ctx context.Context, args []string, e *env) int {

@@ -108,55 +108,80 @@ type jsonResult struct {
 	Findings []jsonFinding `json:"findings"`
 }
 
-func runReview(ctx context.Context, args []string, e *env) int {
-	fs := newFlags("review", e)
-	ordersPath := fs.String("orders", "", "orders `FILE`: JSON Lines or a JSON array; - for stdin (required)")
-	stockPath := fs.String("stock", "", "stock `FILE`: JSON object of units on hand by SKU")
-	pricesPath := fs.String("prices", "", "price book `FILE`: JSON object of list prices by SKU")
-	asJSON := fs.Bool("json", false, "print one JSON line per input order, in input order")
-	lang := fs.String("lang", "zh", "language of messages: zh or en")
-	if code, ok := parse(fs, args); !ok {
-		return code
+// reviewFlags are the flags review and ingest share.
+type reviewFlags struct {
+	orders, stock, prices, lang *string
+	asJSON                      *bool
+}
+
+func addReviewFlags(fs *flag.FlagSet) *reviewFlags {
+	return &reviewFlags{
+		orders: fs.String("orders", "", "orders `FILE`: JSON Lines or a JSON array; - for stdin (required)"),
+		stock:  fs.String("stock", "", "stock `FILE`: JSON object of units on hand by SKU"),
+		prices: fs.String("prices", "", "price book `FILE`: JSON object of list prices by SKU"),
+		asJSON: fs.Bool("json", false, "print one JSON line per input order, in input order"),
+		lang:   fs.String("lang", "zh", "language of messages: zh or en"),
 	}
-	tag, err := langTag(*lang)
-	if err != nil {
-		e.errorf("review: %v", err)
-		return exitUsage
-	}
-	if *ordersPath == "" {
-		e.errorf("review: --orders is required")
-		fs.Usage()
-		return exitUsage
-	}
+}
+
+// config checks the flags and loads the review configuration.
+func (rf *reviewFlags) config(fs *flag.FlagSet, e *env, cmd string) (review.Config, language.Tag, bool) {
 	var cfg review.Config
-	if *stockPath != "" {
-		stock, err := loadStock(*stockPath)
+	tag, err := langTag(*rf.lang)
+	if err != nil {
+		e.errorf("%s: %v", cmd, err)
+		return cfg, tag, false
+	}
+	if *rf.orders == "" {
+		e.errorf("%s: --orders is required", cmd)
+		fs.Usage()
+		return cfg, tag, false
+	}
+	if *rf.stock != "" {
+		stock, err := loadStock(*rf.stock)
 		if err != nil {
-			e.errorf("review: stock: %v", err)
-			return exitUsage
+			e.errorf("%s: stock: %v", cmd, err)
+			return cfg, tag, false
 		}
 		cfg.Inventory = stock
 	}
-	if *pricesPath != "" {
-		prices, err := loadPrices(*pricesPath)
+	if *rf.prices != "" {
+		prices, err := loadPrices(*rf.prices)
 		if err != nil {
-			e.errorf("review: prices: %v", err)
-			return exitUsage
+			e.errorf("%s: prices: %v", cmd, err)
+			return cfg, tag, false
 		}
 		cfg.Prices = prices
 	}
-	in, err := openInput(*ordersPath, e)
-	if err != nil {
-		e.errorf("review: %v", err)
+	return cfg, tag, true
+}
+
+func runReview(ctx context.Context, args []string, e *env) int {
+	fs := newFlags("review", e)
+	rf := addReviewFlags(fs)
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	cfg, tag, ok := rf.config(fs, e, "review")
+	if !ok {
 		return exitUsage
 	}
-	defer in.Close()
-
 	st, err := dadan.New(&dadan.Options{Review: cfg})
 	if err != nil {
 		e.errorf("review: %v", err)
 		return exitUsage
 	}
+	return ingestFile(ctx, e, "review", st, rf, tag, false)
+}
+
+// ingestFile runs the orders file of rf through st and prints each result.
+func ingestFile(ctx context.Context, e *env, cmd string, st *dadan.Station, rf *reviewFlags, tag language.Tag, stored bool) int {
+	in, err := openInput(*rf.orders, e)
+	if err != nil {
+		e.errorf("%s: %v", cmd, err)
+		return exitUsage
+	}
+	defer in.Close()
 	out := bufio.NewWriter(e.stdout)
 	defer out.Flush()
 	enc := json.NewEncoder(out)
@@ -165,7 +190,7 @@ func runReview(ctx context.Context, args []string, e *env) int {
 		if r.Refused() {
 			e.errorf("refused: %v", r.Err)
 		}
-		if *asJSON {
+		if *rf.asJSON {
 			return enc.Encode(toJSON(r, tag))
 		}
 		printResult(out, r, tag)
@@ -173,10 +198,14 @@ func runReview(ctx context.Context, args []string, e *env) int {
 	}})
 	if err != nil {
 		out.Flush()
-		e.errorf("review: %v", err)
+		e.errorf("%s: %v", cmd, err)
 		return exitRefused
 	}
-	if !*asJSON {
+	switch {
+	case stored:
+		out.Flush()
+		printStored(e.stderr, sum, tag)
+	case !*rf.asJSON:
 		printSummary(out, sum, tag)
 	}
 	if sum.Refused > 0 {
@@ -237,4 +266,15 @@ func printSummary(w io.Writer, s dadan.Summary, tag language.Tag) {
 		return
 	}
 	fmt.Fprintf(w, "orders %d: approved %d, held %d, rejected %d, refused %d\n", s.Orders, s.Approved, s.Held, s.Rejected, s.Refused)
+}
+
+// printStored says what an ingest stored.
+func printStored(w io.Writer, s dadan.Summary, tag language.Tag) {
+	if tag == language.SimplifiedChinese {
+		fmt.Fprintf(w, "订单 %d：通过 %d，待处理 %d，驳回 %d，无法读取 %d；新存入 %d，已存在 %d\n",
+			s.Orders, s.Approved, s.Held, s.Rejected, s.Refused, s.Orders-s.Refused-s.Stored, s.Stored)
+		return
+	}
+	fmt.Fprintf(w, "orders %d: approved %d, held %d, rejected %d, refused %d; %d stored, %d already stored\n",
+		s.Orders, s.Approved, s.Held, s.Rejected, s.Refused, s.Orders-s.Refused-s.Stored, s.Stored)
 }

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"strings"
+
+	"github.com/dadanhq/dadan/access"
+	"github.com/dadanhq/dadan/order"
+	"github.com/dadanhq/dadan/printer"
+	"github.com/dadanhq/dadan/shipment"
+	"github.com/dadanhq/dadan/store/memstore"
+	"github.com/dadanhq/dadan/supplies"
+)
+
+// dbStore is what the commands need of a database: every store interface.
+type dbStore interface {
+	order.Store
+	printer.JobStore
+	printer.LedgerStore
+	supplies.Store
+	shipment.Sequence
+}
+
+// dbFlag adds --db to fs: a SQLite file or a postgres:// URL.
+func dbFlag(fs *flag.FlagSet) *string {
+	def := os.Getenv("DADAN_DB")
+	if def == "" {
+		def = "dadan.db"
+	}
+	return fs.String("db", def, "database: a SQLite `PATH` or a postgres:// URL (default $DADAN_DB, else dadan.db)")
+}
+
+// openDB opens the database a --db value names.
+func openDB(ctx context.Context, e *env, cmd, db string) (dbStore, io.Closer, bool) {
+	s, c, err := openStore(ctx, db)
+	if err != nil {
+		e.errorf("%s: %s: %v", cmd, db, err)
+		return nil, nil, false
+	}
+	return s, c, true
+}
+
+func openStore(ctx context.Context, db string) (dbStore, io.Closer, error) {
+	switch {
+	case db == ":memory:":
+		return memstore.New(), io.NopCloser(nil), nil
+	case strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://"):
+		return openPostgres(ctx, db)
+	}
+	return openSQLite(ctx, db)
+}
+
+func openPostgres(ctx context.Context, dsn string) (dbStore, io.Closer, error) {
+	return nil, nil, fmt.Errorf("PostgreSQL is not built in")
+}
+
+func openSQLite(ctx context.Context, path string) (dbStore, io.Closer, error) {
+	return nil, nil, fmt.Errorf("SQLite is not built in")
+}
+
+// withActor puts the local user in ctx as the acting principal: $DADAN_USER, else
+// the login name.
+func withActor(ctx context.Context) context.Context {
+	id := os.Getenv("DADAN_USER")
+	if id == "" {
+		if u, err := user.Current(); err == nil {
+			id = u.Username
+		}
+	}
+	if id == "" {
+		id = "cli"
+	}
+	return access.NewContext(ctx, access.Principal{ID: id})
+}
