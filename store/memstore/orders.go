@@ -7,6 +7,7 @@ import (
 	"iter"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/dadanhq/dadan/order"
 )
@@ -95,29 +96,47 @@ func (s *orders) appendLocked(ev order.Event) {
 	s.journal = append(s.journal, ev)
 }
 
-// ListOrders implements [order.Store]. It works on a snapshot taken at the call.
+// ListOrders implements [order.Store]. It sorts the matching ids at the call and
+// copies each order only when it is yielded (if it is still in one of the
+// statuses), so a long listing costs a key per order, not a copy.
 func (s *orders) ListOrders(ctx context.Context, statuses ...order.Status) iter.Seq2[*order.Order, error] {
 	return func(yield func(*order.Order, error) bool) {
 		if err := ctx.Err(); err != nil {
 			yield(nil, err)
 			return
 		}
+		type key struct {
+			paid time.Time
+			id   string
+		}
 		s.omu.RLock()
-		list := make([]*order.Order, 0, len(s.byID))
+		keys := make([]key, 0, len(s.byID))
 		for _, o := range s.byID {
 			if len(statuses) == 0 || slices.Contains(statuses, o.Status) {
-				list = append(list, o.Clone())
+				keys = append(keys, key{o.PaidAt, o.ID})
 			}
 		}
 		s.omu.RUnlock()
-		slices.SortFunc(list, func(a, b *order.Order) int {
-			if c := a.PaidAt.Compare(b.PaidAt); c != 0 {
+		slices.SortFunc(keys, func(a, b key) int {
+			if c := a.paid.Compare(b.paid); c != 0 {
 				return c
 			}
-			return cmp.Compare(a.ID, b.ID)
+			return cmp.Compare(a.id, b.id)
 		})
-		for _, o := range list {
-			if !yield(o, nil) {
+		for _, k := range keys {
+			if err := ctx.Err(); err != nil {
+				yield(nil, err)
+				return
+			}
+			s.omu.RLock()
+			o := s.byID[k.id]
+			if o != nil && (len(statuses) == 0 || slices.Contains(statuses, o.Status)) {
+				o = o.Clone()
+			} else {
+				o = nil
+			}
+			s.omu.RUnlock()
+			if o != nil && !yield(o, nil) {
 				return
 			}
 		}
