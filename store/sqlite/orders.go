@@ -113,7 +113,7 @@ func (s *Store) UpdateOrder(ctx context.Context, id string, fn func(o *order.Ord
 		if err != nil {
 			return err
 		}
-		o.ID = id // the key cannot change
+		o.ID = id                              // the key cannot change
 		body, paid, err := encodeOrder(o, nil) // o's Extra may share body's bytes
 		if err != nil {
 			return err
