@@ -39,3 +39,14 @@ func TestSupplies(t *testing.T) {
 func TestJobStore(t *testing.T) {
 	printertest.TestJobStore(t, func(t *testing.T) printer.JobStore { return open(t, nil) })
 }
+
+func TestDurable(t *testing.T) {
+	storetest.Durable(t, storetest.Backend{
+		Location: func(t *testing.T) string { return filepath.Join(t.TempDir(), "dadan.db") },
+		Open: func(t *testing.T, loc string) storetest.Stores {
+			s, err := sqlite.Open(context.Background(), loc, nil)
+			require.NoError(t, err)
+			return storetest.Stores{Orders: s, Jobs: s, Ledger: s, Supplies: s, Close: s.Close}
+		},
+	}, storetest.Features{})
+}
