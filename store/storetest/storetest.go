@@ -1,6 +1,7 @@
-// Package storetest is the conformance suite every dadan store runs: the memory store
-// now, the SQL stores later. Each part of the suite takes a constructor that returns
-// a new, empty store, so tests do not share state.
+// Package storetest is the conformance suite every dadan store runs: the memory
+// store, SQLite, and later PostgreSQL. Each part of the suite takes a constructor
+// that returns a new, empty store, so tests do not share state. [Durable] is the
+// part for stores that keep their data across a restart.
 package storetest
 
 import (
@@ -19,8 +20,11 @@ import (
 
 // Features turns off parts of the suite a backend cannot do.
 type Features struct {
-	// NoConcurrency skips the concurrent update test.
+	// NoConcurrency skips the concurrent update tests.
 	NoConcurrency bool
+	// NoCrash skips the crash test of [Durable] (a helper process killed while
+	// it writes), for backends a second process cannot open.
+	NoCrash bool
 }
 
 // Orders runs the [order.Store] conformance tests.

@@ -1,0 +1,65 @@
+// Package sqlite is dadan's embedded default store: one SQLite database file holds
+// the orders and their journal, the print jobs, the device ledger and the supplies
+// inventory. It uses the cgo-free driver modernc.org/sqlite, so a station is one
+// static binary.
+//
+// A [*Store] implements [order.Store], [review.Seen], [printer.JobStore],
+// [printer.LedgerStore] and [supplies.Store], and passes the shared conformance
+// suites of [github.com/dadanhq/dadan/store/storetest].
+//
+// # Writes: one writer, group commit
+//
+// Every write goes to one writer goroutine that owns the only writing connection.
+// It takes the operations waiting at that moment (up to [Options.MaxBatch]) and runs
+// them in one transaction, each inside its own SAVEPOINT: an operation that fails
+// (a taken id, a failing UpdateOrder fn) is rolled back alone and the others
+// commit. Ingesting many orders therefore pays one commit, and with
+// [SyncFull] one fsync, per batch rather than per order. A write method returns
+// after the transaction holding its operation committed, or with the error that
+// undid it; an acknowledged write is never undone.
+//
+// UpdateOrder's fn, UpdateDevice's fn and UpdateFault's fn run inside the write
+// transaction on the writer goroutine, exactly once; they must not call the store
+// (they would wait for themselves).
+//
+// Reads use a pool of separate connections. In WAL mode readers never wait for
+// the writer and see the last committed state. [Store.ListOrders] and
+// [Store.Journal] stream in pages (keyset on paid-at time and id, or on Seq), so
+// memory stays flat whatever the number of orders; each page is read in its own
+// transaction, so a listing that runs while orders change shows each order as it
+// was when its page was read.
+//
+// # Durability
+//
+// The database runs in WAL mode. [Options.Synchronous] chooses what a returned
+// write survives:
+//
+//   - [SyncNormal] (the default): a commit writes the transaction to the WAL file
+//     with write(2) before the method returns, but does not fsync it; the WAL is
+//     synced at checkpoints. An acknowledged write survives the process crashing or
+//     being killed (the operating system still has the bytes), but the last
+//     transactions before a power loss or kernel crash may be lost. The database is
+//     never corrupted: after a power loss it holds a prefix of the committed
+//     transactions.
+//   - [SyncFull]: every commit fsyncs the WAL before the method returns, so an
+//     acknowledged write survives power loss as well, provided the disk honours
+//     fsync. Group commit makes this affordable: one fsync per batch.
+//
+// # Schema
+//
+// The schema is a sequence of numbered migrations embedded in the binary
+// (migrations/NNNN_name.sql); PRAGMA user_version records how many are applied.
+// [Open] applies the missing ones, each in its own transaction. A database written
+// by a newer dadan (a higher user_version) is refused with a [*SchemaError]
+// wrapping [ErrNewerSchema], rather than written to by code that does not know its
+// tables.
+//
+// # Errors
+//
+// Besides the errors of the interfaces (order.ErrNotFound, printer.ErrDuplicate,
+// …), the store returns errors wrapping [ErrNotDatabase] (the file is not an
+// SQLite database), [ErrReadOnly] (the file or its directory cannot be written),
+// [ErrFull] (the disk, or [Options.MaxSize], is full; the operation changed
+// nothing), [ErrBusy] (another process held the database longer than
+// [Options.BusyTimeout]) and [ErrClosed].
+package sqlite

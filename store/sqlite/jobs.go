@@ -1,0 +1,385 @@
+package sqlite
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dadanhq/dadan/printer"
+)
+
+const jobCols = `id, order_id, doc, template, version, copy, printer, data, media_length, state, seq, owner,
+	attempts, print_count, reprint, reprint_reason, rerender, hash, revision, created_at, updated_at, sent_at,
+	printed_at, last_error`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanJob(r scanner) (printer.Job, error) {
+	var j printer.Job
+	var doc, state string
+	var reprint, rerender int64
+	var created, updated, sent, printed int64
+	err := r.Scan(&j.ID, &j.Key.Order, &doc, &j.Key.Template, &j.Key.Version, &j.Key.Copy, &j.Printer, &j.Data,
+		&j.MediaLength, &state, &j.Seq, &j.Owner, &j.Attempts, &j.PrintCount, &reprint, &j.ReprintReason, &rerender,
+		&j.Hash, &j.Revision, &created, &updated, &sent, &printed, &j.LastError)
+	if err != nil {
+		return j, err
+	}
+	if len(j.Data) == 0 {
+		j.Data = nil
+	}
+	j.Key.Doc, j.State = printer.DocKind(doc), printer.JobState(state)
+	j.Reprint, j.Rerender = reprint != 0, rerender != 0
+	j.CreatedAt, j.UpdatedAt, j.SentAt, j.PrintedAt = decTime(created), decTime(updated), decTime(sent), decTime(printed)
+	return j, nil
+}
+
+// blob is what the data column stores: NULL for a job without bytes.
+func blob(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
+}
+
+// jobTimes encodes the times of j.
+func jobTimes(j *printer.Job) (created, updated, sent, printed int64, err error) {
+	var te timeEnc
+	created, updated, sent, printed = te.t(j.CreatedAt), te.t(j.UpdatedAt), te.t(j.SentAt), te.t(j.PrintedAt)
+	if te.err != nil {
+		err = fmt.Errorf("sqlite: job %s: %w", j.Key, te.err)
+	}
+	return
+}
+
+func nextJobSeq(w *wconn) (int64, error) {
+	var seq int64
+	err := w.queryRow(`SELECT coalesce(max(seq), 0) FROM jobs`, nil, &seq)
+	return seq, err
+}
+
+func jobExists(w *wconn, id string) (bool, error) {
+	var one int
+	err := w.queryRow(`SELECT 1 FROM jobs WHERE id = ?`, []any{id}, &one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// AddJob implements [printer.JobStore].
+func (s *Store) AddJob(ctx context.Context, j printer.Job) (printer.Job, error) {
+	out, err := s.AddJobs(ctx, []printer.Job{j})
+	if len(out) == 0 {
+		return printer.Job{}, err
+	}
+	return out[0], err
+}
+
+// AddJobs implements [printer.JobStore].
+func (s *Store) AddJobs(ctx context.Context, in []printer.Job) ([]printer.Job, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if len(in) == 0 {
+		return nil, nil
+	}
+	for i := range in {
+		if _, _, _, _, err := jobTimes(&in[i]); err != nil {
+			return nil, err
+		}
+	}
+	var out, dup []printer.Job
+	err := s.write(ctx, func(w *wconn) error {
+		out, dup = nil, nil
+		keys := make(map[printer.JobKey]bool, len(in))
+		ids := make(map[string]bool, len(in))
+		for _, j := range in {
+			k := j.Key
+			old, err := scanJob(rowOf(w, `SELECT `+jobCols+` FROM jobs WHERE order_id = ? AND doc = ? AND template = ? AND version = ? AND copy = ?`,
+				k.Order, string(k.Doc), k.Template, k.Version, k.Copy))
+			switch {
+			case err == nil:
+				dup = append(dup, old)
+			case !errors.Is(err, sql.ErrNoRows):
+				return err
+			case keys[k]:
+				return fmt.Errorf("sqlite: key %s twice in one batch: %w", k, printer.ErrInvalidJob)
+			}
+			keys[k] = true
+			if j.ID != "" {
+				taken, err := jobExists(w, j.ID)
+				if err != nil {
+					return err
+				}
+				if taken || ids[j.ID] {
+					return fmt.Errorf("sqlite: job ID %q already in use: %w", j.ID, printer.ErrInvalidJob)
+				}
+				ids[j.ID] = true
+			}
+		}
+		if dup != nil {
+			return fmt.Errorf("sqlite: job %s for %s: %w", dup[0].ID, dup[0].Key, printer.ErrDuplicate)
+		}
+		seq, err := nextJobSeq(w)
+		if err != nil {
+			return err
+		}
+		out = make([]printer.Job, len(in))
+		for i, j := range in {
+			seq++
+			if j.ID == "" {
+				j.ID = "J" + strconv.FormatInt(seq, 10)
+				for ids[j.ID] { // taken by a caller-chosen ID in this batch
+					seq++
+					j.ID = "J" + strconv.FormatInt(seq, 10)
+				}
+				for {
+					taken, err := jobExists(w, j.ID)
+					if err != nil {
+						return err
+					}
+					if !taken {
+						break
+					}
+					seq++
+					j.ID = "J" + strconv.FormatInt(seq, 10)
+				}
+			}
+			j.Seq, j.State = seq, printer.Queued
+			if err := insertJob(w, &j); err != nil {
+				return err
+			}
+			j.Data = bytes.Clone(j.Data)
+			out[i] = j
+		}
+		return nil
+	})
+	if dup != nil && errors.Is(err, printer.ErrDuplicate) {
+		return dup, err
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func insertJob(w *wconn, j *printer.Job) error {
+	created, updated, sent, printed, err := jobTimes(j)
+	if err != nil {
+		return err
+	}
+	_, err = w.exec(`INSERT INTO jobs (`+jobCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		j.ID, j.Key.Order, string(j.Key.Doc), j.Key.Template, j.Key.Version, j.Key.Copy, j.Printer, blob(j.Data),
+		j.MediaLength, string(j.State), j.Seq, j.Owner, j.Attempts, j.PrintCount, b2i(j.Reprint), j.ReprintReason,
+		b2i(j.Rerender), j.Hash, j.Revision, created, updated, sent, printed, j.LastError)
+	return err
+}
+
+// updateJob writes every field of j but its ID, key and CreatedAt; the bytes only
+// when withData.
+func updateJob(w *wconn, j *printer.Job, withData bool) error {
+	_, updated, sent, printed, err := jobTimes(j)
+	if err != nil {
+		return err
+	}
+	args := []any{j.Printer, j.MediaLength, string(j.State), j.Seq, j.Owner, j.Attempts, j.PrintCount,
+		b2i(j.Reprint), j.ReprintReason, b2i(j.Rerender), j.Hash, j.Revision, updated, sent, printed, j.LastError}
+	q := `UPDATE jobs SET printer = ?, media_length = ?, state = ?, seq = ?, owner = ?, attempts = ?, print_count = ?,
+		reprint = ?, reprint_reason = ?, rerender = ?, hash = ?, revision = ?, updated_at = ?, sent_at = ?,
+		printed_at = ?, last_error = ?`
+	if withData {
+		q += `, data = ?`
+		args = append(args, blob(j.Data))
+	}
+	_, err = w.exec(q+` WHERE id = ?`, append(args, j.ID)...)
+	return err
+}
+
+// rowOf is a row of the writer's connection, for scanJob.
+func rowOf(w *wconn, q string, args ...any) scanner {
+	st, err := w.stmt(q)
+	if err != nil {
+		return errRow{err}
+	}
+	return st.QueryRow(args...)
+}
+
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
+
+// ClaimJob implements [printer.JobStore]. The lease is [Options.Lease].
+func (s *Store) ClaimJob(ctx context.Context, printerName, owner string, now time.Time) (printer.Job, error) {
+	var te timeEnc
+	te.t(now)
+	if te.err != nil {
+		return printer.Job{}, te.err
+	}
+	var out printer.Job
+	err := s.write(ctx, func(w *wconn) error {
+		// A job being sent blocks the printer, unless its lease expired. Only
+		// its time is read: the bytes may be large.
+		rows, err := w.query(`SELECT id, sent_at FROM jobs WHERE printer = ? AND state = 'sending' ORDER BY seq`, printerName)
+		if err != nil {
+			return err
+		}
+		busy, expired := false, ""
+		for rows.Next() {
+			var id string
+			var sent int64
+			if err := rows.Scan(&id, &sent); err != nil {
+				rows.Close()
+				return err
+			}
+			busy = true
+			j := printer.Job{State: printer.Sending, SentAt: decTime(sent)}
+			if expired == "" && j.LeaseExpired(s.opts.Lease, now) {
+				expired = id
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if expired != "" {
+			j, err := scanJob(rowOf(w, `SELECT `+jobCols+` FROM jobs WHERE id = ?`, expired))
+			if err != nil {
+				return err
+			}
+			j.Reclaim(owner, now)
+			out = j
+			return updateJob(w, &j, false)
+		}
+		if busy {
+			return printer.ErrNoJob
+		}
+		j, err := scanJob(rowOf(w, `SELECT `+jobCols+` FROM jobs WHERE printer = ? AND state = 'queued' ORDER BY seq LIMIT 1`, printerName))
+		if errors.Is(err, sql.ErrNoRows) {
+			return printer.ErrNoJob
+		}
+		if err != nil {
+			return err
+		}
+		j.State, j.Owner, j.SentAt, j.UpdatedAt = printer.Sending, owner, now, now
+		j.Attempts++
+		out = j
+		_, err = w.exec(`UPDATE jobs SET state = 'sending', owner = ?, sent_at = ?, updated_at = ?, attempts = ? WHERE id = ?`,
+			owner, now.UnixNano(), now.UnixNano(), j.Attempts, j.ID)
+		return err
+	})
+	if err != nil {
+		return printer.Job{}, err
+	}
+	return out, nil
+}
+
+// compareAbove is the size from which UpdateJob compares the bytes with the
+// stored ones before writing them: rewriting a large unchanged blob costs more
+// than reading it.
+const compareAbove = 16 << 10
+
+// UpdateJob implements [printer.JobStore].
+func (s *Store) UpdateJob(ctx context.Context, j printer.Job, from printer.JobState) error {
+	if _, _, _, _, err := jobTimes(&j); err != nil {
+		return err
+	}
+	return s.write(ctx, func(w *wconn) error {
+		var state string
+		var size int
+		err := w.queryRow(`SELECT state, coalesce(length(data), 0) FROM jobs WHERE id = ?`, []any{j.ID}, &state, &size)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("sqlite: job %q: %w", j.ID, printer.ErrNoJob)
+		}
+		if err != nil {
+			return err
+		}
+		if printer.JobState(state) != from {
+			return &printer.JobStateError{ID: j.ID, Got: printer.JobState(state), Want: from}
+		}
+		withData := true
+		if size == len(j.Data) && size > compareAbove {
+			var old []byte
+			if err := w.queryRow(`SELECT data FROM jobs WHERE id = ?`, []any{j.ID}, &old); err != nil {
+				return err
+			}
+			withData = !bytes.Equal(old, j.Data)
+		} else if size == 0 && len(j.Data) == 0 {
+			withData = false
+		}
+		if j.Seq == 0 {
+			seq, err := nextJobSeq(w)
+			if err != nil {
+				return err
+			}
+			j.Seq = seq + 1
+		}
+		return updateJob(w, &j, withData)
+	})
+}
+
+// Job implements [printer.JobStore].
+func (s *Store) Job(ctx context.Context, id string) (printer.Job, error) {
+	if err := s.readable(ctx); err != nil {
+		return printer.Job{}, err
+	}
+	st, err := s.read(`SELECT ` + jobCols + ` FROM jobs WHERE id = ?`)
+	if err != nil {
+		return printer.Job{}, err
+	}
+	j, err := scanJob(st.QueryRowContext(ctx, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return printer.Job{}, fmt.Errorf("sqlite: job %q: %w", id, printer.ErrNoJob)
+	}
+	return j, mapErr(err)
+}
+
+// Jobs implements [printer.JobStore].
+func (s *Store) Jobs(ctx context.Context, f printer.JobFilter) ([]printer.Job, error) {
+	var b strings.Builder
+	var args []any
+	b.WriteString(`SELECT ` + jobCols + ` FROM jobs WHERE seq > ?`)
+	args = append(args, f.AfterSeq)
+	if f.Printer != "" {
+		b.WriteString(` AND printer = ?`)
+		args = append(args, f.Printer)
+	}
+	if f.Order != "" {
+		b.WriteString(` AND order_id = ?`)
+		args = append(args, f.Order)
+	}
+	if f.Owner != "" {
+		b.WriteString(` AND owner = ?`)
+		args = append(args, f.Owner)
+	}
+	if len(f.States) > 0 {
+		b.WriteString(` AND state IN (?` + strings.Repeat(`, ?`, len(f.States)-1) + `)`)
+		for _, st := range f.States {
+			args = append(args, string(st))
+		}
+	}
+	b.WriteString(` ORDER BY seq`)
+	if f.Limit > 0 {
+		b.WriteString(` LIMIT ?`)
+		args = append(args, f.Limit)
+	}
+	rows, err := s.readRows(ctx, b.String(), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []printer.Job
+	for rows.Next() {
+		j, err := scanJob(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, j)
+	}
+	return out, mapErr(rows.Err())
+}

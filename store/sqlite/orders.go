@@ -1,0 +1,272 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"iter"
+	"strings"
+
+	"github.com/dadanhq/dadan/order"
+)
+
+// pageSize is how many rows a streaming read takes per query.
+const pageSize = 256
+
+// encodeOrder returns o's row values: the JSON body and the sort key.
+func encodeOrder(o *order.Order, buf []byte) ([]byte, int64, error) {
+	if o.Status != "" && !o.Status.Valid() {
+		return nil, 0, fmt.Errorf("sqlite: order %s: unknown status %q", o.ID, o.Status)
+	}
+	if o.Revision < 0 {
+		return nil, 0, fmt.Errorf("sqlite: order %s: negative revision %d", o.ID, o.Revision)
+	}
+	return order.AppendJSON(buf, o), clampTime(o.PaidAt), nil
+}
+
+func decodeOrder(id string, body []byte) (*order.Order, error) {
+	o := new(order.Order)
+	if err := order.Unmarshal(body, o); err != nil {
+		return nil, fmt.Errorf("sqlite: stored order %s: %w", id, err)
+	}
+	return o, nil
+}
+
+const insertEvent = `INSERT INTO journal (time, actor, order_id, action, from_st, to_st, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`
+
+func appendEvents(w *wconn, evs []order.Event) error {
+	var te timeEnc
+	for i := range evs {
+		ev := &evs[i]
+		at := te.t(ev.Time)
+		if te.err != nil {
+			return fmt.Errorf("sqlite: event of order %s: %w", ev.OrderID, te.err)
+		}
+		if _, err := w.exec(insertEvent, at, ev.Actor, ev.OrderID, string(ev.Action), string(ev.From), string(ev.To), ev.Detail); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CreateOrder implements [order.Store].
+func (s *Store) CreateOrder(ctx context.Context, o *order.Order, evs ...order.Event) error {
+	body, paid, err := encodeOrder(o, nil)
+	if err != nil {
+		return err
+	}
+	id, status := o.ID, string(o.Status)
+	return s.write(ctx, func(w *wconn) error {
+		_, err := w.exec(`INSERT INTO orders (id, status, paid_at, body) VALUES (?, ?, ?, ?)`, id, status, paid, body)
+		if isConstraint(err) {
+			return fmt.Errorf("%w: %s", order.ErrExists, id)
+		}
+		if err != nil {
+			return err
+		}
+		return appendEvents(w, evs)
+	})
+}
+
+// HasOrder reports whether an order with id is stored; it implements
+// [review.Seen].
+func (s *Store) HasOrder(ctx context.Context, id string) (bool, error) {
+	var one int
+	err := s.readRow(ctx, `SELECT 1 FROM orders WHERE id = ?`, []any{id}, &one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// GetOrder implements [order.Store].
+func (s *Store) GetOrder(ctx context.Context, id string) (*order.Order, error) {
+	var body []byte
+	err := s.readRow(ctx, `SELECT body FROM orders WHERE id = ?`, []any{id}, &body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("%w: %s", order.ErrNotFound, id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return decodeOrder(id, body)
+}
+
+// UpdateOrder implements [order.Store]. fn runs once, inside the write
+// transaction on the writer goroutine: it must not call the store.
+func (s *Store) UpdateOrder(ctx context.Context, id string, fn func(o *order.Order) ([]order.Event, error)) error {
+	return s.write(ctx, func(w *wconn) error {
+		var body []byte
+		err := w.queryRow(`SELECT body FROM orders WHERE id = ?`, []any{id}, &body)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("%w: %s", order.ErrNotFound, id)
+		}
+		if err != nil {
+			return err
+		}
+		o, err := decodeOrder(id, body)
+		if err != nil {
+			return err
+		}
+		evs, err := fn(o)
+		if err != nil {
+			return err
+		}
+		o.ID = id                              // the key cannot change
+		body, paid, err := encodeOrder(o, nil) // o's Extra may share body's bytes
+		if err != nil {
+			return err
+		}
+		if _, err := w.exec(`UPDATE orders SET status = ?, paid_at = ?, body = ? WHERE id = ?`, string(o.Status), paid, body, id); err != nil {
+			return err
+		}
+		return appendEvents(w, evs)
+	})
+}
+
+// ListOrders implements [order.Store]. It reads in pages of a few hundred
+// orders, each page in its own read transaction, so memory stays flat.
+func (s *Store) ListOrders(ctx context.Context, statuses ...order.Status) iter.Seq2[*order.Order, error] {
+	var first, next string
+	var args []any
+	switch len(statuses) {
+	case 0:
+		first = `SELECT id, paid_at, body FROM orders ORDER BY paid_at, id LIMIT ?`
+		next = `SELECT id, paid_at, body FROM orders WHERE (paid_at, id) > (?, ?) ORDER BY paid_at, id LIMIT ?`
+	default:
+		// One index range per status, merged: each sub-query reads at most a page.
+		statuses = dedup(statuses)
+		var f, n []string
+		for range statuses {
+			f = append(f, `SELECT * FROM (SELECT id, paid_at, body FROM orders WHERE status = ? ORDER BY paid_at, id LIMIT ?)`)
+			n = append(n, `SELECT * FROM (SELECT id, paid_at, body FROM orders WHERE status = ? AND (paid_at, id) > (?, ?) ORDER BY paid_at, id LIMIT ?)`)
+		}
+		first = strings.Join(f, " UNION ALL ") + ` ORDER BY paid_at, id LIMIT ?`
+		next = strings.Join(n, " UNION ALL ") + ` ORDER BY paid_at, id LIMIT ?`
+		for _, st := range statuses {
+			args = append(args, string(st))
+		}
+	}
+	return func(yield func(*order.Order, error) bool) {
+		var lastPaid int64
+		var lastID string
+		for page := 0; ; page++ {
+			var q string
+			var a []any
+			if page == 0 {
+				q = first
+				for _, st := range args {
+					a = append(a, st, pageSize)
+				}
+			} else {
+				q = next
+				if len(args) == 0 {
+					a = append(a, lastPaid, lastID)
+				}
+				for _, st := range args {
+					a = append(a, st, lastPaid, lastID, pageSize)
+				}
+			}
+			a = append(a, pageSize)
+			rows, err := s.readRows(ctx, q, a...)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			var list []*order.Order
+			for rows.Next() {
+				var body []byte
+				if err := rows.Scan(&lastID, &lastPaid, &body); err != nil {
+					rows.Close()
+					yield(nil, err)
+					return
+				}
+				o, err := decodeOrder(lastID, body)
+				if err != nil {
+					rows.Close()
+					yield(nil, err)
+					return
+				}
+				list = append(list, o)
+			}
+			err = rows.Err()
+			rows.Close()
+			if err != nil {
+				yield(nil, mapErr(err))
+				return
+			}
+			for _, o := range list {
+				if !yield(o, nil) {
+					return
+				}
+			}
+			if len(list) < pageSize {
+				return
+			}
+		}
+	}
+}
+
+func dedup(ss []order.Status) []order.Status {
+	var out []order.Status
+	for _, s := range ss {
+		if !containsStatus(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func containsStatus(ss []order.Status, s order.Status) bool {
+	for _, t := range ss {
+		if t == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Journal implements [order.Store]. It reads in pages, like ListOrders.
+func (s *Store) Journal(ctx context.Context, after uint64) iter.Seq2[order.Event, error] {
+	return func(yield func(order.Event, error) bool) {
+		last := int64(after)
+		if after > 1<<63-1 {
+			return
+		}
+		for {
+			rows, err := s.readRows(ctx, `SELECT seq, time, actor, order_id, action, from_st, to_st, detail FROM journal WHERE seq > ? ORDER BY seq LIMIT ?`, last, pageSize)
+			if err != nil {
+				yield(order.Event{}, err)
+				return
+			}
+			evs := make([]order.Event, 0, pageSize)
+			for rows.Next() {
+				var ev order.Event
+				var at int64
+				var act, from, to string
+				if err := rows.Scan(&last, &at, &ev.Actor, &ev.OrderID, &act, &from, &to, &ev.Detail); err != nil {
+					rows.Close()
+					yield(order.Event{}, err)
+					return
+				}
+				ev.Seq, ev.Time, ev.Action, ev.From, ev.To = uint64(last), decTime(at), order.Action(act), order.Status(from), order.Status(to)
+				evs = append(evs, ev)
+			}
+			err = rows.Err()
+			rows.Close()
+			if err != nil {
+				yield(order.Event{}, mapErr(err))
+				return
+			}
+			for _, ev := range evs {
+				if !yield(ev, nil) {
+					return
+				}
+			}
+			if len(evs) < pageSize {
+				return
+			}
+		}
+	}
+}
