@@ -463,9 +463,15 @@ func (s *Station) Confirm(ctx context.Context) (int, error) {
 	slices.Sort(ids)
 	n := 0
 	var errs []error
-	for _, id := range ids {
+	for i, id := range ids {
+		if ctx.Err() != nil {
+			s.redirty(ids[i:]) // the next Confirm takes them
+			errs = append(errs, ctx.Err())
+			break
+		}
 		moved, err := s.confirmOrder(ctx, id)
 		if err != nil {
+			s.redirty(ids[i : i+1])
 			errs = append(errs, err)
 		}
 		if moved {
@@ -473,6 +479,15 @@ func (s *Station) Confirm(ctx context.Context) (int, error) {
 		}
 	}
 	return n, errors.Join(errs...)
+}
+
+// redirty puts orders back for the next Confirm.
+func (s *Station) redirty(ids []string) {
+	s.p.mu.Lock()
+	for _, id := range ids {
+		s.p.dirty[id] = true
+	}
+	s.p.mu.Unlock()
 }
 
 // confirmOrder moves order id to printed when all its current documents are

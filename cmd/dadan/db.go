@@ -14,6 +14,7 @@ import (
 	"github.com/dadanhq/dadan/printer"
 	"github.com/dadanhq/dadan/shipment"
 	"github.com/dadanhq/dadan/store/memstore"
+	"github.com/dadanhq/dadan/store/sqlite"
 	"github.com/dadanhq/dadan/supplies"
 )
 
@@ -60,7 +61,11 @@ func openPostgres(ctx context.Context, dsn string) (dbStore, io.Closer, error) {
 }
 
 func openSQLite(ctx context.Context, path string) (dbStore, io.Closer, error) {
-	return nil, nil, fmt.Errorf("SQLite is not built in")
+	s, err := sqlite.Open(ctx, path, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, s, nil
 }
 
 // withActor puts the local user in ctx as the acting principal: $DADAN_USER, else

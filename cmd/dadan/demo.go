@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,7 +17,7 @@ import (
 	"github.com/dadanhq/dadan/printer"
 	"github.com/dadanhq/dadan/printer/file"
 	"github.com/dadanhq/dadan/review"
-	"github.com/dadanhq/dadan/store/memstore"
+	"github.com/dadanhq/dadan/shipment"
 	"golang.org/x/text/language"
 )
 
@@ -37,6 +38,7 @@ var demoDocs = []struct {
 func runDemo(ctx context.Context, args []string, e *env) int {
 	fs := newFlags("demo", e)
 	out := fs.String("out", "", "`DIR` where the file printers spool the printed documents (default: a new temporary directory)")
+	db := fs.String("db", "", "database (a SQLite `PATH` or a postgres:// URL; default: demo.db in a new temporary directory)")
 	lang := fs.String("lang", "zh", "language of messages: zh or en")
 	if code, ok := parse(fs, args); !ok {
 		return code
@@ -52,9 +54,21 @@ func runDemo(ctx context.Context, args []string, e *env) int {
 			return exitRefused
 		}
 	}
-	store := memstore.New()
+	if *db == "" {
+		dir, err := os.MkdirTemp("", "dadan-demo-db-")
+		if err != nil {
+			e.errorf("demo: %v", err)
+			return exitRefused
+		}
+		*db = filepath.Join(dir, "demo.db")
+	}
+	store, closer, ok := openDB(ctx, e, "demo", *db)
+	if !ok {
+		return exitRefused
+	}
+	defer closer.Close()
 	ledger := printer.NewLedger(store, nil)
-	opts, err := demoOptions(ctx, *out, ledger)
+	opts, err := demoOptions(ctx, *out, ledger, store)
 	if err != nil {
 		e.errorf("demo: %v", err)
 		return exitRefused
@@ -108,7 +122,7 @@ func runDemo(ctx context.Context, args []string, e *env) int {
 
 // demoOptions wires the demo station: sample stock and prices, the test carrier,
 // and one file printer per document kind under out, each registered in the ledger.
-func demoOptions(ctx context.Context, out string, ledger *printer.Ledger) (*dadan.Options, error) {
+func demoOptions(ctx context.Context, out string, ledger *printer.Ledger, seq shipment.Sequence) (*dadan.Options, error) {
 	var stock review.StockMap
 	if err := json.Unmarshal(sample.Stock, &stock); err != nil {
 		return nil, fmt.Errorf("sample stock: %w", err)
@@ -119,7 +133,7 @@ func demoOptions(ctx context.Context, out string, ledger *printer.Ledger) (*dada
 	}
 	opts := &dadan.Options{
 		Review:   review.Config{Inventory: stock, Prices: prices},
-		Carrier:  dadan.TestCarrier(),
+		Carrier:  dadan.TestCarrierOn(seq),
 		Printers: map[string]printer.Printer{},
 		Routes:   map[printer.DocKind]string{},
 		Spool:    printer.Options{Usage: ledger},
@@ -142,7 +156,7 @@ func demoOptions(ctx context.Context, out string, ledger *printer.Ledger) (*dada
 			return nil, err
 		}
 		if _, err := ledger.Register(ctx, printer.Device{ID: d.dir, Name: d.dir, Model: d.model,
-			Department: "仓储部", Location: "打单台 1", URL: "file://" + dir}); err != nil {
+			Department: "仓储部", Location: "打单台 1", URL: "file://" + dir}); err != nil && !errors.Is(err, printer.ErrDeviceExists) {
 			return nil, err
 		}
 		opts.Printers[d.dir] = p
