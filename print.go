@@ -122,32 +122,33 @@ func (s *Station) Print(ctx context.Context, ids ...string) (PrintSummary, error
 	}
 	s.p.print.Lock()
 	defer s.p.print.Unlock()
+	var mu sync.Mutex
 	one := func(o *order.Order) error {
 		n, err := s.print1(ctx, o)
 		var pe *PrintError
 		if errors.As(err, &pe) {
+			mu.Lock()
 			sum.Failed = append(sum.Failed, pe)
+			mu.Unlock()
 			return s.hold(ctx, o.ID, pe.Error())
 		}
 		if err != nil {
 			return err
 		}
 		if n > 0 {
+			mu.Lock()
 			sum.Orders++
 			sum.Jobs += n
+			mu.Unlock()
 		}
 		return nil
 	}
 	if len(ids) == 0 {
-		for o, err := range s.store.ListOrders(ctx, order.Approved) {
-			if err == nil {
-				err = one(o)
-			}
-			if err != nil {
-				return sum, err
-			}
-		}
-		return sum, nil
+		// Several orders at once: rendering uses every core and the store packs
+		// their writes together. The documents of one order are queued in one
+		// step, so each order's documents keep one place in every queue.
+		err := s.eachApproved(ctx, printWorkers, one)
+		return sum, err
 	}
 	for _, id := range ids {
 		o, err := s.store.GetOrder(ctx, id)
@@ -162,6 +163,56 @@ func (s *Station) Print(ctx context.Context, ids ...string) (PrintSummary, error
 		}
 	}
 	return sum, nil
+}
+
+// printWorkers is how many orders Print handles at once.
+const printWorkers = 8
+
+// eachApproved calls fn for every approved order, from k goroutines, and
+// returns the first error (after which it stops).
+func (s *Station) eachApproved(ctx context.Context, k int, fn func(*order.Order) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	work := make(chan *order.Order, k)
+	errc := make(chan error, k)
+	var wg sync.WaitGroup
+	for range k {
+		wg.Go(func() {
+			for o := range work {
+				if err := fn(o); err != nil {
+					errc <- err
+					cancel()
+					for range work { // let the lister finish
+					}
+					return
+				}
+			}
+		})
+	}
+	var lerr error
+	for o, err := range s.store.ListOrders(ctx, order.Approved) {
+		if err != nil {
+			lerr = err
+			break
+		}
+		select {
+		case work <- o:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	close(work)
+	wg.Wait()
+	close(errc)
+	if err, ok := <-errc; ok {
+		return err
+	}
+	if lerr != nil && !errors.Is(lerr, context.Canceled) {
+		return lerr
+	}
+	return nil
 }
 
 // hold puts an order that cannot print on hold with the reason.
@@ -461,15 +512,19 @@ func (s *Station) Confirm(ctx context.Context) (int, error) {
 	clear(s.p.dirty)
 	s.p.mu.Unlock()
 	slices.Sort(ids)
+	var mu sync.Mutex
 	n := 0
 	var errs []error
-	for i, id := range ids {
+	// Orders are confirmed several at once, so the store packs their writes.
+	_ = parallel(context.WithoutCancel(ctx), len(ids), confirmWorkers, func(i int) error {
+		id := ids[i]
 		if ctx.Err() != nil {
-			s.redirty(ids[i:]) // the next Confirm takes them
-			errs = append(errs, ctx.Err())
-			break
+			s.redirty(ids[i : i+1]) // the next Confirm takes it
+			return nil
 		}
 		moved, err := s.confirmOrder(ctx, id)
+		mu.Lock()
+		defer mu.Unlock()
 		if err != nil {
 			s.redirty(ids[i : i+1])
 			errs = append(errs, err)
@@ -477,9 +532,16 @@ func (s *Station) Confirm(ctx context.Context) (int, error) {
 		if moved {
 			n++
 		}
+		return nil
+	})
+	if ctx.Err() != nil {
+		errs = append(errs, ctx.Err())
 	}
 	return n, errors.Join(errs...)
 }
+
+// confirmWorkers is how many orders Confirm handles at once.
+const confirmWorkers = 8
 
 // redirty puts orders back for the next Confirm.
 func (s *Station) redirty(ids []string) {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dadanhq/dadan/access"
@@ -254,42 +255,124 @@ func (s *Station) reviewBatch(ctx context.Context, orders []*order.Order, pendin
 	if err != nil {
 		return err
 	}
-	actor := access.Actor(ctx)
+	actor, now := access.Actor(ctx), s.now() // one time for the batch: journal times never go back
+	// The orders of a batch are stored by several writers at once, so a store
+	// that commits in groups packs them into few transactions. An id seen
+	// earlier in the batch is stored after the others: its original first.
+	type write struct {
+		res *Result
+		o   *order.Order
+		rv  review.Result
+		dup bool
+	}
+	var writes, later []*write
+	seen := make(map[string]bool, len(orders))
 	next := 0
 	for i := range pending {
 		res := &pending[i]
 		sum.Orders++
 		if res.Err != nil {
 			sum.Refused++
-		} else {
-			o, rv := orders[next], results[next]
-			next++
-			res.Outcome, res.Findings = rv.Outcome, rv.Findings
-			switch rv.Outcome {
-			case review.Approve:
-				sum.Approved++
-			case review.Hold:
-				sum.Held++
-			default:
-				sum.Rejected++
-			}
-			if !opts.DryRun {
-				var dup bool
-				if res.Status, dup, err = s.store1(ctx, o, rv, actor); err != nil {
-					return err
-				}
-				if dup {
-					sum.Stored++
-				}
-			}
+			continue
 		}
-		if opts.OnResult != nil {
-			if err := opts.OnResult(*res); err != nil {
+		o, rv := orders[next], results[next]
+		next++
+		res.Outcome, res.Findings = rv.Outcome, rv.Findings
+		switch rv.Outcome {
+		case review.Approve:
+			sum.Approved++
+		case review.Hold:
+			sum.Held++
+		default:
+			sum.Rejected++
+		}
+		if opts.DryRun {
+			continue
+		}
+		w := &write{res: res, o: o, rv: rv}
+		if seen[o.ID] {
+			later = append(later, w)
+			continue
+		}
+		seen[o.ID] = true
+		writes = append(writes, w)
+	}
+	store := func(w *write) error {
+		var err error
+		w.res.Status, w.dup, err = s.store1(ctx, w.o, w.rv, actor, now)
+		return err
+	}
+	if err := parallel(ctx, len(writes), storeWriters, func(i int) error { return store(writes[i]) }); err != nil {
+		return err
+	}
+	for _, w := range later {
+		if err := store(w); err != nil {
+			return err
+		}
+	}
+	for _, w := range append(writes, later...) {
+		if w.dup {
+			sum.Stored++
+		}
+	}
+	if opts.OnResult != nil {
+		for i := range pending {
+			if err := opts.OnResult(pending[i]); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// storeWriters is how many orders are written to the store at once.
+const storeWriters = 32
+
+// parallel calls fn(0) … fn(n-1) from up to k goroutines and returns the first
+// error; after an error it starts no more calls.
+func parallel(ctx context.Context, n, k int, fn func(i int) error) error {
+	if n == 0 {
+		return nil
+	}
+	k = min(k, n)
+	var (
+		mu    sync.Mutex
+		first error
+		next  int
+		wg    sync.WaitGroup
+	)
+	take := func() (int, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		if first != nil || next >= n || ctx.Err() != nil {
+			return 0, false
+		}
+		next++
+		return next - 1, true
+	}
+	for range k {
+		wg.Go(func() {
+			for {
+				i, ok := take()
+				if !ok {
+					return
+				}
+				if err := fn(i); err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if first == nil {
+		first = ctx.Err()
+	}
+	return first
 }
 
 // statusOf is the order status a review outcome leads to.
@@ -319,8 +402,7 @@ func codes(fs []review.Finding) string {
 // one step. An order whose id is stored already is not stored again: when its
 // content differs, the stored one gets a note; the same order received again
 // (an ingest run twice) changes nothing. dup reports either case.
-func (s *Station) store1(ctx context.Context, o *order.Order, rv review.Result, actor string) (st order.Status, dup bool, err error) {
-	now := s.now()
+func (s *Station) store1(ctx context.Context, o *order.Order, rv review.Result, actor string, now time.Time) (st order.Status, dup bool, err error) {
 	o.Status = ""
 	recv, err := order.Move(o, order.Received, now, actor, order.ActReceived, "")
 	if err != nil {

@@ -239,3 +239,14 @@ type Notifier interface {
 	// less often).
 	Notify(ctx context.Context) (<-chan string, error)
 }
+
+// Handoff is implemented by job stores that can store a finished send and claim
+// the next job of the printer in one atomic step, so the spooler writes once per
+// job instead of twice. The spooler finds it by type assertion.
+type Handoff interface {
+	// FinishAndClaim does UpdateJob(done, from) and then ClaimJob(printerName,
+	// owner, now) in one atomic step. If the update fails nothing changes and
+	// its error is returned; with nothing to claim the update stands and the
+	// error wraps [ErrNoJob].
+	FinishAndClaim(ctx context.Context, done Job, from JobState, printerName, owner string, now time.Time) (Job, error)
+}

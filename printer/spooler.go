@@ -589,6 +589,13 @@ func (s *Spooler) setState(w *worker, idle bool, seen uint64, paused bool) {
 	s.mu.Unlock()
 }
 
+// claimed is the result of a claim made together with the last update.
+type claimed struct {
+	j    Job
+	err  error
+	seen uint64
+}
+
 // outcome is what one send of a job came to.
 type outcome int
 
@@ -609,9 +616,29 @@ func (s *Spooler) work(ctx context.Context, w *worker) {
 		head     Job
 		timer    = time.NewTimer(time.Hour)
 		pending  []Job // unconfirmed jobs a later ready status may prove printed
+		next     *claimed
 	)
+	bg := context.WithoutCancel(ctx)
+	handoff, _ := s.store.(Handoff)
+	// finish stores a finished send and, with a Handoff store, claims the next
+	// job in the same step. It reports whether the update was stored.
+	finish := func(j Job) error {
+		if handoff == nil || ctx.Err() != nil {
+			return s.store.UpdateJob(bg, j, Sending)
+		}
+		s.mu.Lock()
+		seen := w.gen
+		s.mu.Unlock()
+		n, err := handoff.FinishAndClaim(bg, j, Sending, w.name, s.opts.Owner, s.now())
+		if err != nil && !errors.Is(err, ErrNoJob) {
+			return err
+		}
+		next = &claimed{j: n, err: err, seen: seen}
+		return nil
+	}
 	timer.Stop()
 	defer timer.Stop()
+	sr, canStatus := w.dev.(StatusReporter)
 	sleep := func(d time.Duration) bool {
 		timer.Reset(d)
 		select {
@@ -622,8 +649,6 @@ func (s *Spooler) work(ctx context.Context, w *worker) {
 			return false
 		}
 	}
-	sr, canStatus := w.dev.(StatusReporter)
-	bg := context.WithoutCancel(ctx)
 	// proven promotes the unconfirmed jobs once a status shows the printer ready
 	// with nothing left to print: it had them whole, so it printed them.
 	proven := func() {
@@ -652,10 +677,20 @@ func (s *Spooler) work(ctx context.Context, w *worker) {
 			s.log.Info("printer ready, queue resumed", "printer", w.name)
 			s.emit(Event{Kind: EventResumed, Time: s.now(), Printer: w.name, Job: head})
 		}
-		s.mu.Lock()
-		seen := w.gen
-		s.mu.Unlock()
-		j, err := s.store.ClaimJob(ctx, w.name, s.opts.Owner, s.now())
+		var (
+			j    Job
+			err  error
+			seen uint64
+		)
+		if next != nil {
+			j, err, seen = next.j, next.err, next.seen
+			next = nil
+		} else {
+			s.mu.Lock()
+			seen = w.gen
+			s.mu.Unlock()
+			j, err = s.store.ClaimJob(ctx, w.name, s.opts.Owner, s.now())
+		}
 		if errors.Is(err, ErrNoJob) {
 			s.setState(w, true, seen, false)
 			timer.Reset(s.opts.PollInterval)
@@ -698,7 +733,7 @@ func (s *Spooler) work(ctx context.Context, w *worker) {
 			}
 			j.State, j.PrintCount, j.PrintedAt, j.UpdatedAt, j.LastError, j.Rerender = state, j.PrintCount+1, now, now, "", false
 			s.dropData(&j)
-			if uerr := s.store.UpdateJob(bg, j, Sending); uerr != nil {
+			if uerr := finish(j); uerr != nil {
 				s.log.Error("marking a job done", "printer", w.name, "job", j.ID, "err", uerr)
 				continue
 			}

@@ -351,4 +351,37 @@ func TestJobStore(t *testing.T, newStore func(t *testing.T) printer.JobStore) {
 		require.NoError(t, err)
 		assert.Equal(t, b.ID, n.ID)
 	})
+
+	t.Run("FinishAndClaim", func(t *testing.T) {
+		s := newStore(t)
+		h, ok := s.(printer.Handoff)
+		if !ok {
+			t.Skip("the store has no Handoff")
+		}
+		a, _ := s.AddJob(ctx, job("A", "p1"))
+		b, _ := s.AddJob(ctx, job("B", "p1"))
+		c, err := s.ClaimJob(ctx, "p1", "st", t0)
+		require.NoError(t, err)
+		require.Equal(t, a.ID, c.ID)
+		c.State, c.PrintCount = printer.Printed, 1
+		n, err := h.FinishAndClaim(ctx, c, printer.Sending, "p1", "st", t0.Add(time.Second))
+		require.NoError(t, err)
+		assert.Equal(t, b.ID, n.ID, "the next job, claimed in the same step")
+		assert.Equal(t, printer.Sending, n.State)
+		got, _ := s.Job(ctx, a.ID)
+		assert.Equal(t, printer.Printed, got.State)
+		n.State = printer.Sent
+		_, err = h.FinishAndClaim(ctx, n, printer.Sending, "p1", "st", t0)
+		assert.ErrorIs(t, err, printer.ErrNoJob)
+		got, _ = s.Job(ctx, b.ID)
+		assert.Equal(t, printer.Sent, got.State, "with nothing to claim the update stands")
+		// A failed update claims nothing.
+		d, _ := s.AddJob(ctx, job("D", "p1"))
+		got.State = printer.Printed
+		_, err = h.FinishAndClaim(ctx, got, printer.Sending, "p1", "st", t0)
+		var se *printer.JobStateError
+		require.ErrorAs(t, err, &se)
+		still, _ := s.Job(ctx, d.ID)
+		assert.Equal(t, printer.Queued, still.State)
+	})
 }

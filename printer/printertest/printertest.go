@@ -35,6 +35,9 @@ type Options struct {
 	// serving the connection (which reads nothing meanwhile). It may call the
 	// Printer's methods, to inject a fault at an exact point of a batch.
 	OnJob func(Job)
+	// CountOnly keeps no jobs, only their numbers (see [Printer.Counts]): for
+	// long runs, where keeping every job would take the memory.
+	CountOnly bool
 }
 
 // Job is one job the emulator received.
@@ -59,6 +62,8 @@ type Printer struct {
 	conns      map[net.Conn]struct{}
 	nconn      int
 	jobs       []Job
+	received   int // jobs received
+	printed    int // of those, printed
 	faults     printer.State
 	dropAfter  int // bytes still to read before dropping; -1: no drop armed
 	stallUntil time.Time
@@ -108,6 +113,14 @@ func (p *Printer) Printed() []Job {
 		}
 	}
 	return out
+}
+
+// Counts returns how many jobs the emulator received and how many of them it
+// printed.
+func (p *Printer) Counts() (received, printed int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.received, p.printed
 }
 
 // StatusQueries is the number of status queries answered.
@@ -304,11 +317,16 @@ func (p *Printer) waitStall() {
 func (cs *conn) finish() {
 	p := cs.p
 	p.mu.Lock()
-	j := Job{Seq: len(p.jobs) + 1, Conn: cs.id, Data: cs.job, Printed: p.faults&^printer.PaperNearEnd == 0}
+	p.received++
+	j := Job{Seq: p.received, Conn: cs.id, Data: cs.job, Printed: p.faults&^printer.PaperNearEnd == 0}
 	if !j.Printed {
 		j.Fault = p.faults
+	} else {
+		p.printed++
 	}
-	p.jobs = append(p.jobs, j)
+	if !p.opts.CountOnly {
+		p.jobs = append(p.jobs, j)
+	}
 	p.mu.Unlock()
 	cs.job, cs.inJob = nil, false
 	if p.opts.OnJob != nil {

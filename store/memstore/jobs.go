@@ -153,6 +153,21 @@ func (s *jobs) AddJobs(ctx context.Context, in []printer.Job) ([]printer.Job, er
 	return out, nil
 }
 
+var _ printer.Handoff = (*Store)(nil)
+
+// FinishAndClaim implements [printer.Handoff].
+func (s *jobs) FinishAndClaim(ctx context.Context, done printer.Job, from printer.JobState, printerName, owner string, now time.Time) (printer.Job, error) {
+	if err := ctx.Err(); err != nil {
+		return printer.Job{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.updateLocked(done, from); err != nil {
+		return printer.Job{}, err
+	}
+	return s.claimLocked(printerName, owner, now)
+}
+
 // ClaimJob implements [printer.JobStore].
 func (s *jobs) ClaimJob(ctx context.Context, printerName, owner string, now time.Time) (printer.Job, error) {
 	if err := ctx.Err(); err != nil {
@@ -160,6 +175,10 @@ func (s *jobs) ClaimJob(ctx context.Context, printerName, owner string, now time
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.claimLocked(printerName, owner, now)
+}
+
+func (s *jobs) claimLocked(printerName, owner string, now time.Time) (printer.Job, error) {
 	q := s.queues[printerName]
 	if q == nil {
 		return printer.Job{}, printer.ErrNoJob
@@ -198,6 +217,10 @@ func (s *jobs) UpdateJob(ctx context.Context, j printer.Job, from printer.JobSta
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.updateLocked(j, from)
+}
+
+func (s *jobs) updateLocked(j printer.Job, from printer.JobState) error {
 	p := s.byID[j.ID]
 	if p == nil {
 		return fmt.Errorf("memstore: job %q: %w", j.ID, printer.ErrNoJob)

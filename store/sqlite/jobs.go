@@ -223,60 +223,65 @@ func (s *Store) ClaimJob(ctx context.Context, printerName, owner string, now tim
 	}
 	var out printer.Job
 	err := s.write(ctx, func(w *wconn) error {
-		// A job being sent blocks the printer, unless its lease expired. Only
-		// its time is read: the bytes may be large.
-		rows, err := w.query(`SELECT id, sent_at FROM jobs WHERE printer = ? AND state = 'sending' ORDER BY seq`, printerName)
-		if err != nil {
-			return err
-		}
-		busy, expired := false, ""
-		for rows.Next() {
-			var id string
-			var sent int64
-			if err := rows.Scan(&id, &sent); err != nil {
-				rows.Close()
-				return err
-			}
-			busy = true
-			j := printer.Job{State: printer.Sending, SentAt: decTime(sent)}
-			if expired == "" && j.LeaseExpired(s.opts.Lease, now) {
-				expired = id
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if expired != "" {
-			j, err := scanJob(rowOf(w, `SELECT `+jobCols+` FROM jobs WHERE id = ?`, expired))
-			if err != nil {
-				return err
-			}
-			j.Reclaim(owner, now)
-			out = j
-			return updateJob(w, &j, false)
-		}
-		if busy {
-			return printer.ErrNoJob
-		}
-		j, err := scanJob(rowOf(w, `SELECT `+jobCols+` FROM jobs WHERE printer = ? AND state = 'queued' ORDER BY seq LIMIT 1`, printerName))
-		if errors.Is(err, sql.ErrNoRows) {
-			return printer.ErrNoJob
-		}
-		if err != nil {
-			return err
-		}
-		j.State, j.Owner, j.SentAt, j.UpdatedAt = printer.Sending, owner, now, now
-		j.Attempts++
-		out = j
-		_, err = w.exec(`UPDATE jobs SET state = 'sending', owner = ?, sent_at = ?, updated_at = ?, attempts = ? WHERE id = ?`,
-			owner, now.UnixNano(), now.UnixNano(), j.Attempts, j.ID)
+		var err error
+		out, err = s.claimIn(w, printerName, owner, now)
 		return err
 	})
 	if err != nil {
 		return printer.Job{}, err
 	}
 	return out, nil
+}
+
+// claimIn is ClaimJob inside the writer's transaction.
+func (s *Store) claimIn(w *wconn, printerName, owner string, now time.Time) (out printer.Job, err error) {
+	// A job being sent blocks the printer, unless its lease expired. Only
+	// its time is read: the bytes may be large.
+	rows, err := w.query(`SELECT id, sent_at FROM jobs WHERE printer = ? AND state = 'sending' ORDER BY seq`, printerName)
+	if err != nil {
+		return out, err
+	}
+	busy, expired := false, ""
+	for rows.Next() {
+		var id string
+		var sent int64
+		if err := rows.Scan(&id, &sent); err != nil {
+			rows.Close()
+			return out, err
+		}
+		busy = true
+		j := printer.Job{State: printer.Sending, SentAt: decTime(sent)}
+		if expired == "" && j.LeaseExpired(s.opts.Lease, now) {
+			expired = id
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return out, err
+	}
+	if expired != "" {
+		j, err := scanJob(rowOf(w, `SELECT `+jobCols+` FROM jobs WHERE id = ?`, expired))
+		if err != nil {
+			return out, err
+		}
+		j.Reclaim(owner, now)
+		return j, updateJob(w, &j, false)
+	}
+	if busy {
+		return out, printer.ErrNoJob
+	}
+	j, err := scanJob(rowOf(w, `SELECT `+jobCols+` FROM jobs WHERE printer = ? AND state = 'queued' ORDER BY seq LIMIT 1`, printerName))
+	if errors.Is(err, sql.ErrNoRows) {
+		return out, printer.ErrNoJob
+	}
+	if err != nil {
+		return out, err
+	}
+	j.State, j.Owner, j.SentAt, j.UpdatedAt = printer.Sending, owner, now, now
+	j.Attempts++
+	_, err = w.exec(`UPDATE jobs SET state = 'sending', owner = ?, sent_at = ?, updated_at = ?, attempts = ? WHERE id = ?`,
+		owner, now.UnixNano(), now.UnixNano(), j.Attempts, j.ID)
+	return j, err
 }
 
 // compareAbove is the size from which UpdateJob compares the bytes with the
@@ -289,38 +294,75 @@ func (s *Store) UpdateJob(ctx context.Context, j printer.Job, from printer.JobSt
 	if _, _, _, _, err := jobTimes(&j); err != nil {
 		return err
 	}
-	return s.write(ctx, func(w *wconn) error {
-		var state string
-		var size int
-		err := w.queryRow(`SELECT state, coalesce(length(data), 0) FROM jobs WHERE id = ?`, []any{j.ID}, &state, &size)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("sqlite: job %q: %w", j.ID, printer.ErrNoJob)
+	return s.write(ctx, func(w *wconn) error { return updateIn(w, j, from) })
+}
+
+// FinishAndClaim implements [printer.Handoff]: UpdateJob and ClaimJob in one
+// transaction.
+func (s *Store) FinishAndClaim(ctx context.Context, done printer.Job, from printer.JobState, printerName, owner string, now time.Time) (printer.Job, error) {
+	if _, _, _, _, err := jobTimes(&done); err != nil {
+		return printer.Job{}, err
+	}
+	var te timeEnc
+	te.t(now)
+	if te.err != nil {
+		return printer.Job{}, te.err
+	}
+	var out printer.Job
+	var none bool
+	err := s.write(ctx, func(w *wconn) error {
+		if err := updateIn(w, done, from); err != nil {
+			return err
 		}
+		var err error
+		out, err = s.claimIn(w, printerName, owner, now)
+		if errors.Is(err, printer.ErrNoJob) {
+			none = true // the update stands
+			return nil
+		}
+		return err
+	})
+	switch {
+	case err != nil:
+		return printer.Job{}, err
+	case none:
+		return printer.Job{}, printer.ErrNoJob
+	}
+	return out, nil
+}
+
+// updateIn is UpdateJob inside the writer's transaction.
+func updateIn(w *wconn, j printer.Job, from printer.JobState) error {
+	var state string
+	var size int
+	err := w.queryRow(`SELECT state, coalesce(length(data), 0) FROM jobs WHERE id = ?`, []any{j.ID}, &state, &size)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("sqlite: job %q: %w", j.ID, printer.ErrNoJob)
+	}
+	if err != nil {
+		return err
+	}
+	if printer.JobState(state) != from {
+		return &printer.JobStateError{ID: j.ID, Got: printer.JobState(state), Want: from}
+	}
+	withData := true
+	if size == len(j.Data) && size > compareAbove {
+		var old []byte
+		if err := w.queryRow(`SELECT data FROM jobs WHERE id = ?`, []any{j.ID}, &old); err != nil {
+			return err
+		}
+		withData = !bytes.Equal(old, j.Data)
+	} else if size == 0 && len(j.Data) == 0 {
+		withData = false
+	}
+	if j.Seq == 0 {
+		seq, err := nextJobSeq(w)
 		if err != nil {
 			return err
 		}
-		if printer.JobState(state) != from {
-			return &printer.JobStateError{ID: j.ID, Got: printer.JobState(state), Want: from}
-		}
-		withData := true
-		if size == len(j.Data) && size > compareAbove {
-			var old []byte
-			if err := w.queryRow(`SELECT data FROM jobs WHERE id = ?`, []any{j.ID}, &old); err != nil {
-				return err
-			}
-			withData = !bytes.Equal(old, j.Data)
-		} else if size == 0 && len(j.Data) == 0 {
-			withData = false
-		}
-		if j.Seq == 0 {
-			seq, err := nextJobSeq(w)
-			if err != nil {
-				return err
-			}
-			j.Seq = seq + 1
-		}
-		return updateJob(w, &j, withData)
-	})
+		j.Seq = seq + 1
+	}
+	return updateJob(w, &j, withData)
 }
 
 // Job implements [printer.JobStore].
