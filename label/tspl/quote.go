@@ -38,7 +38,7 @@ var plain = func() (t [256]bool) {
 // ASCII and GB2312 pairs (the callers send nothing else); as a last guard any
 // other byte, and a high byte without its partner, is sent as '?', so no data can
 // close the string or swallow its closing quote.
-func appendString(dst []byte, s []byte) []byte {
+func appendString[T string | []byte](dst []byte, s T) []byte {
 	dst = append(dst, '"')
 	for i := 0; i < len(s); i++ {
 		c := s[i]

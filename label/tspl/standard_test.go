@@ -34,7 +34,7 @@ func checkDocument(t *testing.T, doc *label.Document, out []byte, dpmm int, rast
 	assert.Equal(t, len(doc.Pages), count(cmds, "CLS"))
 	var sizes []string
 	for _, p := range doc.Pages {
-		sizes = append(sizes, fmt.Sprintf("%s mm|%s mm", mm(p.Width), mm(p.Height)))
+		sizes = append(sizes, fmt.Sprintf("%s mm|%s mm", appendMM(nil, p.Width), appendMM(nil, p.Height)))
 	}
 	var got []string
 	for _, c := range cmds {

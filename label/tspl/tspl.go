@@ -61,9 +61,9 @@ func New(opts *Options) (*Renderer, error) {
 	}
 	switch r.opts.Media {
 	case MediaGap:
-		h = append(append(append(h, "GAP "...), mm(gap)...), " mm,0 mm"+crlf...)
+		h = append(appendMM(append(h, "GAP "...), gap), " mm,0 mm"+crlf...)
 	case MediaBlackMark:
-		h = append(append(append(h, "BLINE "...), mm(gap)...), " mm,0 mm"+crlf...)
+		h = append(appendMM(append(h, "BLINE "...), gap), " mm,0 mm"+crlf...)
 	case MediaContinuous:
 		h = append(h, "GAP 0,0"+crlf...)
 	}
@@ -83,9 +83,9 @@ func New(opts *Options) (*Renderer, error) {
 	return r, nil
 }
 
-// mm formats millimetres with at most one decimal.
-func mm(v float64) string {
-	return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64)
+// appendMM appends millimetres with at most one decimal.
+func appendMM(dst []byte, v float64) []byte {
+	return strconv.AppendFloat(dst, math.Round(v*10)/10, 'f', -1, 64)
 }
 
 // Render writes doc to w, one SIZE ... PRINT 1,1 label per page.
@@ -176,9 +176,9 @@ func (r *Renderer) appendPage(s *scratch, dst []byte, p *label.Page, index int) 
 		return dst, &PageSizeError{Page: index, Width: p.Width, Height: p.Height, MaxWidth: r.maxWidth}
 	}
 	dst = append(dst, "SIZE "...)
-	dst = append(dst, mm(p.Width)...)
+	dst = appendMM(dst, p.Width)
 	dst = append(dst, " mm,"...)
-	dst = append(dst, mm(p.Height)...)
+	dst = appendMM(dst, p.Height)
 	dst = append(dst, " mm"+crlf...)
 	dst = append(dst, r.head...)
 	dst = append(dst, "CLS"+crlf...)
@@ -278,7 +278,7 @@ func (r *Renderer) appendBarcode(dst []byte, b *label.Barcode) ([]byte, error) {
 		dst = append(dst, `,"128",`...)
 		dst = appendInts(dst, h, 0, int(b.Rotation), m, m)
 		dst = append(dst, ',')
-		dst = appendString(dst, []byte(b.Data))
+		dst = appendString(dst, b.Data)
 		return append(dst, crlf...), nil
 	}
 	if len(b.Modules) == 0 {
@@ -314,7 +314,7 @@ func (r *Renderer) appendQR(dst []byte, q *label.QR) ([]byte, error) {
 		dst = append(dst, ',', level, ',')
 		dst = appendInts(dst, cell)
 		dst = append(dst, ",A,0,"...)
-		dst = appendString(dst, []byte(q.Data))
+		dst = appendString(dst, q.Data)
 		return append(dst, crlf...), nil
 	}
 	if len(q.Modules) == 0 || len(q.Modules) > 177 {

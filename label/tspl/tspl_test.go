@@ -225,8 +225,8 @@ func TestAppendString(t *testing.T) {
 		{`a"b`, `"a?b"`},
 		{"a\r\nb", `"a??b"`},
 		{`\~`, `"??"`},
-		{"\xd5", `"?"`},        // a lead byte alone would swallow the closing quote
-		{"\xd5\"", `"??"`},     // so would a lead byte before a quote
+		{"\xd5", `"?"`},           // a lead byte alone would swallow the closing quote
+		{"\xd5\"", `"??"`},        // so would a lead byte before a quote
 		{"\x80\xff\xa0", `"???"`}, // never GB2312
 		{"\x1b!?", `"?!?"`},
 	} {
