@@ -20,7 +20,20 @@ type Renderer struct {
 	maxWidth  float64
 	head      string // the commands between SIZE and CLS, the same on every page
 	pool      sync.Pool
+	// statics caches the TSPL of static runs of ops (label.Page.Static), keyed by
+	// *label.StaticKey, as []byte: the rasterized small print of a waybill is
+	// drawn once. Stores go under smu and keep at most maxStatics entries (a full
+	// cache is emptied); loads take no lock.
+	statics  sync.Map
+	smu      sync.Mutex
+	nStatics int
 }
+
+// Bounds of the static-run cache: entries, and bytes of one entry.
+const (
+	maxStatics     = 256
+	maxStaticBytes = 64 << 10
+)
 
 var _ label.Renderer = (*Renderer)(nil)
 
@@ -183,11 +196,60 @@ func (r *Renderer) appendPage(s *scratch, dst []byte, p *label.Page, index int) 
 	dst = append(dst, r.head...)
 	dst = append(dst, "CLS"+crlf...)
 	pg := page{w: r.dots(p.Width), h: r.dots(p.Height), index: index}
-	for i, op := range p.Ops {
+	// Runs of ops the page marks static are written from the cache when this
+	// renderer has written them before; the bytes are the same either way.
+	var err error
+	ops, i := p.Ops, 0
+	for _, sp := range p.Static {
+		if sp.Start < i || !sp.Valid(ops) {
+			continue
+		}
+		if dst, err = r.appendOps(s, dst, ops, i, sp.Start, &pg); err != nil {
+			return dst, err
+		}
+		if b, ok := r.statics.Load(sp.Key); ok {
+			dst = append(dst, b.([]byte)...)
+		} else {
+			start := len(dst)
+			if dst, err = r.appendOps(s, dst, ops, sp.Start, sp.End, &pg); err != nil {
+				return dst, err
+			}
+			r.storeStatic(sp.Key, dst[start:])
+		}
+		i = sp.End
+	}
+	if dst, err = r.appendOps(s, dst, ops, i, len(ops), &pg); err != nil {
+		return dst, err
+	}
+	return append(dst, "PRINT 1,1"+crlf...), nil
+}
+
+// storeStatic caches a copy of b, the TSPL of the static run k.
+func (r *Renderer) storeStatic(k *label.StaticKey, b []byte) {
+	if len(b) > maxStaticBytes {
+		return
+	}
+	r.smu.Lock()
+	defer r.smu.Unlock()
+	if _, ok := r.statics.Load(k); ok {
+		return
+	}
+	if r.nStatics >= maxStatics {
+		r.statics.Clear()
+		r.nStatics = 0
+	}
+	r.statics.Store(k, append([]byte(nil), b...))
+	r.nStatics++
+}
+
+// appendOps appends the TSPL for ops[from:to] of the page pg.
+func (r *Renderer) appendOps(s *scratch, dst []byte, ops []label.Op, from, to int, pg *page) ([]byte, error) {
+	for i := from; i < to; i++ {
+		op := ops[i]
 		var err error
 		switch o := label.Value(op).(type) {
 		case label.TextLine:
-			dst, err = r.appendText(s, dst, &o, &pg)
+			dst, err = r.appendText(s, dst, &o, pg)
 		case label.Barcode:
 			dst, err = r.appendBarcode(dst, &o)
 		case label.QR:
@@ -202,10 +264,10 @@ func (r *Renderer) appendPage(s *scratch, dst []byte, p *label.Page, index int) 
 			err = ErrUnsupportedOp
 		}
 		if err != nil {
-			return dst, &OpError{Page: index, Index: i, Op: fmt.Sprintf("%T", op), Err: err}
+			return dst, &OpError{Page: pg.index, Index: i, Op: fmt.Sprintf("%T", op), Err: err}
 		}
 	}
-	return append(dst, "PRINT 1,1"+crlf...), nil
+	return dst, nil
 }
 
 // pos converts a position in mm to dots with the calibration offset.
