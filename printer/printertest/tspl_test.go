@@ -207,3 +207,25 @@ func Example_tspl() {
 	// status 0x00, 2 labels printed
 	// status 0x04
 }
+
+// TestTSPLRendererPages: a document of several pages from the TSPL renderer is
+// one job per page, one label each, hostile text and all.
+func TestTSPLRendererPages(t *testing.T) {
+	e := newTSPL(t)
+	r, err := tspl.New(nil)
+	require.NoError(t, err)
+	var pages []label.Page
+	for _, s := range []string{"\"\r\nPRINT 9,9\r\n", "^XA^XZ", "\x1b!?\x1b!R"} {
+		pages = append(pages, label.Page{Width: 40, Height: 30, Ops: []label.Op{
+			label.TextLine{X: 1, Y: 1, Size: 3, Width: 38, Text: s},
+		}})
+	}
+	var buf bytes.Buffer
+	require.NoError(t, r.Render(context.Background(), &buf, &label.Document{Pages: pages}))
+	c := connect(t, e)
+	_, err = c.Write(buf.Bytes())
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return len(e.Jobs()) == 3 }, 2*time.Second, time.Millisecond)
+	assert.Equal(t, 3, e.LabelsPrinted())
+	assert.Zero(t, e.StatusQueries(), "text never reads as a status query")
+}
