@@ -132,37 +132,40 @@ func abs(v int) int {
 	return v
 }
 
-// Bitmap modes of the BITMAP command.
-const (
-	modeOverwrite = 0
-	modeOR        = 1
-)
+// modeOR is the BITMAP mode that draws only the dots, so a glyph's background
+// does not erase the frame lines under it.
+const modeOR = 1
 
-// appendBitmap appends BITMAP for bm at (x, y). TSPL bitmaps are inverted: a 0 bit
-// prints a dot. In mode OR only the dots are drawn, so a glyph's background does
-// not erase the frame lines under it.
+// appendBitmap appends BITMAP for bm at (x, y) in mode OR. TSPL bitmaps are
+// inverted, a 0 bit prints a dot, unless invert is set for the firmware that
+// prints 1 bits ([Options.InvertBitmaps]).
 //
 // The data is binary and the printer reads exactly width x height bytes of it, so
 // quotes and line breaks in it are harmless. ESC ! and ~! are not: some printers
 // act on these immediate commands wherever they see them. A pair of data bytes
-// that reads as one has one dot of its second byte left white ('!' 0x21 becomes
-// '#' 0x23), a change no one sees on a label.
-func appendBitmap(dst []byte, x, y int, bm *label.Bitmap, mode int) []byte {
+// that reads as one has one dot of its second byte changed ('!' 0x21 becomes
+// '#' 0x23), which no one sees on a label.
+func appendBitmap(dst []byte, x, y int, bm *label.Bitmap, invert bool) []byte {
 	wb := (bm.Width + 7) / 8
 	dst = append(dst, "BITMAP "...)
-	dst = appendInts(dst, max(x, 0), max(y, 0), wb, bm.Height, mode)
+	dst = appendInts(dst, max(x, 0), max(y, 0), wb, bm.Height, modeOR)
 	dst = append(dst, ',')
 	start := len(dst)
-	pad := byte(0xFF) >> (bm.Width % 8) // white padding bits in the last byte
-	if bm.Width%8 == 0 {
-		pad = 0
+	flip := byte(0xFF) // the renderer's 1 = black becomes TSPL's 0
+	if invert {
+		flip = 0
+	}
+	var pad byte // the bits right of the image: white
+	if r := bm.Width % 8; r != 0 {
+		pad = 0xFF >> r
 	}
 	for row := range bm.Height {
 		src := bm.Bits[row*bm.Stride : row*bm.Stride+wb]
 		for _, b := range src {
-			dst = append(dst, ^b)
+			dst = append(dst, b^flip)
 		}
-		dst[len(dst)-1] |= pad
+		last := &dst[len(dst)-1]
+		*last = (*last^flip)&^pad ^ flip
 	}
 	data := dst[start:]
 	for i := 0; i+1 < len(data); i++ {

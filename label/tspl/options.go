@@ -57,6 +57,10 @@ type Options struct {
 	// MaxWidth is the printer's print width in millimetres (0 means 108); wider
 	// pages are refused with a [*PageSizeError].
 	MaxWidth float64
+	// InvertBitmaps sends BITMAP data with 1 bits for dots, for the few firmwares
+	// that print bitmaps white on black otherwise; the TSPL manual, and nearly
+	// every printer, print 0 bits.
+	InvertBitmaps bool
 	// Rasterizer draws text the printer font cannot print as it is laid out:
 	// characters outside GB2312 and lines whose size no multiple of the 24-dot
 	// font comes close to. It is called with rotation 0 and reverse off (the

@@ -119,7 +119,7 @@ func (r *Renderer) appendText(s *scratch, dst []byte, t *label.TextLine, pg *pag
 		}
 		dst = r.appendReverse(dst, t, ox, oy, max(widthDots, bm.Width), max(sizeDots, bm.Height), "ERASE")
 		x0, y0, _, _ := frame(ox, oy, t.Rotation, 0, 0, bm.Width, bm.Height)
-		dst = appendBitmap(dst, x0, y0, rotate(bm, t.Rotation), modeOR)
+		dst = appendBitmap(dst, x0, y0, rotate(bm, t.Rotation), r.opts.InvertBitmaps)
 		return r.appendReverse(dst, t, ox, oy, max(widthDots, bm.Width), max(sizeDots, bm.Height), "REVERSE"), nil
 	}
 	ems, err := s.split(t.Text, rz != nil)
@@ -158,7 +158,7 @@ func (r *Renderer) appendText(s *scratch, dst []byte, t *label.TextLine, pg *pag
 			}
 			x, y := along(ox, oy, t.Rotation, off)
 			x0, y0, _, _ := frame(x, y, t.Rotation, 0, 0, bm.Width, bm.Height)
-			dst = appendBitmap(dst, x0, y0, rotate(bm, t.Rotation), modeOR)
+			dst = appendBitmap(dst, x0, y0, rotate(bm, t.Rotation), r.opts.InvertBitmaps)
 		case runRaster:
 			k := float64(r.dpmm)
 			bm, err := r.rasterize(label.TextLine{Size: float64(cell) / k, Width: rn.em * float64(cell) / k,
@@ -168,7 +168,7 @@ func (r *Renderer) appendText(s *scratch, dst []byte, t *label.TextLine, pg *pag
 			}
 			x, y := along(ox, oy, t.Rotation, off)
 			x0, y0, _, _ := frame(x, y, t.Rotation, 0, 0, bm.Width, bm.Height)
-			dst = appendBitmap(dst, x0, y0, rotate(bm, t.Rotation), modeOR)
+			dst = appendBitmap(dst, x0, y0, rotate(bm, t.Rotation), r.opts.InvertBitmaps)
 		}
 	}
 	return r.appendReverse(dst, t, ox, oy, bw, bh, "REVERSE"), nil

@@ -382,7 +382,7 @@ func (r *Renderer) appendQR(dst []byte, q *label.QR) ([]byte, error) {
 	if len(q.Modules) == 0 || len(q.Modules) > 177 {
 		return dst, ErrQRData
 	}
-	return appendBitmap(dst, x, y, modules(q.Modules, cell), modeOR), nil
+	return appendBitmap(dst, x, y, modules(q.Modules, cell), r.opts.InvertBitmaps), nil
 }
 
 func (r *Renderer) appendLine(dst []byte, l *label.Line) []byte {
@@ -397,7 +397,7 @@ func (r *Renderer) appendLine(dst []byte, l *label.Line) []byte {
 	}
 	// TSPL has no diagonal line every printer knows: it is drawn as a bitmap.
 	bm, ox, oy := diagonal(x1, y1, x2, y2, t)
-	return appendBitmap(dst, ox, oy, bm, modeOR)
+	return appendBitmap(dst, ox, oy, bm, r.opts.InvertBitmaps)
 }
 
 func (r *Renderer) appendBox(dst []byte, b *label.Box) []byte {
@@ -431,5 +431,5 @@ func (r *Renderer) appendImage(dst []byte, im *label.Image) ([]byte, error) {
 		return dst, ErrBitmap
 	}
 	x, y := r.pos(im.X, im.Y)
-	return appendBitmap(dst, x, y, scale(im.Bitmap, w, h), modeOR), nil
+	return appendBitmap(dst, x, y, scale(im.Bitmap, w, h), r.opts.InvertBitmaps), nil
 }

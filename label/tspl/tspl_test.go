@@ -179,7 +179,7 @@ func TestQuoteDrawn(t *testing.T) {
 
 // glyphData is the TSPL bitmap data of a glyph.
 func glyphData(r rune, m int) []byte {
-	out := appendBitmap(nil, 0, 0, glyph(r, m), modeOR)
+	out := appendBitmap(nil, 0, 0, glyph(r, m), false)
 	return out[len("BITMAP 0,0,2,24,1,") : len(out)-2]
 }
 
@@ -239,7 +239,7 @@ func TestAppendString(t *testing.T) {
 func TestBitmapImmediateCommands(t *testing.T) {
 	// Inverted, 0xE4 0xDE is 0x1B 0x21 (ESC !); 0x81 0xDE is 0x7E 0x21 (~!).
 	bm := &label.Bitmap{Width: 48, Height: 1, Stride: 6, Bits: []byte{0xE4, 0xDE, 0x81, 0xDE, 0xE4, 0xDE}}
-	out := appendBitmap(nil, 0, 0, bm, modeOR)
+	out := appendBitmap(nil, 0, 0, bm, false)
 	assert.NotContains(t, string(out), "\x1b!")
 	assert.NotContains(t, string(out), "~!")
 	cmds, err := decode(out)
@@ -249,7 +249,7 @@ func TestBitmapImmediateCommands(t *testing.T) {
 
 func TestBitmapPolarityAndPadding(t *testing.T) {
 	bm := &label.Bitmap{Width: 10, Height: 2, Stride: 3, Bits: []byte{0x80, 0x40, 0xAA, 0xFF, 0xC0, 0x00}}
-	cmds, err := decode(appendBitmap(nil, 5, 6, bm, modeOR))
+	cmds, err := decode(appendBitmap(nil, 5, 6, bm, false))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"5", "6", "2", "2", "1"}, cmds[0].Args)
 	// 0 prints; the 6 bits right of the image are white.
@@ -421,4 +421,19 @@ func TestRenderConcurrently(t *testing.T) {
 	doc := layoutFor(t, "waybill-76x130", "ordinary")
 	want := labeltest.Render(t, r, doc)
 	labeltest.RenderConcurrently(t, r, func() *label.Document { return doc }, want)
+}
+
+func TestInvertBitmaps(t *testing.T) {
+	bm := &label.Bitmap{Width: 10, Height: 2, Stride: 3, Bits: []byte{0x80, 0x40, 0xAA, 0xFF, 0xC0, 0x00}}
+	cmds, err := decode(appendBitmap(nil, 5, 6, bm, true))
+	require.NoError(t, err)
+	assert.Equal(t, []byte{0x80, 0x40, 0xFF, 0xC0}, cmds[0].Data, "1 prints; the bits right of the image stay white")
+	r, err := New(&Options{InvertBitmaps: true})
+	require.NoError(t, err)
+	doc := &label.Document{Pages: []label.Page{{Width: 40, Height: 30, Ops: []label.Op{
+		label.Image{X: 1, Y: 1, W: 1.25, H: 0.25, Bitmap: bm},
+	}}}}
+	cmds, err = decode(labeltest.Render(t, r, doc))
+	require.NoError(t, err)
+	assert.Equal(t, []byte{0x80, 0x40, 0xFF, 0xC0}, cmds[5].Data)
 }
