@@ -95,12 +95,24 @@ func (s *scratch) split(text string, raster bool) (float64, error) {
 		case raster:
 			add(runRaster, i, i+n, em, 0)
 		default:
-			return 0, &UnprintableError{Char: r}
+			return 0, &UnprintableError{Char: unprintable(cl)}
 		}
 		pos += em
 		i += n
 	}
 	return pos, nil
+}
+
+// unprintable returns the first character of a cluster the font cannot print:
+// the mark on a letter, say.
+func unprintable(cl string) rune {
+	for _, r := range cl {
+		if !(r < utf8.RuneSelf && plain[r]) && gbCode(r) == 0 {
+			return r
+		}
+	}
+	r, _ := utf8.DecodeRuneInString(cl)
+	return r
 }
 
 func (r *Renderer) appendText(s *scratch, dst []byte, t *label.TextLine, pg *page) ([]byte, error) {

@@ -437,3 +437,17 @@ func TestInvertBitmaps(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []byte{0x80, 0x40, 0xFF, 0xC0}, cmds[5].Data)
 }
+
+func TestUnprintableNamesTheCharacter(t *testing.T) {
+	r, err := New(nil)
+	require.NoError(t, err)
+	for text, want := range map[string]rune{"张𠮷": '𠮷', "cafe\u0301": '\u0301', "ok 😀": '😀', "€5": '€'} {
+		_, err := r.AppendDocument(nil, &label.Document{Pages: []label.Page{{Width: 76, Height: 130, Ops: []label.Op{
+			label.TextLine{X: 1, Y: 1, Size: 3, Width: 40, Text: text},
+		}}}})
+		var ue *UnprintableError
+		require.ErrorAs(t, err, &ue, text)
+		assert.Equal(t, want, ue.Char, text)
+		assert.Contains(t, err.Error(), string(want))
+	}
+}
