@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
@@ -88,7 +89,11 @@ func decode(b []byte) ([]command, error) {
 					}
 					k++
 				}
-				c.Args = append(c.Args, string(b[j:k]))
+				arg := string(b[j:k])
+				if !wellFormed(name, len(c.Args), arg) {
+					return nil, fmt.Errorf("%s at %d: parameter %d is %q", name, i, len(c.Args), arg)
+				}
+				c.Args = append(c.Args, arg)
 				j = k
 			}
 			if j < len(b) && b[j] == ',' {
@@ -110,6 +115,32 @@ func decode(b []byte) ([]command, error) {
 		i = j + 2
 	}
 	return cmds, nil
+}
+
+// wellFormed reports whether an unquoted parameter is what the renderer should
+// send: a non-negative number of dots, millimetres ("2 mm", "76.5 mm"), or the
+// letter a QR code's level and mode take; strings are quoted and checked apart.
+func wellFormed(cmd string, index int, arg string) bool {
+	if cmd == "QRCODE" && (index == 2 && len(arg) == 1 && strings.Contains("LMQH", arg) || index == 4 && arg == "A") {
+		return true
+	}
+	num, unit, _ := strings.Cut(arg, " ")
+	if unit != "" && unit != "mm" {
+		return false
+	}
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil || v < 0 || (unit == "" && strings.Contains(num, ".")) {
+		return false
+	}
+	switch {
+	case cmd == "TEXT" && index == 3, cmd == "BARCODE" && index == 5:
+		return v == 0 || v == 90 || v == 180 || v == 270
+	case cmd == "TEXT" && (index == 4 || index == 5):
+		return v >= 1 && v <= 8
+	case cmd == "BITMAP" && index == 4:
+		return v == 1
+	}
+	return true
 }
 
 // gbText decodes a TEXT string from GB2312 to UTF-8.
