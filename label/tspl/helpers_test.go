@@ -73,7 +73,19 @@ func gb2312(r rune) bool {
 		return false
 	}
 	b, err := simplifiedchinese.GBK.NewEncoder().String(string(r))
-	return err == nil && len(b) == 2 && b[0] >= 0xA1 && b[0] <= 0xF7 && (b[0] < 0xAA || b[0] > 0xAF) && b[1] >= 0xA1
+	if err != nil || len(b) != 2 || b[0] < 0xA1 || b[0] > 0xF7 || b[0] >= 0xAA && b[0] <= 0xAF || b[1] < 0xA1 {
+		return false
+	}
+	code := uint16(b[0])<<8 | uint16(b[1])
+	for _, gbkOnly := range [][2]uint16{ // GBK's additions in the GB2312 symbol rows
+		{0xA2A1, 0xA2B0}, {0xA2E3, 0xA2E4}, {0xA2EF, 0xA2F0}, {0xA2FD, 0xA2FE},
+		{0xA6B9, 0xA6C0}, {0xA6D9, 0xA6FE}, {0xA8BB, 0xA8C4}, {0xA8EA, 0xA8FE},
+	} {
+		if code >= gbkOnly[0] && code <= gbkOnly[1] {
+			return false
+		}
+	}
+	return true
 }
 
 // expectedTexts models what TEXT commands the renderer must send for doc at dpmm
