@@ -10,6 +10,7 @@ import (
 	"github.com/dadanhq/dadan/label/escpos"
 	"github.com/dadanhq/dadan/label/pdf"
 	"github.com/dadanhq/dadan/label/raster"
+	"github.com/dadanhq/dadan/label/tspl"
 	"github.com/dadanhq/dadan/label/zpl"
 	"github.com/dadanhq/dadan/order"
 	"github.com/dadanhq/dadan/printer"
@@ -18,12 +19,12 @@ import (
 )
 
 // Formats are the output formats [NewRenderer] knows, with their file extensions.
-var Formats = map[string]string{"zpl": "zpl", "escpos": "bin", "pdf": "pdf", "png": "png"}
+var Formats = map[string]string{"zpl": "zpl", "escpos": "bin", "tspl": "tspl", "pdf": "pdf", "png": "png"}
 
 // RenderOptions configure [NewRenderer]. The zero value means 203 dpi, fonts found
 // on the host, no calibration.
 type RenderOptions struct {
-	DPI         int // 203, 300 or 600 for ZPL and PNG; 0 means 203
+	DPI         int // 203, 300 or 600 for ZPL and PNG, 203 or 300 for TSPL; 0 means 203
 	Calibration label.Calibration
 	FontPath    string // TrueType font for PDF and PNG; "" finds a common CJK font
 	// PaperWidth is the ESC/POS paper width in dots (escpos.Paper58 or Paper80);
@@ -34,9 +35,13 @@ type RenderOptions struct {
 // ErrFormat is returned for an output format [NewRenderer] does not know.
 var ErrFormat = errors.New("dadan: unknown output format")
 
-// NewRenderer returns the renderer for format ("zpl", "escpos", "pdf" or "png").
-// ZPL prints Chinese with the printer's resident font; ESC/POS prints rare
-// characters (outside GBK) as graphics when a TrueType font is found on the host.
+// NewRenderer returns the renderer for format ("zpl", "escpos", "tspl", "pdf" or
+// "png"). ZPL prints Chinese with the printer's resident font; ESC/POS prints rare
+// characters (outside GBK) as graphics when a TrueType font is found on the host;
+// TSPL prints with the printer's GB2312 font TSS24.BF2 and, when a TrueType font
+// is found on the host, draws as graphics what that font cannot print as laid out
+// (rare characters, sizes far from its 24-dot cell). TSPL refuses pages wider than
+// a 4-inch label printer prints (packing-a4).
 func NewRenderer(format string, opts *RenderOptions) (label.Renderer, error) {
 	if opts == nil {
 		opts = &RenderOptions{}
@@ -52,12 +57,20 @@ func NewRenderer(format string, opts *RenderOptions) (label.Renderer, error) {
 			return nil, err
 		}
 		return escpos.New(eo)
+	case "tspl":
+		to := &tspl.Options{DPI: opts.DPI, Calibration: opts.Calibration}
+		if r, err := raster.New(&raster.Options{Font: opts.FontPath}); err == nil {
+			to.Rasterizer = r
+		} else if !errors.Is(err, raster.ErrNoFont) {
+			return nil, err
+		}
+		return tspl.New(to)
 	case "pdf":
 		return pdf.New(&pdf.Options{FontPath: opts.FontPath, Calibration: opts.Calibration})
 	case "png":
 		return raster.New(&raster.Options{Font: opts.FontPath, DPI: opts.DPI, Calibration: opts.Calibration})
 	}
-	return nil, fmt.Errorf("%w %q (want zpl, escpos, pdf or png)", ErrFormat, format)
+	return nil, fmt.Errorf("%w %q (want zpl, escpos, tspl, pdf or png)", ErrFormat, format)
 }
 
 // KindOf returns the document kind of a standard template name: names starting

@@ -154,6 +154,32 @@ func TestRenderAllTemplatesAndFormats(t *testing.T) {
 	}
 }
 
+// TestRenderTSPL renders every standard template for a TSPL label printer:
+// packing-a4 is refused for every order, the others are written as .tspl files.
+func TestRenderTSPL(t *testing.T) {
+	lines := strings.Split(strings.TrimSpace(string(sample.Orders)), "\n")
+	in := strings.Join(append(lines[:2:2], lines[50:52]...), "\n")
+	dir := t.TempDir()
+	orders := filepath.Join(dir, "orders.jsonl")
+	require.NoError(t, os.WriteFile(orders, []byte(in), 0o644))
+	for _, tmpl := range []string{"waybill-76x130", "waybill-100x180", "waybill-100x150", "packing-80mm", "product-40x30", "product-60x40"} {
+		out := filepath.Join(dir, tmpl)
+		code, stdout, errOut := runCLI(t, "", "render", "--orders", orders, "--template", tmpl, "--format", "tspl", "--dpi", "300", "--out", out)
+		require.Equal(t, 0, code, "%s: %s", tmpl, errOut)
+		assert.Contains(t, stdout, "4 files written")
+		b, err := os.ReadFile(filepath.Join(out, "TB2026111100000.tspl"))
+		require.NoError(t, err)
+		assert.True(t, strings.HasPrefix(string(b), "SIZE "), tmpl)
+		assert.Contains(t, string(b), "PRINT 1,1\r\n", tmpl)
+	}
+	code, _, errOut := runCLI(t, "", "render", "--orders", orders, "--template", "packing-a4", "--format", "tspl", "--out", filepath.Join(dir, "a4"))
+	assert.Equal(t, exitRefused, code)
+	assert.Contains(t, errOut, "page does not fit the printer")
+	code, _, errOut = runCLI(t, "", "render", "--orders", orders, "--template", "packing-80mm", "--format", "tspl", "--dpi", "600", "--out", filepath.Join(dir, "600"))
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "DPI")
+}
+
 func TestRenderSafeFileNames(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "out")

@@ -23,9 +23,9 @@ func runRender(ctx context.Context, args []string, e *env) int {
 	fs := newFlags("render", e)
 	ordersPath := fs.String("orders", "", "orders `FILE`: JSON Lines or a JSON array; - for stdin (required)")
 	tmplName := fs.String("template", "", "template `NAME`: "+strings.Join(label.StandardNames(), ", ")+", or a template JSON file (required)")
-	format := fs.String("format", "", "output `FORMAT`: zpl, escpos, pdf or png (required)")
-	outDir := fs.String("out", "", "output `DIR`, one file per order: DIR/<id>.<zpl|bin|pdf|png> (required)")
-	dpi := fs.Int("dpi", 203, "resolution for zpl and png: 203, 300 or 600")
+	format := fs.String("format", "", "output `FORMAT`: zpl, escpos, tspl, pdf or png (required)")
+	outDir := fs.String("out", "", "output `DIR`, one file per order: DIR/<id>.<zpl|bin|tspl|pdf|png> (required)")
+	dpi := fs.Int("dpi", 203, "resolution for zpl and png: 203, 300 or 600; for tspl 203 or 300")
 	mask := fs.Bool("mask", false, "mask recipient name and phone (张*, 138****8000)")
 	sortItems := fs.String("sort", "", "sort items on packing lists by sku, location or name")
 	testNumbers := fs.Bool("test-numbers", true, "give waybills of orders without a number one from built-in test ranges (not real waybills); false refuses those orders")
@@ -53,7 +53,7 @@ func runRender(ctx context.Context, args []string, e *env) int {
 	}
 	ext, ok := dadan.Formats[*format]
 	if !ok {
-		e.errorf("render: unknown format %q (want zpl, escpos, pdf or png)", *format)
+		e.errorf("render: unknown format %q (want zpl, escpos, tspl, pdf or png)", *format)
 		return exitUsage
 	}
 	r, err := dadan.NewRenderer(*format, &dadan.RenderOptions{DPI: *dpi})

@@ -1,6 +1,7 @@
 // Package printertest emulates a network label or receipt printer for tests: a TCP
-// listener on 127.0.0.1 that speaks ZPL (~HS status, ^XA...^XZ labels) or ESC/POS
-// (DLE EOT n status, jobs ended by a GS V cut), records every job it receives, and
+// listener on 127.0.0.1 that speaks ZPL (~HS status, ^XA...^XZ labels), ESC/POS
+// (DLE EOT n status, jobs ended by a GS V cut) or TSPL (ESC ! ? status, jobs ended
+// by PRINT m[,n]; see tspl.go), records every job it receives, and
 // injects faults on command: paper out, head open, a connection dropped after N
 // bytes, a stall, refused connections.
 //
@@ -26,6 +27,7 @@ type Language int
 const (
 	ZPL Language = iota
 	ESCPOS
+	TSPL
 )
 
 // Options configure an emulator. The zero value is a ZPL printer.
@@ -44,8 +46,9 @@ type Options struct {
 type Job struct {
 	Seq     int    // arrival order, from 1, across all connections
 	Conn    int    // connection number, from 1
-	Data    []byte // ^XA through ^XZ, or everything up to and including the cut
+	Data    []byte // ^XA through ^XZ, everything up to and including the cut, or SIZE ... PRINT
 	Printed bool
+	Labels  int           // TSPL: the labels its PRINT m[,n] asks for, m x n; 0 otherwise
 	Fault   printer.State // the fault that rejected the job when not Printed
 }
 
@@ -79,7 +82,7 @@ func New(opts *Options) (*Printer, error) {
 	if opts != nil {
 		p.opts = *opts
 	}
-	if p.opts.Language != ZPL && p.opts.Language != ESCPOS {
+	if p.opts.Language != ZPL && p.opts.Language != ESCPOS && p.opts.Language != TSPL {
 		return nil, fmt.Errorf("printertest: unknown language %d", p.opts.Language)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -259,6 +262,7 @@ type conn struct {
 	carry []byte // an incomplete command at the end of the last read
 	job   []byte
 	inJob bool
+	t     tsplState
 }
 
 func (p *Printer) handle(c net.Conn, id int) {
@@ -285,10 +289,13 @@ func (p *Printer) handle(c net.Conn, id int) {
 				}
 			}
 			p.mu.Unlock()
-			if p.opts.Language == ZPL {
+			switch p.opts.Language {
+			case ZPL:
 				cs.zpl(buf[:n])
-			} else {
+			case ESCPOS:
 				cs.escpos(buf[:n])
+			case TSPL:
+				cs.tspl(buf[:n])
 			}
 			if drop {
 				return
@@ -318,7 +325,7 @@ func (cs *conn) finish() {
 	p := cs.p
 	p.mu.Lock()
 	p.received++
-	j := Job{Seq: p.received, Conn: cs.id, Data: cs.job, Printed: p.faults&^printer.PaperNearEnd == 0}
+	j := Job{Seq: p.received, Conn: cs.id, Data: cs.job, Printed: p.faults&^printer.PaperNearEnd == 0, Labels: cs.t.labels}
 	if !j.Printed {
 		j.Fault = p.faults
 	} else {
@@ -328,7 +335,7 @@ func (cs *conn) finish() {
 		p.jobs = append(p.jobs, j)
 	}
 	p.mu.Unlock()
-	cs.job, cs.inJob = nil, false
+	cs.job, cs.inJob, cs.t.labels = nil, false, 0
 	if p.opts.OnJob != nil {
 		p.opts.OnJob(j)
 	}
