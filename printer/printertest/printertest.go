@@ -2,7 +2,9 @@
 // listener on 127.0.0.1 that speaks ZPL (~HS status, ^XA...^XZ labels) or ESC/POS
 // (DLE EOT n status, jobs ended by a GS V cut), records every job it receives, and
 // injects faults on command: paper out, head open, a connection dropped after N
-// bytes, a stall, refused connections.
+// bytes, a stall, refused connections, and (see faults.go) no status replies,
+// garbage replies, connections closed at once, paper running out as a job arrives
+// and a slow line. [Sink] is a plain socket that reads and never answers.
 //
 // It also holds [TestJobStore], the conformance suite every [printer.JobStore]
 // implementation runs.
@@ -35,6 +37,11 @@ type Options struct {
 	// serving the connection (which reads nothing meanwhile). It may call the
 	// Printer's methods, to inject a fault at an exact point of a batch.
 	OnJob func(Job)
+	// ReadBuffer, when positive, is the socket receive buffer of accepted
+	// connections (SO_RCVBUF), so that a slow printer pushes back on the sender
+	// soon: the sender's TCP stack sees its bytes acknowledged only as the printer
+	// reads them.
+	ReadBuffer int
 }
 
 // Job is one job the emulator received.
@@ -44,6 +51,7 @@ type Job struct {
 	Data    []byte // ^XA through ^XZ, or everything up to and including the cut
 	Printed bool
 	Fault   printer.State // the fault that rejected the job when not Printed
+	Held    bool          // received during paper out and kept, to print when paper is back
 }
 
 // ErrClosed is returned by methods of a closed emulator.
@@ -66,6 +74,7 @@ type Printer struct {
 	queries    int
 	closed     bool
 	wg         sync.WaitGroup
+	faultModes // faults.go
 }
 
 // New starts an emulator listening on 127.0.0.1 on a free port.
@@ -77,7 +86,7 @@ func New(opts *Options) (*Printer, error) {
 	if p.opts.Language != ZPL && p.opts.Language != ESCPOS {
 		return nil, fmt.Errorf("printertest: unknown language %d", p.opts.Language)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := p.listen("127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("printertest: %w", err)
 	}
@@ -180,8 +189,9 @@ func (p *Printer) Clear() error {
 		return ErrClosed
 	}
 	p.faults, p.dropAfter, p.stallUntil = 0, -1, time.Time{}
+	p.clearModes()
 	if p.refusing {
-		ln, err := net.Listen("tcp", p.addr)
+		ln, err := p.listen(p.addr)
 		if err != nil {
 			return fmt.Errorf("printertest: listening again: %w", err)
 		}
@@ -196,7 +206,7 @@ func (p *Printer) Clear() error {
 func (p *Printer) Status() printer.Status {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return printer.Status{States: p.faults}
+	return printer.Status{States: p.faults, Pending: len(p.held)}
 }
 
 // Close stops the emulator and waits for its goroutines.
@@ -210,6 +220,9 @@ func (p *Printer) Close() error {
 	p.ln.Close()
 	for c := range p.conns {
 		c.Close()
+	}
+	if p.paperBack != nil {
+		p.paperBack.Stop()
 	}
 	p.mu.Unlock()
 	p.wg.Wait()
@@ -231,6 +244,11 @@ func (p *Printer) serve(ln net.Listener) {
 		}
 		p.nconn++
 		id := p.nconn
+		if p.closeOnAccept {
+			p.mu.Unlock()
+			c.Close()
+			continue
+		}
 		p.conns[c] = struct{}{}
 		p.wg.Add(1)
 		p.mu.Unlock()
@@ -259,10 +277,12 @@ func (p *Printer) handle(c net.Conn, id int) {
 	cs := &conn{p: p, c: c, id: id}
 	buf := make([]byte, 32<<10)
 	for {
-		n, err := c.Read(buf)
+		n, err := c.Read(buf[:p.readSize(len(buf))])
 		if n > 0 {
 			p.waitStall()
+			p.throttle(n)
 			p.mu.Lock()
+			p.consumed += int64(n)
 			drop := false
 			if p.dropAfter >= 0 {
 				if n >= p.dropAfter {
@@ -304,8 +324,13 @@ func (p *Printer) waitStall() {
 func (cs *conn) finish() {
 	p := cs.p
 	p.mu.Lock()
+	p.paperOutNow()
 	j := Job{Seq: len(p.jobs) + 1, Conn: cs.id, Data: cs.job, Printed: p.faults&^printer.PaperNearEnd == 0}
-	if !j.Printed {
+	switch {
+	case !j.Printed && p.holding():
+		j.Held = true
+		p.held = append(p.held, len(p.jobs))
+	case !j.Printed:
 		j.Fault = p.faults
 	}
 	p.jobs = append(p.jobs, j)
@@ -317,9 +342,18 @@ func (cs *conn) finish() {
 }
 
 func (cs *conn) reply(b []byte) {
-	cs.p.mu.Lock()
-	cs.p.queries++
-	cs.p.mu.Unlock()
+	p := cs.p
+	p.mu.Lock()
+	p.received++
+	if p.noStatus {
+		p.mu.Unlock()
+		return
+	}
+	if p.garbage != nil {
+		b = p.garbage
+	}
+	p.queries++
+	p.mu.Unlock()
 	cs.c.Write(b) // a client that went away gets nothing
 }
 
@@ -388,10 +422,10 @@ func bit(b bool) int {
 
 func (p *Printer) hostStatus() []byte {
 	p.mu.Lock()
-	f := p.faults
+	f, held := p.faults, len(p.held)
 	p.mu.Unlock()
-	return fmt.Appendf(nil, "\x02030,%d,%d,1218,000,0,0,0,000,0,0,%d\x03\r\n\x02001,0,%d,%d,0,2,6,0,00000000,1,000\x03\r\n\x021234,0\x03\r\n",
-		bit(f&printer.PaperOut != 0), bit(f&printer.Paused != 0), bit(f&printer.Fault != 0),
+	return fmt.Appendf(nil, "\x02030,%d,%d,1218,%03d,0,0,0,000,0,0,%d\x03\r\n\x02001,0,%d,%d,0,2,6,0,00000000,1,000\x03\r\n\x021234,0\x03\r\n",
+		bit(f&printer.PaperOut != 0), bit(f&printer.Paused != 0), held, bit(f&printer.Fault != 0),
 		bit(f&printer.HeadOpen != 0), bit(f&printer.RibbonOut != 0))
 }
 
