@@ -40,7 +40,10 @@ func TestFaultMatrix(t *testing.T) {
 			// 3+39: after the next ~HS and the whole next label.
 			e.DropAfter([]int{10, 3, 3 + len(zplJob(0))}[point])
 		}, false},
-		{"stall", func(e *printertest.Printer, _ int) { e.Stall(120 * time.Millisecond) }, true},
+		// The status wait is ReadTimeout (50ms) plus the bytes ahead of the query at
+		// the assumed line speed (about 80ms for a label): a stall must outlast both
+		// to leave a job in unknown state; a shorter one is only a slow reply.
+		{"stall", func(e *printertest.Printer, _ int) { e.Stall(400 * time.Millisecond) }, true},
 		{"refuse connections", func(e *printertest.Printer, _ int) {
 			e.Refuse()
 			time.AfterFunc(40*time.Millisecond, func() { e.Clear() })

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -17,9 +18,19 @@ import (
 	"github.com/dadanhq/dadan/store/memstore"
 )
 
-// openPrinter opens url and maps URL errors to usage errors.
+// openPrinter opens url and maps URL errors to usage errors. Transport notices
+// (a printer taken for one-way) go to stderr.
 func openPrinter(ctx context.Context, e *env, cmd, url string) (printer.Printer, int) {
-	p, err := dadan.OpenPrinter(ctx, url)
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{
+		Level: slog.LevelWarn,
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if len(groups) == 0 && a.Key == slog.TimeKey {
+				return slog.Attr{}
+			}
+			return a
+		},
+	}))
+	p, err := dadan.OpenPrinterWith(ctx, url, &dadan.PrinterOptions{Logger: log})
 	if err != nil {
 		e.errorf("%s: %v", cmd, err)
 		if errors.Is(err, dadan.ErrPrinterURL) {
@@ -34,7 +45,7 @@ func runPrint(ctx context.Context, args []string, e *env) int {
 	fs := newFlags("print", e)
 	url := fs.String("printer", "", "printer `URL`: tcp://host:9100, serial:///dev/ttyUSB0?baud=9600, file:///dir, cups://queue (required)")
 	timeout := fs.Duration("timeout", 5*time.Minute, "give up after this long (a printer out of paper waits until then)")
-	retries := fs.Int("retries", 5, "attempts per job before it fails")
+	retries := fs.Int("retries", 5, "connection attempts in a row before giving up (a printer out of paper is waited for until --timeout)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: dadan print --printer URL FILE...\n\nEach file is one job, sent in the given order.")
 		fs.PrintDefaults()
@@ -70,21 +81,37 @@ func runPrint(ctx context.Context, args []string, e *env) int {
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	p, code := openPrinter(ctx, e, "print", *url)
-	if p == nil {
+	dev, code := openPrinter(ctx, e, "print", *url)
+	if dev == nil {
 		return code
 	}
-	defer p.Close()
+	defer dev.Close()
+	ctx, giveUp := context.WithCancelCause(ctx)
+	defer giveUp(nil)
+	p := countAttempts(ctx, dev, *retries, giveUp)
 	sp, err := printer.New(memstore.New(), map[string]printer.Printer{"p": p}, &printer.Options{
-		RetryPolicy: printer.LimitRetries(printer.DefaultRetryPolicy, *retries),
+		RetryPolicy: func(ctx context.Context, attempt int, err error) (bool, error) {
+			if errors.Is(err, printer.ErrNotPrinter) {
+				return false, nil // another try gets the same answer
+			}
+			return printer.DefaultRetryPolicy(ctx, attempt, err)
+		},
 		OnEvent: func(ev printer.Event) {
 			switch ev.Kind {
+			case printer.EventSending:
+				if ev.Job.Reprint {
+					fmt.Fprintf(e.stderr, "dadan: %s sent again, flagged as a reprint: %s\n", ev.Job.Key.Order, ev.Job.ReprintReason)
+				}
 			case printer.EventPaused:
-				fmt.Fprintf(e.stderr, "dadan: printer paused: %v (status %s)\n", ev.Err, ev.Status.States)
+				if ev.Status.States == 0 {
+					fmt.Fprintf(e.stderr, "dadan: printer paused: %v\n", ev.Err)
+				} else {
+					fmt.Fprintf(e.stderr, "dadan: printer paused: %v (status %s)\n", ev.Err, ev.Status.States)
+				}
 			case printer.EventResumed:
 				fmt.Fprintln(e.stderr, "dadan: printer ready, resuming")
 			case printer.EventReprint:
-				fmt.Fprintf(e.stderr, "dadan: %s sent again, flagged as a reprint: %s\n", ev.Job.Key.Order, ev.Job.ReprintReason)
+				fmt.Fprintf(e.stderr, "dadan: %s not confirmed printed (%v); it goes again as a reprint\n", ev.Job.Key.Order, ev.Err)
 			case printer.EventFailed:
 				fmt.Fprintf(e.stderr, "dadan: %s failed: %v\n", ev.Job.Key.Order, ev.Err)
 			}
@@ -103,6 +130,10 @@ func runPrint(ctx context.Context, args []string, e *env) int {
 		}
 	}
 	if err := sp.Drain(ctx); err != nil {
+		var re *printer.RetryError
+		if cause := context.Cause(ctx); errors.As(cause, &re) {
+			err = fmt.Errorf("%d connection attempts in a row failed (--retries %d): %w", re.Attempts, *retries, re.Err)
+		}
 		e.errorf("print: %v", err)
 		return exitRefused
 	}
@@ -153,4 +184,78 @@ func runStatus(ctx context.Context, args []string, e *env) int {
 		fmt.Fprintln(e.stdout, st.States)
 	}
 	return exitOK
+}
+
+// attempts wraps a printer and counts the calls in a row that fail to reach it
+// (errors wrapping printer.ErrOffline: a refused dial, a broken connection, a
+// port that went away). At max it gives up through giveUp, whatever the spooler
+// would do next; any call that reaches the printer starts the count again. A
+// printer that answers but is faulted, or answers nothing, is not unreachable.
+type attempts struct {
+	printer.Printer
+	max    int
+	n      int
+	giveUp context.CancelCauseFunc
+}
+
+func (a *attempts) note(err error) {
+	var se *printer.StatusError
+	if err == nil || errors.As(err, &se) || !errors.Is(err, printer.ErrOffline) {
+		a.n = 0
+		return
+	}
+	a.n++
+	if a.n >= a.max {
+		a.giveUp(&printer.RetryError{Attempts: a.n, Err: err})
+	}
+}
+
+func (a *attempts) Print(ctx context.Context, b []byte) error {
+	err := a.Printer.Print(ctx, b)
+	if ctx.Err() == nil {
+		a.note(err)
+	}
+	return err
+}
+
+// OneWay passes on the transport's answer.
+func (a *attempts) OneWay() bool {
+	ow, ok := a.Printer.(printer.OneWay)
+	return ok && ow.OneWay()
+}
+
+// statusAttempts is attempts for a printer that reports status.
+type statusAttempts struct {
+	*attempts
+	sr printer.StatusReporter
+}
+
+func (a statusAttempts) Status(ctx context.Context) (printer.Status, error) {
+	st, err := a.sr.Status(ctx)
+	if ctx.Err() == nil {
+		a.note(err)
+	}
+	return st, err
+}
+
+// countAttempts wraps p so that max connection attempts in a row end the run.
+// The wrapper reports status when p does and is not one-way: a transport with
+// status=auto asks its one query here, before any job, so that the spooler
+// knows from the start whether it can confirm jobs.
+func countAttempts(ctx context.Context, p printer.Printer, max int, giveUp context.CancelCauseFunc) printer.Printer {
+	a := &attempts{Printer: p, max: max, giveUp: giveUp}
+	sr, ok := p.(printer.StatusReporter)
+	if !ok {
+		return a
+	}
+	if ow, ok := p.(printer.OneWay); ok {
+		if !ow.OneWay() {
+			_, err := sr.Status(ctx)
+			a.note(err)
+		}
+		if ow.OneWay() {
+			return a // a nil error from Print is all there is to know
+		}
+	}
+	return statusAttempts{a, sr}
 }

@@ -121,6 +121,8 @@ type Printer struct {
 	conn   net.Conn
 	closed bool
 	buf    []byte
+	wbuf   []byte
+	after  *reply // the reply to the query sent behind the last job, for the next Status
 
 	probed bool        // StatusAuto: the first query was answered, or got no answer
 	oneWay atomic.Bool // the printer reports no status
@@ -256,14 +258,20 @@ func (p *Printer) transfer(n int) time.Duration {
 }
 
 // Print writes one job and waits until the printer has acknowledged all of it.
-// The wait is bounded by WriteTimeout plus the job's time at the line speed. A
-// job cut short gives an [*Error] wrapping [printer.ErrPartial] (or
-// [printer.ErrNotSent] when no byte left); the connection is reset then and
-// dialled again on the next call. With printer.StatusAuto the first call asks
-// for the status before sending the job (see [Printer.OneWay]); a device whose
-// answer is not a printer's gets no job: the error wraps [printer.ErrNotPrinter]
-// and [printer.ErrNotSent].
+// Unless the printer is one-way, the status query goes right behind the job and
+// Print waits for the reply too (its acknowledgement comes with it, with no
+// delayed-ACK wait); the next [Printer.Status] returns that reply instead of
+// asking again. The wait for the acknowledgement is bounded by WriteTimeout plus
+// the job's time at the line speed, the wait for the reply as in Status; a
+// reply that does not come does not fail a job that was acknowledged. A job cut
+// short gives an [*Error] wrapping [printer.ErrPartial] (or [printer.ErrNotSent]
+// when no byte left); the connection is reset then and dialled again on the next
+// call. With printer.StatusAuto the first call asks for the status before
+// sending the job (see [Printer.OneWay]); a device whose answer is not a
+// printer's gets no job: the error wraps [printer.ErrNotPrinter] and
+// [printer.ErrNotSent].
 func (p *Printer) Print(ctx context.Context, data []byte) error {
+	p.after = nil
 	if err := p.connect(ctx); err != nil {
 		return err
 	}
@@ -273,12 +281,43 @@ func (p *Printer) Print(ctx context.Context, data []byte) error {
 	if err := p.connect(ctx); err != nil { // a probe that got no answer hangs up
 		return err
 	}
+	var query []byte
+	if !p.oneWay.Load() {
+		query = p.query()
+	}
+	if err := p.send(ctx, data, query); err != nil {
+		return err
+	}
+	if query != nil {
+		st, err := p.readStatus(ctx, len(query))
+		p.after = &reply{st, err}
+	}
+	return nil
+}
+
+// reply is a status reply, or its failure, kept for the next Status call.
+type reply struct {
+	st  printer.Status
+	err error
+}
+
+// send writes data and then query, and waits until both are acknowledged.
+func (p *Printer) send(ctx context.Context, data, query []byte) error {
 	start := time.Now()
 	dl := deadline(ctx, p.opts.WriteTimeout+p.transfer(len(data)))
 	var n int
 	err := p.io(ctx, dl, func(c net.Conn) error {
 		var err error
-		if n, err = c.Write(data); err != nil {
+		if len(query) > 0 && len(data) <= coalesceMax {
+			p.wbuf = append(append(p.wbuf[:0], data...), query...)
+			n, err = c.Write(p.wbuf)
+		} else {
+			n, err = c.Write(data)
+			if err == nil && len(query) > 0 {
+				_, err = c.Write(query)
+			}
+		}
+		if err != nil {
 			return err
 		}
 		return waitAcked(ctx, c, dl)
@@ -293,6 +332,9 @@ func (p *Printer) Print(ctx context.Context, data []byte) error {
 	p.backlog += len(data)
 	return nil
 }
+
+// coalesceMax is the largest job written in one write with its status query.
+const coalesceMax = 64 << 10
 
 // probe asks for the status once, with printer.StatusAuto, before the first job.
 // No answer makes the printer one-way; a broken connection is an error saying the
@@ -325,6 +367,7 @@ var (
 // PrintConfirm is [Printer.Print] followed by [Printer.Status], with their
 // errors: a job that was received whole but whose status could not be read gives
 // the Status error (for a one-way printer, one wrapping [printer.ErrNoStatus]).
+// It is one exchange: the job, the query behind it and the reply.
 func (p *Printer) PrintConfirm(ctx context.Context, data []byte) (printer.Status, error) {
 	if err := p.Print(ctx, data); err != nil {
 		return printer.Status{}, err
@@ -342,17 +385,22 @@ func (p *Printer) query() []byte {
 	return zplQuery
 }
 
-// Status asks the printer for its status over the job connection. The wait is
-// ReadTimeout plus the time at the line speed of the bytes sent since the last
-// reply (the printer answers after reading them). No answer in that time gives an
-// [*Error] wrapping [printer.ErrNoStatus] (and, the first time with
-// printer.StatusAuto, makes the printer one-way); a one-way printer is not asked
-// and gives that error at once. A reply that is not a printer's gives an error
-// wrapping [printer.ErrNotPrinter]; a broken connection an [*Error] wrapping
-// [printer.ErrOffline].
+// Status asks the printer for its status over the job connection; right after
+// [Printer.Print] it returns the reply to the query sent behind the job. The
+// wait is ReadTimeout plus the time at the line speed of the bytes sent since
+// the last reply (the printer answers after reading them). No answer in that
+// time gives an [*Error] wrapping [printer.ErrNoStatus] (and, the first time
+// with printer.StatusAuto, makes the printer one-way); a one-way printer is not
+// asked and gives that error at once. A reply that is not a printer's gives an
+// error wrapping [printer.ErrNotPrinter]; a broken connection an [*Error]
+// wrapping [printer.ErrOffline].
 func (p *Printer) Status(ctx context.Context) (printer.Status, error) {
 	if p.closed {
 		return printer.Status{States: printer.Unknown}, printer.ErrClosed
+	}
+	if r := p.after; r != nil {
+		p.after = nil
+		return r.st, r.err
 	}
 	if p.oneWay.Load() {
 		return printer.Status{States: printer.Unknown}, &Error{Op: "status", Addr: p.addr,
@@ -366,19 +414,27 @@ func (p *Printer) Status(ctx context.Context) (printer.Status, error) {
 
 // status writes the query and reads the reply.
 func (p *Printer) status(ctx context.Context) (printer.Status, error) {
+	query := p.query()
+	err := p.io(ctx, deadline(ctx, p.opts.WriteTimeout), func(c net.Conn) error {
+		_, err := c.Write(query)
+		return err
+	})
+	if err != nil {
+		p.drop()
+		return printer.Status{States: printer.Offline}, &Error{Op: "status", Addr: p.addr, Err: err}
+	}
+	return p.readStatus(ctx, len(query))
+}
+
+// readStatus reads the reply to a query of n bytes already written.
+func (p *Printer) readStatus(ctx context.Context, n int) (printer.Status, error) {
 	var (
-		reply   []byte
-		written int
-		query   = p.query()
-		wait    = p.opts.ReadTimeout + p.transfer(p.backlog)
-		full    = time.Now().Add(wait)
-		dl      = deadline(ctx, wait)
+		reply []byte
+		wait  = p.opts.ReadTimeout + p.transfer(p.backlog+n)
+		full  = time.Now().Add(wait)
+		dl    = deadline(ctx, wait)
 	)
 	err := p.io(ctx, dl, func(c net.Conn) error {
-		var err error
-		if written, err = c.Write(query); err != nil {
-			return err
-		}
 		reply = p.buf[:0]
 		for {
 			if len(reply) == cap(reply) {
@@ -405,8 +461,6 @@ func (p *Printer) status(ctx context.Context) (printer.Status, error) {
 		st := printer.Status{States: printer.Offline, Raw: bytes.Clone(reply)}
 		var ne net.Error
 		switch {
-		case written < len(query):
-			return st, &Error{Op: "status", Addr: p.addr, Err: err}
 		case len(reply) == 0 && errors.As(err, &ne) && ne.Timeout() && dl.Before(full):
 			// The context's deadline cut the wait short: that says nothing of the printer.
 			err = fmt.Errorf("%w (%w)", context.DeadlineExceeded, err)
@@ -415,7 +469,7 @@ func (p *Printer) status(ctx context.Context) (printer.Status, error) {
 			p.missed(wait)
 			return st, &Error{Op: "status", Addr: p.addr, Err: fmt.Errorf("no reply in %v: %w", wait.Round(time.Millisecond), printer.ErrNoStatus)}
 		case len(reply) == 0:
-			err = fmt.Errorf("no status reply: %w", err)
+			err = fmt.Errorf("connection lost before the status reply: %w", err)
 		}
 		return st, &Error{Op: "status", Addr: p.addr, Err: err}
 	}
