@@ -22,17 +22,18 @@ const (
 // acknowledgements and the socket kept no error of its own.
 var errConnLost = errors.New("connection lost")
 
-// sockState reads the connection's TCP state, its unacknowledged bytes
-// (SIOCOUTQ: bytes written and not yet acknowledged by the peer, sent or not) and
-// its pending socket error.
-func sockState(c net.Conn) (state uint8, unacked int, soErr error, err error) {
+// sockState reads the connection's TCP state and whether all written bytes are
+// acknowledged (tcp_info: no unacknowledged segment, no byte unsent), in one
+// call. For a connection no longer established it adds the socket's pending
+// error and, for messages, the unacknowledged bytes (SIOCOUTQ).
+func sockState(c net.Conn, detail bool) (state uint8, acked bool, unacked int, soErr error, err error) {
 	sc, ok := c.(syscall.Conn)
 	if !ok {
-		return 0, 0, nil, fmt.Errorf("tcp: %T has no file descriptor", c)
+		return 0, false, 0, nil, fmt.Errorf("tcp: %T has no file descriptor", c)
 	}
 	rc, err := sc.SyscallConn()
 	if err != nil {
-		return 0, 0, nil, err
+		return 0, false, 0, nil, err
 	}
 	var ierr error
 	cerr := rc.Control(func(fd uintptr) {
@@ -41,26 +42,27 @@ func sockState(c net.Conn) (state uint8, unacked int, soErr error, err error) {
 			ierr = os.NewSyscallError("getsockopt TCP_INFO", e)
 			return
 		}
-		state = info.State
-		if unacked, e = unix.IoctlGetInt(int(fd), unix.SIOCOUTQ); e != nil {
-			ierr = os.NewSyscallError("ioctl SIOCOUTQ", e)
-			return
+		state, acked = info.State, info.Unacked == 0 && info.Notsent_bytes == 0
+		if state != tcpEstablished && state != tcpCloseWait {
+			if n, e := unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_ERROR); e == nil && n != 0 {
+				soErr = syscall.Errno(n)
+			}
 		}
-		if n, e := unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_ERROR); e == nil && n != 0 {
-			soErr = syscall.Errno(n)
+		if detail && !acked {
+			unacked, _ = unix.IoctlGetInt(int(fd), unix.SIOCOUTQ)
 		}
 	})
 	if cerr != nil {
-		return 0, 0, nil, cerr
+		return 0, false, 0, nil, cerr
 	}
-	return state, unacked, soErr, ierr
+	return state, acked, unacked, soErr, ierr
 }
 
 // alive reports whether an idle connection can still carry a job: the printer
 // has neither closed nor reset it.
 func alive(c net.Conn) bool {
-	state, _, soErr, err := sockState(c)
-	return err == nil && soErr == nil && state == tcpEstablished
+	state, _, _, _, err := sockState(c, false)
+	return err == nil && state == tcpEstablished
 }
 
 // waitAcked waits until the peer has acknowledged every byte written on c, until
@@ -70,7 +72,7 @@ func waitAcked(ctx context.Context, c net.Conn, dl time.Time) error {
 	pause := 100 * time.Microsecond
 	var t *time.Timer
 	for {
-		state, unacked, soErr, err := sockState(c)
+		state, acked, unacked, soErr, err := sockState(c, pause > 100*time.Microsecond)
 		switch {
 		case err != nil:
 			return err
@@ -78,7 +80,7 @@ func waitAcked(ctx context.Context, c net.Conn, dl time.Time) error {
 			return soErr
 		case state != tcpEstablished && state != tcpCloseWait:
 			return errConnLost
-		case unacked == 0:
+		case acked:
 			return nil
 		}
 		now := time.Now()

@@ -285,14 +285,7 @@ func (p *Printer) Print(ctx context.Context, data []byte) error {
 	if !p.oneWay.Load() {
 		query = p.query()
 	}
-	if err := p.send(ctx, data, query); err != nil {
-		return err
-	}
-	if query != nil {
-		st, err := p.readStatus(ctx, len(query))
-		p.after = &reply{st, err}
-	}
-	return nil
+	return p.send(ctx, data, query)
 }
 
 // reply is a status reply, or its failure, kept for the next Status call.
@@ -301,11 +294,13 @@ type reply struct {
 	err error
 }
 
-// send writes data and then query, and waits until both are acknowledged.
+// send writes data and then query, reads the reply to the query into p.after,
+// and waits until both are acknowledged.
 func (p *Printer) send(ctx context.Context, data, query []byte) error {
 	start := time.Now()
 	dl := deadline(ctx, p.opts.WriteTimeout+p.transfer(len(data)))
 	var n int
+	var r *rawReply
 	err := p.io(ctx, dl, func(c net.Conn) error {
 		var err error
 		if len(query) > 0 && len(data) <= coalesceMax {
@@ -320,17 +315,30 @@ func (p *Printer) send(ctx context.Context, data, query []byte) error {
 		if err != nil {
 			return err
 		}
+		if len(query) > 0 {
+			// The reply carries the acknowledgement of all before it.
+			r = p.readReply(ctx, len(data)+len(query))
+		}
 		return waitAcked(ctx, c, dl)
 	})
 	if err != nil {
 		p.abort()
 		return &Error{Op: "write", Addr: p.addr, Err: err, NotSent: n == 0, Partial: n > 0}
 	}
+	p.backlogNext(start, len(data))
+	if r != nil {
+		st, err := p.finishStatus(ctx, r)
+		p.after = &reply{st, err}
+	}
+	return nil
+}
+
+// backlogNext counts n bytes written from start into the backlog.
+func (p *Printer) backlogNext(start time.Time, n int) {
 	if p.backlog == 0 {
 		p.backlogSince = start
 	}
-	p.backlog += len(data)
-	return nil
+	p.backlog += n
 }
 
 // coalesceMax is the largest job written in one write with its status query.
@@ -415,26 +423,43 @@ func (p *Printer) Status(ctx context.Context) (printer.Status, error) {
 // status writes the query and reads the reply.
 func (p *Printer) status(ctx context.Context) (printer.Status, error) {
 	query := p.query()
+	var r *rawReply
 	err := p.io(ctx, deadline(ctx, p.opts.WriteTimeout), func(c net.Conn) error {
-		_, err := c.Write(query)
-		return err
+		if _, err := c.Write(query); err != nil {
+			return err
+		}
+		r = p.readReply(ctx, len(query))
+		return nil
 	})
 	if err != nil {
 		p.drop()
 		return printer.Status{States: printer.Offline}, &Error{Op: "status", Addr: p.addr, Err: err}
 	}
-	return p.readStatus(ctx, len(query))
+	return p.finishStatus(ctx, r)
 }
 
-// readStatus reads the reply to a query of n bytes already written.
-func (p *Printer) readStatus(ctx context.Context, n int) (printer.Status, error) {
+// rawReply is what came back for a query: the bytes, the read error, how long
+// the wait was and whether ctx's deadline cut it short.
+type rawReply struct {
+	reply []byte
+	err   error
+	wait  time.Duration
+	cut   bool
+}
+
+// readReply reads the reply to a query already written, with ahead bytes
+// written since the backlog was last counted (the query and a job before it).
+// It runs inside [Printer.io], which aborts it when ctx is done.
+func (p *Printer) readReply(ctx context.Context, ahead int) *rawReply {
 	var (
 		reply []byte
-		wait  = p.opts.ReadTimeout + p.transfer(p.backlog+n)
+		wait  = p.opts.ReadTimeout + p.transfer(p.backlog+ahead)
 		full  = time.Now().Add(wait)
 		dl    = deadline(ctx, wait)
 	)
-	err := p.io(ctx, dl, func(c net.Conn) error {
+	c := p.conn
+	c.SetReadDeadline(dl)
+	err := func() error {
 		reply = p.buf[:0]
 		for {
 			if len(reply) == cap(reply) {
@@ -452,22 +477,31 @@ func (p *Printer) readStatus(ctx context.Context, n int) (printer.Status, error)
 				return err
 			}
 		}
-	})
+	}()
 	if cap(reply) > cap(p.buf) {
 		p.buf = reply[:0]
 	}
+	return &rawReply{reply: reply, err: err, wait: wait, cut: dl.Before(full)}
+}
+
+// finishStatus makes a status of a raw reply: no reply is a miss, a broken
+// connection is dropped, garbage is a parse error.
+func (p *Printer) finishStatus(ctx context.Context, r *rawReply) (printer.Status, error) {
+	reply, err, wait := r.reply, r.err, r.wait
 	if err != nil && !p.garbage(reply) {
 		p.drop() // a late reply must not be read as the answer to the next query
 		st := printer.Status{States: printer.Offline, Raw: bytes.Clone(reply)}
 		var ne net.Error
 		switch {
-		case len(reply) == 0 && errors.As(err, &ne) && ne.Timeout() && dl.Before(full):
+		case len(reply) == 0 && errors.As(err, &ne) && ne.Timeout() && r.cut:
 			// The context's deadline cut the wait short: that says nothing of the printer.
 			err = fmt.Errorf("%w (%w)", context.DeadlineExceeded, err)
 		case len(reply) == 0 && errors.As(err, &ne) && ne.Timeout() && ctx.Err() == nil:
 			st.States = printer.Unknown
 			p.missed(wait)
 			return st, &Error{Op: "status", Addr: p.addr, Err: fmt.Errorf("no reply in %v: %w", wait.Round(time.Millisecond), printer.ErrNoStatus)}
+		case ctx.Err() != nil:
+			err = fmt.Errorf("%w (%w)", ctx.Err(), err)
 		case len(reply) == 0:
 			err = fmt.Errorf("connection lost before the status reply: %w", err)
 		}
