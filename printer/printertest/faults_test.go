@@ -1,6 +1,7 @@
 package printertest_test
 
 import (
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -110,4 +111,38 @@ func TestSink(t *testing.T) {
 	n, _ := c.Read(make([]byte, 8))
 	assert.Zero(t, n, "a sink never answers")
 	assert.Equal(t, 1, s.Connections())
+}
+
+func ExampleSink() {
+	s, _ := printertest.NewSink(0) // reads everything, answers nothing
+	defer s.Close()
+	c, _ := net.Dial("tcp", s.Addr())
+	c.Write([]byte("^XA^FDhello^FS^XZ"))
+	c.Close()
+	for len(s.Bytes()) < 17 {
+		time.Sleep(time.Millisecond)
+	}
+	fmt.Println(string(s.Bytes()))
+	// Output: ^XA^FDhello^FS^XZ
+}
+
+func ExamplePrinter_PaperOutOnNextJob() {
+	e, _ := printertest.New(nil)
+	defer e.Close()
+	e.PaperOutOnNextJob(50 * time.Millisecond)
+	c, _ := net.Dial("tcp", e.Addr())
+	defer c.Close()
+	c.Write([]byte("^XA^FDheld^FS^XZ"))
+	for len(e.Jobs()) == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	st := e.Status()
+	fmt.Println(st.States, st.Pending, len(e.Printed()))
+	for len(e.Printed()) == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	fmt.Println(e.Status().States, e.Pending(), len(e.Printed()))
+	// Output:
+	// paper out 1 0
+	// ready 0 1
 }
