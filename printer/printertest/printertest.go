@@ -180,8 +180,9 @@ func (p *Printer) Refuse() {
 	}
 }
 
-// Clear ends every fault: the status is ready, no drop or stall is armed and a
-// refusing printer listens again on the same address.
+// Clear ends every fault: the status is ready, no drop or stall is armed, the
+// modes of faults.go end (jobs already held still print when their paper comes
+// back) and a refusing printer listens again on the same address.
 func (p *Printer) Clear() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
