@@ -236,7 +236,11 @@ func ParseRealTimeStatus(n, b byte) (Status, error) {
 
 // Confirmer is implemented by printers that can send a job and ask for the status
 // after it in one exchange, found by type assertion like [StatusReporter]. The
-// [Spooler] prefers it to Print followed by Status. Implementations must not retain p.
+// [Spooler] prefers it to Print followed by Status. An error wrapping [ErrNotSent]
+// or [ErrPartial] is Print's: the printer does not have the job whole. Any other
+// error is the status's: the job was received whole, what became of it is not
+// known ([ErrNoStatus] for a printer that did not answer or is [OneWay]).
+// Implementations must not retain p.
 type Confirmer interface {
 	PrintConfirm(ctx context.Context, p []byte) (Status, error)
 }

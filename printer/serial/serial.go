@@ -218,10 +218,11 @@ func (p *Printer) transfer(n int) time.Duration {
 // the line speed. A job cut short after some of it was written gives an error
 // wrapping [printer.ErrPartial], and what the port had not sent yet is
 // discarded. With printer.StatusAuto the first call asks for the status first
-// (see [Printer.OneWay]).
+// (see [Printer.OneWay]). Every error of Print wraps exactly one of
+// [printer.ErrNotSent] and [printer.ErrPartial].
 func (p *Printer) Print(ctx context.Context, b []byte) error {
 	if int64(len(b)) > p.opts.MaxJobBytes {
-		return fmt.Errorf("serial: job of %d bytes, limit %d: %w", len(b), p.opts.MaxJobBytes, printer.ErrTooLarge)
+		return fmt.Errorf("serial: job of %d bytes, limit %d: %w (%w)", len(b), p.opts.MaxJobBytes, printer.ErrTooLarge, printer.ErrNotSent)
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -189,7 +189,7 @@ func (p *Printer) OneWay() bool { return p.oneWay.Load() }
 // while idle is dialled again before anything is written on it.
 func (p *Printer) connect(ctx context.Context) error {
 	if p.closed {
-		return printer.ErrClosed
+		return fmt.Errorf("tcp: %s: %w (%w)", p.addr, printer.ErrClosed, printer.ErrNotSent)
 	}
 	if p.conn != nil && !alive(p.conn) {
 		p.drop()
@@ -269,7 +269,8 @@ func (p *Printer) transfer(n int) time.Duration {
 // call. With printer.StatusAuto the first call asks for the status before
 // sending the job (see [Printer.OneWay]); a device whose answer is not a
 // printer's gets no job: the error wraps [printer.ErrNotPrinter] and
-// [printer.ErrNotSent].
+// [printer.ErrNotSent]. Every error of Print wraps exactly one of
+// [printer.ErrNotSent] and [printer.ErrPartial].
 func (p *Printer) Print(ctx context.Context, data []byte) error {
 	p.after = nil
 	if err := p.connect(ctx); err != nil {

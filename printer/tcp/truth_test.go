@@ -393,3 +393,45 @@ func TestContextDeadlineIsNoMiss(t *testing.T) {
 	assert.NotErrorIs(t, err, printer.ErrNoStatus, "the caller stopped waiting; the printer was not given its time")
 	assert.False(t, p.OneWay())
 }
+
+func TestEveryPrintErrorSaysWhetherBytesLeft(t *testing.T) {
+	var errs []error
+	collect := func(err error) {
+		require.Error(t, err)
+		errs = append(errs, err)
+	}
+	// Closed.
+	e := emulatorWith(t, nil)
+	p := dialWith(t, e.Addr(), tcp.Options{})
+	require.NoError(t, p.Close())
+	collect(p.Print(t.Context(), []byte("^XA^XZ")))
+	// Refused on redial.
+	e2 := emulatorWith(t, nil)
+	p2 := dialWith(t, e2.Addr(), tcp.Options{})
+	_, err := p2.Status(t.Context())
+	require.NoError(t, err)
+	e2.Refuse()
+	time.Sleep(20 * time.Millisecond)
+	collect(p2.Print(t.Context(), []byte("^XA^XZ")))
+	// Dropped mid-job.
+	e3 := emulatorWith(t, &printertest.Options{ReadBuffer: smallBuffer})
+	p3 := dialWith(t, e3.Addr(), tcp.Options{})
+	e3.DropAfter(100)
+	collect(p3.Print(t.Context(), label(512<<10)))
+	// Garbage answer to the first query.
+	e4 := emulatorWith(t, nil)
+	e4.AnswerGarbage([]byte("HTTP/1.0 200 OK\r\n"))
+	p4 := dialWith(t, e4.Addr(), tcp.Options{})
+	collect(p4.Print(t.Context(), []byte("^XA^XZ")))
+	// Cancelled.
+	e5 := emulatorWith(t, nil)
+	p5 := dialWith(t, e5.Addr(), tcp.Options{})
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	collect(p5.Print(ctx, []byte("^XA^XZ")))
+
+	for _, err := range errs {
+		notSent, partial := errors.Is(err, printer.ErrNotSent), errors.Is(err, printer.ErrPartial)
+		assert.True(t, notSent != partial, "exactly one of not sent and partial: %v", err)
+	}
+}
