@@ -234,3 +234,19 @@ func TestTSPLStatusSerial(t *testing.T) {
 	assert.True(t, st.Has(printer.PaperOut))
 	assert.Equal(t, 1, st.Pending)
 }
+
+func TestPaperOutWithAHeldFormatSerial(t *testing.T) {
+	host, path := ptyPair(t)
+	// Paper out, one format in the receive buffer: the job arrived and waits.
+	held := "\x02030,1,0,1218,001,0,0,0,000,0,0,0\x03\r\n\x02001,0,0,0,0,2,6,0,00000000,1,000\x03\r\n\x021234,0\x03\r\n"
+	newDevice(t, path, 0, []byte(held))
+	p, err := Open(ctx, host, &Options{Baud: 115200})
+	require.NoError(t, err)
+	defer p.Close()
+	require.NoError(t, p.Print(ctx, []byte("^XA^FDheld^FS^XZ")))
+	st, err := p.Status(ctx)
+	require.NoError(t, err)
+	assert.True(t, st.Has(printer.PaperOut))
+	assert.Equal(t, 1, st.Pending)
+	assert.True(t, st.Busy())
+}
