@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/url"
 	"strconv"
@@ -22,63 +23,103 @@ var ErrPrinterURL = errors.New("dadan: bad printer URL")
 
 // OpenPrinter opens the printer a URL names:
 //
-//	tcp://host:9100?lang=zpl|escpos&timeout=3s   raw TCP (port 9100 by default)
-//	serial:///dev/ttyUSB0?baud=9600&lang=escpos  a serial port
+//	tcp://host:9100?lang=zpl|escpos|tspl&status=auto|query|none&timeout=3s&speed=1024
+//	                                              raw TCP (port 9100 by default)
+//	serial:///dev/ttyUSB0?baud=9600&lang=escpos&status=none&timeout=2s
+//	                                              a serial port
 //	file:///var/spool/dadan?ext=zpl               a spool directory, a device node such as
 //	                                              file:///dev/usb/lp0, or a file to append to
 //	cups://queue  cups://host:631/queue           a CUPS queue (raw jobs over IPP)
 //	ipp://host:631/printers/queue                 the same, as an IPP URL
 //
-// lang chooses how status is asked (ZPL ~HS or ESC/POS DLE EOT; default zpl).
-// Errors wrap [ErrPrinterURL] for a URL that cannot name a printer, or the
-// transport's typed errors (printer.ErrOffline for an unreachable device).
+// lang chooses how status is asked (ZPL ~HS, ESC/POS DLE EOT or TSPL <ESC>!?;
+// default zpl). status says whether it is asked: auto (the default) asks once and
+// takes a printer that does not answer for one-way ([printer.OneWay]), query
+// always asks, none never sends a query byte. timeout is the dial and status
+// read timeout of TCP and the status read timeout of a serial port; speed is the
+// line speed in bytes per second TCP assumes until it has measured one. Errors
+// wrap [ErrPrinterURL] for a URL that cannot name a printer, or the transport's
+// typed errors (printer.ErrOffline for an unreachable device).
 func OpenPrinter(ctx context.Context, rawURL string) (printer.Printer, error) {
+	return OpenPrinterWith(ctx, rawURL, nil)
+}
+
+// PrinterOptions are what a printer URL cannot say. The zero value means
+// defaults.
+type PrinterOptions struct {
+	// Logger receives the transport's notices, such as a printer taken for
+	// one-way; nil discards.
+	Logger *slog.Logger
+}
+
+// OpenPrinterWith is [OpenPrinter] with options; nil options are defaults.
+func OpenPrinterWith(ctx context.Context, rawURL string, opts *PrinterOptions) (printer.Printer, error) {
+	if opts == nil {
+		opts = &PrinterOptions{}
+	}
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrPrinterURL, err)
 	}
 	q := u.Query()
 	lang := strings.ToLower(q.Get("lang"))
-	if lang != "" && lang != "zpl" && lang != "escpos" {
-		return nil, fmt.Errorf("%w: lang=%q (want zpl or escpos)", ErrPrinterURL, lang)
+	if lang != "" && lang != "zpl" && lang != "escpos" && lang != "tspl" {
+		return nil, fmt.Errorf("%w: lang=%q (want zpl, escpos or tspl)", ErrPrinterURL, lang)
+	}
+	mode, err := printer.ParseStatusMode(strings.ToLower(q.Get("status")))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrPrinterURL, err)
+	}
+	var timeout time.Duration
+	if s := q.Get("timeout"); s != "" {
+		timeout, err = time.ParseDuration(s)
+		if err != nil || timeout <= 0 {
+			return nil, fmt.Errorf("%w: timeout=%q", ErrPrinterURL, s)
+		}
 	}
 	switch u.Scheme {
 	case "tcp":
 		if u.Host == "" {
 			return nil, fmt.Errorf("%w: %q has no host", ErrPrinterURL, rawURL)
 		}
-		opts := &tcp.Options{}
-		if lang == "escpos" {
-			opts.Language = tcp.ESCPOS
+		topts := &tcp.Options{Status: mode, Logger: opts.Logger, DialTimeout: timeout, ReadTimeout: timeout}
+		switch lang {
+		case "escpos":
+			topts.Language = tcp.ESCPOS
+		case "tspl":
+			topts.Language = tcp.TSPL
 		}
-		if s := q.Get("timeout"); s != "" {
-			d, err := time.ParseDuration(s)
-			if err != nil || d <= 0 {
-				return nil, fmt.Errorf("%w: timeout=%q", ErrPrinterURL, s)
+		if s := q.Get("speed"); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil || n <= 0 {
+				return nil, fmt.Errorf("%w: speed=%q (bytes per second)", ErrPrinterURL, s)
 			}
-			opts.DialTimeout, opts.ReadTimeout = d, d
+			topts.Speed = n
 		}
 		port := u.Port()
 		if port == "" {
 			port = tcp.DefaultPort
 		}
-		return tcp.Dial(ctx, net.JoinHostPort(u.Hostname(), port), opts)
+		return tcp.Dial(ctx, net.JoinHostPort(u.Hostname(), port), topts)
 	case "serial":
 		if u.Path == "" {
 			return nil, fmt.Errorf("%w: %q has no device path", ErrPrinterURL, rawURL)
 		}
-		opts := &serial.Options{}
+		sopts := &serial.Options{Status: mode, Logger: opts.Logger, ReadTimeout: timeout}
 		if s := q.Get("baud"); s != "" {
 			n, err := strconv.Atoi(s)
 			if err != nil {
 				return nil, fmt.Errorf("%w: baud=%q", ErrPrinterURL, s)
 			}
-			opts.Baud = n
+			sopts.Baud = n
 		}
-		if lang == "escpos" {
-			opts.Language = serial.ESCPOS
+		switch lang {
+		case "escpos":
+			sopts.Language = serial.ESCPOS
+		case "tspl":
+			sopts.Language = serial.TSPL
 		}
-		return serial.Open(ctx, u.Path, opts)
+		return serial.Open(ctx, u.Path, sopts)
 	case "file":
 		if u.Path == "" {
 			return nil, fmt.Errorf("%w: %q has no path", ErrPrinterURL, rawURL)

@@ -1,11 +1,17 @@
 package dadan_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
+	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/dadanhq/dadan"
 	"github.com/dadanhq/dadan/printer"
@@ -74,4 +80,70 @@ func TestOpenPrinterIPv6(t *testing.T) {
 	require.Error(t, err)
 	assert.ErrorIs(t, err, printer.ErrOffline, "dialled [::1]:9100, nothing listens: %v", err)
 	assert.NotContains(t, err.Error(), "missing port")
+}
+
+func TestOpenPrinterStatusModes(t *testing.T) {
+	ctx := context.Background()
+	emu, err := printertest.New(nil)
+	require.NoError(t, err)
+	defer emu.Close()
+	p, err := dadan.OpenPrinter(ctx, "tcp://"+emu.Addr()+"?status=none")
+	require.NoError(t, err)
+	defer p.Close()
+	ow, ok := p.(printer.OneWay)
+	require.True(t, ok)
+	assert.True(t, ow.OneWay())
+	require.NoError(t, p.Print(ctx, []byte("^XA^FDnone^FS^XZ")))
+	_, err = p.(printer.StatusReporter).Status(ctx)
+	assert.ErrorIs(t, err, printer.ErrNoStatus)
+	require.Eventually(t, func() bool { return len(emu.Printed()) == 1 }, time.Second, time.Millisecond)
+	assert.Zero(t, emu.QueriesReceived(), "status=none sends no query byte")
+
+	mute, err := printertest.New(nil)
+	require.NoError(t, err)
+	defer mute.Close()
+	mute.NoStatus()
+	var logs bytes.Buffer
+	p2, err := dadan.OpenPrinterWith(ctx, "tcp://"+mute.Addr()+"?timeout=100ms",
+		&dadan.PrinterOptions{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	require.NoError(t, err)
+	defer p2.Close()
+	require.NoError(t, p2.Print(ctx, []byte("^XA^FDauto^FS^XZ")))
+	assert.True(t, p2.(printer.OneWay).OneWay(), "status=auto is the default")
+	assert.Contains(t, logs.String(), "one-way")
+
+	for _, u := range []string{"tcp://h?status=sometimes", "tcp://h?speed=fast", "tcp://h?speed=0", "serial:///dev/ttyS0?status=x", "serial:///dev/ttyS0?timeout=-1s"} {
+		_, err := dadan.OpenPrinter(ctx, u)
+		assert.ErrorIs(t, err, dadan.ErrPrinterURL, u)
+	}
+}
+
+func TestOpenPrinterSerialTSPLOneWay(t *testing.T) {
+	if _, err := exec.LookPath("socat"); err != nil {
+		t.Skip("socat not found (Debian package socat): no pty pair for a serial printer")
+	}
+	dir := t.TempDir()
+	host, dev := filepath.Join(dir, "ttyA"), filepath.Join(dir, "ttyB")
+	cmd := exec.Command("socat", "pty,raw,echo=0,link="+host, "pty,raw,echo=0,link="+dev)
+	require.NoError(t, cmd.Start())
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	require.Eventually(t, func() bool {
+		_, e1 := os.Stat(host)
+		_, e2 := os.Stat(dev)
+		return e1 == nil && e2 == nil
+	}, 5*time.Second, 10*time.Millisecond)
+	d, err := os.OpenFile(dev, os.O_RDWR|syscall.O_NOCTTY, 0)
+	require.NoError(t, err)
+	defer d.Close()
+	ctx := context.Background()
+	p, err := dadan.OpenPrinter(ctx, "serial://"+host+"?baud=115200&lang=tspl&status=none")
+	require.NoError(t, err)
+	defer p.Close()
+	assert.True(t, p.(printer.OneWay).OneWay())
+	require.NoError(t, p.Print(ctx, []byte("PRINT 1\r\n")))
+	buf := make([]byte, 9)
+	require.NoError(t, d.SetReadDeadline(time.Now().Add(2*time.Second)))
+	_, err = io.ReadFull(d, buf)
+	require.NoError(t, err)
+	assert.Equal(t, "PRINT 1\r\n", string(buf), "the job and no query")
 }

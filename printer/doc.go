@@ -13,6 +13,8 @@
 // connection lost after the bytes left) is sent again flagged as a reprint, never
 // silently.
 //
-// [ParseHostStatus] reads a Zebra ZPL ~HS reply and [ParseRealTimeStatus] an ESC/POS
-// DLE EOT byte.
+// [ParseHostStatus] reads a Zebra ZPL ~HS reply, [ParseRealTimeStatus] an ESC/POS
+// DLE EOT byte and [ParseTSPLStatus] a TSPL <ESC>!? byte. A transport that may face
+// a printer that answers nothing implements [OneWay]; its status mode
+// ([StatusAuto], [StatusQuery], [StatusNone]) says whether it asks.
 package printer

@@ -2,6 +2,7 @@ package printer_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/dadanhq/dadan/printer"
@@ -56,4 +57,34 @@ func ExampleParseRealTimeStatus() {
 	st, err := printer.ParseRealTimeStatus(4, 0x7e) // DLE EOT 4: roll paper sensor
 	fmt.Println(st.States, err)
 	// Output: paper out|paper near end <nil>
+}
+
+func ExampleParseTSPLStatus() {
+	st, err := printer.ParseTSPLStatus([]byte{0x24}) // <ESC>!? answered: printing, out of paper
+	fmt.Println(st.States, st.Ready(), st.Pending, err)
+	// Output: paper out false 1 <nil>
+}
+
+func ExampleOneWay() {
+	emu, _ := printertest.New(nil)
+	defer emu.Close()
+	emu.NoStatus() // a printer that never answers, as with status=none in a URL
+	ctx := context.Background()
+	p, err := tcp.Dial(ctx, emu.Addr(), &tcp.Options{Status: printer.StatusNone})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer p.Close()
+	var dev printer.Printer = p
+	if ow, ok := dev.(printer.OneWay); ok && ow.OneWay() {
+		// Print's nil error is all there is to know: the printer's TCP stack
+		// acknowledged every byte.
+		fmt.Println(dev.Print(ctx, []byte("^XA^FDone-way^FS^XZ")))
+	}
+	_, err = p.Status(ctx)
+	fmt.Println(errors.Is(err, printer.ErrNoStatus), emu.QueriesReceived())
+	// Output:
+	// <nil>
+	// true 0
 }

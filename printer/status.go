@@ -69,7 +69,7 @@ func (e *StatusError) Unwrap() error { return ErrNotReady }
 // ReplyError reports a status reply that no printer of the language would send. It
 // wraps [ErrNotPrinter].
 type ReplyError struct {
-	Language string // "ZPL" or "ESC/POS"
+	Language string // "ZPL", "ESC/POS" or "TSPL"
 	Reply    []byte // the reply as received
 	Reason   string
 }
@@ -96,8 +96,10 @@ var hostStatusFields = [3]int{12, 11, 2}
 
 // ParseHostStatus reads the reply of a Zebra printer to ~HS: three strings, each
 // <STX>fields<ETX><CR><LF>, with comma-separated decimal fields. String 1 field 2 is
-// paper out, field 3 pause, field 12 over temperature; string 2 field 3 is head up and
-// field 4 ribbon out. The final CR LF may be missing; extra fields are allowed.
+// paper out, field 3 pause, field 5 the number of formats in the receive buffer,
+// field 12 over temperature; string 2 field 3 is head up, field 4 ribbon out and
+// field 9 the labels remaining in the batch being printed. Status.Pending is the
+// formats plus the labels remaining. The final CR LF may be missing; extra fields are allowed.
 // Anything else is a [*ReplyError]. Status.Raw holds a copy of reply.
 func ParseHostStatus(reply []byte) (Status, error) {
 	bad := func(format string, a ...any) (Status, error) {
@@ -149,7 +151,23 @@ func ParseHostStatus(reply []byte) (Status, error) {
 	flag(fields[0][11], Fault)
 	flag(fields[1][2], HeadOpen)
 	flag(fields[1][3], RibbonOut)
-	return Status{States: st, Raw: bytes.Clone(reply)}, nil
+	pending := count(fields[0][4]) + count(fields[1][8])
+	return Status{States: st, Pending: pending, Raw: bytes.Clone(reply)}, nil
+}
+
+// maxCount bounds a decimal count field, so that a sum of two cannot overflow.
+const maxCount = 1 << 30
+
+// count reads a field of digits, saturating at maxCount.
+func count(b []byte) int {
+	n := 0
+	for _, c := range b {
+		n = n*10 + int(c-'0')
+		if n >= maxCount {
+			return maxCount
+		}
+	}
+	return n
 }
 
 func digits(b []byte) bool {
@@ -218,7 +236,11 @@ func ParseRealTimeStatus(n, b byte) (Status, error) {
 
 // Confirmer is implemented by printers that can send a job and ask for the status
 // after it in one exchange, found by type assertion like [StatusReporter]. The
-// [Spooler] prefers it to Print followed by Status. Implementations must not retain p.
+// [Spooler] prefers it to Print followed by Status. An error wrapping [ErrNotSent]
+// or [ErrPartial] is Print's: the printer does not have the job whole. Any other
+// error is the status's: the job was received whole, what became of it is not
+// known ([ErrNoStatus] for a printer that did not answer or is [OneWay]).
+// Implementations must not retain p.
 type Confirmer interface {
 	PrintConfirm(ctx context.Context, p []byte) (Status, error)
 }
@@ -241,5 +263,53 @@ func ParseRealTimeReplies(reply []byte) (Status, error) {
 		st.States |= s.States
 	}
 	st.Raw = raw
+	return st, nil
+}
+
+// TSPL status bits of the byte answered to <ESC>!?.
+const (
+	tsplHeadOpen  = 1 << 0
+	tsplPaperJam  = 1 << 1
+	tsplPaperOut  = 1 << 2
+	tsplRibbonOut = 1 << 3
+	tsplPause     = 1 << 4
+	tsplPrinting  = 1 << 5
+	tsplCoverOpen = 1 << 6
+	tsplOther     = 1 << 7
+)
+
+// ParseTSPLStatus reads the one byte a TSPL printer (TSC, Xprinter, Gprinter label
+// printers) answers to <ESC>!? (0x1B 0x21 0x3F): bit 0 head opened, bit 1 paper
+// jam, bit 2 out of paper, bit 3 out of ribbon, bit 4 pause, bit 5 printing, bit 6
+// cover opened, bit 7 other error. Head and cover open are HeadOpen, a jam and
+// other errors Fault; printing is no fault but makes Status.Pending 1. A reply
+// that is not exactly one byte is a [*ReplyError]. Status.Raw holds a copy of reply.
+func ParseTSPLStatus(reply []byte) (Status, error) {
+	raw := bytes.Clone(reply)
+	if len(reply) != 1 {
+		return Status{States: Unknown, Raw: raw},
+			&ReplyError{Language: "TSPL", Reply: raw, Reason: fmt.Sprintf("%d bytes, want 1", len(reply))}
+	}
+	b := reply[0]
+	var st Status
+	st.Raw = raw
+	if b&(tsplHeadOpen|tsplCoverOpen) != 0 {
+		st.States |= HeadOpen
+	}
+	if b&(tsplPaperJam|tsplOther) != 0 {
+		st.States |= Fault
+	}
+	if b&tsplPaperOut != 0 {
+		st.States |= PaperOut
+	}
+	if b&tsplRibbonOut != 0 {
+		st.States |= RibbonOut
+	}
+	if b&tsplPause != 0 {
+		st.States |= Paused
+	}
+	if b&tsplPrinting != 0 {
+		st.Pending = 1
+	}
 	return st, nil
 }

@@ -70,6 +70,104 @@ func TestParseHostStatus(t *testing.T) {
 	}
 }
 
+func TestParseHostStatusPending(t *testing.T) {
+	const s3 = "1234,0"
+	for _, tt := range []struct {
+		name   string
+		s1, s2 string
+		want   int
+	}{
+		{"idle", "030,0,0,1218,000,0,0,0,000,0,0,0", "001,0,0,0,0,2,6,0,00000000,1,000", 0},
+		{"formats held during paper out", "030,1,0,1218,002,0,0,0,000,0,0,0", "001,0,0,0,0,2,6,0,00000000,1,000", 2},
+		{"labels left in the batch", "030,0,0,1218,000,0,0,0,000,0,0,0", "001,0,0,0,0,2,6,0,00000003,1,000", 3},
+		{"both", "030,0,0,1218,001,0,0,0,000,0,0,0", "001,0,0,0,0,2,6,0,00000004,1,000", 5},
+		{"label waiting to be taken is printed", "030,0,0,1218,000,0,0,0,000,0,0,0", "001,0,0,0,0,2,6,1,00000000,1,000", 0},
+		{"absurd counts saturate", "030,0,0,1218,99999999999999999999,0,0,0,000,0,0,0", "001,0,0,0,0,2,6,0,99999999999999999999,1,000", 2 << 30},
+	} {
+		st, err := printer.ParseHostStatus(hs(tt.s1, tt.s2, s3))
+		require.NoError(t, err, tt.name)
+		assert.Equal(t, tt.want, st.Pending, tt.name)
+		assert.Equal(t, tt.want > 0, st.Busy(), tt.name)
+	}
+	st, err := printer.ParseHostStatus(hs("030,1,0,1218,001,0,0,0,000,0,0,0", "001,0,0,0,0,2,6,0,00000000,1,000", s3))
+	require.NoError(t, err)
+	assert.False(t, st.Ready())
+	assert.True(t, st.Busy(), "a format held during paper out prints later")
+}
+
+func TestParseTSPLStatus(t *testing.T) {
+	tests := []struct {
+		b       byte
+		want    printer.State
+		pending int
+	}{
+		{0x00, 0, 0},
+		{0x01, printer.HeadOpen, 0},
+		{0x02, printer.Fault, 0},
+		{0x04, printer.PaperOut, 0},
+		{0x08, printer.RibbonOut, 0},
+		{0x10, printer.Paused, 0},
+		{0x20, 0, 1},
+		{0x40, printer.HeadOpen, 0},
+		{0x80, printer.Fault, 0},
+		{0x24, printer.PaperOut, 1},
+		{0xff, printer.HeadOpen | printer.Fault | printer.PaperOut | printer.RibbonOut | printer.Paused, 1},
+	}
+	for _, tt := range tests {
+		st, err := printer.ParseTSPLStatus([]byte{tt.b})
+		require.NoError(t, err, "%#x", tt.b)
+		assert.Equal(t, tt.want, st.States, "%#x: %s", tt.b, st.States)
+		assert.Equal(t, tt.pending, st.Pending, "%#x", tt.b)
+		assert.Equal(t, []byte{tt.b}, st.Raw)
+	}
+	st, _ := printer.ParseTSPLStatus([]byte{0x20})
+	assert.True(t, st.Ready(), "printing is not a fault")
+	assert.True(t, st.Busy())
+	for _, reply := range [][]byte{nil, {0, 0}, []byte("HTTP/1.1 400 Bad Request\r\n")} {
+		st, err := printer.ParseTSPLStatus(reply)
+		var re *printer.ReplyError
+		require.ErrorAs(t, err, &re, "%q", reply)
+		assert.Equal(t, "TSPL", re.Language)
+		assert.ErrorIs(t, err, printer.ErrNotPrinter)
+		assert.True(t, st.Has(printer.Unknown))
+		assert.Equal(t, string(reply), string(st.Raw))
+	}
+}
+
+func FuzzParseTSPLStatus(f *testing.F) {
+	f.Add([]byte{0x00})
+	f.Add([]byte{0x24})
+	f.Add([]byte{0xff})
+	f.Add([]byte("\x02030"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		st, err := printer.ParseTSPLStatus(b)
+		assert.Equal(t, string(b), string(st.Raw))
+		if err != nil {
+			assert.ErrorIs(t, err, printer.ErrNotPrinter)
+			assert.True(t, st.Has(printer.Unknown))
+			assert.NotEqual(t, 1, len(b))
+			return
+		}
+		require.Len(t, b, 1)
+		assert.False(t, st.Has(printer.Unknown|printer.Offline|printer.PaperNearEnd))
+		assert.Equal(t, b[0] == 0 || b[0] == 0x20, st.Ready())
+		assert.Equal(t, b[0]&0x20 != 0, st.Busy())
+	})
+}
+
+func TestStatusMode(t *testing.T) {
+	for _, m := range []printer.StatusMode{printer.StatusAuto, printer.StatusQuery, printer.StatusNone} {
+		got, err := printer.ParseStatusMode(m.String())
+		require.NoError(t, err)
+		assert.Equal(t, m, got)
+	}
+	got, err := printer.ParseStatusMode("")
+	require.NoError(t, err)
+	assert.Equal(t, printer.StatusAuto, got)
+	_, err = printer.ParseStatusMode("sometimes")
+	assert.Error(t, err)
+}
+
 func TestParseHostStatusGolden(t *testing.T) {
 	// Replies laid out as the ZPL manual gives them, one per file.
 	want := map[string]printer.State{
@@ -167,6 +265,7 @@ func FuzzParseHostStatus(f *testing.F) {
 		again, err := printer.ParseHostStatus(st.Raw)
 		require.NoError(t, err)
 		assert.Equal(t, st.States, again.States)
+		assert.GreaterOrEqual(t, st.Pending, 0)
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	neturl "net/url"
 	"os"
 	"slices"
@@ -22,9 +23,19 @@ import (
 	"github.com/dadanhq/dadan/store/memstore"
 )
 
-// openPrinter opens url and maps URL errors to usage errors.
+// openPrinter opens url and maps URL errors to usage errors. Transport notices
+// (a printer taken for one-way) go to stderr.
 func openPrinter(ctx context.Context, e *env, cmd, url string) (printer.Printer, int) {
-	p, err := dadan.OpenPrinter(ctx, url)
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{
+		Level: slog.LevelWarn,
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if len(groups) == 0 && a.Key == slog.TimeKey {
+				return slog.Attr{}
+			}
+			return a
+		},
+	}))
+	p, err := dadan.OpenPrinterWith(ctx, url, &dadan.PrinterOptions{Logger: log})
 	if err != nil {
 		e.errorf("%s: %v", cmd, err)
 		if errors.Is(err, dadan.ErrPrinterURL) {
@@ -44,7 +55,7 @@ func runPrint(ctx context.Context, args []string, e *env) int {
 	db := dbFlag(fs)
 	station := fs.String("station", "", "`NAME` of this station in a shared database (default: the host name); a restart with the same name recovers its own jobs at once")
 	timeout := fs.Duration("timeout", 5*time.Minute, "give up after this long (a printer out of paper waits until then)")
-	retries := fs.Int("retries", 5, "attempts per job (connection attempts) before it fails")
+	retries := fs.Int("retries", 5, "connection attempts in a row before giving up (a printer out of paper is waited for until --timeout)")
 	testNumbers := fs.Bool("test-numbers", true, "give orders without a waybill number one from built-in test ranges (not real waybills); false holds those orders")
 	mask := fs.Bool("mask", false, "mask recipient name and phone on every document")
 	fs.Usage = func() {
@@ -122,6 +133,8 @@ type printConfig struct {
 func printDB(ctx context.Context, e *env, cfg *printConfig) int {
 	ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
 	defer cancel()
+	ctx, giveUp := context.WithCancelCause(ctx)
+	defer giveUp(nil)
 	store, closer, ok := openDB(ctx, e, "print", cfg.db)
 	if !ok {
 		return exitRefused
@@ -135,9 +148,8 @@ func printDB(ctx context.Context, e *env, cfg *printConfig) int {
 		Store:    store,
 		Printers: map[string]printer.Printer{},
 		Routes:   map[printer.DocKind]string{},
-		Spool: printer.Options{Owner: owner, OnEvent: spoolLines(e),
-			RetryPolicy: printer.LimitRetries(printer.DefaultRetryPolicy, cfg.retries)},
-		Layout: label.LayoutOptions{Mask: cfg.mask},
+		Spool:    printer.Options{Owner: owner, OnEvent: spoolLines(e), RetryPolicy: cliRetryPolicy},
+		Layout:   label.LayoutOptions{Mask: cfg.mask},
 	}
 	var names []string
 	for _, kind := range []printer.DocKind{printer.Waybill, printer.PackingList, printer.ProductLabel} {
@@ -164,12 +176,12 @@ func printDB(ctx context.Context, e *env, cfg *printConfig) int {
 			e.errorf("print: %v", err)
 			return exitUsage
 		}
-		p, code := openPrinter(ctx, e, "print", url)
-		if p == nil {
+		dev, code := openPrinter(ctx, e, "print", url)
+		if dev == nil {
 			return code
 		}
-		defer p.Close()
-		opts.Printers[url] = p
+		defer dev.Close()
+		opts.Printers[url] = countAttempts(ctx, dev, cfg.retries, giveUp)
 		opts.Routes[kind] = url
 		opts.Documents = append(opts.Documents, dadan.Document{Kind: kind, Template: t, Renderer: r})
 		names = append(names, url)
@@ -191,7 +203,7 @@ func printDB(ctx context.Context, e *env, cfg *printConfig) int {
 	if n := tests.n.Load(); n > 0 {
 		e.errorf("%d orders had no waybill number and got test numbers (not real waybills)", n)
 	}
-	code := jobReport(context.WithoutCancel(ctx), e, store, names, err)
+	code := jobReport(context.WithoutCancel(ctx), e, store, names, retriesCause(ctx, err, cfg.retries))
 	if len(sum.Failed) > 0 {
 		code = exitRefused
 	}
@@ -257,14 +269,17 @@ func printFiles(ctx context.Context, e *env, url string, files []string, timeout
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	p, code := openPrinter(ctx, e, "print", url)
-	if p == nil {
+	dev, code := openPrinter(ctx, e, "print", url)
+	if dev == nil {
 		return code
 	}
-	defer p.Close()
+	defer dev.Close()
+	ctx, giveUp := context.WithCancelCause(ctx)
+	defer giveUp(nil)
+	p := countAttempts(ctx, dev, retries, giveUp)
 	store := memstore.New()
 	sp, err := printer.New(store, map[string]printer.Printer{"p": p}, &printer.Options{
-		RetryPolicy: printer.LimitRetries(printer.DefaultRetryPolicy, retries),
+		RetryPolicy: cliRetryPolicy,
 		OnEvent:     spoolLines(e),
 	})
 	if err != nil {
@@ -279,7 +294,7 @@ func printFiles(ctx context.Context, e *env, url string, files []string, timeout
 			return exitRefused
 		}
 	}
-	derr := sp.Drain(ctx)
+	derr := retriesCause(ctx, sp.Drain(ctx), retries)
 	return jobReport(context.WithoutCancel(ctx), e, store, []string{"p"}, derr)
 }
 
@@ -292,8 +307,10 @@ func spoolLines(e *env) func(printer.Event) {
 			e.errorf("printer %s paused: %v", ev.Printer, ev.Err)
 		case printer.EventResumed:
 			e.errorf("printer %s ready, resuming", ev.Printer)
-		case printer.EventReprint:
-			e.errorf("%s %s will be sent again, flagged as a reprint: %s", ev.Job.Key.Order, ev.Job.Key.Doc, ev.Job.ReprintReason)
+		case printer.EventSending:
+			if ev.Job.Reprint {
+				e.errorf("%s %s sent again, flagged as a reprint: %s", ev.Job.Key.Order, ev.Job.Key.Doc, ev.Job.ReprintReason)
+			}
 		case printer.EventUnconfirmed:
 			e.errorf("%s %s reached the printer but is not confirmed (%v); it is not sent again", ev.Job.Key.Order, ev.Job.Key.Doc, ev.Err)
 		case printer.EventFailed:
@@ -347,6 +364,26 @@ func jobReport(ctx context.Context, e *env, store printer.JobStore, printers []s
 		return exitRefused
 	}
 	return exitOK
+}
+
+// cliRetryPolicy retries every failure the spooler would, but a device that is
+// no printer: another try gets the same answer. Connection attempts are counted
+// by [countAttempts], which ends the run at --retries.
+func cliRetryPolicy(ctx context.Context, attempt int, err error) (bool, error) {
+	if errors.Is(err, printer.ErrNotPrinter) {
+		return false, nil
+	}
+	return printer.DefaultRetryPolicy(ctx, attempt, err)
+}
+
+// retriesCause names --retries in the error of a run that gave up on a
+// printer it could not reach.
+func retriesCause(ctx context.Context, err error, retries int) error {
+	var re *printer.RetryError
+	if cause := context.Cause(ctx); err != nil && errors.As(cause, &re) {
+		return fmt.Errorf("%d connection attempts in a row failed (--retries %d): %w", re.Attempts, retries, re.Err)
+	}
+	return err
 }
 
 // jobOutcome says in words what became of a job that is not done.
@@ -408,4 +445,78 @@ func runStatus(ctx context.Context, args []string, e *env) int {
 		fmt.Fprintln(e.stdout, st.States)
 	}
 	return exitOK
+}
+
+// attempts wraps a printer and counts the calls in a row that fail to reach it
+// (errors wrapping printer.ErrOffline: a refused dial, a broken connection, a
+// port that went away). At max it gives up through giveUp, whatever the spooler
+// would do next; any call that reaches the printer starts the count again. A
+// printer that answers but is faulted, or answers nothing, is not unreachable.
+type attempts struct {
+	printer.Printer
+	max    int
+	n      int
+	giveUp context.CancelCauseFunc
+}
+
+func (a *attempts) note(err error) {
+	var se *printer.StatusError
+	if err == nil || errors.As(err, &se) || !errors.Is(err, printer.ErrOffline) {
+		a.n = 0
+		return
+	}
+	a.n++
+	if a.n >= a.max {
+		a.giveUp(&printer.RetryError{Attempts: a.n, Err: err})
+	}
+}
+
+func (a *attempts) Print(ctx context.Context, b []byte) error {
+	err := a.Printer.Print(ctx, b)
+	if ctx.Err() == nil {
+		a.note(err)
+	}
+	return err
+}
+
+// OneWay passes on the transport's answer.
+func (a *attempts) OneWay() bool {
+	ow, ok := a.Printer.(printer.OneWay)
+	return ok && ow.OneWay()
+}
+
+// statusAttempts is attempts for a printer that reports status.
+type statusAttempts struct {
+	*attempts
+	sr printer.StatusReporter
+}
+
+func (a statusAttempts) Status(ctx context.Context) (printer.Status, error) {
+	st, err := a.sr.Status(ctx)
+	if ctx.Err() == nil {
+		a.note(err)
+	}
+	return st, err
+}
+
+// countAttempts wraps p so that max connection attempts in a row end the run.
+// The wrapper reports status when p does and is not one-way: a transport with
+// status=auto asks its one query here, before any job, so that the spooler
+// knows from the start whether it can confirm jobs.
+func countAttempts(ctx context.Context, p printer.Printer, max int, giveUp context.CancelCauseFunc) printer.Printer {
+	a := &attempts{Printer: p, max: max, giveUp: giveUp}
+	sr, ok := p.(printer.StatusReporter)
+	if !ok {
+		return a
+	}
+	if ow, ok := p.(printer.OneWay); ok {
+		if !ow.OneWay() {
+			_, err := sr.Status(ctx)
+			a.note(err)
+		}
+		if ow.OneWay() {
+			return a // a nil error from Print is all there is to know
+		}
+	}
+	return statusAttempts{a, sr}
 }

@@ -472,11 +472,12 @@ func (p *Printer) printerAttributes(ctx context.Context, names ...string) (*mess
 	return p.do(ctx, "Get-Printer-Attributes", req, nil)
 }
 
-// Status reads printer-state, printer-state-reasons and
-// printer-is-accepting-jobs. Status.Raw holds the IPP response.
-// See [StatusFromAttributes] for the mapping.
+// Status reads printer-state, printer-state-reasons,
+// printer-is-accepting-jobs and queued-job-count (Status.Pending: the jobs CUPS
+// holds for the printer, pending or printing). Status.Raw holds the IPP
+// response. See [StatusFromAttributes] for the mapping.
 func (p *Printer) Status(ctx context.Context) (printer.Status, error) {
-	resp, raw, err := p.printerAttributes(ctx, "printer-state", "printer-state-reasons", "printer-is-accepting-jobs")
+	resp, raw, err := p.printerAttributes(ctx, "printer-state", "printer-state-reasons", "printer-is-accepting-jobs", "queued-job-count")
 	if err != nil {
 		return printer.Status{States: printer.Unknown}, err
 	}
@@ -489,6 +490,9 @@ func (p *Printer) Status(ctx context.Context) (printer.Status, error) {
 		accepting = true
 	}
 	st := StatusFromAttributes(state, resp.strings(tagPrinter, "printer-state-reasons"), accepting)
+	if n, ok := resp.int(tagPrinter, "queued-job-count"); ok && n > 0 {
+		st.Pending = n
+	}
 	st.Raw = raw
 	return st, nil
 }

@@ -177,6 +177,7 @@ type ippServer struct {
 	reasons  []string
 	state    int
 	jobState JobState
+	queued   int
 	docs     [][]byte
 	ops      []uint16
 }
@@ -216,6 +217,7 @@ func (s *ippServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		resp.addInt(tagPrinter, "printer-state", tagEnum, int32(s.state))
 		resp.addString(tagPrinter, "printer-state-reasons", tagKeyword, s.reasons...)
 		resp.add(tagPrinter, "printer-is-accepting-jobs", tagBoolean, []byte{1})
+		resp.addInt(tagPrinter, "queued-job-count", tagInteger, int32(s.queued))
 	case opCancelJob:
 	default:
 		resp.code = 0x0501
@@ -256,6 +258,14 @@ func TestStatusReasons(t *testing.T) {
 		assert.Equal(t, tt.want, st.States, "%d %v", tt.state, tt.reasons)
 	}
 	assert.Equal(t, printer.Paused, StatusFromAttributes(3, nil, false).States)
+
+	s.mu.Lock()
+	s.state, s.reasons, s.queued = 5, []string{"media-empty-error"}, 2
+	s.mu.Unlock()
+	st, err := p.Status(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 2, st.Pending, "jobs CUPS still holds for the printer")
+	assert.True(t, st.Busy())
 }
 
 func TestJobAbortedAndLimits(t *testing.T) {

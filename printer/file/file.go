@@ -84,17 +84,23 @@ type Error struct {
 	Path    string
 	Err     error
 	NotSent bool
+	Partial bool // a device or file got part of the job: wraps printer.ErrPartial
 }
 
 // Error implements error.
 func (e *Error) Error() string { return "file: " + e.Op + " " + e.Path + ": " + e.Err.Error() }
 
-// Unwrap returns the cause and, when NotSent is set, [printer.ErrNotSent].
+// Unwrap returns the cause and, when NotSent is set, [printer.ErrNotSent]; when
+// Partial is set, [printer.ErrPartial].
 func (e *Error) Unwrap() []error {
+	errs := []error{e.Err}
 	if e.NotSent {
-		return []error{e.Err, printer.ErrNotSent}
+		errs = append(errs, printer.ErrNotSent)
 	}
-	return []error{e.Err}
+	if e.Partial {
+		errs = append(errs, printer.ErrPartial)
+	}
+	return errs
 }
 
 // Printer writes jobs to a path. It is safe for concurrent use.
@@ -182,7 +188,10 @@ func lastSeq(dir string) (uint64, error) {
 const seqWidth = 12
 
 // Print writes b as one job. A spooled or appended job is synced to disk
-// when Print returns.
+// when Print returns; a device has had every byte written and its descriptor
+// closed (a USB printer's driver waits on close for the writes to finish). A
+// write cut short after some bytes gives an [*Error] wrapping
+// [printer.ErrPartial].
 func (p *Printer) Print(ctx context.Context, b []byte) error {
 	_, err := p.PrintFile(ctx, b)
 	return err
@@ -273,7 +282,7 @@ func (p *Printer) write(ctx context.Context, b []byte) error {
 	for written < len(b) {
 		if err := ctx.Err(); err != nil {
 			f.Close()
-			return p.fail(err, written == 0)
+			return p.cut(err, written)
 		}
 		w, err := f.Write(b[written:min(len(b), written+chunk)])
 		written += w
@@ -282,7 +291,7 @@ func (p *Printer) write(ctx context.Context, b []byte) error {
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				err = ctxErr
 			}
-			return p.fail(err, written == 0)
+			return p.cut(err, written)
 		}
 	}
 	if p.kind == Append {
@@ -306,6 +315,15 @@ func (p *Printer) fail(err error, notSent bool) error {
 		err = fmt.Errorf("%w: %w", printer.ErrOffline, err)
 	}
 	return &Error{Op: "print", Path: p.path, Err: err, NotSent: notSent}
+}
+
+// cut is fail for a write that stopped after written bytes of a job.
+func (p *Printer) cut(err error, written int) error {
+	e := p.fail(err, written == 0)
+	if fe, ok := e.(*Error); ok && written > 0 {
+		fe.Partial = true
+	}
+	return e
 }
 
 // Close makes later Print calls fail with [printer.ErrClosed].

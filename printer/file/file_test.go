@@ -166,6 +166,7 @@ func TestFIFOStuckReaderHonoursContext(t *testing.T) {
 	err = p.Print(c, make([]byte, 1<<20)) // more than a pipe buffer holds
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.NotErrorIs(t, err, printer.ErrNotSent, "part of the job is in the pipe")
+	assert.ErrorIs(t, err, printer.ErrPartial, "the reader cannot have it whole")
 	assert.Less(t, time.Since(start), 5*time.Second)
 }
 

@@ -3,7 +3,9 @@
 // (DLE EOT n status, jobs ended by a GS V cut) or TSPL (ESC ! ? status, jobs ended
 // by PRINT m[,n]; see tspl.go), records every job it receives, and
 // injects faults on command: paper out, head open, a connection dropped after N
-// bytes, a stall, refused connections.
+// bytes, a stall, refused connections, and (see faults.go) no status replies,
+// garbage replies, connections closed at once, paper running out as a job arrives
+// and a slow line. [Sink] is a plain socket that reads and never answers.
 //
 // It also holds [TestJobStore], the conformance suite every [printer.JobStore]
 // implementation runs.
@@ -38,8 +40,14 @@ type Options struct {
 	// Printer's methods, to inject a fault at an exact point of a batch.
 	OnJob func(Job)
 	// CountOnly keeps no jobs, only their numbers (see [Printer.Counts]): for
-	// long runs, where keeping every job would take the memory.
+	// long runs, where keeping every job would take the memory. Held jobs
+	// (see [Printer.PaperOutOnNextJob]) need the jobs kept.
 	CountOnly bool
+	// ReadBuffer, when positive, is the socket receive buffer of accepted
+	// connections (SO_RCVBUF), so that a slow printer pushes back on the sender
+	// soon: the sender's TCP stack sees its bytes acknowledged only as the printer
+	// reads them.
+	ReadBuffer int
 }
 
 // Job is one job the emulator received.
@@ -50,6 +58,7 @@ type Job struct {
 	Printed bool
 	Labels  int           // TSPL: the labels its PRINT m[,n] asks for, m x n; 0 otherwise
 	Fault   printer.State // the fault that rejected the job when not Printed
+	Held    bool          // received during paper out and kept, to print when paper is back
 }
 
 // ErrClosed is returned by methods of a closed emulator.
@@ -65,8 +74,9 @@ type Printer struct {
 	conns      map[net.Conn]struct{}
 	nconn      int
 	jobs       []Job
-	received   int // jobs received
-	printed    int // of those, printed
+	unhandled  int // chunks holding a format, read but not handled yet
+	jobsIn     int // jobs received
+	jobsOut    int // of those, printed (held jobs once paper is back)
 	faults     printer.State
 	dropAfter  int // bytes still to read before dropping; -1: no drop armed
 	stallUntil time.Time
@@ -74,6 +84,7 @@ type Printer struct {
 	queries    int
 	closed     bool
 	wg         sync.WaitGroup
+	faultModes // faults.go
 }
 
 // New starts an emulator listening on 127.0.0.1 on a free port.
@@ -85,7 +96,7 @@ func New(opts *Options) (*Printer, error) {
 	if p.opts.Language != ZPL && p.opts.Language != ESCPOS && p.opts.Language != TSPL {
 		return nil, fmt.Errorf("printertest: unknown language %d", p.opts.Language)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := p.listen("127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("printertest: %w", err)
 	}
@@ -123,7 +134,7 @@ func (p *Printer) Printed() []Job {
 func (p *Printer) Counts() (received, printed int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.received, p.printed
+	return p.jobsIn, p.jobsOut
 }
 
 // StatusQueries is the number of status queries answered.
@@ -187,8 +198,9 @@ func (p *Printer) Refuse() {
 	}
 }
 
-// Clear ends every fault: the status is ready, no drop or stall is armed and a
-// refusing printer listens again on the same address.
+// Clear ends every fault: the status is ready, no drop or stall is armed, the
+// modes of faults.go end (jobs already held still print when their paper comes
+// back) and a refusing printer listens again on the same address.
 func (p *Printer) Clear() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -196,8 +208,9 @@ func (p *Printer) Clear() error {
 		return ErrClosed
 	}
 	p.faults, p.dropAfter, p.stallUntil = 0, -1, time.Time{}
+	p.clearModes()
 	if p.refusing {
-		ln, err := net.Listen("tcp", p.addr)
+		ln, err := p.listen(p.addr)
 		if err != nil {
 			return fmt.Errorf("printertest: listening again: %w", err)
 		}
@@ -212,7 +225,7 @@ func (p *Printer) Clear() error {
 func (p *Printer) Status() printer.Status {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return printer.Status{States: p.faults}
+	return printer.Status{States: p.faults, Pending: len(p.held)}
 }
 
 // Close stops the emulator and waits for its goroutines.
@@ -226,6 +239,9 @@ func (p *Printer) Close() error {
 	p.ln.Close()
 	for c := range p.conns {
 		c.Close()
+	}
+	if p.paperBack != nil {
+		p.paperBack.Stop()
 	}
 	p.mu.Unlock()
 	p.wg.Wait()
@@ -247,6 +263,11 @@ func (p *Printer) serve(ln net.Listener) {
 		}
 		p.nconn++
 		id := p.nconn
+		if p.closeOnAccept {
+			p.mu.Unlock()
+			c.Close()
+			continue
+		}
 		p.conns[c] = struct{}{}
 		p.wg.Add(1)
 		p.mu.Unlock()
@@ -276,10 +297,25 @@ func (p *Printer) handle(c net.Conn, id int) {
 	cs := &conn{p: p, c: c, id: id}
 	buf := make([]byte, 32<<10)
 	for {
-		n, err := c.Read(buf)
+		n, err := c.Read(buf[:p.readSize(len(buf))])
 		if n > 0 {
+			// A format read but not handled yet (the printer stalls) is in the
+			// receive buffer: ~HS counts it, as a Zebra does.
+			format := p.opts.Language == ZPL && bytes.Contains(bytes.ToUpper(buf[:n]), []byte("^XA"))
+			if format {
+				p.mu.Lock()
+				p.unhandled++
+				p.mu.Unlock()
+			}
 			p.waitStall()
+			if format {
+				p.mu.Lock()
+				p.unhandled--
+				p.mu.Unlock()
+			}
+			p.throttle(n)
 			p.mu.Lock()
+			p.consumed += int64(n)
 			drop := false
 			if p.dropAfter >= 0 {
 				if n >= p.dropAfter {
@@ -324,12 +360,17 @@ func (p *Printer) waitStall() {
 func (cs *conn) finish() {
 	p := cs.p
 	p.mu.Lock()
-	p.received++
-	j := Job{Seq: p.received, Conn: cs.id, Data: cs.job, Printed: p.faults&^printer.PaperNearEnd == 0, Labels: cs.t.labels}
-	if !j.Printed {
+	p.paperOutNow()
+	p.jobsIn++
+	j := Job{Seq: p.jobsIn, Conn: cs.id, Data: cs.job, Printed: p.faults&^printer.PaperNearEnd == 0, Labels: cs.t.labels}
+	switch {
+	case !j.Printed && p.holding() && !p.opts.CountOnly:
+		j.Held = true
+		p.held = append(p.held, len(p.jobs))
+	case !j.Printed:
 		j.Fault = p.faults
-	} else {
-		p.printed++
+	default:
+		p.jobsOut++
 	}
 	if !p.opts.CountOnly {
 		p.jobs = append(p.jobs, j)
@@ -342,9 +383,18 @@ func (cs *conn) finish() {
 }
 
 func (cs *conn) reply(b []byte) {
-	cs.p.mu.Lock()
-	cs.p.queries++
-	cs.p.mu.Unlock()
+	p := cs.p
+	p.mu.Lock()
+	p.received++
+	if p.noStatus {
+		p.mu.Unlock()
+		return
+	}
+	if p.garbage != nil {
+		b = p.garbage
+	}
+	p.queries++
+	p.mu.Unlock()
 	cs.c.Write(b) // a client that went away gets nothing
 }
 
@@ -413,10 +463,10 @@ func bit(b bool) int {
 
 func (p *Printer) hostStatus() []byte {
 	p.mu.Lock()
-	f := p.faults
+	f, held := p.faults, len(p.held)+p.unhandled
 	p.mu.Unlock()
-	return fmt.Appendf(nil, "\x02030,%d,%d,1218,000,0,0,0,000,0,0,%d\x03\r\n\x02001,0,%d,%d,0,2,6,0,00000000,1,000\x03\r\n\x021234,0\x03\r\n",
-		bit(f&printer.PaperOut != 0), bit(f&printer.Paused != 0), bit(f&printer.Fault != 0),
+	return fmt.Appendf(nil, "\x02030,%d,%d,1218,%03d,0,0,0,000,0,0,%d\x03\r\n\x02001,0,%d,%d,0,2,6,0,00000000,1,000\x03\r\n\x021234,0\x03\r\n",
+		bit(f&printer.PaperOut != 0), bit(f&printer.Paused != 0), held, bit(f&printer.Fault != 0),
 		bit(f&printer.HeadOpen != 0), bit(f&printer.RibbonOut != 0))
 }
 

@@ -24,6 +24,13 @@ var ctx = context.Background()
 // first is the host's port, the second the printer's end.
 func ptyPair(t testing.TB) (host, dev string) {
 	t.Helper()
+	host, dev, _ = ptyPairProc(t)
+	return host, dev
+}
+
+// ptyPairProc is ptyPair that also returns the socat process, to cut the line.
+func ptyPairProc(t testing.TB) (host, dev string, proc *os.Process) {
+	t.Helper()
 	if _, err := exec.LookPath("socat"); err != nil {
 		t.Skip("socat not found (Debian package socat): no pty pair to test the serial line on")
 	}
@@ -49,7 +56,7 @@ func ptyPair(t testing.TB) (host, dev string) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	return host, dev
+	return host, dev, cmd.Process
 }
 
 // openDevice opens the printer's end of the pair, with read deadlines.
@@ -72,7 +79,7 @@ func readN(f *os.File, n int) []byte {
 func TestPrintExactBytes(t *testing.T) {
 	host, dev := ptyPair(t)
 	d := openDevice(t, dev)
-	p, err := Open(ctx, host, &Options{Baud: 115200})
+	p, err := Open(ctx, host, &Options{Baud: 115200, Status: printer.StatusNone})
 	require.NoError(t, err)
 	defer p.Close()
 
@@ -182,16 +189,18 @@ func TestStatusESCPOS(t *testing.T) {
 func TestStatusNoReplyThenLateReply(t *testing.T) {
 	host, dev := ptyPair(t)
 	d := openDevice(t, dev)
-	p, err := Open(ctx, host, &Options{ReadTimeout: 300 * time.Millisecond})
+	p, err := Open(ctx, host, &Options{ReadTimeout: 300 * time.Millisecond, Status: printer.StatusQuery})
 	require.NoError(t, err)
 	defer p.Close()
 
 	start := time.Now()
 	st, err := p.Status(ctx)
-	assert.ErrorIs(t, err, printer.ErrOffline)
+	assert.ErrorIs(t, err, printer.ErrNoStatus)
+	assert.NotErrorIs(t, err, printer.ErrOffline, "the port is fine")
 	var se *Error
 	assert.True(t, errors.As(err, &se))
-	assert.True(t, st.Has(printer.Offline))
+	assert.True(t, st.Has(printer.Unknown))
+	assert.False(t, p.OneWay(), "status=query keeps asking")
 	assert.Less(t, time.Since(start), 2*time.Second)
 
 	// The printer answers the first query late; the next status must not

@@ -133,30 +133,38 @@ func TestReconnectAfterBrokenConnection(t *testing.T) {
 	assert.Equal(t, 2, e.Connections())
 }
 
-func TestDropMidJob(t *testing.T) {
+func TestClosedWhileIdleIsRedialled(t *testing.T) {
 	e := emulator(t, printertest.ZPL)
 	p := dial(t, e.Addr(), tcp.ZPL)
 	ctx := t.Context()
 	e.DropAfter(5)
-	// The write is accepted by the kernel; the status query finds the break.
+	// The printer's stack takes all 15 bytes, its reader keeps 5 and hangs up:
+	// every byte was acknowledged, which is all TCP can tell.
 	_ = p.Print(ctx, []byte("^XA^FDcut^FS^XZ"))
-	_, err := p.Status(ctx)
-	require.ErrorIs(t, err, printer.ErrOffline)
 	assert.Empty(t, e.Jobs(), "a label cut short is not printed")
+	require.Eventually(t, func() bool { return e.Connections() == 1 && len(e.Jobs()) == 0 }, time.Second, time.Millisecond)
+	time.Sleep(20 * time.Millisecond) // the printer's FIN arrives
+	// The half-closed connection is not written on: the next job dials again.
 	require.NoError(t, p.Print(ctx, []byte("^XA^FDwhole^FS^XZ")))
-	_, err = p.Status(ctx)
+	st, err := p.Status(ctx)
 	require.NoError(t, err)
+	assert.True(t, st.Ready())
 	require.Len(t, e.Printed(), 1)
+	assert.Equal(t, 2, e.Connections())
 }
 
 func TestStallTimesOut(t *testing.T) {
 	e := emulator(t, printertest.ZPL)
 	p := dial(t, e.Addr(), tcp.ZPL)
+	_, err := p.Status(t.Context())
+	require.NoError(t, err)
 	e.Stall(500 * time.Millisecond)
 	start := time.Now()
-	_, err := p.Status(t.Context())
-	require.ErrorIs(t, err, printer.ErrOffline)
+	_, err = p.Status(t.Context())
+	require.ErrorIs(t, err, printer.ErrNoStatus)
+	assert.NotErrorIs(t, err, printer.ErrOffline, "the connection was fine")
 	assert.Less(t, time.Since(start), 450*time.Millisecond, "the read timeout ends the wait")
+	assert.False(t, p.OneWay(), "its first query was answered")
 }
 
 func TestStatusHonoursContext(t *testing.T) {
@@ -255,7 +263,7 @@ func TestPrintConfirm(t *testing.T) {
 		e.Stall(time.Second)
 		start := time.Now()
 		_, err = p.PrintConfirm(t.Context(), []byte(lang.job))
-		assert.ErrorIs(t, err, printer.ErrOffline)
+		assert.ErrorIs(t, err, printer.ErrNoStatus)
 		assert.Less(t, time.Since(start), 900*time.Millisecond, "ReadTimeout bounds the wait for the reply")
 	}
 }

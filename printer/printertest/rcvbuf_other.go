@@ -1,0 +1,5 @@
+//go:build !unix
+
+package printertest
+
+func setReadBuffer(fd uintptr, n int) error { return nil }
