@@ -83,19 +83,34 @@ type printing struct {
 	mu      sync.Mutex
 	dirty   map[string]bool // orders with a job that finished since the last Confirm
 	notify  chan struct{}   // dirty has an entry
+	// seen holds, per order, the jobs the spooler's events showed finished, so
+	// Confirm rarely has to read them back; an order's entry goes when it is
+	// confirmed, and a job's when it is queued again.
+	seen map[string]map[printer.JobKey]printer.Job
 }
 
 func (s *Station) onSpoolEvent(user func(printer.Event)) func(printer.Event) {
 	return func(ev printer.Event) {
 		switch ev.Kind {
 		case printer.EventPrinted, printer.EventSent, printer.EventFailed:
+			id := ev.Job.Key.Order
 			s.p.mu.Lock()
-			s.p.dirty[ev.Job.Key.Order] = true
+			s.p.dirty[id] = true
+			if s.p.seen[id] == nil {
+				s.p.seen[id] = make(map[printer.JobKey]printer.Job, len(s.p.docs))
+			}
+			s.p.seen[id][ev.Job.Key] = ev.Job
 			s.p.mu.Unlock()
 			select {
 			case s.p.notify <- struct{}{}:
 			default:
 			}
+		case printer.EventQueued, printer.EventReprint, printer.EventSending:
+			s.p.mu.Lock()
+			if m := s.p.seen[ev.Job.Key.Order]; m != nil {
+				delete(m, ev.Job.Key)
+			}
+			s.p.mu.Unlock()
 		}
 		if user != nil {
 			user(ev)
@@ -242,15 +257,10 @@ func docKey(id string, d *Document, c int) printer.JobKey {
 	return printer.JobKey{Order: id, Doc: d.Kind, Template: d.Template.Name, Version: d.Template.Version, Copy: c}
 }
 
-// print1 queues the documents of o and returns how many jobs it queued.
+// print1 queues the documents of o and returns how many jobs it queued. An
+// order printed before (a restart, another station) is found by the key of its
+// documents when they are queued, and brought up to date by reconcile.
 func (s *Station) print1(ctx context.Context, o *order.Order) (int, error) {
-	existing, err := s.p.jobs.Jobs(ctx, printer.JobFilter{Order: o.ID})
-	if err != nil {
-		return 0, err
-	}
-	if len(existing) > 0 {
-		return s.reconcile(ctx, o, existing)
-	}
 	if s.needsWaybill() && trackingNo(o) == "" {
 		wb, err := s.allocate(ctx, o)
 		if err != nil {
@@ -265,7 +275,11 @@ func (s *Station) print1(ctx context.Context, o *order.Order) (int, error) {
 	}
 	js, err := s.p.spool.SubmitAll(ctx, specs)
 	if errors.Is(err, printer.ErrDuplicate) {
-		return 0, nil // another station queued them a moment ago
+		existing, err := s.p.jobs.Jobs(ctx, printer.JobFilter{Order: o.ID})
+		if err != nil {
+			return 0, err
+		}
+		return s.reconcile(ctx, o, existing)
 	}
 	if err != nil {
 		if errors.Is(err, printer.ErrTooLarge) || errors.Is(err, printer.ErrNoRoute) {
@@ -555,19 +569,28 @@ func (s *Station) redirty(ids []string) {
 // confirmOrder moves order id to printed when all its current documents are
 // done, or to on_hold when one failed for good.
 func (s *Station) confirmOrder(ctx context.Context, id string) (bool, error) {
-	js, err := s.p.jobs.Jobs(ctx, printer.JobFilter{Order: id})
-	if err != nil {
-		return false, err
+	byKey := s.seenJobs(id)
+	var js []printer.Job
+	if byKey == nil {
+		var err error
+		if js, err = s.p.jobs.Jobs(ctx, printer.JobFilter{Order: id}); err != nil {
+			return false, err
+		}
+		byKey = make(map[printer.JobKey]printer.Job, len(js))
+		for _, j := range js {
+			byKey[j.Key] = j
+		}
+	} else {
+		for _, j := range byKey {
+			js = append(js, j)
+		}
 	}
-	byKey := make(map[printer.JobKey]printer.Job, len(js))
-	for _, j := range js {
-		byKey[j.Key] = j
-	}
-	actor, now, moved := access.Actor(ctx), s.now(), false
+	actor, now, moved, gone := access.Actor(ctx), s.now(), false, false
 	var failed []printer.Job
-	err = s.store.UpdateOrder(ctx, id, func(o *order.Order) ([]order.Event, error) {
-		moved, failed = false, nil
+	err := s.store.UpdateOrder(ctx, id, func(o *order.Order) ([]order.Event, error) {
+		moved, failed, gone = false, nil, false
 		if o.Status != order.Approved {
+			gone = true
 			return nil, nil // held, resolved or cancelled while printing
 		}
 		var detail strings.Builder
@@ -605,7 +628,35 @@ func (s *Station) confirmOrder(ctx context.Context, id string) (bool, error) {
 	if failed != nil {
 		s.cancelJobs(ctx, failed)
 	}
+	if err == nil && (moved || failed != nil || gone) {
+		s.p.mu.Lock()
+		delete(s.p.seen, id)
+		s.p.mu.Unlock()
+	}
 	return moved, err
+}
+
+// seenJobs returns the finished jobs the events showed for every document of
+// order id, or nil when one is missing.
+func (s *Station) seenJobs(id string) map[printer.JobKey]printer.Job {
+	s.p.mu.Lock()
+	defer s.p.mu.Unlock()
+	m := s.p.seen[id]
+	if m == nil {
+		return nil
+	}
+	out := make(map[printer.JobKey]printer.Job, len(m))
+	for i := range s.p.docs {
+		d := &s.p.docs[i]
+		for c := 1; c <= max(d.Copies, 1); c++ {
+			j, ok := m[docKey(id, d, c)]
+			if !ok {
+				return nil
+			}
+			out[j.Key] = j
+		}
+	}
+	return out
 }
 
 // Drain sends every queued job, then confirms the printed orders; for batch and
