@@ -138,8 +138,8 @@ func (s *Station) Print(ctx context.Context, ids ...string) (PrintSummary, error
 	s.p.print.Lock()
 	defer s.p.print.Unlock()
 	var mu sync.Mutex
-	one := func(o *order.Order) error {
-		n, err := s.print1(ctx, o)
+	one := func(o *order.Order, t *turn) error {
+		n, err := s.print1In(ctx, o, t)
 		var pe *PrintError
 		if errors.As(err, &pe) {
 			mu.Lock()
@@ -173,31 +173,83 @@ func (s *Station) Print(ctx context.Context, ids ...string) (PrintSummary, error
 		if o.Status != order.Approved {
 			return sum, &order.TransitionError{OrderID: id, From: o.Status, To: order.Printed}
 		}
-		if err := one(o); err != nil {
+		if err := one(o, nil); err != nil {
 			return sum, err
 		}
 	}
 	return sum, nil
 }
 
+// turns hands out turns in ticket order.
+type turns struct {
+	mu   sync.Mutex
+	c    *sync.Cond
+	next int
+}
+
+// turn is one ticket; a nil turn never waits.
+type turn struct {
+	turns *turns
+	k     int
+	held  bool
+	over  bool
+}
+
+// wait blocks until every earlier ticket is done.
+func (t *turn) wait() {
+	if t == nil || t.over {
+		return
+	}
+	t.turns.mu.Lock()
+	for t.turns.next != t.k {
+		t.turns.c.Wait()
+	}
+	t.held = true
+}
+
+// done gives the turn to the next ticket; only the first call counts.
+func (t *turn) done() {
+	if t == nil || t.over {
+		return
+	}
+	t.over = true
+	if !t.held {
+		t.turns.mu.Lock()
+		for t.turns.next != t.k {
+			t.turns.c.Wait()
+		}
+	}
+	t.turns.next++
+	t.turns.c.Broadcast()
+	t.turns.mu.Unlock()
+}
+
 // printWorkers is how many orders Print handles at once.
 const printWorkers = 8
 
 // eachApproved calls fn for every approved order, from k goroutines, and
-// returns the first error (after which it stops).
-func (s *Station) eachApproved(ctx context.Context, k int, fn func(*order.Order) error) error {
+// returns the first error (after which it stops). Each call gets its turn in
+// the listing order, for the step that must keep that order.
+func (s *Station) eachApproved(ctx context.Context, k int, fn func(*order.Order, *turn) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	work := make(chan *order.Order, k)
+	type item struct {
+		o *order.Order
+		t *turn
+	}
+	work := make(chan item, k)
+	turns := &turns{}
+	turns.c = sync.NewCond(&turns.mu)
 	errc := make(chan error, k)
 	var wg sync.WaitGroup
 	for range k {
 		wg.Go(func() {
-			for o := range work {
-				if err := fn(o); err != nil {
+			for it := range work {
+				if err := fn(it.o, it.t); err != nil {
 					errc <- err
 					cancel()
-					for range work { // let the lister finish
+					for it := range work { // let the lister finish; pass the turns on
+						it.t.done()
 					}
 					return
 				}
@@ -205,13 +257,15 @@ func (s *Station) eachApproved(ctx context.Context, k int, fn func(*order.Order)
 		})
 	}
 	var lerr error
+	n := 0
 	for o, err := range s.store.ListOrders(ctx, order.Approved) {
 		if err != nil {
 			lerr = err
 			break
 		}
 		select {
-		case work <- o:
+		case work <- item{o, &turn{turns: turns, k: n}}:
+			n++
 		case <-ctx.Done():
 		}
 		if ctx.Err() != nil {
@@ -261,6 +315,13 @@ func docKey(id string, d *Document, c int) printer.JobKey {
 // order printed before (a restart, another station) is found by the key of its
 // documents when they are queued, and brought up to date by reconcile.
 func (s *Station) print1(ctx context.Context, o *order.Order) (int, error) {
+	return s.print1In(ctx, o, nil)
+}
+
+// print1In is print1 whose queuing waits for turn, when not nil: orders
+// rendered at once are queued in the order they were listed.
+func (s *Station) print1In(ctx context.Context, o *order.Order, turn *turn) (int, error) {
+	defer turn.done() // once, whatever happens
 	if s.needsWaybill() && trackingNo(o) == "" {
 		wb, err := s.allocate(ctx, o)
 		if err != nil {
@@ -273,7 +334,9 @@ func (s *Station) print1(ctx context.Context, o *order.Order) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	turn.wait()
 	js, err := s.p.spool.SubmitAll(ctx, specs)
+	turn.done()
 	if errors.Is(err, printer.ErrDuplicate) {
 		existing, err := s.p.jobs.Jobs(ctx, printer.JobFilter{Order: o.ID})
 		if err != nil {

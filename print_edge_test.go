@@ -273,3 +273,45 @@ func TestConcurrentReprintAndResolve(t *testing.T) {
 		assert.Contains(t, string(last), "NEW-SKU", "%s: the last packing list shows the exchange", id)
 	}
 }
+
+// TestPrintKeepsPaidOrder: orders are rendered several at once but queued in
+// the order they were paid, so both printers get the same sequence.
+func TestPrintKeepsPaidOrder(t *testing.T) {
+	const n = 120
+	wb, pk := &recorder{}, &recorder{}
+	waybill, err := label.Standard("waybill-76x130")
+	require.NoError(t, err)
+	packing, err := label.Standard("packing-a4")
+	require.NoError(t, err)
+	zr, err := zpl.New(nil)
+	require.NoError(t, err)
+	st, err := dadan.New(&dadan.Options{
+		Store:    memstore.New(),
+		Printers: map[string]printer.Printer{"w": printer.PrinterFunc(wb.print), "p": printer.PrinterFunc(pk.print)},
+		Routes:   map[printer.DocKind]string{printer.Waybill: "w", printer.PackingList: "p"},
+		Documents: []dadan.Document{
+			{Kind: printer.Waybill, Template: waybill, Renderer: zr},
+			{Kind: printer.PackingList, Template: packing, Renderer: zr},
+		},
+		Carrier: dadan.TestCarrier(),
+	})
+	require.NoError(t, err)
+	ctx := context.Background()
+	var in strings.Builder
+	for i := range n {
+		// ids in reverse of payment: the queue must follow paid_at, not the id
+		fmt.Fprintf(&in, `{"id":"P%04d","carrier":"ZTO","paid_at":"2026-11-11T%02d:%02d:00+08:00","recipient":{"name":"张三","phone":"138%08d","province":"浙江省","city":"杭州市","district":"西湖区","address":"文三路%d号"},"items":[{"sku":"X","qty":1,"unit_price":"1.00"}],"total":"1.00"}`+"\n",
+			n-i, i/60, i%60, i, i)
+	}
+	_, err = st.Ingest(ctx, strings.NewReader(in.String()), nil)
+	require.NoError(t, err)
+	_, err = st.PrintAll(ctx)
+	require.NoError(t, err)
+	for _, rec := range []*recorder{wb, pk} {
+		got := rec.printed()
+		require.Len(t, got, n)
+		for i, b := range got {
+			assert.Contains(t, string(b), fmt.Sprintf("P%04d", n-i), "document %d in paid-at order", i)
+		}
+	}
+}

@@ -589,6 +589,20 @@ func (s *Spooler) setState(w *worker, idle bool, seen uint64, paused bool) {
 	s.mu.Unlock()
 }
 
+// errStillPending: the printer kept reporting the job as held.
+var errStillPending = errors.New("printer: still pending")
+
+// answered reports whether the error of an unconfirmed send came with the
+// printer's own word about the job: a fault it reported, or a job it kept
+// holding. A lost connection or no reply at all says nothing.
+func answered(err error) bool {
+	var se *StatusError
+	if errors.As(err, &se) {
+		return se.Status.States&(Offline|Unknown) == 0
+	}
+	return errors.Is(err, errStillPending)
+}
+
 // claimed is the result of a claim made together with the last update.
 type claimed struct {
 	j    Job
@@ -753,7 +767,12 @@ func (s *Spooler) work(ctx context.Context, w *worker) {
 				s.log.Error("marking a job unconfirmed", "printer", w.name, "job", j.ID, "err", uerr)
 				continue
 			}
-			pending = append(pending, j)
+			if answered(err) {
+				// The printer answered: it holds the job (a fault, or still busy).
+				// A later status that shows it ready with nothing held proves
+				// it printed. Without an answer nothing is known: a person looks.
+				pending = append(pending, j)
+			}
 			s.log.Warn("job received whole but not confirmed; not sent again", "printer", w.name, "job", j.ID, "status", st.States.String(), "err", err)
 			s.emit(Event{Kind: EventUnconfirmed, Time: now, Printer: w.name, Job: j, Status: st, Err: err})
 			if !st.Ready() && st.States != 0 {
@@ -932,7 +951,7 @@ func (s *Spooler) send(ctx context.Context, w *worker, sr StatusReporter, canSta
 			return outPrinted, st, nil
 		}
 		if !s.now().Before(deadline) {
-			return outUnconfirmed, st, fmt.Errorf("printer: %d formats still pending after %s", st.Pending, s.opts.ConfirmTimeout)
+			return outUnconfirmed, st, fmt.Errorf("%w: %d formats after %s", errStillPending, st.Pending, s.opts.ConfirmTimeout)
 		}
 		t := time.NewTimer(delay)
 		select {

@@ -33,7 +33,7 @@ func dbFlag(fs *flag.FlagSet) *string {
 	if def == "" {
 		def = "dadan.db"
 	}
-	return fs.String("db", def, "database: a SQLite `PATH` or a postgres:// URL (default $DADAN_DB, else dadan.db)")
+	return fs.String("db", def, "database: a SQLite `PATH` or a postgres:// URL; $DADAN_DB sets the default")
 }
 
 // openDB opens the database a --db value names.
