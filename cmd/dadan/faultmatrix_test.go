@@ -114,10 +114,10 @@ func TestFaultMatrix(t *testing.T) {
 	const n = 20
 	type outcome int
 	const (
-		allOnce    outcome = iota // exit 0, each once
-		allSent                   // exit 0, each once, reported as sent to a printer without status
-		noneSent                  // exit 1, nothing printed, a line per job
-		truthful                  // what the printer made impossible to know is said: a job not printed is not reported done
+		allOnce  outcome = iota // exit 0, each once
+		allSent                 // exit 0, each once, reported as sent to a printer without status
+		noneSent                // exit 1, nothing printed, a line per job
+		truthful                // what the printer made impossible to know is said: a job not printed is not reported done
 	)
 	cases := []struct {
 		name   string
