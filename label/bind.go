@@ -88,6 +88,16 @@ type binding struct {
 	segs   []segment
 }
 
+// field returns the first field b binds, or "" for a static text.
+func (b *binding) field() string {
+	for _, seg := range b.segs {
+		if seg.field != "" {
+			return seg.field
+		}
+	}
+	return ""
+}
+
 // parseBinding parses a placeholder text; errors wrap ErrTemplate.
 func parseBinding(s string) (binding, error) {
 	var b binding

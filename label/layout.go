@@ -16,9 +16,8 @@ const (
 	lineSpacing   = 1.2 // line pitch in ems
 	shrinkStep    = 0.9 // each shrink step multiplies the size by this
 	defaultModule = 0.375
-	minModule     = 0.25
-	quietModules  = 10
-	cellPad       = 0.5 // mm inside table cells
+	minModule     = 0.25 // QR
+	cellPad       = 0.5  // mm inside table cells
 	ellipsis      = "…"
 )
 
@@ -360,21 +359,18 @@ func (l *layouter) code128(e *Code128Element, dy float64, bnd *binding) error {
 	if m == 0 {
 		m = defaultModule
 	}
-	minM := e.MinModule
-	if minM == 0 {
-		minM = minModule
-	}
-	total := float64(len(mods) + 2*quietModules)
+	minM := max(e.MinModule, MinModule)
+	m = max(m, minM)
+	total := float64(len(mods) + 2*QuietModules)
 	if m*total > e.W {
 		m = e.W / total
 		if m < minM-1e-9 {
-			return fmt.Errorf("%w: code128 %q needs %.1f mm at module %g mm, box is %g mm", ErrOverflow,
-				data, total*minM, minM, e.W)
+			return &FitError{Field: bnd.field(), Data: data, Need: total * minM, Have: e.W}
 		}
 	}
 	symW := m * float64(len(mods))
 	x := e.X + (e.W-symW)/2
-	l.add(Barcode{X: x, Y: e.Y + dy, Module: m, Height: e.H, Data: data, Modules: mods})
+	l.add(Barcode{X: x, Y: e.Y + dy, Module: m, Height: e.H, Data: data, Modules: mods, Room: e.W})
 	if e.Text {
 		ts := e.TextSize
 		if ts == 0 {

@@ -93,7 +93,7 @@ func sameOp(a, b Op) bool {
 	case Barcode:
 		y, ok := b.(Barcode)
 		return ok && x.X == y.X && x.Y == y.Y && x.Module == y.Module && x.Height == y.Height &&
-			x.Rotation == y.Rotation && x.Data == y.Data && sameSlice(x.Modules, y.Modules)
+			x.Rotation == y.Rotation && x.Data == y.Data && x.Room == y.Room && sameSlice(x.Modules, y.Modules)
 	case QR:
 		y, ok := b.(QR)
 		return ok && x.X == y.X && x.Y == y.Y && x.Module == y.Module && x.Level == y.Level &&
@@ -141,8 +141,10 @@ type TextLine struct {
 // Barcode is a Code 128 symbol. Modules holds the encoded bar pattern including the
 // start, check and stop characters (true = bar), without quiet zones; renderers that
 // draw bars use it, printer languages with a native command (ZPL ^BC, ESC/POS GS k)
-// send Data. The symbol occupies [X, X+Module*len(Modules)] x [Y, Y+Height]; layout
-// has reserved a quiet zone of at least 10 modules on each side.
+// send Data. As laid out in millimetres the symbol occupies
+// [X, X+Module*len(Modules)] x [Y, Y+Height] of its frame, inside Room with a quiet
+// zone of at least [QuietModules] modules on each side. Printers print whole dots:
+// renderers place it with [Barcode.Dots], never from X and Module directly.
 type Barcode struct {
 	X, Y     float64
 	Module   float64 // narrowest bar width in mm
@@ -150,6 +152,9 @@ type Barcode struct {
 	Rotation Rotation
 	Data     string
 	Modules  []bool
+	// Room is the length in mm, centred on the symbol, that the symbol and its quiet
+	// zones may take; 0 means no limit (Module rounded to whole dots is printed).
+	Room float64
 }
 
 // QRLevel is a QR error-correction level.

@@ -16,7 +16,8 @@ func evenDigits(b []byte) bool {
 
 // appendBarcode prints Code 128 with GS k (m = 73): digits in code set C, anything
 // else in code set B, no human-readable line (layout draws it as text).
-func appendBarcode(s *scratch, dst []byte, b *label.Barcode, x int) ([]byte, int, error) {
+// The module m and height h in dots come from [label.Barcode.Dots].
+func appendBarcode(s *scratch, dst []byte, b *label.Barcode, x, m, h int) ([]byte, int, error) {
 	data := appendClean(s.clean[:0], b.Data)
 	s.clean = data
 	s.enc = s.enc[:0]
@@ -40,8 +41,8 @@ func appendBarcode(s *scratch, dst []byte, b *label.Barcode, x int) ([]byte, int
 	if len(data) == 0 || len(s.enc) > 255 {
 		return dst, 0, ErrBarcodeData
 	}
-	m := min(max(dots(b.Module), 2), 6)
-	h := min(max(dots(b.Height), 1), 255)
+	m = min(max(m, 2), 6) // GS w takes 2-6
+	h = min(max(h, 1), 255)
 	dst = appendMargin(dst, x)
 	dst = append(dst, 0x1D, 'w', byte(m), 0x1D, 'h', byte(h), 0x1D, 'H', 0)
 	dst = append(dst, 0x1D, 'k', 73, byte(len(s.enc)))

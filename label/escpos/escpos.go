@@ -207,7 +207,11 @@ func (r *Renderer) appendTextPage(s *scratch, dst []byte, p *label.Page, page in
 			s.items = append(s.items, item{top: dots(o.Y), x: dots(o.X) + sh, kind: kindText, index: i,
 				text: o.Text, size: scaleFor(o.Size), bold: o.Bold, rev: o.Reverse})
 		case label.Barcode:
-			s.items = append(s.items, item{top: dots(o.Y), x: dots(o.X) + sh, kind: kindBarcode, index: i})
+			g, err := o.Dots(DPI)
+			if err != nil {
+				return dst, &OpError{Page: page, Index: i, Op: opName(op), Err: err}
+			}
+			s.items = append(s.items, item{top: g.Y, x: g.X + sh, kind: kindBarcode, index: i, w: g.Module, h: g.Height})
 		case label.QR:
 			s.items = append(s.items, item{top: dots(o.Y), x: dots(o.X) + sh, kind: kindQR, index: i})
 		case label.Line:
@@ -275,7 +279,7 @@ func (r *Renderer) appendTextPage(s *scratch, dst []byte, p *label.Page, page in
 			dst, h, err = r.appendTextRow(s, dst, p, s.items[i:j], page)
 		case kindBarcode:
 			b := label.Value(p.Ops[it.index]).(label.Barcode)
-			dst, h, err = appendBarcode(s, dst, &b, it.x)
+			dst, h, err = appendBarcode(s, dst, &b, it.x, it.w, it.h)
 		case kindQR:
 			q := label.Value(p.Ops[it.index]).(label.QR)
 			dst, h, err = appendQR(s, dst, &q, it.x)

@@ -170,3 +170,38 @@ func TestHostileAddressOnReceipt(t *testing.T) {
 		}
 	}
 }
+
+// Product labels printed on a receipt printer keep their barcodes on the paper:
+// GS L's margin plus GS w's module times the symbol's modules, quiet zones included.
+func TestStandardBarcodesOnPaper(t *testing.T) {
+	r, err := New(&Options{PaperWidth: Paper80})
+	require.NoError(t, err)
+	for _, c := range labeltest.BarcodeCases() {
+		if !strings.HasPrefix(c.Template, "product-") {
+			continue
+		}
+		doc := labeltest.Layout(t, c.Template, labeltest.BarcodeData(t, c))
+		out, err := r.AppendDocument(nil, doc)
+		require.NoError(t, err)
+		evs, err := decodeStream(out)
+		require.NoError(t, err)
+		mods, err := label.EncodeCode128(c.Data)
+		require.NoError(t, err)
+		margin, module, found := 0, 0, 0
+		for _, ev := range evs {
+			switch ev.Cmd {
+			case "GS L":
+				margin = int(ev.Args[0]) | int(ev.Args[1])<<8
+			case "GS w":
+				module = int(ev.Args[0])
+			case "GS k":
+				found++
+				q := label.QuietModules * module
+				assert.GreaterOrEqual(t, module, label.MinModuleDots(DPI))
+				assert.GreaterOrEqual(t, margin-q, 0, "%s %q", c.Template, c.Data)
+				assert.LessOrEqual(t, margin+module*len(mods)+q, Paper80, "%s %q", c.Template, c.Data)
+			}
+		}
+		assert.Equal(t, 1, found, "%s %q", c.Template, c.Data)
+	}
+}

@@ -189,7 +189,7 @@ func (r *Renderer) RenderPage(p label.Page, dpi int) (*image.Gray, error) {
 	if w <= 0 || h <= 0 || w*h > 1<<28 {
 		return nil, fmt.Errorf("raster: page %gx%g mm at %d dpi", p.Width, p.Height, dpi)
 	}
-	c := canvas{img: image.NewGray(image.Rect(0, 0, w, h)), k: k}
+	c := canvas{img: image.NewGray(image.Rect(0, 0, w, h)), k: k, dpi: dpi}
 	for i := range c.img.Pix {
 		c.img.Pix[i] = 0xff
 	}
@@ -200,7 +200,9 @@ func (r *Renderer) RenderPage(p label.Page, dpi int) (*image.Gray, error) {
 		case label.Line:
 			c.line(op)
 		case label.Barcode:
-			c.barcode(op)
+			if err := c.barcode(op); err != nil {
+				return nil, err
+			}
 		case label.QR:
 			c.qr(op)
 		case label.Image:
@@ -219,6 +221,7 @@ func (r *Renderer) RenderPage(p label.Page, dpi int) (*image.Gray, error) {
 type canvas struct {
 	img *image.Gray
 	k   float64 // pixels per mm
+	dpi int
 }
 
 func (c *canvas) px(mm float64) int { return int(math.Round(mm * c.k)) }
@@ -294,16 +297,12 @@ func rotRect(ox, oy int, rot label.Rotation, fx0, fy0, fx1, fy1 int) (int, int, 
 	return ox + fx0, oy + fy0, ox + fx1, oy + fy1
 }
 
-func (c *canvas) barcode(b label.Barcode) {
-	n := len(b.Modules)
-	m := max(1, c.px(b.Module))
-	// Keep the symbol centred where layout put it.
-	ox := int(math.Round((b.X+b.Module*float64(n)/2)*c.k)) - m*n/2
-	oy := c.px(b.Y)
-	if b.Rotation != label.Rotate0 {
-		ox, oy = c.px(b.X), c.px(b.Y)
+func (c *canvas) barcode(b label.Barcode) error {
+	g, err := b.Dots(c.dpi)
+	if err != nil {
+		return err
 	}
-	hp := max(1, c.px(b.Height))
+	n, m := len(b.Modules), g.Module
 	for i := 0; i < n; {
 		if !b.Modules[i] {
 			i++
@@ -313,10 +312,11 @@ func (c *canvas) barcode(b label.Barcode) {
 		for j < n && b.Modules[j] {
 			j++
 		}
-		x0, y0, x1, y1 := rotRect(ox, oy, b.Rotation, i*m, 0, j*m, hp)
+		x0, y0, x1, y1 := rotRect(g.X, g.Y, b.Rotation, i*m, 0, j*m, g.Height)
 		c.fill(x0, y0, x1, y1, 0)
 		i = j
 	}
+	return nil
 }
 
 func (c *canvas) qr(q label.QR) {

@@ -2,6 +2,7 @@ package zpl
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -139,6 +140,43 @@ func TestStandardTemplatesGraphics(t *testing.T) {
 			for _, s := range ascii {
 				assert.Contains(t, fd, s, name)
 			}
+		}
+	}
+}
+
+// Every realistic barcode of the standard templates ends inside ^PW with its quiet
+// zones, at 203 and 300 dpi: ^BY's module times the symbol's modules, from ^FO.
+func TestStandardBarcodesInsideLabel(t *testing.T) {
+	for _, dpi := range []int{203, 300, 600} {
+		r, err := New(&Options{DPI: dpi})
+		require.NoError(t, err)
+		for _, c := range labeltest.BarcodeCases() {
+			doc := labeltest.Layout(t, c.Template, labeltest.BarcodeData(t, c))
+			out, err := r.AppendDocument(nil, doc)
+			require.NoError(t, err)
+			cmds, err := decode(out)
+			require.NoError(t, err)
+			mods, err := label.EncodeCode128(c.Data)
+			require.NoError(t, err)
+			pw, by, x, found := 0, 0, 0, 0
+			for _, cmd := range cmds {
+				switch cmd.Name {
+				case "^PW":
+					pw, _ = strconv.Atoi(cmd.Params)
+				case "^BY":
+					by, _ = strconv.Atoi(strings.Split(cmd.Params, ",")[0])
+				case "^FO":
+					x, _ = strconv.Atoi(strings.Split(cmd.Params, ",")[0])
+				case "^BC":
+					found++
+					quiet := label.QuietModules * by
+					assert.GreaterOrEqual(t, by, label.MinModuleDots(dpi))
+					assert.GreaterOrEqual(t, x-quiet, 0, "%s %q at %d dpi", c.Template, c.Data, dpi)
+					assert.LessOrEqual(t, x+by*len(mods)+quiet, pw, "%s %q at %d dpi ends at %d of %d",
+						c.Template, c.Data, dpi, x+by*len(mods), pw)
+				}
+			}
+			assert.Positive(t, found, "%s %q", c.Template, c.Data)
 		}
 	}
 }

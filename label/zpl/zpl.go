@@ -399,9 +399,12 @@ func (r *Renderer) appendBarcode(dst []byte, b *label.Barcode) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
-	m := min(max(r.dots(b.Module), 1), 10)
-	h := max(r.dots(b.Height), 1)
-	x, y := bounds(r.dots(b.X), r.dots(b.Y), m*len(b.Modules), h, b.Rotation)
+	g, err := b.Dots(r.dpi)
+	if err != nil {
+		return dst, err
+	}
+	m, h := min(g.Module, 10), g.Height // ^BY takes 1-10 dots
+	x, y := bounds(g.X, g.Y, m*len(b.Modules), h, b.Rotation)
 	dst = append(dst, "^BY"...)
 	dst = appendInt(dst, m)
 	dst = append(dst, ",3,"...)

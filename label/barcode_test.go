@@ -1,0 +1,148 @@
+package label_test
+
+import (
+	"errors"
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dadanhq/dadan/internal/labeltest"
+	"github.com/dadanhq/dadan/label"
+)
+
+func barcodes(p label.Page) []label.Barcode {
+	var out []label.Barcode
+	for _, op := range p.Ops {
+		if b, ok := label.Value(op).(label.Barcode); ok {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// Every standard template prints its realistic barcodes inside the label, quiet
+// zones included, at a module no narrower than the minimum, at every resolution.
+func TestStandardBarcodesFitEveryDPI(t *testing.T) {
+	for _, c := range labeltest.BarcodeCases() {
+		doc := labeltest.Layout(t, c.Template, labeltest.BarcodeData(t, c))
+		p := doc.Pages[0]
+		bcs := barcodes(p)
+		require.NotEmpty(t, bcs, "%s %s", c.Template, c.Data)
+		for _, b := range bcs {
+			require.Equal(t, c.Data, b.Data)
+			assert.GreaterOrEqual(t, b.Module, label.MinModule-1e-9)
+			for _, dpi := range []int{203, 300, 600} {
+				g, err := b.Dots(dpi)
+				require.NoError(t, err, "%s %s at %d dpi", c.Template, c.Data, dpi)
+				s := float64(dpi) / 25.4
+				pw := int(math.Round(p.Width * s))
+				m := g.Module
+				assert.GreaterOrEqual(t, m, label.MinModuleDots(dpi))
+				assert.Equal(t, m*len(b.Modules), g.Width)
+				quiet := label.QuietModules * m
+				// Symbol and quiet zones inside the label, and the symbol where layout
+				// centred it (within a dot).
+				assert.GreaterOrEqual(t, g.X-quiet, 0, "%s %q at %d dpi starts at %d", c.Template, c.Data, dpi, g.X)
+				assert.LessOrEqual(t, g.X+g.Width+quiet, pw, "%s %q at %d dpi ends at %d of %d",
+					c.Template, c.Data, dpi, g.X+g.Width, pw)
+				centre := (b.X + b.Module*float64(len(b.Modules))/2) * s
+				assert.InDelta(t, centre, float64(g.X)+float64(g.Width)/2, 1)
+				// Quiet zones inside the room layout reserved.
+				left := (centre/s - b.Room/2) * s
+				assert.GreaterOrEqual(t, float64(g.X-quiet), left-1)
+				assert.LessOrEqual(t, float64(g.X+g.Width+quiet), left+b.Room*s+1)
+			}
+		}
+	}
+}
+
+// The module is rounded to whole dots first and the position and width follow from
+// the rounded module: TEA-PUER-357 on product-60x40 used to print 3-dot modules from
+// a position laid out for 2.6 dots and end at dot 527 of 480.
+func TestDotsFromRoundedModule(t *testing.T) {
+	mods, err := label.EncodeCode128("TEA-PUER-357")
+	require.NoError(t, err)
+	n := len(mods)
+	room := 60.0
+	m := room / float64(n+2*label.QuietModules) // as layout narrows it: 0.32 mm, 2.6 dots
+	b := label.Barcode{X: (room - m*float64(n)) / 2, Y: 16, Module: m, Height: 10, Data: "TEA-PUER-357",
+		Modules: mods, Room: room}
+	g, err := b.Dots(203)
+	require.NoError(t, err)
+	assert.Equal(t, 2, g.Module)
+	assert.Equal(t, 2*n, g.Width)
+	assert.LessOrEqual(t, g.X+g.Width, 480)
+	assert.InDelta(t, 240, g.X+g.Width/2, 1)
+	g, err = b.Dots(300)
+	require.NoError(t, err)
+	assert.Equal(t, 3, g.Module)
+	assert.LessOrEqual(t, g.X+g.Width+30, 709)
+
+	// Without a room the module is the rounded preference, never below the minimum.
+	b.Room, b.Module = 0, 0.1
+	g, err = b.Dots(203)
+	require.NoError(t, err)
+	assert.Equal(t, 2, g.Module)
+	// A room too small for the minimum is a FitError naming the resolution.
+	b.Room = 30
+	_, err = b.Dots(300)
+	var fe *label.FitError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, 300, fe.DPI)
+	assert.InDelta(t, 30, fe.Have, 1e-9)
+	assert.Greater(t, fe.Need, fe.Have)
+	assert.ErrorIs(t, err, label.ErrOverflow)
+}
+
+func TestDotsRotated(t *testing.T) {
+	mods, err := label.EncodeCode128("SF12345")
+	require.NoError(t, err)
+	m := 3 * 25.4 / 203
+	for _, c := range []struct {
+		rot  label.Rotation
+		x, y int // expected frame origin: the symbol's centre stays at (60, 60) + half its length
+	}{
+		{label.Rotate0, 480, 480},
+		{label.Rotate90, 480, 480},
+		{label.Rotate180, 480, 480},
+		{label.Rotate270, 480, 480},
+	} {
+		b := label.Barcode{X: 60, Y: 60, Module: m, Height: 10, Rotation: c.rot, Data: "SF12345", Modules: mods}
+		g, err := b.Dots(203)
+		require.NoError(t, err)
+		assert.Equal(t, 3, g.Module)
+		assert.InDelta(t, c.x, g.X, 1, "rotation %d", c.rot)
+		assert.InDelta(t, c.y, g.Y, 1, "rotation %d", c.rot)
+	}
+}
+
+// A barcode that cannot fit its box with quiet zones at the minimum module fails
+// layout with a FitError naming the field, before anything prints.
+func TestBarcodeFitError(t *testing.T) {
+	tpl := &label.Template{Name: "narrow", Version: "1", Width: 40, Height: 20, Elements: []label.Element{
+		&label.Code128Element{X: 2, Y: 2, W: 36, H: 10, Data: "{waybill.tracking_no}"},
+	}}
+	d := &label.Data{Fields: map[string]string{"waybill.tracking_no": "JDVA01234567890123456789"}}
+	_, err := label.Layout(tpl, d, nil)
+	var fe *label.FitError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "waybill.tracking_no", fe.Field)
+	assert.Equal(t, "JDVA01234567890123456789", fe.Data)
+	assert.InDelta(t, 36, fe.Have, 1e-9)
+	assert.InDelta(t, 220*label.MinModule, fe.Need, 1e-9)
+	assert.ErrorIs(t, err, label.ErrOverflow)
+	var le *label.Error
+	require.ErrorAs(t, err, &le)
+	assert.Equal(t, "narrow", le.Template)
+
+	// The 40x30 product label holds digits; a 13-letter SKU bound there does not fit.
+	c := labeltest.BarcodeCase{Template: "product-40x30", Field: "item.barcode", Data: "PHONE-CASE-15"}
+	tpl, err = label.Standard(c.Template)
+	require.NoError(t, err)
+	_, err = label.Layout(tpl, labeltest.BarcodeData(t, c), nil)
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "item.barcode", fe.Field)
+	assert.True(t, errors.Is(err, label.ErrOverflow))
+}
