@@ -77,14 +77,14 @@ func TestBindFilterChainsAndMissing(t *testing.T) {
 	for src, want := range cases {
 		bnd, err := parseBinding(src)
 		require.NoError(t, err, src)
-		got, err := b.bind(&bnd, false)
+		got, err := b.bind(&bnd, false, true)
 		require.NoError(t, err, src)
 		assert.Equal(t, want, got, src)
 	}
 	bnd, _ := parseBinding("a{missing}b")
-	_, err := b.bind(&bnd, false)
+	_, err := b.bind(&bnd, false, true)
 	assert.ErrorIs(t, err, ErrMissingField)
-	got, err := b.bind(&bnd, true)
+	got, err := b.bind(&bnd, true, true)
 	require.NoError(t, err)
 	assert.Equal(t, "ab", got)
 }

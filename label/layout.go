@@ -288,7 +288,7 @@ func cutToFit(s string, maxEm float64, mark bool) string {
 }
 
 func (l *layouter) text(e *TextElement, dy float64, bnd *binding) error {
-	s, err := l.b.bind(bnd, e.Optional)
+	s, err := l.b.bind(bnd, e.Optional, !e.Wrap)
 	if err != nil {
 		return err
 	}
@@ -344,7 +344,7 @@ func (l *layouter) text(e *TextElement, dy float64, bnd *binding) error {
 }
 
 func (l *layouter) code128(e *Code128Element, dy float64, bnd *binding) error {
-	data, err := l.b.bind(bnd, e.Optional)
+	data, err := l.b.bind(bnd, e.Optional, true)
 	if err != nil {
 		return err
 	}
@@ -387,7 +387,7 @@ func (l *layouter) code128(e *Code128Element, dy float64, bnd *binding) error {
 }
 
 func (l *layouter) qr(e *QRElement, dy float64, bnd *binding) error {
-	data, err := l.b.bind(bnd, e.Optional)
+	data, err := l.b.bind(bnd, e.Optional, true)
 	if err != nil {
 		return err
 	}
@@ -450,7 +450,7 @@ func (l *layouter) tableRows(t *TableElement, cols []binding, data []Row) ([]tab
 		rows[r].cells = cells[r*len(t.Columns) : (r+1)*len(t.Columns) : (r+1)*len(t.Columns)]
 		n := 1
 		for c, col := range t.Columns {
-			s, err := l.b.bind(&cols[c], true)
+			s, err := l.b.bind(&cols[c], true, !col.Wrap)
 			if err != nil {
 				l.b.row = nil
 				return nil, err
