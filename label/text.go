@@ -108,8 +108,13 @@ func isExtend(r rune) bool {
 
 // runeEm is the advance of a cluster's base character in ems.
 func runeEm(r rune) float64 {
-	if r < 0x1100 {
+	if r < 0xa1 {
 		return 0.5
+	}
+	if r == 0xa5 {
+		// ¥ is narrow in Unicode, but GBK has only the full-width ￥, which receipt
+		// printers print in its place.
+		return 1
 	}
 	if r >= 0x4e00 && r <= 0x9fff || r >= 0xff01 && r <= 0xff60 { // CJK ideographs, full width forms
 		return 1
