@@ -104,6 +104,7 @@ func Layout(t *Template, d *Data, opts *LayoutOptions) (*Document, error) {
 		doc = &Document{Pages: make([]Page, len(chunks))}
 	}
 	doc.Template, doc.Version, doc.Hash = t.Name, t.Version, prep.hash
+	doc.Order = d.Fields["order.id"]
 	l.b.pageCnt = strconv.Itoa(len(chunks))
 	for p := range chunks {
 		l.b.pageNo = strconv.Itoa(p + 1)
@@ -156,7 +157,7 @@ func Layout(t *Template, d *Data, opts *LayoutOptions) (*Document, error) {
 			case *QRElement:
 				err = l.qr(e, dy, &pe.bind)
 			case *TableElement:
-				l.drawTable(e, rows[chunks[p][0]:chunks[p][1]], p > 0)
+				l.drawTable(e, pe.cols, rows[chunks[p][0]:chunks[p][1]], p > 0)
 			default:
 				l.element(e, dy)
 			}
@@ -310,6 +311,7 @@ func (l *layouter) text(e *TextElement, dy float64, bnd *binding) error {
 	if e.Reverse {
 		l.add(Box{X: e.X, Y: e.Y + dy, W: e.W, H: e.H, Fill: true})
 	}
+	field := bnd.field()
 	pitch := sz * lineSpacing
 	block := sz + pitch*float64(len(lines)-1)
 	start := 0.0 // offset across the box of the first line's top
@@ -326,7 +328,7 @@ func (l *layouter) text(e *TextElement, dy float64, bnd *binding) error {
 			along = length - w
 		}
 		off := start + float64(i)*pitch
-		tl := TextLine{Size: sz, Width: w, Bold: e.Bold, Reverse: e.Reverse, Rotation: e.Rotation, Text: ln}
+		tl := TextLine{Size: sz, Width: w, Bold: e.Bold, Reverse: e.Reverse, Rotation: e.Rotation, Text: ln, Field: field}
 		switch e.Rotation {
 		case Rotate0:
 			tl.X, tl.Y = e.X+along, e.Y+off
@@ -381,7 +383,8 @@ func (l *layouter) code128(e *Code128Element, dy float64, bnd *binding) error {
 			return err
 		}
 		w := l.ems[0] * sz
-		l.add(TextLine{X: e.X + (e.W-w)/2, Y: e.Y + e.H + dy + (ts-sz)/2, Size: sz, Width: w, Text: lines[0]})
+		l.add(TextLine{X: e.X + (e.W-w)/2, Y: e.Y + e.H + dy + (ts-sz)/2, Size: sz, Width: w, Text: lines[0],
+			Field: bnd.field()})
 	}
 	return nil
 }
@@ -501,14 +504,14 @@ func paginate(t *Template, table *TableElement, rows []tableRow) ([][2]int, floa
 	return append(chunks, [2]int{start, len(rows)}), 0
 }
 
-func (l *layouter) drawTable(t *TableElement, rows []tableRow, continued bool) {
+func (l *layouter) drawTable(t *TableElement, cols []binding, rows []tableRow, continued bool) {
 	x0, y := t.X, t.Y
 	if continued && t.ContinueH > 0 {
 		y = t.ContinueY
 	}
 	pitch := rowPitch(t)
 	textOff := (pitch - t.Size) / 2
-	cell := func(col Column, cx, cy float64, s string, bold bool) {
+	cell := func(col Column, cx, cy float64, s string, bold bool, field string) {
 		w := TextEm(s) * t.Size
 		along := cellPad
 		switch col.Align {
@@ -517,14 +520,14 @@ func (l *layouter) drawTable(t *TableElement, rows []tableRow, continued bool) {
 		case AlignRight:
 			along = col.Width - cellPad - w
 		}
-		l.add(TextLine{X: cx + along, Y: cy + textOff, Size: t.Size, Width: w, Bold: bold, Text: s})
+		l.add(TextLine{X: cx + along, Y: cy + textOff, Size: t.Size, Width: w, Bold: bold, Text: s, Field: field})
 	}
 	if t.Header {
 		cx := x0
 		for _, col := range t.Columns {
 			h := cutToFit(col.Header, (col.Width-2*cellPad)/t.Size, false)
 			if h != "" {
-				cell(col, cx, y, h, true)
+				cell(col, cx, y, h, true, "")
 			}
 			cx += col.Width
 		}
@@ -538,7 +541,7 @@ func (l *layouter) drawTable(t *TableElement, rows []tableRow, continued bool) {
 		for c, col := range t.Columns {
 			for i, s := range r.cells[c] {
 				if s != "" {
-					cell(col, cx, y+float64(i)*pitch, s, false)
+					cell(col, cx, y+float64(i)*pitch, s, false, cols[c].field())
 				}
 			}
 			cx += col.Width

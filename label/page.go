@@ -15,7 +15,10 @@ type Document struct {
 	Template string // template name, e.g. "waybill-76x130"
 	Version  string // template version
 	Hash     string // template content hash (hex), recorded with every printed document
-	Pages    []Page
+	// Order is the order ID the document prints (its data's order.id field), or "";
+	// renderers name it in errors.
+	Order string
+	Pages []Page
 }
 
 // Page is one physical label, sheet or receipt. Sizes are in millimetres. A receipt's
@@ -136,6 +139,9 @@ type TextLine struct {
 	Reverse  bool // white on black
 	Rotation Rotation
 	Text     string
+	// Field is the first data field the line's text binds ("recipient.name"), or ""
+	// for fixed text; renderers name it in errors such as [*GlyphError].
+	Field string
 }
 
 // Barcode is a Code 128 symbol. Modules holds the encoded bar pattern including the

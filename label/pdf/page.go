@@ -21,7 +21,7 @@ const (
 	maxSize  = 1000.0
 )
 
-func validate(doc *label.Document, cal label.Calibration, dpi int) error {
+func validate(doc *label.Document, cal label.Calibration, dpi int, fonts []*Font) error {
 	for pi := range doc.Pages {
 		p := &doc.Pages[pi]
 		if !finite(p.Width) || !finite(p.Height) || p.Width < minPage || p.Height < minPage ||
@@ -32,6 +32,39 @@ func validate(doc *label.Document, cal label.Calibration, dpi int) error {
 			if err := validateOp(op, dpi); err != nil {
 				return &OpError{Page: pi, Op: oi, Err: err}
 			}
+			if t, ok := op.(label.TextLine); ok {
+				if err := checkGlyphs(&t, fonts); err != nil {
+					return &OpError{Page: pi, Op: oi, Err: label.WithOrder(err, doc.Order)}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// checkGlyphs fails with a [*label.GlyphError] for the first letter, mark or digit
+// of t that no font has; symbols and emoji no font has print as the missing glyph.
+func checkGlyphs(t *label.TextLine, fonts []*Font) error {
+	for _, r := range t.Text {
+		if r < 0x80 || !label.MustGlyph(r) {
+			continue // every font has ASCII or a fallback for it; see text
+		}
+		found := false
+		for _, f := range fonts {
+			if f.glyphIndex(r) != 0 {
+				found = true
+				break
+			}
+		}
+		if !found {
+			names := ""
+			for i, f := range fonts {
+				if i > 0 {
+					names += ", "
+				}
+				names += f.Name()
+			}
+			return &label.GlyphError{Rune: r, Field: t.Field, Font: names}
 		}
 	}
 	return nil

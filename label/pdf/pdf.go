@@ -178,7 +178,7 @@ func (w *Writer) Add(ctx context.Context, doc *label.Document) error {
 	if doc == nil || len(doc.Pages) == 0 {
 		return ErrEmpty
 	}
-	if err := validate(doc, w.r.cal, w.r.dpi); err != nil {
+	if err := validate(doc, w.r.cal, w.r.dpi, w.r.fonts); err != nil {
 		return err
 	}
 	s := w.s

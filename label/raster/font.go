@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"os"
+	"path/filepath"
 	"sync"
 
 	"golang.org/x/image/font"
@@ -85,6 +86,18 @@ func loadFonts(primary string, fallback []string) (*fontSet, error) {
 		fs.paths = append(fs.paths, p)
 	}
 	return fs, nil
+}
+
+// names lists the font files, for error messages.
+func (fs *fontSet) names() string {
+	s := ""
+	for i, p := range fs.paths {
+		if i > 0 {
+			s += ", "
+		}
+		s += filepath.Base(p)
+	}
+	return s
 }
 
 // lookup finds the first font with a glyph for r.

@@ -94,7 +94,7 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, doc *label.Document)
 	if len(doc.Pages) == 1 {
 		var err error
 		if img, err = r.RenderPage(doc.Pages[0].Shift(r.cal.DX, r.cal.DY), r.dpi); err != nil {
-			return err
+			return label.WithOrder(err, doc.Order)
 		}
 	} else {
 		pages := make([]*image.Gray, len(doc.Pages))
@@ -106,7 +106,7 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, doc *label.Document)
 			}
 			pg, err := r.RenderPage(p.Shift(r.cal.DX, r.cal.DY), r.dpi)
 			if err != nil {
-				return fmt.Errorf("raster: page %d: %w", i+1, err)
+				return fmt.Errorf("raster: page %d: %w", i+1, label.WithOrder(err, doc.Order))
 			}
 			pages[i] = pg
 			width = max(width, pg.Rect.Dx())
