@@ -102,3 +102,8 @@ func InGB2312(r rune) bool {
 	}
 	return gb2312()[r>>6]&(1<<(r&63)) != 0
 }
+
+// GB2312Bits returns the non-ASCII characters of [InGB2312] as a bit set over the
+// BMP: r is in it when bit r&63 of word r>>6 is set. It is for renderers that test
+// every character of every line; callers must not change it.
+func GB2312Bits() *[1024]uint64 { return gb2312() }

@@ -27,6 +27,9 @@ func expectedFields(doc *label.Document) []string {
 		for _, op := range p.Ops {
 			switch o := op.(type) {
 			case label.TextLine:
+				if strings.ContainsFunc(o.Text, func(r rune) bool { return !label.InGB2312(r) && r >= 0x80 && r != '¥' }) {
+					continue // sent as ^GF
+				}
 				out = append(out, o.Text)
 				if o.Bold && !o.Reverse {
 					out = append(out, o.Text)
@@ -59,7 +62,7 @@ var emitted = []string{"~SD", "^XA", "^CI", "^PW", "^LL", "^LH", "^PR", "^CW", "
 // output matches the golden files, every field carries exactly the laid-out text,
 // and no command comes from data.
 func TestStandardTemplates(t *testing.T) {
-	r, err := New(nil)
+	r, err := New(&Options{Rasterizer: safeFake})
 	require.NoError(t, err)
 	cases := labeltest.Cases(t)
 	for _, name := range samples {

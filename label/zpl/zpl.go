@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/dadanhq/dadan/label"
 )
@@ -29,6 +30,7 @@ type Renderer struct {
 	statics  sync.Map
 	smu      sync.Mutex
 	nStatics int
+	gb       *[1024]uint64 // label.GB2312Bits, when Options.FontHas is nil
 }
 
 // Bounds of the static-run cache: entries, and bytes of one entry.
@@ -57,6 +59,9 @@ func New(opts *Options) (*Renderer, error) {
 	}
 	if r.opts.FontFile != "" {
 		r.font = r.opts.FontFile
+	}
+	if r.opts.FontHas == nil {
+		r.gb = label.GB2312Bits()
 	}
 	r.scale = float64(r.dpi) / 25.4
 	r.dx, r.dy = r.dots(r.opts.Calibration.DX), r.dots(r.opts.Calibration.DY)
@@ -99,7 +104,7 @@ func (r *Renderer) AppendDocument(dst []byte, doc *label.Document) ([]byte, erro
 	for i := range doc.Pages {
 		var err error
 		if dst, err = r.appendPage(dst, &doc.Pages[i], i); err != nil {
-			return dst, err
+			return dst, label.WithOrder(err, doc.Order)
 		}
 	}
 	return dst, nil
@@ -299,8 +304,16 @@ func (r *Renderer) appendText(dst []byte, t *label.TextLine) ([]byte, error) {
 	h := max(r.dots(t.Size), 1)
 	w := max(r.dots(t.Width), 0)
 	x, y := bounds(r.dots(t.X), r.dots(t.Y), w, h, t.Rotation)
-	if r.opts.TextMode == TextGraphics && !isASCII(t.Text) {
-		return r.appendTextGraphic(dst, t, x, y)
+	if !isASCII(t.Text) {
+		if r.opts.TextMode == TextGraphics {
+			return r.appendTextGraphic(dst, t, x, y)
+		}
+		if c, ok := r.fontLacks(t.Text, r.opts.Rasterizer == nil); ok {
+			if r.opts.Rasterizer == nil {
+				return dst, &label.GlyphError{Rune: c, Field: t.Field, Font: r.font}
+			}
+			return r.appendTextGraphic(dst, t, x, y)
+		}
 	}
 	if t.Reverse {
 		bw, bh := w, h
@@ -349,12 +362,50 @@ func (r *Renderer) appendSpec(dst []byte, o byte, h int) []byte {
 	return appendInt(dst, h)
 }
 
+// fontLacks returns the first character of s the printer font does not have; with
+// must, the first such letter, mark or digit (a symbol the font lacks prints as the
+// font's box, as it would from any font: see [label.MustGlyph]).
+func (r *Renderer) fontLacks(s string, must bool) (rune, bool) {
+	has := r.opts.FontHas
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		var cr rune
+		var n int
+		if c >= 0xe0 && c < 0xf0 && i+2 < len(s) { // the common case: three bytes
+			cr, n = rune(c&0x0f)<<12|rune(s[i+1]&0x3f)<<6|rune(s[i+2]&0x3f), 3
+		} else {
+			cr, n = utf8.DecodeRuneInString(s[i:])
+		}
+		i += n
+		var lacks bool
+		if has != nil {
+			lacks = !has(cr)
+		} else {
+			// Printer TrueType fonts have ¥ too.
+			lacks = (cr > 0xffff || r.gb[cr>>6]&(1<<(cr&63)) == 0) && cr != '¥'
+		}
+		if lacks && (!must || label.MustGlyph(cr)) {
+			return cr, true
+		}
+	}
+	return 0, false
+}
+
+// appendTextGraphic sends t as a ^GF image drawn by the rasterizer. A reverse line
+// is drawn black on white over a black box and printed with ^FR (field reverse),
+// so its glyphs come out white: a white-on-black bitmap would print as a solid
+// block, ^GF having no white ink.
 func (r *Renderer) appendTextGraphic(dst []byte, t *label.TextLine, x, y int) ([]byte, error) {
 	if r.opts.Rasterizer == nil {
 		return dst, ErrNoRasterizer
 	}
 	u := *t
 	u.Rotation = label.Rotate0
+	u.Reverse = false
 	bm, err := r.opts.Rasterizer.RasterizeText(u, r.dpi)
 	if err != nil {
 		return dst, err
@@ -365,7 +416,15 @@ func (r *Renderer) appendTextGraphic(dst []byte, t *label.TextLine, x, y int) ([
 	if bm, err = rotate(bm, t.Rotation); err != nil {
 		return dst, err
 	}
+	if t.Reverse {
+		dst = r.appendFO(dst, x, y)
+		dst = appendGB(dst, bm.Width, bm.Height, min(bm.Width, bm.Height))
+		dst = append(dst, '\n')
+	}
 	dst = r.appendFO(dst, x, y)
+	if t.Reverse {
+		dst = append(dst, "^FR"...)
+	}
 	dst, err = r.appendGraphic(dst, bm)
 	return append(dst, '\n'), err
 }
