@@ -9,21 +9,25 @@ import (
 
 	"github.com/dadanhq/dadan/internal/labeltest"
 	"github.com/dadanhq/dadan/label"
+	"github.com/dadanhq/dadan/label/raster"
 )
 
 // rareNames are names with characters outside GB 2312, the printer fonts' set.
 var rareNames = []string{"王喆", "李堃", "张垚", "刘珺", "陈玥", "赵赟", "𠮷田", "𪚥"}
 
 // In font mode, a recipient name with a character the printer font lacks goes as a
-// ^GF image; no field carries it. Without a rasterizer it is a GlyphError naming
-// the character, the field and the order.
+// ^GF image, by default drawn with the host's fonts; no field carries it. With
+// StrictFont it is a GlyphError naming the character, the field and the order.
 func TestRareNamesAsImages(t *testing.T) {
 	tpl, err := label.Standard("waybill-76x130")
 	require.NoError(t, err)
 	r, err := New(&Options{Rasterizer: safeFake})
 	require.NoError(t, err)
-	plain, err := New(nil)
+	plain, err := New(&Options{StrictFont: true})
 	require.NoError(t, err)
+	host, err := New(nil) // draws with the host's fonts
+	require.NoError(t, err)
+	_, hostErr := raster.New(nil)
 	for _, name := range rareNames {
 		d := labeltest.Data(labeltest.SampleOrders(t)[0])
 		d.Fields["recipient.name"] = name
@@ -43,6 +47,15 @@ func TestRareNamesAsImages(t *testing.T) {
 		assert.Positive(t, count(cmds, "^GF"), name)
 		// The phone, on the same line as the name, is in the image too.
 		assert.NotContains(t, strings.Join(fieldData(cmds), "\n"), d.Fields["recipient.phone"])
+
+		if hostErr == nil {
+			out, err := host.AppendDocument(nil, doc)
+			require.NoError(t, err, name)
+			cmds, err := decode(out)
+			require.NoError(t, err)
+			assert.Positive(t, count(cmds, "^GF"), name)
+			assert.NotContains(t, strings.Join(fieldData(cmds), ""), string(rare))
+		}
 
 		_, err = plain.AppendDocument(nil, doc)
 		var ge *label.GlyphError

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dadanhq/dadan/label"
+	"github.com/dadanhq/dadan/label/raster"
 )
 
 // Renderer writes documents as ZPL II. It is safe for concurrent use.
@@ -31,6 +32,8 @@ type Renderer struct {
 	smu      sync.Mutex
 	nStatics int
 	gb       *[1024]uint64 // label.GB2312Bits, when Options.FontHas is nil
+	// hostFonts makes the default rasterizer of TextFont mode on first use.
+	hostFonts func() (label.TextRasterizer, error)
 }
 
 // Bounds of the static-run cache: entries, and bytes of one entry.
@@ -62,6 +65,15 @@ func New(opts *Options) (*Renderer, error) {
 	}
 	if r.opts.FontHas == nil {
 		r.gb = label.GB2312Bits()
+	}
+	if r.opts.TextMode == TextFont && r.opts.Rasterizer == nil && !r.opts.StrictFont {
+		r.hostFonts = sync.OnceValues(func() (label.TextRasterizer, error) {
+			rz, err := raster.New(nil)
+			if err != nil {
+				return nil, err
+			}
+			return rz, nil
+		})
 	}
 	r.scale = float64(r.dpi) / 25.4
 	r.dx, r.dy = r.dots(r.opts.Calibration.DX), r.dots(r.opts.Calibration.DY)
@@ -306,13 +318,20 @@ func (r *Renderer) appendText(dst []byte, t *label.TextLine) ([]byte, error) {
 	x, y := bounds(r.dots(t.X), r.dots(t.Y), w, h, t.Rotation)
 	if !isASCII(t.Text) {
 		if r.opts.TextMode == TextGraphics {
-			return r.appendTextGraphic(dst, t, x, y)
+			return r.appendTextGraphic(dst, t, x, y, r.opts.Rasterizer)
 		}
-		if c, ok := r.fontLacks(t.Text, r.opts.Rasterizer == nil); ok {
-			if r.opts.Rasterizer == nil {
+		rz := r.opts.Rasterizer
+		if c, ok := r.fontLacks(t.Text, rz == nil && r.hostFonts == nil); ok {
+			if rz == nil && r.hostFonts != nil {
+				var err error
+				if rz, err = r.hostFonts(); err != nil {
+					return dst, &label.GlyphError{Rune: c, Field: t.Field, Font: r.font + " (" + err.Error() + ")"}
+				}
+			}
+			if rz == nil {
 				return dst, &label.GlyphError{Rune: c, Field: t.Field, Font: r.font}
 			}
-			return r.appendTextGraphic(dst, t, x, y)
+			return r.appendTextGraphic(dst, t, x, y, rz)
 		}
 	}
 	if t.Reverse {
@@ -381,6 +400,9 @@ func (r *Renderer) fontLacks(s string, must bool) (rune, bool) {
 			cr, n = utf8.DecodeRuneInString(s[i:])
 		}
 		i += n
+		if cr < 0xa0 || cr == utf8.RuneError {
+			continue // C1 controls and invalid bytes: not characters (layout drops them)
+		}
 		var lacks bool
 		if has != nil {
 			lacks = !has(cr)
@@ -399,14 +421,14 @@ func (r *Renderer) fontLacks(s string, must bool) (rune, bool) {
 // is drawn black on white over a black box and printed with ^FR (field reverse),
 // so its glyphs come out white: a white-on-black bitmap would print as a solid
 // block, ^GF having no white ink.
-func (r *Renderer) appendTextGraphic(dst []byte, t *label.TextLine, x, y int) ([]byte, error) {
-	if r.opts.Rasterizer == nil {
+func (r *Renderer) appendTextGraphic(dst []byte, t *label.TextLine, x, y int, rz label.TextRasterizer) ([]byte, error) {
+	if rz == nil {
 		return dst, ErrNoRasterizer
 	}
 	u := *t
 	u.Rotation = label.Rotate0
 	u.Reverse = false
-	bm, err := r.opts.Rasterizer.RasterizeText(u, r.dpi)
+	bm, err := rz.RasterizeText(u, r.dpi)
 	if err != nil {
 		return dst, err
 	}

@@ -385,7 +385,7 @@ func FuzzTextLine(f *testing.F) {
 		f.Add(s)
 	}
 	f.Add("")
-	r, err := New(nil)
+	r, err := New(&Options{StrictFont: true})
 	require.NoError(f, err)
 	mk := func(s string) *label.Document {
 		return &label.Document{Pages: []label.Page{{Width: 76, Height: 130, Ops: []label.Op{
