@@ -45,8 +45,8 @@ func ExampleMaskPhone() {
 }
 
 func ExampleMaskName() {
-	fmt.Println(label.MaskName("张三"), label.MaskName("欧阳娜娜"), label.MaskName("阿卜杜拉·买买提"))
-	// Output: 张* 欧阳** 阿卜杜拉·*
+	fmt.Println(label.MaskName("张三"), label.MaskName("欧阳娜娜"), label.MaskName("阿依古丽·买买提"))
+	// Output: 张* 欧阳** 阿*·买*
 }
 
 func ExampleWrap() {
