@@ -167,7 +167,25 @@ func Layout(t *Template, d *Data, opts *LayoutOptions) (*Document, error) {
 		}
 		doc.Pages[p] = l.page
 	}
+	doc.Warnings = l.warnings
 	return doc, nil
+}
+
+// warn records that the text s of element e was cut short.
+func (l *layouter) warn(e Element, bnd *binding, s string) {
+	i := 0
+	for k, x := range l.t.Elements {
+		if x == e {
+			i = k
+			break
+		}
+	}
+	for _, w := range l.warnings {
+		if w.Element == elementName(e, i) && w.Field == bnd.field() && w.Text == s {
+			return // a repeated element or a table cell seen on an earlier page
+		}
+	}
+	l.warnings = append(l.warnings, Warning{Element: elementName(e, i), Field: bnd.field(), Text: strings.Clone(s)})
 }
 
 // element lays out a line, box or image.
@@ -203,13 +221,15 @@ func top(e Element) float64 {
 }
 
 type layouter struct {
-	t        *Template
-	b        binder
-	page     Page
-	lines    []string  // scratch
-	ems      []float64 // scratch: widths of lines
-	linesBuf [16]string
-	emsBuf   [16]float64
+	t         *Template
+	b         binder
+	page      Page
+	truncated bool      // set by fitText when it cut text short
+	warnings  []Warning // for the document
+	lines     []string  // scratch
+	ems       []float64 // scratch: widths of lines
+	linesBuf  [16]string
+	emsBuf    [16]float64
 }
 
 func (l *layouter) add(op Op) { l.page.Ops = append(l.page.Ops, op) }
@@ -250,6 +270,7 @@ func (l *layouter) fitText(s string, size, minSize, lengthMM, acrossMM float64, 
 				return nil, 0, fmt.Errorf("%w: %d characters do not fit %gx%g mm at %g mm", ErrOverflow,
 					len([]rune(s)), lengthMM, acrossMM, sz)
 			}
+			l.truncated = true
 			lines := l.lines
 			if len(lines) > capLines {
 				lines = lines[:capLines]
@@ -304,9 +325,13 @@ func (l *layouter) text(e *TextElement, dy float64, bnd *binding) error {
 	if !e.Wrap {
 		maxLines = 1
 	}
+	l.truncated = false
 	lines, sz, err := l.fitText(s, e.Size, e.MinSize, length, across, maxLines, e.Overflow == OverflowMark)
 	if err != nil {
 		return err
+	}
+	if l.truncated {
+		l.warn(e, bnd, s)
 	}
 	if e.Reverse {
 		l.add(Box{X: e.X, Y: e.Y + dy, W: e.W, H: e.H, Fill: true})
@@ -378,9 +403,13 @@ func (l *layouter) code128(e *Code128Element, dy float64, bnd *binding) error {
 		if ts == 0 {
 			ts = 2.5
 		}
+		l.truncated = false
 		lines, sz, err := l.fitText(data, ts, ts*0.6, e.W, ts, 1, true)
 		if err != nil {
 			return err
+		}
+		if l.truncated {
+			l.warn(e, bnd, data)
 		}
 		w := l.ems[0] * sz
 		l.add(TextLine{X: e.X + (e.W-w)/2, Y: e.Y + e.H + dy + (ts-sz)/2, Size: sz, Width: w, Text: lines[0],
@@ -462,7 +491,11 @@ func (l *layouter) tableRows(t *TableElement, cols []binding, data []Row) ([]tab
 			if col.Wrap {
 				maxLines = cmp0(col.MaxLines, 3)
 			}
+			l.truncated = false
 			lines, _, _ := l.fitText(s, t.Size, t.Size, col.Width-2*cellPad, float64(maxLines)*pitch, maxLines, true)
+			if l.truncated {
+				l.warn(t, &cols[c], s)
+			}
 			start := len(flat)
 			flat = append(flat, lines...)
 			rows[r].cells[c] = flat[start:len(flat):len(flat)]

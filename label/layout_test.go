@@ -388,3 +388,60 @@ func TestFieldsAreCleaned(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "👩\u200d💻", texts(doc.Pages[0])[0].Text)
 }
+
+// A long address first shrinks within the element's minimum size; only when it
+// does not fit even then is it cut with "…", and the document says so.
+func TestTruncationIsAWarning(t *testing.T) {
+	tpl, err := label.Standard("waybill-76x130")
+	require.NoError(t, err)
+	base := labeltest.Data(labeltest.SampleOrders(t)[0])
+	layout := func(addr string) *label.Document {
+		d := &label.Data{Fields: map[string]string{}, Tables: base.Tables}
+		for k, v := range base.Fields {
+			d.Fields[k] = v
+		}
+		d.Fields["recipient.address"] = addr
+		doc, err := label.Layout(tpl, d, &label.LayoutOptions{Now: labeltest.PrintTime()})
+		require.NoError(t, err)
+		return doc
+	}
+	addrLines := func(doc *label.Document, addr string) []label.TextLine {
+		var out []label.TextLine
+		for _, tl := range texts(doc.Pages[0]) {
+			if tl.Field == "recipient.address" {
+				out = append(out, tl)
+			}
+		}
+		return out
+	}
+
+	// Longer than three lines at 3.5 mm, shorter at the 2.5 mm minimum: smaller
+	// text, nothing cut, no warning.
+	mid := strings.Repeat("浙江省杭州市余杭区五常街道", 5)
+	doc := layout(mid)
+	lines := addrLines(doc, mid)
+	require.NotEmpty(t, lines)
+	assert.Less(t, lines[0].Size, 3.5)
+	assert.GreaterOrEqual(t, lines[0].Size, 2.5-1e-9)
+	var joined string
+	for _, l := range lines {
+		joined += l.Text
+	}
+	assert.Equal(t, mid, joined)
+	assert.Empty(t, doc.Warnings)
+
+	// Too long even at the minimum: cut with "…" at 2.5 mm, and a warning names
+	// the element and the field.
+	long := strings.Repeat("浙江省杭州市余杭区五常街道", 12)
+	doc = layout(long)
+	lines = addrLines(doc, long)
+	require.NotEmpty(t, lines)
+	assert.InDelta(t, 2.5, lines[0].Size, 1e-9)
+	assert.True(t, strings.HasSuffix(lines[len(lines)-1].Text, "…"))
+	require.Len(t, doc.Warnings, 1)
+	w := doc.Warnings[0]
+	assert.Equal(t, "recipient_address", w.Element)
+	assert.Equal(t, "recipient.address", w.Field)
+	assert.Equal(t, long, w.Text)
+	assert.Contains(t, w.String(), "recipient.address")
+}

@@ -19,6 +19,26 @@ type Document struct {
 	// renderers name it in errors.
 	Order string
 	Pages []Page
+	// Warnings lists what layout printed other than the data says: text cut short
+	// with "…" after shrinking to its element's minimum size. Nil when none.
+	Warnings []Warning
+}
+
+// Warning is a layout decision a host should know about, such as an address cut
+// short: Element names the template element, Field the data field it binds ("" for
+// fixed text), Text is the whole text that did not fit.
+type Warning struct {
+	Element string
+	Field   string
+	Text    string
+}
+
+func (w Warning) String() string {
+	s := "label: element " + quote(w.Element)
+	if w.Field != "" {
+		s += " (" + w.Field + ")"
+	}
+	return s + " cut short: " + quote(w.Text)
 }
 
 // Page is one physical label, sheet or receipt. Sizes are in millimetres. A receipt's
