@@ -14,14 +14,40 @@ func evenDigits(b []byte) bool {
 	return true
 }
 
-// appendBarcode prints Code 128 with GS k (m = 73): digits in code set C, anything
-// else in code set B, no human-readable line (layout draws it as text).
+// appendBarcode prints Code 128 with GS k (m = 73) in layout's code sets
+// ([label.Code128Symbols]: B, with C for digit runs where that is shorter), no
+// human-readable line (layout draws it as text). Data layout cannot encode goes in
+// set B (or C for even digits) as before.
 // The module m and height h in dots come from [label.Barcode.Dots].
 func appendBarcode(s *scratch, dst []byte, b *label.Barcode, x, m, h int) ([]byte, int, error) {
 	data := appendClean(s.clean[:0], b.Data)
 	s.clean = data
 	s.enc = s.enc[:0]
-	if evenDigits(data) {
+	var vals [2*label.MaxCode128 + 3]int
+	if v, err := label.Code128Symbols(vals[:0], string(data)); err == nil && len(v) >= 3 {
+		// Layout's own code sets, so the printer prints the modules Dots measured.
+		i := 0
+		setC := false
+		for k, x := range v[:len(v)-2] { // without check and stop
+			switch {
+			case k == 0 && x == label.Code128StartC, x == label.Code128CodeC && !setC:
+				s.enc = append(s.enc, '{', 'C')
+				setC = true
+			case k == 0, x == label.Code128CodeB && setC:
+				s.enc = append(s.enc, '{', 'B')
+				setC = false
+			case setC:
+				s.enc = append(s.enc, byte(x))
+				i += 2
+			default:
+				if data[i] == '{' {
+					s.enc = append(s.enc, '{') // a literal brace is sent twice
+				}
+				s.enc = append(s.enc, data[i])
+				i++
+			}
+		}
+	} else if evenDigits(data) {
 		s.enc = append(s.enc, '{', 'C')
 		for i := 0; i < len(data); i += 2 {
 			s.enc = append(s.enc, (data[i]-'0')*10+data[i+1]-'0')

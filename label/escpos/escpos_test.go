@@ -306,9 +306,13 @@ func TestBarcode(t *testing.T) {
 	got, err = bc("SF{1}\x1b\x1dV\x00X")
 	require.NoError(t, err)
 	assert.Equal(t, "{BSF{{1}VX", string(got))
+	// Layout's code sets: a run of four digits goes in set C, as layout measured it.
 	got, err = bc("12345")
 	require.NoError(t, err)
-	assert.Equal(t, "{B12345", string(got))
+	assert.Equal(t, []byte{'{', 'B', '1', '{', 'C', 23, 45}, got)
+	got, err = bc("JDVA01234567890123456789")
+	require.NoError(t, err)
+	assert.Equal(t, append([]byte("{BJDVA{C"), 1, 23, 45, 67, 89, 1, 23, 45, 67, 89), got)
 	for _, bad := range []string{"", "\x00\x1b", "条码", strings.Repeat("A", 254)} {
 		_, err := bc(bad)
 		assert.ErrorIs(t, err, ErrBarcodeData, "%q", bad)

@@ -196,6 +196,7 @@ func TestStandardBarcodesOnPaper(t *testing.T) {
 				module = int(ev.Args[0])
 			case "GS k":
 				found++
+				assert.Equal(t, len(mods), gsModules(t, ev.Args[2:]), "%s %q: the printer encodes what layout measured", c.Template, c.Data)
 				q := label.QuietModules * module
 				assert.GreaterOrEqual(t, module, label.MinModuleDots(DPI))
 				assert.GreaterOrEqual(t, margin-q, 0, "%s %q", c.Template, c.Data)
@@ -204,4 +205,22 @@ func TestStandardBarcodesOnPaper(t *testing.T) {
 		}
 		assert.Equal(t, 1, found, "%s %q", c.Template, c.Data)
 	}
+}
+
+// gsModules is the length in modules of the Code 128 a printer prints for GS k
+// m=73 data: {B and {C select code sets ({{ is a brace), everything else is one
+// symbol in the current set.
+func gsModules(t *testing.T, d []byte) int {
+	t.Helper()
+	require.True(t, len(d) >= 2 && d[0] == '{' && (d[1] == 'B' || d[1] == 'C'), "starts with a code set: %q", d)
+	symbols := 0
+	for i := 0; i < len(d); i++ {
+		if d[i] == '{' && i+1 < len(d) && d[i+1] != '{' {
+			i++
+		} else if d[i] == '{' {
+			i++ // {{ is one brace
+		}
+		symbols++
+	}
+	return 11*(symbols+1) + 13 // and the check character and the stop
 }

@@ -35,11 +35,7 @@ func expectedFields(doc *label.Document) []string {
 					out = append(out, o.Text)
 				}
 			case label.Barcode:
-				if evenDigits(o.Data) {
-					out = append(out, ">;"+o.Data)
-				} else {
-					out = append(out, o.Data)
-				}
+				out = append(out, barcodeField(o.Data))
 			case label.QR:
 				lvl := string(o.Level)
 				if lvl != "L" && lvl != "Q" && lvl != "H" {
@@ -50,6 +46,18 @@ func expectedFields(doc *label.Document) []string {
 		}
 	}
 	return out
+}
+
+// barcodeField is the ^FD data of a Code 128 of data.
+func barcodeField(data string) string {
+	var f field128
+	switch {
+	case evenDigits(data):
+		return ">;" + data
+	case invocations(&f, data):
+		return string(f.b[:f.n])
+	}
+	return data
 }
 
 // samples names the [labeltest.Cases] the standard-template tests render.
@@ -173,6 +181,7 @@ func TestStandardBarcodesInsideLabel(t *testing.T) {
 				case "^BC":
 					found++
 					quiet := label.QuietModules * by
+					require.Equal(t, len(mods), printedModules(t, lastFD(cmds, cmd)), "%s %q: the printer encodes what layout measured", c.Template, c.Data)
 					assert.GreaterOrEqual(t, by, label.MinModuleDots(dpi))
 					assert.GreaterOrEqual(t, x-quiet, 0, "%s %q at %d dpi", c.Template, c.Data, dpi)
 					assert.LessOrEqual(t, x+by*len(mods)+quiet, pw, "%s %q at %d dpi ends at %d of %d",
@@ -182,4 +191,53 @@ func TestStandardBarcodesInsideLabel(t *testing.T) {
 			assert.Positive(t, found, "%s %q", c.Template, c.Data)
 		}
 	}
+}
+
+// lastFD returns the ^FD data of the field that bc, a ^BC command, starts.
+func lastFD(cmds []command, bc command) string {
+	for i, c := range cmds {
+		if c == bc {
+			for _, d := range cmds[i:] {
+				if d.Name == "^FD" {
+					return d.Data
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// printedModules is the length in modules of the Code 128 a printer prints for ^BC
+// field data in mode N: invocation codes >: (start B), >; (start C), >5 (to C) and
+// >6 (to B) select code sets, everything else is data in the current set.
+func printedModules(t *testing.T, fd string) int {
+	t.Helper()
+	require.True(t, strings.HasPrefix(fd, ">:") || strings.HasPrefix(fd, ">;"), "mode N field %q starts with a start code", fd)
+	symbols := 1 // the start
+	setC := fd[1] == ';'
+	for i := 2; i < len(fd); {
+		if fd[i] == '>' {
+			require.Less(t, i+1, len(fd))
+			switch fd[i+1] {
+			case '5':
+				setC = true
+			case '6':
+				setC = false
+			default:
+				t.Fatalf("invocation >%c in %q", fd[i+1], fd)
+			}
+			symbols++
+			i += 2
+			continue
+		}
+		if setC {
+			require.Less(t, i+1, len(fd), "odd digits in set C: %q", fd)
+			require.True(t, evenDigits(fd[i:i+2]), "%q", fd)
+			i += 2
+		} else {
+			i++
+		}
+		symbols++
+	}
+	return 11*(symbols+1) + 13 // and the check character and the stop
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/dadanhq/dadan/label"
 	"github.com/dadanhq/dadan/label/raster"
@@ -494,17 +495,68 @@ func (r *Renderer) appendBarcode(dst []byte, b *label.Barcode) ([]byte, error) {
 	dst = append(dst, "^BC"...)
 	dst = append(dst, o, ',')
 	dst = appendInt(dst, h)
-	// The printed digits are a separate text line drawn by layout. Even-length digits
-	// start in subset C like the layout's encoding; anything else lets the printer
-	// choose subsets (mode A), where invocation codes are not interpreted.
+	// The printed digits are a separate text line drawn by layout. The field gives
+	// the printer layout's own code sets with invocation codes (>: start B, >;
+	// start C, >5 to C, >6 to B), so it prints the very modules Dots measured. Data
+	// with '>', which would read as an invocation code, and data layout cannot
+	// encode let the printer choose subsets (mode A), where invocation codes are
+	// not interpreted.
 	if evenDigits(b.Data) {
 		dst = append(dst, ",N,N,N,N"...)
 		dst = appendField(dst, ">;", b.Data)
+	} else if f := (field128{}); invocations(&f, b.Data) {
+		dst = append(dst, ",N,N,N,N"...)
+		dst = appendField(dst, "", unsafe.String(&f.b[0], f.n))
 	} else {
 		dst = append(dst, ",N,N,N,A"...)
 		dst = appendField(dst, "", b.Data)
 	}
 	return append(dst, '\n'), nil
+}
+
+// field128 is Code 128 field data with invocation codes, on the stack.
+type field128 struct {
+	b [3*label.MaxCode128 + 2]byte
+	n int
+}
+
+// invocations sets f to data with the ^BC invocation codes of layout's encoding
+// (label.Code128Symbols), or reports false for data holding '>' or not encodable.
+func invocations(f *field128, data string) bool {
+	for i := 0; i < len(data); i++ {
+		if data[i] == '>' {
+			return false
+		}
+	}
+	var vals [2*label.MaxCode128 + 3]int
+	v, err := label.Code128Symbols(vals[:0], data)
+	if err != nil || len(v) < 3 {
+		return false
+	}
+	put := func(s string) { f.n += copy(f.b[f.n:], s) }
+	setC, i := v[0] == label.Code128StartC, 0
+	if setC {
+		put(">;")
+	} else {
+		put(">:")
+	}
+	for _, x := range v[1 : len(v)-2] { // without check and stop
+		switch {
+		case x == label.Code128CodeC && !setC:
+			put(">5")
+			setC = true
+		case x == label.Code128CodeB && setC:
+			put(">6")
+			setC = false
+		case setC:
+			put(data[i : i+2])
+			i += 2
+		default:
+			put(data[i : i+1])
+			i++
+		}
+	}
+	return i == len(data)
 }
 
 func evenDigits(s string) bool {
