@@ -386,7 +386,7 @@ func (r *Renderer) appendSpec(dst []byte, o byte, h int) []byte {
 // must, the first such letter, mark or digit (a symbol the font lacks prints as the
 // font's box, as it would from any font: see [label.MustGlyph]).
 func (r *Renderer) fontLacks(s string, must bool) (rune, bool) {
-	has := r.opts.FontHas
+	gb := r.gb
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
@@ -394,9 +394,14 @@ func (r *Renderer) fontLacks(s string, must bool) (rune, bool) {
 			continue
 		}
 		var cr rune
-		var n int
+		n := 3
 		if c >= 0xe0 && c < 0xf0 && i+2 < len(s) { // the common case: three bytes
-			cr, n = rune(c&0x0f)<<12|rune(s[i+1]&0x3f)<<6|rune(s[i+2]&0x3f), 3
+			u := uint16(c&0x0f)<<12 | uint16(s[i+1]&0x3f)<<6 | uint16(s[i+2]&0x3f)
+			if gb != nil && gb[u>>6]&(1<<(u&63)) != 0 {
+				i += 3
+				continue
+			}
+			cr = rune(u)
 		} else {
 			cr, n = utf8.DecodeRuneInString(s[i:])
 		}
@@ -405,11 +410,11 @@ func (r *Renderer) fontLacks(s string, must bool) (rune, bool) {
 			continue // C1 controls and invalid bytes: not characters (layout drops them)
 		}
 		var lacks bool
-		if has != nil {
-			lacks = !has(cr)
+		if gb == nil {
+			lacks = !r.opts.FontHas(cr)
 		} else {
 			// Printer TrueType fonts have ¥ too.
-			lacks = (cr > 0xffff || r.gb[cr>>6]&(1<<(cr&63)) == 0) && cr != '¥'
+			lacks = (cr > 0xffff || gb[cr>>6]&(1<<(cr&63)) == 0) && cr != '¥'
 		}
 		if lacks && (!must || label.MustGlyph(cr)) {
 			return cr, true
