@@ -146,3 +146,41 @@ func TestBarcodeFitError(t *testing.T) {
 	assert.Equal(t, "item.barcode", fe.Field)
 	assert.True(t, errors.Is(err, label.ErrOverflow))
 }
+
+// Layout tells printer-language renderers which lines hold only GB 2312.
+func TestTextLineCharset(t *testing.T) {
+	tpl := &label.Template{Name: "c", Version: "1", Width: 60, Height: 40, Elements: []label.Element{
+		&label.TextElement{X: 1, Y: 1, W: 58, H: 5, Size: 3, Text: "{a}"},
+	}}
+	for in, want := range map[string]label.Charset{
+		"张三 13800138000": label.CharsetGB2312, "SKU-1 ×2 ·": label.CharsetGB2312,
+		"王喆": label.CharsetBeyond, "𠮷": label.CharsetBeyond, "¥9": label.CharsetBeyond, "😀": label.CharsetBeyond,
+	} {
+		doc, err := label.Layout(tpl, &label.Data{Fields: map[string]string{"a": in}}, nil)
+		require.NoError(t, err)
+		tl := doc.Pages[0].Ops[0].(label.TextLine)
+		assert.Equal(t, want, tl.Charset, "%q", in)
+		for _, r := range in {
+			if !label.InGB2312(r) {
+				assert.Equal(t, label.CharsetBeyond, tl.Charset, "%q has %q", in, r)
+			}
+		}
+	}
+	assert.True(t, label.InGB2312('张'))
+	assert.True(t, label.InGB2312('·'))
+	assert.True(t, label.InGB2312('￥'))
+	for _, r := range "喆堃垚珺玥赟𠮷𪚥¥€" {
+		assert.False(t, label.InGB2312(r), "%q", r)
+	}
+}
+
+// GB 2312 has 682 symbols and 6763 ideographs besides ASCII.
+func TestGB2312Size(t *testing.T) {
+	n := 0
+	for r := rune(0x80); r <= 0xffff; r++ {
+		if label.InGB2312(r) {
+			n++
+		}
+	}
+	assert.Equal(t, 682+6763, n)
+}

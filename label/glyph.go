@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
@@ -72,6 +73,9 @@ var gb2312 = sync.OnceValue(func() *[0x10000 / 64]uint64 {
 			continue
 		}
 		for lo := 0xa1; lo <= 0xfe; lo++ {
+			if !gb2312Cell(hi, lo) {
+				continue // a GBK addition (€ at A2E3, ⅰ-ⅹ, vertical forms) or empty
+			}
 			src[0], src[1] = byte(hi), byte(lo)
 			dec.Reset()
 			n, _, err := dec.Transform(dst[:], src[:], true)
@@ -87,6 +91,31 @@ var gb2312 = sync.OnceValue(func() *[0x10000 / 64]uint64 {
 	}
 	return &set
 })
+
+// gb2312Cell reports whether GB 2312 itself assigns the code hi, lo in its rows of
+// symbols (A1-A9); GBK fills some of their empty cells, which GB 2312 fonts lack.
+func gb2312Cell(hi, lo int) bool {
+	in := func(a, b int) bool { return lo >= a && lo <= b }
+	switch hi {
+	case 0xa2:
+		return in(0xb1, 0xe2) || in(0xe5, 0xee) || in(0xf1, 0xfc)
+	case 0xa4:
+		return in(0xa1, 0xf3)
+	case 0xa5:
+		return in(0xa1, 0xf6)
+	case 0xa6:
+		return in(0xa1, 0xb8) || in(0xc1, 0xd8)
+	case 0xa7:
+		return in(0xa1, 0xc1) || in(0xd1, 0xf1)
+	case 0xa8:
+		return in(0xa1, 0xba) || in(0xc5, 0xe9)
+	case 0xa9:
+		return in(0xa4, 0xef)
+	case 0xd7:
+		return in(0xa1, 0xf9)
+	}
+	return true
+}
 
 // InGB2312 reports whether r is printable ASCII or a character of GB 2312, the
 // character set the resident fonts of common Chinese label and receipt printers
@@ -107,3 +136,32 @@ func InGB2312(r rune) bool {
 // BMP: r is in it when bit r&63 of word r>>6 is set. It is for renderers that test
 // every character of every line; callers must not change it.
 func GB2312Bits() *[1024]uint64 { return gb2312() }
+
+// charsetOf classifies s for TextLine.Charset.
+func charsetOf(s string) Charset {
+	gb := gb2312()
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == 0x7f {
+				return CharsetBeyond
+			}
+			i++
+			continue
+		}
+		if c&0xf0 == 0xe0 && i+2 < len(s) && s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80 {
+			u := uint16(c&0x0f)<<12 | uint16(s[i+1]&0x3f)<<6 | uint16(s[i+2]&0x3f)
+			if gb[u>>6]&(1<<(u&63)) == 0 {
+				return CharsetBeyond
+			}
+			i += 3
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n <= 1 || !InGB2312(r) {
+			return CharsetBeyond
+		}
+		i += n
+	}
+	return CharsetGB2312
+}

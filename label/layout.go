@@ -234,6 +234,12 @@ type layouter struct {
 
 func (l *layouter) add(op Op) { l.page.Ops = append(l.page.Ops, op) }
 
+// addText adds a text line with its Charset.
+func (l *layouter) addText(t TextLine) {
+	t.Charset = charsetOf(t.Text)
+	l.page.Ops = append(l.page.Ops, t)
+}
+
 // fitText sets s at the largest size from size down to minSize (in steps) at which it
 // fits lengthMM x acrossMM in at most maxLines lines, and returns the lines and size;
 // l.ems then holds the width of each line in ems.
@@ -365,7 +371,7 @@ func (l *layouter) text(e *TextElement, dy float64, bnd *binding) error {
 			tl.X, tl.Y = e.X+off, e.Y+e.H-along
 		}
 		tl.Y += dy
-		l.add(tl)
+		l.addText(tl)
 	}
 	return nil
 }
@@ -412,7 +418,7 @@ func (l *layouter) code128(e *Code128Element, dy float64, bnd *binding) error {
 			l.warn(e, bnd, data)
 		}
 		w := l.ems[0] * sz
-		l.add(TextLine{X: e.X + (e.W-w)/2, Y: e.Y + e.H + dy + (ts-sz)/2, Size: sz, Width: w, Text: lines[0],
+		l.addText(TextLine{X: e.X + (e.W-w)/2, Y: e.Y + e.H + dy + (ts-sz)/2, Size: sz, Width: w, Text: lines[0],
 			Field: bnd.field()})
 	}
 	return nil
@@ -553,7 +559,7 @@ func (l *layouter) drawTable(t *TableElement, cols []binding, rows []tableRow, c
 		case AlignRight:
 			along = col.Width - cellPad - w
 		}
-		l.add(TextLine{X: cx + along, Y: cy + textOff, Size: t.Size, Width: w, Bold: bold, Text: s, Field: field})
+		l.addText(TextLine{X: cx + along, Y: cy + textOff, Size: t.Size, Width: w, Bold: bold, Text: s, Field: field})
 	}
 	if t.Header {
 		cx := x0

@@ -162,7 +162,21 @@ type TextLine struct {
 	// Field is the first data field the line's text binds ("recipient.name"), or ""
 	// for fixed text; renderers name it in errors such as [*GlyphError].
 	Field string
+	// Charset is what layout found the text to hold, so printer-language renderers
+	// need not look at every character again; the zero value means not known.
+	Charset Charset
 }
+
+// Charset classifies the characters of a [TextLine] against [InGB2312], the set
+// of the resident fonts of common Chinese printers.
+type Charset uint8
+
+// Charsets.
+const (
+	CharsetUnknown Charset = iota // not looked at (a line built by hand)
+	CharsetGB2312                 // printable ASCII and GB 2312 only
+	CharsetBeyond                 // some character outside GB 2312 (or a control)
+)
 
 // Barcode is a Code 128 symbol. Modules holds the encoded bar pattern including the
 // start, check and stop characters (true = bar), without quiet zones; renderers that

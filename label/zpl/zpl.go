@@ -321,18 +321,11 @@ func (r *Renderer) appendText(dst []byte, t *label.TextLine) ([]byte, error) {
 		if r.opts.TextMode == TextGraphics {
 			return r.appendTextGraphic(dst, t, x, y, r.opts.Rasterizer)
 		}
-		rz := r.opts.Rasterizer
-		if c, ok := r.fontLacks(t.Text, rz == nil && r.hostFonts == nil); ok {
-			if rz == nil && r.hostFonts != nil {
-				var err error
-				if rz, err = r.hostFonts(); err != nil {
-					return dst, &label.GlyphError{Rune: c, Field: t.Field, Font: r.font + " (" + err.Error() + ")"}
-				}
+		// A line layout found to be all GB 2312 needs no look at its characters.
+		if t.Charset != label.CharsetGB2312 || r.gb == nil {
+			if c, ok := r.fontLacks(t.Text, r.opts.Rasterizer == nil && r.hostFonts == nil); ok {
+				return r.appendLacking(dst, t, x, y, c)
 			}
-			if rz == nil {
-				return dst, &label.GlyphError{Rune: c, Field: t.Field, Font: r.font}
-			}
-			return r.appendTextGraphic(dst, t, x, y, rz)
 		}
 	}
 	if t.Reverse {
@@ -421,6 +414,22 @@ func (r *Renderer) fontLacks(s string, must bool) (rune, bool) {
 		}
 	}
 	return 0, false
+}
+
+// appendLacking sends t, which holds c that the printer font lacks, as an image
+// drawn by the configured or the default rasterizer, or fails with a GlyphError.
+func (r *Renderer) appendLacking(dst []byte, t *label.TextLine, x, y int, c rune) ([]byte, error) {
+	rz := r.opts.Rasterizer
+	if rz == nil && r.hostFonts != nil {
+		var err error
+		if rz, err = r.hostFonts(); err != nil {
+			return dst, &label.GlyphError{Rune: c, Field: t.Field, Font: r.font + " (" + err.Error() + ")"}
+		}
+	}
+	if rz == nil {
+		return dst, &label.GlyphError{Rune: c, Field: t.Field, Font: r.font}
+	}
+	return r.appendTextGraphic(dst, t, x, y, rz)
 }
 
 // appendTextGraphic sends t as a ^GF image drawn by the rasterizer. A reverse line
