@@ -13,9 +13,9 @@ import (
 
 // MinModule is the narrowest Code 128 module in millimetres that layout lays out and
 // renderers print: 0.254 mm (10 mil), which is 2 dots at 203 dpi, 3 at 300 and 6 at
-// 600 ([MinModuleDots]). One dot at 203 dpi (0.125 mm) is below what common
-// handheld scanners read reliably from a thermal print, and 2 dots at 300 dpi
-// (0.17 mm) fails on worn print heads.
+// 600 ([MinModuleDots]). One dot at 203 dpi (0.125 mm) or two at 300 (0.17 mm)
+// are narrower than the 10-mil minimum usual for thermal-printed Code 128, where
+// a bar spreads or thins by a fraction of a dot.
 const MinModule = 0.254
 
 // QuietModules is the quiet zone on each side of a Code 128 symbol, in modules,
@@ -30,8 +30,8 @@ func MinModuleDots(dpi int) int { return max(1, dpi/100) }
 // zones need Need mm along the bars' direction where its box has Have mm, even at
 // [MinModule] (or the element's larger minimum). Field is the data field the
 // element binds ("waybill.tracking_no"), or "" when not known (an op built by
-// hand). DPI is the resolution at which it did not fit, 0 when it fits at none.
-// It wraps [ErrOverflow].
+// hand). DPI is the resolution at which [Barcode.Dots] found it did not fit; it is
+// 0 from layout, whose check holds at every resolution. It wraps [ErrOverflow].
 type FitError struct {
 	Field      string
 	Data       string
