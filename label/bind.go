@@ -87,11 +87,16 @@ type binding struct {
 	lit    string // the text of a static binding, "{{" and "}}" unescaped
 	single bool   // exactly one placeholder without filters and nothing else
 	segs   []segment
+	name   string // see field
 }
 
-// field returns the first field b binds, or "" for a static text.
-func (b *binding) field() string {
-	for _, seg := range b.segs {
+// field returns the first field b binds, or "" for a static text: the name errors
+// and warnings give (a table column's is prefixed with the table, "items.name").
+func (b *binding) field() string { return b.name }
+
+// firstField returns the first field of segs, or "".
+func firstField(segs []segment) string {
+	for _, seg := range segs {
 		if seg.field != "" {
 			return seg.field
 		}
@@ -140,6 +145,7 @@ func parseBinding(s string) (binding, error) {
 		}
 	}
 	flush()
+	b.name = firstField(b.segs)
 	switch {
 	case len(b.segs) == 0:
 		b.static = true

@@ -445,3 +445,28 @@ func TestTruncationIsAWarning(t *testing.T) {
 	assert.Equal(t, long, w.Text)
 	assert.Contains(t, w.String(), "recipient.address")
 }
+
+// Every text line names the field it prints, so an error about it can; a table
+// cell's field carries the table's name.
+func TestTextLineField(t *testing.T) {
+	tpl, err := label.Standard("packing-80mm")
+	require.NoError(t, err)
+	d := labeltest.Data(labeltest.SampleOrders(t)[0])
+	doc, err := label.Layout(tpl, d, &label.LayoutOptions{Now: labeltest.PrintTime()})
+	require.NoError(t, err)
+	fields := map[string]string{}
+	for _, tl := range texts(doc.Pages[0]) {
+		fields[tl.Text] = tl.Field
+	}
+	item := d.Tables["items"][0]["name"]
+	found := false
+	for text, f := range fields {
+		if strings.HasPrefix(text, item) {
+			assert.Equal(t, "items.name", f, "%q", text)
+			found = true
+		}
+	}
+	assert.True(t, found, "the item name %q is on the packing list", item)
+	assert.Contains(t, fields, "收件："+d.Fields["recipient.name"]+" "+d.Fields["recipient.phone"])
+	assert.Equal(t, "recipient.name", fields["收件："+d.Fields["recipient.name"]+" "+d.Fields["recipient.phone"]])
+}
