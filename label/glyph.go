@@ -55,9 +55,12 @@ func WithOrder(err error, order string) error {
 // MustGlyph reports whether a character that no font has must fail rendering
 // with a [*GlyphError] rather than print as a visible box: letters (every Han
 // ideograph of a name), marks and digits carry the text's meaning; a missing
-// symbol or emoji (a 😀 in a buyer's remark) does not, and prints as a box.
-// Spaces and controls are never drawn.
+// symbol or emoji (a 😀 in a buyer's remark) does not, and prints as a box, and a
+// variation selector no font has is left out. Spaces and controls are never drawn.
 func MustGlyph(r rune) bool {
+	if unicode.Is(unicode.Variation_Selector, r) {
+		return false // selects a glyph form; without it the base character still prints
+	}
 	return unicode.In(r, unicode.L, unicode.M, unicode.N)
 }
 

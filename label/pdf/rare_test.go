@@ -62,6 +62,9 @@ func TestMissingGlyphIsAnError(t *testing.T) {
 	// stop a waybill.
 	doc.Pages[0].Ops = []label.Op{text(2, 2, 5, "备注 \U0001F9FF")}
 	assert.NoError(t, r.Render(context.Background(), io.Discard, doc))
+	// Nor do variation selectors: ❤️ and 葛󠄀 (an ideographic variant).
+	doc.Pages[0].Ops = []label.Op{text(2, 2, 5, "❤\ufe0f 葛\U000E0100")}
+	assert.NoError(t, r.Render(context.Background(), io.Discard, doc))
 }
 
 func renderDoc(t *testing.T, r *Renderer, doc *label.Document) []byte {
