@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/dadanhq/dadan/internal/fontpath"
@@ -88,4 +90,27 @@ func ink(bm *label.Bitmap) int {
 		}
 	}
 	return n
+}
+
+// Fallback fonts load when a character first needs them; one that cannot be read
+// then is named in the GlyphError for the character only it could have had.
+func TestLazyFallback(t *testing.T) {
+	primary := fontpath.First(fontpath.CJK)
+	if primary == "" {
+		t.Skip("needs a CJK font (Debian: fonts-arphic-gbsn00lp)")
+	}
+	bad := filepath.Join(t.TempDir(), "broken.ttf")
+	require.NoError(t, os.WriteFile(bad, []byte("not a font"), 0o644))
+	r, err := raster.New(&raster.Options{Font: primary, Fallback: []string{bad}})
+	require.NoError(t, err, "a fallback is only read when needed")
+	_, err = r.RasterizeText(label.TextLine{Size: 5, Width: 10, Text: "张三"}, 203)
+	require.NoError(t, err)
+	_, err = r.RasterizeText(label.TextLine{Size: 5, Width: 10, Text: "王喆", Field: "recipient.name"}, 203)
+	var ge *label.GlyphError
+	require.ErrorAs(t, err, &ge)
+	assert.Contains(t, ge.Font, "broken.ttf (unreadable")
+
+	_, err = raster.New(&raster.Options{Font: primary, Fallback: []string{filepath.Join(t.TempDir(), "missing.ttf")}})
+	var fe *raster.FontError
+	require.ErrorAs(t, err, &fe, "a missing fallback is an error at once")
 }
