@@ -53,6 +53,28 @@ func Fallbacks(primary string) []string {
 	return out
 }
 
+// Collections lists font collections (.ttc) with a Simplified Chinese face, tried
+// after Rare by label/raster, which reads collections (the face whose family name
+// says SC is used). label/pdf does not use them: it embeds TrueType outlines, and
+// the Noto CJK collections are CFF.
+var Collections = []string{
+	"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+	"/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+	"/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+	"/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+}
+
+// Found returns the paths of candidates that name readable regular files, in order.
+func Found(candidates []string) []string {
+	var out []string
+	for _, p := range candidates {
+		if First([]string{p}) != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // First returns the first path in candidates that names a readable regular file, or
 // "" if none does.
 func First(candidates []string) string {

@@ -6,6 +6,7 @@ import (
 	"image"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"golang.org/x/image/font"
@@ -70,7 +71,7 @@ func loadFonts(primary string, fallback []string) (*fontSet, error) {
 		paths = append(paths, primary)
 	}
 	if fallback == nil {
-		fallback = fontpath.Fallbacks(primary)
+		fallback = append(fontpath.Fallbacks(primary), fontpath.Found(fontpath.Collections)...)
 	}
 	paths = append(paths, fallback...)
 	if len(paths) == 0 {
@@ -94,6 +95,31 @@ func loadFonts(primary string, fallback []string) (*fontSet, error) {
 	return fs, nil
 }
 
+// parseFont parses a font file; of a collection (.ttc, .otc) it takes the face
+// whose family name says SC (Simplified Chinese), or the first.
+func parseFont(path string, data []byte) (*sfnt.Font, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".ttc", ".otc":
+	default:
+		return sfnt.Parse(data)
+	}
+	c, err := sfnt.ParseCollection(data)
+	if err != nil {
+		return nil, err
+	}
+	var buf sfnt.Buffer
+	for i := range c.NumFonts() {
+		f, err := c.Font(i)
+		if err != nil {
+			continue
+		}
+		if name, err := f.Name(&buf, sfnt.NameIDFamily); err == nil && strings.Contains(name, " SC") {
+			return f, nil
+		}
+	}
+	return c.Font(0)
+}
+
 // font returns font i, loading it on first use, or nil when it cannot be read
 // (fs.errs[i] says why).
 func (fs *fontSet) font(i int) *sfnt.Font {
@@ -103,7 +129,7 @@ func (fs *fontSet) font(i int) *sfnt.Font {
 			fs.errs[i] = err
 			return
 		}
-		f, err := sfnt.Parse(data)
+		f, err := parseFont(fs.paths[i], data)
 		if err != nil {
 			fs.errs[i] = err
 			return

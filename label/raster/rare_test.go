@@ -114,3 +114,23 @@ func TestLazyFallback(t *testing.T) {
 	var fe *raster.FontError
 	require.ErrorAs(t, err, &fe, "a missing fallback is an error at once")
 }
+
+// A CJK collection (.ttc, Noto CJK here) serves as a fallback: its Simplified
+// Chinese face draws what the primary font lacks.
+func TestCollectionFallback(t *testing.T) {
+	primary := fontpath.First(fontpath.CJK)
+	coll := fontpath.First(fontpath.Collections)
+	if primary == "" || coll == "" {
+		t.Skip("needs a CJK font and a CJK collection (Debian: fonts-arphic-gbsn00lp, fonts-noto-cjk)")
+	}
+	r, err := raster.New(&raster.Options{Font: primary, Fallback: []string{coll}})
+	require.NoError(t, err)
+	tofu, err := r.RasterizeText(label.TextLine{Size: 5, Width: 5, Text: "\U0001F9FF"}, 203)
+	require.NoError(t, err)
+	for _, c := range "喆堃垚珺玥赟" {
+		bm, err := r.RasterizeText(label.TextLine{Size: 5, Width: 5, Text: string(c)}, 203)
+		require.NoError(t, err, "%q from %s", c, coll)
+		assert.Greater(t, ink(bm), 20, "%q", c)
+		assert.False(t, bytes.Equal(tofu.Bits, bm.Bits), "%q", c)
+	}
+}

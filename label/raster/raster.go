@@ -17,12 +17,13 @@ import (
 
 // Options configure a [Renderer]. The zero value (and nil) means defaults.
 type Options struct {
-	// Font is the primary TrueType (.ttf) font file; "" picks the first CJK font of
-	// internal/fontpath.
+	// Font is the primary font file (TrueType or OpenType, or a .ttc collection);
+	// "" picks the first CJK font of internal/fontpath.
 	Font string
-	// Fallback fonts are used, in order, for glyphs the primary font lacks; nil picks
-	// the fallbacks internal/fontpath finds (a Latin font, then fonts with rare
-	// ideographs), an empty non-nil slice none.
+	// Fallback fonts are used, in order, for glyphs the primary font lacks, each
+	// parsed when a character first needs it; nil picks the fallbacks
+	// internal/fontpath finds (a Latin font, the rare-ideograph fonts, then the CJK
+	// collections such as Noto CJK), an empty non-nil slice none.
 	Fallback []string
 	// DPI is the resolution of [Renderer.Render]; 0 means 203.
 	DPI int
