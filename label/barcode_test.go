@@ -184,3 +184,39 @@ func TestGB2312Size(t *testing.T) {
 	}
 	assert.Equal(t, 682+6763, n)
 }
+
+// Whatever the data and box, layout either refuses the barcode or every
+// resolution prints it, quiet zones included, inside its box.
+func FuzzBarcodeFits(f *testing.F) {
+	f.Add("JDVA01234567890123456789", 72.0, 0.0)
+	f.Add("TEA-PUER-357", 60.0, 0.33)
+	f.Add("1", 7.0, 2.0)
+	f.Fuzz(func(t *testing.T, data string, w, module float64) {
+		if !(w > 1 && w < 500) || !(module >= 0 && module < 5) {
+			return
+		}
+		tpl := &label.Template{Name: "f", Version: "1", Width: w + 4, Height: 20, Elements: []label.Element{
+			&label.Code128Element{X: 2, Y: 2, W: w, H: 10, Data: "{d}", Module: module},
+		}}
+		doc, err := label.Layout(tpl, &label.Data{Fields: map[string]string{"d": data}}, nil)
+		if err != nil {
+			var fe *label.FitError
+			if errors.As(err, &fe) {
+				require.Greater(t, fe.Need, fe.Have)
+				return
+			}
+			require.ErrorIs(t, err, label.ErrEncode)
+			return
+		}
+		for _, b := range barcodes(doc.Pages[0]) {
+			for _, dpi := range []int{203, 300, 600} {
+				g, err := b.Dots(dpi)
+				require.NoError(t, err)
+				s := float64(dpi) / 25.4
+				q := label.QuietModules * g.Module
+				require.GreaterOrEqual(t, float64(g.X-q), 2*s-1, "%q in %g mm at %d dpi", data, w, dpi)
+				require.LessOrEqual(t, float64(g.X+g.Width+q), (2+w)*s+1, "%q in %g mm at %d dpi", data, w, dpi)
+			}
+		}
+	})
+}
