@@ -500,7 +500,7 @@ func (r *Renderer) appendBarcode(dst []byte, b *label.Barcode) ([]byte, error) {
 		return dst, err
 	}
 	m, h := min(g.Module, 10), g.Height // ^BY takes 1-10 dots
-	x, y := bounds(g.X, g.Y, m*len(b.Modules), h, b.Rotation)
+	x, y := bounds(g.X, g.Y, g.Width/g.Module*m, h, b.Rotation)
 	dst = append(dst, "^BY"...)
 	dst = appendInt(dst, m)
 	dst = append(dst, ",3,"...)
