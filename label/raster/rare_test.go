@@ -134,3 +134,34 @@ func TestCollectionFallback(t *testing.T) {
 		assert.False(t, bytes.Equal(tofu.Bits, bm.Bits), "%q", c)
 	}
 }
+
+// Renderers made fresh load their fallback fonts from many goroutines at once and
+// all draw the same image.
+func TestLazyFallbackConcurrent(t *testing.T) {
+	if fontpath.First(fontpath.CJK) == "" || fontpath.First(fontpath.Rare) == "" {
+		t.Skip("needs a CJK font and the rare-ideograph fonts (Debian: fonts-arphic-gbsn00lp, fonts-hanazono)")
+	}
+	r, err := raster.New(nil)
+	require.NoError(t, err)
+	doc := &label.Document{Pages: []label.Page{{Width: 40, Height: 10, Ops: []label.Op{
+		label.TextLine{X: 1, Y: 1, Size: 4, Width: 16, Text: "王喆 𠮷田 陈玥"},
+	}}}}
+	out := make([][]byte, 6)
+	done := make(chan int)
+	for i := range out {
+		go func() {
+			var b bytes.Buffer
+			if err := r.Render(context.Background(), &b, doc); err == nil {
+				out[i] = b.Bytes()
+			}
+			done <- i
+		}()
+	}
+	for range out {
+		<-done
+	}
+	for i := range out {
+		require.NotEmpty(t, out[i])
+		assert.Equal(t, out[0], out[i])
+	}
+}
