@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 	"unsafe"
 
@@ -86,6 +87,21 @@ type binding struct {
 	lit    string // the text of a static binding, "{{" and "}}" unescaped
 	single bool   // exactly one placeholder without filters and nothing else
 	segs   []segment
+	name   string // see field
+}
+
+// field returns the first field b binds, or "" for a static text: the name errors
+// and warnings give (a table column's is prefixed with the table, "items.name").
+func (b *binding) field() string { return b.name }
+
+// firstField returns the first field of segs, or "".
+func firstField(segs []segment) string {
+	for _, seg := range segs {
+		if seg.field != "" {
+			return seg.field
+		}
+	}
+	return ""
 }
 
 // parseBinding parses a placeholder text; errors wrap ErrTemplate.
@@ -129,6 +145,7 @@ func parseBinding(s string) (binding, error) {
 		}
 	}
 	flush()
+	b.name = firstField(b.segs)
 	switch {
 	case len(b.segs) == 0:
 		b.static = true
@@ -239,8 +256,9 @@ func (b *binder) finish(start int) string {
 	return unsafe.String(&b.buf[start], n)
 }
 
-// bind expands a binding. optional makes absent fields empty.
-func (b *binder) bind(bnd *binding, optional bool) (string, error) {
+// bind expands a binding. optional makes absent fields empty; oneLine turns line
+// breaks in field values into spaces (see cleanField).
+func (b *binder) bind(bnd *binding, optional, oneLine bool) (string, error) {
 	if bnd.static {
 		return bnd.lit, nil
 	}
@@ -250,7 +268,7 @@ func (b *binder) bind(bnd *binding, optional bool) (string, error) {
 		if !ok && !optional {
 			return "", fmt.Errorf("%w: %s", ErrMissingField, f)
 		}
-		return sanitize(v), nil
+		return cleanField(v, oneLine), nil
 	}
 	start := len(b.buf)
 	for i := range bnd.segs {
@@ -265,7 +283,7 @@ func (b *binder) bind(bnd *binding, optional bool) (string, error) {
 			return "", fmt.Errorf("%w: %s", ErrMissingField, seg.field)
 		}
 		var err error
-		b.buf, err = b.appendFiltered(b.buf, sanitize(v), seg.filters)
+		b.buf, err = b.appendFiltered(b.buf, cleanField(v, oneLine), seg.filters)
 		if err != nil {
 			b.buf = b.buf[:start]
 			return "", fmt.Errorf("field %s: %w", seg.field, err)
@@ -290,11 +308,80 @@ func (b *binder) appendFiltered(dst []byte, v string, fs []filter) ([]byte, erro
 	return append(dst, v...), nil
 }
 
-func sanitize(s string) string {
-	if utf8.ValidString(s) {
+// cleanField is the one place where field values from data are made printable:
+// invalid UTF-8 becomes U+FFFD; C0 controls, DEL, C1 controls and Unicode format
+// characters (bidi marks, embeddings and isolates, zero-width spaces, the byte order
+// mark, soft hyphens; not the joiners U+200C and U+200D, which hold emoji
+// together) are removed; a tab is a space. A line break (CR, LF, CRLF, U+2028,
+// U+2029) is a space in a one-line field, so the text after it is not lost, and a
+// newline in a field that wraps. A clean value is returned as it is.
+func cleanField(s string, oneLine bool) string {
+	if isCleanField(s) {
 		return s
 	}
-	return strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	nl := "\n"
+	if oneLine {
+		nl = " "
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		switch {
+		case r == '\r':
+			if i < len(s) && s[i] == '\n' {
+				i++
+			}
+			b.WriteString(nl)
+		case r == '\n' || r == 0x2028 || r == 0x2029:
+			b.WriteString(nl)
+		case r == '\t':
+			b.WriteByte(' ')
+		case isFieldControl(r):
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// isCleanField reports whether s is valid UTF-8 without anything cleanField
+// changes. Printable ASCII and three-byte sequences led by E3-EC (CJK, kana,
+// Hangul) need no closer look.
+func isCleanField(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == 0x7f {
+				return false
+			}
+			i++
+			continue
+		}
+		if c >= 0xe3 && c <= 0xec && i+2 < len(s) && s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80 {
+			i += 3
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n <= 1 || r == 0x2028 || r == 0x2029 || isFieldControl(r) {
+			return false
+		}
+		i += n
+	}
+	return true
+}
+
+// isFieldControl reports the characters cleanField removes.
+func isFieldControl(r rune) bool {
+	switch {
+	case r < 0x20, r >= 0x7f && r < 0xa0:
+		return true
+	case r == 0x200c || r == 0x200d:
+		return false
+	}
+	return r >= 0xad && unicode.Is(unicode.Cf, r)
 }
 
 // Filter applies one binding filter by name ("money", "mask_phone", "prefix:¥" ...) to

@@ -2,6 +2,7 @@ package label
 
 import (
 	"testing"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
@@ -77,14 +78,45 @@ func TestBindFilterChainsAndMissing(t *testing.T) {
 	for src, want := range cases {
 		bnd, err := parseBinding(src)
 		require.NoError(t, err, src)
-		got, err := b.bind(&bnd, false)
+		got, err := b.bind(&bnd, false, true)
 		require.NoError(t, err, src)
 		assert.Equal(t, want, got, src)
 	}
 	bnd, _ := parseBinding("a{missing}b")
-	_, err := b.bind(&bnd, false)
+	_, err := b.bind(&bnd, false, true)
 	assert.ErrorIs(t, err, ErrMissingField)
-	got, err := b.bind(&bnd, true)
+	got, err := b.bind(&bnd, true, true)
 	require.NoError(t, err)
 	assert.Equal(t, "ab", got)
+}
+
+func FuzzCleanField(f *testing.F) {
+	for _, s := range []string{"王喆\n13800138000", "a\r\nb", "\x1b@\x1dV\x00", "\u202e\u200b\ufeff", "\xff\xfe", "👩\u200d💻", "\u0085\u2028x", "张三"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, oneLine := range []bool{true, false} {
+			got := cleanField(s, oneLine)
+			require.True(t, utf8.ValidString(got))
+			for _, r := range got {
+				require.False(t, isFieldControl(r) && r != '\n', "%U left in %q", r, got)
+				require.False(t, oneLine && r == '\n', "newline in a one-line field")
+				require.NotEqual(t, '\r', r)
+			}
+			require.Equal(t, got, cleanField(got, oneLine), "idempotent")
+			if isCleanField(s) {
+				require.Equal(t, s, got)
+			}
+		}
+	})
+}
+
+func BenchmarkCleanField(b *testing.B) {
+	s := "浙江省杭州市余杭区五常街道文一西路1号 “仓储中心” 3号库…"
+	b.ReportAllocs()
+	for b.Loop() {
+		if cleanField(s, true) != s {
+			b.Fatal("changed")
+		}
+	}
 }

@@ -58,6 +58,24 @@ func EncodeCode128(data string) ([]bool, error) {
 	return mods, nil
 }
 
+// Code 128 symbol values [Code128Symbols] returns besides data characters.
+const (
+	Code128CodeC  = c128CodeC  // switch to code set C
+	Code128CodeB  = c128CodeB  // switch to code set B
+	Code128StartB = c128StartB // start in code set B
+	Code128StartC = c128StartC // start in code set C
+)
+
+// Code128Symbols appends to dst the symbol values [EncodeCode128] encodes data
+// with: the start character ([Code128StartB] or [Code128StartC]), the data and
+// code-set switches ([Code128CodeC], [Code128CodeB]; in set B a value v is the
+// character v+32, in set C the digit pair v), the check character and the stop
+// character (106). Printer languages that encode Code 128 themselves (ZPL
+// invocation codes, ESC/POS code-set switches) send this sequence, so the printed
+// symbol has exactly the modules layout measured. A dst of capacity
+// 2*[MaxCode128]+3 never grows.
+func Code128Symbols(dst []int, data string) ([]int, error) { return code128Values(dst, data) }
+
 // code128Values appends the symbol values of data (start, data, check, stop) to dst.
 func code128Values(dst []int, data string) ([]int, error) {
 	if data == "" {

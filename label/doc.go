@@ -6,14 +6,18 @@
 // [TableElement]) is bound to plain [Data] and laid out by [Layout] into a [Document]
 // of [Page]s of positioned [Op]s. Renderers (label/zpl, label/escpos, label/pdf,
 // label/raster) draw ops; they never see templates or data and never measure or wrap
-// text: layout has already measured every line with East Asian widths (a wide
-// character is one em, a narrow one half an em; see [NextCluster] and [Wrap]).
+// text: layout has already measured every line with East Asian widths (a wide or
+// ambiguous character is one em, a narrow one half an em; see [NextCluster] and
+// [Wrap]).
 //
 // Texts bind fields with placeholders, "收 {recipient.name|private_name}"; filters
 // mask names and phones ([MaskName], [MaskPhone]), format money and dates, and more
 // (see [Filter]). Text that does not fit shrinks to its minimum size and then either
-// fails with [ErrOverflow] or is cut with a visible "…", as the element says; nothing
-// is cut silently. Barcodes are encoded by layout ([EncodeCode128]; QR with
+// fails with [ErrOverflow] or is cut with a visible "…", as the element says, and
+// listed in [Document.Warnings]; nothing is cut silently. A barcode that does not
+// fit its box with quiet zones at [MinModule] is a [*FitError]; renderers place
+// barcodes in whole dots with [Barcode.Dots]. Field values are cleaned of control
+// and format characters in binding, the one place for it. Barcodes are encoded by layout ([EncodeCode128]; QR with
 // label/qr) so every renderer prints the same modules.
 //
 // The first layout of a template validates it, hashes it, parses its placeholders and

@@ -1,6 +1,7 @@
 package label_test
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/dadanhq/dadan/label"
@@ -44,8 +45,8 @@ func ExampleMaskPhone() {
 }
 
 func ExampleMaskName() {
-	fmt.Println(label.MaskName("张三"), label.MaskName("欧阳娜娜"), label.MaskName("阿卜杜拉·买买提"))
-	// Output: 张* 欧阳** 阿卜杜拉·*
+	fmt.Println(label.MaskName("张三"), label.MaskName("欧阳娜娜"), label.MaskName("阿依古丽·买买提"))
+	// Output: 张* 欧阳** 阿*·买*
 }
 
 func ExampleWrap() {
@@ -86,4 +87,35 @@ func ExampleEncodeCode128() {
 	// Output:
 	// 11010011100 (start C) 46
 	// label: cannot encode value: code128: byte 0xe8 at 0 is not printable ASCII
+}
+
+// Renderers place barcodes in whole printer dots with Barcode.Dots: the module is
+// rounded first, and position and width follow from it, so the symbol stays in
+// the room layout reserved at every resolution.
+func ExampleBarcode_Dots() {
+	tpl := &label.Template{Name: "sku", Version: "1", Width: 60, Height: 20, Elements: []label.Element{
+		&label.Code128Element{X: 0, Y: 2, W: 60, H: 12, Data: "{item.sku}", Module: 0.33},
+	}}
+	doc, err := label.Layout(tpl, &label.Data{Fields: map[string]string{"item.sku": "TEA-PUER-357"}}, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	b := doc.Pages[0].Ops[0].(label.Barcode)
+	for _, dpi := range []int{203, 300} {
+		g, _ := b.Dots(dpi)
+		fmt.Printf("%d dpi: module %d, bars %d-%d\n", dpi, g.Module, g.X, g.X+g.Width)
+	}
+	// A box too narrow for the symbol and its quiet zones is an error before
+	// anything prints.
+	tpl.Elements[0].(*label.Code128Element).W = 40
+	_, err = label.Layout(tpl, &label.Data{Fields: map[string]string{"item.sku": "TEA-PUER-357"}}, nil)
+	var fe *label.FitError
+	if errors.As(err, &fe) {
+		fmt.Printf("%s: needs %.1f mm, has %.1f mm\n", fe.Field, fe.Need, fe.Have)
+	}
+	// Output:
+	// 203 dpi: module 2, bars 73-407
+	// 300 dpi: module 3, bars 104-605
+	// item.sku: needs 47.5 mm, has 40.0 mm
 }

@@ -16,9 +16,8 @@ const (
 	lineSpacing   = 1.2 // line pitch in ems
 	shrinkStep    = 0.9 // each shrink step multiplies the size by this
 	defaultModule = 0.375
-	minModule     = 0.25
-	quietModules  = 10
-	cellPad       = 0.5 // mm inside table cells
+	minModule     = 0.25 // QR
+	cellPad       = 0.5  // mm inside table cells
 	ellipsis      = "…"
 )
 
@@ -105,6 +104,7 @@ func Layout(t *Template, d *Data, opts *LayoutOptions) (*Document, error) {
 		doc = &Document{Pages: make([]Page, len(chunks))}
 	}
 	doc.Template, doc.Version, doc.Hash = t.Name, t.Version, prep.hash
+	doc.Order = d.Fields["order.id"]
 	l.b.pageCnt = strconv.Itoa(len(chunks))
 	for p := range chunks {
 		l.b.pageNo = strconv.Itoa(p + 1)
@@ -157,7 +157,7 @@ func Layout(t *Template, d *Data, opts *LayoutOptions) (*Document, error) {
 			case *QRElement:
 				err = l.qr(e, dy, &pe.bind)
 			case *TableElement:
-				l.drawTable(e, rows[chunks[p][0]:chunks[p][1]], p > 0)
+				l.drawTable(e, pe.cols, rows[chunks[p][0]:chunks[p][1]], p > 0)
 			default:
 				l.element(e, dy)
 			}
@@ -167,7 +167,25 @@ func Layout(t *Template, d *Data, opts *LayoutOptions) (*Document, error) {
 		}
 		doc.Pages[p] = l.page
 	}
+	doc.Warnings = l.warnings
 	return doc, nil
+}
+
+// warn records that the text s of element e was cut short.
+func (l *layouter) warn(e Element, bnd *binding, s string) {
+	i := 0
+	for k, x := range l.t.Elements {
+		if x == e {
+			i = k
+			break
+		}
+	}
+	for _, w := range l.warnings {
+		if w.Element == elementName(e, i) && w.Field == bnd.field() && w.Text == s {
+			return // a repeated element or a table cell seen on an earlier page
+		}
+	}
+	l.warnings = append(l.warnings, Warning{Element: elementName(e, i), Field: bnd.field(), Text: strings.Clone(s)})
 }
 
 // element lays out a line, box or image.
@@ -203,16 +221,24 @@ func top(e Element) float64 {
 }
 
 type layouter struct {
-	t        *Template
-	b        binder
-	page     Page
-	lines    []string  // scratch
-	ems      []float64 // scratch: widths of lines
-	linesBuf [16]string
-	emsBuf   [16]float64
+	t         *Template
+	b         binder
+	page      Page
+	truncated bool      // set by fitText when it cut text short
+	warnings  []Warning // for the document
+	lines     []string  // scratch
+	ems       []float64 // scratch: widths of lines
+	linesBuf  [16]string
+	emsBuf    [16]float64
 }
 
 func (l *layouter) add(op Op) { l.page.Ops = append(l.page.Ops, op) }
+
+// addText adds a text line with its Charset.
+func (l *layouter) addText(t TextLine) {
+	t.Charset = charsetOf(t.Text)
+	l.page.Ops = append(l.page.Ops, t)
+}
 
 // fitText sets s at the largest size from size down to minSize (in steps) at which it
 // fits lengthMM x acrossMM in at most maxLines lines, and returns the lines and size;
@@ -250,6 +276,7 @@ func (l *layouter) fitText(s string, size, minSize, lengthMM, acrossMM float64, 
 				return nil, 0, fmt.Errorf("%w: %d characters do not fit %gx%g mm at %g mm", ErrOverflow,
 					len([]rune(s)), lengthMM, acrossMM, sz)
 			}
+			l.truncated = true
 			lines := l.lines
 			if len(lines) > capLines {
 				lines = lines[:capLines]
@@ -289,7 +316,7 @@ func cutToFit(s string, maxEm float64, mark bool) string {
 }
 
 func (l *layouter) text(e *TextElement, dy float64, bnd *binding) error {
-	s, err := l.b.bind(bnd, e.Optional)
+	s, err := l.b.bind(bnd, e.Optional, !e.Wrap)
 	if err != nil {
 		return err
 	}
@@ -304,13 +331,18 @@ func (l *layouter) text(e *TextElement, dy float64, bnd *binding) error {
 	if !e.Wrap {
 		maxLines = 1
 	}
+	l.truncated = false
 	lines, sz, err := l.fitText(s, e.Size, e.MinSize, length, across, maxLines, e.Overflow == OverflowMark)
 	if err != nil {
 		return err
 	}
+	if l.truncated {
+		l.warn(e, bnd, s)
+	}
 	if e.Reverse {
 		l.add(Box{X: e.X, Y: e.Y + dy, W: e.W, H: e.H, Fill: true})
 	}
+	field := bnd.field()
 	pitch := sz * lineSpacing
 	block := sz + pitch*float64(len(lines)-1)
 	start := 0.0 // offset across the box of the first line's top
@@ -327,7 +359,7 @@ func (l *layouter) text(e *TextElement, dy float64, bnd *binding) error {
 			along = length - w
 		}
 		off := start + float64(i)*pitch
-		tl := TextLine{Size: sz, Width: w, Bold: e.Bold, Reverse: e.Reverse, Rotation: e.Rotation, Text: ln}
+		tl := TextLine{Size: sz, Width: w, Bold: e.Bold, Reverse: e.Reverse, Rotation: e.Rotation, Text: ln, Field: field}
 		switch e.Rotation {
 		case Rotate0:
 			tl.X, tl.Y = e.X+along, e.Y+off
@@ -339,13 +371,13 @@ func (l *layouter) text(e *TextElement, dy float64, bnd *binding) error {
 			tl.X, tl.Y = e.X+off, e.Y+e.H-along
 		}
 		tl.Y += dy
-		l.add(tl)
+		l.addText(tl)
 	}
 	return nil
 }
 
 func (l *layouter) code128(e *Code128Element, dy float64, bnd *binding) error {
-	data, err := l.b.bind(bnd, e.Optional)
+	data, err := l.b.bind(bnd, e.Optional, true)
 	if err != nil {
 		return err
 	}
@@ -360,38 +392,40 @@ func (l *layouter) code128(e *Code128Element, dy float64, bnd *binding) error {
 	if m == 0 {
 		m = defaultModule
 	}
-	minM := e.MinModule
-	if minM == 0 {
-		minM = minModule
-	}
-	total := float64(len(mods) + 2*quietModules)
+	minM := max(e.MinModule, MinModule)
+	m = max(m, minM)
+	total := float64(len(mods) + 2*QuietModules)
 	if m*total > e.W {
 		m = e.W / total
 		if m < minM-1e-9 {
-			return fmt.Errorf("%w: code128 %q needs %.1f mm at module %g mm, box is %g mm", ErrOverflow,
-				data, total*minM, minM, e.W)
+			return &FitError{Field: bnd.field(), Data: data, Need: total * minM, Have: e.W}
 		}
 	}
 	symW := m * float64(len(mods))
 	x := e.X + (e.W-symW)/2
-	l.add(Barcode{X: x, Y: e.Y + dy, Module: m, Height: e.H, Data: data, Modules: mods})
+	l.add(Barcode{X: x, Y: e.Y + dy, Module: m, Height: e.H, Data: data, Modules: mods, Room: e.W})
 	if e.Text {
 		ts := e.TextSize
 		if ts == 0 {
 			ts = 2.5
 		}
+		l.truncated = false
 		lines, sz, err := l.fitText(data, ts, ts*0.6, e.W, ts, 1, true)
 		if err != nil {
 			return err
 		}
+		if l.truncated {
+			l.warn(e, bnd, data)
+		}
 		w := l.ems[0] * sz
-		l.add(TextLine{X: e.X + (e.W-w)/2, Y: e.Y + e.H + dy + (ts-sz)/2, Size: sz, Width: w, Text: lines[0]})
+		l.addText(TextLine{X: e.X + (e.W-w)/2, Y: e.Y + e.H + dy + (ts-sz)/2, Size: sz, Width: w, Text: lines[0],
+			Field: bnd.field()})
 	}
 	return nil
 }
 
 func (l *layouter) qr(e *QRElement, dy float64, bnd *binding) error {
-	data, err := l.b.bind(bnd, e.Optional)
+	data, err := l.b.bind(bnd, e.Optional, true)
 	if err != nil {
 		return err
 	}
@@ -454,7 +488,7 @@ func (l *layouter) tableRows(t *TableElement, cols []binding, data []Row) ([]tab
 		rows[r].cells = cells[r*len(t.Columns) : (r+1)*len(t.Columns) : (r+1)*len(t.Columns)]
 		n := 1
 		for c, col := range t.Columns {
-			s, err := l.b.bind(&cols[c], true)
+			s, err := l.b.bind(&cols[c], true, !col.Wrap)
 			if err != nil {
 				l.b.row = nil
 				return nil, err
@@ -463,7 +497,11 @@ func (l *layouter) tableRows(t *TableElement, cols []binding, data []Row) ([]tab
 			if col.Wrap {
 				maxLines = cmp0(col.MaxLines, 3)
 			}
+			l.truncated = false
 			lines, _, _ := l.fitText(s, t.Size, t.Size, col.Width-2*cellPad, float64(maxLines)*pitch, maxLines, true)
+			if l.truncated {
+				l.warn(t, &cols[c], s)
+			}
 			start := len(flat)
 			flat = append(flat, lines...)
 			rows[r].cells[c] = flat[start:len(flat):len(flat)]
@@ -505,14 +543,14 @@ func paginate(t *Template, table *TableElement, rows []tableRow) ([][2]int, floa
 	return append(chunks, [2]int{start, len(rows)}), 0
 }
 
-func (l *layouter) drawTable(t *TableElement, rows []tableRow, continued bool) {
+func (l *layouter) drawTable(t *TableElement, cols []binding, rows []tableRow, continued bool) {
 	x0, y := t.X, t.Y
 	if continued && t.ContinueH > 0 {
 		y = t.ContinueY
 	}
 	pitch := rowPitch(t)
 	textOff := (pitch - t.Size) / 2
-	cell := func(col Column, cx, cy float64, s string, bold bool) {
+	cell := func(col Column, cx, cy float64, s string, bold bool, field string) {
 		w := TextEm(s) * t.Size
 		along := cellPad
 		switch col.Align {
@@ -521,14 +559,14 @@ func (l *layouter) drawTable(t *TableElement, rows []tableRow, continued bool) {
 		case AlignRight:
 			along = col.Width - cellPad - w
 		}
-		l.add(TextLine{X: cx + along, Y: cy + textOff, Size: t.Size, Width: w, Bold: bold, Text: s})
+		l.addText(TextLine{X: cx + along, Y: cy + textOff, Size: t.Size, Width: w, Bold: bold, Text: s, Field: field})
 	}
 	if t.Header {
 		cx := x0
 		for _, col := range t.Columns {
 			h := cutToFit(col.Header, (col.Width-2*cellPad)/t.Size, false)
 			if h != "" {
-				cell(col, cx, y, h, true)
+				cell(col, cx, y, h, true, "")
 			}
 			cx += col.Width
 		}
@@ -542,7 +580,7 @@ func (l *layouter) drawTable(t *TableElement, rows []tableRow, continued bool) {
 		for c, col := range t.Columns {
 			for i, s := range r.cells[c] {
 				if s != "" {
-					cell(col, cx, y+float64(i)*pitch, s, false)
+					cell(col, cx, y+float64(i)*pitch, s, false, cols[c].field())
 				}
 			}
 			cx += col.Width

@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dadanhq/dadan/internal/labeltest"
 	"github.com/dadanhq/dadan/label"
 )
 
@@ -215,7 +217,14 @@ func TestHostileStringsPassThrough(t *testing.T) {
 		}}
 		doc, err := label.Layout(tpl, &label.Data{Fields: map[string]string{"x": h}}, nil)
 		require.NoError(t, err)
-		require.Equal(t, h, texts(doc.Pages[0])[0].Text)
+		// Printer-command characters print as text; control bytes are removed.
+		want := strings.Map(func(r rune) rune {
+			if r < 0x20 {
+				return -1
+			}
+			return r
+		}, h)
+		require.Equal(t, want, texts(doc.Pages[0])[0].Text)
 	}
 	orders := loadOrders(t)
 	o, i := findOrder(t, orders, func(o sampleOrder) bool { return strings.Contains(o.Recipient.Name, "^XZ") })
@@ -329,4 +338,135 @@ func TestWaybillBands(t *testing.T) {
 		}
 		assert.Greater(t, bottom, tpl.Height-6, "%s: the footer leaves the bottom of the page blank", name)
 	}
+}
+
+// Control characters never reach a renderer: C0, DEL, C1 and format characters are
+// removed from every field in binding, and a line break in a one-line field is a
+// space, so the phone after a name is not lost.
+func TestFieldsAreCleaned(t *testing.T) {
+	tpl, err := label.Standard("waybill-76x130")
+	require.NoError(t, err)
+	base := labeltest.Data(labeltest.SampleOrders(t)[0])
+	for _, name := range []string{"王喆\n", "王\r\n喆", "王\u2028喆", "王\x07喆\x1b", "王\u202e喆\u200b", "王\u0085喆\x7f", "\ufeff王喆\t"} {
+		d := &label.Data{Fields: map[string]string{}, Tables: base.Tables}
+		for k, v := range base.Fields {
+			d.Fields[k] = v
+		}
+		d.Fields["recipient.name"] = name
+		d.Fields["recipient.phone"] = "13800138000"
+		doc, err := label.Layout(tpl, d, &label.LayoutOptions{Now: labeltest.PrintTime()})
+		require.NoError(t, err, "%q", name)
+		var line string
+		for _, tl := range texts(doc.Pages[0]) {
+			if strings.Contains(tl.Text, "13800138000") {
+				line = tl.Text
+			}
+			for _, r := range tl.Text {
+				require.False(t, r < 0x20 || r >= 0x7f && r < 0xa0 || unicode.Is(unicode.Cf, r) && r != 0x200d,
+					"%U in %q", r, tl.Text)
+			}
+		}
+		require.NotEmpty(t, line, "the phone after %q is on the label", name)
+		assert.Contains(t, line, "喆", "%q", name)
+		assert.False(t, strings.Contains(line, "…"), "%q cut: %q", name, line)
+	}
+
+	// In a field that wraps, a line break in the data breaks the line.
+	wrap := &label.Template{Name: "t", Version: "1", Width: 60, Height: 20, Elements: []label.Element{
+		&label.TextElement{X: 1, Y: 1, W: 58, H: 18, Text: "{a}", Size: 3, Wrap: true},
+	}}
+	doc, err := label.Layout(wrap, &label.Data{Fields: map[string]string{"a": "一行\r\n二行\x00"}}, nil)
+	require.NoError(t, err)
+	var got []string
+	for _, tl := range texts(doc.Pages[0]) {
+		got = append(got, tl.Text)
+	}
+	assert.Equal(t, []string{"一行", "二行"}, got)
+
+	// Emoji joined by ZWJ stay one cluster.
+	doc, err = label.Layout(wrap, &label.Data{Fields: map[string]string{"a": "👩\u200d💻"}}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "👩\u200d💻", texts(doc.Pages[0])[0].Text)
+}
+
+// A long address first shrinks within the element's minimum size; only when it
+// does not fit even then is it cut with "…", and the document says so.
+func TestTruncationIsAWarning(t *testing.T) {
+	tpl, err := label.Standard("waybill-76x130")
+	require.NoError(t, err)
+	base := labeltest.Data(labeltest.SampleOrders(t)[0])
+	layout := func(addr string) *label.Document {
+		d := &label.Data{Fields: map[string]string{}, Tables: base.Tables}
+		for k, v := range base.Fields {
+			d.Fields[k] = v
+		}
+		d.Fields["recipient.address"] = addr
+		doc, err := label.Layout(tpl, d, &label.LayoutOptions{Now: labeltest.PrintTime()})
+		require.NoError(t, err)
+		return doc
+	}
+	addrLines := func(doc *label.Document, addr string) []label.TextLine {
+		var out []label.TextLine
+		for _, tl := range texts(doc.Pages[0]) {
+			if tl.Field == "recipient.address" {
+				out = append(out, tl)
+			}
+		}
+		return out
+	}
+
+	// Longer than three lines at 3.5 mm, shorter at the 2.5 mm minimum: smaller
+	// text, nothing cut, no warning.
+	mid := strings.Repeat("浙江省杭州市余杭区五常街道", 5)
+	doc := layout(mid)
+	lines := addrLines(doc, mid)
+	require.NotEmpty(t, lines)
+	assert.Less(t, lines[0].Size, 3.5)
+	assert.GreaterOrEqual(t, lines[0].Size, 2.5-1e-9)
+	var joined string
+	for _, l := range lines {
+		joined += l.Text
+	}
+	assert.Equal(t, mid, joined)
+	assert.Empty(t, doc.Warnings)
+
+	// Too long even at the minimum: cut with "…" at 2.5 mm, and a warning names
+	// the element and the field.
+	long := strings.Repeat("浙江省杭州市余杭区五常街道", 12)
+	doc = layout(long)
+	lines = addrLines(doc, long)
+	require.NotEmpty(t, lines)
+	assert.InDelta(t, 2.5, lines[0].Size, 1e-9)
+	assert.True(t, strings.HasSuffix(lines[len(lines)-1].Text, "…"))
+	require.Len(t, doc.Warnings, 1)
+	w := doc.Warnings[0]
+	assert.Equal(t, "recipient_address", w.Element)
+	assert.Equal(t, "recipient.address", w.Field)
+	assert.Equal(t, long, w.Text)
+	assert.Contains(t, w.String(), "recipient.address")
+}
+
+// Every text line names the field it prints, so an error about it can; a table
+// cell's field carries the table's name.
+func TestTextLineField(t *testing.T) {
+	tpl, err := label.Standard("packing-80mm")
+	require.NoError(t, err)
+	d := labeltest.Data(labeltest.SampleOrders(t)[0])
+	doc, err := label.Layout(tpl, d, &label.LayoutOptions{Now: labeltest.PrintTime()})
+	require.NoError(t, err)
+	fields := map[string]string{}
+	for _, tl := range texts(doc.Pages[0]) {
+		fields[tl.Text] = tl.Field
+	}
+	item := d.Tables["items"][0]["name"]
+	found := false
+	for text, f := range fields {
+		if strings.HasPrefix(text, item) {
+			assert.Equal(t, "items.name", f, "%q", text)
+			found = true
+		}
+	}
+	assert.True(t, found, "the item name %q is on the packing list", item)
+	assert.Contains(t, fields, "收件："+d.Fields["recipient.name"]+" "+d.Fields["recipient.phone"])
+	assert.Equal(t, "recipient.name", fields["收件："+d.Fields["recipient.name"]+" "+d.Fields["recipient.phone"]])
 }

@@ -16,8 +16,9 @@ var compoundSurnames = []string{
 // MaskName masks a personal name for a privacy label: the surname stays, every
 // other character becomes "*". 张三→张*, 张小明→张**, 欧阳娜娜→欧阳** (compound
 // surnames keep two characters), 李→李* (a one-character name still shows that it is
-// masked), 阿卜杜拉·买买提→阿卜杜拉·* (names with a middle dot keep the first part),
-// John Smith→J*** S**** (Latin words keep their initial). An empty name stays empty.
+// masked), 阿依古丽·买买提→阿*·买* (each part of a name with a middle dot keeps its
+// first character and one "*", so neither part's length shows), John Smith→J***
+// S**** (Latin words keep their initial). An empty name stays empty.
 func MaskName(s string) string { return string(appendMaskName(nil, s)) }
 
 func appendMaskName(dst []byte, s string) []byte {
@@ -25,9 +26,9 @@ func appendMaskName(dst []byte, s string) []byte {
 	if s == "" {
 		return dst
 	}
-	for _, dot := range [...]string{"·", "•", "・", "."} {
+	for _, dot := range [...]string{"·", "•", "・", "．", "‧"} {
 		if i := strings.Index(s, dot); i > 0 {
-			return append(append(dst, s[:i+len(dot)]...), '*')
+			return appendMaskDotted(dst, s, dot)
 		}
 	}
 	if r, _ := utf8.DecodeRuneInString(s); r < 0x80 {
@@ -56,6 +57,26 @@ func appendMaskName(dst []byte, s string) []byte {
 		dst = append(dst, '*')
 	}
 	return dst
+}
+
+// appendMaskDotted masks each part of a name written with a middle dot (Uyghur,
+// Kazakh and transcribed foreign names) to its first character and one "*", however
+// long or short the part is: 阿依古丽·买买提→阿*·买*, 买·提→买*·提*.
+func appendMaskDotted(dst []byte, s, dot string) []byte {
+	for first := true; ; first = false {
+		part, rest, more := strings.Cut(s, dot)
+		if !first {
+			dst = append(dst, dot...)
+		}
+		if part = strings.TrimSpace(part); part != "" {
+			n, _ := NextCluster(part)
+			dst = append(append(dst, part[:n]...), '*')
+		}
+		if !more {
+			return dst
+		}
+		s = rest
+	}
 }
 
 func appendMaskWords(dst []byte, s string) []byte {

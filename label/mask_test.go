@@ -11,18 +11,25 @@ import (
 
 func TestMaskName(t *testing.T) {
 	for in, want := range map[string]string{
-		"张三":         "张*",
-		"张小明":        "张**",
-		"李":          "李*",
-		"欧阳娜娜":       "欧阳**",
-		"司马光明":       "司马**",
-		"诸葛亮":        "诸葛*",
-		"欧阳":         "欧*", // a two-character name: surname 欧, given name 阳
-		"阿卜杜拉·买买提":   "阿卜杜拉·*",
-		"王𠮷":         "王*",
-		"John Smith": "J*** S****",
-		"":           "",
-		"  张三 ":      "张*",
+		"张三":          "张*",
+		"张小明":         "张**",
+		"李":           "李*",
+		"欧阳娜娜":        "欧阳**",
+		"司马光明":        "司马**",
+		"诸葛亮":         "诸葛*",
+		"欧阳":          "欧*", // a two-character name: surname 欧, given name 阳
+		"阿卜杜拉·买买提":    "阿*·买*",
+		"阿依古丽·买买提":    "阿*·买*",
+		"买·提":         "买*·提*", // single-character parts still show they are masked
+		"阿依古丽·买买提·艾力": "阿*·买*·艾*",
+		"阿依古丽 · 买买提":  "阿*·买*",
+		"玛丽•居里":       "玛*•居*",
+		"阿依古丽·":       "阿*·",
+		"J. Smith":    "J* S****",
+		"王𠮷":          "王*",
+		"John Smith":  "J*** S****",
+		"":            "",
+		"  张三 ":       "张*",
 	} {
 		assert.Equal(t, want, label.MaskName(in), "%q", in)
 	}

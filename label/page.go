@@ -15,7 +15,30 @@ type Document struct {
 	Template string // template name, e.g. "waybill-76x130"
 	Version  string // template version
 	Hash     string // template content hash (hex), recorded with every printed document
-	Pages    []Page
+	// Order is the order ID the document prints (its data's order.id field), or "";
+	// renderers name it in errors.
+	Order string
+	Pages []Page
+	// Warnings lists what layout printed other than the data says: text cut short
+	// with "…" after shrinking to its element's minimum size. Nil when none.
+	Warnings []Warning
+}
+
+// Warning is a layout decision a host should know about, such as an address cut
+// short: Element names the template element, Field the data field it binds ("" for
+// fixed text), Text is the whole text that did not fit.
+type Warning struct {
+	Element string
+	Field   string
+	Text    string
+}
+
+func (w Warning) String() string {
+	s := "label: element " + quote(w.Element)
+	if w.Field != "" {
+		s += " (" + w.Field + ")"
+	}
+	return s + " cut short: " + quote(w.Text)
 }
 
 // Page is one physical label, sheet or receipt. Sizes are in millimetres. A receipt's
@@ -93,7 +116,7 @@ func sameOp(a, b Op) bool {
 	case Barcode:
 		y, ok := b.(Barcode)
 		return ok && x.X == y.X && x.Y == y.Y && x.Module == y.Module && x.Height == y.Height &&
-			x.Rotation == y.Rotation && x.Data == y.Data && sameSlice(x.Modules, y.Modules)
+			x.Rotation == y.Rotation && x.Data == y.Data && x.Room == y.Room && sameSlice(x.Modules, y.Modules)
 	case QR:
 		y, ok := b.(QR)
 		return ok && x.X == y.X && x.Y == y.Y && x.Module == y.Module && x.Level == y.Level &&
@@ -136,13 +159,32 @@ type TextLine struct {
 	Reverse  bool // white on black
 	Rotation Rotation
 	Text     string
+	// Field is the first data field the line's text binds ("recipient.name"), or ""
+	// for fixed text; renderers name it in errors such as [*GlyphError].
+	Field string
+	// Charset is what layout found the text to hold, so printer-language renderers
+	// need not look at every character again; the zero value means not known.
+	Charset Charset
 }
+
+// Charset classifies the characters of a [TextLine] against [InGB2312], the set
+// of the resident fonts of common Chinese printers.
+type Charset uint8
+
+// Charsets.
+const (
+	CharsetUnknown Charset = iota // not looked at (a line built by hand)
+	CharsetGB2312                 // printable ASCII and GB 2312 only
+	CharsetBeyond                 // some character outside GB 2312 (or a control)
+)
 
 // Barcode is a Code 128 symbol. Modules holds the encoded bar pattern including the
 // start, check and stop characters (true = bar), without quiet zones; renderers that
 // draw bars use it, printer languages with a native command (ZPL ^BC, ESC/POS GS k)
-// send Data. The symbol occupies [X, X+Module*len(Modules)] x [Y, Y+Height]; layout
-// has reserved a quiet zone of at least 10 modules on each side.
+// send Data. As laid out in millimetres the symbol occupies
+// [X, X+Module*len(Modules)] x [Y, Y+Height] of its frame, inside Room with a quiet
+// zone of at least [QuietModules] modules on each side. Printers print whole dots:
+// renderers place it with [Barcode.Dots], never from X and Module directly.
 type Barcode struct {
 	X, Y     float64
 	Module   float64 // narrowest bar width in mm
@@ -150,6 +192,9 @@ type Barcode struct {
 	Rotation Rotation
 	Data     string
 	Modules  []bool
+	// Room is the length in mm, centred on the symbol, that the symbol and its quiet
+	// zones may take; 0 means no limit (Module rounded to whole dots is printed).
+	Room float64
 }
 
 // QRLevel is a QR error-correction level.

@@ -3,6 +3,7 @@ package label
 import (
 	"bytes"
 	"slices"
+	"strings"
 	"sync/atomic"
 )
 
@@ -76,6 +77,9 @@ func newPrepared(t *Template) *prepared {
 			pe.cols = make([]binding, len(e.Columns))
 			for c, col := range e.Columns {
 				pe.cols[c] = mustParseBinding(col.Text)
+				if f := pe.cols[c].name; f != "" && !strings.Contains(f, ".") {
+					pe.cols[c].name = e.Table + "." + f // a row field
+				}
 			}
 			p.nOps += 64
 			continue

@@ -110,8 +110,9 @@ type Code128Element struct {
 	H    float64 `json:"h"`
 	Data string  `json:"data"`
 	// Module is the preferred narrow bar width in mm; when the symbol does not fit in
-	// W it narrows down to MinModule. Defaults 0.375 and 0.25 (3 and 2 dots at 203
-	// dpi).
+	// W with its quiet zones it narrows down to MinModule, and below that layout fails
+	// with a [*FitError]. Defaults 0.375 (3 dots at 203 dpi) and [MinModule]; a
+	// smaller MinModule than [MinModule] counts as [MinModule].
 	Module    float64 `json:"module,omitempty"`
 	MinModule float64 `json:"min_module,omitempty"`
 	// Text prints the data under the bars at TextSize (default 2.5 mm).

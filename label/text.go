@@ -8,8 +8,9 @@ import (
 )
 
 // NextCluster returns the length in bytes of the first user-perceived character
-// (grapheme cluster) of s and its advance in ems: 1 for wide (East Asian) characters,
-// 1/2 for narrow ones. A cluster keeps a base character together with its combining
+// (grapheme cluster) of s and its advance in ems: 1 for wide, full-width and
+// ambiguous characters of the East Asian Width property (× and · included, as CJK
+// fonts draw them), 1/2 for narrow ones. A cluster keeps a base character together with its combining
 // marks, variation selectors, emoji modifiers and ZWJ-joined emoji, and a pair of
 // regional indicators. An invalid UTF-8 byte is a narrow cluster of its own. Layout
 // measures and wraps text with it; renderers that place glyphs themselves use it to
@@ -107,8 +108,13 @@ func isExtend(r rune) bool {
 
 // runeEm is the advance of a cluster's base character in ems.
 func runeEm(r rune) float64 {
-	if r < 0x1100 {
+	if r < 0xa1 {
 		return 0.5
+	}
+	if r == 0xa5 {
+		// ¥ is narrow in Unicode, but GBK has only the full-width ￥, which receipt
+		// printers print in its place.
+		return 1
 	}
 	if r >= 0x4e00 && r <= 0x9fff || r >= 0xff01 && r <= 0xff60 { // CJK ideographs, full width forms
 		return 1
@@ -117,11 +123,10 @@ func runeEm(r rune) float64 {
 	case width.EastAsianWide, width.EastAsianFullwidth:
 		return 1
 	case width.EastAsianAmbiguous:
-		// Punctuation and symbols above U+2000 (“ ” … ① ★) are full width in Chinese
-		// fonts; Latin, Greek and Cyrillic letters are not.
-		if r >= 0x2000 {
-			return 1
-		}
+		// Chinese fonts and printer fonts draw ambiguous characters full width: × ·
+		// ° § ± and the Greek, Cyrillic and accented Latin letters of GB2312 as well
+		// as “ ” … ① ★. Counting them narrow made lines print wider than measured.
+		return 1
 	}
 	return 0.5
 }

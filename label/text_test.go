@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dadanhq/dadan/internal/labeltest"
 	"github.com/dadanhq/dadan/label"
 )
 
@@ -32,7 +33,7 @@ func TestNextCluster(t *testing.T) {
 	assert.Equal(t, []string{"葛\U000E0100", "亮"}, clusters("葛\U000E0100亮"))
 
 	for s, em := range map[string]float64{
-		"张三": 2, "abc": 1.5, "😀": 1, "❤\ufe0f": 1, "e\u0301": 0.5, "１２": 2, "“”": 2, "é": 0.5, "王𠮷": 2,
+		"张三": 2, "abc": 1.5, "😀": 1, "❤\ufe0f": 1, "e\u0301": 0.5, "１２": 2, "“”": 2, "é": 1, "王𠮷": 2, "¥1": 1.5,
 		"\x1b@": 1,
 	} {
 		assert.Equal(t, em, label.TextEm(s), "%q", s)
@@ -124,4 +125,50 @@ func FuzzWrap(f *testing.F) {
 		}
 		checkWrap(t, s, maxEm)
 	})
+}
+
+// printerEm is the width a GB2312 printer font gives s: a double-byte character
+// is one em, ASCII half an em.
+func printerEm(s string) float64 {
+	w := 0.0
+	for _, r := range s {
+		if r < 0x80 {
+			w += 0.5
+		} else {
+			w += 1
+		}
+	}
+	return w
+}
+
+// × and · are drawn full width by Chinese fonts; layout measures them so, and a
+// goods block of "name ×2" lines stays inside its box as the printer prints it.
+func TestAmbiguousWidthIsFull(t *testing.T) {
+	for _, s := range []string{"×", "·", "°", "§", "±", "α", "é"} {
+		assert.Equal(t, 1.0, label.TextEm(s), "%q", s)
+	}
+	assert.Equal(t, 0.5, label.TextEm("x"))
+
+	items := make([]label.Row, 32)
+	for i := range items {
+		items[i] = label.Row{"name": "保温杯·经典款", "spec": "500ml×2", "qty": "2", "sku": "CUP", "unit_price": "1.00"}
+	}
+	for _, name := range []string{"waybill-76x130", "packing-80mm"} {
+		tpl, err := label.Standard(name)
+		require.NoError(t, err)
+		d := labeltest.Data(labeltest.SampleOrders(t)[0])
+		d.Tables = map[string][]label.Row{"items": items}
+		doc, err := label.Layout(tpl, d, &label.LayoutOptions{Now: labeltest.PrintTime()})
+		require.NoError(t, err)
+		for _, p := range doc.Pages {
+			for _, op := range p.Ops {
+				tl, ok := op.(label.TextLine)
+				if !ok || tl.Rotation != label.Rotate0 {
+					continue
+				}
+				assert.LessOrEqual(t, printerEm(tl.Text)*tl.Size, tl.Width+1e-6, "%s: %q", name, tl.Text)
+				assert.LessOrEqual(t, tl.X+printerEm(tl.Text)*tl.Size, p.Width+1e-6, "%s: %q", name, tl.Text)
+			}
+		}
+	}
 }

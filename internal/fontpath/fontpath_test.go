@@ -34,3 +34,11 @@ func TestFallbacksSkipPrimary(t *testing.T) {
 		assert.Contains(t, fontpath.Fallbacks(""), r)
 	}
 }
+
+func TestFound(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.ttc"), filepath.Join(dir, "b.ttc")
+	require.NoError(t, os.WriteFile(b, []byte("x"), 0o644))
+	assert.Equal(t, []string{b}, fontpath.Found([]string{a, dir, b}))
+	assert.Empty(t, fontpath.Found(nil))
+}

@@ -14,13 +14,40 @@ func evenDigits(b []byte) bool {
 	return true
 }
 
-// appendBarcode prints Code 128 with GS k (m = 73): digits in code set C, anything
-// else in code set B, no human-readable line (layout draws it as text).
-func appendBarcode(s *scratch, dst []byte, b *label.Barcode, x int) ([]byte, int, error) {
+// appendBarcode prints Code 128 with GS k (m = 73) in layout's code sets
+// ([label.Code128Symbols]: B, with C for digit runs where that is shorter), no
+// human-readable line (layout draws it as text). Data layout cannot encode goes in
+// set B (or C for even digits) as before.
+// The module m and height h in dots come from [label.Barcode.Dots].
+func appendBarcode(s *scratch, dst []byte, b *label.Barcode, x, m, h int) ([]byte, int, error) {
 	data := appendClean(s.clean[:0], b.Data)
 	s.clean = data
 	s.enc = s.enc[:0]
-	if evenDigits(data) {
+	var vals [2*label.MaxCode128 + 3]int
+	if v, err := label.Code128Symbols(vals[:0], string(data)); err == nil && len(v) >= 3 {
+		// Layout's own code sets, so the printer prints the modules Dots measured.
+		i := 0
+		setC := false
+		for k, x := range v[:len(v)-2] { // without check and stop
+			switch {
+			case k == 0 && x == label.Code128StartC, x == label.Code128CodeC && !setC:
+				s.enc = append(s.enc, '{', 'C')
+				setC = true
+			case k == 0, x == label.Code128CodeB && setC:
+				s.enc = append(s.enc, '{', 'B')
+				setC = false
+			case setC:
+				s.enc = append(s.enc, byte(x))
+				i += 2
+			default:
+				if data[i] == '{' {
+					s.enc = append(s.enc, '{') // a literal brace is sent twice
+				}
+				s.enc = append(s.enc, data[i])
+				i++
+			}
+		}
+	} else if evenDigits(data) {
 		s.enc = append(s.enc, '{', 'C')
 		for i := 0; i < len(data); i += 2 {
 			s.enc = append(s.enc, (data[i]-'0')*10+data[i+1]-'0')
@@ -40,8 +67,8 @@ func appendBarcode(s *scratch, dst []byte, b *label.Barcode, x int) ([]byte, int
 	if len(data) == 0 || len(s.enc) > 255 {
 		return dst, 0, ErrBarcodeData
 	}
-	m := min(max(dots(b.Module), 2), 6)
-	h := min(max(dots(b.Height), 1), 255)
+	m = min(max(m, 2), 6) // GS w takes 2-6
+	h = min(max(h, 1), 255)
 	dst = appendMargin(dst, x)
 	dst = append(dst, 0x1D, 'w', byte(m), 0x1D, 'h', byte(h), 0x1D, 'H', 0)
 	dst = append(dst, 0x1D, 'k', 73, byte(len(s.enc)))

@@ -2,6 +2,7 @@ package escpos
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -138,7 +139,11 @@ func (r *Renderer) appendDocument(s *scratch, dst []byte, doc *label.Document) (
 			dst, err = r.appendTextPage(s, dst, &doc.Pages[i], i)
 		}
 		if err != nil {
-			return dst, err
+			var ue *UnprintableError
+			if errors.As(err, &ue) && ue.Order == "" {
+				ue.Order = doc.Order
+			}
+			return dst, label.WithOrder(err, doc.Order)
 		}
 	}
 	return dst, nil
@@ -207,7 +212,11 @@ func (r *Renderer) appendTextPage(s *scratch, dst []byte, p *label.Page, page in
 			s.items = append(s.items, item{top: dots(o.Y), x: dots(o.X) + sh, kind: kindText, index: i,
 				text: o.Text, size: scaleFor(o.Size), bold: o.Bold, rev: o.Reverse})
 		case label.Barcode:
-			s.items = append(s.items, item{top: dots(o.Y), x: dots(o.X) + sh, kind: kindBarcode, index: i})
+			g, err := o.Dots(DPI)
+			if err != nil {
+				return dst, &OpError{Page: page, Index: i, Op: opName(op), Err: err}
+			}
+			s.items = append(s.items, item{top: g.Y, x: g.X + sh, kind: kindBarcode, index: i, w: g.Module, h: g.Height})
 		case label.QR:
 			s.items = append(s.items, item{top: dots(o.Y), x: dots(o.X) + sh, kind: kindQR, index: i})
 		case label.Line:
@@ -275,7 +284,7 @@ func (r *Renderer) appendTextPage(s *scratch, dst []byte, p *label.Page, page in
 			dst, h, err = r.appendTextRow(s, dst, p, s.items[i:j], page)
 		case kindBarcode:
 			b := label.Value(p.Ops[it.index]).(label.Barcode)
-			dst, h, err = appendBarcode(s, dst, &b, it.x)
+			dst, h, err = appendBarcode(s, dst, &b, it.x, it.w, it.h)
 		case kindQR:
 			q := label.Value(p.Ops[it.index]).(label.QR)
 			dst, h, err = appendQR(s, dst, &q, it.x)
@@ -401,12 +410,10 @@ func (s *scratch) encode(text string) span {
 			s.enc = append(s.enc, byte(code>>8), byte(code))
 			continue
 		}
+		// Outside the printer font: the row prints as an image, or with
+		// ReplaceUnprintable this placeholder prints.
 		sp.wide = true
-		var buf [utf8.UTFMax]byte
-		s.gb.Reset()
-		if k, _, err := s.gb.Transform(s.spare[:], buf[:utf8.EncodeRune(buf[:], r)], true); err == nil {
-			s.enc = append(s.enc, s.spare[:k]...)
-		}
+		s.enc = append(s.enc, '?')
 	}
 	sp.end = len(s.enc)
 	return sp
@@ -458,11 +465,12 @@ func (s *scratch) encodePlain(text string) bool {
 	return true
 }
 
-// wideCode marks characters GB18030 encodes in four bytes (no two-byte code has a
-// trail byte 0xFF).
+// wideCode marks characters outside GB 2312, which the printer font is not sure to
+// have (no two-byte code has a trail byte 0xFF).
 const wideCode = 0xFFFF
 
-// gbCode returns the two-byte GB18030 code of r, or wideCode.
+// gbCode returns the two-byte GB 2312 code of r (its GB18030 code), or wideCode
+// for a character outside GB 2312 (see [label.InGB2312]).
 func (s *scratch) gbCode(r rune) uint16 {
 	if r > 0xFFFF {
 		return wideCode
@@ -476,23 +484,20 @@ func (s *scratch) gbCode(r rune) uint16 {
 	var buf [utf8.UTFMax]byte
 	s.gb.Reset()
 	code := uint16(wideCode)
-	if k, _, err := s.gb.Transform(s.spare[:], buf[:utf8.EncodeRune(buf[:], r)], true); err == nil && k == 2 {
+	if k, _, err := s.gb.Transform(s.spare[:], buf[:utf8.EncodeRune(buf[:], r)], true); err == nil && k == 2 && label.InGB2312(r) {
 		code = uint16(s.spare[0])<<8 | uint16(s.spare[1])
 	}
 	s.gbCache[r] = code
 	return code
 }
 
-// firstWide returns the first character of s that GB18030 encodes in four bytes.
+// firstWide returns the first printable character of s outside GB 2312.
 func firstWide(s string) rune {
-	enc := simplifiedchinese.GB18030.NewEncoder()
-	var buf [8]byte
 	for _, r := range s {
-		if r == '\u00a5' { // printed as the fullwidth sign
+		if r < 0xa0 || r == '\u00a5' { // controls are dropped; ¥ prints as ￥
 			continue
 		}
-		n, _, err := enc.Transform(buf[:], []byte(string(r)), true)
-		if err == nil && n == 4 {
+		if !label.InGB2312(r) {
 			return r
 		}
 	}
@@ -560,7 +565,9 @@ func (r *Renderer) appendTextRow(s *scratch, dst []byte, p *label.Page, row []it
 			for k, sp := range s.spans {
 				if sp.wide {
 					it := row[k]
-					return dst, 0, &OpError{Page: page, Index: it.index, Op: opName(p.Ops[it.index]), Err: &UnprintableError{Char: firstWide(it.text)}}
+					tl, _ := label.Value(p.Ops[it.index]).(label.TextLine)
+					return dst, 0, &OpError{Page: page, Index: it.index, Op: opName(p.Ops[it.index]),
+						Err: &UnprintableError{Char: firstWide(it.text), Field: tl.Field}}
 				}
 			}
 		}

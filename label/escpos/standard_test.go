@@ -159,8 +159,8 @@ func TestHostileAddressOnReceipt(t *testing.T) {
 	require.NoError(t, err)
 	evs, err := decodeStream(out)
 	require.NoError(t, err, "only our commands")
-	all := strings.Join(texts(evs), "") // layout wraps the address
-	assert.Contains(t, all, "~JR~PS 复位@V (a) Tj", "the address prints as text without its control bytes")
+	all := strings.ReplaceAll(strings.Join(texts(evs), ""), " ", "") // layout wraps the address
+	assert.Contains(t, all, "~JR~PS复位@V(a)Tj", "the address prints as text without its control bytes")
 	assert.Equal(t, 1, countCmd(evs, "ESC @"))
 	assert.Equal(t, 1, countCmd(evs, "GS V"))
 	assert.Equal(t, 1, countCmd(evs, "GS k"))
@@ -169,4 +169,58 @@ func TestHostileAddressOnReceipt(t *testing.T) {
 			assert.Equal(t, []byte{65, 0}, e.Args, "only the final cut")
 		}
 	}
+}
+
+// Product labels printed on a receipt printer keep their barcodes on the paper:
+// GS L's margin plus GS w's module times the symbol's modules, quiet zones included.
+func TestStandardBarcodesOnPaper(t *testing.T) {
+	r, err := New(&Options{PaperWidth: Paper80})
+	require.NoError(t, err)
+	for _, c := range labeltest.BarcodeCases() {
+		if !strings.HasPrefix(c.Template, "product-") {
+			continue
+		}
+		doc := labeltest.Layout(t, c.Template, labeltest.BarcodeData(t, c))
+		out, err := r.AppendDocument(nil, doc)
+		require.NoError(t, err)
+		evs, err := decodeStream(out)
+		require.NoError(t, err)
+		mods, err := label.EncodeCode128(c.Data)
+		require.NoError(t, err)
+		margin, module, found := 0, 0, 0
+		for _, ev := range evs {
+			switch ev.Cmd {
+			case "GS L":
+				margin = int(ev.Args[0]) | int(ev.Args[1])<<8
+			case "GS w":
+				module = int(ev.Args[0])
+			case "GS k":
+				found++
+				assert.Equal(t, len(mods), gsModules(t, ev.Args[2:]), "%s %q: the printer encodes what layout measured", c.Template, c.Data)
+				q := label.QuietModules * module
+				assert.GreaterOrEqual(t, module, label.MinModuleDots(DPI))
+				assert.GreaterOrEqual(t, margin-q, 0, "%s %q", c.Template, c.Data)
+				assert.LessOrEqual(t, margin+module*len(mods)+q, Paper80, "%s %q", c.Template, c.Data)
+			}
+		}
+		assert.Equal(t, 1, found, "%s %q", c.Template, c.Data)
+	}
+}
+
+// gsModules is the length in modules of the Code 128 a printer prints for GS k
+// m=73 data: {B and {C select code sets ({{ is a brace), everything else is one
+// symbol in the current set.
+func gsModules(t *testing.T, d []byte) int {
+	t.Helper()
+	require.True(t, len(d) >= 2 && d[0] == '{' && (d[1] == 'B' || d[1] == 'C'), "starts with a code set: %q", d)
+	symbols := 0
+	for i := 0; i < len(d); i++ {
+		if d[i] == '{' && i+1 < len(d) && d[i+1] != '{' {
+			i++
+		} else if d[i] == '{' {
+			i++ // {{ is one brace
+		}
+		symbols++
+	}
+	return 11*(symbols+1) + 13 // and the check character and the stop
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/text/width"
 
+	"github.com/dadanhq/dadan/internal/fontpath"
 	"github.com/dadanhq/dadan/label"
 	"github.com/dadanhq/dadan/order"
 )
@@ -42,8 +43,16 @@ func needTool(t testing.TB, names ...string) {
 	}
 }
 
+// testRenderer uses the GB 2312 font, the Latin one and the rare-ideograph fonts
+// the host has (fonts-hanazono, fonts-droid-fallback in CI).
 var testRenderer = sync.OnceValues(func() (*Renderer, error) {
-	return New(&Options{FontPath: cjkFont, FallbackPaths: []string{latinFont}})
+	paths := []string{latinFont}
+	for _, p := range fontpath.Rare {
+		if fontpath.First([]string{p}) != "" {
+			paths = append(paths, p)
+		}
+	}
+	return New(&Options{FontPath: cjkFont, FallbackPaths: paths})
 })
 
 func renderer(t testing.TB) *Renderer {

@@ -21,7 +21,7 @@ const (
 	maxSize  = 1000.0
 )
 
-func validate(doc *label.Document, cal label.Calibration) error {
+func validate(doc *label.Document, cal label.Calibration, dpi int, fonts []*Font) error {
 	for pi := range doc.Pages {
 		p := &doc.Pages[pi]
 		if !finite(p.Width) || !finite(p.Height) || p.Width < minPage || p.Height < minPage ||
@@ -29,9 +29,42 @@ func validate(doc *label.Document, cal label.Calibration) error {
 			return &OpError{Page: pi, Op: -1, Err: ErrPageSize}
 		}
 		for oi, op := range p.Ops {
-			if err := validateOp(op); err != nil {
+			if err := validateOp(op, dpi); err != nil {
 				return &OpError{Page: pi, Op: oi, Err: err}
 			}
+			if t, ok := op.(label.TextLine); ok {
+				if err := checkGlyphs(&t, fonts); err != nil {
+					return &OpError{Page: pi, Op: oi, Err: label.WithOrder(err, doc.Order)}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// checkGlyphs fails with a [*label.GlyphError] for the first letter, mark or digit
+// of t that no font has; symbols and emoji no font has print as the missing glyph.
+func checkGlyphs(t *label.TextLine, fonts []*Font) error {
+	for _, r := range t.Text {
+		if r < 0x80 || !label.MustGlyph(r) {
+			continue // every font has ASCII or a fallback for it; see text
+		}
+		found := false
+		for _, f := range fonts {
+			if f.glyphIndex(r) != 0 {
+				found = true
+				break
+			}
+		}
+		if !found {
+			names := ""
+			for i, f := range fonts {
+				if i > 0 {
+					names += ", "
+				}
+				names += f.Name()
+			}
+			return &label.GlyphError{Rune: r, Field: t.Field, Font: names}
 		}
 	}
 	return nil
@@ -53,7 +86,7 @@ func rotation(r label.Rotation) bool {
 	return r == label.Rotate0 || r == label.Rotate90 || r == label.Rotate180 || r == label.Rotate270
 }
 
-func validateOp(op label.Op) error {
+func validateOp(op label.Op, dpi int) error {
 	switch o := op.(type) {
 	case label.TextLine:
 		if !coords(o.X, o.Y, o.Width) || o.Width < 0 || !size(o.Size) || !rotation(o.Rotation) {
@@ -63,6 +96,9 @@ func validateOp(op label.Op) error {
 		if !coords(o.X, o.Y, o.Height) || o.Height <= 0 || !size(o.Module) || !rotation(o.Rotation) ||
 			len(o.Modules) > 1<<16 {
 			return ErrGeometry
+		}
+		if _, err := o.Dots(dpi); err != nil {
+			return err
 		}
 	case label.QR:
 		if !coords(o.X, o.Y) || !size(o.Module) || len(o.Modules) > 1<<10 {
@@ -345,8 +381,13 @@ func appendInts(b []byte, vs ...int) []byte {
 
 // barcode draws each run of adjacent bar modules as one rectangle.
 func (w *Writer) barcode(b []byte, bc *label.Barcode, ph float64) []byte {
-	b, f := w.open(b, bc.X, bc.Y, bc.Rotation, ph)
-	b = moduleSpace(b, f, bc.Module, bc.Height)
+	g, err := bc.Dots(w.r.dpi) // validate has checked it
+	if err != nil {
+		return b
+	}
+	mm := 25.4 / float64(w.r.dpi)
+	b, f := w.open(b, float64(g.X)*mm, float64(g.Y)*mm, bc.Rotation, ph)
+	b = moduleSpace(b, f, float64(g.Module)*mm, float64(g.Height)*mm)
 	n := 0
 	for i := 0; i <= len(bc.Modules); i++ {
 		if i < len(bc.Modules) && bc.Modules[i] {

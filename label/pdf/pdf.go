@@ -29,6 +29,10 @@ type Options struct {
 	Cache *FontCache
 	// Calibration offsets everything on every page by DX, DY mm.
 	Calibration label.Calibration
+	// DPI is the resolution of the printer the PDF is for; barcodes are snapped to
+	// its whole dots (see [label.Barcode.Dots]) so their modules print evenly. 0
+	// means 203.
+	DPI int
 }
 
 // Validate reports whether the options can be used.
@@ -36,6 +40,9 @@ func (o *Options) Validate() error {
 	if !finite(o.Calibration.DX) || !finite(o.Calibration.DY) ||
 		math.Abs(o.Calibration.DX) > maxCoord || math.Abs(o.Calibration.DY) > maxCoord {
 		return fmt.Errorf("pdf: calibration offset: %w", ErrGeometry)
+	}
+	if o.DPI < 0 || o.DPI > 2400 {
+		return fmt.Errorf("pdf: DPI %d: %w", o.DPI, ErrGeometry)
 	}
 	for _, f := range o.Fonts {
 		if f == nil {
@@ -51,6 +58,7 @@ var sharedCache = sync.OnceValue(NewFontCache)
 type Renderer struct {
 	fonts []*Font
 	cal   label.Calibration
+	dpi   int
 	pool  sync.Pool // *state
 }
 
@@ -67,7 +75,10 @@ func New(opts *Options) (*Renderer, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	r := &Renderer{cal: o.Calibration}
+	r := &Renderer{cal: o.Calibration, dpi: o.DPI}
+	if r.dpi == 0 {
+		r.dpi = 203
+	}
 	if len(o.Fonts) > 0 {
 		r.fonts = append(r.fonts, o.Fonts...)
 	} else {
@@ -167,7 +178,7 @@ func (w *Writer) Add(ctx context.Context, doc *label.Document) error {
 	if doc == nil || len(doc.Pages) == 0 {
 		return ErrEmpty
 	}
-	if err := validate(doc, w.r.cal); err != nil {
+	if err := validate(doc, w.r.cal, w.r.dpi, w.r.fonts); err != nil {
 		return err
 	}
 	s := w.s

@@ -203,15 +203,16 @@ func TestRotatedBarcodeScansAndLandsInPlace(t *testing.T) {
 	r := renderer(t)
 	data := "SF1234567890123"
 	mods := code128Modules(t, data)
+	const module = 3 * 25.4 / 203 // whole dots at 203 dpi, so the symbol lands where laid out
 	for _, rot := range []label.Rotation{label.Rotate90, label.Rotate180, label.Rotate270} {
 		t.Run(strconv.Itoa(int(rot)), func(t *testing.T) {
 			page := label.Page{Width: 120, Height: 120, Ops: []label.Op{
-				label.Barcode{X: 60, Y: 60, Module: 0.3, Height: 10, Rotation: rot, Data: data, Modules: mods},
+				label.Barcode{X: 60, Y: 60, Module: module, Height: 10, Rotation: rot, Data: data, Modules: mods},
 			}}
 			path := writeTemp(t, "rot.pdf", labeltest.Render(t, r, &label.Document{Pages: []label.Page{page}}))
 			png := rasterize(t, path, 254)[0] // 10 px per mm
 			assert.Equal(t, []string{"CODE-128:" + data}, decode(t, png))
-			l := float64(len(mods)) * 0.3
+			l := float64(len(mods)) * module
 			var want image.Rectangle
 			switch rot { // the symbol rotates clockwise about its anchor (60, 60)
 			case label.Rotate90:

@@ -115,3 +115,30 @@ func TestStandardTemplateCodesScan(t *testing.T) {
 		})
 	}
 }
+
+// The realistic barcodes of every standard template, rendered for a 203 and a 300
+// dpi printer, scan from the PDF rasterised at that resolution, and their bars end
+// inside the page with their quiet zones.
+func TestStandardBarcodesScan(t *testing.T) {
+	needTool(t, "pdftoppm", "zbarimg")
+	needFonts(t)
+	for _, dpi := range []int{203, 300} {
+		r, err := New(&Options{DPI: dpi})
+		require.NoError(t, err)
+		for _, c := range labeltest.BarcodeCases() {
+			doc := labeltest.Layout(t, c.Template, labeltest.BarcodeData(t, c))
+			path := writeTemp(t, fmt.Sprintf("%s-%s-%d.pdf", c.Template, c.Data, dpi), labeltest.Render(t, r, doc))
+			png := rasterize(t, path, dpi)[0]
+			got := decode(t, png)
+			assert.Contains(t, got, "CODE-128:"+c.Data, "%s at %d dpi", c.Template, dpi)
+			for _, op := range doc.Pages[0].Ops {
+				if b, ok := op.(label.Barcode); ok {
+					g, err := b.Dots(dpi)
+					require.NoError(t, err)
+					pw := int(doc.Pages[0].Width*float64(dpi)/25.4 + 0.5)
+					assert.LessOrEqual(t, g.X+g.Width+label.QuietModules*g.Module, pw)
+				}
+			}
+		}
+	}
+}

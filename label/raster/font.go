@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"image"
 	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 
 	"golang.org/x/image/font"
@@ -30,10 +32,14 @@ func (e *FontError) Error() string { return "raster: font " + e.Path + ": " + e.
 // Unwrap returns the underlying error.
 func (e *FontError) Unwrap() error { return e.Err }
 
-// fontSet is the primary font and its fallbacks, parsed once, with a cache of
-// rasterised glyphs. It is safe for concurrent use.
+// fontSet is the primary font and its fallbacks, with a cache of rasterised
+// glyphs. The primary is parsed by New; a fallback when a character first needs
+// it (the rare-ideograph fonts are tens of megabytes, and most labels never need
+// them). It is safe for concurrent use.
 type fontSet struct {
-	fonts []*sfnt.Font
+	fonts []*sfnt.Font // nil until loaded; read them through font
+	errs  []error      // why a fallback could not be loaded
+	once  []sync.Once
 	paths []string
 
 	mu     sync.Mutex
@@ -65,31 +71,96 @@ func loadFonts(primary string, fallback []string) (*fontSet, error) {
 		paths = append(paths, primary)
 	}
 	if fallback == nil {
-		fallback = fontpath.Fallbacks(primary)
+		fallback = append(fontpath.Fallbacks(primary), fontpath.Found(fontpath.Collections)...)
 	}
 	paths = append(paths, fallback...)
 	if len(paths) == 0 {
 		return nil, fmt.Errorf("%w (looked in %v and %v)", ErrNoFont, fontpath.CJK, fontpath.Latin)
 	}
-	fs := &fontSet{glyphs: make(map[glyphKey]*glyphMask)}
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return nil, &FontError{Path: p, Err: err}
+	fs := &fontSet{glyphs: make(map[glyphKey]*glyphMask), paths: paths,
+		fonts: make([]*sfnt.Font, len(paths)), errs: make([]error, len(paths)), once: make([]sync.Once, len(paths))}
+	for i, p := range paths {
+		if i == 0 {
+			if fs.font(0) == nil {
+				return nil, &FontError{Path: p, Err: fs.errs[0]}
+			}
+			continue
 		}
-		f, err := sfnt.Parse(data)
-		if err != nil {
+		if fi, err := os.Stat(p); err != nil {
 			return nil, &FontError{Path: p, Err: err}
+		} else if !fi.Mode().IsRegular() {
+			return nil, &FontError{Path: p, Err: errors.New("not a regular file")}
 		}
-		fs.fonts = append(fs.fonts, f)
-		fs.paths = append(fs.paths, p)
 	}
 	return fs, nil
 }
 
+// parseFont parses a font file; of a collection (.ttc, .otc) it takes the face
+// whose family name says SC (Simplified Chinese), or the first.
+func parseFont(path string, data []byte) (*sfnt.Font, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".ttc", ".otc":
+	default:
+		return sfnt.Parse(data)
+	}
+	c, err := sfnt.ParseCollection(data)
+	if err != nil {
+		return nil, err
+	}
+	var buf sfnt.Buffer
+	for i := range c.NumFonts() {
+		f, err := c.Font(i)
+		if err != nil {
+			continue
+		}
+		if name, err := f.Name(&buf, sfnt.NameIDFamily); err == nil && strings.Contains(name, " SC") {
+			return f, nil
+		}
+	}
+	return c.Font(0)
+}
+
+// font returns font i, loading it on first use, or nil when it cannot be read
+// (fs.errs[i] says why).
+func (fs *fontSet) font(i int) *sfnt.Font {
+	fs.once[i].Do(func() {
+		data, err := os.ReadFile(fs.paths[i])
+		if err != nil {
+			fs.errs[i] = err
+			return
+		}
+		f, err := parseFont(fs.paths[i], data)
+		if err != nil {
+			fs.errs[i] = err
+			return
+		}
+		fs.fonts[i] = f
+	})
+	return fs.fonts[i]
+}
+
+// names lists the font files, for error messages.
+func (fs *fontSet) names() string {
+	s := ""
+	for i, p := range fs.paths {
+		if i > 0 {
+			s += ", "
+		}
+		s += filepath.Base(p)
+		if fs.errs[i] != nil {
+			s += " (unreadable: " + fs.errs[i].Error() + ")"
+		}
+	}
+	return s
+}
+
 // lookup finds the first font with a glyph for r.
 func (fs *fontSet) lookup(buf *sfnt.Buffer, r rune) (int, sfnt.GlyphIndex) {
-	for i, f := range fs.fonts {
+	for i := range fs.paths {
+		f := fs.font(i)
+		if f == nil {
+			continue // unreadable: a glyph only it has is missing, and says so
+		}
 		if g, err := f.GlyphIndex(buf, r); err == nil && g != 0 {
 			return i, g
 		}
@@ -99,7 +170,7 @@ func (fs *fontSet) lookup(buf *sfnt.Buffer, r rune) (int, sfnt.GlyphIndex) {
 
 // advance is the glyph's advance in pixels at ppem.
 func (fs *fontSet) advance(buf *sfnt.Buffer, fi int, g sfnt.GlyphIndex, ppem fixed.Int26_6) float64 {
-	a, err := fs.fonts[fi].GlyphAdvance(buf, g, ppem, font.HintingNone)
+	a, err := fs.font(fi).GlyphAdvance(buf, g, ppem, font.HintingNone)
 	if err != nil {
 		return float64(ppem) / 64
 	}
@@ -108,7 +179,7 @@ func (fs *fontSet) advance(buf *sfnt.Buffer, fi int, g sfnt.GlyphIndex, ppem fix
 
 // ascent is the font's ascent as a fraction of the em.
 func (fs *fontSet) ascent(buf *sfnt.Buffer, fi int) float64 {
-	f := fs.fonts[fi]
+	f := fs.font(fi)
 	upem := fixed.Int26_6(f.UnitsPerEm())
 	m, err := f.Metrics(buf, upem, font.HintingNone)
 	if err != nil || m.Ascent+m.Descent <= 0 {
@@ -126,7 +197,7 @@ func (fs *fontSet) mask(buf *sfnt.Buffer, fi int, g sfnt.GlyphIndex, ppem fixed.
 	if ok {
 		return m, nil
 	}
-	segs, err := fs.fonts[fi].LoadGlyph(buf, g, ppem, nil)
+	segs, err := fs.font(fi).LoadGlyph(buf, g, ppem, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -17,12 +17,13 @@ import (
 
 // Options configure a [Renderer]. The zero value (and nil) means defaults.
 type Options struct {
-	// Font is the primary TrueType (.ttf) font file; "" picks the first CJK font of
-	// internal/fontpath.
+	// Font is the primary font file (TrueType or OpenType, or a .ttc collection);
+	// "" picks the first CJK font of internal/fontpath.
 	Font string
-	// Fallback fonts are used, in order, for glyphs the primary font lacks; nil picks
-	// the fallbacks internal/fontpath finds (a Latin font, then fonts with rare
-	// ideographs), an empty non-nil slice none.
+	// Fallback fonts are used, in order, for glyphs the primary font lacks, each
+	// parsed when a character first needs it; nil picks the fallbacks
+	// internal/fontpath finds (a Latin font, the rare-ideograph fonts, then the CJK
+	// collections such as Noto CJK), an empty non-nil slice none.
 	Fallback []string
 	// DPI is the resolution of [Renderer.Render]; 0 means 203.
 	DPI int
@@ -94,7 +95,7 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, doc *label.Document)
 	if len(doc.Pages) == 1 {
 		var err error
 		if img, err = r.RenderPage(doc.Pages[0].Shift(r.cal.DX, r.cal.DY), r.dpi); err != nil {
-			return err
+			return label.WithOrder(err, doc.Order)
 		}
 	} else {
 		pages := make([]*image.Gray, len(doc.Pages))
@@ -106,7 +107,7 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, doc *label.Document)
 			}
 			pg, err := r.RenderPage(p.Shift(r.cal.DX, r.cal.DY), r.dpi)
 			if err != nil {
-				return fmt.Errorf("raster: page %d: %w", i+1, err)
+				return fmt.Errorf("raster: page %d: %w", i+1, label.WithOrder(err, doc.Order))
 			}
 			pages[i] = pg
 			width = max(width, pg.Rect.Dx())
@@ -189,7 +190,7 @@ func (r *Renderer) RenderPage(p label.Page, dpi int) (*image.Gray, error) {
 	if w <= 0 || h <= 0 || w*h > 1<<28 {
 		return nil, fmt.Errorf("raster: page %gx%g mm at %d dpi", p.Width, p.Height, dpi)
 	}
-	c := canvas{img: image.NewGray(image.Rect(0, 0, w, h)), k: k}
+	c := canvas{img: image.NewGray(image.Rect(0, 0, w, h)), k: k, dpi: dpi}
 	for i := range c.img.Pix {
 		c.img.Pix[i] = 0xff
 	}
@@ -200,7 +201,9 @@ func (r *Renderer) RenderPage(p label.Page, dpi int) (*image.Gray, error) {
 		case label.Line:
 			c.line(op)
 		case label.Barcode:
-			c.barcode(op)
+			if err := c.barcode(op); err != nil {
+				return nil, err
+			}
 		case label.QR:
 			c.qr(op)
 		case label.Image:
@@ -219,6 +222,7 @@ func (r *Renderer) RenderPage(p label.Page, dpi int) (*image.Gray, error) {
 type canvas struct {
 	img *image.Gray
 	k   float64 // pixels per mm
+	dpi int
 }
 
 func (c *canvas) px(mm float64) int { return int(math.Round(mm * c.k)) }
@@ -294,16 +298,12 @@ func rotRect(ox, oy int, rot label.Rotation, fx0, fy0, fx1, fy1 int) (int, int, 
 	return ox + fx0, oy + fy0, ox + fx1, oy + fy1
 }
 
-func (c *canvas) barcode(b label.Barcode) {
-	n := len(b.Modules)
-	m := max(1, c.px(b.Module))
-	// Keep the symbol centred where layout put it.
-	ox := int(math.Round((b.X+b.Module*float64(n)/2)*c.k)) - m*n/2
-	oy := c.px(b.Y)
-	if b.Rotation != label.Rotate0 {
-		ox, oy = c.px(b.X), c.px(b.Y)
+func (c *canvas) barcode(b label.Barcode) error {
+	g, err := b.Dots(c.dpi)
+	if err != nil {
+		return err
 	}
-	hp := max(1, c.px(b.Height))
+	n, m := len(b.Modules), g.Module
 	for i := 0; i < n; {
 		if !b.Modules[i] {
 			i++
@@ -313,10 +313,11 @@ func (c *canvas) barcode(b label.Barcode) {
 		for j < n && b.Modules[j] {
 			j++
 		}
-		x0, y0, x1, y1 := rotRect(ox, oy, b.Rotation, i*m, 0, j*m, hp)
+		x0, y0, x1, y1 := rotRect(g.X, g.Y, b.Rotation, i*m, 0, j*m, g.Height)
 		c.fill(x0, y0, x1, y1, 0)
 		i = j
 	}
+	return nil
 }
 
 func (c *canvas) qr(q label.QR) {

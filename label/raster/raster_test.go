@@ -165,3 +165,50 @@ func BenchmarkRenderPNGWaybill(b *testing.B) {
 		}
 	}
 }
+
+// The realistic barcodes of every standard template scan from the PNG preview at
+// 203 and 300 dpi (a 12-character SKU was clipped at 203 dpi), and their quiet zones
+// are blank and inside the image.
+func TestStandardBarcodesScan(t *testing.T) {
+	if _, err := exec.LookPath("zbarimg"); err != nil {
+		t.Skip("zbarimg not installed (apt-get install zbar-tools)")
+	}
+	r := newRenderer(t)
+	dir := t.TempDir()
+	for _, c := range labeltest.BarcodeCases() {
+		doc := labeltest.Layout(t, c.Template, labeltest.BarcodeData(t, c))
+		for _, dpi := range []int{203, 300} {
+			img, err := r.RenderPage(doc.Pages[0], dpi)
+			require.NoError(t, err)
+			path := filepath.Join(dir, fmt.Sprintf("%s-%s-%d.png", c.Template, c.Data, dpi))
+			writePNG(t, path, img)
+			got := zbar(t, path)
+			assert.Contains(t, got, c.Data, path)
+			for _, g := range got {
+				assert.Equal(t, c.Data, g, path) // waybills' QR codes carry it too
+			}
+			for _, op := range doc.Pages[0].Ops {
+				b, ok := op.(label.Barcode)
+				if !ok {
+					continue
+				}
+				g, err := b.Dots(dpi)
+				require.NoError(t, err)
+				q := label.QuietModules * g.Module
+				require.GreaterOrEqual(t, g.X-q, 0, path)
+				require.LessOrEqual(t, g.X+g.Width+q, img.Rect.Dx(), path)
+				ink := 0
+				for y := g.Y; y < g.Y+g.Height; y++ {
+					for x := g.X - q; x < g.X+g.Width+q; x++ {
+						if x < g.X || x >= g.X+g.Width {
+							if img.GrayAt(x, y).Y < 0x80 {
+								ink++
+							}
+						}
+					}
+				}
+				assert.Zero(t, ink, "ink in the quiet zones of %s", path)
+			}
+		}
+	}
+}

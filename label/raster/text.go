@@ -11,7 +11,8 @@ import (
 	"github.com/dadanhq/dadan/label"
 )
 
-// lineMask draws text on a coverage mask: the line's own frame, unrotated, with each
+// lineMask draws text on a coverage mask, each character in the first font that has
+// it, or fails with a [*label.GlyphError] for a letter or digit that none has: the line's own frame, unrotated, with each
 // cluster in the cell layout measured for it (a wide character one em, a narrow one
 // half an em) so the line is exactly as wide as layout said.
 func (fs *fontSet) lineMask(t label.TextLine, pxPerMM float64) (*image.Alpha, error) {
@@ -49,7 +50,10 @@ func (fs *fontSet) lineMask(t label.TextLine, pxPerMM float64) (*image.Alpha, er
 		}
 		fi, g := fs.lookup(&buf, r)
 		if fi < 0 {
-			drawTofu(img, pen, cell, size)
+			if label.MustGlyph(r) {
+				return nil, &label.GlyphError{Rune: r, Field: t.Field, Font: fs.names()}
+			}
+			drawTofu(img, pen, cell, size) // a symbol or emoji no font has
 			pen += cell
 			continue
 		}

@@ -58,9 +58,21 @@ type Options struct {
 	// Compression of ^GF graphics (text in TextGraphics mode and images).
 	Compression Compression
 	// Rasterizer draws text lines as bitmaps; required when TextMode is TextGraphics.
-	// It is called with rotation 0 (the renderer rotates the bitmap) and draws a
-	// reverse line white on black, as label/raster does.
+	// In TextFont mode it draws the lines holding a character the printer font
+	// lacks (see FontHas); nil there means label/raster with the fonts it finds on
+	// the host, loaded when first needed. It is called with rotation 0 (the renderer
+	// rotates the bitmap) and without Reverse (the renderer prints reverse lines
+	// with ^FR).
 	Rasterizer label.TextRasterizer
+	// StrictFont makes a letter or digit the printer font lacks a
+	// [*label.GlyphError] in TextFont mode instead of an image drawn by the
+	// default rasterizer (an explicit Rasterizer is still used).
+	StrictFont bool
+	// FontHas reports whether the printer font has a character. Nil means
+	// [label.InGB2312] and ¥: the Chinese fonts printers ship with (SIMSUN.TTF, MSUNG.TTF
+	// and the GB 2312 fonts of most Chinese printers) are sure to have GB 2312 and
+	// nothing more, so 喆 or 𠮷 in a name goes as a ^GF image.
+	FontHas func(r rune) bool
 }
 
 // Errors returned by the renderer.

@@ -35,8 +35,8 @@ func TestStaticSpansSameBytes(t *testing.T) {
 		picked = append(picked, cases[name])
 	}
 	opts := map[string]*Options{
-		"default":    nil,
-		"calibrated": {DPI: 300, Calibration: label.Calibration{DX: 1.5, DY: -0.75, Darkness: 12, Speed: 4}},
+		"default":    {Rasterizer: safeFake},
+		"calibrated": {DPI: 300, Calibration: label.Calibration{DX: 1.5, DY: -0.75, Darkness: 12, Speed: 4}, Rasterizer: safeFake},
 	}
 	if rz, err := raster.New(nil); err == nil {
 		opts["graphics"] = &Options{TextMode: TextGraphics, Rasterizer: rz}
@@ -84,7 +84,7 @@ func TestStaticSpansHostile(t *testing.T) {
 	doc := layout(t, "waybill-76x130", labeltest.Cases(t)["ordinary"])
 	p := doc.Pages[0]
 	require.NotEmpty(t, p.Static)
-	r, err := New(nil)
+	r, err := New(&Options{Rasterizer: safeFake})
 	require.NoError(t, err)
 	want, err := r.AppendDocument(nil, withoutStatic(doc))
 	require.NoError(t, err)
@@ -120,7 +120,7 @@ func TestStaticSpansHostile(t *testing.T) {
 // TestStaticCacheBounded fills the cache past its bound: it never holds more than
 // maxStatics runs and keeps writing the right bytes.
 func TestStaticCacheBounded(t *testing.T) {
-	r, err := New(nil)
+	r, err := New(&Options{Rasterizer: safeFake})
 	require.NoError(t, err)
 	ops := []label.Op{label.Box{X: 1, Y: 1, W: 10, H: 10, Thickness: 0.3}, label.Line{X1: 1, Y1: 5, X2: 11, Y2: 5, Thickness: 0.2}}
 	want, err := r.AppendDocument(nil, &label.Document{Pages: []label.Page{{Width: 20, Height: 20, Ops: ops}}})
@@ -147,12 +147,12 @@ func TestStaticCacheBounded(t *testing.T) {
 // renderer, so the race detector sees the cache filled and read concurrently.
 func TestStaticConcurrent(t *testing.T) {
 	o := labeltest.Cases(t)["ordinary"]
-	r, err := New(nil)
+	r, err := New(&Options{Rasterizer: safeFake})
 	require.NoError(t, err)
 	doc := layout(t, "waybill-100x150", o)
 	require.NotEmpty(t, doc.Pages[0].Static)
 	want := labeltest.Render(t, r, withoutStatic(doc))
-	fresh, err := New(nil)
+	fresh, err := New(&Options{Rasterizer: safeFake})
 	require.NoError(t, err)
 	labeltest.RenderConcurrently(t, fresh, func() *label.Document { return doc }, want)
 }

@@ -6,8 +6,11 @@ import (
 	"io"
 	"strconv"
 	"sync"
+	"unicode/utf8"
+	"unsafe"
 
 	"github.com/dadanhq/dadan/label"
+	"github.com/dadanhq/dadan/label/raster"
 )
 
 // Renderer writes documents as ZPL II. It is safe for concurrent use.
@@ -29,6 +32,9 @@ type Renderer struct {
 	statics  sync.Map
 	smu      sync.Mutex
 	nStatics int
+	gb       *[1024]uint64 // label.GB2312Bits, when Options.FontHas is nil
+	// hostFonts makes the default rasterizer of TextFont mode on first use.
+	hostFonts func() (label.TextRasterizer, error)
 }
 
 // Bounds of the static-run cache: entries, and bytes of one entry.
@@ -57,6 +63,18 @@ func New(opts *Options) (*Renderer, error) {
 	}
 	if r.opts.FontFile != "" {
 		r.font = r.opts.FontFile
+	}
+	if r.opts.FontHas == nil {
+		r.gb = label.GB2312Bits()
+	}
+	if r.opts.TextMode == TextFont && r.opts.Rasterizer == nil && !r.opts.StrictFont {
+		r.hostFonts = sync.OnceValues(func() (label.TextRasterizer, error) {
+			rz, err := raster.New(nil)
+			if err != nil {
+				return nil, err
+			}
+			return rz, nil
+		})
 	}
 	r.scale = float64(r.dpi) / 25.4
 	r.dx, r.dy = r.dots(r.opts.Calibration.DX), r.dots(r.opts.Calibration.DY)
@@ -99,7 +117,7 @@ func (r *Renderer) AppendDocument(dst []byte, doc *label.Document) ([]byte, erro
 	for i := range doc.Pages {
 		var err error
 		if dst, err = r.appendPage(dst, &doc.Pages[i], i); err != nil {
-			return dst, err
+			return dst, label.WithOrder(err, doc.Order)
 		}
 	}
 	return dst, nil
@@ -299,8 +317,16 @@ func (r *Renderer) appendText(dst []byte, t *label.TextLine) ([]byte, error) {
 	h := max(r.dots(t.Size), 1)
 	w := max(r.dots(t.Width), 0)
 	x, y := bounds(r.dots(t.X), r.dots(t.Y), w, h, t.Rotation)
-	if r.opts.TextMode == TextGraphics && !isASCII(t.Text) {
-		return r.appendTextGraphic(dst, t, x, y)
+	if !isASCII(t.Text) {
+		if r.opts.TextMode == TextGraphics {
+			return r.appendTextGraphic(dst, t, x, y, r.opts.Rasterizer)
+		}
+		// A line layout found to be all GB 2312 needs no look at its characters.
+		if t.Charset != label.CharsetGB2312 || r.gb == nil {
+			if c, ok := r.fontLacks(t.Text, r.opts.Rasterizer == nil && r.hostFonts == nil); ok {
+				return r.appendLacking(dst, t, x, y, c)
+			}
+		}
 	}
 	if t.Reverse {
 		bw, bh := w, h
@@ -349,13 +375,75 @@ func (r *Renderer) appendSpec(dst []byte, o byte, h int) []byte {
 	return appendInt(dst, h)
 }
 
-func (r *Renderer) appendTextGraphic(dst []byte, t *label.TextLine, x, y int) ([]byte, error) {
-	if r.opts.Rasterizer == nil {
+// fontLacks returns the first character of s the printer font does not have; with
+// must, the first such letter, mark or digit (a symbol the font lacks prints as the
+// font's box, as it would from any font: see [label.MustGlyph]).
+func (r *Renderer) fontLacks(s string, must bool) (rune, bool) {
+	gb := r.gb
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		var cr rune
+		n := 3
+		if c >= 0xe0 && c < 0xf0 && i+2 < len(s) { // the common case: three bytes
+			u := uint16(c&0x0f)<<12 | uint16(s[i+1]&0x3f)<<6 | uint16(s[i+2]&0x3f)
+			if gb != nil && gb[u>>6]&(1<<(u&63)) != 0 {
+				i += 3
+				continue
+			}
+			cr = rune(u)
+		} else {
+			cr, n = utf8.DecodeRuneInString(s[i:])
+		}
+		i += n
+		if cr < 0xa0 || cr == utf8.RuneError {
+			continue // C1 controls and invalid bytes: not characters (layout drops them)
+		}
+		var lacks bool
+		if gb == nil {
+			lacks = !r.opts.FontHas(cr)
+		} else {
+			// Printer TrueType fonts have ¥ too.
+			lacks = (cr > 0xffff || gb[cr>>6]&(1<<(cr&63)) == 0) && cr != '¥'
+		}
+		if lacks && (!must || label.MustGlyph(cr)) {
+			return cr, true
+		}
+	}
+	return 0, false
+}
+
+// appendLacking sends t, which holds c that the printer font lacks, as an image
+// drawn by the configured or the default rasterizer, or fails with a GlyphError.
+func (r *Renderer) appendLacking(dst []byte, t *label.TextLine, x, y int, c rune) ([]byte, error) {
+	rz := r.opts.Rasterizer
+	if rz == nil && r.hostFonts != nil {
+		var err error
+		if rz, err = r.hostFonts(); err != nil {
+			return dst, &label.GlyphError{Rune: c, Field: t.Field, Font: r.font + " (" + err.Error() + ")"}
+		}
+	}
+	if rz == nil {
+		return dst, &label.GlyphError{Rune: c, Field: t.Field, Font: r.font}
+	}
+	return r.appendTextGraphic(dst, t, x, y, rz)
+}
+
+// appendTextGraphic sends t as a ^GF image drawn by the rasterizer. A reverse line
+// is drawn black on white over a black box and printed with ^FR (field reverse),
+// so its glyphs come out white: a white-on-black bitmap would print as a solid
+// block, ^GF having no white ink.
+func (r *Renderer) appendTextGraphic(dst []byte, t *label.TextLine, x, y int, rz label.TextRasterizer) ([]byte, error) {
+	if rz == nil {
 		return dst, ErrNoRasterizer
 	}
 	u := *t
 	u.Rotation = label.Rotate0
-	bm, err := r.opts.Rasterizer.RasterizeText(u, r.dpi)
+	u.Reverse = false
+	bm, err := rz.RasterizeText(u, r.dpi)
 	if err != nil {
 		return dst, err
 	}
@@ -365,7 +453,15 @@ func (r *Renderer) appendTextGraphic(dst []byte, t *label.TextLine, x, y int) ([
 	if bm, err = rotate(bm, t.Rotation); err != nil {
 		return dst, err
 	}
+	if t.Reverse {
+		dst = r.appendFO(dst, x, y)
+		dst = appendGB(dst, bm.Width, bm.Height, min(bm.Width, bm.Height))
+		dst = append(dst, '\n')
+	}
 	dst = r.appendFO(dst, x, y)
+	if t.Reverse {
+		dst = append(dst, "^FR"...)
+	}
 	dst, err = r.appendGraphic(dst, bm)
 	return append(dst, '\n'), err
 }
@@ -399,9 +495,12 @@ func (r *Renderer) appendBarcode(dst []byte, b *label.Barcode) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
-	m := min(max(r.dots(b.Module), 1), 10)
-	h := max(r.dots(b.Height), 1)
-	x, y := bounds(r.dots(b.X), r.dots(b.Y), m*len(b.Modules), h, b.Rotation)
+	g, err := b.Dots(r.dpi)
+	if err != nil {
+		return dst, err
+	}
+	m, h := min(g.Module, 10), g.Height // ^BY takes 1-10 dots
+	x, y := bounds(g.X, g.Y, g.Width/g.Module*m, h, b.Rotation)
 	dst = append(dst, "^BY"...)
 	dst = appendInt(dst, m)
 	dst = append(dst, ",3,"...)
@@ -410,17 +509,68 @@ func (r *Renderer) appendBarcode(dst []byte, b *label.Barcode) ([]byte, error) {
 	dst = append(dst, "^BC"...)
 	dst = append(dst, o, ',')
 	dst = appendInt(dst, h)
-	// The printed digits are a separate text line drawn by layout. Even-length digits
-	// start in subset C like the layout's encoding; anything else lets the printer
-	// choose subsets (mode A), where invocation codes are not interpreted.
+	// The printed digits are a separate text line drawn by layout. The field gives
+	// the printer layout's own code sets with invocation codes (>: start B, >;
+	// start C, >5 to C, >6 to B), so it prints the very modules Dots measured. Data
+	// with '>', which would read as an invocation code, and data layout cannot
+	// encode let the printer choose subsets (mode A), where invocation codes are
+	// not interpreted.
 	if evenDigits(b.Data) {
 		dst = append(dst, ",N,N,N,N"...)
 		dst = appendField(dst, ">;", b.Data)
+	} else if f := (field128{}); invocations(&f, b.Data) {
+		dst = append(dst, ",N,N,N,N"...)
+		dst = appendField(dst, "", unsafe.String(&f.b[0], f.n))
 	} else {
 		dst = append(dst, ",N,N,N,A"...)
 		dst = appendField(dst, "", b.Data)
 	}
 	return append(dst, '\n'), nil
+}
+
+// field128 is Code 128 field data with invocation codes, on the stack.
+type field128 struct {
+	b [3*label.MaxCode128 + 2]byte
+	n int
+}
+
+// invocations sets f to data with the ^BC invocation codes of layout's encoding
+// (label.Code128Symbols), or reports false for data holding '>' or not encodable.
+func invocations(f *field128, data string) bool {
+	for i := 0; i < len(data); i++ {
+		if data[i] == '>' {
+			return false
+		}
+	}
+	var vals [2*label.MaxCode128 + 3]int
+	v, err := label.Code128Symbols(vals[:0], data)
+	if err != nil || len(v) < 3 {
+		return false
+	}
+	put := func(s string) { f.n += copy(f.b[f.n:], s) }
+	setC, i := v[0] == label.Code128StartC, 0
+	if setC {
+		put(">;")
+	} else {
+		put(">:")
+	}
+	for _, x := range v[1 : len(v)-2] { // without check and stop
+		switch {
+		case x == label.Code128CodeC && !setC:
+			put(">5")
+			setC = true
+		case x == label.Code128CodeB && setC:
+			put(">6")
+			setC = false
+		case setC:
+			put(data[i : i+2])
+			i += 2
+		default:
+			put(data[i : i+1])
+			i++
+		}
+	}
+	return i == len(data)
 }
 
 func evenDigits(s string) bool {

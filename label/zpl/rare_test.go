@@ -1,0 +1,77 @@
+package zpl
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dadanhq/dadan/internal/labeltest"
+	"github.com/dadanhq/dadan/label"
+	"github.com/dadanhq/dadan/label/raster"
+)
+
+// rareNames are names with characters outside GB 2312, the printer fonts' set.
+var rareNames = []string{"王喆", "李堃", "张垚", "刘珺", "陈玥", "赵赟", "𠮷田", "𪚥"}
+
+// In font mode, a recipient name with a character the printer font lacks goes as a
+// ^GF image, by default drawn with the host's fonts; no field carries it. With
+// StrictFont it is a GlyphError naming the character, the field and the order.
+func TestRareNamesAsImages(t *testing.T) {
+	tpl, err := label.Standard("waybill-76x130")
+	require.NoError(t, err)
+	r, err := New(&Options{Rasterizer: safeFake})
+	require.NoError(t, err)
+	plain, err := New(&Options{StrictFont: true})
+	require.NoError(t, err)
+	host, err := New(nil) // draws with the host's fonts
+	require.NoError(t, err)
+	_, hostErr := raster.New(nil)
+	for _, name := range rareNames {
+		d := labeltest.Data(labeltest.SampleOrders(t)[0])
+		d.Fields["recipient.name"] = name
+		doc, err := label.Layout(tpl, d, &label.LayoutOptions{Now: labeltest.PrintTime()})
+		require.NoError(t, err)
+		out, err := r.AppendDocument(nil, doc)
+		require.NoError(t, err)
+		cmds, err := decode(out)
+		require.NoError(t, err)
+		rare := []rune(name)[len([]rune(name))-1]
+		if name == "𠮷田" {
+			rare = '𠮷'
+		}
+		for _, f := range fieldData(cmds) {
+			assert.False(t, strings.ContainsRune(f, rare), "%q sent as text in %q", rare, f)
+		}
+		assert.Positive(t, count(cmds, "^GF"), name)
+		// The phone, on the same line as the name, is in the image too.
+		assert.NotContains(t, strings.Join(fieldData(cmds), "\n"), d.Fields["recipient.phone"])
+
+		if hostErr == nil {
+			out, err := host.AppendDocument(nil, doc)
+			require.NoError(t, err, name)
+			cmds, err := decode(out)
+			require.NoError(t, err)
+			assert.Positive(t, count(cmds, "^GF"), name)
+			assert.NotContains(t, strings.Join(fieldData(cmds), ""), string(rare))
+		}
+
+		_, err = plain.AppendDocument(nil, doc)
+		var ge *label.GlyphError
+		require.ErrorAs(t, err, &ge, name)
+		assert.Equal(t, rare, ge.Rune)
+		assert.Equal(t, "recipient.name", ge.Field)
+		assert.Equal(t, d.Fields["order.id"], ge.Order)
+	}
+
+	// Every GB 2312 name still goes as text, and so do symbols the font lacks when
+	// there is no rasterizer (they print as the font's box, as from any font).
+	out, err := plain.AppendDocument(nil, &label.Document{Pages: []label.Page{{Width: 50, Height: 20, Ops: []label.Op{
+		label.TextLine{X: 1, Y: 1, Size: 3, Width: 30, Text: "张伟·李娜 ×2 ¥9.90 😀"},
+	}}}})
+	require.NoError(t, err)
+	cmds, err := decode(out)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"张伟·李娜 ×2 ¥9.90 😀"}, fieldData(cmds))
+}
