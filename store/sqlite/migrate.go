@@ -68,7 +68,7 @@ func SchemaVersion() int {
 // migrate brings the database to the newest schema, one transaction per
 // migration, the version (PRAGMA user_version) set in the same transaction.
 func (s *Store) migrate(ctx context.Context) error {
-	ms, err := loadMigrations(migrations)
+	ms, err := loadMigrations(s.schema)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -48,6 +49,8 @@ type Store struct {
 	done   chan struct{} // closed when the writer has stopped
 
 	commits, batched atomic.Int64
+
+	schema fs.FS // the migrations; the embedded ones but in tests
 }
 
 // Stats counts the work of group commit since [Open].
@@ -67,6 +70,10 @@ func (s *Store) Path() string { return s.path }
 // Open opens the database at path, creating it if it does not exist, and brings
 // its schema up to date. A nil opts means the defaults.
 func Open(ctx context.Context, path string, opts *Options) (*Store, error) {
+	return open(ctx, path, opts, migrations)
+}
+
+func open(ctx context.Context, path string, opts *Options, schema fs.FS) (*Store, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
@@ -77,7 +84,7 @@ func Open(ctx context.Context, path string, opts *Options) (*Store, error) {
 	if err := checkFile(path); err != nil {
 		return nil, err
 	}
-	s := &Store{path: path, opts: o, log: o.Logger, ops: make(chan *op, o.MaxBatch), done: make(chan struct{})}
+	s := &Store{path: path, opts: o, log: o.Logger, ops: make(chan *op, o.MaxBatch), done: make(chan struct{}), schema: schema}
 	if err := s.open(ctx); err != nil {
 		s.closeDBs()
 		return nil, err
