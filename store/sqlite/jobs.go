@@ -201,19 +201,6 @@ func updateJob(w *wconn, j *printer.Job, withData bool) error {
 	return err
 }
 
-// rowOf is a row of the writer's connection, for scanJob.
-func rowOf(w *wconn, q string, args ...any) scanner {
-	st, err := w.stmt(q)
-	if err != nil {
-		return errRow{err}
-	}
-	return st.QueryRow(args...)
-}
-
-type errRow struct{ err error }
-
-func (r errRow) Scan(...any) error { return r.err }
-
 // ClaimJob implements [printer.JobStore]. The lease is [Options.Lease].
 func (s *Store) ClaimJob(ctx context.Context, printerName, owner string, now time.Time) (printer.Job, error) {
 	var te timeEnc

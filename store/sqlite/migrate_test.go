@@ -65,9 +65,9 @@ func TestForwardMigration(t *testing.T) {
 	s, err = open(ctx, path, nil, next)
 	require.NoError(t, err)
 	var v int
-	require.NoError(t, s.w.c.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v))
+	require.NoError(t, s.w.queryRow("PRAGMA user_version", nil, &v))
 	assert.Equal(t, SchemaVersion()+1, v)
-	_, err = s.w.c.ExecContext(ctx, "INSERT INTO shipments VALUES ('S1', 'M1')")
+	err = s.w.execRaw("INSERT INTO shipments VALUES ('S1', 'M1')")
 	assert.NoError(t, err, "the new table exists")
 	ok, err := s.HasOrder(ctx, "M1")
 	require.NoError(t, err)
@@ -93,8 +93,8 @@ func TestFailedMigrationChangesNothing(t *testing.T) {
 	require.NoError(t, err, "the database stays at the last good version")
 	defer s.Close()
 	var v, n int
-	require.NoError(t, s.w.c.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v))
+	require.NoError(t, s.w.queryRow("PRAGMA user_version", nil, &v))
 	assert.Equal(t, SchemaVersion(), v)
-	require.NoError(t, s.w.c.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema WHERE name = 'half'").Scan(&n))
+	require.NoError(t, s.w.queryRow("SELECT count(*) FROM sqlite_schema WHERE name = 'half'", nil, &n))
 	assert.Zero(t, n, "the failed migration's first statement was rolled back")
 }
