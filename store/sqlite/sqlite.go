@@ -38,8 +38,8 @@ type Store struct {
 	path  string
 	opts  Options
 	log   *slog.Logger
-	rdb   *sql.DB // the reading pool
-	w     *wconn  // the writing connection, owned by the writer goroutine
+	rdb   *sql.DB  // the reading pool
+	w     *wconn   // the writing connection, owned by the writer goroutine
 	rstmt sync.Map // query → *sql.Stmt on rdb
 
 	mu     sync.RWMutex // guards closed and sending on ops
