@@ -18,6 +18,7 @@ import (
 	"github.com/dadanhq/dadan/order"
 	"github.com/dadanhq/dadan/printer"
 	"github.com/dadanhq/dadan/store/sqlite"
+	"github.com/dadanhq/dadan/supplies"
 )
 
 var benchAt = time.Date(2026, 11, 11, 0, 0, 0, 0, time.FixedZone("CST", 8*3600))
@@ -93,6 +94,26 @@ func BenchmarkCreateOrder(b *testing.B) {
 			})
 		}
 	}
+}
+
+// BenchmarkSimpleWrite is the smallest write, one print record (one short row),
+// from 256 goroutines: the cost of group commit itself.
+func BenchmarkSimpleWrite(b *testing.B) {
+	s := open(b, nil)
+	ctx := context.Background()
+	st0 := s.Stats()
+	b.ResetTimer()
+	c0 := cpuTime()
+	parallel(b.N, 256, func(i int) {
+		if err := s.AddPrintUse(ctx, supplies.PrintUse{Spec: "76x130", Docs: 1, Units: 1, At: benchAt}); err != nil {
+			b.Error(err)
+		}
+	})
+	b.StopTimer()
+	reportCPU(b, c0, b.N)
+	st := s.Stats()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "writes/s")
+	b.ReportMetric(float64(st.Ops-st0.Ops)/float64(max(1, st.Commits-st0.Commits)), "ops/commit")
 }
 
 // BenchmarkIngest100k is the ingest of a sale: 100,000 orders with their
@@ -179,7 +200,7 @@ func BenchmarkJobCycle(b *testing.B) {
 			for done.Load() < int64(2*b.N) {
 				j, err := s.ClaimJob(ctx, name, "st1", benchAt)
 				if err != nil {
-					runtime.Gosched()
+					time.Sleep(200 * time.Microsecond) // a spooler polls an empty queue
 					continue
 				}
 				j.State, j.PrintCount, j.PrintedAt, j.Data = printer.Printed, 1, benchAt, nil
@@ -196,23 +217,9 @@ func BenchmarkJobCycle(b *testing.B) {
 	reportCPU(b, c0, b.N)
 }
 
-var listed struct {
-	sync.Mutex
-	path map[int]string
-}
-
-// listFixture returns a closed database with n orders, made once per process.
+// listFixture writes a database of n orders and closes it.
 func listFixture(b *testing.B, n int) string {
-	listed.Lock()
-	defer listed.Unlock()
-	if p, ok := listed.path[n]; ok {
-		return p
-	}
-	dir, err := os.MkdirTemp("", "dadan-bench")
-	if err != nil {
-		b.Fatal(err)
-	}
-	p := filepath.Join(dir, "orders.db")
+	p := filepath.Join(b.TempDir(), "orders.db")
 	s, err := sqlite.Open(context.Background(), p, nil)
 	if err != nil {
 		b.Fatal(err)
@@ -230,10 +237,6 @@ func listFixture(b *testing.B, n int) string {
 	if err := s.Close(); err != nil {
 		b.Fatal(err)
 	}
-	if listed.path == nil {
-		listed.path = map[int]string{}
-	}
-	listed.path[n] = p
 	return p
 }
 
