@@ -208,6 +208,12 @@ func (s *Store) ClaimJob(ctx context.Context, printerName, owner string, now tim
 	if te.err != nil {
 		return printer.Job{}, te.err
 	}
+	if idle, err := s.nothingToClaim(ctx, printerName, now); err != nil || idle {
+		if err == nil {
+			err = printer.ErrNoJob
+		}
+		return printer.Job{}, err
+	}
 	var out printer.Job
 	err := s.write(ctx, func(w *wconn) error {
 		// A job being sent blocks the printer, unless its lease expired. Only
@@ -264,6 +270,25 @@ func (s *Store) ClaimJob(ctx context.Context, printerName, owner string, now tim
 		return printer.Job{}, err
 	}
 	return out, nil
+}
+
+// nothingToClaim reports, from the reading pool, that the printer has no job to
+// claim: nothing queued, or a job being sent whose lease holds. Spoolers poll idle
+// printers; this answers them without a write transaction. The writer checks
+// again, so a job queued meanwhile is only found by the next poll.
+func (s *Store) nothingToClaim(ctx context.Context, printerName string, now time.Time) (bool, error) {
+	var oldest sql.NullInt64 // the claim of the longest-sending job
+	var queued bool
+	err := s.readRow(ctx, `SELECT (SELECT min(sent_at) FROM jobs WHERE printer = ? AND state = 'sending'),
+		EXISTS (SELECT 1 FROM jobs WHERE printer = ? AND state = 'queued')`, []any{printerName, printerName}, &oldest, &queued)
+	if err != nil {
+		return false, err
+	}
+	if oldest.Valid {
+		j := printer.Job{State: printer.Sending, SentAt: decTime(oldest.Int64)}
+		return !j.LeaseExpired(s.opts.Lease, now), nil
+	}
+	return !queued, nil
 }
 
 // compareAbove is the size from which UpdateJob compares the bytes with the
