@@ -224,6 +224,7 @@ var opPool = sync.Pool{New: func() any { return &op{done: make(chan error, 1)} }
 // panicError carries a panic of an operation's fn back to its caller.
 type panicError struct{ v any }
 
+// Error implements error.
 func (p panicError) Error() string { return fmt.Sprint("sqlite: panic in a write: ", p.v) }
 
 // write runs fn in the writer's transaction and returns once that transaction
