@@ -33,6 +33,7 @@
 //     books.
 //   - [github.com/dadanhq/dadan/access]: who is acting, carried in the context.
 //   - [github.com/dadanhq/dadan/store/memstore]: the in-memory store;
+//     [github.com/dadanhq/dadan/store/sqlite]: the embedded store, one SQLite file;
 //     [github.com/dadanhq/dadan/store/storetest] is the conformance suite every
 //     store passes.
 //

@@ -61,5 +61,10 @@
 // SQLite database), [ErrReadOnly] (the file or its directory cannot be written),
 // [ErrFull] (the disk, or [Options.MaxSize], is full; the operation changed
 // nothing), [ErrBusy] (another process held the database longer than
-// [Options.BusyTimeout]) and [ErrClosed].
+// [Options.BusyTimeout]), [ErrTimeRange] (a time int64 nanoseconds cannot hold;
+// nothing is stored) and [ErrClosed].
+//
+// Several processes may open one file (SQLite locks it); each has its own
+// writer, and their transactions take turns. Job Seq, journal Seq and record IDs
+// come from the database, not from memory, so they stay unique across processes.
 package sqlite

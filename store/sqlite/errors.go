@@ -27,6 +27,7 @@ type SchemaError struct {
 	Want int // the newest version this code knows
 }
 
+// Error implements error.
 func (e *SchemaError) Error() string {
 	return fmt.Sprintf("sqlite: %s has schema version %d, this dadan knows up to %d: open it with a newer dadan", e.Path, e.Have, e.Want)
 }

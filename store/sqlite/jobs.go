@@ -201,25 +201,18 @@ func updateJob(w *wconn, j *printer.Job, withData bool) error {
 	return err
 }
 
-// rowOf is a row of the writer's connection, for scanJob.
-func rowOf(w *wconn, q string, args ...any) scanner {
-	st, err := w.stmt(q)
-	if err != nil {
-		return errRow{err}
-	}
-	return st.QueryRow(args...)
-}
-
-type errRow struct{ err error }
-
-func (r errRow) Scan(...any) error { return r.err }
-
 // ClaimJob implements [printer.JobStore]. The lease is [Options.Lease].
 func (s *Store) ClaimJob(ctx context.Context, printerName, owner string, now time.Time) (printer.Job, error) {
 	var te timeEnc
 	te.t(now)
 	if te.err != nil {
 		return printer.Job{}, te.err
+	}
+	if idle, err := s.nothingToClaim(ctx, printerName, now); err != nil || idle {
+		if err == nil {
+			err = printer.ErrNoJob
+		}
+		return printer.Job{}, err
 	}
 	var out printer.Job
 	err := s.write(ctx, func(w *wconn) error {
@@ -282,6 +275,25 @@ func (s *Store) claimIn(w *wconn, printerName, owner string, now time.Time) (out
 	_, err = w.exec(`UPDATE jobs SET state = 'sending', owner = ?, sent_at = ?, updated_at = ?, attempts = ? WHERE id = ?`,
 		owner, now.UnixNano(), now.UnixNano(), j.Attempts, j.ID)
 	return j, err
+}
+
+// nothingToClaim reports, from the reading pool, that the printer has no job to
+// claim: nothing queued, or a job being sent whose lease holds. Spoolers poll idle
+// printers; this answers them without a write transaction. The writer checks
+// again, so a job queued meanwhile is only found by the next poll.
+func (s *Store) nothingToClaim(ctx context.Context, printerName string, now time.Time) (bool, error) {
+	var oldest sql.NullInt64 // the claim of the longest-sending job
+	var queued bool
+	err := s.readRow(ctx, `SELECT (SELECT min(sent_at) FROM jobs WHERE printer = ? AND state = 'sending'),
+		EXISTS (SELECT 1 FROM jobs WHERE printer = ? AND state = 'queued')`, []any{printerName, printerName}, &oldest, &queued)
+	if err != nil {
+		return false, err
+	}
+	if oldest.Valid {
+		j := printer.Job{State: printer.Sending, SentAt: decTime(oldest.Int64)}
+		return !j.LeaseExpired(s.opts.Lease, now), nil
+	}
+	return !queued, nil
 }
 
 // compareAbove is the size from which UpdateJob compares the bytes with the

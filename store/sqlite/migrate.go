@@ -68,7 +68,7 @@ func SchemaVersion() int {
 // migrate brings the database to the newest schema, one transaction per
 // migration, the version (PRAGMA user_version) set in the same transaction.
 func (s *Store) migrate(ctx context.Context) error {
-	ms, err := loadMigrations(migrations)
+	ms, err := loadMigrations(s.schema)
 	if err != nil {
 		return err
 	}
@@ -76,9 +76,8 @@ func (s *Store) migrate(ctx context.Context) error {
 }
 
 func (s *Store) migrateTo(ctx context.Context, ms []migration) error {
-	c := s.w.c
 	var have int
-	if err := c.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err != nil {
+	if err := s.w.queryRow("PRAGMA user_version", nil, &have); err != nil {
 		return s.openErr(err)
 	}
 	if have > len(ms) {
@@ -94,30 +93,31 @@ func (s *Store) migrateTo(ctx context.Context, ms []migration) error {
 }
 
 func (s *Store) apply(ctx context.Context, m migration) (err error) {
-	c := s.w.c
-	if _, err := c.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	w := s.w
+	if err := w.execRaw("BEGIN IMMEDIATE"); err != nil {
 		return err
 	}
 	defer func() {
 		if err != nil {
-			_, _ = c.ExecContext(context.Background(), "ROLLBACK")
+			_ = w.execRaw("ROLLBACK")
 		}
 	}()
 	// Another process may have migrated while this one waited for the lock.
 	var have int
-	if err := c.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err != nil {
+	if err := w.queryRow("PRAGMA user_version", nil, &have); err != nil {
 		return err
 	}
 	if have >= m.version {
-		_, err = c.ExecContext(ctx, "COMMIT")
+		return w.execRaw("COMMIT")
+	}
+	if err := w.execRaw(m.sql); err != nil {
 		return err
 	}
-	if _, err := c.ExecContext(ctx, m.sql); err != nil {
+	if err := w.execRaw("PRAGMA user_version=" + strconv.Itoa(m.version)); err != nil {
 		return err
 	}
-	if _, err := c.ExecContext(ctx, "PRAGMA user_version="+strconv.Itoa(m.version)); err != nil {
-		return err
-	}
-	_, err = c.ExecContext(ctx, "COMMIT")
-	return err
+	return w.execRaw("COMMIT")
 }

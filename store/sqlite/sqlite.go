@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -37,9 +39,8 @@ type Store struct {
 	path  string
 	opts  Options
 	log   *slog.Logger
-	wdb   *sql.DB // one connection, owned by the writer goroutine
-	rdb   *sql.DB // the reading pool
-	w     *wconn
+	rdb   *sql.DB  // the reading pool
+	w     *wconn   // the writing connection, owned by the writer goroutine
 	rstmt sync.Map // query → *sql.Stmt on rdb
 
 	mu     sync.RWMutex // guards closed and sending on ops
@@ -48,6 +49,8 @@ type Store struct {
 	done   chan struct{} // closed when the writer has stopped
 
 	commits, batched atomic.Int64
+
+	schema fs.FS // the migrations; the embedded ones but in tests
 }
 
 // Stats counts the work of group commit since [Open].
@@ -67,6 +70,10 @@ func (s *Store) Path() string { return s.path }
 // Open opens the database at path, creating it if it does not exist, and brings
 // its schema up to date. A nil opts means the defaults.
 func Open(ctx context.Context, path string, opts *Options) (*Store, error) {
+	return open(ctx, path, opts, migrations)
+}
+
+func open(ctx context.Context, path string, opts *Options, schema fs.FS) (*Store, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
@@ -77,7 +84,7 @@ func Open(ctx context.Context, path string, opts *Options) (*Store, error) {
 	if err := checkFile(path); err != nil {
 		return nil, err
 	}
-	s := &Store{path: path, opts: o, log: o.Logger, ops: make(chan *op, o.MaxBatch), done: make(chan struct{})}
+	s := &Store{path: path, opts: o, log: o.Logger, ops: make(chan *op, o.MaxBatch), done: make(chan struct{}), schema: schema}
 	if err := s.open(ctx); err != nil {
 		s.closeDBs()
 		return nil, err
@@ -148,22 +155,13 @@ func (s *Store) dsn(readOnly bool) string {
 }
 
 func (s *Store) open(ctx context.Context) error {
-	wc, err := sqlite.NewConnector(s.dsn(false))
-	if err != nil {
-		return err
-	}
-	s.wdb = sql.OpenDB(wc)
-	s.wdb.SetMaxOpenConns(1)
-	s.wdb.SetMaxIdleConns(1)
-	s.wdb.SetConnMaxLifetime(0)
-	s.wdb.SetConnMaxIdleTime(0)
-	c, err := s.wdb.Conn(ctx)
+	dc, err := (&sqlite.Driver{}).Open(s.dsn(false))
 	if err != nil {
 		return s.openErr(err)
 	}
-	s.w = &wconn{c: c, stmts: map[string]*sql.Stmt{}}
+	s.w = newWconn(dc)
 	var mode string
-	if err := c.QueryRowContext(ctx, "PRAGMA journal_mode=WAL").Scan(&mode); err != nil {
+	if err := s.w.queryRow("PRAGMA journal_mode=WAL", nil, &mode); err != nil {
 		return s.openErr(err)
 	}
 	if mode != "wal" {
@@ -171,10 +169,10 @@ func (s *Store) open(ctx context.Context) error {
 	}
 	if s.opts.MaxSize > 0 {
 		var page int64
-		if err := c.QueryRowContext(ctx, "PRAGMA page_size").Scan(&page); err != nil {
+		if err := s.w.queryRow("PRAGMA page_size", nil, &page); err != nil {
 			return s.openErr(err)
 		}
-		if _, err := c.ExecContext(ctx, "PRAGMA max_page_count="+strconv.FormatInt(max(1, s.opts.MaxSize/page), 10)); err != nil {
+		if err := s.w.execRaw("PRAGMA max_page_count=" + strconv.FormatInt(max(1, s.opts.MaxSize/page), 10)); err != nil {
 			return s.openErr(err)
 		}
 	}
@@ -202,16 +200,10 @@ func (s *Store) closeDBs() error {
 	var errs []error
 	s.rstmt.Range(func(_, v any) bool { errs = append(errs, v.(*sql.Stmt).Close()); return true })
 	if s.w != nil {
-		for _, st := range s.w.stmts {
-			errs = append(errs, st.Close())
-		}
-		errs = append(errs, s.w.c.Close())
+		errs = append(errs, s.w.close())
 	}
 	if s.rdb != nil {
 		errs = append(errs, s.rdb.Close())
-	}
-	if s.wdb != nil {
-		errs = append(errs, s.wdb.Close())
 	}
 	return errors.Join(errs...)
 }
@@ -243,6 +235,7 @@ var opPool = sync.Pool{New: func() any { return &op{done: make(chan error, 1)} }
 // panicError carries a panic of an operation's fn back to its caller.
 type panicError struct{ v any }
 
+// Error implements error.
 func (p panicError) Error() string { return fmt.Sprint("sqlite: panic in a write: ", p.v) }
 
 // write runs fn in the writer's transaction and returns once that transaction
@@ -278,6 +271,11 @@ func (s *Store) writer() {
 	var timer *time.Timer
 	for first := range s.ops {
 		batch = append(batch[:0], first)
+		if len(s.ops) < s.opts.MaxBatch/4 {
+			// Let writers that were just answered queue their next operation:
+			// a fuller batch costs less per operation.
+			runtime.Gosched()
+		}
 		if s.opts.CommitWindow > 0 {
 			if timer == nil {
 				timer = time.NewTimer(s.opts.CommitWindow)
@@ -314,7 +312,7 @@ func (s *Store) writer() {
 		clear(batch)
 	}
 	// Fold the WAL into the database, so the file stands alone once closed.
-	if _, err := s.w.c.ExecContext(context.Background(), "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+	if err := s.w.execRaw("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
 		s.log.Warn("sqlite: checkpoint on close", "path", s.path, "err", err)
 	}
 }
@@ -399,49 +397,6 @@ func (s *Store) call(o *op, w *wconn) (err error) {
 		}
 	}()
 	return o.fn(w)
-}
-
-// wconn is the writer's connection, with its prepared statements.
-type wconn struct {
-	c     *sql.Conn
-	stmts map[string]*sql.Stmt
-}
-
-func (w *wconn) stmt(q string) (*sql.Stmt, error) {
-	if st := w.stmts[q]; st != nil {
-		return st, nil
-	}
-	st, err := w.c.PrepareContext(context.Background(), q)
-	if err != nil {
-		return nil, err
-	}
-	w.stmts[q] = st
-	return st, nil
-}
-
-func (w *wconn) exec(q string, args ...any) (sql.Result, error) {
-	st, err := w.stmt(q)
-	if err != nil {
-		return nil, err
-	}
-	return st.Exec(args...)
-}
-
-func (w *wconn) query(q string, args ...any) (*sql.Rows, error) {
-	st, err := w.stmt(q)
-	if err != nil {
-		return nil, err
-	}
-	return st.Query(args...)
-}
-
-// queryRow scans the first row of q into dest; sql.ErrNoRows when there is none.
-func (w *wconn) queryRow(q string, args []any, dest ...any) error {
-	st, err := w.stmt(q)
-	if err != nil {
-		return err
-	}
-	return st.QueryRow(args...).Scan(dest...)
 }
 
 // read returns the prepared statement of q on the reading pool.
