@@ -160,9 +160,6 @@ func (s *Store) AddJobs(ctx context.Context, in []printer.Job) ([]printer.Job, e
 	if len(dup) > 0 {
 		return dup, fmt.Errorf("postgres: job %s for %s: %w", dup[0].ID, dup[0].Key, printer.ErrDuplicate)
 	}
-	for i := range out {
-		out[i].Data = in[i].Data
-	}
 	return out, nil
 }
 
@@ -271,8 +268,12 @@ func (s *Store) ClaimJob(ctx context.Context, printerName, owner string, now tim
 	if err := ctx.Err(); err != nil {
 		return printer.Job{}, err
 	}
-	var out printer.Job
+	var (
+		out   printer.Job
+		found bool
+	)
 	err := s.tx(ctx, "claim job", func(tx pgx.Tx) error {
+		found = false
 		var name string
 		err := tx.QueryRow(ctx, `SELECT name FROM printer_queues WHERE name = $1 FOR UPDATE SKIP LOCKED`, printerName).Scan(&name)
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -283,7 +284,7 @@ func (s *Store) ClaimJob(ctx context.Context, printerName, owner string, now tim
 				return ierr
 			}
 			if tag.RowsAffected() == 0 {
-				return errBusy
+				return errBusy // rolls back: nothing to keep
 			}
 		} else if err != nil {
 			return err
@@ -300,10 +301,8 @@ func (s *Store) ClaimJob(ctx context.Context, printerName, owner string, now tim
 				return err
 			}
 			var (
-				tag pgconn.CommandTag
-				c   printer.Job
-			)
-			var (
+				tag           pgconn.CommandTag
+				c             printer.Job
 				expired, head *printer.Job
 				busy          bool
 			)
@@ -329,7 +328,7 @@ func (s *Store) ClaimJob(ctx context.Context, printerName, owner string, now tim
 					c.ID, c.Owner, c.Attempts, c.PrintCount, c.Reprint, c.ReprintReason, c.Rerender, now, c.LastError,
 					was.Owner, was.SentAt)
 			case busy || head == nil:
-				return errBusy
+				return nil // nothing to claim; commit keeps a new printer_queues row
 			default:
 				c = *head
 				c.State, c.Owner, c.SentAt, c.UpdatedAt = printer.Sending, owner, now, now
@@ -342,12 +341,12 @@ func (s *Store) ClaimJob(ctx context.Context, printerName, owner string, now tim
 				return err
 			}
 			if tag.RowsAffected() == 1 {
-				out = c
+				out, found = c, true
 				return nil
 			}
 		}
 	})
-	if errors.Is(err, errBusy) {
+	if errors.Is(err, errBusy) || err == nil && !found {
 		return printer.Job{}, printer.ErrNoJob
 	}
 	if err != nil {

@@ -36,23 +36,18 @@ func (s *Store) Notify(ctx context.Context) (<-chan string, error) {
 		s.listening = true
 		lctx, stop := context.WithCancel(context.Background())
 		s.stop, s.done = stop, make(chan struct{})
-		ready := make(chan error, 1)
-		go s.listen(lctx, ready)
-		s.lmu.Unlock()
-		// Wait for the first LISTEN, so a job queued after Notify returns is
-		// heard; a database that is down now does not fail the call (the
-		// listener keeps trying).
-		select {
-		case err := <-ready:
-			if err != nil {
-				s.log.Warn("postgres: listening for jobs", "err", err)
-			}
-		case <-ctx.Done():
-		}
-	} else {
-		s.lmu.Unlock()
+		s.ready = make(chan struct{})
+		go s.listen(lctx, s.ready)
 	}
-	done := s.done
+	done, ready := s.done, s.ready
+	s.lmu.Unlock()
+	// Wait for the first LISTEN, so a job queued after Notify returns is
+	// heard; a database that is down now does not fail the call (the
+	// listener keeps trying).
+	select {
+	case <-ready:
+	case <-ctx.Done():
+	}
 	go func() {
 		select {
 		case <-ctx.Done():
@@ -80,9 +75,9 @@ func (s *Store) publish(name string) {
 	}
 }
 
-// listen keeps a LISTEN connection until ctx is done; ready receives the
-// outcome of the first attempt.
-func (s *Store) listen(ctx context.Context, ready chan<- error) {
+// listen keeps a LISTEN connection until ctx is done; ready is closed after
+// the first attempt.
+func (s *Store) listen(ctx context.Context, ready chan struct{}) {
 	defer func() {
 		s.lmu.Lock()
 		for ch := range s.subs {
@@ -98,12 +93,13 @@ func (s *Store) listen(ctx context.Context, ready chan<- error) {
 		err := s.listenOnce(ctx, again, func() {
 			up = true
 			if ready != nil {
-				ready <- nil
+				close(ready)
 				ready = nil
 			}
 		})
 		if ready != nil {
-			ready <- err
+			s.log.Warn("postgres: listening for jobs", "err", err)
+			close(ready) // the first attempt failed: Notify callers go on
 			ready = nil
 		}
 		if ctx.Err() != nil {

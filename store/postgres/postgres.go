@@ -164,6 +164,7 @@ type Store struct {
 	subs      map[chan string]struct{}
 	stop      context.CancelFunc // stops the listener
 	done      chan struct{}      // closed when the listener has stopped
+	ready     chan struct{}      // closed after the listener's first attempt
 	closed    bool
 }
 
