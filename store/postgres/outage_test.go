@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"os/exec"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -162,4 +165,95 @@ func TestUnavailable(t *testing.T) {
 	_, err := postgres.Open(context.Background(), "postgres://dadan:dadan@127.0.0.1:1/postgres?sslmode=disable&connect_timeout=2", nil)
 	require.Error(t, err)
 	assert.ErrorIs(t, err, postgres.ErrUnavailable)
+}
+
+// TestDatabaseRestart restarts the PostgreSQL server itself under a running
+// batch, with the shell command in DADAN_PG_RESTART (CI sets it to
+// pg_ctlcluster's restart). Writes fail only with ErrUnavailable, none is half
+// applied, and the same store, its Notify listener included, works again once
+// the server is back.
+func TestDatabaseRestart(t *testing.T) {
+	cmd := os.Getenv("DADAN_PG_RESTART")
+	if cmd == "" {
+		t.Skip("DADAN_PG_RESTART is not set: no command to restart the PostgreSQL server with (CI sets it, e.g. 'pg_ctlcluster 15 main restart')")
+	}
+	schema := freshSchema(t)
+	ctx := context.Background()
+	s := open(t, schema, &postgres.Options{MaxConns: 4})
+	wake, err := s.Notify(ctx)
+	require.NoError(t, err)
+	at := time.Date(2026, 11, 11, 10, 0, 0, 0, time.UTC)
+
+	var (
+		stop    atomic.Bool
+		written atomic.Int64
+		errs    []error
+		okIDs   []string
+	)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; !stop.Load(); i++ {
+			id := fmt.Sprintf("R%06d", i)
+			err := s.CreateOrder(ctx, benchOrder(id, at), order.Event{Time: at, OrderID: id, Action: order.ActReceived, To: order.Received})
+			if err != nil {
+				errs = append(errs, err)
+			} else {
+				okIDs = append(okIDs, id)
+			}
+			written.Add(1)
+		}
+	}()
+	eventually(t, 10*time.Second, "no writes before the restart", func() bool { return written.Load() >= 20 })
+	out, err := exec.Command("sh", "-c", cmd).CombinedOutput()
+	require.NoError(t, err, "%s: %s", cmd, out)
+	// The server is back when a fresh connection works.
+	eventually(t, 30*time.Second, "the server did not come back", func() bool {
+		c, err := pgx.Connect(ctx, dsn(t))
+		if err != nil {
+			return false
+		}
+		c.Close(ctx)
+		return true
+	})
+	time.Sleep(300 * time.Millisecond)
+	stop.Store(true)
+	<-done
+	for _, err := range errs {
+		assert.ErrorIs(t, err, postgres.ErrUnavailable, "%v", err)
+	}
+	t.Logf("%d writes, %d failed during the restart", written.Load(), len(errs))
+
+	// The same store works again, without reopening.
+	require.NoError(t, s.CreateOrder(ctx, benchOrder("BACK", at), order.Event{OrderID: "BACK", Action: order.ActReceived, To: order.Received}))
+	for _, id := range okIDs {
+		ok, err := s.HasOrder(ctx, id)
+		require.NoError(t, err)
+		assert.True(t, ok, "%s was stored before it was reported", id)
+	}
+	var bad int
+	require.NoError(t, admin(t).QueryRow(ctx, `SELECT count(*) FROM `+schema+`.orders o FULL JOIN `+schema+`.journal j
+		ON j.order_id = o.id WHERE o.id IS NULL OR j.order_id IS NULL`).Scan(&bad))
+	assert.Zero(t, bad, "orders and their events are stored together")
+
+	// The listener came back too.
+	drain(wake)
+	_, err = open(t, schema, nil).AddJob(ctx, printer.Job{Key: printer.JobKey{Order: "BACK", Doc: printer.Waybill, Copy: 1}, Printer: "wb", Data: []byte("x")})
+	require.NoError(t, err)
+	select {
+	case name := <-wake:
+		assert.Equal(t, "wb", name)
+	case <-time.After(10 * time.Second):
+		t.Fatal("no notification after the restart")
+	}
+}
+
+func drain(ch <-chan string) {
+	for {
+		select {
+		case <-ch:
+		default:
+			return
+		}
+	}
 }
