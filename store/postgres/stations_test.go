@@ -124,6 +124,7 @@ func TestManyStations(t *testing.T) {
 		sts = append(sts, s)
 	}
 	ctx := context.Background()
+	start := time.Now()
 	var wg sync.WaitGroup
 	for w := range 3 {
 		wg.Go(func() {
@@ -146,7 +147,10 @@ func TestManyStations(t *testing.T) {
 		}
 		return c
 	}
+	queued := time.Since(start)
 	eventually(t, 5*time.Minute, "not every job reached a printer", func() bool { return total() >= n })
+	t.Logf("%d jobs queued from three stations in %v; all printed after %v (%.0f jobs/s)",
+		n, queued.Round(time.Millisecond), time.Since(start).Round(time.Millisecond), float64(n)/time.Since(start).Seconds())
 	time.Sleep(200 * time.Millisecond) // a job printed twice would show now
 	require.Equal(t, n, total(), "no job printed twice")
 
