@@ -26,8 +26,8 @@ func jobArgs(j *printer.Job) []any {
 	}
 	return []any{j.ID, j.Key.Order, string(j.Key.Doc), j.Key.Template, j.Key.Version, j.Key.Copy,
 		j.Printer, data, j.MediaLength, string(j.State), j.Seq, j.Owner, j.Attempts, j.PrintCount,
-		j.Reprint, j.ReprintReason, j.Rerender, j.Hash, j.Revision,
-		j.CreatedAt, j.UpdatedAt, j.SentAt, j.PrintedAt, j.LastError}
+		j.Reprint, cleanText(j.ReprintReason), j.Rerender, j.Hash, j.Revision,
+		j.CreatedAt, j.UpdatedAt, j.SentAt, j.PrintedAt, cleanText(j.LastError)}
 }
 
 func scanJob(row pgx.Row) (printer.Job, error) {
@@ -325,7 +325,7 @@ func (s *Store) ClaimJob(ctx context.Context, printerName, owner string, now tim
 				tag, err = tx.Exec(ctx, `UPDATE jobs SET owner = $2, attempts = $3, print_count = $4, reprint = $5,
 						reprint_reason = $6, rerender = $7, sent_at = $8, updated_at = $8, last_error = $9
 					WHERE id = $1 AND state = 'sending' AND owner = $10 AND sent_at = $11`,
-					c.ID, c.Owner, c.Attempts, c.PrintCount, c.Reprint, c.ReprintReason, c.Rerender, now, c.LastError,
+					c.ID, c.Owner, c.Attempts, c.PrintCount, c.Reprint, cleanText(c.ReprintReason), c.Rerender, now, c.LastError,
 					was.Owner, was.SentAt)
 			case busy || head == nil:
 				return nil // nothing to claim; commit keeps a new printer_queues row
@@ -356,7 +356,10 @@ func (s *Store) ClaimJob(ctx context.Context, printerName, owner string, now tim
 	return out, nil
 }
 
-// UpdateJob implements [printer.JobStore]. An update that keeps the job's
+// UpdateJob implements [printer.JobStore]. LastError and ReprintReason are
+// stored with NUL bytes and invalid UTF-8 replaced (an error message may quote
+// what a device sent), so recording a failure cannot fail on its text. An
+// update that keeps the job's
 // place and does not queue it is one statement; one that queues it (a retry,
 // a reprint, a requeue) or sends it to the back of its queue is a transaction
 // that notifies the printer's listeners.
@@ -373,8 +376,8 @@ func (s *Store) UpdateJob(ctx context.Context, j printer.Job, from printer.JobSt
 			data = []byte{}
 		}
 		return []any{j.ID, j.Printer, data, j.MediaLength, string(j.State), j.Seq, j.Owner, j.Attempts,
-			j.PrintCount, j.Reprint, j.ReprintReason, j.Rerender, j.Hash, j.Revision,
-			j.UpdatedAt, j.SentAt, j.PrintedAt, j.LastError, string(from)}
+			j.PrintCount, j.Reprint, cleanText(j.ReprintReason), j.Rerender, j.Hash, j.Revision,
+			j.UpdatedAt, j.SentAt, j.PrintedAt, cleanText(j.LastError), string(from)}
 	}
 	if j.Seq != 0 && j.State != printer.Queued {
 		n, err := s.exec(ctx, "update job", `UPDATE jobs SET `+set+` WHERE id = $1 AND state = $19`, args(&j)...)

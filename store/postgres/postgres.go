@@ -7,9 +7,11 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -44,6 +46,11 @@ var (
 	ErrNewerSchema = errors.New("postgres: database schema is newer than this program")
 	// ErrClosed is returned by operations on a closed [Store].
 	ErrClosed = errors.New("postgres: store closed")
+	// ErrInvalidText is wrapped by errors of writes that carry a NUL byte or
+	// invalid UTF-8 in a text field PostgreSQL keeps as text (an ID, a key, a
+	// name). Order contents and job data are stored as bytes and take anything;
+	// a job's LastError and ReprintReason are cleaned instead (see [Store.UpdateJob]).
+	ErrInvalidText = errors.New("postgres: text with a NUL byte or invalid UTF-8")
 	// ErrInvalidOptions is wrapped by errors of [Options.Validate].
 	ErrInvalidOptions = errors.New("postgres: invalid options")
 )
@@ -316,9 +323,21 @@ func wrap(op string, err error, committing bool) error {
 	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
+		if pe.Code == "22021" || pe.Code == "22P05" { // character_not_in_repertoire, untranslatable_character
+			return fmt.Errorf("postgres: %s: %w: %w", op, ErrInvalidText, err)
+		}
 		return fmt.Errorf("postgres: %s: %w", op, err)
 	}
 	return err
+}
+
+// cleanText returns s with NUL bytes and invalid UTF-8 replaced by U+FFFD,
+// for diagnostic text that must be stored whatever it holds.
+func cleanText(s string) string {
+	if utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
 }
 
 // backoff sleeps before retry n (from 1), or returns ctx's error.
