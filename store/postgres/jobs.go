@@ -359,10 +359,9 @@ func (s *Store) ClaimJob(ctx context.Context, printerName, owner string, now tim
 // UpdateJob implements [printer.JobStore]. LastError and ReprintReason are
 // stored with NUL bytes and invalid UTF-8 replaced (an error message may quote
 // what a device sent), so recording a failure cannot fail on its text. An
-// update that keeps the job's
-// place and does not queue it is one statement; one that queues it (a retry,
-// a reprint, a requeue) or sends it to the back of its queue is a transaction
-// that notifies the printer's listeners.
+// update that keeps the job's place and does not queue it is one UPDATE; one
+// that queues it (a retry, a reprint, a requeue) or sends it to the back of
+// its queue also notifies the printer's listeners.
 func (s *Store) UpdateJob(ctx context.Context, j printer.Job, from printer.JobState) error {
 	if err := ctx.Err(); err != nil {
 		return err

@@ -291,10 +291,10 @@ func isConnClosed(err error) bool {
 	return false
 }
 
-// retryable reports whether an attempt that failed with err certainly did not
-// apply and may run again: the server ended the session before the
-// transaction committed, nothing reached the server, the connection could not
-// be made, or the transaction lost a serialization conflict or a deadlock.
+// retryable reports whether an attempt that failed with err before its
+// commit may run again: the server ended the session (rolling the
+// transaction back), nothing reached the server, the connection could not be
+// made, or the transaction lost a serialization conflict or a deadlock.
 func retryable(err error) bool {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
@@ -319,7 +319,7 @@ func wrap(op string, err error, committing bool) error {
 		if errors.As(err, &ue) {
 			return err
 		}
-		return &UnavailableError{Op: op, Err: err, Unknown: committing && !retryable(err)}
+		return &UnavailableError{Op: op, Err: err, Unknown: committing && !pgconn.SafeToRetry(err)}
 	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
@@ -353,9 +353,14 @@ func backoff(ctx context.Context, n int) error {
 }
 
 // tx runs fn in a read-committed transaction and commits it. An attempt that
-// certainly did not apply (see retryable) runs again, fn included, up to the
-// store's Retries. Errors of fn that are not the database's come back as they
-// are.
+// certainly did not apply runs again, fn included, up to the store's Retries:
+// one that failed before its COMMIT was sent (the server rolls back a
+// transaction whose session ends; a stale pooled connection fails at BEGIN),
+// or whose commit lost a serialization conflict. A connection that breaks
+// while the COMMIT is under way leaves the outcome unknown, even with a FATAL
+// reply (the server may have committed before it ended the session): that
+// attempt is not run again, and its error says so. Errors of fn that are not
+// the database's come back as they are.
 func (s *Store) tx(ctx context.Context, op string, fn func(pgx.Tx) error) error {
 	for attempt := 0; ; attempt++ {
 		if err := ctx.Err(); err != nil {
@@ -380,7 +385,11 @@ func (s *Store) tx(ctx context.Context, op string, fn func(pgx.Tx) error) error 
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if attempt < s.retries && retryable(err) {
+		again := retryable(err)
+		if committing {
+			again = pgconn.SafeToRetry(err) || conflict(err)
+		}
+		if attempt < s.retries && again {
 			s.log.Warn("postgres: retrying", "op", op, "attempt", attempt+1, "err", err)
 			if berr := backoff(ctx, attempt+1); berr != nil {
 				return berr
@@ -389,6 +398,13 @@ func (s *Store) tx(ctx context.Context, op string, fn func(pgx.Tx) error) error 
 		}
 		return wrap(op, err, committing)
 	}
+}
+
+// conflict reports a serialization failure or a deadlock: the transaction
+// was rolled back.
+func conflict(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
 }
 
 // read runs fn, a read-only use of the pool, again when it failed on a broken
@@ -416,29 +432,18 @@ func (s *Store) read(ctx context.Context, op string, fn func() error) error {
 	}
 }
 
-// exec runs one statement on its own (autocommit), again when the session
-// ended before it could commit, and returns the rows it affected.
+// exec runs one statement in a transaction of its own and returns the rows
+// it affected. A lone autocommit statement would save two round trips, but
+// when its connection breaks nobody can tell whether it committed; in a
+// transaction only a break during COMMIT leaves that open (see tx).
 func (s *Store) exec(ctx context.Context, op, sql string, args ...any) (int64, error) {
-	for attempt := 0; ; attempt++ {
-		if err := ctx.Err(); err != nil {
-			return 0, err
-		}
-		tag, err := s.pool.Exec(ctx, sql, args...)
-		if err == nil {
-			return tag.RowsAffected(), nil
-		}
-		if ctx.Err() != nil {
-			return 0, ctx.Err()
-		}
-		if attempt < s.retries && retryable(err) {
-			s.log.Warn("postgres: retrying", "op", op, "attempt", attempt+1, "err", err)
-			if berr := backoff(ctx, attempt+1); berr != nil {
-				return 0, berr
-			}
-			continue
-		}
-		return 0, wrap(op, err, true)
-	}
+	var n int64
+	err := s.tx(ctx, op, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, sql, args...)
+		n = tag.RowsAffected()
+		return err
+	})
+	return n, err
 }
 
 // nextSeq takes n numbers from the counter name ("journal" or "job") and
