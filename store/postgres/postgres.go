@@ -109,9 +109,10 @@ type Options struct {
 	// (the larger of 4 and the number of CPUs). The Notify listener uses one
 	// more connection of its own.
 	MaxConns int32
-	// Retries is how many times an operation is tried again after the
-	// connection broke before it reached the database, or after a
-	// serialization failure or deadlock; default 3. Negative means none.
+	// Retries is how many times an operation is tried again after an attempt
+	// that certainly did not apply: the connection broke before the commit
+	// (a stale pooled connection, a restarted server), or a deadlock; default
+	// 3. Negative means none. UpdateOrder's and UpdateDevice's fn run again.
 	Retries int
 	// Logger receives reconnects and retries; nil discards.
 	Logger *slog.Logger
