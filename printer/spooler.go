@@ -83,7 +83,8 @@ type Options struct {
 	MaxBackoff  time.Duration // default 10s
 
 	// PollInterval is how often an idle printer looks for jobs other stations
-	// queued; jobs submitted through this spooler wake it at once. Default 1s.
+	// queued; jobs submitted through this spooler wake it at once, and so do
+	// jobs of other stations when the store is a [Notifier]. Default 1s.
 	PollInterval time.Duration
 
 	MaxJobBytes int // default DefaultMaxJobBytes
@@ -450,6 +451,21 @@ func (s *Spooler) notify(name string) {
 	}
 }
 
+// wake makes the named printer's worker look for a job now, if it is idle: a
+// store's [Notifier] said another station queued one.
+func (s *Spooler) wake(name string) {
+	s.mu.Lock()
+	w := s.workers[name]
+	s.mu.Unlock()
+	if w == nil {
+		return
+	}
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
 func (s *Spooler) emit(e Event) {
 	if s.opts.OnEvent != nil {
 		s.opts.OnEvent(e)
@@ -484,6 +500,18 @@ func (s *Spooler) Run(ctx context.Context) error {
 	}()
 	if err := s.recoverJobs(ctx); err != nil {
 		return err
+	}
+	if n, ok := s.store.(Notifier); ok {
+		ch, err := n.Notify(ctx)
+		if err != nil {
+			s.log.Warn("job notifications unavailable; idle printers poll", "err", err)
+		} else {
+			go func() {
+				for name := range ch {
+					s.wake(name)
+				}
+			}()
+		}
 	}
 	var wg sync.WaitGroup
 	for _, w := range s.workers {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 	"io"
 	"os"
 	"os/user"
@@ -14,6 +13,7 @@ import (
 	"github.com/dadanhq/dadan/printer"
 	"github.com/dadanhq/dadan/shipment"
 	"github.com/dadanhq/dadan/store/memstore"
+	"github.com/dadanhq/dadan/store/postgres"
 	"github.com/dadanhq/dadan/store/sqlite"
 	"github.com/dadanhq/dadan/supplies"
 )
@@ -57,8 +57,17 @@ func openStore(ctx context.Context, db string) (dbStore, io.Closer, error) {
 }
 
 func openPostgres(ctx context.Context, dsn string) (dbStore, io.Closer, error) {
-	return nil, nil, fmt.Errorf("PostgreSQL is not built in")
+	s, err := postgres.Open(ctx, dsn, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, closerFunc(func() error { s.Close(); return nil }), nil
 }
+
+// closerFunc adapts a function to io.Closer.
+type closerFunc func() error
+
+func (f closerFunc) Close() error { return f() }
 
 func openSQLite(ctx context.Context, path string) (dbStore, io.Closer, error) {
 	s, err := sqlite.Open(ctx, path, nil)

@@ -1,0 +1,239 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/dadanhq/dadan/order"
+)
+
+// pageSize is how many rows ListOrders and Journal read per query.
+const pageSize = 500
+
+// CreateOrder implements [order.Store]: the order and its events are stored in
+// one transaction.
+func (s *Store) CreateOrder(ctx context.Context, o *order.Order, evs ...order.Event) error {
+	data := order.AppendJSON(nil, o)
+	return s.tx(ctx, "create order", func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO orders (id, status, paid_at, data) VALUES ($1, $2, $3, $4)`,
+			o.ID, string(o.Status), o.PaidAt, data)
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && pe.Code == "23505" {
+			return fmt.Errorf("%w: %s", order.ErrExists, o.ID)
+		}
+		if err != nil {
+			return err
+		}
+		return appendEvents(ctx, tx, evs)
+	})
+}
+
+// appendEvents journals evs with new sequence numbers; it is the last step of
+// a transaction (see nextSeq).
+func appendEvents(ctx context.Context, tx pgx.Tx, evs []order.Event) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	first, err := nextSeq(ctx, tx, "journal", len(evs))
+	if err != nil {
+		return err
+	}
+	n := len(evs)
+	seqs, ats := make([]int64, n), make([]time.Time, n)
+	actors, ids, acts, froms, tos, details := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	for i, ev := range evs {
+		seqs[i], ats[i], actors[i], ids[i] = first+int64(i), ev.Time, ev.Actor, ev.OrderID
+		acts[i], froms[i], tos[i], details[i] = string(ev.Action), string(ev.From), string(ev.To), ev.Detail
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO journal (seq, at, actor, order_id, action, from_status, to_status, detail)
+		SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])`,
+		seqs, ats, actors, ids, acts, froms, tos, details)
+	return err
+}
+
+// HasOrder reports whether an order with id is stored; it implements
+// [review.Seen].
+func (s *Store) HasOrder(ctx context.Context, id string) (bool, error) {
+	var ok bool
+	err := s.read(ctx, "has order", func() error {
+		return s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM orders WHERE id = $1)`, id).Scan(&ok)
+	})
+	return ok, err
+}
+
+func decodeOrder(id string, data []byte) (*order.Order, error) {
+	o := new(order.Order)
+	if err := order.Unmarshal(data, o); err != nil {
+		return nil, fmt.Errorf("postgres: stored order %s: %w", id, err)
+	}
+	return o, nil
+}
+
+// GetOrder implements [order.Store].
+func (s *Store) GetOrder(ctx context.Context, id string) (*order.Order, error) {
+	var data []byte
+	err := s.read(ctx, "get order", func() error {
+		return s.pool.QueryRow(ctx, `SELECT data FROM orders WHERE id = $1`, id).Scan(&data)
+	})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, fmt.Errorf("%w: %s", order.ErrNotFound, id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return decodeOrder(id, data)
+}
+
+// UpdateOrder implements [order.Store]. The order row is locked (SELECT ...
+// FOR UPDATE) for the transaction, so concurrent updates of one order take
+// turns; fn runs once per attempt, and again only when an attempt failed
+// without applying (a cut connection, a deadlock).
+func (s *Store) UpdateOrder(ctx context.Context, id string, fn func(o *order.Order) ([]order.Event, error)) error {
+	return s.tx(ctx, "update order", func(tx pgx.Tx) error {
+		var data []byte
+		err := tx.QueryRow(ctx, `SELECT data FROM orders WHERE id = $1 FOR UPDATE`, id).Scan(&data)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("%w: %s", order.ErrNotFound, id)
+		}
+		if err != nil {
+			return err
+		}
+		o, err := decodeOrder(id, data)
+		if err != nil {
+			return err
+		}
+		evs, err := fn(o)
+		if err != nil {
+			return err
+		}
+		o.ID = id // the key cannot change
+		if _, err := tx.Exec(ctx, `UPDATE orders SET status = $2, paid_at = $3, data = $4 WHERE id = $1`,
+			id, string(o.Status), o.PaidAt, order.AppendJSON(nil, o)); err != nil {
+			return err
+		}
+		return appendEvents(ctx, tx, evs)
+	})
+}
+
+// ListOrders implements [order.Store]. It reads pageSize orders per query,
+// keyset-paged on (paid_at, id), so memory stays flat however many orders
+// there are. Each page is read on its own: an order changed while the list
+// runs shows as it is when its page is read, and one whose paid-at time moves
+// behind the page being read is not listed.
+func (s *Store) ListOrders(ctx context.Context, statuses ...order.Status) iter.Seq2[*order.Order, error] {
+	return func(yield func(*order.Order, error) bool) {
+		sts := make([]string, len(statuses))
+		for i, st := range statuses {
+			sts[i] = string(st)
+		}
+		var (
+			after   time.Time
+			afterID string
+			first   = true
+		)
+		ids := make([]string, 0, pageSize)
+		datas := make([][]byte, 0, pageSize)
+		pays := make([]time.Time, 0, pageSize)
+		for {
+			ids, datas, pays = ids[:0], datas[:0], pays[:0]
+			err := s.read(ctx, "list orders", func() error {
+				ids, datas, pays = ids[:0], datas[:0], pays[:0]
+				// Separate statements for the first and later pages and for a
+				// status filter, so each gets a plan that walks its index.
+				q := `SELECT id, paid_at, data FROM orders WHERE true`
+				args := []any{pageSize}
+				switch len(sts) {
+				case 0:
+				case 1: // walks orders_status_paid in order
+					q += ` AND status = $2`
+					args = append(args, sts[0])
+				default: // walks orders_paid, filtering
+					q += ` AND status = ANY($2)`
+					args = append(args, sts)
+				}
+				if !first {
+					q += fmt.Sprintf(` AND (paid_at, id) > ($%d, $%d)`, len(args)+1, len(args)+2)
+					args = append(args, after, afterID)
+				}
+				rows, err := s.pool.Query(ctx, q+` ORDER BY paid_at, id LIMIT $1`, args...)
+				if err != nil {
+					return err
+				}
+				var (
+					id   string
+					paid time.Time
+					data []byte
+				)
+				_, err = pgx.ForEachRow(rows, []any{&id, &paid, &data}, func() error {
+					ids, pays, datas = append(ids, id), append(pays, paid), append(datas, data)
+					return nil
+				})
+				return err
+			})
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for i, id := range ids {
+				o, err := decodeOrder(id, datas[i])
+				if !yield(o, err) || err != nil {
+					return
+				}
+			}
+			if len(ids) < pageSize {
+				return
+			}
+			first, after, afterID = false, pays[len(pays)-1], ids[len(ids)-1]
+		}
+	}
+}
+
+// Journal implements [order.Store]. Events are read pageSize per query; a
+// sequence number becomes visible only after every lower one (see nextSeq),
+// so a reader that keeps the last Seq it saw misses nothing.
+func (s *Store) Journal(ctx context.Context, after uint64) iter.Seq2[order.Event, error] {
+	return func(yield func(order.Event, error) bool) {
+		page := make([]order.Event, 0, pageSize)
+		for {
+			err := s.read(ctx, "journal", func() error {
+				page = page[:0]
+				rows, err := s.pool.Query(ctx, `SELECT seq, at, actor, order_id, action, from_status, to_status, detail
+					FROM journal WHERE seq > $1 ORDER BY seq LIMIT $2`, int64(after), pageSize)
+				if err != nil {
+					return err
+				}
+				var (
+					ev            order.Event
+					act, from, to string
+					seq           int64
+				)
+				_, err = pgx.ForEachRow(rows, []any{&seq, &ev.Time, &ev.Actor, &ev.OrderID, &act, &from, &to, &ev.Detail}, func() error {
+					ev.Seq, ev.Action, ev.From, ev.To = uint64(seq), order.Action(act), order.Status(from), order.Status(to)
+					ev.Time = zt(ev.Time)
+					page = append(page, ev)
+					return nil
+				})
+				return err
+			})
+			if err != nil {
+				yield(order.Event{}, err)
+				return
+			}
+			for _, ev := range page {
+				if !yield(ev, nil) {
+					return
+				}
+			}
+			if len(page) < pageSize {
+				return
+			}
+			after = page[len(page)-1].Seq
+		}
+	}
+}

@@ -1,0 +1,22 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/dadanhq/dadan/shipment"
+)
+
+var _ shipment.Sequence = (*Store)(nil)
+
+// NextValue implements [shipment.Sequence]. The row lock of the upsert orders
+// concurrent callers; a value whose transaction rolls back is not handed out.
+func (s *Store) NextValue(ctx context.Context, name string) (int64, error) {
+	var n int64
+	err := s.tx(ctx, "next value", func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `INSERT INTO sequences (name, value) VALUES ($1, 1)
+			ON CONFLICT (name) DO UPDATE SET value = sequences.value + 1 RETURNING value`, name).Scan(&n)
+	})
+	return n, err
+}
