@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"io"
+	"net/url"
 	"os"
 	"os/user"
 	"strings"
@@ -56,8 +57,20 @@ func openStore(ctx context.Context, db string) (dbStore, io.Closer, error) {
 	return openSQLite(ctx, db)
 }
 
+// openPostgres opens a postgres:// URL; a schema=NAME parameter chooses the
+// schema (default dadan), so several stations or shops can share a database.
 func openPostgres(ctx context.Context, dsn string) (dbStore, io.Closer, error) {
-	s, err := postgres.Open(ctx, dsn, nil)
+	opts := &postgres.Options{}
+	if u, err := url.Parse(dsn); err == nil {
+		q := u.Query()
+		if sc := q.Get("schema"); sc != "" {
+			opts.Schema = sc
+			q.Del("schema")
+			u.RawQuery = q.Encode()
+			dsn = u.String()
+		}
+	}
+	s, err := postgres.Open(ctx, dsn, opts)
 	if err != nil {
 		return nil, nil, err
 	}
