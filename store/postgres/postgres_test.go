@@ -12,8 +12,8 @@ import (
 
 	"github.com/dadanhq/dadan/order"
 	"github.com/dadanhq/dadan/printer"
-	"github.com/dadanhq/dadan/shipment"
 	"github.com/dadanhq/dadan/printer/printertest"
+	"github.com/dadanhq/dadan/shipment"
 	"github.com/dadanhq/dadan/store/postgres"
 	"github.com/dadanhq/dadan/store/storetest"
 	"github.com/dadanhq/dadan/supplies"
