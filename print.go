@@ -87,6 +87,10 @@ type printing struct {
 	// Confirm rarely has to read them back; an order's entry goes when it is
 	// confirmed, and a job's when it is queued again.
 	seen map[string]map[printer.JobKey]printer.Job
+	// waiting holds, per order, the jobs this station queued (or sends again)
+	// whose end it has not seen yet: their events will come, so Confirm need
+	// not look.
+	waiting map[string]map[string]bool
 }
 
 func (s *Station) onSpoolEvent(user func(printer.Event)) func(printer.Event) {
@@ -96,6 +100,7 @@ func (s *Station) onSpoolEvent(user func(printer.Event)) func(printer.Event) {
 			id := ev.Job.Key.Order
 			s.p.mu.Lock()
 			s.p.dirty[id] = true
+			s.p.ended(id, ev.Job.ID)
 			if s.p.seen[id] == nil {
 				s.p.seen[id] = make(map[printer.JobKey]printer.Job, len(s.p.docs))
 			}
@@ -105,10 +110,20 @@ func (s *Station) onSpoolEvent(user func(printer.Event)) func(printer.Event) {
 			case s.p.notify <- struct{}{}:
 			default:
 			}
-		case printer.EventQueued, printer.EventReprint, printer.EventSending:
+		case printer.EventQueued, printer.EventReprint, printer.EventSending, printer.EventCancelled:
+			id := ev.Job.Key.Order
 			s.p.mu.Lock()
-			if m := s.p.seen[ev.Job.Key.Order]; m != nil {
+			if m := s.p.seen[id]; m != nil {
 				delete(m, ev.Job.Key)
+			}
+			switch ev.Kind {
+			case printer.EventQueued, printer.EventReprint:
+				if s.p.waiting[id] == nil {
+					s.p.waiting[id] = make(map[string]bool, 2)
+				}
+				s.p.waiting[id][ev.Job.ID] = true
+			case printer.EventCancelled:
+				s.p.ended(id, ev.Job.ID)
 			}
 			s.p.mu.Unlock()
 		}
@@ -629,9 +644,25 @@ func (s *Station) redirty(ids []string) {
 	s.p.mu.Unlock()
 }
 
+// ended notes that job of order id ended; the caller holds p.mu.
+func (p *printing) ended(id, job string) {
+	if m := p.waiting[id]; m != nil {
+		delete(m, job)
+		if len(m) == 0 {
+			delete(p.waiting, id)
+		}
+	}
+}
+
 // confirmOrder moves order id to printed when all its current documents are
 // done, or to on_hold when one failed for good.
 func (s *Station) confirmOrder(ctx context.Context, id string) (bool, error) {
+	s.p.mu.Lock()
+	more := len(s.p.waiting[id]) > 0
+	s.p.mu.Unlock()
+	if more {
+		return false, nil // jobs this station queued are still to end: their events come
+	}
 	byKey := s.seenJobs(id)
 	var js []printer.Job
 	if byKey == nil {

@@ -131,7 +131,7 @@ func New(opts *Options) (*Station, error) {
 
 func (s *Station) setupPrinting(opts *Options) error {
 	s.p = printing{docs: append([]Document(nil), opts.Documents...), carrier: opts.Carrier, layout: opts.Layout,
-		dirty: make(map[string]bool), notify: make(chan struct{}, 1), seen: make(map[string]map[printer.JobKey]printer.Job)}
+		dirty: make(map[string]bool), notify: make(chan struct{}, 1), seen: make(map[string]map[printer.JobKey]printer.Job), waiting: make(map[string]map[string]bool)}
 	if len(opts.Printers) == 0 {
 		return nil
 	}

@@ -40,6 +40,8 @@ const (
 	EventResumed     EventKind = "resumed" // the printer is ready again
 	EventFailed      EventKind = "failed"  // the retry policy gave up on a job
 	EventReprint     EventKind = "reprint" // a job is queued again, flagged as a reprint
+	// EventCancelled: a queued job was taken out of its queue.
+	EventCancelled EventKind = "cancelled"
 )
 
 // Event reports progress to a UI. Job is a snapshot; for paused and resumed events
@@ -419,7 +421,11 @@ func (s *Spooler) Cancel(ctx context.Context, id string) error {
 		return &JobStateError{ID: id, Got: j.State, Want: Queued}
 	}
 	j.State, j.UpdatedAt = Cancelled, s.now()
-	return s.store.UpdateJob(ctx, j, Queued)
+	if err := s.store.UpdateJob(ctx, j, Queued); err != nil {
+		return err
+	}
+	s.emit(Event{Kind: EventCancelled, Time: j.UpdatedAt, Printer: j.Printer, Job: j})
+	return nil
 }
 
 // Failed returns how many jobs failed for good since the spooler was made.
@@ -624,11 +630,8 @@ var errStillPending = errors.New("printer: still pending")
 // printer's own word about the job: a fault it reported, or a job it kept
 // holding. A lost connection or no reply at all says nothing.
 func answered(err error) bool {
-	var se *StatusError
-	if errors.As(err, &se) {
-		return se.Status.States&(Offline|Unknown) == 0
-	}
-	return errors.Is(err, errStillPending)
+	var se *StatusError // made by send from a status the printer sent
+	return errors.As(err, &se) || errors.Is(err, errStillPending)
 }
 
 // claimed is the result of a claim made together with the last update.
