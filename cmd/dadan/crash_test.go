@@ -134,8 +134,9 @@ func TestCrashSafety(t *testing.T) {
 		p := start(t, bin, args...)
 		victim.Store(p)
 		if round%3 == 2 {
+			delay := time.Duration(5+rng.IntN(200)) * time.Millisecond
 			go func() {
-				time.Sleep(time.Duration(5+rng.IntN(200)) * time.Millisecond)
+				time.Sleep(delay)
 				select {
 				case <-p.done:
 				default:
