@@ -25,6 +25,7 @@ type dbStore interface {
 	printer.LedgerStore
 	supplies.Store
 	shipment.Sequence
+	shipment.Store
 }
 
 // dbFlag adds --db to fs: a SQLite file or a postgres:// URL.
