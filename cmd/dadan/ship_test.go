@@ -1,0 +1,100 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dadanhq/dadan/order"
+	"github.com/dadanhq/dadan/store/sqlite"
+)
+
+var shipT0 = time.Date(2026, 11, 11, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+
+// shipDB makes a database with printed orders: P1 (ZTO 759900000001, two cups),
+// P2 (ZTO 759900000002, a lid), P3 (YTO YT9900000000003, a cup) and R1
+// (refunded after printing, ZTO 759900000009).
+func shipDB(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "dadan.db")
+	s, err := sqlite.Open(ctx, path, nil)
+	require.NoError(t, err)
+	defer s.Close()
+	mk := func(id, carrier, no string, st order.Status, items ...order.Item) {
+		o := &order.Order{ID: id, Platform: order.Taobao, Carrier: carrier, PaidAt: shipT0, Status: st,
+			Recipient: order.Party{Name: "张三", Phone: "13800138000", Province: "浙江省", City: "杭州市",
+				District: "余杭区", Address: "文一西路969号"},
+			Items: items, Total: decimal.RequireFromString("109.80"), Waybill: &order.Waybill{TrackingNo: no}}
+		require.NoError(t, s.CreateOrder(ctx, o))
+	}
+	cup := order.Item{SKU: "CUP-500-W", Barcode: "6901234567892", Name: "保温杯", Qty: 2, UnitPrice: decimal.RequireFromString("54.90")}
+	lid := order.Item{SKU: "LID-1", Name: "杯盖", Qty: 1, UnitPrice: decimal.RequireFromString("5")}
+	one := cup
+	one.Qty = 1
+	mk("P1", "ZTO", "759900000001", order.Printed, cup)
+	mk("P2", "ZTO", "759900000002", order.Printed, lid)
+	mk("P3", "YTO", "YT9900000000003", order.Printed, one)
+	mk("R1", "ZTO", "759900000009", order.Cancelled, one)
+	return path
+}
+
+// jsonLines decodes each line of out into a map.
+func jsonLines(t *testing.T, out string) []map[string]any {
+	t.Helper()
+	var rs []map[string]any
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &m), sc.Text())
+		rs = append(rs, m)
+	}
+	return rs
+}
+
+func TestVerifyCLI(t *testing.T) {
+	db := shipDB(t)
+	code, out, errOut := runCLI(t, "759900000001\n6901234567892\nCUP-500-W\n.\n", "verify", "--db", db, "--json")
+	require.Equal(t, exitOK, code, errOut)
+	rs := jsonLines(t, out)
+	require.Len(t, rs, 1)
+	assert.Equal(t, "759900000001", rs[0]["tracking_no"])
+	assert.Equal(t, "P1", rs[0]["order"])
+	assert.Equal(t, "ok", rs[0]["result"])
+	assert.Equal(t, []any{}, rs[0]["missing"], "an array, never null")
+	assert.Equal(t, []any{}, rs[0]["extra"])
+
+	code, out, _ = runCLI(t, "", "orders", "--db", db, "--status", "verified", "--json")
+	require.Equal(t, exitOK, code)
+	assert.Contains(t, out, `"id":"P1"`)
+
+	// A wrong item, a refunded order, an unknown number and a 10 MB line.
+	in := "759900000002\r\n6901234567892\n" + "759900000009\nCUP-500-W\n" + "SF9912345678901\n" +
+		strings.Repeat("9", 10<<20) + "\n.\n"
+	code, out, errOut = runCLI(t, in, "verify", "--db", db, "--json")
+	require.Equal(t, exitRefused, code, errOut)
+	rs = jsonLines(t, out)
+	require.Len(t, rs, 3)
+	assert.Equal(t, "mismatch", rs[0]["result"])
+	assert.Equal(t, []any{map[string]any{"sku": "LID-1", "qty": 1.0}}, rs[0]["missing"])
+	assert.Equal(t, []any{map[string]any{"sku": "6901234567892", "qty": 1.0}}, rs[0]["extra"])
+	assert.Equal(t, "blocked", rs[1]["result"])
+	assert.Equal(t, "R1", rs[1]["order"])
+	assert.Equal(t, "unknown", rs[2]["result"])
+	assert.Equal(t, "SF9912345678901", rs[2]["tracking_no"])
+	assert.Less(t, len(out), 4096, "the long line is not echoed")
+
+	code, out, _ = runCLI(t, "759900000002\nLID-1\n", "verify", "--db", db)
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, out, "ok")
+	code, _, _ = runCLI(t, "", "verify", "--db", db, "extra-arg")
+	assert.Equal(t, exitUsage, code)
+}
