@@ -14,6 +14,7 @@
 //	dadan jobs --db PATH [--state S] [--order ID] [--json]
 //	dadan status --printer URL [--json]
 //	dadan verify --db PATH [--json] < scans
+//	dadan handover --db PATH --carrier CODE --out DIR [--scans FILE] [--json]
 //
 // Exit status is 0 on success, 1 when some input was refused (each refusal is on
 // stderr with the order id and line), 2 for usage errors.
@@ -76,6 +77,7 @@ func commandList() []command {
 		{"print", "send files to a printer through the spooler, in order", runPrint},
 		{"status", "ask a printer for its status", runStatus},
 		{"verify", "check parcels against their orders before packing, from scans", runVerify},
+		{"handover", "hand a carrier's verified parcels over with a manifest (CSV and PDF)", runHandover},
 	}
 }
 

@@ -3,7 +3,10 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/csv"
 	"encoding/json"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -96,5 +99,60 @@ func TestVerifyCLI(t *testing.T) {
 	assert.Equal(t, exitOK, code)
 	assert.Contains(t, out, "ok")
 	code, _, _ = runCLI(t, "", "verify", "--db", db, "extra-arg")
+	assert.Equal(t, exitUsage, code)
+}
+
+func TestHandoverCLI(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not installed (poppler-utils)")
+	}
+	db := shipDB(t)
+	code, _, errOut := runCLI(t, "759900000001\nCUP-500-W\nCUP-500-W\n759900000002\nLID-1\n", "verify", "--db", db)
+	require.Equal(t, exitOK, code, errOut)
+	out := t.TempDir()
+	scans := filepath.Join(out, "scans.txt")
+	require.NoError(t, os.WriteFile(scans, []byte("759900000001\r\n759900000009\n\n"), 0o644))
+	code, stdout, errOut := runCLI(t, "", "handover", "--db", db, "--carrier", "ZTO", "--out", out, "--scans", scans, "--json")
+	require.Equal(t, exitRefused, code, "a parcel missing and one unknown: %s", errOut)
+	rs := jsonLines(t, stdout)
+	require.Len(t, rs, 1)
+	r := rs[0]
+	assert.Equal(t, "ZTO", r["carrier"])
+	assert.Equal(t, "001", r["batch"])
+	assert.Equal(t, 1.0, r["parcels"])
+	assert.Equal(t, []any{"759900000002"}, r["missing"])
+	assert.Equal(t, []any{"759900000009"}, r["unknown"])
+	assert.Contains(t, errOut, "759900000009")
+
+	matches, err := filepath.Glob(filepath.Join(out, "ZTO-*-001.csv"))
+	require.NoError(t, err)
+	require.Len(t, matches, 1)
+	f, err := os.Open(matches[0])
+	require.NoError(t, err)
+	rows, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	require.NoError(t, err)
+	require.Len(t, rows, 2)
+	assert.Equal(t, "tracking_no", rows[0][1])
+	assert.Equal(t, "759900000001", rows[1][1])
+	pdfPath := strings.TrimSuffix(matches[0], ".csv") + ".pdf"
+	text, err := exec.Command("pdftotext", "-enc", "UTF-8", pdfPath, "-").Output()
+	require.NoError(t, err)
+	assert.Contains(t, string(text), "759900000001")
+	assert.Contains(t, string(text), "快递交接单")
+
+	code, stdout, _ = runCLI(t, "", "orders", "--db", db, "--status", "shipped", "--json")
+	require.Equal(t, exitOK, code)
+	assert.Contains(t, stdout, `"id":"P1"`)
+	assert.NotContains(t, stdout, `"id":"P2"`)
+
+	// Without scans the rest goes: batch 002.
+	code, stdout, errOut = runCLI(t, "", "handover", "--db", db, "--carrier", "ZTO", "--out", out, "--json")
+	require.Equal(t, exitOK, code, errOut)
+	r = jsonLines(t, stdout)[0]
+	assert.Equal(t, "002", r["batch"])
+	assert.Equal(t, 1.0, r["parcels"])
+	assert.Equal(t, []any{}, r["missing"])
+	code, _, _ = runCLI(t, "", "handover", "--db", db, "--out", out)
 	assert.Equal(t, exitUsage, code)
 }
