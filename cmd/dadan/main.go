@@ -15,6 +15,8 @@
 //	dadan status --printer URL [--json]
 //	dadan verify --db PATH [--json] < scans
 //	dadan handover --db PATH --carrier CODE --out DIR [--scans FILE] [--json]
+//	dadan track --db PATH --events FILE [--json]
+//	dadan shipments --db PATH [--state S] [--carrier CODE] [--json]
 //
 // Exit status is 0 on success, 1 when some input was refused (each refusal is on
 // stderr with the order id and line), 2 for usage errors.
@@ -78,6 +80,8 @@ func commandList() []command {
 		{"status", "ask a printer for its status", runStatus},
 		{"verify", "check parcels against their orders before packing, from scans", runVerify},
 		{"handover", "hand a carrier's verified parcels over with a manifest (CSV and PDF)", runHandover},
+		{"track", "take in tracking events (kuaidi100 pushes or plain lines)", runTrack},
+		{"shipments", "list the shipments and where each is", runShipments},
 	}
 }
 

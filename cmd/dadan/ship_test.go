@@ -156,3 +156,52 @@ func TestHandoverCLI(t *testing.T) {
 	code, _, _ = runCLI(t, "", "handover", "--db", db, "--out", out)
 	assert.Equal(t, exitUsage, code)
 }
+
+func TestTrackAndShipmentsCLI(t *testing.T) {
+	db := shipDB(t)
+	code, _, errOut := runCLI(t, "759900000001\nCUP-500-W\nCUP-500-W\n759900000002\nLID-1\n", "verify", "--db", db)
+	require.Equal(t, exitOK, code, errOut)
+	code, _, errOut = runCLI(t, "", "handover", "--db", db, "--carrier", "ZTO", "--out", t.TempDir())
+	require.Equal(t, exitOK, code, errOut)
+
+	push := `{"lastResult":{"nu":"759900000001","state":"3","data":[{"context":"已签收","time":"2026-11-13 09:30:00"},{"context":"派件中","time":"2026-11-13 08:00:00","status":"派件"}]}}`
+	lines := push + "\n" +
+		`{"tracking_no":"759900000002","time":"2026-11-12T20:00:00+08:00","status":"在途","text":"已发往杭州"}` + "\n" +
+		push + "\n" + // again
+		`{"tracking_no":"NOPE123","time":"2026-11-12 20:00:00","status":"在途","text":"x"}` + "\n" +
+		`{"tracking_no":` + "\n"
+	events := filepath.Join(t.TempDir(), "events.jsonl")
+	require.NoError(t, os.WriteFile(events, []byte(lines), 0o644))
+	code, out, errOut := runCLI(t, "", "track", "--db", db, "--events", events, "--json")
+	assert.Equal(t, exitRefused, code, "an unknown number and a bad line")
+	assert.Contains(t, errOut, "line 5")
+	rs := jsonLines(t, out)
+	require.Len(t, rs, 6)
+	assert.Equal(t, "moved", rs[0]["result"])
+	assert.Equal(t, "delivered", rs[0]["state"])
+	assert.Equal(t, "stored", rs[1]["result"], "the older step is kept, not applied")
+	assert.Equal(t, "moved", rs[2]["result"])
+	assert.Equal(t, "repeat", rs[3]["result"])
+	assert.Equal(t, "repeat", rs[4]["result"])
+	assert.Equal(t, "unknown", rs[5]["result"])
+
+	code, out, _ = runCLI(t, "", "shipments", "--db", db, "--json")
+	require.Equal(t, exitOK, code)
+	rs = jsonLines(t, out)
+	byNo := map[string]map[string]any{}
+	for _, r := range rs {
+		byNo[r["tracking_no"].(string)] = r
+	}
+	require.Contains(t, byNo, "759900000001")
+	assert.Equal(t, "delivered", byNo["759900000001"]["state"])
+	assert.Equal(t, "P1", byNo["759900000001"]["order"])
+	assert.Equal(t, "ZTO", byNo["759900000001"]["carrier"])
+	assert.NotEmpty(t, byNo["759900000001"]["updated_at"])
+	assert.Equal(t, "in_transit", byNo["759900000002"]["state"])
+	assert.Equal(t, "label_printed", byNo["YT9900000000003"]["state"])
+	code, out, _ = runCLI(t, "", "shipments", "--db", db, "--state", "delivered", "--json")
+	require.Equal(t, exitOK, code)
+	assert.Len(t, jsonLines(t, out), 1)
+	code, _, _ = runCLI(t, "", "shipments", "--db", db, "--state", "flying")
+	assert.Equal(t, exitUsage, code)
+}
