@@ -17,6 +17,8 @@
 //	dadan handover --db PATH --carrier CODE --out DIR [--scans FILE] [--json]
 //	dadan track --db PATH --events FILE [--json]
 //	dadan shipments --db PATH [--state S] [--carrier CODE] [--json]
+//	dadan problems --db PATH [--carrier CODE] [--json]
+//	dadan problems report --db PATH [--json]
 //
 // Exit status is 0 on success, 1 when some input was refused (each refusal is on
 // stderr with the order id and line), 2 for usage errors.
@@ -82,6 +84,7 @@ func commandList() []command {
 		{"handover", "hand a carrier's verified parcels over with a manifest (CSV and PDF)", runHandover},
 		{"track", "take in tracking events (kuaidi100 pushes or plain lines)", runTrack},
 		{"shipments", "list the shipments and where each is", runShipments},
+		{"problems", "courier problems and claims; 'problems report' compares carriers", runProblems},
 	}
 }
 
