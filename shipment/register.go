@@ -3,6 +3,7 @@ package shipment
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/dadanhq/dadan/order"
@@ -18,8 +19,13 @@ func Register(ctx context.Context, st Store, o *order.Order, at time.Time) (*Shi
 		return nil, nil
 	}
 	w := o.Waybill
-	if sh, err := st.GetShipment(ctx, w.TrackingNo); err == nil || !errors.Is(err, ErrNotFound) {
-		return sh, err
+	if sh, err := st.GetShipment(ctx, w.TrackingNo); err == nil {
+		if sh.OrderID != o.ID {
+			return nil, fmt.Errorf("%w: %s belongs to order %s, not %s", ErrExists, w.TrackingNo, sh.OrderID, o.ID)
+		}
+		return sh, nil
+	} else if !errors.Is(err, ErrNotFound) {
+		return nil, err
 	}
 	state := WaybillAllocated
 	switch o.Status {

@@ -19,6 +19,7 @@
 //	dadan shipments --db PATH [--state S] [--carrier CODE] [--json]
 //	dadan problems --db PATH [--carrier CODE] [--json]
 //	dadan problems report --db PATH [--json]
+//	dadan amend --db PATH --order ID --recipient FILE --reason TEXT
 //
 // Exit status is 0 on success, 1 when some input was refused (each refusal is on
 // stderr with the order id and line), 2 for usage errors.
@@ -85,6 +86,7 @@ func commandList() []command {
 		{"track", "take in tracking events (kuaidi100 pushes or plain lines)", runTrack},
 		{"shipments", "list the shipments and where each is", runShipments},
 		{"problems", "courier problems and claims; 'problems report' compares carriers", runProblems},
+		{"amend", "change an order's recipient at the customer's request", runAmend},
 	}
 }
 

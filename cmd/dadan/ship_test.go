@@ -22,9 +22,9 @@ import (
 
 var shipT0 = time.Date(2026, 11, 11, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
 
-// shipDB makes a database with printed orders: P1 (ZTO 759900000001, two cups),
-// P2 (ZTO 759900000002, a lid), P3 (YTO YT9900000000003, a cup) and R1
-// (refunded after printing, ZTO 759900000009).
+// shipDB makes a database with printed orders: P1 (ZTO 759900000101, two cups),
+// P2 (ZTO 759900000102, a lid), P3 (YTO YT9900000000003, a cup) and R1
+// (refunded after printing, ZTO 759900000109).
 func shipDB(t *testing.T) string {
 	t.Helper()
 	ctx := context.Background()
@@ -43,10 +43,10 @@ func shipDB(t *testing.T) string {
 	lid := order.Item{SKU: "LID-1", Name: "杯盖", Qty: 1, UnitPrice: decimal.RequireFromString("5")}
 	one := cup
 	one.Qty = 1
-	mk("P1", "ZTO", "759900000001", order.Printed, cup)
-	mk("P2", "ZTO", "759900000002", order.Printed, lid)
+	mk("P1", "ZTO", "759900000101", order.Printed, cup)
+	mk("P2", "ZTO", "759900000102", order.Printed, lid)
 	mk("P3", "YTO", "YT9900000000003", order.Printed, one)
-	mk("R1", "ZTO", "759900000009", order.Cancelled, one)
+	mk("R1", "ZTO", "759900000109", order.Cancelled, one)
 	return path
 }
 
@@ -65,11 +65,11 @@ func jsonLines(t *testing.T, out string) []map[string]any {
 
 func TestVerifyCLI(t *testing.T) {
 	db := shipDB(t)
-	code, out, errOut := runCLI(t, "759900000001\n6901234567892\nCUP-500-W\n.\n", "verify", "--db", db, "--json")
+	code, out, errOut := runCLI(t, "759900000101\n6901234567892\nCUP-500-W\n.\n", "verify", "--db", db, "--json")
 	require.Equal(t, exitOK, code, errOut)
 	rs := jsonLines(t, out)
 	require.Len(t, rs, 1)
-	assert.Equal(t, "759900000001", rs[0]["tracking_no"])
+	assert.Equal(t, "759900000101", rs[0]["tracking_no"])
 	assert.Equal(t, "P1", rs[0]["order"])
 	assert.Equal(t, "ok", rs[0]["result"])
 	assert.Equal(t, []any{}, rs[0]["missing"], "an array, never null")
@@ -80,7 +80,7 @@ func TestVerifyCLI(t *testing.T) {
 	assert.Contains(t, out, `"id":"P1"`)
 
 	// A wrong item, a refunded order, an unknown number and a 10 MB line.
-	in := "759900000002\r\n6901234567892\n" + "759900000009\nCUP-500-W\n" + "SF9912345678901\n" +
+	in := "759900000102\r\n6901234567892\n" + "759900000109\nCUP-500-W\n" + "SF9912345678901\n" +
 		strings.Repeat("9", 10<<20) + "\n.\n"
 	code, out, errOut = runCLI(t, in, "verify", "--db", db, "--json")
 	require.Equal(t, exitRefused, code, errOut)
@@ -95,7 +95,7 @@ func TestVerifyCLI(t *testing.T) {
 	assert.Equal(t, "SF9912345678901", rs[2]["tracking_no"])
 	assert.Less(t, len(out), 4096, "the long line is not echoed")
 
-	code, out, _ = runCLI(t, "759900000002\nLID-1\n", "verify", "--db", db)
+	code, out, _ = runCLI(t, "759900000102\nLID-1\n", "verify", "--db", db)
 	assert.Equal(t, exitOK, code)
 	assert.Contains(t, out, "ok")
 	code, _, _ = runCLI(t, "", "verify", "--db", db, "extra-arg")
@@ -107,11 +107,11 @@ func TestHandoverCLI(t *testing.T) {
 		t.Skip("pdftotext not installed (poppler-utils)")
 	}
 	db := shipDB(t)
-	code, _, errOut := runCLI(t, "759900000001\nCUP-500-W\nCUP-500-W\n759900000002\nLID-1\n", "verify", "--db", db)
+	code, _, errOut := runCLI(t, "759900000101\nCUP-500-W\nCUP-500-W\n759900000102\nLID-1\n", "verify", "--db", db)
 	require.Equal(t, exitOK, code, errOut)
 	out := t.TempDir()
 	scans := filepath.Join(out, "scans.txt")
-	require.NoError(t, os.WriteFile(scans, []byte("759900000001\r\n759900000009\n\n"), 0o644))
+	require.NoError(t, os.WriteFile(scans, []byte("759900000101\r\n759900000109\n\n"), 0o644))
 	code, stdout, errOut := runCLI(t, "", "handover", "--db", db, "--carrier", "ZTO", "--out", out, "--scans", scans, "--json")
 	require.Equal(t, exitRefused, code, "a parcel missing and one unknown: %s", errOut)
 	rs := jsonLines(t, stdout)
@@ -120,9 +120,9 @@ func TestHandoverCLI(t *testing.T) {
 	assert.Equal(t, "ZTO", r["carrier"])
 	assert.Equal(t, "001", r["batch"])
 	assert.Equal(t, 1.0, r["parcels"])
-	assert.Equal(t, []any{"759900000002"}, r["missing"])
-	assert.Equal(t, []any{"759900000009"}, r["unknown"])
-	assert.Contains(t, errOut, "759900000009")
+	assert.Equal(t, []any{"759900000102"}, r["missing"])
+	assert.Equal(t, []any{"759900000109"}, r["unknown"])
+	assert.Contains(t, errOut, "759900000109")
 
 	matches, err := filepath.Glob(filepath.Join(out, "ZTO-*-001.csv"))
 	require.NoError(t, err)
@@ -134,11 +134,11 @@ func TestHandoverCLI(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, rows, 2)
 	assert.Equal(t, "tracking_no", rows[0][1])
-	assert.Equal(t, "759900000001", rows[1][1])
+	assert.Equal(t, "759900000101", rows[1][1])
 	pdfPath := strings.TrimSuffix(matches[0], ".csv") + ".pdf"
 	text, err := exec.Command("pdftotext", "-enc", "UTF-8", pdfPath, "-").Output()
 	require.NoError(t, err)
-	assert.Contains(t, string(text), "759900000001")
+	assert.Contains(t, string(text), "759900000101")
 	assert.Contains(t, string(text), "快递交接单")
 
 	code, stdout, _ = runCLI(t, "", "orders", "--db", db, "--status", "shipped", "--json")
@@ -159,14 +159,14 @@ func TestHandoverCLI(t *testing.T) {
 
 func TestTrackAndShipmentsCLI(t *testing.T) {
 	db := shipDB(t)
-	code, _, errOut := runCLI(t, "759900000001\nCUP-500-W\nCUP-500-W\n759900000002\nLID-1\n", "verify", "--db", db)
+	code, _, errOut := runCLI(t, "759900000101\nCUP-500-W\nCUP-500-W\n759900000102\nLID-1\n", "verify", "--db", db)
 	require.Equal(t, exitOK, code, errOut)
 	code, _, errOut = runCLI(t, "", "handover", "--db", db, "--carrier", "ZTO", "--out", t.TempDir())
 	require.Equal(t, exitOK, code, errOut)
 
-	push := `{"lastResult":{"nu":"759900000001","state":"3","data":[{"context":"已签收","time":"2026-11-13 09:30:00"},{"context":"派件中","time":"2026-11-13 08:00:00","status":"派件"}]}}`
+	push := `{"lastResult":{"nu":"759900000101","state":"3","data":[{"context":"已签收","time":"2026-11-13 09:30:00"},{"context":"派件中","time":"2026-11-13 08:00:00","status":"派件"}]}}`
 	lines := push + "\n" +
-		`{"tracking_no":"759900000002","time":"2026-11-12T20:00:00+08:00","status":"在途","text":"已发往杭州"}` + "\n" +
+		`{"tracking_no":"759900000102","time":"2026-11-12T20:00:00+08:00","status":"在途","text":"已发往杭州"}` + "\n" +
 		push + "\n" + // again
 		`{"tracking_no":"NOPE123","time":"2026-11-12 20:00:00","status":"在途","text":"x"}` + "\n" +
 		`{"tracking_no":` + "\n"
@@ -192,12 +192,12 @@ func TestTrackAndShipmentsCLI(t *testing.T) {
 	for _, r := range rs {
 		byNo[r["tracking_no"].(string)] = r
 	}
-	require.Contains(t, byNo, "759900000001")
-	assert.Equal(t, "delivered", byNo["759900000001"]["state"])
-	assert.Equal(t, "P1", byNo["759900000001"]["order"])
-	assert.Equal(t, "ZTO", byNo["759900000001"]["carrier"])
-	assert.NotEmpty(t, byNo["759900000001"]["updated_at"])
-	assert.Equal(t, "in_transit", byNo["759900000002"]["state"])
+	require.Contains(t, byNo, "759900000101")
+	assert.Equal(t, "delivered", byNo["759900000101"]["state"])
+	assert.Equal(t, "P1", byNo["759900000101"]["order"])
+	assert.Equal(t, "ZTO", byNo["759900000101"]["carrier"])
+	assert.NotEmpty(t, byNo["759900000101"]["updated_at"])
+	assert.Equal(t, "in_transit", byNo["759900000102"]["state"])
 	assert.Equal(t, "label_printed", byNo["YT9900000000003"]["state"])
 	code, out, _ = runCLI(t, "", "shipments", "--db", db, "--state", "delivered", "--json")
 	require.Equal(t, exitOK, code)
@@ -208,12 +208,12 @@ func TestTrackAndShipmentsCLI(t *testing.T) {
 
 func TestProblemsCLI(t *testing.T) {
 	db := shipDB(t)
-	code, _, errOut := runCLI(t, "759900000001\nCUP-500-W\nCUP-500-W\n759900000002\nLID-1\n", "verify", "--db", db)
+	code, _, errOut := runCLI(t, "759900000101\nCUP-500-W\nCUP-500-W\n759900000102\nLID-1\n", "verify", "--db", db)
 	require.Equal(t, exitOK, code, errOut)
 	code, _, errOut = runCLI(t, "", "handover", "--db", db, "--carrier", "ZTO", "--out", t.TempDir())
 	require.Equal(t, exitOK, code, errOut)
 
-	code, out, errOut := runCLI(t, "", "problems", "open", "--db", db, "--tracking", "759900000001", "--kind", "lost", "--detail", "网点找不到")
+	code, out, errOut := runCLI(t, "", "problems", "open", "--db", db, "--tracking", "759900000101", "--kind", "lost", "--detail", "网点找不到")
 	require.Equal(t, exitOK, code, errOut)
 	id := strings.TrimSpace(out)
 	require.NotEmpty(t, id)
@@ -261,4 +261,42 @@ func TestProblemsCLI(t *testing.T) {
 	assert.Equal(t, exitUsage, code)
 	code, _, _ = runCLI(t, "", "problems", "delays", "--db", db, "--after", "1ns")
 	assert.Equal(t, exitOK, code)
+}
+
+func TestAmendCLI(t *testing.T) {
+	db := shipDB(t)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "to.json")
+	require.NoError(t, os.WriteFile(file, []byte(`{"name":"李四","phone":"13911112222","province":"江苏省","city":"南京市","district":"玄武区","address":"中山路1号","floor":"3"}`), 0o644))
+	code, out, errOut := runCLI(t, "", "amend", "--db", db, "--order", "P2", "--recipient", file, "--reason", "buyer moved", "--json")
+	require.Equal(t, exitOK, code, errOut)
+	r := jsonLines(t, out)[0]
+	assert.Equal(t, "relabelled", r["action"])
+	assert.Equal(t, "approved", r["status"])
+	assert.Equal(t, "759900000102", r["old_tracking_no"])
+	newNo := r["new_tracking_no"].(string)
+	assert.NotEqual(t, "759900000102", newNo)
+
+	code, out, _ = runCLI(t, "", "orders", "--db", db, "--order", "P2")
+	require.Equal(t, exitOK, code)
+	assert.Contains(t, out, "李四")
+	assert.Contains(t, out, `"floor": "3"`, "unknown fields of the recipient are kept")
+	assert.Contains(t, out, newNo)
+
+	code, out, _ = runCLI(t, "759900000102\nLID-1\n", "verify", "--db", db, "--json")
+	assert.Equal(t, exitRefused, code)
+	assert.Equal(t, "blocked", jsonLines(t, out)[0]["result"], "the old label is blocked")
+	code, out, _ = runCLI(t, "", "shipments", "--db", db, "--state", "voided", "--json")
+	require.Equal(t, exitOK, code)
+	assert.Contains(t, out, "759900000102")
+
+	code, _, errOut = runCLI(t, "", "amend", "--db", db, "--order", "R1", "--recipient", file, "--reason", "x")
+	assert.Equal(t, exitRefused, code, "a cancelled order: %s", errOut)
+	code, _, _ = runCLI(t, "", "amend", "--db", db, "--order", "NOPE", "--recipient", file, "--reason", "x")
+	assert.Equal(t, exitRefused, code)
+	require.NoError(t, os.WriteFile(file, []byte(`["not an object"]`), 0o644))
+	code, _, _ = runCLI(t, "", "amend", "--db", db, "--order", "P1", "--recipient", file, "--reason", "x")
+	assert.Equal(t, exitRefused, code)
+	code, _, _ = runCLI(t, "", "amend", "--db", db, "--order", "P1", "--recipient", file)
+	assert.Equal(t, exitUsage, code)
 }
