@@ -83,3 +83,32 @@ func TestHandover(t *testing.T) {
 	_, err = shipment.PrepareManifest(ctx, opts, "")
 	assert.Error(t, err)
 }
+
+func TestHandoverMultiPiece(t *testing.T) {
+	ctx := context.Background()
+	s := memstore.New()
+	o := printedOrder(t, s, "M", "SF2000000001", cup(1))
+	require.NoError(t, s.UpdateShipment(ctx, "SF2000000001", func(sh *shipment.Shipment) error {
+		sh.ParentNo, sh.Piece, sh.Pieces = "SF2000000001", 1, 2
+		return nil
+	}))
+	require.NoError(t, s.CreateShipment(ctx, &shipment.Shipment{TrackingNo: "SF2000000002", OrderID: o.ID, Carrier: "ZTO",
+		State: shipment.LabelPrinted, ParentNo: "SF2000000001", Piece: 2, Pieces: 2}))
+	rs := session(t, s, nil, "SF2000000001", "SF2000000002", "CUP-500-W")
+	require.Equal(t, shipment.OK, rs[0].Outcome, rs[0].Reason)
+	opts := &shipment.HandoverOptions{Orders: s, Shipments: s, Clock: func() time.Time { return t0 }}
+	m, err := shipment.PrepareManifest(ctx, opts, "ZTO")
+	require.NoError(t, err)
+	require.Len(t, m.Parcels, 2, "a line per piece")
+	assert.Equal(t, 2, m.Parcels[1].Piece)
+	m.Reconcile([]string{"SF2000000002"})
+	_, err = shipment.HandOver(ctx, opts, m)
+	require.NoError(t, err)
+	assert.Equal(t, order.Verified, status(t, s, "M"), "one piece is still in the warehouse")
+	m, err = shipment.PrepareManifest(ctx, opts, "ZTO")
+	require.NoError(t, err)
+	require.Len(t, m.Parcels, 1)
+	_, err = shipment.HandOver(ctx, opts, m)
+	require.NoError(t, err)
+	assert.Equal(t, order.Shipped, status(t, s, "M"), "every piece handed over")
+}

@@ -312,3 +312,40 @@ func TestLooksLikeWaybill(t *testing.T) {
 		assert.Equal(t, want, shipment.LooksLikeWaybill(code), code)
 	}
 }
+
+func FuzzVerifierScan(f *testing.F) {
+	f.Add("ZT1000000001\n6901234567892\nCUP-500-W\n.")
+	f.Add("w:1.5kg\nZT1000000001\nw:abc\nW=12g\n\x00\n.\n.")
+	f.Add("YT9999999999999\nLID-1\nZT1000000001\nZT1000000001")
+	f.Fuzz(func(t *testing.T, in string) {
+		ctx := context.Background()
+		s := memstore.New()
+		printedOrder(t, s, "A", "ZT1000000001", cup(2), lid(1))
+		v, err := shipment.NewVerifier(shipment.VerifyOptions{Orders: s, Shipments: s})
+		require.NoError(t, err)
+		check := func(r *shipment.Result) {
+			if r == nil {
+				return
+			}
+			switch r.Outcome {
+			case shipment.OK, shipment.Mismatch, shipment.Blocked, shipment.Unknown:
+			default:
+				t.Fatalf("outcome %q", r.Outcome)
+			}
+			if r.Outcome == shipment.OK && (len(r.Missing) > 0 || len(r.Extra) > 0 || r.Garbage > 0) {
+				t.Fatalf("ok with differences: %+v", r)
+			}
+			if len(r.TrackingNo) > shipment.MaxScan {
+				t.Fatalf("long scan echoed")
+			}
+		}
+		for _, l := range strings.Split(in, "\n") {
+			r, err := v.Scan(ctx, l)
+			require.NoError(t, err)
+			check(r)
+		}
+		r, err := v.Close(ctx)
+		require.NoError(t, err)
+		check(r)
+	})
+}
