@@ -57,14 +57,15 @@ func Register(ctx context.Context, st Store, o *order.Order, at time.Time) (*Shi
 	return sh, nil
 }
 
-// Sync registers the waybill of every order that is printed, verified, shipped
-// or cancelled (a refund after printing leaves a label to block) and has no
-// shipment yet (see [Register]), and returns how many it
-// created. Hosts whose print flow does not create shipments call it before
-// verification and handover.
+// Sync registers the waybill of every order that is printed, verified or
+// cancelled (a refund after printing leaves a label to block) and has no
+// shipment yet (see [Register]), and returns how many it created. Hosts whose
+// print flow does not create shipments call it before verification and
+// handover. Shipped orders are left out: a handover registered theirs; a host
+// that shipped orders by other means registers them with [Register].
 func Sync(ctx context.Context, orders order.Store, st Store, at time.Time) (int, error) {
 	n := 0
-	for o, err := range orders.ListOrders(ctx, order.Printed, order.Verified, order.Shipped, order.Cancelled) {
+	for o, err := range orders.ListOrders(ctx, order.Printed, order.Verified, order.Cancelled) {
 		if err != nil {
 			return n, err
 		}
