@@ -13,6 +13,7 @@ import (
 	"github.com/dadanhq/dadan/access"
 	"github.com/dadanhq/dadan/internal/sample"
 	"github.com/dadanhq/dadan/order"
+	"github.com/dadanhq/dadan/review"
 	"github.com/dadanhq/dadan/shipment"
 	"github.com/dadanhq/dadan/shipment/pool"
 	"github.com/dadanhq/dadan/store/memstore"
@@ -275,4 +276,29 @@ func TestAmendCollectedNumber(t *testing.T) {
 	assert.Equal(t, o.Waybill.TrackingNo, got.Waybill.TrackingNo, "nothing changed")
 	assert.Equal(t, o.Recipient.Name, got.Recipient.Name)
 	assert.Equal(t, order.Printed, got.Status)
+}
+
+// A buyer whose phone was refused gives a good one: the order is reviewed again
+// and approved.
+func TestAmendHeldOrder(t *testing.T) {
+	ctx := context.Background()
+	store := memstore.New()
+	st, err := dadan.New(&dadan.Options{Store: store, Review: sampleConfig(t), Clock: fakeClock()})
+	require.NoError(t, err)
+	id := heldWith(t, st, review.CodePhoneInvalid)
+	o, err := store.GetOrder(ctx, id)
+	require.NoError(t, err)
+	require.NotEqual(t, order.Approved, o.Status)
+	to := o.Recipient
+	to.Phone = "13911112222"
+	res, err := st.Amend(ctx, id, to, "buyer gave the right number", nil)
+	require.NoError(t, err)
+	assert.Equal(t, dadan.AmendUpdated, res.Action)
+	for _, f := range res.Findings {
+		assert.NotEqual(t, review.CodePhoneInvalid, f.Code)
+	}
+	o, err = store.GetOrder(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, res.Status, o.Status)
+	assert.Equal(t, "13911112222", o.Recipient.Phone)
 }

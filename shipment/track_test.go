@@ -273,3 +273,25 @@ func TestHandlerConcurrentSQLite(t *testing.T) {
 	defer s.Close()
 	testHandlerConcurrent(t, s)
 }
+
+func TestPoll(t *testing.T) {
+	ctx := context.Background()
+	s := memstore.New()
+	handedOver(t, s, "ZT1")
+	handedOver(t, s, "ZT2")
+	require.NoError(t, s.CreateShipment(ctx, &shipment.Shipment{TrackingNo: "ZT3", Carrier: "ZTO", State: shipment.Delivered}))
+	var asked []string
+	tr := shipment.TrackerFunc(func(_ context.Context, carrier, no string) ([]shipment.Event, error) {
+		asked = append(asked, carrier+" "+no)
+		if no == "ZT2" {
+			return nil, fmt.Errorf("courier API down")
+		}
+		return []shipment.Event{{Time: t0, State: shipment.Delivered, Text: "已签收"}}, nil
+	})
+	as, err := shipment.Poll(ctx, s, tr)
+	assert.ErrorContains(t, err, "ZT2", "a failed parcel is reported")
+	assert.Equal(t, []string{"ZTO ZT1", "ZTO ZT2"}, asked, "only parcels the courier holds")
+	require.Len(t, as, 1)
+	assert.True(t, as[0].Moved)
+	assert.Equal(t, shipment.Delivered, shState(t, s, "ZT1"))
+}
