@@ -20,6 +20,10 @@ type HandlerOptions struct {
 	MaxBytes int64
 	// Logger receives the outcome of each push; nil discards it.
 	Logger *slog.Logger
+	// Authenticate, if set, checks each request before anything is stored (for
+	// kuaidi100, the sign field: MD5 of param and the account's salt); body is
+	// the request body as received. An error is answered 403.
+	Authenticate func(r *http.Request, body []byte) error
 	// OnApplied, if set, is called with the outcome of every event of a push,
 	// after it is stored.
 	OnApplied func([]Applied)
@@ -79,6 +83,13 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		answer(w, http.StatusBadRequest, "unreadable request")
 		return
+	}
+	if h.o.Authenticate != nil {
+		if err := h.o.Authenticate(r, body); err != nil {
+			h.o.Logger.WarnContext(r.Context(), "tracking push refused", "err", err)
+			answer(w, http.StatusForbidden, "not authenticated")
+			return
+		}
 	}
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/x-www-form-urlencoded" {
 		form, err := url.ParseQuery(string(body))

@@ -295,3 +295,22 @@ func TestPoll(t *testing.T) {
 	assert.True(t, as[0].Moved)
 	assert.Equal(t, shipment.Delivered, shState(t, s, "ZT1"))
 }
+
+func TestHandlerAuthenticate(t *testing.T) {
+	s := memstore.New()
+	handedOver(t, s, "ZT6000000001")
+	h := shipment.NewHandler(s, &shipment.HandlerOptions{Authenticate: func(r *http.Request, body []byte) error {
+		if r.Header.Get("X-Token") != "secret" {
+			return fmt.Errorf("bad token")
+		}
+		return nil
+	}})
+	assert.Equal(t, http.StatusForbidden, post(h, "application/json", push).Code)
+	evs, _ := s.Events(context.Background(), "ZT6000000001")
+	assert.Empty(t, evs, "nothing stored")
+	r := httptest.NewRequest(http.MethodPost, "/track", strings.NewReader(push))
+	r.Header.Set("X-Token", "secret")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	assert.Equal(t, http.StatusOK, w.Code)
+}
