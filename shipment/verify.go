@@ -251,11 +251,11 @@ func (v *Verifier) open(ctx context.Context, no string, sh *Shipment) error {
 		return err
 	}
 	p.o = o
-	if v.seen[no] {
-		return block("scanned twice in this session: two labels with one number?")
-	}
 	if reason := blocked(o, sh); reason != "" {
 		return block("%s", reason)
+	}
+	if v.seen[no] {
+		return block("scanned twice in this session: two labels with one number?")
 	}
 	if v.o.Labels != nil {
 		info, ok, err := v.o.Labels.Label(ctx, o.ID)
