@@ -1,10 +1,7 @@
-// Package shipment follows a parcel from waybill allocation to delivery.
-//
-// This file declares the [Carrier] interface through which a station obtains
-// and cancels waybill (tracking) numbers. Implementations talk to a courier's
-// API or, offline, hand out numbers from ranges a courier assigned
-// (see package shipment/pool).
 package shipment
+
+// This file declares the [Carrier] interface through which a station obtains
+// and cancels waybill (tracking) numbers.
 
 import (
 	"context"

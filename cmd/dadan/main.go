@@ -13,6 +13,13 @@
 //	dadan journal --db PATH [--order ID] [--json]
 //	dadan jobs --db PATH [--state S] [--order ID] [--json]
 //	dadan status --printer URL [--json]
+//	dadan verify --db PATH [--json] < scans
+//	dadan handover --db PATH --carrier CODE --out DIR [--scans FILE] [--json]
+//	dadan track --db PATH --events FILE [--json]
+//	dadan shipments --db PATH [--state S] [--carrier CODE] [--json]
+//	dadan problems --db PATH [--carrier CODE] [--json]
+//	dadan problems report --db PATH [--json]
+//	dadan amend --db PATH --order ID --recipient FILE --reason TEXT
 //
 // Exit status is 0 on success, 1 when some input was refused (each refusal is on
 // stderr with the order id and line), 2 for usage errors.
@@ -74,6 +81,12 @@ func commandList() []command {
 		{"render", "render a template for each order to ZPL, ESC/POS, PDF or PNG", runRender},
 		{"print", "send files to a printer through the spooler, in order", runPrint},
 		{"status", "ask a printer for its status", runStatus},
+		{"verify", "check parcels against their orders before packing, from scans", runVerify},
+		{"handover", "hand a carrier's verified parcels over with a manifest (CSV and PDF)", runHandover},
+		{"track", "take in tracking events (kuaidi100 pushes or plain lines)", runTrack},
+		{"shipments", "list the shipments and where each is", runShipments},
+		{"problems", "courier problems and claims; 'problems report' compares carriers", runProblems},
+		{"amend", "change an order's recipient at the customer's request", runAmend},
 	}
 }
 

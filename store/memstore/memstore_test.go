@@ -26,3 +26,7 @@ func TestSupplies(t *testing.T) {
 func TestSequences(t *testing.T) {
 	storetest.Sequences(t, func(*testing.T) shipment.Sequence { return memstore.New() }, storetest.Features{})
 }
+
+func TestShipments(t *testing.T) {
+	storetest.Shipments(t, func(*testing.T) shipment.Store { return memstore.New() }, storetest.Features{})
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/dadanhq/dadan/order"
 	"github.com/dadanhq/dadan/printer"
 	"github.com/dadanhq/dadan/printer/printertest"
+	"github.com/dadanhq/dadan/shipment"
 	"github.com/dadanhq/dadan/store/sqlite"
 	"github.com/dadanhq/dadan/store/storetest"
 	"github.com/dadanhq/dadan/supplies"
@@ -49,4 +50,8 @@ func TestDurable(t *testing.T) {
 			return storetest.Stores{Orders: s, Jobs: s, Ledger: s, Supplies: s, Close: s.Close}
 		},
 	}, storetest.Features{})
+}
+
+func TestShipments(t *testing.T) {
+	storetest.Shipments(t, func(t *testing.T) shipment.Store { return open(t, nil) }, storetest.Features{})
 }
