@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
@@ -89,4 +90,18 @@ func TestJobStore(t *testing.T) {
 
 func TestSequences(t *testing.T) {
 	storetest.Sequences(t, func(t *testing.T) shipment.Sequence { return open(t, "", nil) }, storetest.Features{})
+}
+
+// TestDurable runs the durability part of the conformance suite: a location is a
+// schema of its own; the crash test's helper process reaches the same database
+// through DADAN_PG_DSN.
+func TestDurable(t *testing.T) {
+	storetest.Durable(t, storetest.Backend{
+		Location: func(t *testing.T) string { return freshSchema(t) },
+		Open: func(t *testing.T, loc string) storetest.Stores {
+			s, err := postgres.Open(context.Background(), dsn(t), &postgres.Options{Schema: loc})
+			require.NoError(t, err)
+			return storetest.Stores{Orders: s, Jobs: s, Ledger: s, Supplies: s, Close: func() error { s.Close(); return nil }}
+		},
+	}, storetest.Features{TimeResolution: time.Microsecond})
 }

@@ -370,13 +370,14 @@ func Durable(t *testing.T, b Backend, f Features) {
 				}))
 			}
 		}
-		early := bigOrder("Z-early", at.Add(-time.Nanosecond), 1)
+		step := max(f.TimeResolution, time.Nanosecond)
+		early := bigOrder("Z-early", at.Add(-step), 1)
 		require.NoError(t, st.Orders.CreateOrder(ctx, early, received(early, at)))
-		late := bigOrder("A-late", at.Add(time.Nanosecond), 1)
+		late := bigOrder("A-late", at.Add(step), 1)
 		require.NoError(t, st.Orders.CreateOrder(ctx, late, received(late, at)))
 		slices.Sort(ids)
 		all := append(append([]string{"Z-early"}, ids...), "A-late")
-		assert.Equal(t, all, listIDs(t, st.Orders), "paid-at time to the nanosecond, then id")
+		assert.Equal(t, all, listIDs(t, st.Orders), "paid-at time to the store's resolution, then id")
 		var held, recv []string
 		for _, id := range ids {
 			var i int

@@ -25,6 +25,9 @@ type Features struct {
 	// NoCrash skips the crash test of [Durable] (a helper process killed while
 	// it writes), for backends a second process cannot open.
 	NoCrash bool
+	// TimeResolution is the finest step of time the backend keeps in its
+	// order of paid-at times (PostgreSQL: a microsecond); 0 means a nanosecond.
+	TimeResolution time.Duration
 }
 
 // Orders runs the [order.Store] conformance tests.
