@@ -184,9 +184,16 @@ func insertJob(w *wconn, j *printer.Job) error {
 // updateJob writes every field of j but its ID, key and CreatedAt; the bytes only
 // when withData.
 func updateJob(w *wconn, j *printer.Job, withData bool) error {
+	_, err := updateJobIf(w, j, withData, "")
+	return err
+}
+
+// updateJobIf is updateJob for a job whose stored state is from (any state when
+// from is empty); it returns how many rows it changed.
+func updateJobIf(w *wconn, j *printer.Job, withData bool, from printer.JobState) (int64, error) {
 	_, updated, sent, printed, err := jobTimes(j)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	args := []any{j.Printer, j.MediaLength, string(j.State), j.Seq, j.Owner, j.Attempts, j.PrintCount,
 		b2i(j.Reprint), j.ReprintReason, b2i(j.Rerender), j.Hash, j.Revision, updated, sent, printed, j.LastError}
@@ -197,8 +204,17 @@ func updateJob(w *wconn, j *printer.Job, withData bool) error {
 		q += `, data = ?`
 		args = append(args, blob(j.Data))
 	}
-	_, err = w.exec(q+` WHERE id = ?`, append(args, j.ID)...)
-	return err
+	args = append(args, j.ID)
+	q += ` WHERE id = ?`
+	if from != "" {
+		q += ` AND state = ?`
+		args = append(args, string(from))
+	}
+	res, err := w.exec(q, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
 
 // ClaimJob implements [printer.JobStore]. The lease is [Options.Lease].
@@ -345,6 +361,22 @@ func (s *Store) FinishAndClaim(ctx context.Context, done printer.Job, from print
 
 // updateIn is UpdateJob inside the writer's transaction.
 func updateIn(w *wconn, j printer.Job, from printer.JobState) error {
+	if len(j.Data) == 0 && j.Seq != 0 {
+		// The common case, a send's outcome: one statement, the bytes dropped.
+		n, err := updateJobIf(w, &j, true, from)
+		if err != nil || n == 1 {
+			return err
+		}
+		var state string
+		err = w.queryRow(`SELECT state FROM jobs WHERE id = ?`, []any{j.ID}, &state)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("sqlite: job %q: %w", j.ID, printer.ErrNoJob)
+		}
+		if err != nil {
+			return err
+		}
+		return &printer.JobStateError{ID: j.ID, Got: printer.JobState(state), Want: from}
+	}
 	var state string
 	var size int
 	err := w.queryRow(`SELECT state, coalesce(length(data), 0) FROM jobs WHERE id = ?`, []any{j.ID}, &state, &size)

@@ -61,13 +61,13 @@ func TestForwardMigration(t *testing.T) {
 	require.NoError(t, s.CreateOrder(ctx, &order.Order{ID: "M1", Status: order.Received}))
 	require.NoError(t, s.Close())
 
-	next := withExtra(t, "CREATE TABLE shipments (id TEXT PRIMARY KEY, order_id TEXT NOT NULL);\nCREATE INDEX shipments_order ON shipments (order_id);")
+	next := withExtra(t, "CREATE TABLE next_things (id TEXT PRIMARY KEY, order_id TEXT NOT NULL);\nCREATE INDEX next_things_order ON next_things (order_id);")
 	s, err = open(ctx, path, nil, next)
 	require.NoError(t, err)
 	var v int
 	require.NoError(t, s.w.queryRow("PRAGMA user_version", nil, &v))
 	assert.Equal(t, SchemaVersion()+1, v)
-	err = s.w.execRaw("INSERT INTO shipments VALUES ('S1', 'M1')")
+	err = s.w.execRaw("INSERT INTO next_things VALUES ('S1', 'M1')")
 	assert.NoError(t, err, "the new table exists")
 	ok, err := s.HasOrder(ctx, "M1")
 	require.NoError(t, err)
