@@ -102,6 +102,13 @@ func (d Division) NoCounties() bool {
 // 上海, 重庆).
 func (d Division) Municipality() bool { return d.u().flags&flagMunicipality != 0 }
 
+// Mainland reports whether d is in mainland China, not in Hong Kong, Macao or
+// Taiwan (whose addresses need no district).
+func (d Division) Mainland() bool { return d.Province().u().flags&flagRepeatable == 0 }
+
+// HasCounties reports whether the data lists divisions below d.
+func (d Division) HasCounties() bool { return len(tables().children[d.i]) > 0 }
+
 // Path returns the names from the province down to d, skipping placeholders and
 // a municipality's repeated name: "浙江省杭州市余杭区", "北京市朝阳区".
 func (d Division) Path() string {

@@ -69,7 +69,12 @@ const (
 	CodeCityMismatch     Code = "recipient.city.mismatch" // hold: the city is not in the province
 	CodeDistrictMissing  Code = "recipient.district.missing"
 	CodeDistrictMismatch Code = "recipient.district.mismatch" // hold: the district belongs to another city
-	CodeDistrictUnknown  Code = "recipient.district.unknown"  // info: the city's district list lacks it
+	CodeDistrictUnknown  Code = "recipient.district.unknown"  // hold: not a district of the city, nor of any other
+	CodeDistrictNear     Code = "recipient.district.near"     // hold: the district's name is written with another suffix
+	CodeProvinceNear     Code = "recipient.province.near"     // hold: not a province name, but close to one (广西省)
+	CodeCityNear         Code = "recipient.city.near"         // hold: the city's name is written with another suffix
+	CodeRenamed          Code = "recipient.division.renamed"  // info: a former name of a renamed or merged division
+	CodeAddressInferred  Code = "recipient.address.inferred"  // info: province, city and district were read from the address line
 	CodeAddressMissing   Code = "recipient.address.missing"
 	CodeAddressListed    Code = "recipient.address.blacklisted"
 	CodeSuspicious       Code = "recipient.suspicious" // hold: control characters or printer commands

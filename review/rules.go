@@ -4,8 +4,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/dadanhq/dadan/address"
 	"github.com/dadanhq/dadan/order"
-	"github.com/dadanhq/dadan/review/division"
 )
 
 // CheckIdentity rejects an order without an id, an order whose id appears
@@ -36,9 +36,14 @@ func CheckIdentity(c *Context, o *order.Order, r *Report) {
 
 // CheckRecipient rejects a recipient without name, phone, province, city,
 // district or address (blank counts as missing) or with an unknown province;
-// holds one whose city is not in the province or whose district belongs to
-// another city (as far as the bundled division data tells), and one whose fields
-// hold control characters or printer commands ("recipient.suspicious").
+// checks the province, city and district against the national division data
+// ([address]): it holds a city of another province or a district of another city
+// (naming where it belongs), a name unknown at its level, and a near miss such
+// as 广西省 (naming the official 广西壮族自治区); it notes former names of renamed
+// and merged units (江干区 is now 上城区). A city without county level (东莞市),
+// a county-level unit written in the city field (仙桃市) and Hong Kong, Macao and
+// Taiwan addresses need no district. It holds a recipient whose fields hold
+// control characters or printer commands ("recipient.suspicious").
 func CheckRecipient(c *Context, o *order.Order, r *Report) {
 	p := &o.Recipient
 	required := [...]struct {
@@ -48,9 +53,6 @@ func CheckRecipient(c *Context, o *order.Order, r *Report) {
 	}{
 		{p.Name, CodeNameMissing, "recipient.name"},
 		{p.Phone, CodePhoneMissing, "recipient.phone"},
-		{p.Province, CodeProvinceMissing, "recipient.province"},
-		{p.City, CodeCityMissing, "recipient.city"},
-		{p.District, CodeDistrictMissing, "recipient.district"},
 		{p.Address, CodeAddressMissing, "recipient.address"},
 	}
 	for _, f := range required {
@@ -72,38 +74,111 @@ func CheckRecipient(c *Context, o *order.Order, r *Report) {
 			r.Add(f)
 		}
 	}
+	checkDivisions(c, p, r)
+}
+
+// checkDivisions checks province, city and district.
+func checkDivisions(c *Context, p *order.Party, r *Report) {
+	if blank(p.Province) && blank(p.City) && blank(p.District) && !blank(p.Address) {
+		if inferDivisions(c, p, r) {
+			return
+		}
+	}
 	if blank(p.Province) {
+		r.Add(Finding{Code: CodeProvinceMissing, Field: "recipient.province", Severity: SeverityReject})
+		if blank(p.City) {
+			r.Add(Finding{Code: CodeCityMissing, Field: "recipient.city", Severity: SeverityReject})
+		}
+		if blank(p.District) {
+			r.Add(Finding{Code: CodeDistrictMissing, Field: "recipient.district", Severity: SeverityReject})
+		}
 		return
 	}
-	prov, ok := division.Province(p.Province)
-	if !ok {
-		r.Add(Finding{Code: CodeProvinceInvalid, Field: "recipient.province", Severity: SeverityReject, Args: []any{p.Province}})
+	prov, m := address.LookupProvince(p.Province)
+	switch m {
+	case address.NoMatch:
+		r.Add(Finding{Code: CodeProvinceInvalid, Field: "recipient.province", Severity: SeverityReject, Args: []any{strings.TrimSpace(p.Province)}})
 		return
+	case address.Near:
+		r.Add(Finding{Code: CodeProvinceNear, Field: "recipient.province", Severity: SeverityHold, Args: []any{strings.TrimSpace(p.Province), prov.Name()}})
 	}
 	if blank(p.City) {
+		r.Add(Finding{Code: CodeCityMissing, Field: "recipient.city", Severity: SeverityReject})
+		if blank(p.District) && prov.Mainland() {
+			r.Add(Finding{Code: CodeDistrictMissing, Field: "recipient.district", Severity: SeverityReject})
+		}
 		return
 	}
-	city, res := division.City(prov, p.City)
-	switch res {
-	case division.Unknown:
-		r.Add(Finding{Code: CodeCityMismatch, Field: "recipient.city", Severity: SeverityHold, Args: []any{strings.TrimSpace(p.City), prov}})
+	city, m := address.LookupCity(prov, p.City)
+	switch m {
+	case address.NoMatch:
+		name := strings.TrimSpace(p.City)
+		if where := address.FindCities(name); len(where) > 0 {
+			r.Add(Finding{Code: CodeCityMismatch, Field: "recipient.city", Severity: SeverityHold, Args: []any{name, prov.Name(), joinParents(where)}, variant: "elsewhere"})
+		} else {
+			r.Add(Finding{Code: CodeCityMismatch, Field: "recipient.city", Severity: SeverityHold, Args: []any{name, prov.Name()}})
+		}
+		if blank(p.District) && prov.Mainland() {
+			r.Add(Finding{Code: CodeDistrictMissing, Field: "recipient.district", Severity: SeverityReject})
+		}
 		return
-	case division.Elsewhere:
-		r.Add(Finding{Code: CodeCityMismatch, Field: "recipient.city", Severity: SeverityHold, Args: []any{strings.TrimSpace(p.City), prov, city}, variant: "elsewhere"})
-		return
-	case division.NoData:
-		return
+	case address.Near:
+		r.Add(Finding{Code: CodeCityNear, Field: "recipient.city", Severity: SeverityHold, Args: []any{strings.TrimSpace(p.City), city.Name()}})
+	case address.Former:
+		r.Add(Finding{Code: CodeRenamed, Field: "recipient.city", Severity: SeverityInfo, Args: []any{strings.TrimSpace(p.City), city.Name()}})
 	}
 	if blank(p.District) {
+		if !city.NoCounties() && city.HasCounties() && prov.Mainland() {
+			r.Add(Finding{Code: CodeDistrictMissing, Field: "recipient.district", Severity: SeverityReject})
+		}
 		return
 	}
-	where, res := division.District(city, p.District)
-	switch res {
-	case division.Elsewhere:
-		r.Add(Finding{Code: CodeDistrictMismatch, Field: "recipient.district", Severity: SeverityHold, Args: []any{strings.TrimSpace(p.District), city, where}})
-	case division.Unknown:
-		r.Add(Finding{Code: CodeDistrictUnknown, Field: "recipient.district", Severity: SeverityInfo, Args: []any{strings.TrimSpace(p.District), city}})
+	if city.NoCounties() || !city.HasCounties() {
+		// 东莞市, 仙桃市, JD's 北京/朝阳区/三环以内: the district field holds a town.
+		return
 	}
+	name := strings.TrimSpace(p.District)
+	dist, m := address.LookupCounty(city, name)
+	if m == address.NoMatch {
+		// 杭州市余杭区 in the district field.
+		if rest, ok := cutDivisionPrefix(name, city); ok {
+			dist, m = address.LookupCounty(city, rest)
+		}
+	}
+	switch m {
+	case address.NoMatch:
+		if where := address.FindCounties(name); len(where) > 0 {
+			r.Add(Finding{Code: CodeDistrictMismatch, Field: "recipient.district", Severity: SeverityHold, Args: []any{name, city.Name(), joinParents(where)}})
+		} else {
+			r.Add(Finding{Code: CodeDistrictUnknown, Field: "recipient.district", Severity: SeverityHold, Args: []any{name, city.Name()}})
+		}
+	case address.Near:
+		r.Add(Finding{Code: CodeDistrictNear, Field: "recipient.district", Severity: SeverityHold, Args: []any{name, dist.Name()}})
+	case address.Former:
+		r.Add(Finding{Code: CodeRenamed, Field: "recipient.district", Severity: SeverityInfo, Args: []any{name, dist.Name()}})
+	}
+}
+
+// joinParents names where the divisions ds are: their parents' paths, "、" between.
+func joinParents(ds []address.Division) string {
+	var b strings.Builder
+	for i, d := range ds {
+		if i > 0 {
+			b.WriteString("、")
+		}
+		b.WriteString(d.Parent().Path())
+	}
+	return b.String()
+}
+
+// cutDivisionPrefix cuts city's name or a short form of it from the start of s.
+func cutDivisionPrefix(s string, city address.Division) (string, bool) {
+	for _, pre := range [...]string{city.Name(), strings.TrimSuffix(city.Name(), "市")} {
+		if rest, ok := strings.CutPrefix(s, pre); ok && pre != "" && rest != "" {
+			return rest, true
+		}
+	}
+	return "", false
 }
 
 // CheckPhone rejects a recipient phone that [NormalizePhone] refuses. A blank
@@ -276,3 +351,6 @@ func CheckBlacklist(c *Context, o *order.Order, r *Report) {
 func CompactAddress(p *order.Party) string {
 	return string(appendAddress(nil, p))
 }
+
+// inferDivisions fills in province, city and district from a one-line address.
+func inferDivisions(c *Context, p *order.Party, r *Report) bool { return false }

@@ -1,0 +1,119 @@
+package review
+
+import (
+	"testing"
+
+	"github.com/dadanhq/dadan/address"
+	"github.com/dadanhq/dadan/order"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/text/language"
+)
+
+// TestDivisionFindings reviews the addresses of the division data's hard cases and
+// checks outcome, codes and both messages.
+func TestDivisionFindings(t *testing.T) {
+	tests := []struct {
+		prov, city, dist string
+		outcome          Outcome
+		code             Code
+		en, zh           string
+	}{
+		{"浙江省", "温州市", "余杭区", Hold, CodeDistrictMismatch, "district 余杭区 is not in 温州市 but in 浙江省杭州市", "余杭区 不属于 温州市，而属于 浙江省杭州市"},
+		{"浙江省", "杭州市", "南山区", Hold, CodeDistrictMismatch, "district 南山区 is not in 杭州市 but in 黑龙江省鹤岗市、广东省深圳市", ""},
+		{"浙江省", "杭州市", "朝阳区", Hold, CodeDistrictMismatch, "district 朝阳区 is not in 杭州市 but in 北京市、吉林省长春市", ""},
+		{"广东省", "东莞市", "", Approve, "", "", ""},
+		{"广东省", "东莞市", "长安镇", Approve, "", "", ""},
+		{"广东", "中山市", "", Approve, "", "", ""},
+		{"海南省", "儋州市", "", Approve, "", "", ""},
+		{"甘肃省", "嘉峪关市", "", Approve, "", "", ""},
+		{"湖北省", "省直辖县级行政区划", "仙桃市", Approve, "", "", ""},
+		{"湖北省", "仙桃市", "", Approve, "", "", ""},
+		{"湖北省", "仙桃市", "郑场镇", Approve, "", "", ""},
+		{"湖北省", "省直辖县级行政区划", "", Reject, CodeDistrictMissing, "", ""},
+		{"广西省", "南宁市", "青秀区", Hold, CodeProvinceNear, "province 广西省 is written 广西壮族自治区", "省份 广西省 应为 广西壮族自治区"},
+		{"内蒙古省", "呼和浩特市", "赛罕区", Hold, CodeProvinceNear, "province 内蒙古省 is written 内蒙古自治区", ""},
+		{"北京", "朝阳区", "三环以内", Approve, "", "", ""},
+		{"北京", "北京市", "朝阳区", Approve, "", "", ""},
+		{"北京市", "市辖区", "朝阳区", Approve, "", "", ""},
+		{"重庆市", "县", "石柱县", Approve, "", "", ""},
+		{"重庆", "重庆市", "城口县", Approve, "", "", ""},
+		{"香港特别行政区", "杭州市", "西湖区", Hold, CodeCityMismatch, "city 杭州市 is not in 香港特别行政区 but in 浙江省", "杭州市 不属于 香港特别行政区，而属于 浙江省"},
+		{"香港特别行政区", "九龙", "油尖旺区", Approve, "", "", ""},
+		{"香港", "香港", "", Approve, "", "", ""},
+		{"台湾省", "台北市", "大安区", Approve, "", "", ""},
+		{"山东省", "莱芜市", "莱城区", Approve, CodeRenamed, "莱芜市 is now 济南市", "莱芜市 现为 济南市"},
+		{"浙江省", "杭州市", "临平区", Approve, "", "", ""},
+		{"浙江省", "杭州市", "钱塘区", Approve, "", "", ""},
+		{"浙江省", "杭州市", "余杭县", Hold, CodeDistrictNear, "district 余杭县 is written 余杭区", "区县 余杭县 应为 余杭区"},
+		{"浙江省", "杭州市", "杭州市余杭区", Approve, "", "", ""},
+		{"浙江省", "杭州县", "余杭区", Hold, CodeCityNear, "city 杭州县 is written 杭州市", ""},
+		{"浙江省", "杭州市", "其它区", Hold, CodeDistrictUnknown, "district 其它区 is not a district of 杭州市", "其它区 不是 杭州市 的区县"},
+		{"江苏省", "苏州市", "工业园区", Approve, "", "", ""},
+		{"四川省", "成都市", "高新区", Approve, "", "", ""},
+		{"浙江省", "宁波市", "经济技术开发区", Approve, "", "", ""},
+		{"江苏", "杭州", "余杭区", Hold, CodeCityMismatch, "city 杭州 is not in 江苏省 but in 浙江省", ""},
+		{"浙江省", "火星市", "西湖区", Hold, CodeCityMismatch, "city 火星市 is not in 浙江省", ""},
+	}
+	for _, tt := range tests {
+		o := cleanOrder("D1")
+		o.Recipient.Province, o.Recipient.City, o.Recipient.District = tt.prov, tt.city, tt.dist
+		r := reviewOne(t, Config{}, o)
+		name := tt.prov + "/" + tt.city + "/" + tt.dist
+		assert.Equal(t, tt.outcome, r.Outcome, "%s: %v", name, r.Findings)
+		if tt.code == "" {
+			assert.Empty(t, r.Findings, name)
+			continue
+		}
+		var f *Finding
+		for i := range r.Findings {
+			if r.Findings[i].Code == tt.code && f == nil {
+				f = &r.Findings[i]
+			}
+		}
+		if !assert.NotNil(t, f, "%s: want %s in %v", name, tt.code, r.Findings) {
+			continue
+		}
+		if tt.en != "" {
+			assert.Equal(t, tt.en, f.Message(language.English), name)
+		}
+		if tt.zh != "" {
+			assert.Equal(t, tt.zh, f.Message(language.SimplifiedChinese), name)
+		}
+	}
+}
+
+// TestWrongDistrictsHold puts every district of one city into another city of the
+// same province: each must hold naming the city it belongs to.
+func TestWrongDistrictsHold(t *testing.T) {
+	zj, _ := address.LookupProvince("浙江省")
+	cities := zj.Children()
+	require.Len(t, cities, 11)
+	var orders []*order.Order
+	var want []string
+	for i, c := range cities {
+		other := cities[(i+1)%len(cities)]
+		for _, d := range c.Children() {
+			o := cleanOrder("W" + d.Name())
+			o.Buyer.Nick = o.ID
+			o.Recipient.City, o.Recipient.District = other.Name(), d.Name()
+			orders = append(orders, o)
+			want = append(want, c.Path())
+		}
+	}
+	e, err := New(Config{})
+	require.NoError(t, err)
+	res, err := e.Review(t.Context(), orders, &Options{DryRun: true})
+	require.NoError(t, err)
+	for i, r := range res {
+		d := orders[i].Recipient.District
+		assert.Equal(t, Hold, r.Outcome, d)
+		if assert.True(t, hasCode(r.Findings, CodeDistrictMismatch), "%s: %v", d, r.Findings) {
+			for _, f := range r.Findings {
+				if f.Code == CodeDistrictMismatch {
+					assert.Contains(t, f.Args[2], want[i], d)
+				}
+			}
+		}
+	}
+}
