@@ -425,3 +425,5 @@ func trimSpace(s string) string {
 	}
 	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '\u3000' })
 }
+
+func (u *unit) isGeneric() bool { return u.flags&flagGeneric != 0 }
