@@ -2,6 +2,7 @@ package address
 
 import (
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -175,11 +176,42 @@ func Parse(s string) Parsed {
 			rest = skipSeparators(rest[n:])
 		}
 	}
+	if ambiguousStart(s, p.Written) {
+		// 北京中路5号, 上海路1号: a road named after a place, not an address.
+		return Parsed{Address: Address{Detail: trimSeparators(s)}}
+	}
 	p.Province = p.ProvinceDiv.String()
 	p.City = p.CityDiv.String()
 	p.District = p.CountyDiv.String()
 	p.Detail = trimSeparators(rest)
 	return p
+}
+
+// ambiguousStart reports whether only one level was read, by a short form
+// without suffix running straight into the rest of the line.
+func ambiguousStart(s string, written [3]bool) bool {
+	n := 0
+	for _, w := range written {
+		if w {
+			n++
+		}
+	}
+	if n != 1 {
+		return false
+	}
+	s = skipSeparators(s)
+	var level Level
+	for i, w := range written {
+		if w {
+			level = Level(i + 1)
+		}
+	}
+	_, l, kind, ok := matchForm(level, s, func(uint16) bool { return true }, false)
+	if !ok || kind == kindName || hasLevelSuffix(s[:l]) || l == len(s) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[l:])
+	return !separator(r)
 }
 
 // matchProvince matches a province form at the start of s and the suffix that
@@ -431,4 +463,40 @@ func trimSeparators(s string) string {
 		s = s[:len(s)-size]
 	}
 	return s
+}
+
+var heads = sync.OnceValue(func() map[string]struct{} {
+	m := make(map[string]struct{}, 1024)
+	for _, f := range forms {
+		if units[f.unit].level == uint8(CountyLevel) {
+			continue
+		}
+		if h := head(f.text); h != "" {
+			m[h] = struct{}{}
+		}
+	}
+	return m
+})
+
+// head returns the first two runes of s, "" if s is shorter.
+func head(s string) string {
+	n := 0
+	for i := range s {
+		if n == 2 {
+			return s[:i]
+		}
+		n++
+	}
+	if n == 2 {
+		return s
+	}
+	return ""
+}
+
+// StartsWithDivision reports whether s starts like the name of a province or a
+// prefecture-level division, the cheap test before splitting an address line
+// that may repeat its province and city. It does not allocate.
+func StartsWithDivision(s string) bool {
+	_, ok := heads()[head(skipSeparators(s))]
+	return ok
 }

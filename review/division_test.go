@@ -117,3 +117,43 @@ func TestWrongDistrictsHold(t *testing.T) {
 		}
 	}
 }
+
+func TestAddressInferred(t *testing.T) {
+	o := cleanOrder("I1")
+	o.Recipient.Province, o.Recipient.City, o.Recipient.District, o.Recipient.Street = "", "", "", ""
+	o.Recipient.Address = "浙江省杭州市余杭区五常街道文一西路969号"
+	r := reviewOne(t, Config{}, o)
+	assert.Equal(t, Approve, r.Outcome, "%v", r.Findings)
+	require.Len(t, r.Findings, 1)
+	assert.Equal(t, CodeAddressInferred, r.Findings[0].Code)
+	assert.Equal(t, "province, city and district read from the address: 浙江省/杭州市/余杭区/五常街道", r.Findings[0].Message(language.English))
+	assert.Equal(t, "省市区由详细地址识别：浙江省/杭州市/余杭区/五常街道", r.Findings[0].Message(language.SimplifiedChinese))
+
+	// What is read is checked: 温州市 has no 余杭区.
+	o.Recipient.Address = "浙江省温州市余杭区文一西路969号"
+	r = reviewOne(t, Config{}, o)
+	assert.Equal(t, Reject, r.Outcome, "%v", r.Findings) // no district read: 余杭区 is not in 温州市
+	assert.True(t, hasCode(r.Findings, CodeAddressInferred))
+
+	// A line that names no province is not enough.
+	o.Recipient.Address = "文一西路969号"
+	r = reviewOne(t, Config{}, o)
+	assert.Equal(t, Reject, r.Outcome)
+	assert.True(t, hasCode(r.Findings, CodeProvinceMissing))
+	assert.False(t, hasCode(r.Findings, CodeAddressInferred))
+}
+
+func TestAddressConflict(t *testing.T) {
+	o := cleanOrder("C1")
+	o.Recipient.Address = "浙江省温州市鹿城区五马街1号"
+	r := reviewOne(t, Config{}, o)
+	assert.Equal(t, Hold, r.Outcome)
+	require.True(t, hasCode(r.Findings, CodeAddressConflict), "%v", r.Findings)
+	assert.Equal(t, "the address line says 浙江省/温州市/鹿城区, the fields say 浙江省/杭州市/余杭区", r.Findings[0].Message(language.English))
+
+	for _, same := range []string{"浙江省杭州市余杭区文一西路969号", "杭州市余杭区文一西路969号", "余杭区文一西路969号", "北京中路1号", "杭州大道1号", "上海路2号"} {
+		o.Recipient.Address = same
+		r = reviewOne(t, Config{}, o)
+		assert.Equal(t, Approve, r.Outcome, "%s: %v", same, r.Findings)
+	}
+}

@@ -75,6 +75,7 @@ const (
 	CodeCityNear         Code = "recipient.city.near"         // hold: the city's name is written with another suffix
 	CodeRenamed          Code = "recipient.division.renamed"  // info: a former name of a renamed or merged division
 	CodeAddressInferred  Code = "recipient.address.inferred"  // info: province, city and district were read from the address line
+	CodeAddressConflict  Code = "recipient.address.conflict"  // hold: the address line names another province, city or district than the fields
 	CodeAddressMissing   Code = "recipient.address.missing"
 	CodeAddressListed    Code = "recipient.address.blacklisted"
 	CodeSuspicious       Code = "recipient.suspicious" // hold: control characters or printer commands

@@ -33,6 +33,7 @@ var messages = [...][3]string{
 	{string(CodeCityNear), "city %[1]s is written %[2]s", "城市 %[1]s 应为 %[2]s"},
 	{string(CodeDistrictNear), "district %[1]s is written %[2]s", "区县 %[1]s 应为 %[2]s"},
 	{string(CodeRenamed), "%[1]s is now %[2]s", "%[1]s 现为 %[2]s"},
+	{string(CodeAddressConflict), "the address line says %[1]s, the fields say %[2]s", "详细地址写的是 %[1]s，而省市区为 %[2]s"},
 	{string(CodeAddressInferred), "province, city and district read from the address: %[1]s", "省市区由详细地址识别：%[1]s"},
 	{string(CodeAddressMissing), "recipient address is missing", "收件人详细地址缺失"},
 	{string(CodeAddressListed), "recipient address is on the blacklist", "收件地址在黑名单中"},

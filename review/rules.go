@@ -139,6 +139,7 @@ func checkDivisions(c *Context, p *order.Party, r *Report) {
 	}
 	name := strings.TrimSpace(p.District)
 	dist, m := address.LookupCounty(city, name)
+	defer func() { checkConflict(p, prov, city, dist, r) }()
 	if m == address.NoMatch {
 		// 杭州市余杭区 in the district field.
 		if rest, ok := cutDivisionPrefix(name, city); ok {
@@ -352,5 +353,53 @@ func CompactAddress(p *order.Party) string {
 	return string(appendAddress(nil, p))
 }
 
-// inferDivisions fills in province, city and district from a one-line address.
-func inferDivisions(c *Context, p *order.Party, r *Report) bool { return false }
+// inferDivisions reads province, city and district from a one-line address in
+// p.Address when the fields are empty, notes that it did
+// ("recipient.address.inferred", naming what it read) and checks what it read.
+// It returns false when the address names no province.
+func inferDivisions(c *Context, p *order.Party, r *Report) bool {
+	parsed := address.Parse(p.Address)
+	if !parsed.ProvinceDiv.Valid() {
+		return false
+	}
+	q := *p
+	q.Province, q.City, q.District = parsed.Province, parsed.City, parsed.District
+	if blank(q.Street) {
+		q.Street = parsed.Street
+	}
+	r.Add(Finding{Code: CodeAddressInferred, Field: "recipient.address", Severity: SeverityInfo, Args: []any{joinParts(parsed.Address)}})
+	checkDivisions(c, &q, r)
+	return true
+}
+
+// checkConflict holds an order whose address line starts with a province,
+// city or district other than its fields name ("recipient.address.conflict").
+// Only lines that start with a division name are split.
+func checkConflict(p *order.Party, prov, city, dist address.Division, r *Report) {
+	if !address.StartsWithDivision(p.Address) {
+		return
+	}
+	parsed := address.Parse(p.Address)
+	conflict := parsed.Written[0] && parsed.ProvinceDiv != prov ||
+		parsed.Written[1] && city.Valid() && parsed.CityDiv != city && parsed.CityDiv != prov ||
+		parsed.Written[2] && dist.Valid() && parsed.CountyDiv != dist
+	if conflict {
+		fields := address.Address{Province: prov.Name(), City: city.String(), District: dist.String()}
+		r.Add(Finding{Code: CodeAddressConflict, Field: "recipient.address", Severity: SeverityHold, Args: []any{joinParts(parsed.Address), joinParts(fields)}})
+	}
+}
+
+// joinParts joins an address's division parts and street with "/".
+func joinParts(a address.Address) string {
+	var b strings.Builder
+	for _, s := range [...]string{a.Province, a.City, a.District, a.Street} {
+		if s == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('/')
+		}
+		b.WriteString(s)
+	}
+	return b.String()
+}
