@@ -384,10 +384,16 @@ func (c *Context) Logger() *slog.Logger { return c.e.log }
 func (c *Context) DryRun() bool { return c.b.dryRun }
 
 // Phone returns the current order's recipient phone normalised by
-// [NormalizePhone], computed once per order.
+// [NormalizePhoneIn] for the recipient's region (Hong Kong, Macao and Taiwan
+// addresses accept local numbers of those regions), computed once per order.
 func (c *Context) Phone() (Phone, error) {
 	if !c.phoneDone {
-		c.phone, c.phoneErr = NormalizePhone(c.o.Recipient.Phone)
+		s := c.o.Recipient.Phone
+		if len(s) == 11 && isMobile(s) {
+			c.phone, c.phoneErr = Phone{Kind: Mobile, Number: s}, nil
+		} else {
+			c.phone, c.phoneErr = NormalizePhoneIn(s, phoneRegion(c.o.Recipient.Province))
+		}
 		c.phoneDone = true
 	}
 	return c.phone, c.phoneErr

@@ -20,6 +20,7 @@ var messages = [...][3]string{
 	{string(CodeNameMissing), "recipient name is missing", "收件人姓名缺失"},
 	{string(CodePhoneMissing), "recipient phone is missing", "收件人电话缺失"},
 	{string(CodePhoneInvalid), "recipient phone %[1]q is not a valid number", "收件人电话 %[1]q 无效"},
+	{string(CodePhoneMasked), "recipient phone %[1]s is masked by the platform: print through the platform's component", "收件人电话 %[1]s 已被平台脱敏，需通过平台打印组件打印"},
 	{string(CodePhoneListed), "recipient phone %[1]s is on the blacklist", "收件人电话 %[1]s 在黑名单中"},
 	{string(CodeProvinceMissing), "recipient province is missing", "收件人省份缺失"},
 	{string(CodeProvinceInvalid), "%[1]q is not a province", "%[1]q 不是省级行政区"},

@@ -1,6 +1,7 @@
 package review
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 
@@ -182,15 +183,41 @@ func cutDivisionPrefix(s string, city address.Division) (string, bool) {
 	return "", false
 }
 
-// CheckPhone rejects a recipient phone that [NormalizePhone] refuses. A blank
-// phone is left to [CheckRecipient].
+// CheckPhone rejects a recipient phone that [NormalizePhoneIn] refuses for the
+// recipient's region, and holds a phone the platform masked
+// ("recipient.phone.masked"): the waybill can only be printed through the
+// platform's own component, which knows the number. A blank phone is left to
+// [CheckRecipient].
 func CheckPhone(c *Context, o *order.Order, r *Report) {
 	if blank(o.Recipient.Phone) {
 		return
 	}
-	if _, err := c.Phone(); err != nil {
+	_, err := c.Phone()
+	switch {
+	case err == nil:
+	case errors.Is(err, ErrPhoneMasked):
+		r.Add(Finding{Code: CodePhoneMasked, Field: "recipient.phone", Severity: SeverityHold, Args: []any{o.Recipient.Phone}})
+	default:
 		r.Add(Finding{Code: CodePhoneInvalid, Field: "recipient.phone", Severity: SeverityReject, Args: []any{o.Recipient.Phone}})
 	}
+}
+
+// phoneRegion returns the phone region (RegionHK, RegionMO, RegionTW) of a
+// province, "" for the mainland.
+func phoneRegion(province string) string {
+	d, m := address.LookupProvince(province)
+	if m == address.NoMatch {
+		return ""
+	}
+	switch d.Code() {
+	case "81":
+		return RegionHK
+	case "82":
+		return RegionMO
+	case "71":
+		return RegionTW
+	}
+	return ""
 }
 
 // CheckItems rejects an order without items, a line without SKU, with a
