@@ -157,3 +157,33 @@ func TestAddressConflict(t *testing.T) {
 		assert.Equal(t, Approve, r.Outcome, "%s: %v", same, r.Findings)
 	}
 }
+
+func TestMaskedPhone(t *testing.T) {
+	o := cleanOrder("M1")
+	o.Recipient.Name, o.Recipient.Phone = "张*", "138****8000"
+	r := reviewOne(t, Config{}, o)
+	assert.Equal(t, Hold, r.Outcome)
+	require.Len(t, r.Findings, 1, "%v", r.Findings)
+	assert.Equal(t, CodePhoneMasked, r.Findings[0].Code)
+	assert.False(t, hasCode(r.Findings, CodePhoneInvalid))
+
+	o.Recipient.Protected = &order.Protected{Ref: "oaid-1", Phone: "~AgAAAAI=~"}
+	r = reviewOne(t, Config{}, o)
+	assert.Equal(t, Approve, r.Outcome)
+	require.Len(t, r.Findings, 1)
+	assert.Equal(t, SeverityInfo, r.Findings[0].Severity)
+	assert.Equal(t, "收件人电话 138****8000 已脱敏：请通过平台打印组件打印面单", r.Findings[0].Message(language.SimplifiedChinese))
+}
+
+func TestRegionPhones(t *testing.T) {
+	o := cleanOrder("H1")
+	o.Recipient.Province, o.Recipient.City, o.Recipient.District = "香港特别行政区", "九龙", "油尖旺区"
+	for _, ph := range []string{"9123 4567", "+852 9123 4567", "13800138000"} {
+		o.Recipient.Phone = ph
+		r := reviewOne(t, Config{}, o)
+		assert.Equal(t, Approve, r.Outcome, "%s %v", ph, r.Findings)
+	}
+	o = cleanOrder("H2")
+	o.Recipient.Phone = "9123 4567"
+	assert.Equal(t, Reject, reviewOne(t, Config{}, o).Outcome, "a Hong Kong number for a mainland address")
+}

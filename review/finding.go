@@ -63,7 +63,7 @@ const (
 	CodePhoneMissing     Code = "recipient.phone.missing"
 	CodePhoneInvalid     Code = "recipient.phone.invalid" // reject: not a mobile, landline or virtual number
 	CodePhoneListed      Code = "recipient.phone.blacklisted"
-	CodePhoneMasked      Code = "recipient.phone.masked" // hold: the platform masked the number (138****8000)
+	CodePhoneMasked      Code = "recipient.phone.masked" // hold, info with order.Protected: the platform masked the number (138****8000)
 	CodeProvinceMissing  Code = "recipient.province.missing"
 	CodeProvinceInvalid  Code = "recipient.province.invalid" // reject: not one of the 34 provincial-level divisions
 	CodeCityMissing      Code = "recipient.city.missing"

@@ -184,9 +184,10 @@ func cutDivisionPrefix(s string, city address.Division) (string, bool) {
 }
 
 // CheckPhone rejects a recipient phone that [NormalizePhoneIn] refuses for the
-// recipient's region, and holds a phone the platform masked
-// ("recipient.phone.masked"): the waybill can only be printed through the
-// platform's own component, which knows the number. A blank phone is left to
+// recipient's region, and notes a phone the platform masked
+// ("recipient.phone.masked"): info when the recipient carries the platform's
+// encrypted data ([order.Protected]: the waybill is printed through the
+// platform's own component, which knows the number), hold otherwise. A blank phone is left to
 // [CheckRecipient].
 func CheckPhone(c *Context, o *order.Order, r *Report) {
 	if blank(o.Recipient.Phone) {
@@ -196,7 +197,12 @@ func CheckPhone(c *Context, o *order.Order, r *Report) {
 	switch {
 	case err == nil:
 	case errors.Is(err, ErrPhoneMasked):
-		r.Add(Finding{Code: CodePhoneMasked, Field: "recipient.phone", Severity: SeverityHold, Args: []any{o.Recipient.Phone}})
+		if o.Recipient.Protected.Empty() {
+			r.Add(Finding{Code: CodePhoneMasked, Field: "recipient.phone", Severity: SeverityHold, Args: []any{o.Recipient.Phone}})
+		} else {
+			// The platform's print component knows the number.
+			r.Add(Finding{Code: CodePhoneMasked, Field: "recipient.phone", Severity: SeverityInfo, Args: []any{o.Recipient.Phone}, variant: "protected"})
+		}
 	default:
 		r.Add(Finding{Code: CodePhoneInvalid, Field: "recipient.phone", Severity: SeverityReject, Args: []any{o.Recipient.Phone}})
 	}
