@@ -187,3 +187,49 @@ func TestRegionPhones(t *testing.T) {
 	o.Recipient.Phone = "9123 4567"
 	assert.Equal(t, Reject, reviewOne(t, Config{}, o).Outcome, "a Hong Kong number for a mainland address")
 }
+
+func TestCheckPrinted(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(o *order.Order)
+		field  string
+		en     string
+	}{
+		{"ESC @ in the buyer remark", func(o *order.Order) { o.Remark.Buyer = "请尽快\x1b@发货" }, "remark.buyer", "control character U+001B in remark.buyer"},
+		{"GS V in the seller remark", func(o *order.Order) { o.Remark.Seller = "\x1dV\x00" }, "remark.seller", "control character U+001D in remark.seller"},
+		{"ZPL in a tracking number", func(o *order.Order) { o.Waybill = &order.Waybill{TrackingNo: "75^XZ~JA12"} }, "waybill.tracking_no", `printer command "^XZ" in waybill.tracking_no`},
+		{"ZPL in a sort code", func(o *order.Order) { o.Waybill = &order.Waybill{TrackingNo: "SF1", SortCode: "~JA"} }, "waybill.sort_code", ""},
+		{"item name", func(o *order.Order) { o.Items[0].Name = "杯子^FO50" }, "items[0].name", ""},
+		{"item spec", func(o *order.Order) { o.Items[1].Spec = "M\x07" }, "items[1].spec", ""},
+		{"shop", func(o *order.Order) { o.Shop = "店\x9b" }, "shop", ""},
+		{"sender", func(o *order.Order) { o.Sender.Address = "仓库\x1b" }, "sender.address", ""},
+		{"bad UTF-8", func(o *order.Order) { o.Remark.Buyer = "\xff" }, "remark.buyer", "remark.buyer is not valid UTF-8"},
+	}
+	for _, tt := range tests {
+		o := cleanOrder("P1")
+		tt.change(o)
+		r := reviewOne(t, Config{}, o)
+		assert.Equal(t, Hold, r.Outcome, "%s: %v", tt.name, r.Findings)
+		var f *Finding
+		for i := range r.Findings {
+			if r.Findings[i].Code == CodeFieldSuspicious {
+				f = &r.Findings[i]
+			}
+		}
+		if assert.NotNil(t, f, tt.name) {
+			assert.Equal(t, tt.field, f.Field, tt.name)
+			if tt.en != "" {
+				assert.Equal(t, tt.en, f.Message(language.English), tt.name)
+			}
+		}
+	}
+	for _, id := range []string{"A\x00B", "T^XA1", "\xffid", "A\x1bB"} {
+		o := cleanOrder(id)
+		r := reviewOne(t, Config{}, o)
+		assert.Equal(t, Reject, r.Outcome, "%q", id)
+		assert.True(t, hasCode(r.Findings, CodeIDInvalid), "%q: %v", id, r.Findings)
+	}
+	o := cleanOrder("TB-2026 11 11/001")
+	o.Remark.Buyer, o.Items[0].Name = "请用纸箱，谢谢~", "杯子 500ml ^_^"
+	assert.Equal(t, Approve, reviewOne(t, Config{}, o).Outcome, "a tilde or caret alone is text")
+}

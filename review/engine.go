@@ -330,13 +330,14 @@ func (s RuleSet) Check(c *Context, o *order.Order, r *Report) {
 }
 
 // DefaultRules returns the built-in per-order rules: [CheckIdentity],
-// [CheckRecipient], [CheckPhone], [CheckItems], [CheckTotal], [CheckMerge],
+// [CheckRecipient], [CheckPrinted], [CheckPhone], [CheckItems], [CheckTotal], [CheckMerge],
 // [CheckRemarks], [CheckFlags] and [CheckBlacklist]. Stock is not a rule: the
 // engine reserves it across the batch after the rules ran.
 func DefaultRules() RuleSet {
 	return RuleSet{
 		RuleFunc(CheckIdentity),
 		RuleFunc(CheckRecipient),
+		RuleFunc(CheckPrinted),
 		RuleFunc(CheckPhone),
 		RuleFunc(CheckItems),
 		RuleFunc(CheckTotal),

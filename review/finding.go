@@ -56,6 +56,8 @@ type Code string
 const (
 	CodeIDMissing        Code = "order.id.missing"       // reject: the order has no id
 	CodeDuplicate        Code = "order.duplicate"        // reject: the id appears earlier in the batch or is already stored
+	CodeIDInvalid        Code = "order.id.invalid"       // reject: the id holds a control character, a printer command or invalid UTF-8
+	CodeFieldSuspicious  Code = "order.suspicious"       // hold: a printed field other than the recipient's holds control characters or printer commands
 	CodeMergeCandidate   Code = "order.merge_candidate"  // hold (configurable): same shop, buyer and recipient as other orders
 	CodeFlag             Code = "order.flag"             // hold: the order carries a hold flag such as "red"
 	CodeBuyerListed      Code = "buyer.blacklisted"      // reject: the buyer is on the blacklist

@@ -183,6 +183,74 @@ func cutDivisionPrefix(s string, city address.Division) (string, bool) {
 	return "", false
 }
 
+// CheckPrinted holds an order whose printed fields other than the recipient's
+// hold control characters, printer commands (ZPL ^XZ, ~JA; ESC/POS ESC and GS
+// are control characters) or invalid UTF-8 ("order.suspicious"): the shop, the
+// buyer's nick, the remarks, every item's SKU, barcode, name, spec and bin, the
+// sender, the carrier and the waybill's tracking number, parent number, sort
+// code, mark, bag address, service and payment. The id is limited to printable
+// text: a control character, a printer command or invalid UTF-8 in it rejects
+// the order ("order.id.invalid").
+func CheckPrinted(c *Context, o *order.Order, r *Report) {
+	if s, bad := suspicious(o.ID); bad {
+		r.Add(Finding{Code: CodeIDInvalid, Field: "id", Severity: SeverityReject, Args: []any{suspicionText(s)}})
+	}
+	checkItem := func(v string, i int, field string) {
+		if v == "" {
+			return
+		}
+		if s, bad := suspicious(v); bad {
+			if i >= 0 {
+				field = itemField(i, field)
+			}
+			r.Add(Finding{Code: CodeFieldSuspicious, Field: field, Severity: SeverityHold, Args: []any{suspicionText(s), field}, variant: s.variant})
+		}
+	}
+	check := func(v, field string) { checkItem(v, -1, field) }
+	check(o.Shop, "shop")
+	check(o.Buyer.Nick, "buyer.nick")
+	check(o.Remark.Buyer, "remark.buyer")
+	check(o.Remark.Seller, "remark.seller")
+	check(o.Carrier, "carrier")
+	for i := range o.Items {
+		it := &o.Items[i]
+		if it.SKU == "" && it.Barcode == "" && it.Name == "" && it.Spec == "" && it.Location == "" {
+			continue
+		}
+		checkItem(it.SKU, i, "sku")
+		checkItem(it.Barcode, i, "barcode")
+		checkItem(it.Name, i, "name")
+		checkItem(it.Spec, i, "spec")
+		checkItem(it.Location, i, "location")
+	}
+	sp := &o.Sender
+	check(sp.Name, "sender.name")
+	check(sp.Phone, "sender.phone")
+	check(sp.Province, "sender.province")
+	check(sp.City, "sender.city")
+	check(sp.District, "sender.district")
+	check(sp.Street, "sender.street")
+	check(sp.Address, "sender.address")
+	if w := o.Waybill; w != nil {
+		check(w.TrackingNo, "waybill.tracking_no")
+		check(w.ParentNo, "waybill.parent_no")
+		check(w.SortCode, "waybill.sort_code")
+		check(w.Mark, "waybill.mark")
+		check(w.BagAddr, "waybill.bag_addr")
+		check(w.Service, "waybill.service")
+		check(w.Payment, "waybill.payment")
+	}
+}
+
+// suspicionText names what suspicious found: the control character, the
+// command, or "invalid UTF-8".
+func suspicionText(s suspicion) string {
+	if s.what != "" {
+		return s.what
+	}
+	return "invalid UTF-8"
+}
+
 // CheckPhone rejects a recipient phone that [NormalizePhoneIn] refuses for the
 // recipient's region, and notes a phone the platform masked
 // ("recipient.phone.masked"): info when the recipient carries the platform's
