@@ -91,8 +91,10 @@ func DefaultKeywords() []string {
 	}
 }
 
-// DefaultHoldFlags returns the order flags that hold an order by default.
-func DefaultHoldFlags() []string { return []string{"red"} }
+// DefaultHoldFlags returns the order flags that hold an order by default: the
+// red flag, and "address_changed", which platform imports set when the buyer
+// changed the address after paying.
+func DefaultHoldFlags() []string { return []string{"red", "address_changed"} }
 
 // Config wires an [Engine]. The zero Config reviews with the built-in rules and no
 // stock, price, store or blacklist checks.

@@ -77,6 +77,7 @@ func commandList() []command {
 		{"print", "send files to a printer through the spooler, in order", runPrint},
 		{"status", "ask a printer for its status", runStatus},
 		{"address", "split one-line addresses into province, city, district, street and detail", runAddress},
+		{"import", "read a platform export (taobao, top, pdd, douyin, csv) into order JSON lines", runImport},
 	}
 }
 
