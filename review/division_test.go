@@ -2,6 +2,7 @@ package review
 
 import (
 	"testing"
+	"time"
 
 	"github.com/dadanhq/dadan/address"
 	"github.com/dadanhq/dadan/order"
@@ -232,4 +233,84 @@ func TestCheckPrinted(t *testing.T) {
 	o := cleanOrder("TB-2026 11 11/001")
 	o.Remark.Buyer, o.Items[0].Name = "请用纸箱，谢谢~", "杯子 500ml ^_^"
 	assert.Equal(t, Approve, reviewOne(t, Config{}, o).Outcome, "a tilde or caret alone is text")
+}
+
+func TestSmallGaps(t *testing.T) {
+	now := time.Date(2026, 11, 12, 0, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	tests := []struct {
+		name    string
+		cfg     Config
+		change  func(o *order.Order)
+		outcome Outcome
+		code    Code
+		en      string
+	}{
+		{"unknown platform", Config{}, func(o *order.Order) { o.Platform = "xiaohongshu" }, Hold, CodePlatformUnknown, `platform "xiaohongshu" is not one dadan knows`},
+		{"3-decimal price", Config{}, func(o *order.Order) {
+			o.Items[0].UnitPrice, o.Total = dec("59.995"), dec("139.80")
+		}, Hold, CodeMoneyPrecision, "amount 59.995 has fractions of a fen"},
+		{"3 decimals, whole fen", Config{}, func(o *order.Order) { o.Items[0].UnitPrice = dec("59.900") }, Approve, "", ""},
+		{"paid in 1926", Config{Now: clock}, func(o *order.Order) { o.PaidAt = time.Date(1926, 11, 11, 0, 0, 0, 0, time.UTC) }, Hold, CodePaidImplausible, "paid at 1926-11-11T00:00:00Z: not a plausible time"},
+		{"paid next week", Config{Now: clock}, func(o *order.Order) { o.PaidAt = now.Add(7 * 24 * time.Hour) }, Hold, CodePaidImplausible, ""},
+		{"paid two years ago", Config{Now: clock, MaxPaidAge: 365 * 24 * time.Hour}, func(o *order.Order) { o.PaidAt = now.AddDate(-2, 0, 0) }, Hold, CodePaidOld, "paid at 2024-11-12T00:00:00Z, 730 days ago"},
+		{"paid two years ago, no limit", Config{Now: clock}, func(o *order.Order) { o.PaidAt = now.AddDate(-2, 0, 0) }, Approve, "", ""},
+		{"negative stock", Config{Inventory: StockMap{"CUP-500-W": -3, "SOCK-M-5": 10}}, func(o *order.Order) {}, Hold, CodeStockNegative, "CUP-500-W: the inventory reports -3 units"},
+	}
+	for _, tt := range tests {
+		o := cleanOrder("G1")
+		tt.change(o)
+		r := reviewOne(t, tt.cfg, o)
+		assert.Equal(t, tt.outcome, r.Outcome, "%s: %v", tt.name, r.Findings)
+		if tt.code == "" {
+			assert.Empty(t, r.Findings, tt.name)
+			continue
+		}
+		if assert.True(t, hasCode(r.Findings, tt.code), "%s: %v", tt.name, r.Findings) && tt.en != "" {
+			for _, f := range r.Findings {
+				if f.Code == tt.code {
+					assert.Equal(t, tt.en, f.Message(language.English), tt.name)
+				}
+			}
+		}
+	}
+	_, err := New(Config{MaxPaidAge: -1})
+	assert.ErrorIs(t, err, ErrConfig)
+}
+
+func TestMergeLeavesOutRejected(t *testing.T) {
+	a, b, c := cleanOrder("MA"), cleanOrder("MB"), cleanOrder("MC")
+	for _, o := range []*order.Order{b, c} {
+		o.Buyer.Nick = a.Buyer.Nick
+	}
+	c.Items = nil // rejected: no items
+	e, err := New(Config{})
+	require.NoError(t, err)
+	res, err := e.Review(t.Context(), []*order.Order{a, b, c}, &Options{DryRun: true})
+	require.NoError(t, err)
+	for _, r := range res[:2] {
+		require.Equal(t, Hold, r.Outcome, "%v", r.Findings)
+		require.Len(t, r.Findings, 1)
+		assert.Equal(t, CodeMergeCandidate, r.Findings[0].Code)
+		assert.NotContains(t, r.Findings[0].Args[0], "MC", "a rejected order is no merge candidate")
+	}
+	assert.Equal(t, Reject, res[2].Outcome)
+	assert.False(t, hasCode(res[2].Findings, CodeMergeCandidate))
+
+	// With its only partner rejected, an order is approved, and gets its stock.
+	me, md := cleanOrder("ME"), cleanOrder("MD")
+	md.Buyer.Nick, md.Items = me.Buyer.Nick, nil
+	e, err = New(Config{Inventory: StockMap{"CUP-500-W": 2, "SOCK-M-5": 1}})
+	require.NoError(t, err)
+	res, err = e.Review(t.Context(), []*order.Order{me, md}, &Options{DryRun: true})
+	require.NoError(t, err)
+	assert.Equal(t, Approve, res[0].Outcome, "%v", res[0].Findings)
+	assert.Nil(t, res[0].Findings)
+	assert.Equal(t, Reject, res[1].Outcome)
+	// The stock went to ME: a second batch order of the SKU is short.
+	me2 := cleanOrder("MF")
+	res, err = e.Review(t.Context(), []*order.Order{me, md, me2}, &Options{DryRun: true})
+	require.NoError(t, err)
+	assert.Equal(t, Approve, res[0].Outcome)
+	assert.True(t, hasCode(res[2].Findings, CodeStockShort), "%v", res[2].Findings)
 }

@@ -54,14 +54,19 @@ type Code string
 
 // Finding codes of the built-in rules, with the severity each raises.
 const (
-	CodeIDMissing        Code = "order.id.missing"       // reject: the order has no id
-	CodeDuplicate        Code = "order.duplicate"        // reject: the id appears earlier in the batch or is already stored
-	CodeIDInvalid        Code = "order.id.invalid"       // reject: the id holds a control character, a printer command or invalid UTF-8
-	CodeFieldSuspicious  Code = "order.suspicious"       // hold: a printed field other than the recipient's holds control characters or printer commands
-	CodeMergeCandidate   Code = "order.merge_candidate"  // hold (configurable): same shop, buyer and recipient as other orders
-	CodeFlag             Code = "order.flag"             // hold: the order carries a hold flag such as "red"
-	CodeBuyerListed      Code = "buyer.blacklisted"      // reject: the buyer is on the blacklist
-	CodeNameMissing      Code = "recipient.name.missing" // reject
+	CodeIDMissing        Code = "order.id.missing"          // reject: the order has no id
+	CodeDuplicate        Code = "order.duplicate"           // reject: the id appears earlier in the batch or is already stored
+	CodeIDInvalid        Code = "order.id.invalid"          // reject: the id holds a control character, a printer command or invalid UTF-8
+	CodeFieldSuspicious  Code = "order.suspicious"          // hold: a printed field other than the recipient's holds control characters or printer commands
+	CodeMergeCandidate   Code = "order.merge_candidate"     // hold (configurable): same shop, buyer and recipient as other orders
+	CodeFlag             Code = "order.flag"                // hold: the order carries a hold flag such as "red"
+	CodePlatformUnknown  Code = "order.platform.unknown"    // hold: not one of the platforms of the order JSON
+	CodePaidImplausible  Code = "order.paid_at.implausible" // hold: paid before 2000 or in the future
+	CodePaidOld          Code = "order.paid_at.old"         // hold: paid longer ago than Config.MaxPaidAge
+	CodeMoneyPrecision   Code = "money.precision"           // hold: an amount with fractions of a fen
+	CodeStockNegative    Code = "stock.negative"            // hold: the inventory reports fewer than zero units
+	CodeBuyerListed      Code = "buyer.blacklisted"         // reject: the buyer is on the blacklist
+	CodeNameMissing      Code = "recipient.name.missing"    // reject
 	CodePhoneMissing     Code = "recipient.phone.missing"
 	CodePhoneInvalid     Code = "recipient.phone.invalid" // reject: not a mobile, landline or virtual number
 	CodePhoneListed      Code = "recipient.phone.blacklisted"

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/dadanhq/dadan/address"
 	"github.com/dadanhq/dadan/order"
@@ -249,6 +250,39 @@ func suspicionText(s suspicion) string {
 		return s.what
 	}
 	return "invalid UTF-8"
+}
+
+// oldest is the earliest paid-at time review accepts without a hold: earlier
+// times are data errors (a zero Unix time, a two-digit year read as 19xx).
+var oldest = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// CheckOrder holds an order from a platform dadan does not know
+// ("order.platform.unknown": xiaohongshu), an order paid before 2000 or more
+// than a day in the future by the engine's clock ("order.paid_at.implausible"),
+// an order paid longer ago than [Config.MaxPaidAge] when that is set
+// ("order.paid_at.old"), and money with fractions of a fen (59.995) in a unit
+// price or the total ("money.precision").
+func CheckOrder(c *Context, o *order.Order, r *Report) {
+	if o.Platform != "" && !o.Platform.Valid() {
+		r.Add(Finding{Code: CodePlatformUnknown, Field: "platform", Severity: SeverityHold, Args: []any{string(o.Platform)}})
+	}
+	if t := o.PaidAt; !t.IsZero() {
+		now := c.Now()
+		switch {
+		case t.Before(oldest), t.After(now.Add(24 * time.Hour)):
+			r.Add(Finding{Code: CodePaidImplausible, Field: "paid_at", Severity: SeverityHold, Args: []any{t.Format(time.RFC3339)}})
+		case c.e.maxPaidAge > 0 && now.Sub(t) > c.e.maxPaidAge:
+			r.Add(Finding{Code: CodePaidOld, Field: "paid_at", Severity: SeverityHold, Args: []any{t.Format(time.RFC3339), int(now.Sub(t).Hours() / 24)}})
+		}
+	}
+	for i := range o.Items {
+		if p := o.Items[i].UnitPrice; p.Exponent() < -2 && !p.Equal(p.Round(2)) {
+			r.Add(Finding{Code: CodeMoneyPrecision, Field: itemField(i, "unit_price"), Severity: SeverityHold, Args: []any{p.String()}})
+		}
+	}
+	if t := o.Total; t.Exponent() < -2 && !t.Equal(t.Round(2)) {
+		r.Add(Finding{Code: CodeMoneyPrecision, Field: "total", Severity: SeverityHold, Args: []any{t.String()}})
+	}
 }
 
 // CheckPhone rejects a recipient phone that [NormalizePhoneIn] refuses for the
