@@ -57,6 +57,48 @@ func TestDataCounts(t *testing.T) {
 	}
 }
 
+// TestDataKinds checks the data file against the composition the Ministry of
+// Civil Affairs gives for the end of 2023: 293 prefecture-level cities, 7 地区, 30
+// 自治州, 3 盟; 977 市辖区, 397 county-level cities, 1,299 counties, 117
+// autonomous counties, 49 旗, 3 自治旗, 1 特区, 1 林区.
+func TestDataKinds(t *testing.T) {
+	d := loadData(t)
+	pref, county := map[string]int{}, map[string]int{}
+	kind := func(name string, kinds []string) string {
+		for _, k := range kinds {
+			if strings.HasSuffix(name, k) {
+				return k
+			}
+		}
+		return name
+	}
+	for _, p := range d.Provinces {
+		if p.Code >= "71" {
+			continue
+		}
+		for _, c := range p.Children {
+			if c.Code == "" {
+				continue
+			}
+			if !divdata.Placeholder(c.Name) {
+				pref[kind(c.Name, []string{"自治州", "地区", "盟", "市"})]++
+			}
+			for _, u := range c.Children {
+				if u.Zone {
+					continue
+				}
+				k := kind(u.Name, []string{"特区", "自治县", "自治旗", "旗", "区", "县", "市"})
+				if u.Name == "神农架林区" {
+					k = "林区"
+				}
+				county[k]++
+			}
+		}
+	}
+	assert.Equal(t, map[string]int{"市": 293, "地区": 7, "自治州": 30, "盟": 3}, pref)
+	assert.Equal(t, map[string]int{"区": 977, "市": 397, "县": 1299, "自治县": 117, "旗": 49, "自治旗": 3, "特区": 1, "林区": 1}, county)
+}
+
 // TestDataWellFormed checks codes are unique and nest, and no name appears twice
 // under one parent.
 func TestDataWellFormed(t *testing.T) {
