@@ -45,8 +45,8 @@ func Parse(s string) Parsed {
 	var p Parsed
 	rest := skipSeparators(s)
 
-	// Province, then repeats of it.
-	if d, n, ok := matchProvince(rest); ok {
+	// Province, then repeats of it; 海南藏族自治州 is a city, not 海南(省).
+	if d, n, ok := matchProvince(rest); ok && !cityReadsLonger(rest, n) {
 		p.ProvinceDiv, p.Written[0] = d, true
 		rest = skipSeparators(rest[n:])
 		for {
@@ -106,8 +106,8 @@ func Parse(s string) Parsed {
 				break
 			}
 			// 恩施州恩施市, 荆州市荆州区: a county whose name starts like the city.
-			if _, n3, ok := matchUnder(CountyLevel, rest, func(u uint16) bool { return units[u].parent == city }); ok && n3 >= n2 {
-				break
+			if _, n3, kind, ok := matchForm(CountyLevel, rest, func(u uint16) bool { return units[u].parent == city }, false); ok && (n3 > n2 || n3 == n2 && kind != kindFormer) {
+				break // but 吐鲁番市吐鲁番市鄯善县 repeats the city: 吐鲁番市 is only a former name of 高昌区
 			}
 			rest = skipSeparators(rest[n2:])
 		}
@@ -212,6 +212,15 @@ func ambiguousStart(s string, written [3]bool) bool {
 	}
 	r, _ := utf8.DecodeRuneInString(s[l:])
 	return !separator(r)
+}
+
+// cityReadsLonger reports whether s starts with a prefecture-level name longer
+// than the n bytes a province form took.
+func cityReadsLonger(s string, n int) bool {
+	_, m, ok := matchUnique(PrefectureLevel, s, func(u uint16) bool {
+		return units[u].flags&flagPlaceholder == 0 && units[u].code != ""
+	})
+	return ok && m > n
 }
 
 // matchProvince matches a province form at the start of s and the suffix that

@@ -1,6 +1,8 @@
 package review
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -313,4 +315,59 @@ func TestMergeLeavesOutRejected(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, Approve, res[0].Outcome)
 	assert.True(t, hasCode(res[2].Findings, CodeStockShort), "%v", res[2].Findings)
+}
+
+// TestWrongDistrictsNationwide puts 500 random districts into a random other
+// city: each holds naming the city the district belongs to, unless the other
+// city has a district of the same name.
+func TestWrongDistrictsNationwide(t *testing.T) {
+	type place struct{ prov, city, county address.Division }
+	var all []place
+	for _, p := range address.Provinces() {
+		if !p.Mainland() {
+			continue
+		}
+		for _, c := range p.Children() {
+			if c.Code() == "" || c.Placeholder() {
+				continue
+			}
+			for _, k := range c.Children() {
+				if !k.Zone() {
+					all = append(all, place{p, c, k})
+				}
+			}
+		}
+	}
+	require.Greater(t, len(all), 2700)
+	rnd := rand.New(rand.NewPCG(3, 4))
+	var orders []*order.Order
+	var want []place
+	for len(orders) < 500 {
+		a, b := all[rnd.IntN(len(all))], all[rnd.IntN(len(all))]
+		if a.city == b.city {
+			continue
+		}
+		if _, m := address.LookupCounty(b.city, a.county.Name()); m != address.NoMatch {
+			continue // 朝阳区 is in 北京市 and in 长春市
+		}
+		o := cleanOrder(fmt.Sprintf("N%03d", len(orders)))
+		o.Buyer.Nick = o.ID
+		o.Recipient.Province, o.Recipient.City, o.Recipient.District = b.prov.Name(), b.city.Name(), a.county.Name()
+		orders = append(orders, o)
+		want = append(want, a)
+	}
+	e, err := New(Config{})
+	require.NoError(t, err)
+	res, err := e.Review(t.Context(), orders, &Options{DryRun: true})
+	require.NoError(t, err)
+	for i, r := range res {
+		name := orders[i].Recipient.City + "/" + orders[i].Recipient.District
+		require.Equal(t, Hold, r.Outcome, name)
+		require.True(t, hasCode(r.Findings, CodeDistrictMismatch), "%s: %v", name, r.Findings)
+		for _, f := range r.Findings {
+			if f.Code == CodeDistrictMismatch {
+				assert.Contains(t, f.Args[2], want[i].city.Path(), name)
+			}
+		}
+	}
 }
