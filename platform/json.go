@@ -129,7 +129,7 @@ type topTrade struct {
 	SellerMemo       string `json:"seller_memo"`
 	SellerFlag       text   `json:"seller_flag"`
 	OAID             string `json:"oaid"`
-	AddressChanged   text   `json:"receiver_address_changed"`
+	AddressChanged   text   `json:"lm"` // "1": the buyer changed the address (收货地址有变更)
 	Type             string `json:"type"`
 	Orders           struct {
 		Order []topOrder `json:"order"`
@@ -218,6 +218,11 @@ func (t *topTrade) order(id string) (*order.Order, error) {
 		r.Phone = t.ReceiverPhone
 	}
 	r.Province, r.City, r.District, r.Street = t.ReceiverState, t.ReceiverCity, t.ReceiverDistrict, t.ReceiverTown
+	if r.City == "" && r.District != "" {
+		// TOP puts a county-level unit the province administers directly
+		// (河南 济源) in receiver_district and leaves receiver_city empty.
+		r.City, r.District = r.District, ""
+	}
 	r.Address, r.Postcode = t.ReceiverAddress, t.ReceiverZip
 	if r.Province == "" {
 		fillAddress(r, t.ReceiverAddress)

@@ -114,7 +114,7 @@ func TestTaobaoNeedsItems(t *testing.T) {
 func TestTOP(t *testing.T) {
 	orders, refused, err := Import(TOP, Source{Orders: read(t, "top_trades.json"), OrdersName: "top.json"})
 	require.NoError(t, err)
-	require.Len(t, orders, 2)
+	require.Len(t, orders, 3)
 	o := orders[0]
 	assert.Equal(t, "3618000000000201", o.ID)
 	assert.Equal(t, []string{"red"}, o.Flags, "seller_flag 1 is the red flag")
@@ -129,8 +129,10 @@ func TestTOP(t *testing.T) {
 	assert.Equal(t, order.Tmall, tm.Platform)
 	assert.Equal(t, []string{"address_changed"}, tm.Flags)
 	assert.Equal(t, "东莞市", tm.Recipient.City)
+	jy := orders[2].Recipient
+	assert.Equal(t, [3]string{"河南省", "济源市", ""}, [3]string{jy.Province, jy.City, jy.District}, "济源 comes in receiver_district")
 	require.Len(t, refused, 1)
-	assert.Equal(t, "top.json:3: 3618000000000203: status TRADE_CLOSED: not waiting to ship", refused[0].Error())
+	assert.Equal(t, "top.json:4: 3618000000000203: status TRADE_CLOSED: not waiting to ship", refused[0].Error())
 }
 
 func TestPDD(t *testing.T) {

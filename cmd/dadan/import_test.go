@@ -47,7 +47,7 @@ func TestImportFormats(t *testing.T) {
 		args []string
 		n    int
 	}{
-		{[]string{"--format", "top", "--orders", testdata("top_trades.json")}, 2},
+		{[]string{"--format", "top", "--orders", testdata("top_trades.json")}, 3},
 		{[]string{"--format", "pdd", "--orders", testdata("pdd_orders.json")}, 2},
 		{[]string{"--format", "douyin", "--orders", testdata("douyin_orders.json")}, 1},
 		{[]string{"--format", "csv", "--orders", testdata("custom.csv"), "--mapping", testdata("mapping.json")}, 2},
