@@ -368,9 +368,11 @@ func (p *pddOrder) order() (*order.Order, error) {
 	}
 	r.Name = pick(p.ReceiverName, p.NameMask, &prot.Name)
 	r.Phone = pick(p.ReceiverPhone, p.PhoneMask, &prot.Phone)
-	detail := p.Address
+	// receiver_address is the detail without province, city and district;
+	// address may repeat them.
+	detail := p.ReceiverAddress
 	if detail == "" {
-		detail = p.ReceiverAddress
+		detail = p.Address
 	}
 	r.Address = pick(detail, p.AddressMask, &prot.Address)
 	if r.Province == "" {
@@ -534,7 +536,7 @@ func (d *dyOrder) order() (*order.Order, error) {
 	}
 	o.Remark = order.Remark{Buyer: d.BuyerWords, Seller: d.SellerWords}
 	if n, err := d.SellerRemarkStars.int(); err == nil && n != 0 {
-		if f, ok := sellerFlags[int(n)]; ok {
+		if f, ok := douyinStars[int(n)]; ok {
 			o.Flags = append(o.Flags, f)
 		}
 	}
@@ -586,6 +588,10 @@ func (d *dyOrder) order() (*order.Order, error) {
 	discountFrom(o)
 	return o, finish(o)
 }
+
+// douyinStars maps Douyin's seller_remark_stars (旗帜: 0 grey, 1 purple, 2 cyan,
+// 3 green, 4 orange, 5 red) to the order flags.
+var douyinStars = map[int]string{1: "purple", 2: "cyan", 3: "green", 4: "orange", 5: "red"}
 
 func firstNonEmpty(s ...string) string {
 	for _, x := range s {

@@ -163,6 +163,7 @@ func TestDouyin(t *testing.T) {
 	require.Len(t, orders, 1, "%v", reasons(refused))
 	o := orders[0]
 	assert.Equal(t, "6920000000000000001", o.ID)
+	assert.Equal(t, []string{"red"}, o.Flags, "seller_remark_stars 5 is Douyin's red flag")
 	assert.True(t, o.Total.Equal(dec("139.70")), "pay_amount is in fen")
 	assert.Equal(t, "59.9", o.Items[0].UnitPrice.String(), "11980 fen for 2")
 	assert.Equal(t, 2, o.Items[0].Qty)
