@@ -331,3 +331,13 @@ func ExampleLookupCounty() {
 	// 浙江省杭州市
 	// 广西壮族自治区 near
 }
+
+// TestTablesUpToDate checks tables_gen.go is what the generator makes of the
+// data file: run go generate after editing divisions.txt.
+func TestTablesUpToDate(t *testing.T) {
+	src, err := divdata.Generate(loadData(t))
+	require.NoError(t, err)
+	got, err := os.ReadFile("tables_gen.go")
+	require.NoError(t, err)
+	assert.True(t, string(src) == string(got), "tables_gen.go is stale: run go generate ./address")
+}
