@@ -62,6 +62,7 @@ type RowError struct {
 	Reason string
 }
 
+// Error returns "file:line: id: reason".
 func (e *RowError) Error() string {
 	s := fmt.Sprintf("%s:%d: ", e.File, e.Line)
 	if e.ID != "" {

@@ -253,3 +253,37 @@ func FuzzMappedCSV(f *testing.F) {
 		}
 	})
 }
+
+func FuzzJSONImports(f *testing.F) {
+	for _, name := range []string{"top_trades.json", "pdd_orders.json", "douyin_orders.json"} {
+		f.Add(read(f, name))
+	}
+	f.Add([]byte(`[{"tid":1,"orders":{"order":[{"num":"x"}]}}]`))
+	f.Add([]byte(`{"error_response":{"code":7}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, format := range []Format{TOP, PDD, Douyin} {
+			orders, refused, err := Import(format, Source{Orders: data})
+			if err != nil {
+				if !errors.Is(err, ErrFormat) {
+					t.Fatalf("%s: error %v does not wrap ErrFormat", format, err)
+				}
+				continue
+			}
+			for _, e := range refused {
+				var re *RowError
+				if !errors.As(e, &re) || re.Line < 1 {
+					t.Fatalf("%s: refusal %v", format, e)
+				}
+			}
+			for _, o := range orders {
+				if o.ID == "" || len(o.Items) == 0 {
+					t.Fatalf("%s: order without id or items: %+v", format, o)
+				}
+				var back order.Order
+				if err := order.Unmarshal(order.AppendJSON(nil, o), &back); err != nil {
+					t.Fatalf("%s: %+v does not round-trip: %v", format, o, err)
+				}
+			}
+		}
+	})
+}
