@@ -134,10 +134,11 @@ func unixTime(n int64) time.Time {
 }
 
 // parseMoney reads a decimal amount as exports write it: 59.90, ¥59.90,
-// 1,059.90. Empty is zero.
+// 1,059.90, 59.90元. Empty is zero.
 func parseMoney(s string) (decimal.Decimal, error) {
 	s = strings.TrimSpace(s)
 	s = strings.TrimLeft(s, "¥￥")
+	s = strings.TrimSuffix(s, "元")
 	s = strings.ReplaceAll(s, ",", "")
 	if s == "" {
 		return decimal.Zero, nil

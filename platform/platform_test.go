@@ -287,3 +287,15 @@ func FuzzJSONImports(f *testing.F) {
 		}
 	})
 }
+
+func TestParseMoney(t *testing.T) {
+	for in, want := range map[string]string{"59.90": "59.9", "¥59.90": "59.9", "￥1,059.90": "1059.9", "59.90元": "59.9", "": "0", " 0.01 ": "0.01", "-3.00": "-3"} {
+		d, err := parseMoney(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, d.String(), in)
+	}
+	for _, bad := range []string{"1e3", "五十", "59.9.9", "0x10", "NaN"} {
+		_, err := parseMoney(bad)
+		assert.Error(t, err, bad)
+	}
+}

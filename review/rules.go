@@ -527,9 +527,9 @@ func checkConflict(p *order.Party, prov, city, dist address.Division, r *Report)
 // joinParts joins an address's division parts and street with "/".
 func joinParts(a address.Address) string {
 	var b strings.Builder
-	for _, s := range [...]string{a.Province, a.City, a.District, a.Street} {
-		if s == "" {
-			continue
+	for i, s := range [...]string{a.Province, a.City, a.District, a.Street} {
+		if s == "" || i == 1 && s == a.Province {
+			continue // 北京市/朝阳区, not 北京市/北京市/朝阳区
 		}
 		if b.Len() > 0 {
 			b.WriteByte('/')
