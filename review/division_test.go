@@ -56,6 +56,7 @@ func TestDivisionFindings(t *testing.T) {
 		{"四川省", "成都市", "高新区", Approve, "", "", ""},
 		{"浙江省", "宁波市", "经济技术开发区", Approve, "", "", ""},
 		{"江苏", "杭州", "余杭区", Hold, CodeCityMismatch, "city 杭州 is not in 江苏省 but in 浙江省", ""},
+		{"浙江省", "余杭区", "五常街道", Hold, CodeCityMismatch, "city 余杭区 is not a city of 浙江省 but a district or county of 浙江省杭州市", "余杭区 不是 浙江省 的城市，而是 浙江省杭州市 的区县"},
 		{"浙江省", "火星市", "西湖区", Hold, CodeCityMismatch, "city 火星市 is not in 浙江省", ""},
 	}
 	for _, tt := range tests {

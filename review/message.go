@@ -28,6 +28,7 @@ var messages = [...][3]string{
 	{string(CodeCityMissing), "recipient city is missing", "收件人城市缺失"},
 	{string(CodeCityMismatch), "city %[1]s is not in %[2]s", "%[1]s 不属于 %[2]s"},
 	{string(CodeCityMismatch) + "/elsewhere", "city %[1]s is not in %[2]s but in %[3]s", "%[1]s 不属于 %[2]s，而属于 %[3]s"},
+	{string(CodeCityMismatch) + "/county", "city %[1]s is not a city of %[2]s but a district or county of %[3]s", "%[1]s 不是 %[2]s 的城市，而是 %[3]s 的区县"},
 	{string(CodeDistrictMissing), "recipient district is missing", "收件人区县缺失"},
 	{string(CodeDistrictMismatch), "district %[1]s is not in %[2]s but in %[3]s", "%[1]s 不属于 %[2]s，而属于 %[3]s"},
 	{string(CodeDistrictUnknown), "district %[1]s is not a district of %[2]s", "%[1]s 不是 %[2]s 的区县"},

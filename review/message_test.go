@@ -62,6 +62,7 @@ func TestEveryCodeHasMessages(t *testing.T) {
 		assert.True(t, keys[string(CodeFieldSuspicious)+"/"+v])
 	}
 	assert.True(t, keys[string(CodeCityMismatch)+"/elsewhere"])
+	assert.True(t, keys[string(CodeCityMismatch)+"/county"])
 	assert.True(t, keys[string(CodePhoneMasked)+"/protected"])
 	assert.NotNil(t, Catalog())
 }

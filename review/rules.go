@@ -117,6 +117,9 @@ func checkDivisions(c *Context, p *order.Party, r *Report) {
 		name := strings.TrimSpace(p.City)
 		if where := address.FindCities(name); len(where) > 0 {
 			r.Add(Finding{Code: CodeCityMismatch, Field: "recipient.city", Severity: SeverityHold, Args: []any{name, prov.Name(), joinParents(where)}, variant: "elsewhere"})
+		} else if where := address.FindCounties(name); len(where) > 0 {
+			// 浙江省/余杭区: a county in the city field.
+			r.Add(Finding{Code: CodeCityMismatch, Field: "recipient.city", Severity: SeverityHold, Args: []any{name, prov.Name(), joinParents(where)}, variant: "county"})
 		} else {
 			r.Add(Finding{Code: CodeCityMismatch, Field: "recipient.city", Severity: SeverityHold, Args: []any{name, prov.Name()}})
 		}
