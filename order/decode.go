@@ -165,6 +165,32 @@ func (l *lexer) party(p *Party) error {
 			p.Address, err = l.str()
 		case "postcode":
 			p.Postcode, err = l.str()
+		case "protected":
+			if l.null() {
+				p.Protected = nil
+				break
+			}
+			p.Protected = new(Protected)
+			err = l.protected(p.Protected)
+		default:
+			err = l.extra(&p.Extra, k)
+		}
+		return in(string(k), err)
+	})
+}
+
+func (l *lexer) protected(p *Protected) error {
+	return l.object(func(k []byte) error {
+		var err error
+		switch string(k) {
+		case "ref":
+			p.Ref, err = l.str()
+		case "name":
+			p.Name, err = l.str()
+		case "phone":
+			p.Phone, err = l.str()
+		case "address":
+			p.Address, err = l.str()
 		default:
 			err = l.extra(&p.Extra, k)
 		}

@@ -162,6 +162,16 @@ func (w *jw) party(p *Party) {
 	w.optStr("street", p.Street)
 	w.str("address", p.Address)
 	w.optStr("postcode", p.Postcode)
+	if p.Protected != nil {
+		w.key("protected")
+		w.open()
+		w.optStr("ref", p.Protected.Ref)
+		w.optStr("name", p.Protected.Name)
+		w.optStr("phone", p.Protected.Phone)
+		w.optStr("address", p.Protected.Address)
+		w.extra(p.Protected.Extra)
+		w.close()
+	}
 	w.extra(p.Extra)
 	w.close()
 }

@@ -75,7 +75,30 @@ type Party struct {
 	Street   string
 	Address  string // the detail line: road, number, building, room
 	Postcode string
-	Extra    Extra
+	// Protected is what the platform gives instead of the readable recipient
+	// when it keeps the buyer's data to itself (淘宝 oaid, 拼多多 and 抖音
+	// ciphertexts); nil for plain data. Name, Phone and Address then hold the
+	// masked display values the platform shows (张*, 138****8000), which is what
+	// documents print; the waybill itself is printed through the platform's
+	// print component, which decrypts.
+	Protected *Protected
+	Extra     Extra
+}
+
+// Protected holds a platform's encrypted recipient: an opaque reference and
+// the ciphertexts of the fields, for the platform's decrypt and print APIs. dadan
+// never decrypts them.
+type Protected struct {
+	Ref     string // "ref": the platform's reference to the recipient: 淘宝/天猫 oaid, 抖音 open_address_id
+	Name    string // "name": the recipient's name, encrypted (拼多多 receiver_name, 抖音 encrypt_post_receiver)
+	Phone   string // "phone": the phone, encrypted (拼多多 receiver_phone, 抖音 encrypt_post_tel)
+	Address string // "address": the detail address, encrypted (拼多多 address, 抖音 encrypt_detail)
+	Extra   Extra
+}
+
+// Empty reports whether p holds nothing.
+func (p *Protected) Empty() bool {
+	return p == nil || p.Ref == "" && p.Name == "" && p.Phone == "" && p.Address == "" && len(p.Extra) == 0
 }
 
 // FullAddress joins the address parts in Chinese postal order without separators,
@@ -165,7 +188,9 @@ func (o *Order) Clone() *Order {
 	c := *o
 	c.Buyer.Extra = o.Buyer.Extra.clone()
 	c.Recipient.Extra = o.Recipient.Extra.clone()
+	c.Recipient.Protected = o.Recipient.Protected.clone()
 	c.Sender.Extra = o.Sender.Extra.clone()
+	c.Sender.Protected = o.Sender.Protected.clone()
 	c.Remark.Extra = o.Remark.Extra.clone()
 	c.Extra = o.Extra.clone()
 	if o.Items != nil {
@@ -183,6 +208,15 @@ func (o *Order) Clone() *Order {
 		w.Extra = o.Waybill.Extra.clone()
 		c.Waybill = &w
 	}
+	return &c
+}
+
+func (p *Protected) clone() *Protected {
+	if p == nil {
+		return nil
+	}
+	c := *p
+	c.Extra = p.Extra.clone()
 	return &c
 }
 

@@ -5,8 +5,8 @@ import (
 	"hash/maphash"
 	"slices"
 
+	"github.com/dadanhq/dadan/address"
 	"github.com/dadanhq/dadan/order"
-	"github.com/dadanhq/dadan/review/division"
 )
 
 // batch is what review knows about the whole batch before the rules run, and
@@ -280,15 +280,14 @@ func appendMergeKey(b []byte, o *order.Order) []byte {
 
 // appendAddress appends p's compact full address.
 func appendAddress(b []byte, p *order.Party) []byte {
-	prov, ok := division.Province(p.Province)
-	if !ok {
-		prov = p.Province
+	prov, m := address.LookupProvince(p.Province)
+	if m == address.NoMatch {
+		b = appendCompact(b, p.Province)
+	} else {
+		b = appendCompact(b, prov.Name())
 	}
-	b = appendCompact(b, prov)
-	switch prov {
-	case "北京市", "天津市", "上海市", "重庆市":
+	if !prov.Valid() || !prov.Municipality() {
 		// a municipality's city repeats it, or reads 市辖区
-	default:
 		b = appendCompact(b, p.City)
 	}
 	b = appendCompact(b, p.District)

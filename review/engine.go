@@ -91,8 +91,10 @@ func DefaultKeywords() []string {
 	}
 }
 
-// DefaultHoldFlags returns the order flags that hold an order by default.
-func DefaultHoldFlags() []string { return []string{"red"} }
+// DefaultHoldFlags returns the order flags that hold an order by default: the
+// red flag, and "address_changed", which platform imports set when the buyer
+// changed the address after paying.
+func DefaultHoldFlags() []string { return []string{"red", "address_changed"} }
 
 // Config wires an [Engine]. The zero Config reviews with the built-in rules and no
 // stock, price, store or blacklist checks.
@@ -113,6 +115,9 @@ type Config struct {
 	// MergeSeverity is the severity of "order.merge_candidate"; zero means
 	// SeverityHold. SeverityInfo notes candidates without holding them.
 	MergeSeverity Severity
+	// MaxPaidAge holds an order paid longer ago than this by the engine's clock
+	// ("order.paid_at.old"); zero means no limit.
+	MaxPaidAge time.Duration
 
 	Now    func() time.Time // the clock rules may read; nil means time.Now
 	Logger *slog.Logger     // nil discards
@@ -125,6 +130,9 @@ var ErrConfig = errors.New("review: bad config")
 func (c *Config) Validate() error {
 	if c.MergeSeverity > SeverityReject {
 		return fmt.Errorf("%w: merge severity %d", ErrConfig, c.MergeSeverity)
+	}
+	if c.MaxPaidAge < 0 {
+		return fmt.Errorf("%w: negative MaxPaidAge", ErrConfig)
 	}
 	for _, k := range c.Keywords {
 		if strings.TrimSpace(k) == "" {
@@ -143,19 +151,20 @@ func (c *Config) Validate() error {
 // Inventory, PriceBook, Seen and Blacklist are; concurrent reviews do not see each
 // other's reservations.
 type Engine struct {
-	inv       Inventory
-	reserver  Reserver
-	prices    PriceBook
-	seen      Seen
-	blacklist Blacklist
-	rules     RuleSet
-	keywords  []string
-	holdFlags []string
-	mergeSev  Severity
-	now       func() time.Time
-	log       *slog.Logger
-	pool      sync.Pool // of *batch
-	seed      maphash.Seed
+	inv        Inventory
+	reserver   Reserver
+	prices     PriceBook
+	seen       Seen
+	blacklist  Blacklist
+	rules      RuleSet
+	keywords   []string
+	holdFlags  []string
+	mergeSev   Severity
+	maxPaidAge time.Duration
+	now        func() time.Time
+	log        *slog.Logger
+	pool       sync.Pool // of *batch
+	seed       maphash.Seed
 }
 
 // New returns an engine for cfg.
@@ -164,17 +173,18 @@ func New(cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{
-		inv:       cfg.Inventory,
-		prices:    cfg.Prices,
-		seen:      cfg.Seen,
-		blacklist: cfg.Blacklist,
-		rules:     cfg.Rules,
-		keywords:  cfg.Keywords,
-		holdFlags: cfg.HoldFlags,
-		mergeSev:  cfg.MergeSeverity,
-		now:       cfg.Now,
-		log:       cfg.Logger,
-		seed:      maphash.MakeSeed(),
+		inv:        cfg.Inventory,
+		prices:     cfg.Prices,
+		seen:       cfg.Seen,
+		blacklist:  cfg.Blacklist,
+		rules:      cfg.Rules,
+		keywords:   cfg.Keywords,
+		holdFlags:  cfg.HoldFlags,
+		mergeSev:   cfg.MergeSeverity,
+		maxPaidAge: cfg.MaxPaidAge,
+		now:        cfg.Now,
+		log:        cfg.Logger,
+		seed:       maphash.MakeSeed(),
 	}
 	if r, ok := cfg.Inventory.(Reserver); ok {
 		e.reserver = r
@@ -290,6 +300,9 @@ func (e *Engine) Review(ctx context.Context, orders []*order.Order, opts *Option
 			b.plan(i, o)
 		}
 	}
+	if b.merge != nil {
+		e.dropRejectedMerges(b, orders, results)
+	}
 	if e.inv != nil {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -302,6 +315,56 @@ func (e *Engine) Review(ctx context.Context, orders []*order.Order, opts *Option
 		e.log.DebugContext(ctx, "review", "orders", len(orders), "dry_run", opts.DryRun)
 	}
 	return results, nil
+}
+
+// dropRejectedMerges takes rejected orders out of merge suggestions: a rejected
+// order suggests no merge and is suggested to none. An order left without
+// candidates loses its finding, and its outcome is worked out again.
+func (e *Engine) dropRejectedMerges(b *batch, orders []*order.Order, results []Result) {
+	rejected := map[string]bool{}
+	for i := range results {
+		if results[i].Outcome == Reject {
+			rejected[orders[i].ID] = true
+		}
+	}
+	if len(rejected) == 0 {
+		return
+	}
+	for k, names := range b.merge {
+		i := int(k)
+		r := &results[i]
+		kept := names[:0:0]
+		if r.Outcome != Reject {
+			for _, n := range names {
+				if !rejected[n] {
+					kept = append(kept, n)
+				}
+			}
+		}
+		if len(kept) == len(names) {
+			continue
+		}
+		fs := r.Findings[:0]
+		worst := Severity(0)
+		for _, f := range r.Findings {
+			if f.Code == CodeMergeCandidate {
+				if len(kept) == 0 {
+					continue
+				}
+				f.Args = []any{strings.Join(kept, ", ")}
+			}
+			worst = max(worst, f.Severity)
+			fs = append(fs, f)
+		}
+		if len(fs) == 0 {
+			fs = nil
+		}
+		before := r.Outcome
+		r.Findings, r.Outcome = fs, OutcomeOf(worst)
+		if e.inv != nil && before != Approve && r.Outcome == Approve {
+			b.plan(i, orders[i])
+		}
+	}
 }
 
 // Rule checks one order and adds its findings to r. Rules must not change o;
@@ -330,13 +393,15 @@ func (s RuleSet) Check(c *Context, o *order.Order, r *Report) {
 }
 
 // DefaultRules returns the built-in per-order rules: [CheckIdentity],
-// [CheckRecipient], [CheckPhone], [CheckItems], [CheckTotal], [CheckMerge],
+// [CheckRecipient], [CheckPrinted], [CheckOrder], [CheckPhone], [CheckItems], [CheckTotal], [CheckMerge],
 // [CheckRemarks], [CheckFlags] and [CheckBlacklist]. Stock is not a rule: the
 // engine reserves it across the batch after the rules ran.
 func DefaultRules() RuleSet {
 	return RuleSet{
 		RuleFunc(CheckIdentity),
 		RuleFunc(CheckRecipient),
+		RuleFunc(CheckPrinted),
+		RuleFunc(CheckOrder),
 		RuleFunc(CheckPhone),
 		RuleFunc(CheckItems),
 		RuleFunc(CheckTotal),
@@ -384,10 +449,16 @@ func (c *Context) Logger() *slog.Logger { return c.e.log }
 func (c *Context) DryRun() bool { return c.b.dryRun }
 
 // Phone returns the current order's recipient phone normalised by
-// [NormalizePhone], computed once per order.
+// [NormalizePhoneIn] for the recipient's region (Hong Kong, Macao and Taiwan
+// addresses accept local numbers of those regions), computed once per order.
 func (c *Context) Phone() (Phone, error) {
 	if !c.phoneDone {
-		c.phone, c.phoneErr = NormalizePhone(c.o.Recipient.Phone)
+		s := c.o.Recipient.Phone
+		if len(s) == 11 && isMobile(s) {
+			c.phone, c.phoneErr = Phone{Kind: Mobile, Number: s}, nil
+		} else {
+			c.phone, c.phoneErr = NormalizePhoneIn(s, phoneRegion(c.o.Recipient.Province))
+		}
 		c.phoneDone = true
 	}
 	return c.phone, c.phoneErr

@@ -54,22 +54,36 @@ type Code string
 
 // Finding codes of the built-in rules, with the severity each raises.
 const (
-	CodeIDMissing        Code = "order.id.missing"       // reject: the order has no id
-	CodeDuplicate        Code = "order.duplicate"        // reject: the id appears earlier in the batch or is already stored
-	CodeMergeCandidate   Code = "order.merge_candidate"  // hold (configurable): same shop, buyer and recipient as other orders
-	CodeFlag             Code = "order.flag"             // hold: the order carries a hold flag such as "red"
-	CodeBuyerListed      Code = "buyer.blacklisted"      // reject: the buyer is on the blacklist
-	CodeNameMissing      Code = "recipient.name.missing" // reject
+	CodeIDMissing        Code = "order.id.missing"          // reject: the order has no id
+	CodeDuplicate        Code = "order.duplicate"           // reject: the id appears earlier in the batch or is already stored
+	CodeIDInvalid        Code = "order.id.invalid"          // reject: the id holds a control character, a printer command or invalid UTF-8
+	CodeFieldSuspicious  Code = "order.suspicious"          // hold: a printed field other than the recipient's holds control characters or printer commands
+	CodeMergeCandidate   Code = "order.merge_candidate"     // hold (configurable): same shop, buyer and recipient as other orders
+	CodeFlag             Code = "order.flag"                // hold: the order carries a hold flag such as "red"
+	CodePlatformUnknown  Code = "order.platform.unknown"    // hold: not one of the platforms of the order JSON
+	CodePaidImplausible  Code = "order.paid_at.implausible" // hold: paid before 2000 or in the future
+	CodePaidOld          Code = "order.paid_at.old"         // hold: paid longer ago than Config.MaxPaidAge
+	CodeMoneyPrecision   Code = "money.precision"           // hold: an amount with fractions of a fen
+	CodeStockNegative    Code = "stock.negative"            // hold: the inventory reports fewer than zero units
+	CodeBuyerListed      Code = "buyer.blacklisted"         // reject: the buyer is on the blacklist
+	CodeNameMissing      Code = "recipient.name.missing"    // reject
 	CodePhoneMissing     Code = "recipient.phone.missing"
 	CodePhoneInvalid     Code = "recipient.phone.invalid" // reject: not a mobile, landline or virtual number
 	CodePhoneListed      Code = "recipient.phone.blacklisted"
+	CodePhoneMasked      Code = "recipient.phone.masked" // hold, info with order.Protected: the platform masked the number (138****8000)
 	CodeProvinceMissing  Code = "recipient.province.missing"
 	CodeProvinceInvalid  Code = "recipient.province.invalid" // reject: not one of the 34 provincial-level divisions
 	CodeCityMissing      Code = "recipient.city.missing"
 	CodeCityMismatch     Code = "recipient.city.mismatch" // hold: the city is not in the province
 	CodeDistrictMissing  Code = "recipient.district.missing"
 	CodeDistrictMismatch Code = "recipient.district.mismatch" // hold: the district belongs to another city
-	CodeDistrictUnknown  Code = "recipient.district.unknown"  // info: the city's district list lacks it
+	CodeDistrictUnknown  Code = "recipient.district.unknown"  // hold: not a district of the city, nor of any other
+	CodeDistrictNear     Code = "recipient.district.near"     // hold: the district's name is written with another suffix
+	CodeProvinceNear     Code = "recipient.province.near"     // hold: not a province name, but close to one (广西省)
+	CodeCityNear         Code = "recipient.city.near"         // hold: the city's name is written with another suffix
+	CodeRenamed          Code = "recipient.division.renamed"  // info: a former name of a renamed or merged division
+	CodeAddressInferred  Code = "recipient.address.inferred"  // info: province, city and district were read from the address line
+	CodeAddressConflict  Code = "recipient.address.conflict"  // hold: the address line names another province, city or district than the fields
 	CodeAddressMissing   Code = "recipient.address.missing"
 	CodeAddressListed    Code = "recipient.address.blacklisted"
 	CodeSuspicious       Code = "recipient.suspicious" // hold: control characters or printer commands

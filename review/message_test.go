@@ -41,6 +41,8 @@ func TestEveryCodeHasMessages(t *testing.T) {
 		CodeDistrictMissing, CodeDistrictMismatch, CodeDistrictUnknown, CodeAddressMissing, CodeAddressListed,
 		CodeItemsMissing, CodeSKUMissing, CodeQtyInvalid, CodePriceNegative, CodeSKUUnknown, CodePriceMismatch,
 		CodeTotalMismatch, CodeStockShort, CodeStockUnknown, CodeReserveFailed, CodeRemarkKeyword, CodeRemarkEmoji,
+		CodeProvinceNear, CodeCityNear, CodeDistrictNear, CodeRenamed, CodeAddressInferred, CodeAddressConflict,
+		CodePhoneMasked, CodeIDInvalid, CodePlatformUnknown, CodePaidImplausible, CodePaidOld, CodeMoneyPrecision, CodeStockNegative,
 	}
 	keys := map[string]bool{}
 	for _, m := range messages {
@@ -57,6 +59,10 @@ func TestEveryCodeHasMessages(t *testing.T) {
 	}
 	for _, v := range []string{"control", "command", "encoding"} {
 		assert.True(t, keys[string(CodeSuspicious)+"/"+v])
+		assert.True(t, keys[string(CodeFieldSuspicious)+"/"+v])
 	}
+	assert.True(t, keys[string(CodeCityMismatch)+"/elsewhere"])
+	assert.True(t, keys[string(CodeCityMismatch)+"/county"])
+	assert.True(t, keys[string(CodePhoneMasked)+"/protected"])
 	assert.NotNil(t, Catalog())
 }

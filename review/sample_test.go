@@ -67,6 +67,12 @@ func expectSample(t *testing.T, orders []*order.Order, stock StockMap, prices Pr
 		if digits(r.Phone) == 10 && strings.HasPrefix(r.Phone, "1") {
 			reject(CodePhoneInvalid)
 		}
+		// Blocks not assigned to mobiles (MIIT numbering plan).
+		for _, block := range []string{"140", "141", "142", "143", "144", "146", "148", "149", "154", "160", "161", "163", "164", "168", "169", "179", "194"} {
+			if strings.HasPrefix(r.Phone, block) {
+				reject(CodePhoneInvalid)
+			}
+		}
 		for _, f := range []string{r.Name, r.Address} {
 			if strings.ContainsAny(f, "^~\x1b\x1d\x00") {
 				hold(CodeSuspicious)

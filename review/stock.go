@@ -95,6 +95,9 @@ func (e *Engine) reserve(ctx context.Context, b *batch, orders []*order.Order, r
 				se.free, se.known, se.asked = free, ok, true
 			}
 			switch {
+			case se.known && se.free < 0:
+				// Reservations never take free below 0: the inventory said so.
+				add = append(add, Finding{Code: CodeStockNegative, Field: itemField(li, "sku"), Severity: SeverityHold, Args: []any{se.sku, se.free}})
 			case !se.known:
 				add = append(add, Finding{Code: CodeStockUnknown, Field: itemField(li, "sku"), Severity: SeverityHold, Args: []any{se.sku}})
 			case rq.n > se.free:

@@ -20,6 +20,8 @@
 //	dadan problems --db PATH [--carrier CODE] [--json]
 //	dadan problems report --db PATH [--json]
 //	dadan amend --db PATH --order ID --recipient FILE --reason TEXT
+//	dadan address [--json] TEXT...
+//	dadan import --format taobao|top|pdd|douyin|csv --orders FILE [--items FILE] [--mapping FILE]
 //
 // Exit status is 0 on success, 1 when some input was refused (each refusal is on
 // stderr with the order id and line), 2 for usage errors.
@@ -87,6 +89,8 @@ func commandList() []command {
 		{"shipments", "list the shipments and where each is", runShipments},
 		{"problems", "courier problems and claims; 'problems report' compares carriers", runProblems},
 		{"amend", "change an order's recipient at the customer's request", runAmend},
+		{"address", "split one-line addresses into province, city, district, street and detail", runAddress},
+		{"import", "read a platform export (taobao, top, pdd, douyin, csv) into order JSON lines", runImport},
 	}
 }
 

@@ -59,6 +59,11 @@ func loadStock(path string) (review.StockMap, error) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	for sku, n := range m {
+		if n < 0 {
+			return nil, fmt.Errorf("%s: stock of %s is %d: units on hand cannot be negative", path, sku, n)
+		}
+	}
 	return review.StockMap(m), nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/dadanhq/dadan/internal/orderlabel"
+	"github.com/dadanhq/dadan/label"
 	"github.com/dadanhq/dadan/order"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
@@ -38,4 +39,37 @@ func ExampleData() {
 	d := orderlabel.Data(o, time.Time{}, "")
 	fmt.Println(d.Fields["recipient.address"], d.Fields["waybill.tracking_no"])
 	// Output: 浙江省杭州市西湖区文三路1号 756123456789
+}
+
+// TestMaskedRecipient: an order with the platform's masked display values (and
+// the ciphertexts in Protected) binds the masked values, and masking them again
+// for a privacy template keeps them as they are.
+func TestMaskedRecipient(t *testing.T) {
+	o := &order.Order{ID: "PDD1", Recipient: order.Party{Name: "王*", Phone: "139****0000", Province: "四川省", City: "成都市", District: "武侯区", Address: "人民南路****",
+		Protected: &order.Protected{Name: "~AgAAAAEJ~", Phone: "~AgAAAAKc~", Address: "~AgAAAAOB~"}}}
+	d := orderlabel.Data(o, time.Time{}, "")
+	assert.Equal(t, "王*", d.Fields["recipient.name"])
+	assert.Equal(t, "139****0000", d.Fields["recipient.phone"])
+	assert.Equal(t, "四川省成都市武侯区人民南路****", d.Fields["recipient.address"])
+	for _, v := range d.Fields {
+		assert.NotContains(t, v, "~AgAAAA", "ciphertexts are never printed")
+	}
+	// Masking a masked value again for a privacy template reveals nothing more
+	// (label's mask keeps fewer digits of it: *******0000).
+	for filter, in := range map[string]string{"private_phone": "139****0000", "private_name": "王*"} {
+		got, err := label.Filter(filter, in, true)
+		assert.NoError(t, err)
+		assert.LessOrEqual(t, countDigits(got), countDigits(in), filter)
+		assert.Equal(t, len([]rune(in)), len([]rune(got)), filter)
+	}
+}
+
+func countDigits(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			n++
+		}
+	}
+	return n
 }
