@@ -268,3 +268,32 @@ func TestFaultMatrixOneWaySerial(t *testing.T) {
 		})
 	}
 }
+
+// TestFaultMatrixSocketSink prints to a plain socket that takes every byte and
+// never answers: each document arrives once, the run ends soon, exit 0, and the
+// output says the printer reports no status.
+func TestFaultMatrixSocketSink(t *testing.T) {
+	if testing.Short() {
+		t.Skip("not with -short")
+	}
+	db, ids := matrixOrders(t, 20)
+	sink, err := printertest.NewSink(0)
+	require.NoError(t, err)
+	defer sink.Close()
+	start := time.Now()
+	code, out, errOut := runCLI(t, "", "print", "--db", db, "--printer", "waybill=tcp://"+sink.Addr()+"?timeout=1s", "--timeout", "30s")
+	require.Equal(t, 0, code, "%s\n%s", out, errOut)
+	assert.Less(t, time.Since(start), 20*time.Second)
+	assert.Contains(t, out, "20 sent to printers that report no status")
+	require.Eventually(t, func() bool {
+		got := sink.Bytes()
+		for _, id := range ids {
+			if bytes.Count(got, []byte(id)) == 0 {
+				return false
+			}
+		}
+		return true
+	}, 5*time.Second, 10*time.Millisecond)
+	got := sink.Bytes()
+	assert.Equal(t, len(ids), bytes.Count(got, []byte("^XZ")), "each document once")
+}
