@@ -4,16 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/dadanhq/dadan"
+	"github.com/dadanhq/dadan/internal/ptytest"
 	"github.com/dadanhq/dadan/printer"
 	"github.com/dadanhq/dadan/printer/printertest"
 	"github.com/dadanhq/dadan/printer/serial"
@@ -119,31 +117,14 @@ func TestOpenPrinterStatusModes(t *testing.T) {
 }
 
 func TestOpenPrinterSerialTSPLOneWay(t *testing.T) {
-	if _, err := exec.LookPath("socat"); err != nil {
-		t.Skip("socat not found (Debian package socat): no pty pair for a serial printer")
-	}
-	dir := t.TempDir()
-	host, dev := filepath.Join(dir, "ttyA"), filepath.Join(dir, "ttyB")
-	cmd := exec.Command("socat", "pty,raw,echo=0,link="+host, "pty,raw,echo=0,link="+dev)
-	require.NoError(t, cmd.Start())
-	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
-	require.Eventually(t, func() bool {
-		_, e1 := os.Stat(host)
-		_, e2 := os.Stat(dev)
-		return e1 == nil && e2 == nil
-	}, 5*time.Second, 10*time.Millisecond)
-	d, err := os.OpenFile(dev, os.O_RDWR|syscall.O_NOCTTY, 0)
-	require.NoError(t, err)
-	defer d.Close()
+	line := ptytest.New(t)
+	host := line.Host
 	ctx := context.Background()
 	p, err := dadan.OpenPrinter(ctx, "serial://"+host+"?baud=115200&lang=tspl&status=none")
 	require.NoError(t, err)
 	defer p.Close()
 	assert.True(t, p.(printer.OneWay).OneWay())
 	require.NoError(t, p.Print(ctx, []byte("PRINT 1\r\n")))
-	buf := make([]byte, 9)
-	require.NoError(t, d.SetReadDeadline(time.Now().Add(2*time.Second)))
-	_, err = io.ReadFull(d, buf)
-	require.NoError(t, err)
-	assert.Equal(t, "PRINT 1\r\n", string(buf), "the job and no query")
+	require.Eventually(t, func() bool { return len(line.Bytes()) >= 9 }, 2*time.Second, time.Millisecond)
+	assert.Equal(t, "PRINT 1\r\n", string(line.Bytes()), "the job and no query")
 }

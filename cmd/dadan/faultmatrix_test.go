@@ -5,11 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -18,6 +15,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/dadanhq/dadan/internal/fontpath"
+	"github.com/dadanhq/dadan/internal/ptytest"
 	"github.com/dadanhq/dadan/printer/printertest"
 )
 
@@ -208,42 +206,14 @@ func TestFaultMatrixOneWaySerial(t *testing.T) {
 	if testing.Short() {
 		t.Skip("not with -short")
 	}
-	if _, err := exec.LookPath("socat"); err != nil {
-		t.Skip("socat not found (Debian package socat): no pty pair for a serial printer")
-	}
 	if fontpath.First(fontpath.CJK) == "" {
 		t.Skip("no CJK font (CI installs fonts-arphic-gbsn00lp)")
 	}
 	for _, l := range matrixLangs(t) {
 		t.Run(l.name, func(t *testing.T) {
 			db, ids := matrixOrders(t, 20)
-			dir := t.TempDir()
-			host, dev := filepath.Join(dir, "ttyA"), filepath.Join(dir, "ttyB")
-			cmd := exec.Command("socat", "pty,raw,echo=0,link="+host, "pty,raw,echo=0,link="+dev)
-			require.NoError(t, cmd.Start())
-			defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
-			require.Eventually(t, func() bool {
-				_, e1 := os.Stat(host)
-				_, e2 := os.Stat(dev)
-				return e1 == nil && e2 == nil
-			}, 5*time.Second, 10*time.Millisecond)
-			d, err := os.OpenFile(dev, os.O_RDWR|syscall.O_NOCTTY, 0)
-			require.NoError(t, err)
-			defer d.Close()
-			var mu sync.Mutex
-			var got bytes.Buffer
-			go func() {
-				buf := make([]byte, 32<<10)
-				for {
-					n, err := d.Read(buf)
-					mu.Lock()
-					got.Write(buf[:n])
-					mu.Unlock()
-					if err != nil {
-						return
-					}
-				}
-			}()
+			line := ptytest.New(t)
+			host := line.Host
 			url := "serial://" + host + "?baud=115200&timeout=300ms&lang=" + l.name
 			start := time.Now()
 			code, out, errOut := runCLI(t, "", "print", "--db", db, "--printer", l.kind+"="+url, "--timeout", "60s", "--station", "serial")
@@ -252,14 +222,13 @@ func TestFaultMatrixOneWaySerial(t *testing.T) {
 			assert.Contains(t, out, "20 sent to printers that report no status")
 			assert.Equal(t, 1, strings.Count(errOut, "one-way"), "said once: %s", errOut)
 			require.Eventually(t, func() bool {
-				mu.Lock()
-				defer mu.Unlock()
+				got := line.Bytes()
 				for _, id := range ids {
 					needle := id
 					if l.kind == "label" {
 						needle = "SKU-" + id[2:]
 					}
-					if bytes.Count(got.Bytes(), []byte(needle)) < 1 {
+					if bytes.Count(got, []byte(needle)) < 1 {
 						return false
 					}
 				}

@@ -4,17 +4,15 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dadanhq/dadan/internal/ptytest"
 	"github.com/dadanhq/dadan/printer/printertest"
 )
 
@@ -91,38 +89,8 @@ func TestPrintRetriesCountConnectionAttempts(t *testing.T) {
 }
 
 func TestPrintToAOneWaySerialPrinter(t *testing.T) {
-	if _, err := exec.LookPath("socat"); err != nil {
-		t.Skip("socat not found (Debian package socat): no pty pair for a serial printer")
-	}
-	dir := t.TempDir()
-	host, dev := filepath.Join(dir, "ttyA"), filepath.Join(dir, "ttyB")
-	cmd := exec.Command("socat", "pty,raw,echo=0,link="+host, "pty,raw,echo=0,link="+dev)
-	require.NoError(t, cmd.Start())
-	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
-	require.Eventually(t, func() bool {
-		_, e1 := os.Stat(host)
-		_, e2 := os.Stat(dev)
-		return e1 == nil && e2 == nil
-	}, 5*time.Second, 10*time.Millisecond)
-	d, err := os.OpenFile(dev, os.O_RDWR|syscall.O_NOCTTY, 0)
-	require.NoError(t, err)
-	defer d.Close()
-	var (
-		mu  sync.Mutex
-		got bytes.Buffer
-	)
-	go func() { // the printer reads and never answers: its transmit line is not wired
-		buf := make([]byte, 4096)
-		for {
-			n, err := d.Read(buf)
-			mu.Lock()
-			got.Write(buf[:n])
-			mu.Unlock()
-			if err != nil {
-				return
-			}
-		}
-	}()
+	line := ptytest.New(t) // the printer reads and never answers: its transmit line is not wired
+	host := line.Host
 	files := jobFiles(t, 3, 100)
 	start := time.Now()
 	code, out, errOut := runCLI(t, "", append([]string{"print", "--printer", "serial://" + host + "?baud=115200&timeout=200ms", "--timeout", "20s"}, files...)...)
@@ -137,12 +105,6 @@ func TestPrintToAOneWaySerialPrinter(t *testing.T) {
 		require.NoError(t, err)
 		want.Write(b)
 	}
-	require.Eventually(t, func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		return got.Len() >= want.Len()
-	}, 2*time.Second, time.Millisecond)
-	mu.Lock()
-	defer mu.Unlock()
-	assert.Equal(t, want.String(), got.String(), "one query, each job once")
+	require.Eventually(t, func() bool { return len(line.Bytes()) >= want.Len() }, 2*time.Second, time.Millisecond)
+	assert.Equal(t, want.String(), string(line.Bytes()), "one query, each job once")
 }
