@@ -326,15 +326,11 @@ func docKey(id string, d *Document, c int) printer.JobKey {
 	return printer.JobKey{Order: id, Doc: d.Kind, Template: d.Template.Name, Version: d.Template.Version, Copy: c}
 }
 
-// print1 queues the documents of o and returns how many jobs it queued. An
-// order printed before (a restart, another station) is found by the key of its
-// documents when they are queued, and brought up to date by reconcile.
-func (s *Station) print1(ctx context.Context, o *order.Order) (int, error) {
-	return s.print1In(ctx, o, nil)
-}
-
-// print1In is print1 whose queuing waits for turn, when not nil: orders
-// rendered at once are queued in the order they were listed.
+// print1In queues the documents of o and returns how many jobs it queued; the
+// queuing waits for turn, when not nil, so orders rendered at once are queued in
+// the order they were listed. An order printed before (a restart, another
+// station) is found by the key of its documents when they are queued, and
+// brought up to date by reconcile.
 func (s *Station) print1In(ctx context.Context, o *order.Order, turn *turn) (int, error) {
 	defer turn.done() // once, whatever happens
 	if s.needsWaybill() && trackingNo(o) == "" {
@@ -963,11 +959,10 @@ func (s *Station) findJob(ctx context.Context, key printer.JobKey) (printer.Job,
 // stays flat); otherwise a document that finds no room is rendered again when it
 // is sent.
 type renderCache struct {
-	mu     sync.Mutex
-	cond   *sync.Cond
-	m      map[cacheKey][]byte
-	run    int
-	closed bool
+	mu   sync.Mutex
+	cond *sync.Cond
+	m    map[cacheKey][]byte
+	run  int
 }
 
 type cacheKey struct {
