@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -117,7 +118,15 @@ func expectedTexts(doc *label.Document, dpmm int, raster bool) []string {
 				n, em := label.NextCluster(s)
 				cl := s[:n]
 				s = s[n:]
-				rs := []rune(cl)
+				var rs []rune
+				for _, r := range cl {
+					if r == '\u00a5' {
+						r = '\uffe5' // the font has the full-width sign only
+					}
+					if len(rs) == 0 || !unicode.Is(unicode.Variation_Selector, r) {
+						rs = append(rs, r) // a selector the font lacks is left out
+					}
+				}
 				valid := utf8.ValidString(cl)
 				switch {
 				case valid && len(rs) == 1 && inFont(rs[0], em):
@@ -130,9 +139,9 @@ func expectedTexts(doc *label.Document, dpmm int, raster bool) []string {
 					}
 				case valid && len(rs) == 1 && gb2312(rs[0]):
 					flush()
-					runs = append(runs, cl)
+					runs = append(runs, string(rs))
 					prev = "centred"
-				case valid && len(rs) == 1 && strings.ContainsRune("\"\\~\u00a5", rs[0]):
+				case valid && len(rs) == 1 && strings.ContainsRune("\"\\~", rs[0]):
 					flush()
 					prev = "glyph"
 				default:
