@@ -60,13 +60,13 @@ func (f *boxRasterizer) RasterizeText(t label.TextLine, dpi int) (*label.Bitmap,
 }
 
 // inFont reports whether r prints with TSS24.BF2 as layout measures it: printable
-// ASCII but " \ ~, or a GB2312 character a full em wide. It asks the GBK encoder,
-// not the renderer's table.
-func inFont(r rune, em float64) bool {
+// ASCII but " \ ~, or a GB2312 character (which layout counts one em). It asks
+// the GBK encoder, not the renderer's table.
+func inFont(r rune) bool {
 	if r < 0x80 {
 		return r >= 0x20 && r < 0x7F && !strings.ContainsRune(`"\~`, r)
 	}
-	return em == 1 && gb2312(r)
+	return gb2312(r)
 }
 
 func gb2312(r rune) bool {
@@ -115,7 +115,7 @@ func expectedTexts(doc *label.Document, dpmm int, raster bool) []string {
 			}
 			prev := ""
 			for s := t.Text; s != ""; {
-				n, em := label.NextCluster(s)
+				n, _ := label.NextCluster(s)
 				cl := s[:n]
 				s = s[n:]
 				var rs []rune
@@ -129,7 +129,7 @@ func expectedTexts(doc *label.Document, dpmm int, raster bool) []string {
 				}
 				valid := utf8.ValidString(cl)
 				switch {
-				case valid && len(rs) == 1 && inFont(rs[0], em):
+				case valid && len(rs) == 1 && inFont(rs[0]):
 					cur.WriteRune(rs[0])
 					prev = "font"
 				case valid && (rs[0] < 0x20 || rs[0] >= 0x7F && rs[0] < 0xA0):
@@ -137,10 +137,6 @@ func expectedTexts(doc *label.Document, dpmm int, raster bool) []string {
 						cur.WriteByte(' ')
 						prev = "font"
 					}
-				case valid && len(rs) == 1 && gb2312(rs[0]):
-					flush()
-					runs = append(runs, string(rs))
-					prev = "centred"
 				case valid && len(rs) == 1 && strings.ContainsRune("\"\\~", rs[0]):
 					flush()
 					prev = "glyph"

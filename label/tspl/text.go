@@ -35,10 +35,9 @@ func fontScale(sizeDots int) (m int, fits bool) {
 type runKind uint8
 
 const (
-	runFont    runKind = iota // TEXT in the printer font
-	runCentred                // one font character layout measures half wide (· × ° Greek), centred on its half cell
-	runGlyph                  // one character from glyphArt
-	runRaster                 // characters the rasterizer draws
+	runFont   runKind = iota // TEXT in the printer font
+	runGlyph                 // one character from glyphArt
+	runRaster                // characters the rasterizer draws
 )
 
 // run is a piece of a text line drawn one way. Font runs hold s.enc[start:end],
@@ -117,14 +116,10 @@ func (s *scratch) split(text string, cs label.Charset, field string, raster bool
 			add(runGlyph, 0, 0, em, tofu)
 		case size == n && hasGlyph(r):
 			add(runGlyph, 0, 0, em, r)
-		case size == n && gbCode(r) != 0 && em == 1:
+		case size == n && gbCode(r) != 0: // one em: layout counts every GB 2312 character full width
 			code := gbCode(r)
 			s.enc = append(s.enc, byte(code>>8), byte(code))
 			add(runFont, len(s.enc)-2, len(s.enc), em, 0)
-		case size == n && gbCode(r) != 0:
-			code := gbCode(r)
-			s.enc = append(s.enc, byte(code>>8), byte(code))
-			s.runs = append(s.runs, run{kind: runCentred, start: len(s.enc) - 2, end: len(s.enc), em0: pos, em: em})
 		case raster:
 			add(runRaster, i, i+n, em, 0)
 		default:
@@ -196,10 +191,7 @@ func (r *Renderer) appendText(s *scratch, dst []byte, t *label.TextLine, pg *pag
 	for _, rn := range s.runs {
 		off := int(rn.em0*float64(cell) + 0.5)
 		switch rn.kind {
-		case runFont, runCentred:
-			if rn.kind == runCentred {
-				off -= cell / 4
-			}
+		case runFont:
 			x, y := along(ox, oy, t.Rotation, off)
 			enc := s.enc[rn.start:rn.end]
 			dst = appendTEXT(dst, x, y, t.Rotation, m, enc)
