@@ -334,7 +334,10 @@ const maxNarrow = 10
 
 // Barcodes are placed where [label.Barcode.Dots] puts them, like in every other
 // renderer: the module in whole dots, shrunk to fit the room layout reserved with
-// its quiet zones, the symbol centred where layout centred it.
+// its quiet zones, the symbol centred where layout centred it. Dots takes whole
+// dpi: 203 and 305 stand for the printers' 8 and 12 dots per millimetre (203.2
+// and 304.8 dpi), which puts a barcode less than 2 dots from where 8 or 12 dots
+// per millimetre would on a 180 mm label.
 //
 // The symbol is sent as BARCODE "128M", Code 128 with the code sets chosen by the
 // host: the TSPL2 manual's control codes !104 (start in set B), !105 (start in
