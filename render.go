@@ -37,7 +37,7 @@ var ErrFormat = errors.New("dadan: unknown output format")
 
 // NewRenderer returns the renderer for format ("zpl", "escpos", "tspl", "pdf" or
 // "png"). ZPL prints Chinese with the printer's resident font; ESC/POS prints rare
-// characters (outside GBK) as graphics when a TrueType font is found on the host;
+// characters (outside GB 2312) as graphics when a TrueType font is found on the host;
 // TSPL prints with the printer's GB2312 font TSS24.BF2 and, when a TrueType font
 // is found on the host, draws as graphics what that font cannot print as laid out
 // (rare characters, sizes far from its 24-dot cell). TSPL refuses pages wider than

@@ -67,3 +67,27 @@ func BenchmarkWaybillZPLGraphics(b *testing.B) {
 	require.NoError(b, err)
 	labeltest.AppendLoop(b, r, benchWaybill(b))
 }
+
+// BenchmarkPackingTSPLFont renders a packing list of long-addr's items in the
+// font alone: mostly GB 2312 text lines, which layout marks for the quicker path.
+// The "unmarked" run clears TextLine.Charset, for comparison.
+func BenchmarkPackingTSPLFont(b *testing.B) {
+	r, err := New(nil)
+	require.NoError(b, err)
+	doc := labeltest.Layout(b, "packing-80mm", labeltest.Data(labeltest.Cases(b)["long-addr"]))
+	b.Run("marked", func(b *testing.B) { labeltest.AppendLoop(b, r, doc) })
+	plain := *doc
+	plain.Pages = nil
+	for _, p := range doc.Pages {
+		p.Static = nil
+		p.Ops = append([]label.Op(nil), p.Ops...)
+		for i, op := range p.Ops {
+			if tl, ok := op.(label.TextLine); ok {
+				tl.Charset = label.CharsetUnknown
+				p.Ops[i] = tl
+			}
+		}
+		plain.Pages = append(plain.Pages, p)
+	}
+	b.Run("unmarked", func(b *testing.B) { labeltest.AppendLoop(b, r, &plain) })
+}

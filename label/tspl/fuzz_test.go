@@ -64,6 +64,15 @@ func FuzzFields(f *testing.F) {
 			if strings.ContainsAny(s, "\"\\~!\r\n") {
 				require.Zero(t, count(cmds, "BARCODE"), "%q", s)
 			}
+			for _, c := range cmds {
+				if c.Name == "BARCODE" { // the printer's symbol is layout's
+					data, n := read128M(t, c.Args[8])
+					require.Equal(t, s, data)
+					code, err := label.EncodeCode128(s)
+					require.NoError(t, err)
+					require.Equal(t, len(code), n, "%q", s)
+				}
+			}
 		}
 	})
 }

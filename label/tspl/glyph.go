@@ -3,8 +3,7 @@ package tspl
 import "github.com/dadanhq/dadan/label"
 
 // The characters below are printable but must not be sent inside a TSPL string
-// (see quote.go), or, like the yen sign, are missing from the GB2312 printer font.
-// They are drawn as bitmaps in the 12 x 24 cell of the font's narrow characters,
+// (see quote.go). They are drawn as bitmaps in the 12 x 24 cell of the font's narrow characters,
 // so a line holding them looks the same with or without a rasterizer. tofu is
 // drawn for bytes that are not UTF-8.
 
@@ -24,13 +23,6 @@ var glyphArt = map[rune][24]string{
 	},
 	'~': {
 		10: "..###.......", 11: ".##.###...##", 12: "##....###.##", 13: "........###.",
-	},
-	'\u00a5': { // ¥
-		3: ".##......##.", 4: "..##....##..", 5: "..##....##..", 6: "...##..##...",
-		7: "...##..##...", 8: "....####....", 9: "....####....", 10: ".....##.....",
-		11: "..########..", 12: ".....##.....", 13: "..########..", 14: ".....##.....",
-		15: ".....##.....", 16: ".....##.....", 17: ".....##.....", 18: ".....##.....",
-		19: ".....##.....", 20: ".....##.....",
 	},
 	tofu: {
 		3: ".##########.", 4: ".#........#.", 5: ".#........#.", 6: ".#........#.",

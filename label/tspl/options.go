@@ -108,18 +108,32 @@ func (e *OptionsError) Error() string {
 // Unwrap returns [ErrInvalidOptions].
 func (e *OptionsError) Unwrap() error { return ErrInvalidOptions }
 
-// UnprintableError names the first character of a text line outside the printer
-// font. It wraps [ErrUnprintable].
+// UnprintableError names the first character of a text line that the printer
+// font lacks (one outside GB 2312, see [label.InGB2312]) when no
+// Rasterizer can draw it, with the line's field and the document's order when
+// known. It wraps [ErrUnprintable] and a [*label.GlyphError], so errors.As finds
+// the character either way.
 type UnprintableError struct {
-	Char rune
+	Char  rune
+	Field string
+	Order string
 }
 
 func (e *UnprintableError) Error() string {
-	return fmt.Sprintf("%v: %q (U+%04X)", ErrUnprintable, e.Char, e.Char)
+	s := fmt.Sprintf("%v: %q (U+%04X)", ErrUnprintable, e.Char, e.Char)
+	if e.Field != "" {
+		s += " in field " + e.Field
+	}
+	if e.Order != "" {
+		s += " of order " + e.Order
+	}
+	return s
 }
 
-// Unwrap returns [ErrUnprintable].
-func (e *UnprintableError) Unwrap() error { return ErrUnprintable }
+// Unwrap returns [ErrUnprintable] and the [*label.GlyphError] for the character.
+func (e *UnprintableError) Unwrap() []error {
+	return []error{ErrUnprintable, &label.GlyphError{Rune: e.Char, Field: e.Field, Order: e.Order, Font: font + " (GB 2312)"}}
+}
 
 // PageSizeError is a page the printer cannot print: wider than its print width
 // (a packing list on A4, say), or without a positive size. It wraps [ErrPageSize].

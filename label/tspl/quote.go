@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/dadanhq/dadan/label"
 )
 
 // This file is the one place where data from a document enters TSPL strings.
@@ -76,50 +78,24 @@ func barcodeString(s string) bool {
 	return plainString(s) && strings.IndexByte(s, '!') < 0
 }
 
-// gbTable maps BMP runes to their GB2312 (EUC-CN) code, 0 for none.
+// gbTable maps the runes of GB 2312 ([label.InGB2312], the printer font's set)
+// to their EUC-CN code, 0 for any other rune.
 var gbTable = sync.OnceValue(func() *[0x10000]uint16 {
 	t := new([0x10000]uint16)
-	dec := simplifiedchinese.GBK.NewDecoder()
-	var src [2]byte
-	for hi := 0xA1; hi <= 0xF7; hi++ {
-		if hi >= 0xAA && hi <= 0xAF { // rows 10-15 are empty in GB2312
+	enc := simplifiedchinese.GBK.NewEncoder()
+	var buf [4]byte
+	for r := rune(0xA0); r <= 0xFFFF; r++ {
+		if !label.InGB2312(r) {
 			continue
 		}
-		for lo := 0xA1; lo <= 0xFE; lo++ {
-			if !inGB2312(byte(hi), byte(lo)) {
-				continue
-			}
-			src[0], src[1] = byte(hi), byte(lo)
-			out, err := dec.Bytes(src[:])
-			if err != nil {
-				continue
-			}
-			r, n := utf8.DecodeRune(out)
-			if n != len(out) || r == utf8.RuneError || r >= 0xE000 && r <= 0xF8FF || r > 0xFFFF {
-				continue // unassigned or private use
-			}
-			if t[r] == 0 {
-				t[r] = uint16(hi)<<8 | uint16(lo)
-			}
+		out, err := enc.Bytes(buf[:utf8.EncodeRune(buf[:], r)])
+		if err != nil || len(out) != 2 || !gbByte(out[0]) || !gbByte(out[1]) {
+			continue
 		}
+		t[r] = uint16(out[0])<<8 | uint16(out[1])
 	}
 	return t
 })
-
-// inGB2312 leaves out the positions GBK fills in the GB2312 symbol rows that
-// GB2312 itself leaves empty (small roman numerals, the euro sign, vertical forms, extra pinyin),
-// which the printers' GB2312 font may not have.
-func inGB2312(hi, lo byte) bool {
-	switch hi {
-	case 0xA2:
-		return lo >= 0xB1 && lo <= 0xE2 || lo >= 0xE5 && lo <= 0xEE || lo >= 0xF1 && lo <= 0xFC
-	case 0xA6:
-		return lo <= 0xB8 || lo >= 0xC1 && lo <= 0xD8
-	case 0xA8:
-		return lo <= 0xBA || lo >= 0xC5 && lo <= 0xE9
-	}
-	return true
-}
 
 // gbCode returns the GB2312 code of r, or 0 when the printer font lacks r.
 func gbCode(r rune) uint16 {

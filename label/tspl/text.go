@@ -1,6 +1,7 @@
 package tspl
 
 import (
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/dadanhq/dadan/label"
@@ -34,10 +35,9 @@ func fontScale(sizeDots int) (m int, fits bool) {
 type runKind uint8
 
 const (
-	runFont    runKind = iota // TEXT in the printer font
-	runCentred                // one font character layout measures half wide (· × ° Greek), centred on its half cell
-	runGlyph                  // one character from glyphArt
-	runRaster                 // characters the rasterizer draws
+	runFont   runKind = iota // TEXT in the printer font
+	runGlyph                 // one character from glyphArt
+	runRaster                // characters the rasterizer draws
 )
 
 // run is a piece of a text line drawn one way. Font runs hold s.enc[start:end],
@@ -49,9 +49,13 @@ type run struct {
 	glyph      rune
 }
 
-// split cuts text into runs and returns the line's advance in ems. Without a
-// rasterizer a character outside the font is an *UnprintableError.
-func (s *scratch) split(text string, raster bool) (float64, error) {
+// split cuts text into runs and returns the line's advance in ems. Which
+// characters go as TEXT is decided by [label.InGB2312], the printer font's set; a
+// line layout found to hold nothing else (cs is [label.CharsetGB2312]) takes a
+// quicker path for its ASCII and ideographs. Without a rasterizer a character
+// outside the font is an *UnprintableError naming field (a variation selector
+// after a character of the font is left out, as [label.MustGlyph] has it).
+func (s *scratch) split(text string, cs label.Charset, field string, raster bool) (float64, error) {
 	s.enc, s.runs = s.enc[:0], s.runs[:0]
 	pos := 0.0
 	add := func(k runKind, start, end int, em float64, g rune) {
@@ -62,14 +66,42 @@ func (s *scratch) split(text string, raster bool) (float64, error) {
 		}
 		s.runs = append(s.runs, run{kind: k, start: start, end: end, em0: pos, em: em, glyph: g})
 	}
+	gb := cs == label.CharsetGB2312
 	for i := 0; i < len(text); {
+		if gb {
+			// No marks or selectors in the line: ASCII and ideographs are clusters
+			// of their own, half and one em wide (see label.NextCluster).
+			if c := text[i]; c < utf8.RuneSelf && plain[c] {
+				s.enc = append(s.enc, c)
+				add(runFont, len(s.enc)-1, len(s.enc), 0.5, 0)
+				pos += 0.5
+				i++
+				continue
+			} else if c >= 0xe4 && c <= 0xe9 && i+2 < len(text) {
+				u := rune(c&0x0f)<<12 | rune(text[i+1]&0x3f)<<6 | rune(text[i+2]&0x3f)
+				if code := gbCode(u); code != 0 && u >= 0x4e00 && text[i+1]&0xc0 == 0x80 && text[i+2]&0xc0 == 0x80 {
+					s.enc = append(s.enc, byte(code>>8), byte(code))
+					add(runFont, len(s.enc)-2, len(s.enc), 1, 0)
+					pos++
+					i += 3
+					continue
+				}
+			}
+		}
 		n, em := label.NextCluster(text[i:])
 		if n <= 0 {
 			n = 1
 		}
 		cl := text[i : i+n]
 		c := cl[0]
-		switch r, size := utf8.DecodeRuneInString(cl); {
+		r, size := utf8.DecodeRuneInString(cl)
+		if size < n && selectors(cl[size:]) {
+			size = n // a variation selector the font lacks is left out: the base prints
+		}
+		if r == '\u00a5' {
+			r = '\uffe5' // GB 2312 has only the full-width yen sign, one em as layout measures ¥
+		}
+		switch {
 		case c < utf8.RuneSelf && plain[c] && n == 1:
 			s.enc = append(s.enc, c)
 			add(runFont, len(s.enc)-1, len(s.enc), em, 0)
@@ -84,18 +116,14 @@ func (s *scratch) split(text string, raster bool) (float64, error) {
 			add(runGlyph, 0, 0, em, tofu)
 		case size == n && hasGlyph(r):
 			add(runGlyph, 0, 0, em, r)
-		case size == n && gbCode(r) != 0 && em == 1:
+		case size == n && gbCode(r) != 0: // one em: layout counts every GB 2312 character full width
 			code := gbCode(r)
 			s.enc = append(s.enc, byte(code>>8), byte(code))
 			add(runFont, len(s.enc)-2, len(s.enc), em, 0)
-		case size == n && gbCode(r) != 0:
-			code := gbCode(r)
-			s.enc = append(s.enc, byte(code>>8), byte(code))
-			s.runs = append(s.runs, run{kind: runCentred, start: len(s.enc) - 2, end: len(s.enc), em0: pos, em: em})
 		case raster:
 			add(runRaster, i, i+n, em, 0)
 		default:
-			return 0, &UnprintableError{Char: unprintable(cl)}
+			return 0, &UnprintableError{Char: unprintable(cl), Field: field}
 		}
 		pos += em
 		i += n
@@ -103,11 +131,21 @@ func (s *scratch) split(text string, raster bool) (float64, error) {
 	return pos, nil
 }
 
-// unprintable returns the first character of a cluster the font cannot print:
-// the mark on a letter, say.
+// selectors reports whether s holds only variation selectors.
+func selectors(s string) bool {
+	for _, r := range s {
+		if !unicode.Is(unicode.Variation_Selector, r) {
+			return false
+		}
+	}
+	return true
+}
+
+// unprintable returns the first character of a cluster the font cannot print,
+// variation selectors aside: the mark on a letter, say.
 func unprintable(cl string) rune {
 	for _, r := range cl {
-		if !(r < utf8.RuneSelf && plain[r]) && gbCode(r) == 0 {
+		if !(r < utf8.RuneSelf && plain[r]) && gbCode(r) == 0 && !unicode.Is(unicode.Variation_Selector, r) {
 			return r
 		}
 	}
@@ -125,7 +163,7 @@ func (r *Renderer) appendText(s *scratch, dst []byte, t *label.TextLine, pg *pag
 	m, fits := fontScale(sizeDots)
 	rz := r.opts.Rasterizer
 	if !fits && rz != nil {
-		bm, err := r.rasterize(label.TextLine{Size: t.Size, Width: t.Width, Bold: t.Bold, Text: t.Text})
+		bm, err := r.rasterize(label.TextLine{Size: t.Size, Width: t.Width, Bold: t.Bold, Text: t.Text, Field: t.Field})
 		if err != nil {
 			return dst, err
 		}
@@ -134,7 +172,7 @@ func (r *Renderer) appendText(s *scratch, dst []byte, t *label.TextLine, pg *pag
 		dst = appendBitmap(dst, x0, y0, rotate(bm, t.Rotation), r.opts.InvertBitmaps)
 		return r.appendReverse(dst, t, ox, oy, max(widthDots, bm.Width), max(sizeDots, bm.Height), "REVERSE"), nil
 	}
-	ems, err := s.split(t.Text, rz != nil)
+	ems, err := s.split(t.Text, t.Charset, t.Field, rz != nil)
 	if err != nil {
 		return dst, err
 	}
@@ -153,10 +191,7 @@ func (r *Renderer) appendText(s *scratch, dst []byte, t *label.TextLine, pg *pag
 	for _, rn := range s.runs {
 		off := int(rn.em0*float64(cell) + 0.5)
 		switch rn.kind {
-		case runFont, runCentred:
-			if rn.kind == runCentred {
-				off -= cell / 4
-			}
+		case runFont:
 			x, y := along(ox, oy, t.Rotation, off)
 			enc := s.enc[rn.start:rn.end]
 			dst = appendTEXT(dst, x, y, t.Rotation, m, enc)
@@ -174,7 +209,7 @@ func (r *Renderer) appendText(s *scratch, dst []byte, t *label.TextLine, pg *pag
 		case runRaster:
 			k := float64(r.dpmm)
 			bm, err := r.rasterize(label.TextLine{Size: float64(cell) / k, Width: rn.em * float64(cell) / k,
-				Bold: t.Bold, Text: t.Text[rn.start:rn.end]})
+				Bold: t.Bold, Text: t.Text[rn.start:rn.end], Field: t.Field})
 			if err != nil {
 				return dst, err
 			}
@@ -199,7 +234,7 @@ func (r *Renderer) appendReverse(dst []byte, t *label.TextLine, ox, oy, w, h int
 
 // rasterize draws t, unrotated and not reversed, with the rasterizer.
 func (r *Renderer) rasterize(t label.TextLine) (*label.Bitmap, error) {
-	bm, err := r.opts.Rasterizer.RasterizeText(t, r.rasterDPI)
+	bm, err := r.opts.Rasterizer.RasterizeText(t, r.dpi)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package tspl
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -13,13 +14,13 @@ import (
 
 // Renderer writes documents as TSPL. It is safe for concurrent use.
 type Renderer struct {
-	opts      Options
-	dpmm      int // dots per millimetre: 8 or 12
-	rasterDPI int // the resolution the rasterizer is asked for
-	dx, dy    int // calibration offset in dots
-	maxWidth  float64
-	head      string // the commands between SIZE and CLS, the same on every page
-	pool      sync.Pool
+	opts     Options
+	dpmm     int // dots per millimetre: 8 or 12
+	dpi      int // dpmm in whole dots per inch (203, 305), for the rasterizer and Barcode.Dots
+	dx, dy   int // calibration offset in dots
+	maxWidth float64
+	head     string // the commands between SIZE and CLS, the same on every page
+	pool     sync.Pool
 	// statics caches the TSPL of static runs of ops (label.Page.Static), keyed by
 	// *label.StaticKey, as []byte: the rasterized small print of a waybill is
 	// drawn once. Stores go under smu and keep at most maxStatics entries (a full
@@ -56,12 +57,12 @@ func New(opts *Options) (*Renderer, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
-	r := &Renderer{dpmm: 8, rasterDPI: 203, maxWidth: DefaultMaxWidth}
+	r := &Renderer{dpmm: 8, dpi: 203, maxWidth: DefaultMaxWidth}
 	if opts != nil {
 		r.opts = *opts
 	}
 	if r.opts.DPI == DPI300 {
-		r.dpmm, r.rasterDPI = 12, 305 // 12 dots/mm is 304.8 dpi
+		r.dpmm, r.dpi = 12, 305 // 12 dots/mm is 304.8 dpi
 	}
 	if r.opts.MaxWidth != 0 {
 		r.maxWidth = r.opts.MaxWidth
@@ -149,7 +150,11 @@ func (r *Renderer) appendDocument(s *scratch, dst []byte, doc *label.Document) (
 	for i := range doc.Pages {
 		var err error
 		if dst, err = r.appendPage(s, dst, &doc.Pages[i], i); err != nil {
-			return dst, err
+			var ue *UnprintableError
+			if errors.As(err, &ue) && ue.Order == "" {
+				ue.Order = doc.Order
+			}
+			return dst, label.WithOrder(err, doc.Order)
 		}
 	}
 	return dst, nil
@@ -324,42 +329,113 @@ func appendRect(dst []byte, cmd string, x0, y0, x1, y1 int) []byte {
 	return append(appendInts(dst, x0, y0, x1-x0, y1-y0), crlf...)
 }
 
+// maxNarrow is the widest narrow bar, in dots, BARCODE takes for Code 128.
+const maxNarrow = 10
+
+// Barcodes are placed where [label.Barcode.Dots] puts them, like in every other
+// renderer: the module in whole dots, shrunk to fit the room layout reserved with
+// its quiet zones, the symbol centred where layout centred it. Dots takes whole
+// dpi: 203 and 305 stand for the printers' 8 and 12 dots per millimetre (203.2
+// and 304.8 dpi), which puts a barcode less than 2 dots from where 8 or 12 dots
+// per millimetre would on a 180 mm label.
+//
+// The symbol is sent as BARCODE "128M", Code 128 with the code sets chosen by the
+// host: the TSPL2 manual's control codes !104 (start in set B), !105 (start in
+// set C), !099 (switch to C) and !100 (switch from C to B) give the printer
+// layout's own code sets ([label.Code128Symbols]), digits in set C going as their
+// ASCII pairs, and the printer adds the check character and the stop. So the
+// printer prints the very modules layout measured, Dots.Width wide; "128", which
+// lets the firmware pick code sets, could print a symbol some modules longer
+// than its room. Data 128M cannot carry is drawn from the modules, bar by bar
+// (BAR): data holding '!', which opens a control code, or a byte no TSPL string
+// may hold (see quote.go), a module wider than BARCODE takes, a symbol whose
+// origin lies left of or above the label, and modules that are not the encoding
+// of the data (an op built by hand). The printed digits are a separate text line
+// drawn by layout (human readable off).
 func (r *Renderer) appendBarcode(dst []byte, b *label.Barcode) ([]byte, error) {
 	if !validRotation(b.Rotation) {
 		return dst, ErrRotation
 	}
-	m := min(max(r.dots(b.Module), 1), 10)
-	h := max(r.dots(b.Height), 1)
-	x, y := r.pos(b.X, b.Y)
-	// The printed digits are a separate text line drawn by layout (human readable
-	// off). Data that cannot go in a string, or that Code 128 subsets A and B
-	// cannot carry, is drawn bar by bar from the layout's modules.
-	if b.Data != "" && len(b.Data) <= 100 && barcodeString(b.Data) && x >= 0 && y >= 0 {
+	g, err := b.Dots(r.dpi)
+	if err != nil {
+		return dst, err
+	}
+	x, y := g.X+r.dx, g.Y+r.dy
+	var f field128
+	if g.Module <= maxNarrow && x >= 0 && y >= 0 && manual128(&f, b.Data, len(b.Modules)) {
 		dst = append(dst, "BARCODE "...)
 		dst = appendInts(dst, x, y)
-		dst = append(dst, `,"128",`...)
-		dst = appendInts(dst, h, 0, int(b.Rotation), m, m)
+		dst = append(dst, `,"128M",`...)
+		dst = appendInts(dst, g.Height, 0, int(b.Rotation), g.Module, g.Module)
 		dst = append(dst, ',')
-		dst = appendString(dst, b.Data)
+		dst = appendString(dst, f.b[:f.n])
 		return append(dst, crlf...), nil
 	}
-	if len(b.Modules) == 0 {
-		return dst, ErrBarcodeData
+	mods := b.Modules
+	if len(mods) == 0 {
+		if mods, err = label.EncodeCode128(b.Data); err != nil {
+			return dst, ErrBarcodeData
+		}
 	}
-	for i := 0; i < len(b.Modules); {
-		if !b.Modules[i] {
+	for i := 0; i < len(mods); {
+		if !mods[i] {
 			i++
 			continue
 		}
 		j := i
-		for j < len(b.Modules) && b.Modules[j] {
+		for j < len(mods) && mods[j] {
 			j++
 		}
-		x0, y0, x1, y1 := frame(x, y, b.Rotation, i*m, 0, j*m, h)
+		x0, y0, x1, y1 := frame(x, y, b.Rotation, i*g.Module, 0, j*g.Module, g.Height)
 		dst = appendRect(dst, "BAR", x0, y0, x1, y1)
 		i = j
 	}
 	return dst, nil
+}
+
+// field128 is BARCODE "128M" data with control codes, on the stack: at most a
+// start and a switch per data byte, four bytes each, and the data.
+type field128 struct {
+	b [5*label.MaxCode128 + 4]byte
+	n int
+}
+
+// manual128 sets f to data with the "128M" control codes of layout's encoding
+// ([label.Code128Symbols]), or reports false for data a TSPL string or 128M
+// cannot carry, or whose symbol is not nmods modules long (nmods 0: any).
+func manual128(f *field128, data string, nmods int) bool {
+	if !barcodeString(data) {
+		return false
+	}
+	var vals [2*label.MaxCode128 + 3]int
+	v, err := label.Code128Symbols(vals[:0], data)
+	if err != nil || len(v) < 3 || nmods != 0 && nmods != 11*len(v)+2 {
+		return false
+	}
+	put := func(s string) { f.n += copy(f.b[f.n:], s) }
+	setC, i := v[0] == label.Code128StartC, 0
+	if setC {
+		put("!105")
+	} else {
+		put("!104")
+	}
+	for _, c := range v[1 : len(v)-2] { // without check and stop
+		switch {
+		case c == label.Code128CodeC && !setC:
+			put("!099")
+			setC = true
+		case c == label.Code128CodeB && setC:
+			put("!100")
+			setC = false
+		case setC:
+			put(data[i : i+2])
+			i += 2
+		default:
+			put(data[i : i+1])
+			i++
+		}
+	}
+	return i == len(data)
 }
 
 func (r *Renderer) appendQR(dst []byte, q *label.QR) ([]byte, error) {
