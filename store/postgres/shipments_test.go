@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -237,4 +238,120 @@ func TestShipmentsStations(t *testing.T) {
 	for _, id := range []string{"", "P", "P0", "P-1", "P01", "p1", "P1x", "P99999999999999999999", ps[0].ID + "\x00"} {
 		assert.ErrorIs(t, a.UpdateProblem(ctx, id, func(*shipment.Problem) error { return nil }), shipment.ErrNotFound, "%q", id)
 	}
+}
+
+// TestTrackingLostMidBatch cuts the store's connections again and again while
+// tracking events are added. Every call succeeds or fails with an error
+// wrapping ErrUnavailable; an event and its shipment change are stored
+// together or not at all; a failure with a known outcome stored nothing; and
+// once the database is back, adding every event again stores exactly the
+// missing ones.
+func TestTrackingLostMidBatch(t *testing.T) {
+	const app = "dadan_tracking_outage_test"
+	d := dsn(t) + "&application_name=" + app
+	schema := freshSchema(t)
+	ctx := context.Background()
+	s, err := postgres.Open(ctx, d, &postgres.Options{Schema: schema, MaxConns: 4})
+	require.NoError(t, err)
+	t.Cleanup(s.Close)
+	at := time.Date(2026, 11, 11, 10, 0, 0, 0, time.UTC)
+	const workers = 4
+	for w := range workers {
+		require.NoError(t, s.CreateShipment(ctx, testShipment(fmt.Sprint("ZT", w), at)))
+	}
+	inc := func(sh *shipment.Shipment) error { sh.WeightGrams++; return nil }
+
+	type result struct {
+		ev    shipment.Event
+		added bool
+		err   error
+	}
+	var (
+		mu      sync.Mutex
+		results []result
+		started sync.WaitGroup
+		outage  = make(chan struct{})
+	)
+	started.Add(workers)
+	go func() {
+		defer close(outage)
+		started.Wait()
+		c := admin(t)
+		end := time.Now().Add(time.Second)
+		for time.Now().Before(end) {
+			_, err := c.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`, app)
+			assert.NoError(t, err)
+			time.Sleep(2 * time.Millisecond)
+		}
+	}()
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := 0; ; i++ {
+				if i == 5 {
+					started.Done()
+				}
+				select {
+				case <-outage:
+					if i > 5 {
+						return
+					}
+				default:
+				}
+				ev := shipment.Event{TrackingNo: fmt.Sprint("ZT", w), Time: at.Add(time.Duration(i) * time.Second), Text: fmt.Sprint(i)}
+				added, err := s.AddEvent(ctx, ev, inc)
+				mu.Lock()
+				results = append(results, result{ev, added, err})
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+
+	failed, unknown := 0, 0
+	for _, r := range results {
+		if r.err == nil {
+			assert.True(t, r.added, "event %s/%s is new", r.ev.TrackingNo, r.ev.Text)
+			continue
+		}
+		failed++
+		var ue *postgres.UnavailableError
+		if assert.ErrorAs(t, r.err, &ue, "%v", r.err) && ue.Unknown {
+			unknown++
+		}
+		assert.False(t, r.added)
+	}
+	t.Logf("%d events, %d failed while the database was away (%d with an unknown outcome)", len(results), failed, unknown)
+	require.Positive(t, failed, "the outage was felt")
+
+	for w := range workers {
+		no := fmt.Sprint("ZT", w)
+		evs, err := s.Events(ctx, no)
+		require.NoError(t, err)
+		sh, err := s.GetShipment(ctx, no)
+		require.NoError(t, err)
+		assert.Equal(t, len(evs), sh.WeightGrams, "%s: each stored event's change applied once, none without its event", no)
+	}
+	for _, r := range results {
+		added, err := s.AddEvent(ctx, r.ev, inc)
+		require.NoError(t, err)
+		var ue *postgres.UnavailableError
+		switch {
+		case r.err == nil:
+			assert.False(t, added, "%s/%s was stored when reported", r.ev.TrackingNo, r.ev.Text)
+		case errors.As(r.err, &ue) && !ue.Unknown:
+			assert.True(t, added, "%s/%s failed and was not stored", r.ev.TrackingNo, r.ev.Text)
+		}
+	}
+	total := 0
+	for w := range workers {
+		no := fmt.Sprint("ZT", w)
+		evs, err := s.Events(ctx, no)
+		require.NoError(t, err)
+		sh, err := s.GetShipment(ctx, no)
+		require.NoError(t, err)
+		assert.Equal(t, len(evs), sh.WeightGrams, no)
+		total += len(evs)
+	}
+	assert.Equal(t, len(results), total, "every event stored once")
 }
