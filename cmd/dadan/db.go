@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"io"
 	"net/url"
@@ -76,37 +75,7 @@ func openPostgres(ctx context.Context, dsn string) (dbStore, io.Closer, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return pgStore{s}, closerFunc(func() error { s.Close(); return nil }), nil
-}
-
-// errNoShipmentsPG: the PostgreSQL store does not keep shipments yet.
-var errNoShipmentsPG = errors.New("the PostgreSQL store does not keep shipments yet: use a SQLite database for verify, handover, track, amend and problems")
-
-// pgStore is the PostgreSQL store with the shipment methods it lacks.
-type pgStore struct{ *postgres.Store }
-
-func (pgStore) CreateShipment(context.Context, *shipment.Shipment) error { return errNoShipmentsPG }
-func (pgStore) GetShipment(context.Context, string) (*shipment.Shipment, error) {
-	return nil, errNoShipmentsPG
-}
-func (pgStore) UpdateShipment(context.Context, string, func(*shipment.Shipment) error) error {
-	return errNoShipmentsPG
-}
-func (pgStore) ListShipments(context.Context, shipment.Filter) ([]*shipment.Shipment, error) {
-	return nil, errNoShipmentsPG
-}
-func (pgStore) AddEvent(context.Context, shipment.Event, func(*shipment.Shipment) error) (bool, error) {
-	return false, errNoShipmentsPG
-}
-func (pgStore) Events(context.Context, string) ([]shipment.Event, error) {
-	return nil, errNoShipmentsPG
-}
-func (pgStore) CreateProblem(context.Context, *shipment.Problem) error { return errNoShipmentsPG }
-func (pgStore) UpdateProblem(context.Context, string, func(*shipment.Problem) error) error {
-	return errNoShipmentsPG
-}
-func (pgStore) ListProblems(context.Context, shipment.ProblemFilter) ([]*shipment.Problem, error) {
-	return nil, errNoShipmentsPG
+	return s, closerFunc(func() error { s.Close(); return nil }), nil
 }
 
 // closerFunc adapts a function to io.Closer.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,11 +13,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/dadanhq/dadan/order"
+	"github.com/dadanhq/dadan/store/postgres"
 	"github.com/dadanhq/dadan/store/sqlite"
 )
 
@@ -27,11 +30,50 @@ var shipT0 = time.Date(2026, 11, 11, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
 // (refunded after printing, ZTO 759900000109).
 func shipDB(t *testing.T) string {
 	t.Helper()
-	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "dadan.db")
-	s, err := sqlite.Open(ctx, path, nil)
+	s, err := sqlite.Open(context.Background(), path, nil)
 	require.NoError(t, err)
 	defer s.Close()
+	shipOrders(t, s)
+	return path
+}
+
+// pgShipDB is shipDB on a fresh schema of the PostgreSQL at $DADAN_PG_DSN
+// (dropped when the test ends); it skips the test without one.
+func pgShipDB(t *testing.T) string {
+	t.Helper()
+	dsn := os.Getenv("DADAN_PG_DSN")
+	if dsn == "" {
+		t.Skip("DADAN_PG_DSN is not set: no PostgreSQL to test against (.ci/run starts one)")
+	}
+	ctx := context.Background()
+	schema := fmt.Sprintf("cli_ship_%d", time.Now().UnixNano())
+	s, err := postgres.Open(ctx, dsn, &postgres.Options{Schema: schema})
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		c, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			t.Logf("dropping schema %s: %v", schema, err)
+			return
+		}
+		defer c.Close(ctx)
+		if _, err := c.Exec(ctx, `DROP SCHEMA IF EXISTS `+schema+` CASCADE`); err != nil {
+			t.Logf("dropping schema %s: %v", schema, err)
+		}
+	})
+	defer s.Close()
+	shipOrders(t, s)
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	return dsn + sep + "schema=" + schema
+}
+
+// shipOrders stores the orders of shipDB in s.
+func shipOrders(t *testing.T, s order.Store) {
+	t.Helper()
+	ctx := context.Background()
 	mk := func(id, carrier, no string, st order.Status, items ...order.Item) {
 		o := &order.Order{ID: id, Platform: order.Taobao, Carrier: carrier, PaidAt: shipT0, Status: st,
 			Recipient: order.Party{Name: "张三", Phone: "13800138000", Province: "浙江省", City: "杭州市",
@@ -47,7 +89,6 @@ func shipDB(t *testing.T) string {
 	mk("P2", "ZTO", "759900000102", order.Printed, lid)
 	mk("P3", "YTO", "YT9900000000003", order.Printed, one)
 	mk("R1", "ZTO", "759900000109", order.Cancelled, one)
-	return path
 }
 
 // jsonLines decodes each line of out into a map.
@@ -158,7 +199,13 @@ func TestHandoverCLI(t *testing.T) {
 }
 
 func TestTrackAndShipmentsCLI(t *testing.T) {
-	db := shipDB(t)
+	t.Run("sqlite", func(t *testing.T) { trackAndShipments(t, shipDB(t)) })
+	t.Run("postgres", func(t *testing.T) { trackAndShipments(t, pgShipDB(t)) })
+}
+
+// trackAndShipments verifies and hands over the parcels of db (made by
+// shipDB or pgShipDB), applies tracking pushes to them and lists them.
+func trackAndShipments(t *testing.T, db string) {
 	code, _, errOut := runCLI(t, "759900000101\nCUP-500-W\nCUP-500-W\n759900000102\nLID-1\n", "verify", "--db", db)
 	require.Equal(t, exitOK, code, errOut)
 	code, _, errOut = runCLI(t, "", "handover", "--db", db, "--carrier", "ZTO", "--out", t.TempDir())
@@ -207,7 +254,13 @@ func TestTrackAndShipmentsCLI(t *testing.T) {
 }
 
 func TestProblemsCLI(t *testing.T) {
-	db := shipDB(t)
+	t.Run("sqlite", func(t *testing.T) { problemsCLI(t, shipDB(t)) })
+	t.Run("postgres", func(t *testing.T) { problemsCLI(t, pgShipDB(t)) })
+}
+
+// problemsCLI opens a problem on a handed-over parcel of db, takes its claim
+// to paid, and lists and reports it.
+func problemsCLI(t *testing.T, db string) {
 	code, _, errOut := runCLI(t, "759900000101\nCUP-500-W\nCUP-500-W\n759900000102\nLID-1\n", "verify", "--db", db)
 	require.Equal(t, exitOK, code, errOut)
 	code, _, errOut = runCLI(t, "", "handover", "--db", db, "--carrier", "ZTO", "--out", t.TempDir())
@@ -264,7 +317,13 @@ func TestProblemsCLI(t *testing.T) {
 }
 
 func TestAmendCLI(t *testing.T) {
-	db := shipDB(t)
+	t.Run("sqlite", func(t *testing.T) { amendCLI(t, shipDB(t)) })
+	t.Run("postgres", func(t *testing.T) { amendCLI(t, pgShipDB(t)) })
+}
+
+// amendCLI changes the recipient of a printed order of db: it gets a new
+// label, and the old one is voided and blocked at verification.
+func amendCLI(t *testing.T, db string) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "to.json")
 	require.NoError(t, os.WriteFile(file, []byte(`{"name":"李四","phone":"13911112222","province":"江苏省","city":"南京市","district":"玄武区","address":"中山路1号","floor":"3"}`), 0o644))

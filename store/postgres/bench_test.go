@@ -10,6 +10,7 @@ import (
 
 	"github.com/dadanhq/dadan/order"
 	"github.com/dadanhq/dadan/printer"
+	"github.com/dadanhq/dadan/shipment"
 )
 
 func benchOrder(id string, at time.Time) *order.Order {
@@ -59,6 +60,31 @@ func BenchmarkClaimUpdate(b *testing.B) {
 		}
 		j.State, j.PrintCount, j.PrintedAt = printer.Printed, 1, t0
 		if err := s.UpdateJob(ctx, j, printer.Sending); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAddEvent stores one new tracking event per op and applies it to
+// its shipment (100 shipments in turn); every fourth op is a repeat.
+func BenchmarkAddEvent(b *testing.B) {
+	s := open(b, "", nil)
+	ctx := context.Background()
+	at := time.Date(2026, 11, 11, 0, 0, 0, 0, time.UTC)
+	for n := range 100 {
+		sh := &shipment.Shipment{TrackingNo: fmt.Sprintf("ZT%010d", n), OrderID: fmt.Sprint("O", n), Carrier: "ZTO",
+			State: shipment.HandedOver, CreatedAt: at, UpdatedAt: at}
+		if err := s.CreateShipment(ctx, sh); err != nil {
+			b.Fatal(err)
+		}
+	}
+	fn := func(sh *shipment.Shipment) error { _, err := shipment.Advance(sh, shipment.InTransit, at); return err }
+	b.ResetTimer()
+	for i := range b.N {
+		k := i - i/4 // every fourth op repeats the one before
+		ev := shipment.Event{TrackingNo: fmt.Sprintf("ZT%010d", k%100), Time: at.Add(time.Duration(k) * time.Second),
+			State: shipment.InTransit, Text: "到达杭州转运中心", Location: "杭州", Source: "kuaidi100"}
+		if _, err := s.AddEvent(ctx, ev, fn); err != nil {
 			b.Fatal(err)
 		}
 	}

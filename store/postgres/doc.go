@@ -4,9 +4,10 @@
 // A [Store] implements every store interface of dadan: [order.Store] (orders
 // and their journal), [review.Seen], [printer.JobStore] and
 // [printer.Notifier] (the print queue), [printer.LedgerStore] (the device
-// ledger) and [supplies.Store] (consumables). Open it with [Open]; the
-// tables live in one schema ([Options.Schema]), created and migrated by Open
-// from migrations embedded in the program.
+// ledger), [supplies.Store] (consumables), [shipment.Store] (shipments,
+// tracking events, courier problems) and [shipment.Sequence]. Open it with
+// [Open]; the tables live in one schema ([Options.Schema]), created and
+// migrated by Open from migrations embedded in the program.
 //
 // What stations sharing the database can rely on:
 //
@@ -21,11 +22,16 @@
 //     key is queued once whichever station tries.
 //   - A job queued by any station wakes idle spoolers everywhere through
 //     LISTEN/NOTIFY ([Store.Notify]).
+//   - A tracking event received at several stations at once is stored once,
+//     and its change to the shipment is applied once, in the same
+//     transaction (the shipment row is locked first).
 //   - An operation that could not reach the database returns an error
 //     wrapping [ErrUnavailable] and applied nothing (unless the connection
 //     broke during the commit: see [UnavailableError]); the pool connects
 //     again when the database is back.
 //
 // Times are stored with microsecond precision (timestamptz); zero times
-// round-trip as zero.
+// round-trip as zero. Shipments and problems are stored as JSON, and tracking
+// events keep the nanoseconds below the microsecond in a column of their own,
+// so their times are exact.
 package postgres

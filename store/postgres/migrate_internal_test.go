@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"testing"
 	"testing/fstest"
@@ -39,8 +41,8 @@ func TestLoadMigrations(t *testing.T) {
 	}
 }
 
-// TestMigrateUpgrade opens a schema at version 1, then migrates it with a
-// second migration: data stays, the new column is there, and the version
+// TestMigrateUpgrade opens a schema at this program's version, then migrates
+// it with one more migration: data stays, the new column is there, and the version
 // moves on; a failing migration changes nothing.
 func TestMigrateUpgrade(t *testing.T) {
 	dsn := os.Getenv("DADAN_PG_DSN")
@@ -63,34 +65,41 @@ func TestMigrateUpgrade(t *testing.T) {
 	defer s.Close()
 	require.NoError(t, s.PutSupply(ctx, supplyItem()))
 
-	v1, err := fs.ReadFile(migrations, "migrations/0001_init.sql")
+	// The program's own migrations, then one that works and one that fails.
+	v := SchemaVersion()
+	broken := fstest.MapFS{}
+	ms, err := fs.Glob(migrations, "migrations/*.sql")
 	require.NoError(t, err)
-	broken := fstest.MapFS{
-		"migrations/0001_init.sql": {Data: v1},
-		"migrations/0002_ok.sql":   {Data: []byte(`ALTER TABLE supply_items ADD COLUMN vendor text NOT NULL DEFAULT '';`)},
-		"migrations/0003_bad.sql":  {Data: []byte(`ALTER TABLE no_such_table ADD COLUMN x int;`)},
+	for _, name := range ms {
+		b, err := fs.ReadFile(migrations, name)
+		require.NoError(t, err)
+		broken[name] = &fstest.MapFile{Data: b}
 	}
+	good := maps.Clone(broken)
+	okName, badName := fmt.Sprintf("migrations/%04d_ok.sql", v+1), fmt.Sprintf("migrations/%04d_bad.sql", v+2)
+	broken[okName] = &fstest.MapFile{Data: []byte(`ALTER TABLE supply_items ADD COLUMN vendor text NOT NULL DEFAULT '';`)}
+	broken[badName] = &fstest.MapFile{Data: []byte(`ALTER TABLE no_such_table ADD COLUMN x int;`)}
+	good[okName] = broken[okName]
 	require.Error(t, s.migrateFS(ctx, broken))
 	var n int
 	require.NoError(t, s.pool.QueryRow(ctx, `SELECT count(*) FROM information_schema.columns
 		WHERE table_schema = $1 AND table_name = 'supply_items' AND column_name = 'vendor'`, schema).Scan(&n))
 	assert.Zero(t, n, "a failed migration run applies none of its steps")
 
-	good := fstest.MapFS{"migrations/0001_init.sql": broken["migrations/0001_init.sql"], "migrations/0002_ok.sql": broken["migrations/0002_ok.sql"]}
 	require.NoError(t, s.migrateFS(ctx, good))
 	var vendor string
 	require.NoError(t, s.pool.QueryRow(ctx, `SELECT vendor FROM supply_items`).Scan(&vendor))
 	assert.Empty(t, vendor)
 	var have int
 	require.NoError(t, s.pool.QueryRow(ctx, `SELECT max(version) FROM schema_migrations`).Scan(&have))
-	assert.Equal(t, 2, have)
+	assert.Equal(t, v+1, have)
 	it, err := s.Supply(ctx, supplyItem().Spec)
 	require.NoError(t, err)
 	assert.Equal(t, supplyItem(), it, "data survives the migration")
 
-	// This program (version 1) now refuses the schema.
+	// This program now refuses the schema.
 	_, err = Open(ctx, dsn, &Options{Schema: schema})
 	var se *SchemaError
 	require.ErrorAs(t, err, &se)
-	assert.Equal(t, SchemaError{Schema: schema, Have: 2, Want: SchemaVersion()}, *se)
+	assert.Equal(t, SchemaError{Schema: schema, Have: v + 1, Want: v}, *se)
 }
