@@ -13,6 +13,8 @@
 //	dadan journal --db PATH [--order ID] [--json]
 //	dadan jobs --db PATH [--state S] [--order ID] [--json]
 //	dadan status --printer URL [--json]
+//	dadan qa plan --lot N --aql A [--level II] [--severity normal|tightened|reduced] [--json]
+//	dadan qa sample|inspect|lot|report --db PATH … (see dadan qa -h)
 //
 // Exit status is 0 on success, 1 when some input was refused (each refusal is on
 // stderr with the order id and line), 2 for usage errors.
@@ -74,6 +76,7 @@ func commandList() []command {
 		{"render", "render a template for each order to ZPL, ESC/POS, PDF or PNG", runRender},
 		{"print", "send files to a printer through the spooler, in order", runPrint},
 		{"status", "ask a printer for its status", runStatus},
+		{"qa", "quality inspection: sampling, inspections, lots, reports", runQA},
 	}
 }
 
