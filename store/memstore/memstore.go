@@ -11,6 +11,7 @@ type Store struct {
 	devices
 	supplies
 	sequences
+	qaRecords
 }
 
 // New returns an empty store.

@@ -26,3 +26,7 @@ func TestSupplies(t *testing.T) {
 func TestSequences(t *testing.T) {
 	storetest.Sequences(t, func(*testing.T) shipment.Sequence { return memstore.New() }, storetest.Features{})
 }
+
+func TestQA(t *testing.T) {
+	storetest.QA(t, func(*testing.T) storetest.QAStore { return memstore.New() }, storetest.Features{})
+}

@@ -15,6 +15,11 @@ import (
 // makes version 1, 0002_….sql version 2. A new table is a new file; files are
 // never changed once released.
 //
+// A number may be missing while a migration written beside another one is not
+// merged yet. The files after the gap must then be idempotent (CREATE … IF NOT
+// EXISTS): they run at every open without raising the schema version, so the
+// missing one still runs first once it arrives.
+//
 //go:embed migrations/*.sql
 var migrations embed.FS
 
@@ -26,7 +31,7 @@ type migration struct {
 }
 
 // loadMigrations returns the embedded migrations in version order; versions
-// must run 1, 2, 3… without gaps.
+// must not repeat.
 func loadMigrations(fsys fs.FS) ([]migration, error) {
 	names, err := fs.Glob(fsys, "migrations/*.sql")
 	if err != nil {
@@ -47,12 +52,22 @@ func loadMigrations(fsys fs.FS) ([]migration, error) {
 		ms = append(ms, migration{version: v, name: base, sql: string(b)})
 	}
 	slices.SortFunc(ms, func(a, b migration) int { return a.version - b.version })
-	for i, m := range ms {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("sqlite: migration %s: want version %d", m.name, i+1)
+	for i := 1; i < len(ms); i++ {
+		if ms[i].version == ms[i-1].version {
+			return nil, fmt.Errorf("sqlite: migrations %s and %s: the same version", ms[i-1].name, ms[i].name)
 		}
 	}
 	return ms, nil
+}
+
+// contiguous returns how many of ms run 1, 2, 3… without a gap.
+func contiguous(ms []migration) int {
+	for i, m := range ms {
+		if m.version != i+1 {
+			return i
+		}
+	}
+	return len(ms)
 }
 
 // SchemaVersion is the schema version this code writes: the number of embedded
@@ -62,7 +77,7 @@ func SchemaVersion() int {
 	if err != nil {
 		panic(err) // the embedded files are checked by the tests
 	}
-	return len(ms)
+	return contiguous(ms)
 }
 
 // migrate brings the database to the newest schema, one transaction per
@@ -81,19 +96,25 @@ func (s *Store) migrateTo(ctx context.Context, ms []migration) error {
 	if err := c.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err != nil {
 		return s.openErr(err)
 	}
-	if have > len(ms) {
-		return &SchemaError{Path: s.path, Have: have, Want: len(ms)}
+	n := contiguous(ms)
+	if have > n {
+		return &SchemaError{Path: s.path, Have: have, Want: n}
 	}
-	for _, m := range ms[have:] {
-		if err := s.apply(ctx, m); err != nil {
+	for _, m := range ms[have:n] {
+		if err := s.apply(ctx, m, true); err != nil {
 			return fmt.Errorf("sqlite: %s: migration %s: %w", s.path, m.name, mapErr(err))
 		}
 		s.log.Info("sqlite: schema migrated", "path", s.path, "version", m.version, "migration", m.name)
 	}
+	for _, m := range ms[n:] { // past a gap: idempotent, the version stays
+		if err := s.apply(ctx, m, false); err != nil {
+			return fmt.Errorf("sqlite: %s: migration %s: %w", s.path, m.name, mapErr(err))
+		}
+	}
 	return nil
 }
 
-func (s *Store) apply(ctx context.Context, m migration) (err error) {
+func (s *Store) apply(ctx context.Context, m migration, bump bool) (err error) {
 	c := s.w.c
 	if _, err := c.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
 		return err
@@ -108,11 +129,15 @@ func (s *Store) apply(ctx context.Context, m migration) (err error) {
 	if err := c.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err != nil {
 		return err
 	}
-	if have >= m.version {
+	if bump && have >= m.version {
 		_, err = c.ExecContext(ctx, "COMMIT")
 		return err
 	}
 	if _, err := c.ExecContext(ctx, m.sql); err != nil {
+		return err
+	}
+	if !bump {
+		_, err = c.ExecContext(ctx, "COMMIT")
 		return err
 	}
 	if _, err := c.ExecContext(ctx, "PRAGMA user_version="+strconv.Itoa(m.version)); err != nil {

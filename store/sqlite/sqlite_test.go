@@ -50,3 +50,7 @@ func TestDurable(t *testing.T) {
 		},
 	}, storetest.Features{})
 }
+
+func TestQA(t *testing.T) {
+	storetest.QA(t, func(t *testing.T) storetest.QAStore { return open(t, nil) }, storetest.Features{})
+}

@@ -1,0 +1,25 @@
+-- Quality inspection (package qa): inspections of printed orders and the
+-- history of lot inspection. body is the record's JSON; the other columns
+-- index it. Every statement is idempotent (see migrate.go on gaps).
+
+-- seq is the rowid: rows are only appended.
+CREATE TABLE IF NOT EXISTS qa_inspections (
+	seq      INTEGER PRIMARY KEY,
+	id       TEXT NOT NULL UNIQUE,
+	order_id TEXT NOT NULL,
+	time     INTEGER NOT NULL,
+	body     BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS qa_inspections_order ON qa_inspections (order_id, seq);
+
+CREATE TABLE IF NOT EXISTS qa_lots (
+	seq  INTEGER PRIMARY KEY,
+	id   TEXT NOT NULL UNIQUE,
+	time INTEGER NOT NULL,
+	body BLOB NOT NULL
+);
+
+-- The printed events of a period, for sampling.
+CREATE INDEX IF NOT EXISTS journal_printed ON journal (time) WHERE action = 'printed';
+-- The last printed event of an order.
+CREATE INDEX IF NOT EXISTS journal_printed_order ON journal (order_id, seq) WHERE action = 'printed';
