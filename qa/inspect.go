@@ -23,7 +23,7 @@ func Record(ctx context.Context, s Store, in Inspection) (Inspection, error) {
 	if err != nil {
 		return Inspection{}, err
 	}
-	in.Operator = p.Operator
+	in.Operator, in.PrintedAt = p.Operator, p.Time
 	in.Docs = slices.Clone(p.Docs)
 	in.Round = 1
 	for prev, err := range s.Inspections(ctx, Filter{Order: in.Order}) {

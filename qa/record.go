@@ -130,10 +130,11 @@ type Inspection struct {
 	Checks    []Check
 	Defects   []Defect
 	// What the order was printed with, from its [Printed] record.
-	Operator string
-	Docs     []Doc
-	Note     string
-	Photo    string // path of a photo of the parcel or label
+	Operator  string
+	PrintedAt time.Time
+	Docs      []Doc
+	Note      string
+	Photo     string // path of a photo of the parcel or label
 }
 
 // Doc returns the document a defect is on: the one of kind, else the first.
