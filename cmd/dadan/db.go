@@ -12,6 +12,7 @@ import (
 	"github.com/dadanhq/dadan/access"
 	"github.com/dadanhq/dadan/order"
 	"github.com/dadanhq/dadan/printer"
+	"github.com/dadanhq/dadan/qa"
 	"github.com/dadanhq/dadan/shipment"
 	"github.com/dadanhq/dadan/store/memstore"
 	"github.com/dadanhq/dadan/store/sqlite"
@@ -25,6 +26,7 @@ type dbStore interface {
 	printer.LedgerStore
 	supplies.Store
 	shipment.Sequence
+	qa.Store
 }
 
 // dbFlag adds --db to fs: a SQLite file or a postgres:// URL.
