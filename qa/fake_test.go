@@ -73,3 +73,14 @@ func (f *fakeStore) Lots(ctx context.Context) iter.Seq2[Lot, error] {
 		}
 	}
 }
+
+// countingStore adds the Counter fast path to a fakeStore.
+type countingStore struct{ *fakeStore }
+
+func (c countingStore) CountPrinted(ctx context.Context, from, to time.Time) (int, error) {
+	n := 0
+	for range c.Printed(ctx, from, to) {
+		n++
+	}
+	return n, nil
+}

@@ -59,43 +59,79 @@ func Sample(ctx context.Context, src Source, inspections InspectionStore, opt Sa
 		return SampleResult{}, fmt.Errorf("%w: %v", ErrPercent, opt.Percent)
 	}
 	done := map[string]bool{}
-	for in, err := range inspections.Inspections(ctx, Filter{}) {
-		if err != nil {
-			return SampleResult{}, err
+	if l, ok := inspections.(InspectedLister); ok {
+		for id, err := range l.InspectedOrders(ctx) {
+			if err != nil {
+				return SampleResult{}, err
+			}
+			done[id] = true
 		}
-		done[in.Order] = true
-	}
-	var d drawer
-	d.seed = opt.Seed
-	for p, err := range src.Printed(ctx, opt.From, opt.To) {
-		if err != nil {
-			return SampleResult{}, err
+	} else {
+		for in, err := range inspections.Inspections(ctx, Filter{}) {
+			if err != nil {
+				return SampleResult{}, err
+			}
+			done[in.Order] = true
 		}
-		d.add(p, done[p.Order])
 	}
-	return d.draw(opt.Percent), nil
+	seq := src.Printed
+	if r, ok := src.(Roster); ok {
+		seq = r.Roster
+	}
+	for bounded := true; ; bounded = false {
+		d := drawer{seed: opt.Seed}
+		if c, ok := src.(Counter); ok && bounded && opt.Percent < 50 {
+			// Knowing N, keep only the quota's smallest keys (and a margin for
+			// orders printed while the draw runs).
+			n, err := c.CountPrinted(ctx, opt.From, opt.To)
+			if err != nil {
+				return SampleResult{}, err
+			}
+			d.limit = quota(opt.Percent, n) + n/100 + 16
+		}
+		for p, err := range seq(ctx, opt.From, opt.To) {
+			if err != nil {
+				return SampleResult{}, err
+			}
+			d.add(p, done[p.Order])
+		}
+		if d.limit > 0 && quota(opt.Percent, d.n) > d.limit {
+			continue // far more orders than counted: draw again keeping all
+		}
+		return d.draw(opt.Percent), nil
+	}
 }
 
-// candidate is an order in the draw, kept small: a million of them fit in
-// tens of megabytes.
+func quota(percent float64, n int) int {
+	return int(math.Ceil(percent*float64(n)/100 - 1e-9))
+}
+
+// candidate is an order in the draw, kept small.
 type candidate struct {
-	key       uint64
-	at        int64
-	id        string
-	op        int32
-	pr, npr   int32 // printers: names[prs[pr : pr+npr]]
-	inspected bool
+	key     uint64
+	at      int64
+	id      string
+	op      int32
+	pr, npr int32 // printers: names[prs[pr : pr+npr]]
 }
 
+func (c *candidate) less(o *candidate) bool {
+	return c.key < o.key || c.key == o.key && c.id < o.id
+}
+
+// drawer selects the sample in one pass: the smallest key of every operator
+// and printer, and the orders with the smallest keys, all of them or (with a
+// limit) a max-heap of the limit smallest.
 type drawer struct {
-	seed  uint64
-	cands []candidate
-	prs   []int32
-	ops   intern
-	prns  intern
-	// best candidate index per operator and printer
-	bestOp, bestPr []int32
-	inspected      int
+	seed      uint64
+	limit     int         // 0: keep every candidate
+	cands     []candidate // the kept ones; a max-heap on key when limit > 0
+	prs       []int32
+	ops, prns intern
+	// the best candidate of each operator and printer
+	bestOp, bestPr []candidate
+	hasOp, hasPr   []bool
+	n, inspected   int
 }
 
 type intern struct {
@@ -117,80 +153,121 @@ func (t *intern) id(s string) int32 {
 }
 
 func (d *drawer) add(p Printed, inspected bool) {
-	c := candidate{key: drawKey(d.seed, p.Order), at: p.Time.UnixNano(), id: p.Order, op: d.ops.id(p.Operator),
-		pr: int32(len(d.prs)), inspected: inspected}
+	d.n++
+	c := candidate{key: drawKey(d.seed, p.Order), at: p.Time.UnixNano(), id: p.Order, op: d.ops.id(p.Operator)}
+	var prs [4]int32
+	ps := prs[:0]
 	for _, name := range p.Printers() {
-		d.prs = append(d.prs, d.prns.id(name))
-		c.npr++
+		ps = append(ps, d.prns.id(name))
 	}
-	i := int32(len(d.cands))
-	d.cands = append(d.cands, c)
 	for len(d.bestOp) < len(d.ops.names) {
-		d.bestOp = append(d.bestOp, -1)
+		d.bestOp, d.hasOp = append(d.bestOp, candidate{}), append(d.hasOp, false)
 	}
 	for len(d.bestPr) < len(d.prns.names) {
-		d.bestPr = append(d.bestPr, -1)
+		d.bestPr, d.hasPr = append(d.bestPr, candidate{}), append(d.hasPr, false)
 	}
 	if inspected {
 		d.inspected++
 		return
 	}
-	if b := d.bestOp[c.op]; b < 0 || d.less(i, b) {
-		d.bestOp[c.op] = i
+	keep := d.limit == 0 || len(d.cands) < d.limit || c.less(&d.cands[0])
+	bestOp := !d.hasOp[c.op] || c.less(&d.bestOp[c.op])
+	bestPr := false
+	for _, pr := range ps {
+		bestPr = bestPr || !d.hasPr[pr] || c.less(&d.bestPr[pr])
 	}
-	for _, pr := range d.prs[c.pr : c.pr+c.npr] {
-		if b := d.bestPr[pr]; b < 0 || d.less(i, b) {
-			d.bestPr[pr] = i
+	if !keep && !bestOp && !bestPr {
+		return
+	}
+	c.pr, c.npr = int32(len(d.prs)), int32(len(ps))
+	d.prs = append(d.prs, ps...)
+	if bestOp {
+		d.bestOp[c.op], d.hasOp[c.op] = c, true
+	}
+	for _, pr := range ps {
+		if !d.hasPr[pr] || c.less(&d.bestPr[pr]) {
+			d.bestPr[pr], d.hasPr[pr] = c, true
 		}
+	}
+	switch {
+	case !keep:
+	case d.limit == 0:
+		d.cands = append(d.cands, c)
+	case len(d.cands) < d.limit:
+		d.cands = append(d.cands, c)
+		d.up(len(d.cands) - 1)
+	default:
+		d.cands[0] = c
+		d.down(0)
 	}
 }
 
-func (d *drawer) less(a, b int32) bool {
-	x, y := &d.cands[a], &d.cands[b]
-	return x.key < y.key || x.key == y.key && x.id < y.id
+// up and down keep cands a max-heap (the largest key at 0).
+func (d *drawer) up(i int) {
+	h := d.cands
+	for i > 0 {
+		p := (i - 1) / 2
+		if !h[p].less(&h[i]) {
+			break
+		}
+		h[p], h[i] = h[i], h[p]
+		i = p
+	}
+}
+
+func (d *drawer) down(i int) {
+	h := d.cands
+	for {
+		l, m := 2*i+1, i
+		if l < len(h) && h[m].less(&h[l]) {
+			m = l
+		}
+		if r := l + 1; r < len(h) && h[m].less(&h[r]) {
+			m = r
+		}
+		if m == i {
+			return
+		}
+		h[m], h[i] = h[i], h[m]
+		i = m
+	}
 }
 
 func (d *drawer) draw(percent float64) SampleResult {
-	n := len(d.cands)
-	r := SampleResult{Population: n, Inspected: d.inspected, Operators: len(d.ops.names), Printers: len(d.prns.names)}
-	r.Quota = int(math.Ceil(percent*float64(n)/100 - 1e-9))
-	chosen := make(map[int32]bool)
-	for _, b := range slices.Concat(d.bestOp, d.bestPr) {
-		if b >= 0 {
-			chosen[b] = true
+	r := SampleResult{Population: d.n, Inspected: d.inspected, Operators: len(d.ops.names), Printers: len(d.prns.names)}
+	r.Quota = quota(percent, d.n)
+	chosen := map[string]candidate{}
+	for i, c := range d.bestOp {
+		if d.hasOp[i] {
+			chosen[c.id] = c
+		}
+	}
+	for i, c := range d.bestPr {
+		if d.hasPr[i] {
+			chosen[c.id] = c
 		}
 	}
 	if len(chosen) < r.Quota {
-		order := make([]int32, 0, n-d.inspected)
-		for i := range d.cands {
-			if !d.cands[i].inspected {
-				order = append(order, int32(i))
-			}
-		}
-		slices.SortFunc(order, func(a, b int32) int {
-			if d.less(a, b) {
+		slices.SortFunc(d.cands, func(a, b candidate) int {
+			if a.less(&b) {
 				return -1
 			}
 			return 1
 		})
-		for _, i := range order {
+		for _, c := range d.cands {
 			if len(chosen) >= r.Quota {
 				break
 			}
-			chosen[i] = true
+			chosen[c.id] = c
 		}
 	}
-	idx := make([]int32, 0, len(chosen))
-	for i := range chosen {
-		idx = append(idx, i)
+	out := make([]candidate, 0, len(chosen))
+	for _, c := range chosen {
+		out = append(out, c)
 	}
-	slices.SortFunc(idx, func(a, b int32) int {
-		x, y := &d.cands[a], &d.cands[b]
-		return cmp.Or(cmp.Compare(x.at, y.at), cmp.Compare(x.id, y.id))
-	})
-	r.Orders = make([]Drawn, len(idx))
-	for k, i := range idx {
-		c := &d.cands[i]
+	slices.SortFunc(out, func(x, y candidate) int { return cmp.Or(cmp.Compare(x.at, y.at), cmp.Compare(x.id, y.id)) })
+	r.Orders = make([]Drawn, len(out))
+	for k, c := range out {
 		dr := Drawn{Order: c.id, Time: time.Unix(0, c.at).UTC(), Operator: d.ops.names[c.op]}
 		for _, pr := range d.prs[c.pr : c.pr+c.npr] {
 			dr.Printers = append(dr.Printers, d.prns.names[pr])

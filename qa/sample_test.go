@@ -84,6 +84,10 @@ func TestSampleProperties(t *testing.T) {
 		again, err := Sample(ctx, shuffled, shuffled, opt)
 		require.NoError(t, err)
 		assert.Equal(t, r.Orders, again.Orders, "seed %d: reproducible", seed)
+		// Knowing N, the draw keeps only the smallest keys: the same sample.
+		bounded, err := Sample(ctx, countingStore{shuffled}, shuffled, opt)
+		require.NoError(t, err)
+		assert.Equal(t, r.Orders, bounded.Orders, "seed %d: bounded draw", seed)
 	}
 }
 

@@ -143,7 +143,13 @@ func Collect(ctx context.Context, s Store, opt StatsOptions) (Stats, error) {
 		}
 	}
 	st := Analyze(ins, lots, opt)
-	if opt.CountPrinted {
+	if c, ok := s.(Counter); ok && opt.CountPrinted {
+		n, err := c.CountPrinted(ctx, opt.From, opt.To)
+		if err != nil {
+			return Stats{}, err
+		}
+		st.Printed = n
+	} else if opt.CountPrinted {
 		for _, err := range s.Printed(ctx, opt.From, opt.To) {
 			if err != nil {
 				return Stats{}, err

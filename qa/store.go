@@ -20,6 +20,25 @@ type Source interface {
 	PrintedOrder(ctx context.Context, id string) (Printed, error)
 }
 
+// Counter is an optional fast path of a [Source]: the number of orders
+// Printed would yield, without reading them.
+type Counter interface {
+	CountPrinted(ctx context.Context, from, to time.Time) (int, error)
+}
+
+// Roster is an optional fast path of a [Source] for sampling: the records of
+// Printed with only Order, Time, Operator and each document's Kind and Printer
+// set (the printer of the latest first-copy job of each kind).
+type Roster interface {
+	Roster(ctx context.Context, from, to time.Time) iter.Seq2[Printed, error]
+}
+
+// InspectedLister is an optional fast path of an [InspectionStore]: the IDs of
+// the orders that have an inspection, each once.
+type InspectedLister interface {
+	InspectedOrders(ctx context.Context) iter.Seq2[string, error]
+}
+
 // Filter selects inspections. Zero fields select everything.
 type Filter struct {
 	Order    string

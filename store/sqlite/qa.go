@@ -17,7 +17,13 @@ import (
 	"github.com/dadanhq/dadan/qa"
 )
 
-var _ qa.Store = (*Store)(nil)
+var (
+	_ qa.Store   = (*Store)(nil)
+	_ qa.Counter = (*Store)(nil)
+	_ qa.Roster  = (*Store)(nil)
+
+	_ qa.InspectedLister = (*Store)(nil)
+)
 
 // printedPage is how many printed events a query of [Store.Printed] takes.
 const printedPage = 4096
@@ -27,25 +33,19 @@ const printedPage = 4096
 // The records come in order of the printed time.
 func (s *Store) Printed(ctx context.Context, from, to time.Time) iter.Seq2[qa.Printed, error] {
 	return func(yield func(qa.Printed, error) bool) {
-		lo, hi := int64(math.MinInt64), int64(math.MaxInt64)
-		if !from.IsZero() {
-			lo = clampTime(from)
-		}
-		if !to.IsZero() {
-			hi = clampTime(to)
-		}
+		lo, hi := printedBounds(from, to)
 		lastT, lastSeq := lo, int64(-1)
 		const q = `SELECT j.seq, j.order_id, j.time, j.actor, j.detail,
 				b.seq, b.doc, b.template, b.version, b.hash, b.printer
 			FROM (SELECT seq, order_id, time, actor, detail FROM journal INDEXED BY journal_printed
-				WHERE action = 'printed' AND time >= ? AND time < ? AND (time > ? OR time = ? AND seq > ?)
+				WHERE action = 'printed' AND time >= ? AND time < ? AND (time > ? OR seq > ?)
 				AND NOT EXISTS (SELECT 1 FROM journal k INDEXED BY journal_printed_order
 					WHERE k.action = 'printed' AND k.order_id = journal.order_id AND k.seq > journal.seq AND k.time < ?)
 				ORDER BY time, seq LIMIT ?) j
 			LEFT JOIN jobs b ON b.order_id = j.order_id AND b.copy = 1
 			ORDER BY j.time, j.seq`
 		for {
-			rows, err := s.readRows(ctx, q, lo, hi, lastT, lastT, lastSeq, hi, printedPage)
+			rows, err := s.readRows(ctx, q, lastT, hi, lastT, lastSeq, hi, printedPage) // the range starts at the last page's end
 			if err != nil {
 				yield(qa.Printed{}, err)
 				return
@@ -282,6 +282,247 @@ func (s *Store) Lots(ctx context.Context) iter.Seq2[qa.Lot, error] {
 				}
 			}
 			if len(out) < pageSize {
+				return
+			}
+		}
+	}
+}
+
+// CountPrinted implements [qa.Counter].
+func (s *Store) CountPrinted(ctx context.Context, from, to time.Time) (int, error) {
+	lo, hi := printedBounds(from, to)
+	var n int
+	err := s.readRow(ctx, `SELECT count(*) FROM journal AS j INDEXED BY journal_printed
+		WHERE action = 'printed' AND time >= ? AND time < ?
+		AND NOT EXISTS (SELECT 1 FROM journal k INDEXED BY journal_printed_order
+			WHERE k.action = 'printed' AND k.order_id = j.order_id AND k.seq > j.seq AND k.time < ?)`, []any{lo, hi, hi}, &n)
+	return n, err
+}
+
+func printedBounds(from, to time.Time) (int64, int64) {
+	lo, hi := int64(math.MinInt64), int64(math.MaxInt64)
+	if !from.IsZero() {
+		lo = clampTime(from)
+	}
+	if !to.IsZero() {
+		hi = clampTime(to)
+	}
+	return lo, hi
+}
+
+// Roster implements [qa.Roster]: the printed events joined with the printers
+// of their jobs, read as raw bytes with the repeating names interned, for
+// sampling a million orders in a few seconds. Orders printed more than once
+// (few) are found first by an index-only scan and kept aside, so that the last
+// print in the period counts; they come last.
+func (s *Store) Roster(ctx context.Context, from, to time.Time) iter.Seq2[qa.Printed, error] {
+	return func(yield func(qa.Printed, error) bool) {
+		lo, hi := printedBounds(from, to)
+		multi := map[string]bool{}
+		rows, err := s.readRows(ctx, `SELECT order_id FROM journal INDEXED BY journal_printed_order
+			WHERE action = 'printed' GROUP BY order_id HAVING count(*) > 1`)
+		if err != nil {
+			yield(qa.Printed{}, err)
+			return
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				yield(qa.Printed{}, err)
+				return
+			}
+			multi[id] = true
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			yield(qa.Printed{}, mapErr(err))
+			return
+		}
+		aside := map[string]qa.Printed{}
+		asideSeq := map[string]int64{}
+		names := map[string]string{}
+		intern := func(b []byte) string {
+			if s, ok := names[string(b)]; ok {
+				return s
+			}
+			s := string(b)
+			names[s] = s
+			return s
+		}
+		// A page holds printedPage rows of events joined with jobs; its last
+		// event may be cut short, so the next page starts again at it. Each row
+		// is one text value (one column costs less to read than seven), the
+		// untrusted fields length-prefixed: see parseRosterRow.
+		const q = `SELECT j.seq || ',' || j.time || ',' || octet_length(j.order_id) || ':' || j.order_id
+				|| octet_length(j.actor) || ':' || j.actor || ifnull(b.seq, -1) || ','
+				|| octet_length(ifnull(b.doc, '')) || ':' || ifnull(b.doc, '')
+				|| octet_length(ifnull(b.printer, '')) || ':' || ifnull(b.printer, '')
+			FROM journal j INDEXED BY journal_printed
+			LEFT JOIN jobs b ON b.order_id = j.order_id AND b.copy = 1
+			WHERE j.action = 'printed' AND j.time >= ? AND j.time < ? AND (j.time > ? OR j.seq > ?)
+			ORDER BY j.time, j.seq LIMIT ?`
+		lastT, lastSeq := lo, int64(-1)
+		type ev struct {
+			seq, at int64
+			p       qa.Printed
+			jseq    []int64
+		}
+		for {
+			rows, err := s.readRows(ctx, q, lastT, hi, lastT, lastSeq, printedPage)
+			if err != nil {
+				yield(qa.Printed{}, err)
+				return
+			}
+			out := make([]ev, 0, printedPage)
+			var raw sql.RawBytes
+			n := 0
+			for rows.Next() {
+				n++
+				err := rows.Scan(&raw)
+				var r rosterRow
+				if err == nil {
+					r, err = parseRosterRow(raw)
+				}
+				if err != nil {
+					rows.Close()
+					yield(qa.Printed{}, err)
+					return
+				}
+				if len(out) == 0 || out[len(out)-1].seq != r.seq {
+					out = append(out, ev{seq: r.seq, at: r.at, p: qa.Printed{Order: string(r.id), Time: decTime(r.at), Operator: intern(r.actor)}})
+				}
+				if r.jseq < 0 {
+					continue
+				}
+				e := &out[len(out)-1]
+				d := qa.Doc{Kind: intern(r.doc), Printer: intern(r.printer)}
+				replaced := false
+				for i := range e.p.Docs {
+					if e.p.Docs[i].Kind == d.Kind {
+						if r.jseq > e.jseq[i] { // the latest job of the kind
+							e.p.Docs[i], e.jseq[i] = d, r.jseq
+						}
+						replaced = true
+					}
+				}
+				if !replaced {
+					e.p.Docs, e.jseq = append(e.p.Docs, d), append(e.jseq, r.jseq)
+				}
+			}
+			err = rows.Err()
+			rows.Close()
+			if err != nil {
+				yield(qa.Printed{}, mapErr(err))
+				return
+			}
+			full := n == printedPage
+			if full && len(out) > 1 {
+				out = out[:len(out)-1] // perhaps cut short: read again on the next page
+			}
+			for _, e := range out {
+				lastT, lastSeq = e.at, e.seq
+				if multi[e.p.Order] {
+					if e.seq > asideSeq[e.p.Order] {
+						aside[e.p.Order], asideSeq[e.p.Order] = e.p, e.seq
+					}
+					continue
+				}
+				if !yield(e.p, nil) {
+					return
+				}
+			}
+			if !full {
+				break
+			}
+		}
+		for _, p := range aside {
+			if !yield(p, nil) {
+				return
+			}
+		}
+	}
+}
+
+// rosterRow is one row of the roster query.
+type rosterRow struct {
+	seq, at, jseq           int64
+	id, actor, doc, printer []byte
+}
+
+var errRosterRow = errors.New("sqlite: malformed roster row")
+
+// parseRosterRow reads "seq,time,N:idN:actorjseq,N:docN:printer", where N is
+// the byte length of the text after it, so any byte may be in the texts.
+func parseRosterRow(b []byte) (rosterRow, error) {
+	var r rosterRow
+	num := func(end byte) (int64, bool) {
+		i := 0
+		for i < len(b) && b[i] != end {
+			i++
+		}
+		if i == len(b) {
+			return 0, false
+		}
+		v, err := strconv.ParseInt(string(b[:i]), 10, 64)
+		b = b[i+1:]
+		return v, err == nil
+	}
+	text := func() ([]byte, bool) {
+		n, ok := num(':')
+		if !ok || n < 0 || n > int64(len(b)) {
+			return nil, false
+		}
+		t := b[:n]
+		b = b[n:]
+		return t, true
+	}
+	var ok [7]bool
+	r.seq, ok[0] = num(',')
+	r.at, ok[1] = num(',')
+	r.id, ok[2] = text()
+	r.actor, ok[3] = text()
+	r.jseq, ok[4] = num(',')
+	r.doc, ok[5] = text()
+	r.printer, ok[6] = text()
+	for _, o := range ok {
+		if !o {
+			return rosterRow{}, errRosterRow
+		}
+	}
+	if len(b) != 0 {
+		return rosterRow{}, errRosterRow
+	}
+	return r, nil
+}
+
+// InspectedOrders implements [qa.InspectedLister] from the index on order_id.
+func (s *Store) InspectedOrders(ctx context.Context) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		rows, err := s.readRows(ctx, `SELECT DISTINCT order_id FROM qa_inspections INDEXED BY qa_inspections_order`)
+		if err != nil {
+			yield("", err)
+			return
+		}
+		var ids []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				yield("", err)
+				return
+			}
+			ids = append(ids, id)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			yield("", mapErr(err))
+			return
+		}
+		for _, id := range ids {
+			if !yield(id, nil) {
 				return
 			}
 		}
