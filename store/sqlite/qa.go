@@ -423,6 +423,7 @@ func (s *Store) Roster(ctx context.Context, from, to time.Time) iter.Seq2[qa.Pri
 			}
 			for _, e := range out {
 				lastT, lastSeq = e.at, e.seq
+				sortDocs(e.p.Docs, e.jseq)
 				if multi[e.p.Order] {
 					if e.seq > asideSeq[e.p.Order] {
 						aside[e.p.Order], asideSeq[e.p.Order] = e.p, e.seq
@@ -525,6 +526,17 @@ func (s *Store) InspectedOrders(ctx context.Context) iter.Seq2[string, error] {
 			if !yield(id, nil) {
 				return
 			}
+		}
+	}
+}
+
+// sortDocs puts docs in the order their jobs were queued (seqs), the order
+// the station lists the documents in.
+func sortDocs(docs []qa.Doc, seqs []int64) {
+	for i := 1; i < len(docs); i++ {
+		for j := i; j > 0 && seqs[j] < seqs[j-1]; j-- {
+			docs[j], docs[j-1] = docs[j-1], docs[j]
+			seqs[j], seqs[j-1] = seqs[j-1], seqs[j]
 		}
 	}
 }
