@@ -288,15 +288,22 @@ func (s *Store) Lots(ctx context.Context) iter.Seq2[qa.Lot, error] {
 	}
 }
 
-// CountPrinted implements [qa.Counter].
+// CountPrinted implements [qa.Counter]: the printed events in the period (the
+// index on time alone) less the extra ones of orders printed more than once.
 func (s *Store) CountPrinted(ctx context.Context, from, to time.Time) (int, error) {
 	lo, hi := printedBounds(from, to)
-	var n int
-	err := s.readRow(ctx, `SELECT count(*) FROM journal AS j INDEXED BY journal_printed
-		WHERE action = 'printed' AND time >= ? AND time < ?
-		AND NOT EXISTS (SELECT 1 FROM journal k INDEXED BY journal_printed_order
-			WHERE k.action = 'printed' AND k.order_id = j.order_id AND k.seq > j.seq AND k.time < ?)`, []any{lo, hi, hi}, &n)
-	return n, err
+	var n, extra int
+	err := s.readRow(ctx, `SELECT count(*) FROM journal INDEXED BY journal_printed
+		WHERE action = 'printed' AND time >= ? AND time < ?`, []any{lo, hi}, &n)
+	if err != nil {
+		return 0, err
+	}
+	err = s.readRow(ctx, `SELECT ifnull(sum(c - 1), 0) FROM (SELECT count(*) AS c FROM journal INDEXED BY journal_printed_order
+		WHERE action = 'printed' AND time >= ? AND time < ? AND order_id IN
+			(SELECT order_id FROM journal INDEXED BY journal_printed_order WHERE action = 'printed'
+			GROUP BY order_id HAVING count(*) > 1)
+		GROUP BY order_id)`, []any{lo, hi}, &extra)
+	return n - extra, err
 }
 
 func printedBounds(from, to time.Time) (int64, int64) {
@@ -459,16 +466,27 @@ var errRosterRow = errors.New("sqlite: malformed roster row")
 func parseRosterRow(b []byte) (rosterRow, error) {
 	var r rosterRow
 	num := func(end byte) (int64, bool) {
-		i := 0
-		for i < len(b) && b[i] != end {
-			i++
+		var v int64
+		neg, i := false, 0
+		if len(b) > 0 && b[0] == '-' {
+			neg, i = true, 1
 		}
-		if i == len(b) {
+		start := i
+		for ; i < len(b) && b[i] != end; i++ {
+			c := b[i]
+			if c < '0' || c > '9' || i-start >= 19 {
+				return 0, false
+			}
+			v = v*10 + int64(c-'0')
+		}
+		if i == len(b) || i == start {
 			return 0, false
 		}
-		v, err := strconv.ParseInt(string(b[:i]), 10, 64)
 		b = b[i+1:]
-		return v, err == nil
+		if neg {
+			v = -v
+		}
+		return v, true
 	}
 	text := func() ([]byte, bool) {
 		n, ok := num(':')
