@@ -24,6 +24,15 @@ type qaRecords struct {
 	ids         map[string]bool // of inspections and lots
 }
 
+// freeID returns prefix and seq as an ID, with a suffix if a caller took it.
+func (s *qaRecords) freeID(space, prefix string, seq int64) string {
+	id := prefix + strconv.FormatInt(seq, 10)
+	for n := 2; s.ids[space+id]; n++ {
+		id = prefix + strconv.FormatInt(seq, 10) + "-" + strconv.Itoa(n)
+	}
+	return id
+}
+
 // takeID reserves id, reporting false if it is in use.
 func (s *qaRecords) takeID(id string) bool {
 	if s.ids == nil {
@@ -116,7 +125,7 @@ func (s *Store) AddInspection(ctx context.Context, in qa.Inspection) (qa.Inspect
 	in = cloneInspection(in)
 	in.Seq = int64(len(s.inspections)) + 1
 	if in.ID == "" {
-		in.ID = "I" + strconv.FormatInt(in.Seq, 10)
+		in.ID = s.freeID("i/", "I", in.Seq)
 	}
 	if !s.takeID("i/" + in.ID) {
 		return qa.Inspection{}, fmt.Errorf("%w: inspection ID %s is taken", qa.ErrInvalid, in.ID)
@@ -157,7 +166,7 @@ func (s *Store) AddLot(ctx context.Context, l qa.Lot) (qa.Lot, error) {
 	defer s.qmu.Unlock()
 	l.Seq = int64(len(s.lots)) + 1
 	if l.ID == "" {
-		l.ID = "L" + strconv.FormatInt(l.Seq, 10)
+		l.ID = s.freeID("l/", "L", l.Seq)
 	}
 	if !s.takeID("l/" + l.ID) {
 		return qa.Lot{}, fmt.Errorf("%w: lot ID %s is taken", qa.ErrInvalid, l.ID)

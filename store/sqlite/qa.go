@@ -135,7 +135,11 @@ func (s *Store) AddInspection(ctx context.Context, in qa.Inspection) (qa.Inspect
 			return err
 		}
 		if in.ID == "" {
-			in.ID = "I" + strconv.FormatInt(in.Seq, 10)
+			id, err := freeID(w, "qa_inspections", "I", in.Seq)
+			if err != nil {
+				return err
+			}
+			in.ID = id
 		}
 		body, err := json.Marshal(in)
 		if err != nil {
@@ -226,7 +230,11 @@ func (s *Store) AddLot(ctx context.Context, l qa.Lot) (qa.Lot, error) {
 			return err
 		}
 		if l.ID == "" {
-			l.ID = "L" + strconv.FormatInt(l.Seq, 10)
+			id, err := freeID(w, "qa_lots", "L", l.Seq)
+			if err != nil {
+				return err
+			}
+			l.ID = id
 		}
 		body, err := json.Marshal(l)
 		if err != nil {
@@ -556,5 +564,22 @@ func sortDocs(docs []qa.Doc, seqs []int64) {
 			docs[j], docs[j-1] = docs[j-1], docs[j]
 			seqs[j], seqs[j-1] = seqs[j-1], seqs[j]
 		}
+	}
+}
+
+// freeID returns prefix and seq as an ID of table, with a suffix if a caller
+// took it.
+func freeID(w *wconn, table, prefix string, seq int64) (string, error) {
+	id := prefix + strconv.FormatInt(seq, 10)
+	for n := 2; ; n++ {
+		var one int
+		err := w.queryRow(`SELECT 1 FROM `+table+` WHERE id = ?`, []any{id}, &one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return id, nil
+		}
+		if err != nil {
+			return "", err
+		}
+		id = prefix + strconv.FormatInt(seq, 10) + "-" + strconv.Itoa(n)
 	}
 }

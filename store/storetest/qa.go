@@ -161,6 +161,17 @@ func QA(t *testing.T, newStore func(t *testing.T) QAStore, f Features) {
 		assert.Greater(t, b.Seq, a.Seq)
 		_, err = s.AddInspection(ctx, in2)
 		assert.ErrorIs(t, err, qa.ErrInvalid, "the ID is taken")
+		// A caller's ID in the store's own form does not block the store's next one.
+		in3 := in2
+		in3.ID = fmt.Sprint("I", b.Seq+1)
+		c, err := s.AddInspection(ctx, in3)
+		require.NoError(t, err)
+		in4 := in2
+		in4.ID = ""
+		d, err := s.AddInspection(ctx, in4)
+		require.NoError(t, err)
+		assert.NotEqual(t, c.ID, d.ID)
+		assert.NotEmpty(t, d.ID)
 		bad := in
 		bad.Defects = []qa.Defect{{Type: "x", Severity: "fatal", Cause: qa.CauseOther}}
 		_, err = s.AddInspection(ctx, bad)
@@ -173,7 +184,7 @@ func QA(t *testing.T, newStore func(t *testing.T) QAStore, f Features) {
 			require.NoError(t, err)
 			all = append(all, x)
 		}
-		require.Len(t, all, 2)
+		require.Len(t, all, 4)
 		first := all[0]
 		assert.Equal(t, a.ID, first.ID)
 		assert.Equal(t, "门牌号缺失", first.Checks[0].Note, "stores copy")
@@ -191,11 +202,11 @@ func QA(t *testing.T, newStore func(t *testing.T) QAStore, f Features) {
 			}
 			return n
 		}
-		assert.Equal(t, 1, count(qa.Filter{Order: "P2"}))
+		assert.Equal(t, 3, count(qa.Filter{Order: "P2"}))
 		assert.Equal(t, 0, count(qa.Filter{Order: "P3"}))
-		assert.Equal(t, 1, count(qa.Filter{From: day.Add(13 * time.Hour)}))
+		assert.Equal(t, 3, count(qa.Filter{From: day.Add(13 * time.Hour)}))
 		assert.Equal(t, 1, count(qa.Filter{To: day.Add(13 * time.Hour)}))
-		assert.Equal(t, 2, count(qa.Filter{From: day, To: day.Add(24 * time.Hour)}))
+		assert.Equal(t, 4, count(qa.Filter{From: day, To: day.Add(24 * time.Hour)}))
 	})
 
 	t.Run("ReworkCycle", func(t *testing.T) {
