@@ -383,7 +383,7 @@ func runQAReport(ctx context.Context, args []string, e *env) int {
 	db := dbFlag(fs)
 	out := fs.String("out", "", "the `DIR` to write report.html, the charts and summary.json to (required)")
 	var from, to timeFlag
-	fs.Var(&from, "from", "inspections at or after `T`")
+	fs.Var(&from, "from", "inspections at or after `T` (and the orders printed since, for the share inspected)")
 	fs.Var(&to, "to", "inspections before `T` (a date alone: up to the end of that day)")
 	lang := fs.String("lang", "zh", "report `LANGUAGE`: zh or en")
 	if code, ok := parse(fs, args); !ok {
