@@ -22,6 +22,8 @@
 //	dadan amend --db PATH --order ID --recipient FILE --reason TEXT
 //	dadan address [--json] TEXT...
 //	dadan import --format taobao|top|pdd|douyin|csv --orders FILE [--items FILE] [--mapping FILE]
+//	dadan qa plan --lot N --aql A [--level II] [--severity normal|tightened|reduced] [--json]
+//	dadan qa sample|inspect|lot|report --db PATH … (see dadan qa -h)
 //
 // Exit status is 0 on success, 1 when some input was refused (each refusal is on
 // stderr with the order id and line), 2 for usage errors.
@@ -91,6 +93,7 @@ func commandList() []command {
 		{"amend", "change an order's recipient at the customer's request", runAmend},
 		{"address", "split one-line addresses into province, city, district, street and detail", runAddress},
 		{"import", "read a platform export (taobao, top, pdd, douyin, csv) into order JSON lines", runImport},
+		{"qa", "quality inspection: sampling, inspections, lots, reports", runQA},
 	}
 }
 

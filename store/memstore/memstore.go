@@ -12,6 +12,7 @@ type Store struct {
 	supplies
 	sequences
 	shipments
+	qaRecords
 }
 
 // New returns an empty store.

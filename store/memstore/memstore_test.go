@@ -30,3 +30,7 @@ func TestSequences(t *testing.T) {
 func TestShipments(t *testing.T) {
 	storetest.Shipments(t, func(*testing.T) shipment.Store { return memstore.New() }, storetest.Features{})
 }
+
+func TestQA(t *testing.T) {
+	storetest.QA(t, func(*testing.T) storetest.QAStore { return memstore.New() }, storetest.Features{})
+}

@@ -55,3 +55,7 @@ func TestDurable(t *testing.T) {
 func TestShipments(t *testing.T) {
 	storetest.Shipments(t, func(t *testing.T) shipment.Store { return open(t, nil) }, storetest.Features{})
 }
+
+func TestQA(t *testing.T) {
+	storetest.QA(t, func(t *testing.T) storetest.QAStore { return open(t, nil) }, storetest.Features{})
+}
