@@ -407,8 +407,8 @@ func (s *Store) CountPrinted(ctx context.Context, from, to time.Time) (int, erro
 }
 
 // Roster implements [qa.Roster]: the printed events as [Store.Printed] reads
-// them, and per page one query for the latest first-copy job of each kind of
-// their orders. Repeating names (operators, kinds, printers) are interned, so
+// them, and per page one query for the first-copy jobs of their orders, of
+// which the latest of each kind is kept. Repeating names (operators, kinds, printers) are interned, so
 // a roster of a million orders holds each once.
 func (s *Store) Roster(ctx context.Context, from, to time.Time) iter.Seq2[qa.Printed, error] {
 	return func(yield func(qa.Printed, error) bool) {
@@ -429,8 +429,8 @@ func (s *Store) Roster(ctx context.Context, from, to time.Time) iter.Seq2[qa.Pri
 		err := s.printedEvents(ctx, "roster", lo, hi, func(evs []order.Event) error {
 			err := s.read(ctx, "roster", func() error {
 				clear(byOrder)
-				rows, err := s.pool.Query(ctx, `SELECT DISTINCT ON (key_order, key_doc) key_order, key_doc, printer, seq
-					FROM jobs WHERE key_order = ANY($1) AND key_copy = 1 ORDER BY key_order, key_doc, seq DESC`, orderIDs(evs))
+				rows, err := s.pool.Query(ctx, `SELECT key_order, key_doc, printer, seq
+					FROM jobs WHERE key_order = ANY($1) AND key_copy = 1`, orderIDs(evs))
 				if err != nil {
 					return err
 				}
@@ -439,7 +439,16 @@ func (s *Store) Roster(ctx context.Context, from, to time.Time) iter.Seq2[qa.Pri
 					seq           int64
 				)
 				_, err = pgx.ForEachRow(rows, []any{&id, &kind, &prn, &seq}, func() error {
-					byOrder[id] = append(byOrder[id], doc{qa.Doc{Kind: intern(kind), Printer: intern(prn)}, seq})
+					ds := byOrder[id]
+					for i := range ds {
+						if ds[i].d.Kind == kind { // the latest job of the kind
+							if seq > ds[i].seq {
+								ds[i] = doc{qa.Doc{Kind: ds[i].d.Kind, Printer: intern(prn)}, seq}
+							}
+							return nil
+						}
+					}
+					byOrder[id] = append(ds, doc{qa.Doc{Kind: intern(kind), Printer: intern(prn)}, seq})
 					return nil
 				})
 				return err
