@@ -2,15 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"io"
-	"iter"
 	"net/url"
 	"os"
 	"os/user"
 	"strings"
-	"time"
 
 	"github.com/dadanhq/dadan/access"
 	"github.com/dadanhq/dadan/order"
@@ -80,30 +77,7 @@ func openPostgres(ctx context.Context, dsn string) (dbStore, io.Closer, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return pgStore{s}, closerFunc(func() error { s.Close(); return nil }), nil
-}
-
-// errNoQAPG: the PostgreSQL store does not keep inspections yet.
-var errNoQAPG = errors.New("the PostgreSQL store does not keep inspections yet: use a SQLite database for dadan qa")
-
-// pgStore is the PostgreSQL store with the qa methods it lacks.
-type pgStore struct{ *postgres.Store }
-
-func (pgStore) Printed(context.Context, time.Time, time.Time) iter.Seq2[qa.Printed, error] {
-	return func(yield func(qa.Printed, error) bool) { yield(qa.Printed{}, errNoQAPG) }
-}
-func (pgStore) PrintedOrder(context.Context, string) (qa.Printed, error) {
-	return qa.Printed{}, errNoQAPG
-}
-func (pgStore) AddInspection(context.Context, qa.Inspection) (qa.Inspection, error) {
-	return qa.Inspection{}, errNoQAPG
-}
-func (pgStore) Inspections(context.Context, qa.Filter) iter.Seq2[qa.Inspection, error] {
-	return func(yield func(qa.Inspection, error) bool) { yield(qa.Inspection{}, errNoQAPG) }
-}
-func (pgStore) AddLot(context.Context, qa.Lot) (qa.Lot, error) { return qa.Lot{}, errNoQAPG }
-func (pgStore) Lots(context.Context) iter.Seq2[qa.Lot, error] {
-	return func(yield func(qa.Lot, error) bool) { yield(qa.Lot{}, errNoQAPG) }
+	return s, closerFunc(func() error { s.Close(); return nil }), nil
 }
 
 // closerFunc adapts a function to io.Closer.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dadanhq/dadan/printer"
+	"github.com/dadanhq/dadan/store/postgres"
 	"github.com/dadanhq/dadan/store/sqlite"
 	"github.com/dadanhq/dadan/store/storetest"
 
@@ -54,10 +55,24 @@ func TestQAPlan(t *testing.T) {
 // printers and returns its path.
 func qaDB(t *testing.T) string {
 	t.Helper()
-	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "qa.db")
-	s, err := sqlite.Open(ctx, path, nil)
+	s, err := sqlite.Open(context.Background(), path, nil)
 	require.NoError(t, err)
+	qaOrders(t, s)
+	require.NoError(t, s.Close())
+	return path
+}
+
+// pgQADB is qaDB on a fresh PostgreSQL schema (see pgDB).
+func pgQADB(t *testing.T) string {
+	t.Helper()
+	return pgDB(t, "cli_qa", func(s *postgres.Store) { qaOrders(t, s) })
+}
+
+// qaOrders stores the printed orders of qaDB in s.
+func qaOrders(t *testing.T, s storetest.QAStore) {
+	t.Helper()
+	ctx := context.Background()
 	day := time.Date(2026, 11, 11, 9, 0, 0, 0, time.Local)
 	for i := range 120 {
 		op := []string{"alice", "bob", "carol"}[i%3]
@@ -65,8 +80,6 @@ func qaDB(t *testing.T) string {
 		require.NoError(t, storetest.PrintOrder(ctx, s, fmt.Sprintf("Q%03d", i), op, day.Add(time.Duration(i)*10*time.Minute),
 			storetest.PrintedDoc{Kind: printer.Waybill, Template: "waybill-76x130", Version: "3", Printer: prn}))
 	}
-	require.NoError(t, s.Close())
-	return path
 }
 
 func sampleLines(t *testing.T, out string) []sampleLine {
@@ -83,7 +96,13 @@ func sampleLines(t *testing.T, out string) []sampleLine {
 }
 
 func TestQASampleInspectReport(t *testing.T) {
-	db := qaDB(t)
+	t.Run("sqlite", func(t *testing.T) { qaSampleInspectReport(t, qaDB(t)) })
+	t.Run("postgres", func(t *testing.T) { qaSampleInspectReport(t, pgQADB(t)) })
+}
+
+// qaSampleInspectReport samples, inspects, records lots and reports on db
+// (made by qaDB or pgQADB).
+func qaSampleInspectReport(t *testing.T, db string) {
 	code, out, errOut := runCLI(t, "", "qa", "sample", "--db", db, "--percent", "5", "--seed", "7", "--json")
 	require.Equal(t, 0, code, errOut)
 	ls := sampleLines(t, out)

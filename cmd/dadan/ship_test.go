@@ -42,12 +42,20 @@ func shipDB(t *testing.T) string {
 // (dropped when the test ends); it skips the test without one.
 func pgShipDB(t *testing.T) string {
 	t.Helper()
+	return pgDB(t, "cli_ship", func(s *postgres.Store) { shipOrders(t, s) })
+}
+
+// pgDB opens a fresh schema (named prefix and a number, dropped when the
+// test ends) of the PostgreSQL at $DADAN_PG_DSN, fills it with fill and
+// returns its --db URL; it skips the test without a PostgreSQL.
+func pgDB(t *testing.T, prefix string, fill func(*postgres.Store)) string {
+	t.Helper()
 	dsn := os.Getenv("DADAN_PG_DSN")
 	if dsn == "" {
 		t.Skip("DADAN_PG_DSN is not set: no PostgreSQL to test against (.ci/run starts one)")
 	}
 	ctx := context.Background()
-	schema := fmt.Sprintf("cli_ship_%d", time.Now().UnixNano())
+	schema := fmt.Sprintf("%s_%d", prefix, time.Now().UnixNano())
 	s, err := postgres.Open(ctx, dsn, &postgres.Options{Schema: schema})
 	require.NoError(t, err)
 	t.Cleanup(func() {
@@ -62,7 +70,7 @@ func pgShipDB(t *testing.T) string {
 		}
 	})
 	defer s.Close()
-	shipOrders(t, s)
+	fill(s)
 	sep := "?"
 	if strings.Contains(dsn, "?") {
 		sep = "&"

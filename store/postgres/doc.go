@@ -5,7 +5,8 @@
 // and their journal), [review.Seen], [printer.JobStore] and
 // [printer.Notifier] (the print queue), [printer.LedgerStore] (the device
 // ledger), [supplies.Store] (consumables), [shipment.Store] (shipments,
-// tracking events, courier problems) and [shipment.Sequence]. Open it with
+// tracking events, courier problems), [shipment.Sequence] and [qa.Store]
+// (quality inspections and lots, and the printed orders they sample). Open it with
 // [Open]; the tables live in one schema ([Options.Schema]), created and
 // migrated by Open from migrations embedded in the program.
 //

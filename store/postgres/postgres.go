@@ -157,8 +157,8 @@ func validSchema(s string) error {
 // Store is a dadan store in a PostgreSQL database, for many stations sharing
 // one database and one print queue. It implements [order.Store],
 // [review.Seen], [printer.JobStore], [printer.Notifier],
-// [printer.LedgerStore], [supplies.Store], [shipment.Store] and
-// [shipment.Sequence]. It is safe for concurrent use.
+// [printer.LedgerStore], [supplies.Store], [shipment.Store],
+// [shipment.Sequence] and [qa.Store]. It is safe for concurrent use.
 type Store struct {
 	pool    *pgxpool.Pool
 	schema  string
