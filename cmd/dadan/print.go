@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	neturl "net/url"
 	"os"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -140,6 +139,7 @@ func printDB(ctx context.Context, e *env, cfg *printConfig) int {
 		return exitRefused
 	}
 	defer closer.Close()
+	var counts runCounts
 	owner := cfg.station
 	if owner == "" {
 		owner, _ = os.Hostname()
@@ -148,7 +148,7 @@ func printDB(ctx context.Context, e *env, cfg *printConfig) int {
 		Store:    store,
 		Printers: map[string]printer.Printer{},
 		Routes:   map[printer.DocKind]string{},
-		Spool:    printer.Options{Owner: owner, OnEvent: spoolLines(e), RetryPolicy: cliRetryPolicy},
+		Spool:    printer.Options{Owner: owner, OnEvent: spoolLines(e, &counts), RetryPolicy: cliRetryPolicy},
 		Layout:   label.LayoutOptions{Mask: cfg.mask},
 	}
 	var names []string
@@ -203,7 +203,7 @@ func printDB(ctx context.Context, e *env, cfg *printConfig) int {
 	if n := tests.n.Load(); n > 0 {
 		e.errorf("%d orders had no waybill number and got test numbers (not real waybills)", n)
 	}
-	code := jobReport(context.WithoutCancel(ctx), e, store, names, retriesCause(ctx, err, cfg.retries))
+	code := jobReport(context.WithoutCancel(ctx), e, store, names, &counts, retriesCause(ctx, err, cfg.retries))
 	if len(sum.Failed) > 0 {
 		code = exitRefused
 	}
@@ -278,9 +278,10 @@ func printFiles(ctx context.Context, e *env, url string, files []string, timeout
 	defer giveUp(nil)
 	p := countAttempts(ctx, dev, retries, giveUp)
 	store := memstore.New()
+	var counts runCounts
 	sp, err := printer.New(store, map[string]printer.Printer{"p": p}, &printer.Options{
 		RetryPolicy: cliRetryPolicy,
-		OnEvent:     spoolLines(e),
+		OnEvent:     spoolLines(e, &counts),
 	})
 	if err != nil {
 		e.errorf("print: %v", err)
@@ -295,14 +296,18 @@ func printFiles(ctx context.Context, e *env, url string, files []string, timeout
 		}
 	}
 	derr := retriesCause(ctx, sp.Drain(ctx), retries)
-	return jobReport(context.WithoutCancel(ctx), e, store, []string{"p"}, derr)
+	return jobReport(context.WithoutCancel(ctx), e, store, []string{"p"}, &counts, derr)
 }
 
 // spoolLines turns spooler events into progress lines on stderr; none claims a
 // send that did not happen.
-func spoolLines(e *env) func(printer.Event) {
+func spoolLines(e *env, n *runCounts) func(printer.Event) {
 	return func(ev printer.Event) {
 		switch ev.Kind {
+		case printer.EventPrinted:
+			n.printed.Add(1)
+		case printer.EventSent:
+			n.sent.Add(1)
 		case printer.EventPaused:
 			e.errorf("printer %s paused: %v", ev.Printer, ev.Err)
 		case printer.EventResumed:
@@ -319,30 +324,27 @@ func spoolLines(e *env) func(printer.Event) {
 	}
 }
 
-// jobReport lists on stderr every job of the printers that is not done, with
-// what became of it, and returns the exit status: 0 when every job printed (or,
-// on a printer without status, was sent whole), 1 otherwise.
-func jobReport(ctx context.Context, e *env, store printer.JobStore, printers []string, cause error) int {
+// runCounts counts the jobs a run saw done.
+type runCounts struct{ printed, sent atomic.Int64 }
+
+// jobReport says how many jobs this run printed and lists on stderr every job of
+// the printers that is not done, with what became of it, and returns the exit
+// status: 0 when every job printed (or, on a printer without status, was sent
+// whole), 1 otherwise.
+func jobReport(ctx context.Context, e *env, store printer.JobStore, printers []string, n *runCounts, cause error) int {
 	notDone := []printer.JobState{printer.Queued, printer.Sending, printer.Unconfirmed, printer.Failed}
-	var printed, sent, open int
+	printed, sent, open := n.printed.Load(), n.sent.Load(), 0
 	for _, name := range printers {
 		for after := int64(0); ; {
-			js, err := store.Jobs(ctx, printer.JobFilter{Printer: name, AfterSeq: after, Limit: 1000})
+			js, err := store.Jobs(ctx, printer.JobFilter{Printer: name, States: notDone, AfterSeq: after, Limit: 1000})
 			if err != nil {
 				e.errorf("print: listing jobs: %v", err)
 				return exitRefused
 			}
 			for _, j := range js {
 				after = j.Seq
-				switch {
-				case j.State == printer.Printed:
-					printed++
-				case j.State == printer.Sent:
-					sent++
-				case slices.Contains(notDone, j.State):
-					open++
-					e.errorf("job %s %s %s on %s: %s", j.ID, j.Key.Order, j.Key.Doc, name, jobOutcome(j))
-				}
+				open++
+				e.errorf("job %s %s %s on %s: %s", j.ID, j.Key.Order, j.Key.Doc, name, jobOutcome(j))
 			}
 			if len(js) < 1000 {
 				break
