@@ -381,7 +381,7 @@ func (s *Station) render(ctx context.Context, o *order.Order) ([]printer.JobSpec
 	var buf bytes.Buffer
 	for i := range s.p.docs {
 		d := &s.p.docs[i]
-		doc, err := LayoutOrder(d.Template, d.Kind, o, &s.p.layout, now, "")
+		doc, err := LayoutOrder(d.Template, d.Kind, o, new(s.p.layout.ForRenderer(d.Renderer)), now, "")
 		if err == nil {
 			buf.Reset()
 			err = d.Renderer.Render(ctx, &buf, doc)
@@ -507,7 +507,7 @@ func (s *Station) renderJob(ctx context.Context, j printer.Job) ([]byte, error) 
 	if j.Reprint {
 		mark = ReprintMark(j.PrintCount + 1)
 	}
-	doc, err := LayoutOrder(d.Template, d.Kind, o, &s.p.layout, s.now(), mark)
+	doc, err := LayoutOrder(d.Template, d.Kind, o, new(s.p.layout.ForRenderer(d.Renderer)), s.now(), mark)
 	if err != nil {
 		return nil, err
 	}
@@ -891,7 +891,7 @@ func (s *Station) Reprint(ctx context.Context, orderID string, kind printer.DocK
 		o.Waybill = wb
 	}
 	// Check that the document can be made now, before the job is queued again.
-	if _, err := LayoutOrder(d.Template, kind, o, &s.p.layout, now, ReprintMark(job.PrintCount+1)); err != nil {
+	if _, err := LayoutOrder(d.Template, kind, o, new(s.p.layout.ForRenderer(d.Renderer)), now, ReprintMark(job.PrintCount+1)); err != nil {
 		return printer.Job{}, err
 	}
 	j, err := s.p.spool.Replace(ctx, job.ID, printer.JobSpec{Key: job.Key, MediaLength: job.MediaLength,

@@ -50,7 +50,7 @@ func Layout(t *Template, d *Data, opts *LayoutOptions) (*Document, error) {
 	if d == nil {
 		d = &Data{}
 	}
-	l := layouter{t: t, b: binder{d: d, mask: o.Mask || t.Privacy, buf: make([]byte, 0, 1024)}}
+	l := layouter{t: t, b: binder{d: d, mask: o.Mask || t.Privacy, buf: make([]byte, 0, 1024)}, qrByPrinter: o.QRByPrinter}
 	l.lines, l.ems = l.linesBuf[:0], l.emsBuf[:0]
 	if !o.Now.IsZero() {
 		l.b.buf = o.Now.AppendFormat(l.b.buf, time.RFC3339)
@@ -224,12 +224,14 @@ type layouter struct {
 	t         *Template
 	b         binder
 	page      Page
-	truncated bool      // set by fitText when it cut text short
-	warnings  []Warning // for the document
-	lines     []string  // scratch
-	ems       []float64 // scratch: widths of lines
-	linesBuf  [16]string
-	emsBuf    [16]float64
+	truncated bool // set by fitText when it cut text short
+	// qrByPrinter skips the modules of data-bound QR codes (LayoutOptions.QRByPrinter)
+	qrByPrinter bool
+	warnings    []Warning // for the document
+	lines       []string  // scratch
+	ems         []float64 // scratch: widths of lines
+	linesBuf    [16]string
+	emsBuf      [16]float64
 }
 
 func (l *layouter) add(op Op) { l.page.Ops = append(l.page.Ops, op) }
@@ -444,21 +446,31 @@ func (l *layouter) qr(e *QRElement, dy float64, bnd *binding) error {
 	case "H":
 		level, rl = QRLevelH, qr.High
 	}
-	code, err := qr.Encode(data, rl)
-	if err != nil {
-		return fmt.Errorf("%w: %v", ErrEncode, err)
+	var mods [][]bool
+	size := 0
+	if l.qrByPrinter {
+		ver, err := qr.Version(data, rl)
+		if err != nil {
+			return fmt.Errorf("%w: %v", ErrEncode, err)
+		}
+		size = 4*ver + 17
+	} else {
+		code, err := qr.Encode(data, rl)
+		if err != nil {
+			return fmt.Errorf("%w: %v", ErrEncode, err)
+		}
+		mods, size = code.Modules, len(code.Modules)
 	}
-	mods := code.Modules
-	n := float64(len(mods) + 8)
+	n := float64(size + 8)
 	m := e.Module
 	if m == 0 {
 		m = e.Size / n
 	}
 	if m*n > e.Size+1e-9 || m < minModule-1e-9 {
 		return fmt.Errorf("%w: QR of %d modules does not fit %g mm at module >= %g mm", ErrOverflow,
-			len(mods), e.Size, minModule)
+			size, e.Size, minModule)
 	}
-	off := (e.Size - m*float64(len(mods))) / 2
+	off := (e.Size - m*float64(size)) / 2
 	l.add(QR{X: e.X + off, Y: e.Y + off + dy, Module: m, Level: level, Data: data, Modules: mods})
 	return nil
 }

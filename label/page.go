@@ -210,7 +210,9 @@ const (
 
 // QR is a QR code. Modules is the square matrix, row-major, true = dark, without the
 // quiet zone; the symbol occupies Module*len(Modules) mm on each side from (X, Y) and
-// layout has reserved a 4-module quiet zone around it.
+// layout has reserved a 4-module quiet zone around it. A layout with
+// [LayoutOptions.QRByPrinter] leaves Modules nil for data-bound codes, for renderers
+// whose printer encodes the symbol from Data.
 type QR struct {
 	X, Y    float64
 	Module  float64
