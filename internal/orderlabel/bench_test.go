@@ -57,15 +57,18 @@ func BenchmarkWaybillWhole(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	// What a station does for each document: options adjusted to its renderer.
+	// What a station does for each document: options adjusted to its renderer,
+	// the label data and the layout's buffers reused from order to order.
 	opts := new((*label.LayoutOptions)(nil).ForRenderer(r))
+	lo := label.NewLayouter(tpl)
+	var data label.Data
 	ctx := context.Background()
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
 		o := orders[i%len(orders)]
 		i++
-		doc, err := label.Layout(tpl, orderlabel.Data(o, benchNow, ""), opts)
+		doc, err := lo.Layout(orderlabel.DataInto(&data, o, benchNow, ""), opts)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -111,6 +114,36 @@ const fprintfWaybill = "^XA^CI28^PW608^LL1040\n" +
 	"^FO16,1000^A0N,20,20^FD%s %s^FS\n" +
 	"^FO401,968^A0N,28,28^FD%s^FS\n" +
 	"^XZ\n"
+
+// BenchmarkWaybillWholeFresh is BenchmarkWaybillWhole with fresh label data and
+// a fresh document for every order (LabelData and label.Layout, as a host that
+// keeps nothing between orders calls them).
+func BenchmarkWaybillWholeFresh(b *testing.B) {
+	orders := waybillOrders(benchOrders)
+	tpl, err := label.Standard("waybill-76x130")
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, err := zpl.New(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts := new((*label.LayoutOptions)(nil).ForRenderer(r))
+	ctx := context.Background()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		o := orders[i%len(orders)]
+		i++
+		doc, err := label.Layout(tpl, orderlabel.Data(o, benchNow, ""), opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := r.Render(ctx, io.Discard, doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
 
 // BenchmarkWaybillFprintf is the peer of BenchmarkWaybillWhole: the same fields
 // of the same distinct orders through one fmt.Fprintf template.

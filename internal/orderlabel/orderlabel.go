@@ -15,7 +15,18 @@ import (
 // [label.Data] for the field names). printedAt fills print.time; mark fills
 // print.mark, the reprint mark ("" for a first print).
 func Data(o *order.Order, printedAt time.Time, mark string) *label.Data {
-	f := make(map[string]string, 24)
+	return DataInto(&label.Data{}, o, printedAt, mark)
+}
+
+// DataInto is [Data] filling d, whose maps and rows it reuses: the caller keeps d
+// for the next order once it is done with the last one. It returns d.
+func DataInto(d *label.Data, o *order.Order, printedAt time.Time, mark string) *label.Data {
+	f := d.Fields
+	if f == nil {
+		f = make(map[string]string, 24)
+	} else {
+		clear(f)
+	}
 	f["order.id"] = o.ID
 	f["order.platform"] = string(o.Platform)
 	f["order.shop"] = o.Shop
@@ -43,16 +54,37 @@ func Data(o *order.Order, printedAt time.Time, mark string) *label.Data {
 		f["print.time"] = printedAt.Format(time.RFC3339)
 	}
 	f["print.mark"] = mark
-	rows := make([]label.Row, len(o.Items))
+	t := d.Tables
+	if t == nil {
+		t = make(map[string][]label.Row, 1)
+	}
+	rows := t["items"]
+	clear(t)
+	if rows == nil {
+		rows = make([]label.Row, 0, len(o.Items))
+	}
+	rows = rows[:min(len(o.Items), cap(rows))]
 	for i := range o.Items {
 		it := &o.Items[i]
-		rows[i] = label.Row{
-			"sku": it.SKU, "barcode": it.Barcode, "name": it.Name, "spec": it.Spec,
-			"qty": strconv.Itoa(it.Qty), "location": it.Location,
-			"unit_price": string(order.AppendMoney(nil, it.UnitPrice)),
+		var r label.Row
+		if i < len(rows) && rows[i] != nil {
+			r = rows[i]
+			clear(r)
+		} else {
+			r = make(label.Row, 7)
+		}
+		r["sku"], r["barcode"], r["name"], r["spec"] = it.SKU, it.Barcode, it.Name, it.Spec
+		r["qty"], r["location"] = strconv.Itoa(it.Qty), it.Location
+		r["unit_price"] = string(order.AppendMoney(nil, it.UnitPrice))
+		if i < len(rows) {
+			rows[i] = r
+		} else {
+			rows = append(rows, r)
 		}
 	}
-	return &label.Data{Fields: f, Tables: map[string][]label.Row{"items": rows}}
+	t["items"] = rows
+	d.Fields, d.Tables = f, t
+	return d
 }
 
 func remarkLine(r *order.Remark) string {

@@ -6,9 +6,12 @@ import (
 	"time"
 
 	"github.com/dadanhq/dadan/internal/orderlabel"
+	"github.com/dadanhq/dadan/label"
 	"github.com/dadanhq/dadan/order"
+	"github.com/dadanhq/dadan/order/ordertest"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestData(t *testing.T) {
@@ -38,4 +41,28 @@ func ExampleData() {
 	d := orderlabel.Data(o, time.Time{}, "")
 	fmt.Println(d.Fields["recipient.address"], d.Fields["waybill.tracking_no"])
 	// Output: 浙江省杭州市西湖区文三路1号 756123456789
+}
+
+// DataInto refills one Data order after order: each time it holds exactly what
+// Data gives for that order, whatever the last one had (more lines, a waybill,
+// pieces).
+func TestDataIntoReuses(t *testing.T) {
+	g := ordertest.New(3)
+	g.MaxItems = 6
+	at := time.Date(2026, 11, 11, 9, 0, 0, 0, time.UTC)
+	var d label.Data
+	for i := range 300 {
+		o := g.Order()
+		switch i % 3 {
+		case 0:
+			o.Waybill = &order.Waybill{TrackingNo: "75", Piece: 2, Pieces: 3, ParentNo: "74", BagAddr: "杭州"}
+		case 1:
+			o.Items = nil
+		}
+		mark := ""
+		if i%5 == 0 {
+			mark = "补打 #2"
+		}
+		require.Equal(t, orderlabel.Data(o, at, mark), orderlabel.DataInto(&d, o, at, mark), "order %d", i)
+	}
 }
