@@ -58,7 +58,9 @@ func (f *Font) subsetFor(runes []rune, gids []uint16) (*subset, error) {
 }
 
 func (f *Font) buildSubset(runes []rune, gids []uint16) (*subset, error) {
-	ttf, spans, err := f.subsetTTF(runes, gids)
+	sc := scratchPool.Get().(*subsetScratch)
+	defer scratchPool.Put(sc)
+	ttf, spans, err := f.subsetInto(sc, runes, gids)
 	if err != nil {
 		return nil, err
 	}
@@ -221,6 +223,20 @@ func toUnicodeCMap(runes []rune) []byte {
 // subsetTTF writes a TrueType font whose glyph i is the font's glyph gids[i];
 // components of composite glyphs are appended after them and renumbered.
 func (f *Font) subsetTTF(runes []rune, gids []uint16) ([]byte, []glyphSpan, error) {
+	return f.subsetInto(new(subsetScratch), runes, gids)
+}
+
+// subsetScratch holds the buffers of one subset build, reused by the next: the
+// subset font is needed only until it is compressed.
+type subsetScratch struct {
+	glyf, ttf []byte
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(subsetScratch) }}
+
+// subsetInto is subsetTTF building in the buffers of sc; the font it returns
+// lives in sc.
+func (f *Font) subsetInto(sc *subsetScratch, runes []rune, gids []uint16) ([]byte, []glyphSpan, error) {
 	order := slices.Clone(gids)
 	spans := make([]glyphSpan, 0, len(order))
 	index := make(map[uint16]uint16, len(order))
@@ -235,7 +251,10 @@ func (f *Font) subsetTTF(runes []rune, gids []uint16) ([]byte, []glyphSpan, erro
 			size += (len(data) + 3) &^ 3
 		}
 	}
-	glyf := make([]byte, 0, size+size/8) // room for composites' components
+	glyf := sc.glyf[:0]
+	if cap(glyf) < size+size/8 {
+		glyf = make([]byte, 0, size+size/8) // room for composites' components
+	}
 	loca := make([]byte, 0, 4*(len(order)+1))
 	for i := 0; i < len(order); i++ {
 		loca = binary.BigEndian.AppendUint32(loca, uint32(len(glyf)))
@@ -323,7 +342,9 @@ func (f *Font) subsetTTF(runes []rune, gids []uint16) ([]byte, []glyphSpan, erro
 			tables = append(tables, table{name, f.hinting[i]})
 		}
 	}
-	return writeSFNT(tables), spans, nil
+	sc.glyf = glyf
+	sc.ttf = writeSFNT(sc.ttf[:0], tables)
+	return sc.ttf, spans, nil
 }
 
 type table struct {
@@ -395,14 +416,17 @@ func checksum(b []byte) uint32 {
 }
 
 // writeSFNT assembles tables (sorted by tag) into a TrueType file.
-func writeSFNT(tables []table) []byte {
+func writeSFNT(dst []byte, tables []table) []byte {
 	sort.Slice(tables, func(a, b int) bool { return tables[a].tag < tables[b].tag })
 	n := len(tables)
 	size := 12 + 16*n
 	for _, t := range tables {
 		size += (len(t.data) + 3) &^ 3
 	}
-	out := make([]byte, 0, size)
+	out := dst[:0]
+	if cap(out) < size {
+		out = make([]byte, 0, size)
+	}
 	sr, es := 1, 0
 	for sr*2 <= n {
 		sr *= 2
