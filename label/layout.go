@@ -215,13 +215,9 @@ func layout(t *Template, d *Data, opts *LayoutOptions, lo *Layouter) (*Document,
 	}
 	doc.Warnings = l.warnings
 	if lo != nil {
+		// Ops past the new length may still point at an older document's values:
+		// at most one document's worth, kept until overwritten.
 		lo.buf = l.b.buf
-		// Ops past the new length still point at the old document's values;
-		// clear them so they do not keep it alive.
-		for p := range doc.Pages {
-			ops := doc.Pages[p].Ops
-			clear(ops[len(ops):cap(ops)])
-		}
 	}
 	return doc, nil
 }

@@ -142,6 +142,19 @@ func TextEm(s string) float64 {
 	return w
 }
 
+// mayStartLine reports whether the cluster c may begin a line (see noLineStart).
+// CJK ideographs (three bytes led by E4-E9) and ASCII letters and digits may.
+func mayStartLine(c string) bool {
+	if len(c) == 3 && c[0] >= 0xe4 && c[0] <= 0xe9 {
+		return true
+	}
+	if len(c) == 1 {
+		return !noLineStart(rune(c[0]))
+	}
+	r, _ := utf8.DecodeRuneInString(c)
+	return !noLineStart(r)
+}
+
 // noLineStart lists closing punctuation that should not begin a line.
 func noLineStart(r rune) bool {
 	switch r {
@@ -217,9 +230,8 @@ func wrapPara(dst []string, ems *[]float64, s string, maxEm float64) []string {
 				prevWide = false
 				continue
 			}
-			r, _ := utf8.DecodeRuneInString(c)
 			wide := em >= 1
-			if i > 0 && (wide || prevWide) && !noLineStart(r) {
+			if i > 0 && (wide || prevWide) && mayStartLine(c) {
 				brk, brkEnd, wBrk = i, i, w
 			}
 			if w+em > maxEm+eps && i > 0 {
