@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -203,4 +204,37 @@ func TestDistinctWaybillsPeers(t *testing.T) {
 	path := writeTemp(t, "gopdf.pdf", out.Bytes())
 	txt, _ := run(t, "pdftotext", path, "-")
 	require.Contains(t, txt, "集包地")
+}
+
+// Files rendered at once by several goroutines, sharing the font's glyph codes
+// as they fill, are byte for byte the files a renderer with its own, fresh font
+// writes one at a time.
+func TestDistinctWaybillsConcurrent(t *testing.T) {
+	needFonts(t)
+	pages := distinctWaybills(t, 24)
+	shared, err := New(&Options{FontPath: cjkFont, Cache: NewFontCache()})
+	require.NoError(t, err)
+	got := make([][]byte, len(pages))
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := g; i < len(pages); i += 4 {
+				var out bytes.Buffer
+				doc := label.Document{Pages: pages[i : i+1]}
+				if err := shared.Render(context.Background(), &out, &doc); err != nil {
+					t.Error(err)
+					return
+				}
+				got[i] = out.Bytes()
+			}
+		})
+	}
+	wg.Wait()
+	for i := range pages {
+		fresh, err := New(&Options{FontPath: cjkFont, Cache: NewFontCache()})
+		require.NoError(t, err)
+		var out bytes.Buffer
+		require.NoError(t, fresh.Render(context.Background(), &out, &label.Document{Pages: pages[i : i+1]}))
+		require.True(t, bytes.Equal(out.Bytes(), got[i]), "file %d", i)
+	}
 }
