@@ -135,6 +135,20 @@ func runeEm(r rune) float64 {
 func TextEm(s string) float64 {
 	var w float64
 	for len(s) > 0 {
+		// NextCluster's fast paths, inline: printable ASCII before ASCII, and
+		// ideographs before ASCII or another ideograph.
+		if c := s[0]; c >= 0x20 && c < 0x7f {
+			if len(s) == 1 || s[1] < utf8.RuneSelf {
+				w += 0.5
+				s = s[1:]
+				continue
+			}
+		} else if c >= 0xe4 && c <= 0xe9 && len(s) >= 3 && s[1]&0xc0 == 0x80 && s[2]&0xc0 == 0x80 &&
+			(c > 0xe4 || s[1] >= 0xb8) && (len(s) == 3 || s[3] < utf8.RuneSelf || (s[3] >= 0xe4 && s[3] <= 0xe9)) {
+			w++
+			s = s[3:]
+			continue
+		}
 		n, em := NextCluster(s)
 		w += em
 		s = s[n:]
