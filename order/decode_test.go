@@ -320,3 +320,23 @@ func TestAppendMoneyMatchesStringFixed(t *testing.T) {
 	assert.Equal(t, "0.00", string(order.AppendMoney(nil, decimal.Decimal{})))
 	assert.Equal(t, "x-1.25", string(order.AppendMoney([]byte("x"), decimal.New(-125, -2))))
 }
+
+func TestIsFullAddress(t *testing.T) {
+	ps := []order.Party{
+		{Province: "浙江省", City: "杭州市", District: "余杭区", Street: "五常街道", Address: "文一西路1号"},
+		{Province: "北京市", City: "北京市", District: "朝阳区", Address: "1号"},
+		{Province: "北京市", City: "北京", District: "朝阳区", Address: "1号"},
+		{},
+		{Address: "浙江省杭州市"},
+	}
+	for i := range ps {
+		for j := range ps {
+			assert.Equal(t, ps[i].FullAddress() == ps[j].FullAddress(), ps[i].IsFullAddress(ps[j].FullAddress()), "%d %d", i, j)
+		}
+		full := ps[i].FullAddress()
+		assert.False(t, ps[i].IsFullAddress(full+"x"))
+		if full != "" {
+			assert.False(t, ps[i].IsFullAddress(full[:len(full)-1]+"x"))
+		}
+	}
+}

@@ -22,9 +22,11 @@ func Data(o *order.Order, printedAt time.Time, mark string) *label.Data {
 // for the next order once it is done with the last one. It returns d.
 func DataInto(d *label.Data, o *order.Order, printedAt time.Time, mark string) *label.Data {
 	f := d.Fields
+	var prevTo, prevFrom string // the last order's addresses, kept when the same
 	if f == nil {
 		f = make(map[string]string, 24)
 	} else {
+		prevTo, prevFrom = f["recipient.address"], f["sender.address"]
 		clear(f)
 	}
 	f["order.id"] = o.ID
@@ -34,10 +36,10 @@ func DataInto(d *label.Data, o *order.Order, printedAt time.Time, mark string) *
 	f["order.remark"] = remarkLine(&o.Remark)
 	f["recipient.name"] = o.Recipient.Name
 	f["recipient.phone"] = o.Recipient.Phone
-	f["recipient.address"] = o.Recipient.FullAddress()
+	f["recipient.address"] = fullAddress(&o.Recipient, prevTo)
 	f["sender.name"] = o.Sender.Name
 	f["sender.phone"] = o.Sender.Phone
-	f["sender.address"] = o.Sender.FullAddress()
+	f["sender.address"] = fullAddress(&o.Sender, prevFrom)
 	if w := o.Waybill; w != nil {
 		f["waybill.tracking_no"] = w.TrackingNo
 		f["waybill.sort_code"] = w.SortCode
@@ -85,6 +87,15 @@ func DataInto(d *label.Data, o *order.Order, printedAt time.Time, mark string) *
 	t["items"] = rows
 	d.Fields, d.Tables = f, t
 	return d
+}
+
+// fullAddress is p.FullAddress(), or prev when that is the same text (a shop's
+// sender address, order after order).
+func fullAddress(p *order.Party, prev string) string {
+	if prev != "" && p.IsFullAddress(prev) {
+		return prev
+	}
+	return p.FullAddress()
 }
 
 func remarkLine(r *order.Remark) string {
