@@ -63,6 +63,18 @@ func TestDataIntoReuses(t *testing.T) {
 		if i%5 == 0 {
 			mark = "补打 #2"
 		}
-		require.Equal(t, orderlabel.Data(o, at, mark), orderlabel.DataInto(&d, o, at, mark), "order %d", i)
+		when := at
+		if i%7 == 3 {
+			when = time.Time{} // no print time
+		}
+		if i%11 == 5 {
+			// Fields, tables and row fields Data does not set go.
+			d.Fields["extra"] = "x"
+			d.Tables["other"] = nil
+			if rows := d.Tables["items"]; len(rows) > 0 {
+				rows[0]["extra"] = "y"
+			}
+		}
+		require.Equal(t, orderlabel.Data(o, when, mark), orderlabel.DataInto(&d, o, when, mark), "order %d", i)
 	}
 }
