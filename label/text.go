@@ -229,7 +229,13 @@ func wrapPara(dst []string, ems *[]float64, s string, maxEm float64) []string {
 		brk, brkEnd := -1, -1 // last break: line ends at brk, next starts at brkEnd
 		prevWide := false
 		for i < len(s) {
-			n, em := NextCluster(s[i:])
+			var n int
+			var em float64
+			if c0 := s[i]; c0 > 0x20 && c0 < 0x7f && (i+1 == len(s) || s[i+1] < utf8.RuneSelf) {
+				n, em = 1, 0.5 // NextCluster's ASCII fast path, inline
+			} else {
+				n, em = NextCluster(s[i:])
+			}
 			c := s[i : i+n]
 			if c == " " && i > 0 {
 				// A run of spaces is a break opportunity; the spaces go away at a break.
