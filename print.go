@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dadanhq/dadan/access"
+	"github.com/dadanhq/dadan/internal/orderlabel"
 	"github.com/dadanhq/dadan/label"
 	"github.com/dadanhq/dadan/order"
 	"github.com/dadanhq/dadan/printer"
@@ -77,6 +78,7 @@ type printing struct {
 	carrier shipment.Carrier
 	layout  label.LayoutOptions
 	cache   renderCache
+	reuse   []sync.Pool // per document: *docLayout, what a first print reuses
 
 	print   sync.Mutex // one Print, Reprint or unqueue at a time in this station
 	confirm sync.Mutex // one Confirm at a time
@@ -377,7 +379,20 @@ func (s *Station) render(ctx context.Context, o *order.Order) ([]printer.JobSpec
 	var buf bytes.Buffer
 	for i := range s.p.docs {
 		d := &s.p.docs[i]
-		doc, err := LayoutOrder(d.Template, d.Kind, o, &s.p.layout, now, "")
+		var doc *label.Document
+		var err error
+		if d.Kind == printer.ProductLabel || i >= len(s.p.reuse) {
+			doc, err = LayoutOrder(d.Template, d.Kind, o, new(s.p.layout.ForRenderer(d.Renderer)), now, "")
+		} else {
+			// The label data and the layout's buffers are reused order after
+			// order; the document lives until it is rendered just below.
+			dl, _ := s.p.reuse[i].Get().(*docLayout)
+			if dl == nil || dl.lo.Template() != d.Template {
+				dl = &docLayout{lo: label.NewLayouter(d.Template), opts: s.p.layout.ForRenderer(d.Renderer)}
+			}
+			doc, err = dl.lo.Layout(orderlabel.DataInto(&dl.data, o, now, ""), &dl.opts)
+			defer s.p.reuse[i].Put(dl)
+		}
 		if err == nil {
 			buf.Reset()
 			err = d.Renderer.Render(ctx, &buf, doc)
@@ -503,7 +518,7 @@ func (s *Station) renderJob(ctx context.Context, j printer.Job) ([]byte, error) 
 	if j.Reprint {
 		mark = ReprintMark(j.PrintCount + 1)
 	}
-	doc, err := LayoutOrder(d.Template, d.Kind, o, &s.p.layout, s.now(), mark)
+	doc, err := LayoutOrder(d.Template, d.Kind, o, new(s.p.layout.ForRenderer(d.Renderer)), s.now(), mark)
 	if err != nil {
 		return nil, err
 	}
@@ -887,7 +902,7 @@ func (s *Station) Reprint(ctx context.Context, orderID string, kind printer.DocK
 		o.Waybill = wb
 	}
 	// Check that the document can be made now, before the job is queued again.
-	if _, err := LayoutOrder(d.Template, kind, o, &s.p.layout, now, ReprintMark(job.PrintCount+1)); err != nil {
+	if _, err := LayoutOrder(d.Template, kind, o, new(s.p.layout.ForRenderer(d.Renderer)), now, ReprintMark(job.PrintCount+1)); err != nil {
 		return printer.Job{}, err
 	}
 	j, err := s.p.spool.Replace(ctx, job.ID, printer.JobSpec{Key: job.Key, MediaLength: job.MediaLength,
@@ -1041,4 +1056,12 @@ func (c *renderCache) take(k printer.JobKey, rev int) []byte {
 		c.cond.Broadcast()
 	}
 	return b
+}
+
+// docLayout is what a station reuses for one document from order to order: the
+// label data, the layouter and the layout options for its renderer.
+type docLayout struct {
+	data label.Data
+	lo   *label.Layouter
+	opts label.LayoutOptions
 }

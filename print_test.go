@@ -97,6 +97,23 @@ func TestPrintApprovedOrders(t *testing.T) {
 		assert.True(t, found, "waybill of %s printed", o.ID)
 	}
 	assert.Equal(t, sum.Approved, n)
+	// The station reuses each document's label data and layout from order to
+	// order: every label carries its own order's number and address, no other's.
+	var all []*order.Order
+	for o, err := range rig.store.ListOrders(ctx, order.Printed) {
+		require.NoError(t, err)
+		all = append(all, o)
+	}
+	for _, j := range printed {
+		var mine []*order.Order
+		for _, o := range all {
+			if bytes.Contains(j.Data, []byte(o.Waybill.TrackingNo)) {
+				mine = append(mine, o)
+			}
+		}
+		require.Len(t, mine, 1, "orders whose waybill number is on one label")
+		assert.True(t, bytes.Contains(j.Data, []byte(mine[0].ID)), "order %s: its id on its label", mine[0].ID)
+	}
 	files, err := os.ReadDir(rig.spool)
 	require.NoError(t, err)
 	assert.Len(t, files, sum.Approved, "one packing list per order")

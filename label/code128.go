@@ -43,20 +43,29 @@ func EncodeCode128(data string) ([]bool, error) {
 	}
 	total := 0
 	for _, v := range n {
-		total += len(code128Widths[v])
+		total += len(code128Modules[v])
 	}
 	mods := make([]bool, 0, total)
 	for _, v := range n {
+		mods = append(mods, code128Modules[v]...)
+	}
+	return mods, nil
+}
+
+// code128Modules holds the modules (true = bar) of every symbol value, from
+// code128Widths.
+var code128Modules = func() (t [107][]bool) {
+	for v, ws := range code128Widths {
 		bar := true
-		for _, w := range code128Widths[v] {
+		for _, w := range ws {
 			for k := 0; k < int(w-'0'); k++ {
-				mods = append(mods, bar)
+				t[v] = append(t[v], bar)
 			}
 			bar = !bar
 		}
 	}
-	return mods, nil
-}
+	return t
+}()
 
 // Code 128 symbol values [Code128Symbols] returns besides data characters.
 const (

@@ -56,6 +56,31 @@ type LayoutOptions struct {
 	SortItems string
 	// Now is the print time used for print.time when the data has none.
 	Now time.Time
+	// QRByPrinter leaves the Modules of data-bound QR ops nil: for renderers whose
+	// printer encodes the symbol from its data (see [QRByPrinter]). The symbol's
+	// version is still found, so its size, module and placement, and the errors
+	// for data that does not fit, are those of a full layout.
+	QRByPrinter bool
+}
+
+// QRByPrinter is implemented by renderers that print a [QR] op from its Data,
+// Level and Module alone (the printer encodes the symbol), so that a layout for
+// them may skip encoding it (see [LayoutOptions.QRByPrinter]).
+type QRByPrinter interface {
+	QRByPrinter() bool
+}
+
+// ForRenderer returns opts adjusted for r: QRByPrinter is set when r encodes QR
+// codes on the printer. Nil opts gives the defaults adjusted.
+func (o *LayoutOptions) ForRenderer(r Renderer) LayoutOptions {
+	var out LayoutOptions
+	if o != nil {
+		out = *o
+	}
+	if q, ok := r.(QRByPrinter); ok && q.QRByPrinter() {
+		out.QRByPrinter = true
+	}
+	return out
 }
 
 // Validate reports whether the options are usable.

@@ -119,3 +119,29 @@ func ExampleBarcode_Dots() {
 	// 300 dpi: module 3, bars 104-605
 	// item.sku: needs 47.5 mm, has 40.0 mm
 }
+
+// A station printing one template all day keeps a Layouter per document: each
+// layout reuses the last one's buffers, so a document must be rendered (or what
+// is kept copied) before the next layout.
+func ExampleLayouter() {
+	tpl := &label.Template{Name: "demo", Version: "1", Width: 60, Height: 12, Elements: []label.Element{
+		&label.TextElement{X: 2, Y: 2, W: 56, H: 5, Size: 4, Text: "收 {recipient.name}"},
+		&label.QRElement{X: 40, Y: 0, Size: 12, Data: "{waybill.tracking_no}"},
+	}}
+	lo := label.NewLayouter(tpl)
+	// A printer that encodes QR codes itself (ZPL ^BQ) needs their size only.
+	opts := &label.LayoutOptions{QRByPrinter: true}
+	for _, name := range []string{"张三", "李四"} {
+		d := &label.Data{Fields: map[string]string{"recipient.name": name, "waybill.tracking_no": "756123456789"}}
+		doc, err := lo.Layout(d, opts)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		q := doc.Pages[0].Ops[1].(label.QR)
+		fmt.Printf("%s, QR %q with modules: %v\n", doc.Pages[0].Ops[0].(label.TextLine).Text, q.Data, q.Modules != nil)
+	}
+	// Output:
+	// 收 张三, QR "756123456789" with modules: false
+	// 收 李四, QR "756123456789" with modules: false
+}

@@ -33,6 +33,34 @@ const (
 // treat a Document as read-only. [Page.Static] marks those ops, so renderers may
 // reuse their encoding.
 func Layout(t *Template, d *Data, opts *LayoutOptions) (*Document, error) {
+	return layout(t, d, opts, nil)
+}
+
+// Layouter lays out documents of one template again and again, as [Layout] does,
+// reusing its buffers between layouts: a station keeps one per document it prints.
+// The Document a Layouter returns, and the strings in it, are valid only until its
+// next Layout; render it (or copy what is kept) before then. A Layouter is not
+// safe for concurrent use; the zero value is not usable, see [NewLayouter].
+type Layouter struct {
+	t     *Template
+	buf   []byte // the binder's arena
+	doc   Document
+	pages []Page
+}
+
+// NewLayouter returns a Layouter for t.
+func NewLayouter(t *Template) *Layouter { return &Layouter{t: t} }
+
+// Template returns the template the Layouter lays out.
+func (lo *Layouter) Template() *Template { return lo.t }
+
+// Layout binds d to the Layouter's template and lays it out, as [Layout] does,
+// into the Layouter's reused Document.
+func (lo *Layouter) Layout(d *Data, opts *LayoutOptions) (*Document, error) {
+	return layout(lo.t, d, opts, lo)
+}
+
+func layout(t *Template, d *Data, opts *LayoutOptions, lo *Layouter) (*Document, error) {
 	if t == nil {
 		return nil, &Error{Err: fmt.Errorf("%w: nil template", ErrTemplate)}
 	}
@@ -50,7 +78,12 @@ func Layout(t *Template, d *Data, opts *LayoutOptions) (*Document, error) {
 	if d == nil {
 		d = &Data{}
 	}
-	l := layouter{t: t, b: binder{d: d, mask: o.Mask || t.Privacy, buf: make([]byte, 0, 1024)}}
+	l := layouter{t: t, b: binder{d: d, mask: o.Mask || t.Privacy}, qrByPrinter: o.QRByPrinter}
+	if lo != nil && cap(lo.buf) > 0 {
+		l.b.buf = lo.buf[:0]
+	} else {
+		l.b.buf = make([]byte, 0, 1024)
+	}
 	l.lines, l.ems = l.linesBuf[:0], l.emsBuf[:0]
 	if !o.Now.IsZero() {
 		l.b.buf = o.Now.AppendFormat(l.b.buf, time.RFC3339)
@@ -92,7 +125,14 @@ func Layout(t *Template, d *Data, opts *LayoutOptions) (*Document, error) {
 	}
 
 	var doc *Document
-	if len(chunks) == 1 {
+	if lo != nil {
+		doc = &lo.doc
+		*doc = Document{}
+		if cap(lo.pages) < len(chunks) {
+			lo.pages = append(lo.pages[:cap(lo.pages)], make([]Page, len(chunks)-cap(lo.pages))...)
+		}
+		doc.Pages = lo.pages[:len(chunks)]
+	} else if len(chunks) == 1 {
 		// One allocation for the document and its page, the common case.
 		one := new(struct {
 			doc  Document
@@ -108,9 +148,15 @@ func Layout(t *Template, d *Data, opts *LayoutOptions) (*Document, error) {
 	l.b.pageCnt = strconv.Itoa(len(chunks))
 	for p := range chunks {
 		l.b.pageNo = strconv.Itoa(p + 1)
-		l.page = Page{Width: t.Width, Height: t.Height + extra, Ops: make([]Op, 0, prep.nOps)}
-		if prep.nRuns > 0 {
-			l.page.Static = make([]Span, 0, prep.nRuns)
+		if lo != nil && cap(doc.Pages[p].Ops) > 0 {
+			// The page's buffers from the Layouter's previous layout.
+			old := &doc.Pages[p]
+			l.page = Page{Width: t.Width, Height: t.Height + extra, Ops: old.Ops[:0], Static: old.Static[:0]}
+		} else {
+			l.page = Page{Width: t.Width, Height: t.Height + extra, Ops: make([]Op, 0, prep.nOps)}
+			if prep.nRuns > 0 {
+				l.page.Static = make([]Span, 0, prep.nRuns)
+			}
 		}
 		for i := 0; i < len(t.Elements); i++ {
 			e := t.Elements[i]
@@ -168,6 +214,11 @@ func Layout(t *Template, d *Data, opts *LayoutOptions) (*Document, error) {
 		doc.Pages[p] = l.page
 	}
 	doc.Warnings = l.warnings
+	if lo != nil {
+		// Ops past the new length may still point at an older document's values:
+		// at most one document's worth, kept until overwritten.
+		lo.buf = l.b.buf
+	}
 	return doc, nil
 }
 
@@ -224,12 +275,14 @@ type layouter struct {
 	t         *Template
 	b         binder
 	page      Page
-	truncated bool      // set by fitText when it cut text short
-	warnings  []Warning // for the document
-	lines     []string  // scratch
-	ems       []float64 // scratch: widths of lines
-	linesBuf  [16]string
-	emsBuf    [16]float64
+	truncated bool // set by fitText when it cut text short
+	// qrByPrinter skips the modules of data-bound QR codes (LayoutOptions.QRByPrinter)
+	qrByPrinter bool
+	warnings    []Warning // for the document
+	lines       []string  // scratch
+	ems         []float64 // scratch: widths of lines
+	linesBuf    [16]string
+	emsBuf      [16]float64
 }
 
 func (l *layouter) add(op Op) { l.page.Ops = append(l.page.Ops, op) }
@@ -249,6 +302,12 @@ func (l *layouter) fitText(s string, size, minSize, lengthMM, acrossMM float64, 
 	if minSize <= 0 || minSize > size {
 		minSize = size
 	}
+	// A text without line breaks that fits one line is that line, which is what
+	// wrap gives for it; measuring it once spares wrapping it at every size.
+	oneEm := -1.0
+	if s != "" && strings.IndexByte(s, '\n') < 0 {
+		oneEm = TextEm(s)
+	}
 	sz := size
 	for {
 		capLines := int(math.Floor((acrossMM-sz)/(sz*lineSpacing)+1e-9)) + 1
@@ -257,6 +316,18 @@ func (l *layouter) fitText(s string, size, minSize, lengthMM, acrossMM float64, 
 		}
 		capLines = max(capLines, 1)
 		maxEm := lengthMM / sz
+		if oneEm >= 0 {
+			if oneEm <= maxEm+1e-9 {
+				l.lines = append(l.lines[:0], s)
+				l.ems = append(l.ems[:0], oneEm)
+				return l.lines, sz, nil
+			}
+			if capLines == 1 && sz > minSize {
+				// One line is all there is room for and s does not fit it.
+				sz = math.Max(sz*shrinkStep, minSize)
+				continue
+			}
+		}
 		l.ems = l.ems[:0]
 		l.lines = wrap(l.lines[:0], &l.ems, s, maxEm)
 		fits := len(l.lines) <= capLines
@@ -444,21 +515,31 @@ func (l *layouter) qr(e *QRElement, dy float64, bnd *binding) error {
 	case "H":
 		level, rl = QRLevelH, qr.High
 	}
-	code, err := qr.Encode(data, rl)
-	if err != nil {
-		return fmt.Errorf("%w: %v", ErrEncode, err)
+	var mods [][]bool
+	size := 0
+	if l.qrByPrinter {
+		ver, err := qr.Version(data, rl)
+		if err != nil {
+			return fmt.Errorf("%w: %v", ErrEncode, err)
+		}
+		size = 4*ver + 17
+	} else {
+		code, err := qr.Encode(data, rl)
+		if err != nil {
+			return fmt.Errorf("%w: %v", ErrEncode, err)
+		}
+		mods, size = code.Modules, len(code.Modules)
 	}
-	mods := code.Modules
-	n := float64(len(mods) + 8)
+	n := float64(size + 8)
 	m := e.Module
 	if m == 0 {
 		m = e.Size / n
 	}
 	if m*n > e.Size+1e-9 || m < minModule-1e-9 {
 		return fmt.Errorf("%w: QR of %d modules does not fit %g mm at module >= %g mm", ErrOverflow,
-			len(mods), e.Size, minModule)
+			size, e.Size, minModule)
 	}
-	off := (e.Size - m*float64(len(mods))) / 2
+	off := (e.Size - m*float64(size)) / 2
 	l.add(QR{X: e.X + off, Y: e.Y + off + dy, Module: m, Level: level, Data: data, Modules: mods})
 	return nil
 }

@@ -3,6 +3,7 @@ package label
 import (
 	"context"
 	"io"
+	"unsafe"
 )
 
 // This file is the contract between layout and the renderers: a template bound to
@@ -100,6 +101,9 @@ func (s Span) Valid(ops []Op) bool {
 
 // sameOp reports whether a and b are equal value ops, sharing any slices.
 func sameOp(a, b Op) bool {
+	if sameBox(a, b) {
+		return true
+	}
 	switch x := a.(type) {
 	case TextLine:
 		y, ok := b.(TextLine)
@@ -123,6 +127,15 @@ func sameOp(a, b Op) bool {
 			x.Data == y.Data && sameSlice(x.Modules, y.Modules)
 	}
 	return false
+}
+
+// sameBox reports whether a and b hold the very same boxed value: the same
+// dynamic type and the same data pointer. A layout copies a template's static
+// ops as they are, so their boxes are shared; a boxed value cannot change.
+func sameBox(a, b Op) bool {
+	type iface struct{ tab, data unsafe.Pointer }
+	x, y := (*iface)(unsafe.Pointer(&a)), (*iface)(unsafe.Pointer(&b))
+	return x.tab == y.tab && x.data == y.data && x.data != nil
 }
 
 // sameSlice reports whether a and b are the same slice: same length and backing array.
@@ -210,7 +223,9 @@ const (
 
 // QR is a QR code. Modules is the square matrix, row-major, true = dark, without the
 // quiet zone; the symbol occupies Module*len(Modules) mm on each side from (X, Y) and
-// layout has reserved a 4-module quiet zone around it.
+// layout has reserved a 4-module quiet zone around it. A layout with
+// [LayoutOptions.QRByPrinter] leaves Modules nil for data-bound codes, for renderers
+// whose printer encodes the symbol from Data.
 type QR struct {
 	X, Y    float64
 	Module  float64

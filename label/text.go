@@ -135,11 +135,38 @@ func runeEm(r rune) float64 {
 func TextEm(s string) float64 {
 	var w float64
 	for len(s) > 0 {
+		// NextCluster's fast paths, inline: printable ASCII before ASCII, and
+		// ideographs before ASCII or another ideograph.
+		if c := s[0]; c >= 0x20 && c < 0x7f {
+			if len(s) == 1 || s[1] < utf8.RuneSelf {
+				w += 0.5
+				s = s[1:]
+				continue
+			}
+		} else if c >= 0xe4 && c <= 0xe9 && len(s) >= 3 && s[1]&0xc0 == 0x80 && s[2]&0xc0 == 0x80 &&
+			(c > 0xe4 || s[1] >= 0xb8) && (len(s) == 3 || s[3] < utf8.RuneSelf || (s[3] >= 0xe4 && s[3] <= 0xe9)) {
+			w++
+			s = s[3:]
+			continue
+		}
 		n, em := NextCluster(s)
 		w += em
 		s = s[n:]
 	}
 	return w
+}
+
+// mayStartLine reports whether the cluster c may begin a line (see noLineStart).
+// CJK ideographs (three bytes led by E4-E9) and ASCII letters and digits may.
+func mayStartLine(c string) bool {
+	if len(c) == 3 && c[0] >= 0xe4 && c[0] <= 0xe9 {
+		return true
+	}
+	if len(c) == 1 {
+		return !noLineStart(rune(c[0]))
+	}
+	r, _ := utf8.DecodeRuneInString(c)
+	return !noLineStart(r)
 }
 
 // noLineStart lists closing punctuation that should not begin a line.
@@ -202,7 +229,13 @@ func wrapPara(dst []string, ems *[]float64, s string, maxEm float64) []string {
 		brk, brkEnd := -1, -1 // last break: line ends at brk, next starts at brkEnd
 		prevWide := false
 		for i < len(s) {
-			n, em := NextCluster(s[i:])
+			var n int
+			var em float64
+			if c0 := s[i]; c0 > 0x20 && c0 < 0x7f && (i+1 == len(s) || s[i+1] < utf8.RuneSelf) {
+				n, em = 1, 0.5 // NextCluster's ASCII fast path, inline
+			} else {
+				n, em = NextCluster(s[i:])
+			}
 			c := s[i : i+n]
 			if c == " " && i > 0 {
 				// A run of spaces is a break opportunity; the spaces go away at a break.
@@ -217,9 +250,8 @@ func wrapPara(dst []string, ems *[]float64, s string, maxEm float64) []string {
 				prevWide = false
 				continue
 			}
-			r, _ := utf8.DecodeRuneInString(c)
 			wide := em >= 1
-			if i > 0 && (wide || prevWide) && !noLineStart(r) {
+			if i > 0 && (wide || prevWide) && mayStartLine(c) {
 				brk, brkEnd, wBrk = i, i, w
 			}
 			if w+em > maxEm+eps && i > 0 {

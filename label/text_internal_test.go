@@ -1,6 +1,7 @@
 package label
 
 import (
+	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
@@ -70,6 +71,34 @@ func TestWrapWidthsAreTextEm(t *testing.T) {
 			for i, ln := range lines {
 				require.Equal(t, TextEm(ln), ems[i], "%q at %g: line %q", s, max, ln)
 			}
+		}
+	}
+}
+
+// TextEm's inline fast paths measure what NextCluster measures, cluster by
+// cluster, for text mixing ASCII, ideographs (U+4000-U+9FFF on both sides of
+// U+4E00), marks, joiners, selectors and invalid bytes.
+func TestTextEmMatchesClusters(t *testing.T) {
+	parts := []string{"a", " ", "1", "中", "丁", "䀀", "䷿", "\u0301", "\u200d", "\ufe0f", "👍", "🏻", "，", "¥", "\xe4", "\xe5\xb8",
+		"\xff", "\n", "\t", "é", "×", "ｱ", "𠮷"}
+	rng := uint64(1)
+	for range 5000 {
+		var b strings.Builder
+		rng = rng*6364136223846793005 + 1442695040888963407
+		n := int(rng>>59) + 1
+		for range n {
+			rng = rng*6364136223846793005 + 1442695040888963407
+			b.WriteString(parts[int(rng>>33)%len(parts)])
+		}
+		s := b.String()
+		var want float64
+		for r := s; len(r) > 0; {
+			n, em := NextCluster(r)
+			want += em
+			r = r[n:]
+		}
+		if got := TextEm(s); got != want {
+			t.Fatalf("TextEm(%q) = %v, clusters give %v", s, got, want)
 		}
 	}
 }

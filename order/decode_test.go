@@ -302,3 +302,41 @@ func TestAppendMoneyKeepsScale(t *testing.T) {
 		assert.Equal(t, want, string(order.AppendMoney(nil, decimal.RequireFromString(in))), in)
 	}
 }
+
+// AppendMoney's fast path writes what decimal's StringFixed writes, for every
+// scale, sign and size, and larger values keep the slow path.
+func TestAppendMoneyMatchesStringFixed(t *testing.T) {
+	ins := []string{"0", "0.0", "0.00", "0.05", "-0.05", "0.5", "-0.5", "5", "12", "109.8", "109.80", "0.000001",
+		"123456789012345678", "-123456789012345678", "1234567890123456789", "99999999999999999.99",
+		"9223372036854775807", "-9223372036854775808", "12345678901234567890123.45", "1E+3", "-2.5E+2",
+		"0.0000000000000000001", "0.000000000000000001", "3.14159265358979323846"}
+	for i := 0; i < 2000; i++ {
+		ins = append(ins, decimal.New(int64(i*7919-7000000)*int64(i%9+1), int32(-(i%7))).String())
+	}
+	for _, in := range ins {
+		d := decimal.RequireFromString(in)
+		assert.Equal(t, d.StringFixed(max(2, -d.Exponent())), string(order.AppendMoney(nil, d)), in)
+	}
+	assert.Equal(t, "0.00", string(order.AppendMoney(nil, decimal.Decimal{})))
+	assert.Equal(t, "x-1.25", string(order.AppendMoney([]byte("x"), decimal.New(-125, -2))))
+}
+
+func TestIsFullAddress(t *testing.T) {
+	ps := []order.Party{
+		{Province: "浙江省", City: "杭州市", District: "余杭区", Street: "五常街道", Address: "文一西路1号"},
+		{Province: "北京市", City: "北京市", District: "朝阳区", Address: "1号"},
+		{Province: "北京市", City: "北京", District: "朝阳区", Address: "1号"},
+		{},
+		{Address: "浙江省杭州市"},
+	}
+	for i := range ps {
+		for j := range ps {
+			assert.Equal(t, ps[i].FullAddress() == ps[j].FullAddress(), ps[i].IsFullAddress(ps[j].FullAddress()), "%d %d", i, j)
+		}
+		full := ps[i].FullAddress()
+		assert.False(t, ps[i].IsFullAddress(full+"x"))
+		if full != "" {
+			assert.False(t, ps[i].IsFullAddress(full[:len(full)-1]+"x"))
+		}
+	}
+}

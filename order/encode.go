@@ -186,7 +186,34 @@ func (w *jw) extra(e Extra) {
 // AppendMoney appends d with at least two decimal places and the scale it was
 // written with: "59.90", "0.005", "59.900".
 func AppendMoney(dst []byte, d decimal.Decimal) []byte {
-	return append(dst, d.StringFixed(max(2, -d.Exponent()))...)
+	exp := d.Exponent()
+	if exp > 0 || exp < -18 || d.NumDigits() > 18 {
+		return append(dst, d.StringFixed(max(2, -exp))...)
+	}
+	// The coefficient fits an int64: place the point in its digits.
+	c := d.CoefficientInt64()
+	if c < 0 {
+		dst = append(dst, '-')
+		c = -c
+	}
+	scale := int(-exp)
+	var buf [24]byte
+	ds := strconv.AppendInt(buf[:0], c, 10)
+	if len(ds) > scale {
+		dst = append(dst, ds[:len(ds)-scale]...)
+		ds = ds[len(ds)-scale:]
+	} else {
+		dst = append(dst, '0')
+	}
+	dst = append(dst, '.')
+	for i := len(ds); i < scale; i++ {
+		dst = append(dst, '0') // 0.05
+	}
+	dst = append(dst, ds...)
+	for i := scale; i < 2; i++ {
+		dst = append(dst, '0')
+	}
+	return dst
 }
 
 const hexDigits = "0123456789abcdef"

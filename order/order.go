@@ -105,6 +105,7 @@ func (p *Protected) Empty() bool {
 // skipping a city equal to its province (北京市北京市 reads 北京市).
 func (p *Party) FullAddress() string {
 	var b strings.Builder
+	b.Grow(p.fullAddressLen())
 	b.WriteString(p.Province)
 	if p.City != p.Province {
 		b.WriteString(p.City)
@@ -113,6 +114,32 @@ func (p *Party) FullAddress() string {
 	b.WriteString(p.Street)
 	b.WriteString(p.Address)
 	return b.String()
+}
+
+func (p *Party) fullAddressLen() int {
+	n := len(p.Province) + len(p.District) + len(p.Street) + len(p.Address)
+	if p.City != p.Province {
+		n += len(p.City)
+	}
+	return n
+}
+
+// IsFullAddress reports whether s is p.FullAddress(), without building it.
+func (p *Party) IsFullAddress(s string) bool {
+	if len(s) != p.fullAddressLen() {
+		return false
+	}
+	parts := [5]string{p.Province, p.City, p.District, p.Street, p.Address}
+	for i, part := range parts {
+		if i == 1 && p.City == p.Province {
+			continue
+		}
+		if !strings.HasPrefix(s, part) {
+			return false
+		}
+		s = s[len(part):]
+	}
+	return true
 }
 
 // Item is one order line.

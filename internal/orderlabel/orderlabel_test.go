@@ -8,8 +8,10 @@ import (
 	"github.com/dadanhq/dadan/internal/orderlabel"
 	"github.com/dadanhq/dadan/label"
 	"github.com/dadanhq/dadan/order"
+	"github.com/dadanhq/dadan/order/ordertest"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestData(t *testing.T) {
@@ -72,4 +74,40 @@ func countDigits(s string) int {
 		}
 	}
 	return n
+}
+
+// DataInto refills one Data order after order: each time it holds exactly what
+// Data gives for that order, whatever the last one had (more lines, a waybill,
+// pieces).
+func TestDataIntoReuses(t *testing.T) {
+	g := ordertest.New(3)
+	g.MaxItems = 6
+	at := time.Date(2026, 11, 11, 9, 0, 0, 0, time.UTC)
+	var d label.Data
+	for i := range 300 {
+		o := g.Order()
+		switch i % 3 {
+		case 0:
+			o.Waybill = &order.Waybill{TrackingNo: "75", Piece: 2, Pieces: 3, ParentNo: "74", BagAddr: "杭州"}
+		case 1:
+			o.Items = nil
+		}
+		mark := ""
+		if i%5 == 0 {
+			mark = "补打 #2"
+		}
+		when := at
+		if i%7 == 3 {
+			when = time.Time{} // no print time
+		}
+		if i%11 == 5 {
+			// Fields, tables and row fields Data does not set go.
+			d.Fields["extra"] = "x"
+			d.Tables["other"] = nil
+			if rows := d.Tables["items"]; len(rows) > 0 {
+				rows[0]["extra"] = "y"
+			}
+		}
+		require.Equal(t, orderlabel.Data(o, when, mark), orderlabel.DataInto(&d, o, when, mark), "order %d", i)
+	}
 }

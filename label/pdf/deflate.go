@@ -103,16 +103,20 @@ func hash4(u uint32) uint32 { return (u * 2654435761) >> (32 - hashBits) }
 
 // compress appends the zlib encoding of p to dst.
 func (z *fastZlib) compress(dst, p []byte) []byte {
-	if z.base > maxRepeat || int64(z.base)+int64(len(p)) > maxRepeat {
-		z.table = [1 << hashBits]int32{}
-		z.base = 0
-	}
-	base := z.base
-	z.base += int32(len(p)) + maxDist + 1 // older entries are out of reach next time
+	base := z.reserve(len(p)) // older entries are out of reach next time
 	z.out = append(dst, 0x78, 0x01)
 	z.acc, z.nacc = 0, 0
 	z.bits(1, 1) // BFINAL
 	z.bits(1, 2) // BTYPE=01, fixed Huffman
+	z.body(p, base)
+	z.lit(256)
+	z.flush()
+	return binary.BigEndian.AppendUint32(z.out, adler32.Checksum(p))
+}
+
+// body emits the codes of p, with matches inside p only; base is the value of
+// z.base reserved for p.
+func (z *fastZlib) body(p []byte, base int32) {
 	i := 0
 	for i+minMatch <= len(p) {
 		h := hash4(binary.LittleEndian.Uint32(p[i:]))
@@ -133,11 +137,107 @@ func (z *fastZlib) compress(dst, p []byte) []byte {
 	for ; i < len(p); i++ {
 		z.lit(int(p[i]))
 	}
-	z.lit(256)
+}
+
+// reserve returns the base for a piece of n bytes (see compress).
+func (z *fastZlib) reserve(n int) int32 {
+	if z.base > maxRepeat || int64(z.base)+int64(n) > maxRepeat {
+		z.table = [1 << hashBits]int32{}
+		z.base = 0
+	}
+	base := z.base
+	z.base += int32(n) + maxDist + 1
+	return base
+}
+
+// flush writes out the bits waiting in the accumulator, padding the last byte.
+func (z *fastZlib) flush() {
 	for z.nacc > 0 {
 		z.out = append(z.out, byte(z.acc))
 		z.acc >>= 8
 		z.nacc -= min(z.nacc, 8)
 	}
-	return binary.BigEndian.AppendUint32(z.out, adler32.Checksum(p))
+}
+
+// codes is the deflate encoding of one piece of data on its own (literals, and
+// matches inside the piece only) as a run of bits to splice into a fixed-Huffman
+// block anywhere: n bits, least significant first, in b. Font subsets splice the
+// codes of each glyph, computed once per font.
+type codes struct {
+	b     []byte
+	n     int
+	size  int    // bytes encoded
+	adler uint32 // Adler-32 of the bytes encoded
+}
+
+// encode returns the codes of p on its own.
+func (z *fastZlib) encode(p []byte) *codes {
+	out, acc, nacc := z.out, z.acc, z.nacc
+	z.out, z.acc, z.nacc = make([]byte, 0, len(p)/2+8), 0, 0
+	z.body(p, z.reserve(len(p)))
+	c := &codes{n: 8*len(z.out) + int(z.nacc), size: len(p), adler: adler32.Checksum(p)}
+	z.flush()
+	c.b = z.out
+	z.out, z.acc, z.nacc = out, acc, nacc
+	return c
+}
+
+// splice appends the bits of c.
+func (z *fastZlib) splice(c *codes) {
+	b, n := c.b, c.n
+	for n >= 32 {
+		z.bits(uint64(binary.LittleEndian.Uint32(b)), 32)
+		b, n = b[4:], n-32
+	}
+	for n >= 8 {
+		z.bits(uint64(b[0]), 8)
+		b, n = b[1:], n-8
+	}
+	if n > 0 {
+		z.bits(uint64(b[0])&(1<<n-1), uint(n))
+	}
+}
+
+// piece is a part of the data compressPieces compresses: raw bytes, or the codes
+// of bytes encoded before.
+type piece struct {
+	raw   []byte
+	codes *codes
+}
+
+// compressPieces appends the zlib encoding of the concatenated pieces to dst: one
+// fixed-Huffman block, the raw pieces encoded on the spot, each on its own.
+func (z *fastZlib) compressPieces(dst []byte, pieces []piece) []byte {
+	z.out = append(dst, 0x78, 0x01)
+	z.acc, z.nacc = 0, 0
+	z.bits(1, 1) // BFINAL
+	z.bits(1, 2) // BTYPE=01, fixed Huffman
+	adler := uint32(1)
+	for _, pc := range pieces {
+		if pc.codes != nil {
+			z.splice(pc.codes)
+			adler = adlerCombine(adler, pc.codes.adler, pc.codes.size)
+			continue
+		}
+		if len(pc.raw) == 0 {
+			continue
+		}
+		z.body(pc.raw, z.reserve(len(pc.raw)))
+		adler = adlerCombine(adler, adler32.Checksum(pc.raw), len(pc.raw))
+	}
+	z.lit(256)
+	z.flush()
+	return binary.BigEndian.AppendUint32(z.out, adler)
+}
+
+// adlerCombine returns the Adler-32 of A+B from a = Adler-32 of A, b = Adler-32 of
+// B and n = len(B) (zlib's adler32_combine).
+func adlerCombine(a, b uint32, n int) uint32 {
+	const mod = 65521
+	rem := uint64(n % mod)
+	s1 := uint64(a & 0xffff)
+	s2 := rem * s1 % mod
+	s1 += uint64(b&0xffff) + mod - 1
+	s2 += uint64(a>>16) + uint64(b>>16) + mod - rem
+	return uint32(s2%mod)<<16 | uint32(s1%mod)
 }

@@ -3,8 +3,10 @@ package pdf
 import (
 	"bytes"
 	"compress/zlib"
+	"hash/adler32"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -89,4 +91,69 @@ func FuzzFastZlib(f *testing.F) {
 			t.Fatalf("round trip failed: %v", err)
 		}
 	})
+}
+
+// Pieces, some spliced from codes encoded before, inflate to their concatenation,
+// with the right Adler-32 (zlib's reader checks it).
+func TestCompressPieces(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	chunk := func(n int) []byte {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte(rng.IntN(8)) // compressible, with matches
+		}
+		return b
+	}
+	var z fastZlib
+	for round := range 50 {
+		var pieces []piece
+		var want []byte
+		for range rng.IntN(40) {
+			p := chunk(rng.IntN(3000))
+			want = append(want, p...)
+			if rng.IntN(2) == 0 {
+				var enc fastZlib
+				if round%2 == 0 {
+					enc = z // the encoder's history must not leak into the codes
+				}
+				pieces = append(pieces, piece{codes: enc.encode(p)})
+			} else {
+				pieces = append(pieces, piece{raw: p})
+			}
+		}
+		out := z.compressPieces(nil, pieces)
+		require.True(t, bytes.Equal(want, inflate(t, out)), "round %d", round)
+	}
+}
+
+func TestAdlerCombine(t *testing.T) {
+	a, b := []byte(strings.Repeat("font subset ", 9000)), []byte("glyph")
+	for _, n := range []int{0, 1, 5, 65520, 65521, 65522, len(a)} {
+		x, y := a[:n], append(b, a[:n%300]...)
+		assert.Equal(t, adler32.Checksum(append(slices.Clone(x), y...)), adlerCombine(adler32.Checksum(x), adler32.Checksum(y), len(y)))
+	}
+}
+
+// A subset's compressed font file, built from glyph codes cached by earlier
+// subsets or not, inflates to exactly the subset font, composites included.
+func TestSubsetSplicedGlyphs(t *testing.T) {
+	needFonts(t)
+	for _, path := range []string{latinFont, cjkFont} {
+		f, err := LoadFont(path)
+		require.NoError(t, err)
+		for _, s := range []string{"AéÅ中x", "中文 AÅ 快递单", "快递单号 éx", "AéÅ中x"} {
+			runes := append([]rune{0}, []rune(s)...)
+			gids := make([]uint16, len(runes))
+			for i, r := range runes[1:] {
+				gids[i+1] = f.glyphIndex(r)
+			}
+			ttf, _, err := f.subsetTTF(runes, gids)
+			require.NoError(t, err)
+			sub, err := f.buildSubset(runes, gids)
+			require.NoError(t, err)
+			require.Equal(t, len(ttf), sub.fontLen)
+			require.True(t, bytes.Equal(ttf, inflate(t, sub.fontFile)), "%s %q", path, s)
+		}
+		require.NotEmpty(t, f.glyphCodes)
+	}
 }

@@ -30,8 +30,9 @@ type Font struct {
 	bmp       []uint16  // glyph index by BMP code point
 	supp      []cmapGroup
 
-	mu      sync.Mutex
-	subsets map[string]*subset
+	mu         sync.Mutex
+	subsets    map[string]*subset
+	glyphCodes map[uint16]*codes // compressed outlines of plain glyphs, see compressSubset
 }
 
 type cmapGroup struct{ start, end, glyph uint32 }

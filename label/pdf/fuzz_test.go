@@ -22,7 +22,7 @@ func FuzzParseFont(f *testing.F) {
 			for i, r := range runes[1:] {
 				gids[i+1] = font.glyphIndex(r)
 			}
-			if sub, err := font.subsetTTF(runes, gids); err == nil {
+			if sub, _, err := font.subsetTTF(runes, gids); err == nil {
 				seeds = append(seeds, sub, sub[:len(sub)-7], sub[:200])
 			}
 		}
@@ -44,7 +44,7 @@ func FuzzParseFont(f *testing.F) {
 			gids[i+1] = font.glyphIndex(r)
 			font.advance(gids[i+1])
 		}
-		if sub, err := font.subsetTTF(runes, gids); err == nil {
+		if sub, _, err := font.subsetTTF(runes, gids); err == nil {
 			if _, err := ParseFont(sub); err != nil {
 				t.Fatalf("subset of a parsed font does not parse: %v", err)
 			}

@@ -406,7 +406,7 @@ func TestSubsetKeepsGlyphsAndComposites(t *testing.T) {
 		gids[i+1] = f.glyphIndex(r)
 	}
 	require.NotZero(t, gids[1])
-	ttf, err := f.subsetTTF(runes, gids)
+	ttf, _, err := f.subsetTTF(runes, gids)
 	require.NoError(t, err)
 	sub, err := ParseFont(ttf)
 	require.NoError(t, err)

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"sync"
 )
 
 // subset is the font data of one glyph set, ready to copy into a PDF: the compressed
@@ -57,12 +58,14 @@ func (f *Font) subsetFor(runes []rune, gids []uint16) (*subset, error) {
 }
 
 func (f *Font) buildSubset(runes []rune, gids []uint16) (*subset, error) {
-	ttf, err := f.subsetTTF(runes, gids)
+	sc := scratchPool.Get().(*subsetScratch)
+	defer scratchPool.Put(sc)
+	ttf, spans, err := f.subsetInto(sc, runes, gids)
 	if err != nil {
 		return nil, err
 	}
 	s := &subset{fontLen: len(ttf)}
-	s.fontFile = deflate(ttf)
+	s.fontFile = f.compressSubset(ttf, spans)
 
 	// /W: one run of widths for CIDs 0..n-1, in 1/1000 em.
 	w := make([]byte, 0, 6*len(gids)+8)
@@ -79,13 +82,107 @@ func (f *Font) buildSubset(runes []rune, gids []uint16) (*subset, error) {
 	return s, nil
 }
 
+// glyphSpan is where a glyph's outline (with its padding) lies in a subset's glyf
+// table; plain glyphs are copied unchanged from the font, composite ones are
+// renumbered.
+type glyphSpan struct {
+	gid      uint16
+	off, len int
+	plain    bool
+}
+
+// compressSubset compresses the subset font ttf. The codes of each plain glyph
+// are computed once per font and spliced into every subset that has the glyph,
+// so a subset costs the compression of its few small tables and of its glyphs
+// not seen before; the output is one fixed-Huffman block like deflate's.
+func (f *Font) compressSubset(ttf []byte, spans []glyphSpan) []byte {
+	glyf := tableOffset(ttf, "glyf")
+	if glyf < 0 {
+		return deflate(ttf)
+	}
+	cs := make([]*codes, len(spans))
+	f.mu.Lock()
+	for i, sp := range spans {
+		if sp.plain && sp.len > 0 {
+			cs[i] = f.glyphCodes[sp.gid]
+		}
+	}
+	f.mu.Unlock()
+	z := zlibPool.Get().(*fastZlib)
+	defer zlibPool.Put(z)
+	var fresh []int
+	for i, sp := range spans {
+		if sp.plain && sp.len > 0 && cs[i] == nil {
+			cs[i] = z.encode(ttf[glyf+sp.off : glyf+sp.off+sp.len])
+			fresh = append(fresh, i)
+		}
+	}
+	if len(fresh) > 0 {
+		f.mu.Lock()
+		if f.glyphCodes == nil {
+			f.glyphCodes = make(map[uint16]*codes)
+		}
+		for _, i := range fresh {
+			f.glyphCodes[spans[i].gid] = cs[i]
+		}
+		f.mu.Unlock()
+	}
+	pieces := make([]piece, 0, 2*len(spans)+1)
+	at := 0
+	for i, sp := range spans {
+		if cs[i] == nil {
+			continue
+		}
+		start := glyf + sp.off
+		pieces = append(pieces, piece{raw: ttf[at:start]}, piece{codes: cs[i]})
+		at = start + sp.len
+	}
+	pieces = append(pieces, piece{raw: ttf[at:]})
+	size := 64
+	for _, pc := range pieces {
+		if pc.codes != nil {
+			size += len(pc.codes.b)
+		} else {
+			size += len(pc.raw) * 5 / 8
+		}
+	}
+	out := z.compressPieces(make([]byte, 0, size), pieces)
+	z.out = nil
+	return out
+}
+
+// zlibPool holds compressors for font data: a fastZlib's table need not be
+// cleared between uses (see fastZlib.reserve).
+var zlibPool = sync.Pool{New: func() any { return new(fastZlib) }}
+
+// tableOffset returns the offset of the table tag in the TrueType file ttf, or -1.
+func tableOffset(ttf []byte, tag string) int {
+	if len(ttf) < 12 {
+		return -1
+	}
+	n := int(binary.BigEndian.Uint16(ttf[4:]))
+	for i := range n {
+		e := 12 + 16*i
+		if e+16 > len(ttf) {
+			return -1
+		}
+		if string(ttf[e:e+4]) == tag {
+			return int(binary.BigEndian.Uint32(ttf[e+8:]))
+		}
+	}
+	return -1
+}
+
 // deflate compresses a font subset. A batch usually needs a subset of its own (its
 // characters differ from the last one's), so the fast single-block compressor wins:
 // a few percent larger than compress/flate, several times faster, and no megabyte
 // of compressor tables to allocate for each subset.
 func deflate(p []byte) []byte {
-	var z fastZlib
-	return z.compress(nil, p)
+	z := zlibPool.Get().(*fastZlib)
+	out := z.compress(make([]byte, 0, len(p)/2+64), p)
+	z.out = nil
+	zlibPool.Put(z)
+	return out
 }
 
 const hexDigits = "0123456789ABCDEF"
@@ -125,41 +222,66 @@ func toUnicodeCMap(runes []rune) []byte {
 
 // subsetTTF writes a TrueType font whose glyph i is the font's glyph gids[i];
 // components of composite glyphs are appended after them and renumbered.
-func (f *Font) subsetTTF(runes []rune, gids []uint16) ([]byte, error) {
+func (f *Font) subsetTTF(runes []rune, gids []uint16) ([]byte, []glyphSpan, error) {
+	return f.subsetInto(new(subsetScratch), runes, gids)
+}
+
+// subsetScratch holds the buffers of one subset build, reused by the next: the
+// subset font is needed only until it is compressed.
+type subsetScratch struct {
+	glyf, ttf []byte
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(subsetScratch) }}
+
+// subsetInto is subsetTTF building in the buffers of sc; the font it returns
+// lives in sc.
+func (f *Font) subsetInto(sc *subsetScratch, runes []rune, gids []uint16) ([]byte, []glyphSpan, error) {
 	order := slices.Clone(gids)
+	spans := make([]glyphSpan, 0, len(order))
 	index := make(map[uint16]uint16, len(order))
 	for i, g := range order {
 		if _, ok := index[g]; !ok {
 			index[g] = uint16(i)
 		}
 	}
-	var glyf []byte
+	size := 0
+	for _, g := range order {
+		if data, err := f.glyph(g); err == nil {
+			size += (len(data) + 3) &^ 3
+		}
+	}
+	glyf := sc.glyf[:0]
+	if cap(glyf) < size+size/8 {
+		glyf = make([]byte, 0, size+size/8) // room for composites' components
+	}
 	loca := make([]byte, 0, 4*(len(order)+1))
 	for i := 0; i < len(order); i++ {
 		loca = binary.BigEndian.AppendUint32(loca, uint32(len(glyf)))
 		data, err := f.glyph(order[i])
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		start := len(glyf)
 		glyf = append(glyf, data...)
-		if len(data) >= 10 && int16(binary.BigEndian.Uint16(data)) < 0 {
+		composite := len(data) >= 10 && int16(binary.BigEndian.Uint16(data)) < 0
+		if composite {
 			// Composite: renumber each component, adding it to the subset.
 			g := glyf[start:]
 			o := 10
 			for {
 				if o+4 > len(g) {
-					return nil, bad("truncated composite glyph %d", order[i])
+					return nil, nil, bad("truncated composite glyph %d", order[i])
 				}
 				flags := binary.BigEndian.Uint16(g[o:])
 				comp := binary.BigEndian.Uint16(g[o+2:])
 				if int(comp) >= f.numGlyphs {
-					return nil, bad("composite glyph %d refers to glyph %d", order[i], comp)
+					return nil, nil, bad("composite glyph %d refers to glyph %d", order[i], comp)
 				}
 				n, ok := index[comp]
 				if !ok {
 					if len(order) >= 0xFFFF {
-						return nil, ErrTooManyGlyphs
+						return nil, nil, ErrTooManyGlyphs
 					}
 					n = uint16(len(order))
 					index[comp] = n
@@ -188,6 +310,7 @@ func (f *Font) subsetTTF(runes []rune, gids []uint16) ([]byte, error) {
 		for len(glyf)%4 != 0 {
 			glyf = append(glyf, 0)
 		}
+		spans = append(spans, glyphSpan{gid: order[i], off: start, len: len(glyf) - start, plain: !composite})
 	}
 	loca = binary.BigEndian.AppendUint32(loca, uint32(len(glyf)))
 	n := len(order)
@@ -219,7 +342,9 @@ func (f *Font) subsetTTF(runes []rune, gids []uint16) ([]byte, error) {
 			tables = append(tables, table{name, f.hinting[i]})
 		}
 	}
-	return writeSFNT(tables), nil
+	sc.glyf = glyf
+	sc.ttf = writeSFNT(sc.ttf[:0], tables)
+	return sc.ttf, spans, nil
 }
 
 type table struct {
@@ -291,14 +416,17 @@ func checksum(b []byte) uint32 {
 }
 
 // writeSFNT assembles tables (sorted by tag) into a TrueType file.
-func writeSFNT(tables []table) []byte {
+func writeSFNT(dst []byte, tables []table) []byte {
 	sort.Slice(tables, func(a, b int) bool { return tables[a].tag < tables[b].tag })
 	n := len(tables)
 	size := 12 + 16*n
 	for _, t := range tables {
 		size += (len(t.data) + 3) &^ 3
 	}
-	out := make([]byte, 0, size)
+	out := dst[:0]
+	if cap(out) < size {
+		out = make([]byte, 0, size)
+	}
 	sr, es := 1, 0
 	for sr*2 <= n {
 		sr *= 2

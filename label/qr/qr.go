@@ -95,12 +95,13 @@ const (
 	smallCodewords = 196 // codewords of a version 7 symbol
 )
 
-func encode(data string, level Level, version, mask int) (Code, error) {
+// Version returns the version [Encode] would choose for data at level, without
+// encoding the symbol: the symbol is [Code.Size] modules wide for it. Errors are
+// those of Encode.
+func Version(data string, level Level) (int, error) {
 	if level > High {
-		return Code{}, ErrLevel
+		return 0, ErrLevel
 	}
-	// Split the data into segments for each class of versions in turn until one
-	// holds it.
 	var (
 		modeBuf [smallData]Mode
 		fromBuf [3 * smallData]int8
@@ -110,8 +111,15 @@ func encode(data string, level Level, version, mask int) (Code, error) {
 	if len(data) > smallData {
 		modes, from = make([]Mode, len(data)), make([]int8, 3*len(data))
 	}
-	modes = modes[:len(data)]
-	ver, class := version, -1
+	return chooseVersion(modes[:len(data)], from, data, level, 0)
+}
+
+// chooseVersion splits data into segments (into modes, len(data) long, with from
+// as scratch) and returns the smallest version that holds it, or version if not 0.
+func chooseVersion(modes []Mode, from []int8, data string, level Level, version int) (int, error) {
+	// Split the data into segments for each class of versions in turn until one
+	// holds it.
+	class := -1
 	for v := 1; v <= MaxVersion; v++ {
 		if version != 0 && v != version {
 			continue
@@ -125,12 +133,32 @@ func encode(data string, level Level, version, mask int) (Code, error) {
 			bits = segmentsBits(modes, v)
 		}
 		if bits <= dataCodewords(v, level)*8 {
-			ver = v
-			break
+			return v, nil
 		}
 		if v == version || v == MaxVersion {
-			return Code{}, fmt.Errorf("%w: %d bytes at version %d-%v", ErrTooLong, len(data), v, level)
+			return 0, fmt.Errorf("%w: %d bytes at version %d-%v", ErrTooLong, len(data), v, level)
 		}
+	}
+	return 0, fmt.Errorf("%w: %d bytes at version %d-%v", ErrTooLong, len(data), version, level)
+}
+
+func encode(data string, level Level, version, mask int) (Code, error) {
+	if level > High {
+		return Code{}, ErrLevel
+	}
+	var (
+		modeBuf [smallData]Mode
+		fromBuf [3 * smallData]int8
+		modes   = modeBuf[:]
+		from    = fromBuf[:]
+	)
+	if len(data) > smallData {
+		modes, from = make([]Mode, len(data)), make([]int8, 3*len(data))
+	}
+	modes = modes[:len(data)]
+	ver, err := chooseVersion(modes, from, data, level, version)
+	if err != nil {
+		return Code{}, err
 	}
 	mode := Mixed
 	if len(data) == 0 {

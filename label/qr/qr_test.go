@@ -291,3 +291,21 @@ func TestRowsShareOneArray(t *testing.T) {
 		assert.Equal(t, 21, cap(c.Modules[y]), "a row must not reach into the next")
 	}
 }
+
+func TestVersionMatchesEncode(t *testing.T) {
+	for _, data := range []string{"", "1", "756123456789", "SF1234567890123", "https://example.com/t?n=75612345",
+		"快递单号756123456789", strings.Repeat("A1", 400), strings.Repeat("9", 7089)} {
+		for _, lv := range []qr.Level{qr.Low, qr.Medium, qr.Quartile, qr.High} {
+			c, errE := qr.Encode(data, lv)
+			v, errV := qr.Version(data, lv)
+			if errE != nil {
+				require.ErrorIs(t, errV, qr.ErrTooLong, "%d bytes at %v", len(data), lv)
+				continue
+			}
+			require.NoError(t, errV)
+			require.Equal(t, c.Version, v, "%d bytes at %v", len(data), lv)
+		}
+	}
+	_, err := qr.Version("1", qr.Level(9))
+	require.ErrorIs(t, err, qr.ErrLevel)
+}

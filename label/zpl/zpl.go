@@ -680,3 +680,8 @@ func (r *Renderer) appendImage(dst []byte, im *label.Image) ([]byte, error) {
 	dst, err = r.appendGraphic(dst, bm)
 	return append(dst, '\n'), err
 }
+
+// QRByPrinter reports that the renderer prints QR codes from their data: the
+// printer encodes them (^BQ), so layouts for it may leave QR modules out (see
+// [label.LayoutOptions.QRByPrinter]).
+func (r *Renderer) QRByPrinter() bool { return true }
