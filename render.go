@@ -73,8 +73,19 @@ func NewRenderer(format string, opts *RenderOptions) (label.Renderer, error) {
 	return nil, fmt.Errorf("%w %q (want zpl, escpos, tspl, pdf or png)", ErrFormat, format)
 }
 
-// KindOf returns the document kind of a standard template name: names starting
-// with "waybill" are waybills, "packing" packing lists, "product" product labels.
+// TemplateKind returns the document kind a template prints: the kind its JSON
+// declares ("kind": "product_label"), or for a template without one (written
+// before the field) the kind [KindOf] guesses from its name.
+func TemplateKind(t *label.Template) printer.DocKind {
+	if t.Kind != "" {
+		return printer.DocKind(t.Kind)
+	}
+	return KindOf(t.Name)
+}
+
+// KindOf guesses the document kind from a template name, for templates that do
+// not declare one in [label.Template.Kind]: names starting with "packing" are
+// packing lists, "product" product labels, any other a waybill.
 func KindOf(templateName string) printer.DocKind {
 	switch {
 	case strings.HasPrefix(templateName, "packing"):

@@ -166,6 +166,10 @@ func printDB(ctx context.Context, e *env, cfg *printConfig) int {
 			e.errorf("print: %v", err)
 			return exitUsage
 		}
+		if got := dadan.TemplateKind(t); got != kind {
+			e.errorf("print: template %s prints %s documents, not %s (its \"kind\")", name, kindName(got), kindName(kind))
+			return exitUsage
+		}
 		format, err := urlLang(url)
 		if err != nil {
 			e.errorf("print: %v", err)

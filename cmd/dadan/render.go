@@ -72,7 +72,7 @@ func runRender(ctx context.Context, args []string, e *env) int {
 		return exitUsage
 	}
 
-	kind := dadan.KindOf(tmpl.Name)
+	kind := dadan.TemplateKind(tmpl)
 	carrier := dadan.TestCarrier()
 	names := map[string]bool{}
 	now := time.Now()

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dadanhq/dadan/label"
+)
+
+// copyTemplate writes the standard template std renamed to name, with kind set
+// (or removed when kind is ""), and returns its path.
+func copyTemplate(t *testing.T, std, name, kind string) string {
+	t.Helper()
+	tpl, err := label.Standard(std)
+	require.NoError(t, err)
+	c := *tpl
+	c.Name, c.Kind = name, kind
+	b, err := c.MarshalJSON()
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), name+".json")
+	require.NoError(t, os.WriteFile(path, b, 0o644))
+	return path
+}
+
+// TestRenderTemplateKind: a copy of product-60x40 named shelf-label prints product
+// labels because its JSON says so, not because of its name.
+func TestRenderTemplateKind(t *testing.T) {
+	in := `{"id":"K1","carrier":"ZTO","items":[{"sku":"SKU-1","name":"杯子","qty":2,"barcode":"6901234567892"}]}`
+	shelf := copyTemplate(t, "product-60x40", "shelf-label", "product_label")
+	out := t.TempDir()
+	code, stdout, errOut := runCLI(t, in, "render", "--orders", "-", "--template", shelf, "--format", "zpl", "--out", out)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, stdout, "1 files written")
+	assert.NotContains(t, errOut, "test numbers", "a product label needs no waybill number")
+	b, err := os.ReadFile(filepath.Join(out, "K1.zpl"))
+	require.NoError(t, err)
+	assert.Contains(t, string(b), "SKU-1")
+
+	// A file written before "kind" falls back to the name: shelf-label is taken for a waybill.
+	old := copyTemplate(t, "product-60x40", "shelf-label", "")
+	code, _, errOut = runCLI(t, in, "render", "--orders", "-", "--template", old, "--format", "zpl", "--out", t.TempDir())
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "item.sku")
+
+	// A kind that is not one is refused when the template is read.
+	bad := copyTemplate(t, "product-60x40", "shelf-label", "shelf")
+	code, _, errOut = runCLI(t, in, "render", "--orders", "-", "--template", bad, "--format", "zpl", "--out", t.TempDir())
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, `kind "shelf"`)
+}
+
+// TestPrintTemplateKindMismatch: print --template label=NAME refuses a template
+// whose JSON says it prints waybills.
+func TestPrintTemplateKindMismatch(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "d.db")
+	wb := copyTemplate(t, "waybill-76x130", "shelf-label", "waybill")
+	code, _, errOut := runCLI(t, "", "print", "--db", db, "--printer", "label=file://"+t.TempDir(), "--template", "label="+wb)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "prints waybill documents, not label")
+	assert.False(t, strings.Contains(errOut, "print: print:"))
+}
