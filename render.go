@@ -3,6 +3,7 @@ package dadan
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -100,27 +101,64 @@ func KindOf(templateName string) printer.DocKind {
 // label document has one page per order line (the line's fields bound as item.*);
 // the other kinds bind the whole order. printedAt and mark fill print.time and
 // print.mark.
+//
+// A product label line without a barcode prints its SKU as the barcode, with a
+// warning in the document's Warnings; a line with neither is refused, and every
+// error of a line names it (line number and SKU).
 func LayoutOrder(t *label.Template, kind printer.DocKind, o *order.Order, opts *label.LayoutOptions, printedAt time.Time, mark string) (*label.Document, error) {
 	d := LabelData(o, printedAt, mark)
 	if kind != printer.ProductLabel {
 		return label.Layout(t, d, opts)
 	}
 	var doc *label.Document
-	for _, row := range d.Tables["items"] {
+	for i, row := range d.Tables["items"] {
+		var fallback *label.Warning
+		if row["barcode"] == "" && bindsBarcode(t) {
+			if row["sku"] == "" {
+				return nil, fmt.Errorf("dadan: order %s line %d: no barcode and no SKU to print as one", o.ID, i+1)
+			}
+			r := make(label.Row, len(row))
+			maps.Copy(r, row)
+			r["barcode"] = row["sku"]
+			row = r
+			fallback = &label.Warning{Element: "barcode", Field: "item.barcode", Text: row["sku"],
+				Reason: fmt.Sprintf("line %d (SKU %s) has no barcode: the SKU is printed as the barcode", i+1, row["sku"])}
+		}
 		one, err := label.Layout(t, d.WithRow("item.", row), opts)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("dadan: order %s line %d (SKU %s): %w", o.ID, i+1, row["sku"], err)
+		}
+		if fallback != nil {
+			one.Warnings = append(one.Warnings, *fallback)
 		}
 		if doc == nil {
 			doc = one
 			continue
 		}
 		doc.Pages = append(doc.Pages, one.Pages...)
+		doc.Warnings = append(doc.Warnings, one.Warnings...)
 	}
 	if doc == nil {
 		return nil, fmt.Errorf("dadan: order %s has no items for product labels", o.ID)
 	}
 	return doc, nil
+}
+
+// bindsBarcode reports whether a barcode element of t prints {item.barcode}.
+func bindsBarcode(t *label.Template) bool {
+	for _, e := range t.Elements {
+		switch e := e.(type) {
+		case *label.Code128Element:
+			if strings.Contains(e.Data, "{item.barcode") && !e.Optional {
+				return true
+			}
+		case *label.QRElement:
+			if strings.Contains(e.Data, "{item.barcode") && !e.Optional {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // MediaLength is the length of media a document uses, in millimetres.
