@@ -31,6 +31,10 @@ type RenderOptions struct {
 	// PaperWidth is the ESC/POS paper width in dots (escpos.Paper58 or Paper80);
 	// 0 means 80 mm.
 	PaperWidth int
+	// Scale prints an ESC/POS page wider than the paper (packing-a4, a 100 mm
+	// waybill) as an image scaled down to the paper; without it such a page is an
+	// [escpos.PaperWidthError] naming both widths. Scaling needs a TrueType font.
+	Scale bool
 }
 
 // ErrFormat is returned for an output format [NewRenderer] does not know.
@@ -51,9 +55,9 @@ func NewRenderer(format string, opts *RenderOptions) (label.Renderer, error) {
 	case "zpl":
 		return zpl.New(&zpl.Options{DPI: opts.DPI, Calibration: opts.Calibration})
 	case "escpos":
-		eo := &escpos.Options{PaperWidth: opts.PaperWidth, Calibration: opts.Calibration}
+		eo := &escpos.Options{PaperWidth: opts.PaperWidth, Calibration: opts.Calibration, Scale: opts.Scale}
 		if r, err := raster.New(&raster.Options{Font: opts.FontPath}); err == nil {
-			eo.TextRasterizer = r
+			eo.TextRasterizer, eo.PageRasterizer = r, r
 		} else if !errors.Is(err, raster.ErrNoFont) {
 			return nil, err
 		}

@@ -28,6 +28,7 @@ func runRender(ctx context.Context, args []string, e *env) int {
 	dpi := fs.Int("dpi", 203, "resolution for zpl and png: 203, 300 or 600; for tspl 203 or 300")
 	mask := fs.Bool("mask", false, "mask recipient name and phone (张*, 138****8000)")
 	sortItems := fs.String("sort", "", "sort items on packing lists by sku, location or name")
+	scale := fs.Bool("scale", false, "escpos: print a template wider than the paper (packing-a4, a 100 mm waybill) as an image scaled down to it, instead of refusing it")
 	testNumbers := fs.Bool("test-numbers", true, "give waybills of orders without a number one from built-in test ranges (not real waybills); false refuses those orders")
 	if code, ok := parse(fs, args); !ok {
 		return code
@@ -56,7 +57,7 @@ func runRender(ctx context.Context, args []string, e *env) int {
 		e.errorf("render: unknown format %q (want zpl, escpos, tspl, pdf or png)", *format)
 		return exitUsage
 	}
-	r, err := dadan.NewRenderer(*format, &dadan.RenderOptions{DPI: *dpi})
+	r, err := dadan.NewRenderer(*format, &dadan.RenderOptions{DPI: *dpi, Scale: *scale})
 	if err != nil {
 		e.errorf("render: %v", err)
 		return exitUsage
