@@ -1,6 +1,8 @@
 package dadan_test
 
 import (
+	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,6 +13,7 @@ import (
 	"github.com/dadanhq/dadan/label"
 	"github.com/dadanhq/dadan/order"
 	"github.com/dadanhq/dadan/printer"
+	"github.com/dadanhq/dadan/shipment"
 )
 
 // TestProductLabelBarcodeFallback: on product-40x30 a line without a barcode prints
@@ -44,4 +47,46 @@ func TestProductLabelBarcodeFallback(t *testing.T) {
 	_, err = dadan.LayoutOrder(tpl, printer.ProductLabel, o, nil, time.Now(), "")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "order P1 line 3")
+}
+
+// pageTexts returns the text of every text line of doc.
+func pageTexts(doc *label.Document) []string {
+	var s []string
+	for _, p := range doc.Pages {
+		for _, op := range p.Ops {
+			if t, ok := op.(label.TextLine); ok {
+				s = append(s, t.Text)
+			}
+		}
+	}
+	return s
+}
+
+// TestTestWaybill: a waybill with a test number says 测试面单 TEST in its 大头笔
+// band, has every routing field filled, and names its carrier.
+func TestTestWaybill(t *testing.T) {
+	wb, err := dadan.TestCarrier().Allocate(context.Background(), shipment.AllocateRequest{Carrier: "ZTO", OrderID: "W1"})
+	require.NoError(t, err)
+	assert.Equal(t, dadan.TestMark, wb.Mark)
+	assert.NotEmpty(t, wb.SortCode)
+	assert.NotEmpty(t, wb.BagAddr)
+	o := &order.Order{ID: "W1", Carrier: "zto", Waybill: &order.Waybill{TrackingNo: wb.TrackingNo, SortCode: wb.SortCode, Mark: wb.Mark, BagAddr: wb.BagAddr},
+		Recipient: order.Party{Name: "张三", Phone: "13800138000", Province: "浙江省", City: "杭州市", District: "西湖区", Address: "文三路 1 号"},
+		Sender:    order.Party{Name: "某店", Phone: "0571-88888888", Province: "浙江省", City: "杭州市", District: "余杭区", Address: "仓前街道 2 号"},
+		Items:     []order.Item{{SKU: "A", Name: "杯子", Qty: 1}}}
+	for _, name := range []string{"waybill-76x130", "waybill-100x180", "waybill-100x150"} {
+		tpl, err := label.Standard(name)
+		require.NoError(t, err)
+		doc, err := dadan.LayoutOrder(tpl, dadan.TemplateKind(tpl), o, nil, time.Now(), "")
+		require.NoError(t, err, name)
+		texts := strings.Join(pageTexts(doc), "\n")
+		for _, want := range []string{"测试面单 TEST", dadan.TestSortCode, dadan.TestBagAddr, "中通快递"} {
+			assert.Contains(t, texts, want, name)
+		}
+	}
+	name, ok := dadan.CarrierName("yunda")
+	assert.True(t, ok)
+	assert.Equal(t, "韵达快递", name)
+	_, ok = dadan.CarrierName("YD")
+	assert.False(t, ok, "YD is no code of ours")
 }

@@ -175,9 +175,10 @@ func MediaLength(doc *label.Document) float64 {
 }
 
 // TestCarrier returns an offline carrier that hands out numbers from test ranges
-// for the common courier codes (ZTO, YTO, STO, YUNDA, SF, JD, JT, DBL, EMS with
-// S10 check digits, and OTHER). Its numbers are not real waybills: use it for demos and tests,
-// and a courier's own ranges or API in production.
+// for the courier codes of [CarrierCodes] (EMS with S10 check digits). Its numbers
+// are not real waybills: their routing data is [TestMark] (测试面单 TEST in the
+// 大头笔 band), [TestSortCode] and [TestBagAddr]. Use it for demos and tests, and a
+// courier's own ranges or API in production.
 func TestCarrier() *pool.Pool { return testCarrier(nil) }
 
 // TestCarrierOn is [TestCarrier] with its serials kept in seq (a store), so that
@@ -187,16 +188,16 @@ func TestCarrierOn(seq shipment.Sequence) *pool.Pool { return testCarrier(seq) }
 
 func testCarrier(seq shipment.Sequence) *pool.Pool {
 	ranges := []pool.Range{
-		{Carrier: "ZTO", Prefix: "7599", Start: 1, End: 99_999_999, Width: 8},
-		{Carrier: "YTO", Prefix: "YT99", Start: 1, End: 99_999_999, Width: 9},
-		{Carrier: "STO", Prefix: "7799", Start: 1, End: 99_999_999, Width: 8},
-		{Carrier: "YUNDA", Prefix: "4399", Start: 1, End: 99_999_999, Width: 9},
-		{Carrier: "SF", Prefix: "SF99", Start: 1, End: 99_999_999, Width: 9},
-		{Carrier: "JD", Prefix: "JDX99", Start: 1, End: 99_999_999, Width: 9},
-		{Carrier: "JT", Prefix: "JT99", Start: 1, End: 99_999_999, Width: 9},
-		{Carrier: "DBL", Prefix: "DPK99", Start: 1, End: 99_999_999, Width: 9},
-		{Carrier: "EMS", Prefix: "EE", Suffix: "CN", Start: 90_000_000, End: 99_999_999, Width: 8, S10: true},
-		{Carrier: "OTHER", Prefix: "9999", Start: 1, End: 99_999_999, Width: 8},
+		{Carrier: "ZTO", Prefix: "7599", Start: 1, End: 99_999_999, Width: 8, SortCode: TestSortCode, Mark: TestMark, BagAddr: TestBagAddr},
+		{Carrier: "YTO", Prefix: "YT99", Start: 1, End: 99_999_999, Width: 9, SortCode: TestSortCode, Mark: TestMark, BagAddr: TestBagAddr},
+		{Carrier: "STO", Prefix: "7799", Start: 1, End: 99_999_999, Width: 8, SortCode: TestSortCode, Mark: TestMark, BagAddr: TestBagAddr},
+		{Carrier: "YUNDA", Prefix: "4399", Start: 1, End: 99_999_999, Width: 9, SortCode: TestSortCode, Mark: TestMark, BagAddr: TestBagAddr},
+		{Carrier: "SF", Prefix: "SF99", Start: 1, End: 99_999_999, Width: 9, SortCode: TestSortCode, Mark: TestMark, BagAddr: TestBagAddr},
+		{Carrier: "JD", Prefix: "JDX99", Start: 1, End: 99_999_999, Width: 9, SortCode: TestSortCode, Mark: TestMark, BagAddr: TestBagAddr},
+		{Carrier: "JT", Prefix: "JT99", Start: 1, End: 99_999_999, Width: 9, SortCode: TestSortCode, Mark: TestMark, BagAddr: TestBagAddr},
+		{Carrier: "DBL", Prefix: "DPK99", Start: 1, End: 99_999_999, Width: 9, SortCode: TestSortCode, Mark: TestMark, BagAddr: TestBagAddr},
+		{Carrier: "EMS", Prefix: "EE", Suffix: "CN", Start: 90_000_000, End: 99_999_999, Width: 8, S10: true, SortCode: TestSortCode, Mark: TestMark, BagAddr: TestBagAddr},
+		{Carrier: "OTHER", Prefix: "9999", Start: 1, End: 99_999_999, Width: 8, SortCode: TestSortCode, Mark: TestMark, BagAddr: TestBagAddr},
 	}
 	p, err := pool.New(ranges, &pool.Options{Sequence: seq})
 	if err != nil {

@@ -20,6 +20,7 @@
 //	dadan problems --db PATH [--carrier CODE] [--json]
 //	dadan problems report --db PATH [--json]
 //	dadan amend --db PATH --order ID --recipient FILE --reason TEXT
+//	dadan carriers [--json]
 //	dadan address [--json] TEXT...
 //	dadan import --format taobao|top|pdd|douyin|csv --orders FILE [--items FILE] [--mapping FILE]
 //
@@ -89,6 +90,7 @@ func commandList() []command {
 		{"shipments", "list the shipments and where each is", runShipments},
 		{"problems", "courier problems and claims; 'problems report' compares carriers", runProblems},
 		{"amend", "change an order's recipient at the customer's request", runAmend},
+		{"carriers", "list the courier codes an order's carrier field takes", runCarriers},
 		{"address", "split one-line addresses into province, city, district, street and detail", runAddress},
 		{"import", "read a platform export (taobao, top, pdd, douyin, csv) into order JSON lines", runImport},
 	}

@@ -64,3 +64,23 @@ func TestPrintTemplateKindMismatch(t *testing.T) {
 	assert.Contains(t, errOut, "prints waybill documents, not label")
 	assert.False(t, strings.Contains(errOut, "print: print:"))
 }
+
+// TestCarriers lists the codes; an unknown one gets an OTHER number with a warning,
+// and --strict refuses it.
+func TestCarriers(t *testing.T) {
+	code, out, _ := runCLI(t, "", "carriers")
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "ZTO    中通快递\n")
+	assert.Contains(t, out, "YUNDA  韵达快递\n")
+	code, out, _ = runCLI(t, "", "carriers", "--json")
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, `{"code":"EMS","name":"中国邮政 EMS"}`)
+
+	in := `{"id":"Y1","carrier":"YD","items":[{"sku":"A","qty":1}]}`
+	code, _, errOut := runCLI(t, in, "render", "--orders", "-", "--template", "waybill-76x130", "--format", "zpl", "--out", t.TempDir())
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, errOut, `order Y1: unknown carrier "YD", given an OTHER test number`)
+	code, _, errOut = runCLI(t, in, "render", "--orders", "-", "--template", "waybill-76x130", "--format", "zpl", "--out", t.TempDir(), "--strict")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, `refused: line 1: order Y1: unknown carrier "YD"`)
+}
