@@ -84,3 +84,29 @@ func TestCarriers(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut, `refused: line 1: order Y1: unknown carrier "YD"`)
 }
+
+// TestReviewTableAligned: in Chinese the findings start at the same terminal
+// column whatever the outcome's name (驳回, 待处理) and the order id.
+func TestReviewTableAligned(t *testing.T) {
+	assert.Equal(t, 6, displayWidth("待处理"))
+	assert.Equal(t, 2, displayWidth("e\u0301x"), "a combining mark takes no column")
+	assert.Equal(t, "驳回   |", pad("驳回", 7)+"|")
+	assert.Equal(t, "toolong", pad("toolong", 3))
+
+	in := `{"id":"订单一","total":"1.00","recipient":{"name":"张三","phone":"13800138000","province":"浙江省","city":"杭州市","district":"西湖区","address":"文三路 1 号"},"items":[{"sku":"A","qty":1,"unit_price":"9.00"}]}
+{"id":"B2","total":"1.00","items":[]}`
+	code, out, errOut := runCLI(t, in, "review", "--orders", "-", "--lang", "zh")
+	require.NotEqual(t, 2, code, errOut)
+	n := 0
+	for _, l := range strings.Split(out, "\n") {
+		f := strings.Fields(l)
+		if len(f) < 3 || !strings.Contains("通过 待处理 驳回", f[1]) {
+			continue
+		}
+		n++
+		at := strings.Index(l, f[1]) + len(f[1])
+		at += strings.Index(l[at:], f[2])
+		assert.Equal(t, 18+1+7+2, displayWidth(l[:at]), "findings column of %q", l)
+	}
+	assert.Equal(t, 2, n, out)
+}
