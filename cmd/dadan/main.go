@@ -35,6 +35,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"strings"
 )
 
 // Exit statuses.
@@ -71,7 +72,12 @@ type env struct {
 	stdout, stderr io.Writer
 }
 
-func (e *env) errorf(format string, a ...any) { fmt.Fprintf(e.stderr, "dadan: "+format+"\n", a...) }
+// errorf prints one message on stderr, prefixed "dadan: ". Errors of the
+// library start with "dadan: " too; that prefix is said once.
+func (e *env) errorf(format string, a ...any) {
+	msg := strings.TrimPrefix(fmt.Sprintf(format, a...), "dadan: ")
+	fmt.Fprintln(e.stderr, "dadan: "+strings.ReplaceAll(msg, ": dadan: ", ": "))
+}
 
 func commandList() []command {
 	return []command{

@@ -110,3 +110,27 @@ func TestReviewTableAligned(t *testing.T) {
 	}
 	assert.Equal(t, 2, n, out)
 }
+
+// TestMessagesSaidOnce: no prefix is said twice, and a bad --sort names the values.
+func TestMessagesSaidOnce(t *testing.T) {
+	orders := filepath.Join(t.TempDir(), "o.jsonl")
+	require.NoError(t, os.WriteFile(orders, []byte(`{"id":"M1","items":[{"sku":"A","qty":1}]}`), 0o644))
+	code, _, errOut := runCLI(t, "", "print", "--printer", "bogus://x", orders)
+	assert.Equal(t, 2, code)
+	assert.Equal(t, "dadan: print: bad printer URL: unknown scheme \"bogus\" (want tcp, serial, file, cups or ipp)\n", errOut)
+
+	code, _, errOut = runCLI(t, "", "status", "--printer", "tcp://127.0.0.1:1")
+	assert.Equal(t, 1, code)
+	assert.Equal(t, 1, strings.Count(errOut, "dial"), errOut)
+	assert.Contains(t, errOut, "tcp: dial 127.0.0.1:1: connect: connection refused")
+
+	code, _, errOut = runCLI(t, "", "render", "--orders", orders, "--template", "packing-80mm", "--format", "zpl", "--out", t.TempDir(), "--sort", "price")
+	assert.Equal(t, 2, code)
+	assert.Equal(t, "dadan: render: --sort \"price\": want sku, location or name\n", errOut)
+
+	dir := t.TempDir()
+	code, out, errOut := runCLI(t, "", "print", "--printer", "file://"+dir, orders)
+	require.Equal(t, 0, code, errOut)
+	assert.Equal(t, "jobs: 0 printed, 1 sent to printers that report no status\n", out)
+	assert.NotContains(t, out+errOut, "1 jobs")
+}

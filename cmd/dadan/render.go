@@ -48,6 +48,12 @@ func runRender(ctx context.Context, args []string, e *env) int {
 		e.errorf("render: %v", err)
 		return exitUsage
 	}
+	switch *sortItems {
+	case "", "sku", "location", "name":
+	default:
+		e.errorf("render: --sort %q: want sku, location or name", *sortItems)
+		return exitUsage
+	}
 	lopts := &label.LayoutOptions{Mask: *mask, SortItems: *sortItems}
 	if err := lopts.Validate(); err != nil {
 		e.errorf("render: %v", err)
