@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dadanhq/dadan/label"
+	"github.com/dadanhq/dadan/printer"
 )
 
 // copyTemplate writes the standard template std renamed to name, with kind set
@@ -133,4 +134,18 @@ func TestMessagesSaidOnce(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	assert.Equal(t, "jobs: 0 printed, 1 sent to printers that report no status\n", out)
 	assert.NotContains(t, out+errOut, "1 jobs")
+}
+
+// TestStatusJSONRaw: CUPS status JSON carries no IPP bytes; a ZPL reply is text,
+// an ESC/POS status byte hex.
+func TestStatusJSONRaw(t *testing.T) {
+	ipp := printer.Status{States: printer.PaperOut | printer.Paused, Raw: []byte{0x01, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x01, 0x47}}
+	got := string(statusJSON("cups://zebra", ipp))
+	assert.Equal(t, `{"printer":"cups://zebra","ready":false,"states":["paper out","paused"]}`, got)
+	got = string(statusJSON("ipp://h:631/printers/q", ipp))
+	assert.NotContains(t, got, "raw")
+	got = string(statusJSON("tcp://h:9100", printer.Status{Raw: []byte("\x02030,0,0\x03\r\n")}))
+	assert.Contains(t, got, `"raw":"\u0002030,0,0\u0003\r\n"`)
+	got = string(statusJSON("tcp://h:9100?lang=escpos", printer.Status{Raw: []byte{0x12}}))
+	assert.Contains(t, got, `"raw_hex":"12"`)
 }

@@ -424,6 +424,23 @@ func runStatus(ctx context.Context, args []string, e *env) int {
 	}
 	defer p.Close()
 	sr, ok := p.(printer.StatusReporter)
+	u, _ := neturl.Parse(*url)
+	if !ok && u != nil && u.Scheme == "file" {
+		// Opened means the path exists and can be written; that is all a file knows.
+		const note = "a file printer reports no printer status: the path exists and can be written, and a job counts as sent once written whole (see dadan jobs)"
+		if *asJSON {
+			b, _ := json.Marshal(struct {
+				Printer string   `json:"printer"`
+				Ready   bool     `json:"ready"`
+				States  []string `json:"states"`
+				Note    string   `json:"note"`
+			}{*url, true, []string{}, note})
+			fmt.Fprintln(e.stdout, string(b))
+		} else {
+			fmt.Fprintln(e.stdout, "writable; "+note)
+		}
+		return exitOK
+	}
 	if !ok {
 		e.errorf("status: %v: %s cannot report status", printer.ErrUnsupported, *url)
 		return exitRefused
@@ -434,21 +451,48 @@ func runStatus(ctx context.Context, args []string, e *env) int {
 		return exitRefused
 	}
 	if *asJSON {
-		states := []string{}
-		if st.States != 0 {
-			states = strings.Split(st.States.String(), "|")
-		}
-		b, _ := json.Marshal(struct {
-			Printer string   `json:"printer"`
-			Ready   bool     `json:"ready"`
-			States  []string `json:"states"`
-			Raw     string   `json:"raw"`
-		}{*url, st.Ready(), states, string(st.Raw)})
-		fmt.Fprintln(e.stdout, string(b))
+		fmt.Fprintln(e.stdout, string(statusJSON(*url, st)))
 	} else {
 		fmt.Fprintln(e.stdout, st.States)
 	}
 	return exitOK
+}
+
+// statusJSON is the line `status --json` prints for st of the printer at url:
+// the raw reply as text when it is printable (a ZPL ~HS reply), else in hex,
+// and none for CUPS, whose reply is an IPP message already read into states.
+func statusJSON(url string, st printer.Status) []byte {
+	states := []string{}
+	if st.States != 0 {
+		states = strings.Split(st.States.String(), "|")
+	}
+	out := struct {
+		Printer string   `json:"printer"`
+		Ready   bool     `json:"ready"`
+		States  []string `json:"states"`
+		Raw     string   `json:"raw,omitempty"`
+		RawHex  string   `json:"raw_hex,omitempty"`
+	}{Printer: url, Ready: st.Ready(), States: states}
+	u, _ := neturl.Parse(url)
+	switch {
+	case u != nil && (u.Scheme == "cups" || u.Scheme == "ipp" || u.Scheme == "ipps"):
+	case printableASCII(st.Raw):
+		out.Raw = string(st.Raw)
+	default:
+		out.RawHex = hex.EncodeToString(st.Raw)
+	}
+	b, _ := json.Marshal(out)
+	return b
+}
+
+// printableASCII reports whether b is printable ASCII text (a ZPL ~HS reply).
+func printableASCII(b []byte) bool {
+	for _, c := range b {
+		if (c < 0x20 || c > 0x7e) && c != '\r' && c != '\n' && c != '\t' && c != 0x02 && c != 0x03 {
+			return false
+		}
+	}
+	return true
 }
 
 // attempts wraps a printer and counts the calls in a row that fail to reach it
