@@ -5,9 +5,9 @@
 //
 //	dadan demo [--out DIR] [--lang zh|en]
 //	dadan review --orders FILE [--stock FILE] [--prices FILE] [--json] [--lang zh|en]
-//	dadan render --orders FILE --template NAME --format zpl|escpos|pdf|png --out DIR [--dpi 203|300] [--mask]
+//	dadan render --orders FILE --template NAME --format zpl|escpos|tspl|pdf|png --out DIR [--dpi 203|300|600] [--mask] [--sort KEY] [--scale] [--strict]
 //	dadan ingest --db PATH --orders FILE [--stock FILE] [--prices FILE] [--json] [--lang zh|en]
-//	dadan print --db PATH --printer KIND=URL... [--template KIND=NAME]...
+//	dadan print --db PATH --printer KIND=URL... [--template KIND=NAME]... [--timeout D] [--retries N]
 //	dadan print --printer URL FILE...
 //	dadan orders --db PATH [--status S] [--order ID] [--json]
 //	dadan journal --db PATH [--order ID] [--json]
@@ -23,6 +23,9 @@
 //	dadan carriers [--json]
 //	dadan address [--json] TEXT...
 //	dadan import --format taobao|top|pdd|douyin|csv --orders FILE [--items FILE] [--mapping FILE]
+//
+// Every flag and printer URL option is described in the README, section "Every
+// flag and URL option".
 //
 // Exit status is 0 on success, 1 when some input was refused (each refusal is on
 // stderr with the order id and line), 2 for usage errors.

@@ -50,7 +50,7 @@ func runPrint(ctx context.Context, args []string, e *env) int {
 	fs := newFlags("print", e)
 	var printers, templates multiFlag
 	fs.Var(&printers, "printer", "`KIND=URL` (repeatable): print the documents of KIND (waybill, packing, label) on the printer at URL; "+
-		"or, with FILE arguments, one printer URL: tcp://host:9100?lang=zpl|escpos|tspl, serial:///dev/ttyUSB0?baud=9600, file:///dir, cups://queue")
+		"or, with FILE arguments, one printer URL: tcp://host:9100?lang=zpl|escpos|tspl, serial:///dev/ttyUSB0?baud=9600, file:///dir, cups://queue (options: README, \"Every flag and URL option\")")
 	fs.Var(&templates, "template", "`KIND=NAME` (repeatable): the template of KIND; defaults waybill-76x130, packing-80mm, product-60x40")
 	db := dbFlag(fs)
 	station := fs.String("station", "", "`NAME` of this station in a shared database (default: the host name); a restart with the same name recovers its own jobs at once")
@@ -59,8 +59,8 @@ func runPrint(ctx context.Context, args []string, e *env) int {
 	testNumbers := fs.Bool("test-numbers", true, "give orders without a waybill number one from built-in test ranges (not real waybills); false holds those orders")
 	mask := fs.Bool("mask", false, "mask recipient name and phone on every document")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: dadan print --db PATH --printer KIND=URL... [--template KIND=NAME]...\n"+
-			"       dadan print --printer URL FILE...\n\n"+
+		fmt.Fprintln(fs.Output(), "usage: dadan print --db PATH --printer KIND=URL... [--template KIND=NAME]... [--station NAME] [--timeout D] [--retries N] [--mask] [--test-numbers=false]\n"+
+			"       dadan print --printer URL FILE... [--timeout D] [--retries N]\n\n"+
 			"With a database: render and print the documents of every approved order not yet printed,\n"+
 			"only the kinds given a printer, and return when nothing is left to print.\n"+
 			"With files: each file is one job, sent in the given order.")

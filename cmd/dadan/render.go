@@ -29,7 +29,7 @@ func runRender(ctx context.Context, args []string, e *env) int {
 	mask := fs.Bool("mask", false, "mask recipient name and phone (张*, 138****8000)")
 	sortItems := fs.String("sort", "", "sort items on packing lists by sku, location or name")
 	scale := fs.Bool("scale", false, "escpos: print a template wider than the paper (packing-a4, a 100 mm waybill) as an image scaled down to it, instead of refusing it")
-	strict := fs.Bool("strict", false, "refuse orders whose carrier code is not one of `dadan carriers` (by default they get OTHER test numbers, with a warning)")
+	strict := fs.Bool("strict", false, "refuse orders whose carrier code is not one that dadan carriers lists (by default they get OTHER test numbers, with a warning)")
 	testNumbers := fs.Bool("test-numbers", true, "give waybills of orders without a number one from built-in test ranges (not real waybills); false refuses those orders")
 	if code, ok := parse(fs, args); !ok {
 		return code
