@@ -1,7 +1,10 @@
 package dadan_test
 
 import (
+	"go/parser"
+	"go/token"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -28,5 +31,20 @@ func TestEveryURLOptionInREADME(t *testing.T) {
 	}
 	for _, v := range []string{"DADAN_CUPS_QUEUE", "DADAN_CUPS_CAPTURE", "DADAN_DB", "DADAN_PG_DSN"} {
 		assert.Contains(t, ref, "`"+v+"`")
+	}
+}
+
+// TestExamplesCopyable: no example imports a package of internal/, so any of them
+// can be copied into a user's own module with the data files beside it.
+func TestExamplesCopyable(t *testing.T) {
+	files, err := filepath.Glob("examples/*/*.go")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		af, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.ImportsOnly)
+		require.NoError(t, err)
+		for _, im := range af.Imports {
+			assert.NotContains(t, im.Path.Value, "/internal/", "%s imports %s: a copy outside this module cannot build", f, im.Path.Value)
+		}
 	}
 }
