@@ -149,3 +149,26 @@ func TestStatusJSONRaw(t *testing.T) {
 	got = string(statusJSON("tcp://h:9100?lang=escpos", printer.Status{Raw: []byte{0x12}}))
 	assert.Contains(t, got, `"raw_hex":"12"`)
 }
+
+// TestPrintSpoolFileNames: print --db to a file printer names each spool file by
+// order and document kind, with the mode the URL asks for.
+func TestPrintSpoolFileNames(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "d.db")
+	in := `{"id":"S1","platform":"taobao","shop":"某店","paid_at":"2026-11-11T10:00:00+08:00","total":"10.00","carrier":"ZTO","recipient":{"name":"张三","phone":"13800138000","province":"浙江省","city":"杭州市","district":"西湖区","address":"文三路 1 号"},"sender":{"name":"某店","phone":"0571-88888888","province":"浙江省","city":"杭州市","district":"余杭区","address":"仓前街道 2 号"},"items":[{"sku":"A","name":"杯子","qty":1,"unit_price":"10.00","barcode":"6901234567892"}]}`
+	code, _, errOut := runCLI(t, in, "ingest", "--db", db, "--orders", "-")
+	require.Equal(t, 0, code, errOut)
+	dir := t.TempDir()
+	code, _, errOut = runCLI(t, "", "print", "--db", db, "--printer", "waybill=file://"+dir+"?mode=0644", "--timeout", "30s")
+	require.Equal(t, 0, code, errOut)
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 1)
+	assert.Regexp(t, `^000000000001-S1-waybill-\d{8}T\d{6}\.\d{9}Z\.prn$`, entries[0].Name())
+	fi, err := entries[0].Info()
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o644), fi.Mode().Perm())
+
+	code, _, errOut = runCLI(t, "", "status", "--printer", "file://"+dir+"?mode=rw")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, `mode="rw"`)
+}
