@@ -1,7 +1,9 @@
 package dadan_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dadanhq/dadan"
+	"github.com/dadanhq/dadan/access"
+	"github.com/dadanhq/dadan/internal/sample"
 	"github.com/dadanhq/dadan/label"
 	"github.com/dadanhq/dadan/order"
 	"github.com/dadanhq/dadan/printer"
@@ -89,4 +93,33 @@ func TestTestWaybill(t *testing.T) {
 	assert.Equal(t, "韵达快递", name)
 	_, ok = dadan.CarrierName("YD")
 	assert.False(t, ok, "YD is no code of ours")
+}
+
+// TestStationJournalsLayoutWarnings: an address cut short on a waybill is a note
+// in the order's journal, naming the element and field but not the address.
+func TestStationJournalsLayoutWarnings(t *testing.T) {
+	rig := newPrintRig(t)
+	ctx := access.NewContext(context.Background(), access.Principal{ID: "printer-op"})
+	var o map[string]any
+	line, _, _ := strings.Cut(string(sample.Orders), "\n")
+	require.NoError(t, json.Unmarshal([]byte(line), &o))
+	long := "文三路" + strings.Repeat("某某大厦某某座", 12) + "1201室"
+	o["recipient"].(map[string]any)["address"] = long
+	b, err := json.Marshal(o)
+	require.NoError(t, err)
+	sum, err := rig.st.Ingest(ctx, bytes.NewReader(b), nil)
+	require.NoError(t, err)
+	require.Equal(t, 1, sum.Approved)
+	_, err = rig.st.Print(ctx)
+	require.NoError(t, err)
+	require.NoError(t, rig.st.Drain(ctx))
+	var notes []string
+	for e := range rig.store.Journal(ctx, 0) {
+		if strings.HasPrefix(e.Detail, "layout warning") {
+			notes = append(notes, e.Detail)
+		}
+	}
+	require.Equal(t, []string{"layout warning: waybill: element recipient_address (recipient.address) cut short"}, notes)
+	assert.Equal(t, "layout warning: product_label: element barcode (item.barcode): line 2 has no barcode",
+		dadan.WarningNote(printer.ProductLabel, label.Warning{Element: "barcode", Field: "item.barcode", Reason: "line 2 has no barcode"}))
 }

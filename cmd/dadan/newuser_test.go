@@ -172,3 +172,14 @@ func TestPrintSpoolFileNames(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, `mode="rw"`)
 }
+
+// TestRenderPrintsLayoutWarnings: an address cut short on a waybill is said on
+// stderr with the order and line.
+func TestRenderPrintsLayoutWarnings(t *testing.T) {
+	long := "文三路" + strings.Repeat("某某大厦某某座", 12) + "1201室"
+	in := `{"id":"L1","carrier":"ZTO","recipient":{"name":"张三","phone":"13800138000","province":"浙江省","city":"杭州市","district":"西湖区","address":"` + long + `"},"items":[{"sku":"A","qty":1}]}`
+	code, _, errOut := runCLI(t, in, "render", "--orders", "-", "--template", "waybill-76x130", "--format", "zpl", "--out", t.TempDir())
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, errOut, `dadan: warning: line 1: order L1: label: element "recipient_address" (recipient.address) cut short: "`)
+	assert.Contains(t, errOut, "1201室", "the warning shows what was cut")
+}

@@ -26,16 +26,7 @@ import (
 // openPrinter opens url and maps URL errors to usage errors. Transport notices
 // (a printer taken for one-way) go to stderr.
 func openPrinter(ctx context.Context, e *env, cmd, url string) (printer.Printer, int) {
-	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{
-		Level: slog.LevelWarn,
-		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
-			if len(groups) == 0 && a.Key == slog.TimeKey {
-				return slog.Attr{}
-			}
-			return a
-		},
-	}))
-	p, err := dadan.OpenPrinterWith(ctx, url, &dadan.PrinterOptions{Logger: log})
+	p, err := dadan.OpenPrinterWith(ctx, url, &dadan.PrinterOptions{Logger: cliLogger(e)})
 	if err != nil {
 		e.errorf("%s: %v", cmd, err)
 		if errors.Is(err, dadan.ErrPrinterURL) {
@@ -44,6 +35,20 @@ func openPrinter(ctx context.Context, e *env, cmd, url string) (printer.Printer,
 		return nil, exitRefused
 	}
 	return p, exitOK
+}
+
+// cliLogger writes warnings (a printer taken for one-way, a layout warning) to
+// stderr, without times.
+func cliLogger(e *env) *slog.Logger {
+	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{
+		Level: slog.LevelWarn,
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if len(groups) == 0 && a.Key == slog.TimeKey {
+				return slog.Attr{}
+			}
+			return a
+		},
+	}))
 }
 
 func runPrint(ctx context.Context, args []string, e *env) int {
@@ -150,6 +155,7 @@ func printDB(ctx context.Context, e *env, cfg *printConfig) int {
 		Routes:   map[printer.DocKind]string{},
 		Spool:    printer.Options{Owner: owner, OnEvent: spoolLines(e), RetryPolicy: cliRetryPolicy},
 		Layout:   label.LayoutOptions{Mask: cfg.mask},
+		Logger:   cliLogger(e),
 	}
 	var names []string
 	for _, kind := range []printer.DocKind{printer.Waybill, printer.PackingList, printer.ProductLabel} {

@@ -135,6 +135,9 @@ func runRender(ctx context.Context, args []string, e *env) int {
 			e.errorf("refused: line %d: order %s: %v", line, o.ID, err)
 			continue
 		}
+		for _, w := range doc.Warnings {
+			e.errorf("warning: line %d: order %s: %v", line, o.ID, w)
+		}
 		name := fileName(o.ID, line, ext, names)
 		if err := os.WriteFile(filepath.Join(*outDir, name), buf.Bytes(), 0o644); err != nil {
 			e.errorf("render: %v", err)
