@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/url"
@@ -27,7 +28,7 @@ var ErrPrinterURL = errors.New("dadan: bad printer URL")
 //	                                              raw TCP (port 9100 by default)
 //	serial:///dev/ttyUSB0?baud=9600&lang=escpos&status=none&timeout=2s
 //	                                              a serial port
-//	file:///var/spool/dadan?ext=zpl               a spool directory, a device node such as
+//	file:///var/spool/dadan?ext=zpl&mode=0644    a spool directory, a device node such as
 //	                                              file:///dev/usb/lp0, or a file to append to
 //	cups://queue  cups://host:631/queue           a CUPS queue (raw jobs over IPP)
 //	ipp://host:631/printers/queue                 the same, as an IPP URL
@@ -124,7 +125,15 @@ func OpenPrinterWith(ctx context.Context, rawURL string, opts *PrinterOptions) (
 		if u.Path == "" {
 			return nil, fmt.Errorf("%w: %q has no path", ErrPrinterURL, rawURL)
 		}
-		return file.Open(u.Path, &file.Options{Ext: q.Get("ext")})
+		fo := &file.Options{Ext: q.Get("ext")}
+		if s := q.Get("mode"); s != "" {
+			m, err := strconv.ParseUint(s, 8, 32)
+			if err != nil || m > 0o777 {
+				return nil, fmt.Errorf("%w: mode=%q (octal permission, such as 0644)", ErrPrinterURL, s)
+			}
+			fo.Mode = fs.FileMode(m)
+		}
+		return file.Open(u.Path, fo)
 	case "cups":
 		queue := strings.Trim(u.Path, "/")
 		host := u.Host

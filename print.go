@@ -343,7 +343,7 @@ func (s *Station) print1In(ctx context.Context, o *order.Order, turn *turn) (int
 		o.Waybill = wb
 	}
 	// Render every document first: an order prints all of its documents or none.
-	specs, rendered, err := s.render(ctx, o)
+	specs, rendered, warnings, err := s.render(ctx, o)
 	if err != nil {
 		return 0, err
 	}
@@ -366,16 +366,56 @@ func (s *Station) print1In(ctx context.Context, o *order.Order, turn *turn) (int
 	for i, j := range js {
 		s.p.cache.put(ctx, j.Key, j.Revision, rendered[i])
 	}
+	s.journalWarnings(ctx, o.ID, warnings)
 	return len(js), nil
+}
+
+// journalWarnings journals what layout printed other than the data says (text
+// cut short, a SKU printed for a missing barcode), one note per warning, and logs
+// it. The note names the element and field, not the text: it may be a protected
+// recipient's address.
+func (s *Station) journalWarnings(ctx context.Context, orderID string, warnings []string) {
+	if len(warnings) == 0 {
+		return
+	}
+	actor, now := access.Actor(ctx), s.now()
+	err := s.store.UpdateOrder(ctx, orderID, func(so *order.Order) ([]order.Event, error) {
+		evs := make([]order.Event, len(warnings))
+		for i, w := range warnings {
+			evs[i] = order.Note(so, now, actor, order.ActNote, w)
+		}
+		return evs, nil
+	})
+	for _, w := range warnings {
+		s.log.WarnContext(ctx, "layout warning", "order", orderID, "warning", w)
+	}
+	if err != nil {
+		s.log.WarnContext(ctx, "journaling layout warnings", "order", orderID, "err", err)
+	}
+}
+
+// WarningNote is how a layout warning of a document of kind is journaled:
+// "layout warning: waybill: element recipient_address (recipient.address) cut
+// short". It leaves out the text, which may be a protected recipient's data.
+func WarningNote(kind printer.DocKind, w label.Warning) string {
+	s := "layout warning: " + string(kind) + ": element " + w.Element
+	if w.Field != "" {
+		s += " (" + w.Field + ")"
+	}
+	if w.Reason != "" {
+		return s + ": " + w.Reason
+	}
+	return s + " cut short"
 }
 
 // render lays out and renders every document of o for a first print, returning
 // the job specs (without bytes: jobs keep what is needed to render again) and the
 // bytes for each.
-func (s *Station) render(ctx context.Context, o *order.Order) ([]printer.JobSpec, [][]byte, error) {
+func (s *Station) render(ctx context.Context, o *order.Order) ([]printer.JobSpec, [][]byte, []string, error) {
 	now := s.now()
 	var specs []printer.JobSpec
 	var out [][]byte
+	var warnings []string
 	var buf bytes.Buffer
 	for i := range s.p.docs {
 		d := &s.p.docs[i]
@@ -398,10 +438,13 @@ func (s *Station) render(ctx context.Context, o *order.Order) ([]printer.JobSpec
 			err = d.Renderer.Render(ctx, &buf, doc)
 		}
 		if err != nil {
-			return nil, nil, &PrintError{OrderID: o.ID, Doc: d.Kind, Err: err}
+			return nil, nil, nil, &PrintError{OrderID: o.ID, Doc: d.Kind, Err: err}
 		}
 		if buf.Len() > printer.DefaultMaxJobBytes {
-			return nil, nil, &PrintError{OrderID: o.ID, Doc: d.Kind, Err: fmt.Errorf("%d bytes: %w", buf.Len(), printer.ErrTooLarge)}
+			return nil, nil, nil, &PrintError{OrderID: o.ID, Doc: d.Kind, Err: fmt.Errorf("%d bytes: %w", buf.Len(), printer.ErrTooLarge)}
+		}
+		for _, w := range doc.Warnings {
+			warnings = append(warnings, WarningNote(d.Kind, w))
 		}
 		data := bytes.Clone(buf.Bytes())
 		for c := 1; c <= max(d.Copies, 1); c++ {
@@ -410,7 +453,7 @@ func (s *Station) render(ctx context.Context, o *order.Order) ([]printer.JobSpec
 			out = append(out, data)
 		}
 	}
-	return specs, out, nil
+	return specs, out, warnings, nil
 }
 
 // reconcile brings the queued jobs of o up to date: a document made from an older
@@ -451,7 +494,7 @@ func (s *Station) reconcile(ctx context.Context, o *order.Order, existing []prin
 		return 0, nil // queued or waiting for confirmation
 	}
 	// Validate what would print now before queuing anything again.
-	specs, _, err := s.render(ctx, o)
+	specs, _, _, err := s.render(ctx, o)
 	if err != nil {
 		return 0, err
 	}

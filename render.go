@@ -3,6 +3,7 @@ package dadan
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -30,6 +31,10 @@ type RenderOptions struct {
 	// PaperWidth is the ESC/POS paper width in dots (escpos.Paper58 or Paper80);
 	// 0 means 80 mm.
 	PaperWidth int
+	// Scale prints an ESC/POS page wider than the paper (packing-a4, a 100 mm
+	// waybill) as an image scaled down to the paper; without it such a page is an
+	// [escpos.PaperWidthError] naming both widths. Scaling needs a TrueType font.
+	Scale bool
 }
 
 // ErrFormat is returned for an output format [NewRenderer] does not know.
@@ -50,9 +55,9 @@ func NewRenderer(format string, opts *RenderOptions) (label.Renderer, error) {
 	case "zpl":
 		return zpl.New(&zpl.Options{DPI: opts.DPI, Calibration: opts.Calibration})
 	case "escpos":
-		eo := &escpos.Options{PaperWidth: opts.PaperWidth, Calibration: opts.Calibration}
+		eo := &escpos.Options{PaperWidth: opts.PaperWidth, Calibration: opts.Calibration, Scale: opts.Scale}
 		if r, err := raster.New(&raster.Options{Font: opts.FontPath}); err == nil {
-			eo.TextRasterizer = r
+			eo.TextRasterizer, eo.PageRasterizer = r, r
 		} else if !errors.Is(err, raster.ErrNoFont) {
 			return nil, err
 		}
@@ -73,8 +78,19 @@ func NewRenderer(format string, opts *RenderOptions) (label.Renderer, error) {
 	return nil, fmt.Errorf("%w %q (want zpl, escpos, tspl, pdf or png)", ErrFormat, format)
 }
 
-// KindOf returns the document kind of a standard template name: names starting
-// with "waybill" are waybills, "packing" packing lists, "product" product labels.
+// TemplateKind returns the document kind a template prints: the kind its JSON
+// declares ("kind": "product_label"), or for a template without one (written
+// before the field) the kind [KindOf] guesses from its name.
+func TemplateKind(t *label.Template) printer.DocKind {
+	if t.Kind != "" {
+		return printer.DocKind(t.Kind)
+	}
+	return KindOf(t.Name)
+}
+
+// KindOf guesses the document kind from a template name, for templates that do
+// not declare one in [label.Template.Kind]: names starting with "packing" are
+// packing lists, "product" product labels, any other a waybill.
 func KindOf(templateName string) printer.DocKind {
 	switch {
 	case strings.HasPrefix(templateName, "packing"):
@@ -89,27 +105,64 @@ func KindOf(templateName string) printer.DocKind {
 // label document has one page per order line (the line's fields bound as item.*);
 // the other kinds bind the whole order. printedAt and mark fill print.time and
 // print.mark.
+//
+// A product label line without a barcode prints its SKU as the barcode, with a
+// warning in the document's Warnings; a line with neither is refused, and every
+// error of a line names it (line number and SKU).
 func LayoutOrder(t *label.Template, kind printer.DocKind, o *order.Order, opts *label.LayoutOptions, printedAt time.Time, mark string) (*label.Document, error) {
 	d := LabelData(o, printedAt, mark)
 	if kind != printer.ProductLabel {
 		return label.Layout(t, d, opts)
 	}
 	var doc *label.Document
-	for _, row := range d.Tables["items"] {
+	for i, row := range d.Tables["items"] {
+		var fallback *label.Warning
+		if row["barcode"] == "" && bindsBarcode(t) {
+			if row["sku"] == "" {
+				return nil, fmt.Errorf("dadan: order %s line %d: no barcode and no SKU to print as one", o.ID, i+1)
+			}
+			r := make(label.Row, len(row))
+			maps.Copy(r, row)
+			r["barcode"] = row["sku"]
+			row = r
+			fallback = &label.Warning{Element: "barcode", Field: "item.barcode", Text: row["sku"],
+				Reason: fmt.Sprintf("line %d (SKU %s) has no barcode: the SKU is printed as the barcode", i+1, row["sku"])}
+		}
 		one, err := label.Layout(t, d.WithRow("item.", row), opts)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("dadan: order %s line %d (SKU %s): %w", o.ID, i+1, row["sku"], err)
+		}
+		if fallback != nil {
+			one.Warnings = append(one.Warnings, *fallback)
 		}
 		if doc == nil {
 			doc = one
 			continue
 		}
 		doc.Pages = append(doc.Pages, one.Pages...)
+		doc.Warnings = append(doc.Warnings, one.Warnings...)
 	}
 	if doc == nil {
 		return nil, fmt.Errorf("dadan: order %s has no items for product labels", o.ID)
 	}
 	return doc, nil
+}
+
+// bindsBarcode reports whether a barcode element of t prints {item.barcode}.
+func bindsBarcode(t *label.Template) bool {
+	for _, e := range t.Elements {
+		switch e := e.(type) {
+		case *label.Code128Element:
+			if strings.Contains(e.Data, "{item.barcode") && !e.Optional {
+				return true
+			}
+		case *label.QRElement:
+			if strings.Contains(e.Data, "{item.barcode") && !e.Optional {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // MediaLength is the length of media a document uses, in millimetres.
@@ -122,9 +175,10 @@ func MediaLength(doc *label.Document) float64 {
 }
 
 // TestCarrier returns an offline carrier that hands out numbers from test ranges
-// for the common courier codes (ZTO, YTO, STO, YUNDA, SF, JD, JT, DBL, EMS with
-// S10 check digits, and OTHER). Its numbers are not real waybills: use it for demos and tests,
-// and a courier's own ranges or API in production.
+// for the courier codes of [CarrierCodes] (EMS with S10 check digits). Its numbers
+// are not real waybills: their routing data is [TestMark] (测试面单 TEST in the
+// 大头笔 band), [TestSortCode] and [TestBagAddr]. Use it for demos and tests, and a
+// courier's own ranges or API in production.
 func TestCarrier() *pool.Pool { return testCarrier(nil) }
 
 // TestCarrierOn is [TestCarrier] with its serials kept in seq (a store), so that
@@ -134,16 +188,16 @@ func TestCarrierOn(seq shipment.Sequence) *pool.Pool { return testCarrier(seq) }
 
 func testCarrier(seq shipment.Sequence) *pool.Pool {
 	ranges := []pool.Range{
-		{Carrier: "ZTO", Prefix: "7599", Start: 1, End: 99_999_999, Width: 8},
-		{Carrier: "YTO", Prefix: "YT99", Start: 1, End: 99_999_999, Width: 9},
-		{Carrier: "STO", Prefix: "7799", Start: 1, End: 99_999_999, Width: 8},
-		{Carrier: "YUNDA", Prefix: "4399", Start: 1, End: 99_999_999, Width: 9},
-		{Carrier: "SF", Prefix: "SF99", Start: 1, End: 99_999_999, Width: 9},
-		{Carrier: "JD", Prefix: "JDX99", Start: 1, End: 99_999_999, Width: 9},
-		{Carrier: "JT", Prefix: "JT99", Start: 1, End: 99_999_999, Width: 9},
-		{Carrier: "DBL", Prefix: "DPK99", Start: 1, End: 99_999_999, Width: 9},
-		{Carrier: "EMS", Prefix: "EE", Suffix: "CN", Start: 90_000_000, End: 99_999_999, Width: 8, S10: true},
-		{Carrier: "OTHER", Prefix: "9999", Start: 1, End: 99_999_999, Width: 8},
+		{Carrier: "ZTO", Prefix: "7599", Start: 1, End: 99_999_999, Width: 8, SortCode: TestSortCode, Mark: TestMark, BagAddr: TestBagAddr},
+		{Carrier: "YTO", Prefix: "YT99", Start: 1, End: 99_999_999, Width: 9, SortCode: TestSortCode, Mark: TestMark, BagAddr: TestBagAddr},
+		{Carrier: "STO", Prefix: "7799", Start: 1, End: 99_999_999, Width: 8, SortCode: TestSortCode, Mark: TestMark, BagAddr: TestBagAddr},
+		{Carrier: "YUNDA", Prefix: "4399", Start: 1, End: 99_999_999, Width: 9, SortCode: TestSortCode, Mark: TestMark, BagAddr: TestBagAddr},
+		{Carrier: "SF", Prefix: "SF99", Start: 1, End: 99_999_999, Width: 9, SortCode: TestSortCode, Mark: TestMark, BagAddr: TestBagAddr},
+		{Carrier: "JD", Prefix: "JDX99", Start: 1, End: 99_999_999, Width: 9, SortCode: TestSortCode, Mark: TestMark, BagAddr: TestBagAddr},
+		{Carrier: "JT", Prefix: "JT99", Start: 1, End: 99_999_999, Width: 9, SortCode: TestSortCode, Mark: TestMark, BagAddr: TestBagAddr},
+		{Carrier: "DBL", Prefix: "DPK99", Start: 1, End: 99_999_999, Width: 9, SortCode: TestSortCode, Mark: TestMark, BagAddr: TestBagAddr},
+		{Carrier: "EMS", Prefix: "EE", Suffix: "CN", Start: 90_000_000, End: 99_999_999, Width: 8, S10: true, SortCode: TestSortCode, Mark: TestMark, BagAddr: TestBagAddr},
+		{Carrier: "OTHER", Prefix: "9999", Start: 1, End: 99_999_999, Width: 8, SortCode: TestSortCode, Mark: TestMark, BagAddr: TestBagAddr},
 	}
 	p, err := pool.New(ranges, &pool.Options{Sequence: seq})
 	if err != nil {

@@ -71,6 +71,9 @@ func (o *Options) Validate() error {
 		if err := d.Template.Validate(); err != nil {
 			return err
 		}
+		if k := d.Template.Kind; k != "" && printer.DocKind(k) != d.Kind {
+			return fmt.Errorf("dadan: document %d: template %s prints %s documents, not %s", i, d.Template.Name, k, d.Kind)
+		}
 	}
 	return o.Review.Validate()
 }

@@ -81,6 +81,11 @@ func (t *Template) Hash() string {
 			}
 		}
 	}
+	if t.Kind != "" {
+		// Last and only when set, so templates written before Kind keep their hash.
+		e.str("kind")
+		e.str(t.Kind)
+	}
 	sum := sha256.Sum256(e.b)
 	return hex.EncodeToString(sum[:])
 }

@@ -27,17 +27,23 @@ type Document struct {
 
 // Warning is a layout decision a host should know about, such as an address cut
 // short: Element names the template element, Field the data field it binds ("" for
-// fixed text), Text is the whole text that did not fit.
+// fixed text), Text is the whole text that did not fit. Reason, when set, says what
+// was printed instead of the data (a SKU printed for a missing barcode); "" means
+// the text was cut short.
 type Warning struct {
 	Element string
 	Field   string
 	Text    string
+	Reason  string
 }
 
 func (w Warning) String() string {
 	s := "label: element " + quote(w.Element)
 	if w.Field != "" {
 		s += " (" + w.Field + ")"
+	}
+	if w.Reason != "" {
+		return s + ": " + w.Reason
 	}
 	return s + " cut short: " + quote(w.Text)
 }

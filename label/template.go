@@ -20,6 +20,10 @@ type Template struct {
 	Version string  `json:"version"`
 	Width   float64 `json:"width"`  // mm
 	Height  float64 `json:"height"` // mm; a receipt's minimum length
+	// Kind is the document the template prints: [KindWaybill], [KindPackingList] or
+	// [KindProductLabel]. "" (templates written before the field) leaves it to the
+	// caller, which guesses from the name.
+	Kind string `json:"kind,omitempty"`
 	// Receipt templates grow in length with their table instead of continuing on
 	// further pages.
 	Receipt bool `json:"receipt,omitempty"`
@@ -30,6 +34,14 @@ type Template struct {
 
 	prep prepCache // what layout derived from this content; see prepare
 }
+
+// Document kinds a template declares in [Template.Kind]; the values are those of
+// printer.DocKind.
+const (
+	KindWaybill      = "waybill"
+	KindPackingList  = "packing_list"
+	KindProductLabel = "product_label"
+)
 
 // Element is one element of a template. The set is closed: [*TextElement],
 // [*Code128Element], [*QRElement], [*LineElement], [*BoxElement], [*ImageElement] and
@@ -245,6 +257,7 @@ func ReadTemplate(r io.Reader) (*Template, error) {
 type templateJSON struct {
 	Name     string            `json:"name"`
 	Version  string            `json:"version"`
+	Kind     string            `json:"kind,omitempty"`
 	Width    float64           `json:"width"`
 	Height   float64           `json:"height"`
 	Receipt  bool              `json:"receipt,omitempty"`
@@ -302,7 +315,7 @@ func (t *Template) UnmarshalJSON(data []byte) error {
 	if err := strictDecode(data, &tj); err != nil {
 		return &Error{Template: tj.Name, Err: fmt.Errorf("%w: %v", ErrTemplate, err)}
 	}
-	*t = Template{Name: tj.Name, Version: tj.Version, Width: tj.Width, Height: tj.Height,
+	*t = Template{Name: tj.Name, Version: tj.Version, Kind: tj.Kind, Width: tj.Width, Height: tj.Height,
 		Receipt: tj.Receipt, Privacy: tj.Privacy, Elements: make([]Element, 0, len(tj.Elements))}
 	for i, raw := range tj.Elements {
 		e, err := decodeElement(raw)
@@ -370,7 +383,7 @@ func decodeElement(raw json.RawMessage) (Element, error) {
 
 // MarshalJSON encodes the template; every element carries its "type".
 func (t Template) MarshalJSON() ([]byte, error) {
-	tj := templateJSON{Name: t.Name, Version: t.Version, Width: t.Width, Height: t.Height,
+	tj := templateJSON{Name: t.Name, Version: t.Version, Kind: t.Kind, Width: t.Width, Height: t.Height,
 		Receipt: t.Receipt, Privacy: t.Privacy, Elements: make([]json.RawMessage, len(t.Elements))}
 	for i, e := range t.Elements {
 		var v any

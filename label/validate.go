@@ -16,6 +16,11 @@ func (t *Template) Validate() error {
 	if t.Name == "" {
 		return fail("", "no name")
 	}
+	switch t.Kind {
+	case "", KindWaybill, KindPackingList, KindProductLabel:
+	default:
+		return fail("", "kind %q (want %s, %s or %s)", t.Kind, KindWaybill, KindPackingList, KindProductLabel)
+	}
 	if !finitePos(t.Width) || !finitePos(t.Height) || t.Width > 2000 || t.Height > 5000 {
 		return fail("", "size %gx%g mm", t.Width, t.Height)
 	}

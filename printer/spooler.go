@@ -944,6 +944,7 @@ func (s *Spooler) send(ctx context.Context, w *worker, sr StatusReporter, canSta
 		ow, ok := w.dev.(OneWay)
 		return !canStatus || ok && ow.OneWay()
 	}
+	ctx = WithJob(ctx, j)
 	var st Status
 	if c, ok := w.dev.(Confirmer); ok && !oneWay() {
 		var err error

@@ -5,9 +5,9 @@
 //
 //	dadan demo [--out DIR] [--lang zh|en]
 //	dadan review --orders FILE [--stock FILE] [--prices FILE] [--json] [--lang zh|en]
-//	dadan render --orders FILE --template NAME --format zpl|escpos|pdf|png --out DIR [--dpi 203|300] [--mask]
+//	dadan render --orders FILE --template NAME --format zpl|escpos|tspl|pdf|png --out DIR [--dpi 203|300|600] [--mask] [--sort KEY] [--scale] [--strict]
 //	dadan ingest --db PATH --orders FILE [--stock FILE] [--prices FILE] [--json] [--lang zh|en]
-//	dadan print --db PATH --printer KIND=URL... [--template KIND=NAME]...
+//	dadan print --db PATH --printer KIND=URL... [--template KIND=NAME]... [--timeout D] [--retries N]
 //	dadan print --printer URL FILE...
 //	dadan orders --db PATH [--status S] [--order ID] [--json]
 //	dadan journal --db PATH [--order ID] [--json]
@@ -20,10 +20,14 @@
 //	dadan problems --db PATH [--carrier CODE] [--json]
 //	dadan problems report --db PATH [--json]
 //	dadan amend --db PATH --order ID --recipient FILE --reason TEXT
+//	dadan carriers [--json]
 //	dadan address [--json] TEXT...
 //	dadan import --format taobao|top|pdd|douyin|csv --orders FILE [--items FILE] [--mapping FILE]
 //	dadan qa plan --lot N --aql A [--level II] [--severity normal|tightened|reduced] [--json]
 //	dadan qa sample|inspect|lot|report --db PATH … (see dadan qa -h)
+//
+// Every flag and printer URL option is described in the README, section "Every
+// flag and URL option".
 //
 // Exit status is 0 on success, 1 when some input was refused (each refusal is on
 // stderr with the order id and line), 2 for usage errors.
@@ -36,6 +40,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"strings"
 )
 
 // Exit statuses.
@@ -72,7 +77,12 @@ type env struct {
 	stdout, stderr io.Writer
 }
 
-func (e *env) errorf(format string, a ...any) { fmt.Fprintf(e.stderr, "dadan: "+format+"\n", a...) }
+// errorf prints one message on stderr, prefixed "dadan: ". Errors of the
+// library start with "dadan: " too; that prefix is said once.
+func (e *env) errorf(format string, a ...any) {
+	msg := strings.TrimPrefix(fmt.Sprintf(format, a...), "dadan: ")
+	fmt.Fprintln(e.stderr, "dadan: "+strings.ReplaceAll(msg, ": dadan: ", ": "))
+}
 
 func commandList() []command {
 	return []command{
@@ -91,6 +101,7 @@ func commandList() []command {
 		{"shipments", "list the shipments and where each is", runShipments},
 		{"problems", "courier problems and claims; 'problems report' compares carriers", runProblems},
 		{"amend", "change an order's recipient at the customer's request", runAmend},
+		{"carriers", "list the courier codes an order's carrier field takes", runCarriers},
 		{"address", "split one-line addresses into province, city, district, street and detail", runAddress},
 		{"import", "read a platform export (taobao, top, pdd, douyin, csv) into order JSON lines", runImport},
 		{"qa", "quality inspection: sampling, inspections, lots, reports", runQA},

@@ -25,16 +25,7 @@ import (
 // openPrinter opens url and maps URL errors to usage errors. Transport notices
 // (a printer taken for one-way) go to stderr.
 func openPrinter(ctx context.Context, e *env, cmd, url string) (printer.Printer, int) {
-	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{
-		Level: slog.LevelWarn,
-		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
-			if len(groups) == 0 && a.Key == slog.TimeKey {
-				return slog.Attr{}
-			}
-			return a
-		},
-	}))
-	p, err := dadan.OpenPrinterWith(ctx, url, &dadan.PrinterOptions{Logger: log})
+	p, err := dadan.OpenPrinterWith(ctx, url, &dadan.PrinterOptions{Logger: cliLogger(e)})
 	if err != nil {
 		e.errorf("%s: %v", cmd, err)
 		if errors.Is(err, dadan.ErrPrinterURL) {
@@ -45,11 +36,25 @@ func openPrinter(ctx context.Context, e *env, cmd, url string) (printer.Printer,
 	return p, exitOK
 }
 
+// cliLogger writes warnings (a printer taken for one-way, a layout warning) to
+// stderr, without times.
+func cliLogger(e *env) *slog.Logger {
+	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{
+		Level: slog.LevelWarn,
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if len(groups) == 0 && a.Key == slog.TimeKey {
+				return slog.Attr{}
+			}
+			return a
+		},
+	}))
+}
+
 func runPrint(ctx context.Context, args []string, e *env) int {
 	fs := newFlags("print", e)
 	var printers, templates multiFlag
 	fs.Var(&printers, "printer", "`KIND=URL` (repeatable): print the documents of KIND (waybill, packing, label) on the printer at URL; "+
-		"or, with FILE arguments, one printer URL: tcp://host:9100?lang=zpl|escpos|tspl, serial:///dev/ttyUSB0?baud=9600, file:///dir, cups://queue")
+		"or, with FILE arguments, one printer URL: tcp://host:9100?lang=zpl|escpos|tspl, serial:///dev/ttyUSB0?baud=9600, file:///dir, cups://queue (options: README, \"Every flag and URL option\")")
 	fs.Var(&templates, "template", "`KIND=NAME` (repeatable): the template of KIND; defaults waybill-76x130, packing-80mm, product-60x40")
 	db := dbFlag(fs)
 	station := fs.String("station", "", "`NAME` of this station in a shared database (default: the host name); a restart with the same name recovers its own jobs at once")
@@ -58,8 +63,8 @@ func runPrint(ctx context.Context, args []string, e *env) int {
 	testNumbers := fs.Bool("test-numbers", true, "give orders without a waybill number one from built-in test ranges (not real waybills); false holds those orders")
 	mask := fs.Bool("mask", false, "mask recipient name and phone on every document")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: dadan print --db PATH --printer KIND=URL... [--template KIND=NAME]...\n"+
-			"       dadan print --printer URL FILE...\n\n"+
+		fmt.Fprintln(fs.Output(), "usage: dadan print --db PATH --printer KIND=URL... [--template KIND=NAME]... [--station NAME] [--timeout D] [--retries N] [--mask] [--test-numbers=false]\n"+
+			"       dadan print --printer URL FILE... [--timeout D] [--retries N]\n\n"+
 			"With a database: render and print the documents of every approved order not yet printed,\n"+
 			"only the kinds given a printer, and return when nothing is left to print.\n"+
 			"With files: each file is one job, sent in the given order.")
@@ -150,6 +155,7 @@ func printDB(ctx context.Context, e *env, cfg *printConfig) int {
 		Routes:   map[printer.DocKind]string{},
 		Spool:    printer.Options{Owner: owner, OnEvent: spoolLines(e, &counts), RetryPolicy: cliRetryPolicy},
 		Layout:   label.LayoutOptions{Mask: cfg.mask},
+		Logger:   cliLogger(e),
 	}
 	var names []string
 	for _, kind := range []printer.DocKind{printer.Waybill, printer.PackingList, printer.ProductLabel} {
@@ -164,6 +170,10 @@ func printDB(ctx context.Context, e *env, cfg *printConfig) int {
 		t, err := loadTemplate(name)
 		if err != nil {
 			e.errorf("print: %v", err)
+			return exitUsage
+		}
+		if got := dadan.TemplateKind(t); got != kind {
+			e.errorf("print: template %s prints %s documents, not %s (its \"kind\")", name, kindName(got), kindName(kind))
 			return exitUsage
 		}
 		format, err := urlLang(url)
@@ -422,6 +432,23 @@ func runStatus(ctx context.Context, args []string, e *env) int {
 	}
 	defer p.Close()
 	sr, ok := p.(printer.StatusReporter)
+	u, _ := neturl.Parse(*url)
+	if !ok && u != nil && u.Scheme == "file" {
+		// Opened means the path exists and can be written; that is all a file knows.
+		const note = "a file printer reports no printer status: the path exists and can be written, and a job counts as sent once written whole (see dadan jobs)"
+		if *asJSON {
+			b, _ := json.Marshal(struct {
+				Printer string   `json:"printer"`
+				Ready   bool     `json:"ready"`
+				States  []string `json:"states"`
+				Note    string   `json:"note"`
+			}{*url, true, []string{}, note})
+			fmt.Fprintln(e.stdout, string(b))
+		} else {
+			fmt.Fprintln(e.stdout, "writable; "+note)
+		}
+		return exitOK
+	}
 	if !ok {
 		e.errorf("status: %v: %s cannot report status", printer.ErrUnsupported, *url)
 		return exitRefused
@@ -432,21 +459,48 @@ func runStatus(ctx context.Context, args []string, e *env) int {
 		return exitRefused
 	}
 	if *asJSON {
-		states := []string{}
-		if st.States != 0 {
-			states = strings.Split(st.States.String(), "|")
-		}
-		b, _ := json.Marshal(struct {
-			Printer string   `json:"printer"`
-			Ready   bool     `json:"ready"`
-			States  []string `json:"states"`
-			Raw     string   `json:"raw"`
-		}{*url, st.Ready(), states, string(st.Raw)})
-		fmt.Fprintln(e.stdout, string(b))
+		fmt.Fprintln(e.stdout, string(statusJSON(*url, st)))
 	} else {
 		fmt.Fprintln(e.stdout, st.States)
 	}
 	return exitOK
+}
+
+// statusJSON is the line `status --json` prints for st of the printer at url:
+// the raw reply as text when it is printable (a ZPL ~HS reply), else in hex,
+// and none for CUPS, whose reply is an IPP message already read into states.
+func statusJSON(url string, st printer.Status) []byte {
+	states := []string{}
+	if st.States != 0 {
+		states = strings.Split(st.States.String(), "|")
+	}
+	out := struct {
+		Printer string   `json:"printer"`
+		Ready   bool     `json:"ready"`
+		States  []string `json:"states"`
+		Raw     string   `json:"raw,omitempty"`
+		RawHex  string   `json:"raw_hex,omitempty"`
+	}{Printer: url, Ready: st.Ready(), States: states}
+	u, _ := neturl.Parse(url)
+	switch {
+	case u != nil && (u.Scheme == "cups" || u.Scheme == "ipp" || u.Scheme == "ipps"):
+	case printableASCII(st.Raw):
+		out.Raw = string(st.Raw)
+	default:
+		out.RawHex = hex.EncodeToString(st.Raw)
+	}
+	b, _ := json.Marshal(out)
+	return b
+}
+
+// printableASCII reports whether b is printable ASCII text (a ZPL ~HS reply).
+func printableASCII(b []byte) bool {
+	for _, c := range b {
+		if (c < 0x20 || c > 0x7e) && c != '\r' && c != '\n' && c != '\t' && c != 0x02 && c != 0x03 {
+			return false
+		}
+	}
+	return true
 }
 
 // attempts wraps a printer and counts the calls in a row that fail to reach it

@@ -28,6 +28,8 @@ func runRender(ctx context.Context, args []string, e *env) int {
 	dpi := fs.Int("dpi", 203, "resolution for zpl and png: 203, 300 or 600; for tspl 203 or 300")
 	mask := fs.Bool("mask", false, "mask recipient name and phone (张*, 138****8000)")
 	sortItems := fs.String("sort", "", "sort items on packing lists by sku, location or name")
+	scale := fs.Bool("scale", false, "escpos: print a template wider than the paper (packing-a4, a 100 mm waybill) as an image scaled down to it, instead of refusing it")
+	strict := fs.Bool("strict", false, "refuse orders whose carrier code is not one that dadan carriers lists (by default they get OTHER test numbers, with a warning)")
 	testNumbers := fs.Bool("test-numbers", true, "give waybills of orders without a number one from built-in test ranges (not real waybills); false refuses those orders")
 	if code, ok := parse(fs, args); !ok {
 		return code
@@ -46,6 +48,12 @@ func runRender(ctx context.Context, args []string, e *env) int {
 		e.errorf("render: %v", err)
 		return exitUsage
 	}
+	switch *sortItems {
+	case "", "sku", "location", "name":
+	default:
+		e.errorf("render: --sort %q: want sku, location or name", *sortItems)
+		return exitUsage
+	}
 	lopts := &label.LayoutOptions{Mask: *mask, SortItems: *sortItems}
 	if err := lopts.Validate(); err != nil {
 		e.errorf("render: %v", err)
@@ -56,7 +64,7 @@ func runRender(ctx context.Context, args []string, e *env) int {
 		e.errorf("render: unknown format %q (want zpl, escpos, tspl, pdf or png)", *format)
 		return exitUsage
 	}
-	r, err := dadan.NewRenderer(*format, &dadan.RenderOptions{DPI: *dpi})
+	r, err := dadan.NewRenderer(*format, &dadan.RenderOptions{DPI: *dpi, Scale: *scale})
 	if err != nil {
 		e.errorf("render: %v", err)
 		return exitUsage
@@ -72,7 +80,7 @@ func runRender(ctx context.Context, args []string, e *env) int {
 		return exitUsage
 	}
 
-	kind := dadan.KindOf(tmpl.Name)
+	kind := dadan.TemplateKind(tmpl)
 	carrier := dadan.TestCarrier()
 	names := map[string]bool{}
 	now := time.Now()
@@ -105,7 +113,13 @@ func runRender(ctx context.Context, args []string, e *env) int {
 				continue
 			}
 			invented++
-			if err := allocate(ctx, carrier, o); err != nil {
+			if err := allocate(ctx, carrier, o, *strict); errors.Is(err, shipment.ErrUnknownCarrier) {
+				refused++
+				e.errorf("refused: line %d: order %s: unknown carrier %q (see dadan carriers)", line, o.ID, o.Carrier)
+				continue
+			} else if errors.Is(err, errOtherCarrier) {
+				e.errorf("line %d: order %s: unknown carrier %q, given an OTHER test number (see dadan carriers; --strict refuses it)", line, o.ID, o.Carrier)
+			} else if err != nil {
 				refused++
 				e.errorf("refused: line %d: order %s: %v", line, o.ID, err)
 				continue
@@ -120,6 +134,9 @@ func runRender(ctx context.Context, args []string, e *env) int {
 			refused++
 			e.errorf("refused: line %d: order %s: %v", line, o.ID, err)
 			continue
+		}
+		for _, w := range doc.Warnings {
+			e.errorf("warning: line %d: order %s: %v", line, o.ID, w)
 		}
 		name := fileName(o.ID, line, ext, names)
 		if err := os.WriteFile(filepath.Join(*outDir, name), buf.Bytes(), 0o644); err != nil {
@@ -140,14 +157,21 @@ func runRender(ctx context.Context, args []string, e *env) int {
 	return exitOK
 }
 
-// allocate gives o a test waybill number from its carrier's range.
-func allocate(ctx context.Context, c shipment.Carrier, o *order.Order) error {
+// errOtherCarrier says that an order of an unknown carrier got an OTHER number.
+var errOtherCarrier = errors.New("unknown carrier, OTHER number")
+
+// allocate gives o a test waybill number from its carrier's range. An unknown
+// carrier code gets an OTHER number and errOtherCarrier, or with strict
+// shipment.ErrUnknownCarrier.
+func allocate(ctx context.Context, c shipment.Carrier, o *order.Order, strict bool) error {
 	code := strings.ToUpper(o.Carrier)
 	if code == "" {
 		code = "OTHER"
 	}
+	var note error
 	wb, err := c.Allocate(ctx, shipment.AllocateRequest{Carrier: code, OrderID: o.ID})
-	if errors.Is(err, shipment.ErrUnknownCarrier) {
+	if errors.Is(err, shipment.ErrUnknownCarrier) && !strict {
+		note = errOtherCarrier
 		wb, err = c.Allocate(ctx, shipment.AllocateRequest{Carrier: "OTHER", OrderID: o.ID})
 	}
 	if err != nil {
@@ -157,7 +181,7 @@ func allocate(ctx context.Context, c shipment.Carrier, o *order.Order) error {
 		o.Waybill = &order.Waybill{}
 	}
 	o.Waybill.TrackingNo, o.Waybill.SortCode, o.Waybill.Mark, o.Waybill.BagAddr = wb.TrackingNo, wb.SortCode, wb.Mark, wb.BagAddr
-	return nil
+	return note
 }
 
 // loadTemplate returns a standard template by name, or reads a template JSON file.

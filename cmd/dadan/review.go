@@ -240,7 +240,7 @@ func printResult(w io.Writer, r dadan.Result, tag language.Tag) {
 	if r.Refused() || r.Outcome == review.Approve && len(r.Findings) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "%-18s %-7s", r.OrderID, outcomeName(r.Outcome, tag))
+	fmt.Fprint(w, pad(r.OrderID, 18), " ", pad(outcomeName(r.Outcome, tag), 7))
 	for i, f := range r.Findings {
 		sep := "  "
 		if i > 0 {

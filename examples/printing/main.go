@@ -1,21 +1,28 @@
-// Printing reviews the built-in sample orders and prints a ZPL waybill for each
-// approved one to a label printer: the URL given as the first argument
-// (tcp://host:9100, file:///dir, cups://queue ...), or an emulated network printer
-// started here. It then shows what the printer received and the journal of one order.
+// Printing reviews orders and prints a ZPL waybill for each approved one to a
+// label printer: the URL given as the first argument (tcp://host:9100,
+// file:///dir, cups://queue ...), or an emulated network printer started here. It
+// then shows what the printer received and the journal of the first order.
+//
+//	go run ./examples/printing [-orders FILE] [-stock FILE] [-prices FILE] [URL]
+//
+// Its data ship beside this file (orders.jsonl, stock.json, prices.json) and are
+// compiled in, so a copy of this directory runs in any module; with -orders only
+// the stock and prices given are checked.
 package main
 
 import (
 	"bytes"
 	"context"
+	_ "embed"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"log"
 	"os"
 
 	"github.com/dadanhq/dadan"
 	"github.com/dadanhq/dadan/access"
-	"github.com/dadanhq/dadan/internal/sample"
 	"github.com/dadanhq/dadan/label"
 	"github.com/dadanhq/dadan/label/zpl"
 	"github.com/dadanhq/dadan/printer"
@@ -24,12 +31,36 @@ import (
 	"github.com/dadanhq/dadan/store/memstore"
 )
 
+var (
+	//go:embed orders.jsonl
+	exampleOrders []byte
+	//go:embed stock.json
+	exampleStock []byte
+	//go:embed prices.json
+	examplePrices []byte
+)
+
 func main() {
+	ordersPath := flag.String("orders", "", "orders FILE; default the example's orders.jsonl")
+	stockPath := flag.String("stock", "", "stock FILE: units on hand by SKU")
+	pricesPath := flag.String("prices", "", "prices FILE: list prices by SKU")
+	flag.Parse()
+	orders, stockJSON, pricesJSON := exampleOrders, exampleStock, examplePrices
+	if *ordersPath != "" {
+		orders, stockJSON, pricesJSON = readFile(*ordersPath), []byte("{}"), []byte("{}")
+	}
+	if *stockPath != "" {
+		stockJSON = readFile(*stockPath)
+	}
+	if *pricesPath != "" {
+		pricesJSON = readFile(*pricesPath)
+	}
+
 	ctx := access.NewContext(context.Background(), access.Principal{ID: "packer-3"})
 	url := ""
 	var emu *printertest.Printer
-	if len(os.Args) > 1 {
-		url = os.Args[1]
+	if flag.NArg() > 0 {
+		url = flag.Arg(0)
 	} else {
 		var err error
 		if emu, err = printertest.New(nil); err != nil {
@@ -46,7 +77,7 @@ func main() {
 
 	var stock review.StockMap
 	var prices review.PriceMap
-	if err := errors.Join(json.Unmarshal(sample.Stock, &stock), json.Unmarshal(sample.Prices, &prices)); err != nil {
+	if err := errors.Join(json.Unmarshal(stockJSON, &stock), json.Unmarshal(pricesJSON, &prices)); err != nil {
 		log.Fatal(err)
 	}
 	waybill, err := label.Standard("waybill-76x130")
@@ -70,7 +101,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if _, err := st.Ingest(ctx, bytes.NewReader(sample.Orders), nil); err != nil {
+	if _, err := st.Ingest(ctx, bytes.NewReader(orders), nil); err != nil {
 		log.Fatal(err)
 	}
 	ps, err := st.Print(ctx)
@@ -84,9 +115,22 @@ func main() {
 	if emu != nil {
 		fmt.Printf("the printer printed %d labels\n", len(emu.Printed()))
 	}
+	first := ""
 	for ev := range store.Journal(ctx, 0) {
-		if ev.OrderID == "TB2026111100000" {
+		if first == "" {
+			first = ev.OrderID
+		}
+		if ev.OrderID == first {
 			fmt.Println(ev.Seq, ev.Time.Format("15:04:05"), ev.Actor, ev.Action, ev.From, "->", ev.To, ev.Detail)
 		}
 	}
+}
+
+// readFile returns the contents of path or stops the program.
+func readFile(path string) []byte {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	return b
 }

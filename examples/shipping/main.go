@@ -6,11 +6,15 @@
 // push through the HTTP handler, reports a lost parcel, claims for it, and
 // prints the per-carrier analysis. Everything runs in memory and in a temporary
 // directory.
+//
+// Its eight orders ship beside this file (orders.jsonl) and are compiled in, so a
+// copy of this directory runs in any module.
 package main
 
 import (
 	"bytes"
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 	"log"
@@ -26,7 +30,6 @@ import (
 
 	"github.com/dadanhq/dadan"
 	"github.com/dadanhq/dadan/access"
-	"github.com/dadanhq/dadan/internal/sample"
 	"github.com/dadanhq/dadan/label"
 	"github.com/dadanhq/dadan/label/pdf"
 	"github.com/dadanhq/dadan/label/zpl"
@@ -37,6 +40,9 @@ import (
 	"github.com/dadanhq/dadan/shipment/manifest"
 	"github.com/dadanhq/dadan/store/memstore"
 )
+
+//go:embed orders.jsonl
+var exampleOrders []byte
 
 func main() {
 	if err := run(); err != nil {
@@ -76,8 +82,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	first := strings.Join(strings.SplitN(string(sample.Orders), "\n", 9)[:8], "\n")
-	if _, err := st.Ingest(ctx, strings.NewReader(first), nil); err != nil {
+	if _, err := st.Ingest(ctx, bytes.NewReader(exampleOrders), nil); err != nil {
 		return err
 	}
 	if _, err := st.PrintAll(ctx); err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"sync"
 	"unicode/utf8"
@@ -133,9 +134,19 @@ func (r *Renderer) appendDocument(s *scratch, dst []byte, doc *label.Document) (
 	}
 	for i := range doc.Pages {
 		var err error
-		if r.opts.Mode == ModeRaster {
-			dst, err = r.appendRasterPage(s, dst, &doc.Pages[i], i)
-		} else {
+		p := &doc.Pages[i]
+		roll := rollWidth(r.paper)
+		switch wide := p.Width > roll+0.05; {
+		case wide && !r.opts.Scale:
+			err = &PaperWidthError{Page: i, PageWidth: p.Width, PaperWidth: roll, Printable: math.Round(float64(r.paper) * 25.4 / DPI)}
+		case wide && r.opts.PageRasterizer == nil:
+			err = &OpError{Page: i, Index: -1, Op: "page", Err: ErrNoPageRasterizer}
+		case wide:
+			// Drawn at the resolution that makes the page as wide as the printable width.
+			dst, err = r.appendRasterPage(s, dst, p, i, max(1, int(float64(r.paper)*25.4/p.Width)))
+		case r.opts.Mode == ModeRaster:
+			dst, err = r.appendRasterPage(s, dst, p, i, DPI)
+		default:
 			dst, err = r.appendTextPage(s, dst, &doc.Pages[i], i)
 		}
 		if err != nil {
@@ -713,8 +724,8 @@ func (r *Renderer) appendImage(s *scratch, dst []byte, im *label.Image, x int) (
 	return appendRaster(dst, band, stride, bm.Height), bm.Height, nil
 }
 
-func (r *Renderer) appendRasterPage(s *scratch, dst []byte, p *label.Page, page int) ([]byte, error) {
-	bm, err := r.opts.PageRasterizer.RasterizePage(*p, DPI)
+func (r *Renderer) appendRasterPage(s *scratch, dst []byte, p *label.Page, page, dpi int) ([]byte, error) {
+	bm, err := r.opts.PageRasterizer.RasterizePage(*p, dpi)
 	if err == nil && (bm == nil || !validBitmap(bm)) {
 		err = ErrBitmap
 	}

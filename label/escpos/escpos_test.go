@@ -60,7 +60,7 @@ func (f *fakeText) RasterizeText(t label.TextLine, dpi int) (*label.Bitmap, erro
 type fakePage struct{}
 
 func (fakePage) RasterizePage(p label.Page, dpi int) (*label.Bitmap, error) {
-	w, h := dots(p.Width), dots(p.Height)
+	w, h := int(p.Width*float64(dpi)/25.4+0.5), int(p.Height*float64(dpi)/25.4+0.5)
 	bm := newBitmap(w, h)
 	for x := range w {
 		set(bm, x, 0)
@@ -137,7 +137,7 @@ func TestGolden(t *testing.T) {
 		doc  *label.Document
 	}{
 		{"hand-packing-80mm", nil, packingList(3)},
-		{"hand-packing-58mm-partial", &Options{PaperWidth: Paper58, Cut: CutPartial, Calibration: label.Calibration{DX: 1, DY: 2}, TextRasterizer: &fakeText{}}, packingList(2)},
+		{"hand-packing-58mm-partial", &Options{PaperWidth: Paper58, Cut: CutPartial, Calibration: label.Calibration{DX: 1, DY: 2}, TextRasterizer: &fakeText{}, Scale: true, PageRasterizer: fakePage{}}, packingList(2)},
 		{"hand", &Options{TextRasterizer: &fakeText{}, Cut: CutNone}, handDoc()},
 		{"hand-replace", &Options{ReplaceUnprintable: true}, handDoc()},
 		{"raster", &Options{Mode: ModeRaster, PageRasterizer: fakePage{}}, &label.Document{Pages: []label.Page{{Width: 48, Height: 4}, {Width: 80, Height: 3}}}},
@@ -417,7 +417,8 @@ func TestErrors(t *testing.T) {
 }
 
 func TestRasterModeCentresWidePage(t *testing.T) {
-	evs, err := decodeStream(render(t, &Options{Mode: ModeRaster, PageRasterizer: fakePage{}, PaperWidth: Paper58}, &label.Document{Pages: []label.Page{{Width: 80, Height: 40}}}))
+	// 58 mm, as wide as the roll: centred on the 48 mm printable width.
+	evs, err := decodeStream(render(t, &Options{Mode: ModeRaster, PageRasterizer: fakePage{}, PaperWidth: Paper58}, &label.Document{Pages: []label.Page{{Width: 58, Height: 40}}}))
 	require.NoError(t, err)
 	var rows int
 	for _, e := range evs {
@@ -634,4 +635,50 @@ func TestConcurrentRender(t *testing.T) {
 	want, err := r.AppendDocument(nil, packingList(20))
 	require.NoError(t, err)
 	labeltest.RenderConcurrently(t, r, func() *label.Document { return packingList(20) }, want)
+}
+
+// TestPageWiderThanPaper: a page wider than the paper roll is refused with both
+// widths, in text and raster mode, unless Scale is set; scaled, it is one image as
+// wide as the printable width.
+func TestPageWiderThanPaper(t *testing.T) {
+	doc := &label.Document{Order: "A1", Pages: []label.Page{{Width: 100, Height: 30, Ops: []label.Op{
+		label.TextLine{X: 80, Y: 2, Size: 3, Width: 20, Text: "运单号"},
+	}}}}
+	for _, o := range []*Options{nil, {Mode: ModeRaster, PageRasterizer: fakePage{}}, {PaperWidth: Paper58}} {
+		r, err := New(o)
+		require.NoError(t, err)
+		_, err = r.AppendDocument(nil, doc)
+		require.ErrorIs(t, err, ErrPaperWidth)
+		var pe *PaperWidthError
+		require.ErrorAs(t, err, &pe)
+		assert.Equal(t, 100.0, pe.PageWidth)
+		assert.Contains(t, err.Error(), "100 mm wide")
+		paper := "80 mm paper (72 mm printable)"
+		if o != nil && o.PaperWidth == Paper58 {
+			paper = "58 mm paper (48 mm printable)"
+		}
+		assert.Contains(t, err.Error(), paper)
+	}
+	// As wide as the roll is centred, not refused.
+	r, err := New(nil)
+	require.NoError(t, err)
+	_, err = r.AppendDocument(nil, &label.Document{Pages: []label.Page{{Width: 80, Height: 10}}})
+	require.NoError(t, err)
+
+	// Scale without a page rasterizer cannot draw the page.
+	r, err = New(&Options{Scale: true})
+	require.NoError(t, err)
+	_, err = r.AppendDocument(nil, doc)
+	require.ErrorIs(t, err, ErrNoPageRasterizer)
+
+	evs, err := decodeStream(render(t, &Options{Scale: true, PageRasterizer: fakePage{}}, doc))
+	require.NoError(t, err)
+	assert.Empty(t, texts(evs), "the scaled page is an image")
+	var rows int
+	for _, e := range evs {
+		if e.Cmd == "GS v 0" {
+			rows += e.Rows
+		}
+	}
+	assert.InDelta(t, 30*float64(Paper80)/100, rows, 2, "height scaled as the width: 100 mm onto 576 dots")
 }

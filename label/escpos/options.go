@@ -47,8 +47,13 @@ type PageRasterizer interface {
 // cut, and an error for characters the printer font cannot print.
 type Options struct {
 	// PaperWidth is the printable width in dots: [Paper58] or [Paper80] (0 means
-	// Paper80). A page wider than that is centred on the paper.
+	// Paper80). A page no wider than the paper roll (58 or 80 mm; for other widths
+	// the printable width plus 8 mm) is centred on the paper; a wider page is a
+	// [*PaperWidthError] unless Scale is set.
 	PaperWidth int
+	// Scale prints a page wider than the paper as one image scaled down to the
+	// printable width, drawn by PageRasterizer (required for such pages).
+	Scale bool
 	// Mode selects text or raster printing.
 	Mode Mode
 	// Cut selects the cut after each page.
@@ -87,6 +92,8 @@ var (
 	// multiples of 24 dots) than the paper left of it allows, and no TextRasterizer
 	// is configured to print it as laid out. Text is never cut silently.
 	ErrTextWidth = errors.New("escpos: text wider than the paper in the printer font")
+	// ErrPaperWidth is wrapped by every *PaperWidthError.
+	ErrPaperWidth = errors.New("escpos: page wider than the paper")
 )
 
 // OptionsError describes an invalid [Options] field.
@@ -166,4 +173,32 @@ func (o *Options) Validate() error {
 		return &OptionsError{"Cut", fmt.Sprintf("unknown cut %d", o.Cut)}
 	}
 	return nil
+}
+
+// PaperWidthError is a page wider than the paper roll, which would lose what lies
+// beyond the paper's edges. Widths are in millimetres.
+type PaperWidthError struct {
+	Page       int     // page index
+	PageWidth  float64 // the page's (template's) width
+	PaperWidth float64 // the paper roll's width
+	Printable  float64 // the printable width on it
+}
+
+func (e *PaperWidthError) Error() string {
+	return fmt.Sprintf("escpos: page %g mm wide does not fit %g mm paper (%g mm printable): use a template at most %g mm wide, or scale it down to the paper",
+		e.PageWidth, e.PaperWidth, e.Printable, e.PaperWidth)
+}
+
+// Unwrap returns [ErrPaperWidth].
+func (e *PaperWidthError) Unwrap() error { return ErrPaperWidth }
+
+// rollWidth is the width in mm of the paper roll with a printable width of paper dots.
+func rollWidth(paper int) float64 {
+	switch paper {
+	case Paper58:
+		return 58
+	case Paper80:
+		return 80
+	}
+	return float64(paper)*25.4/DPI + 8
 }

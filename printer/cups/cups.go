@@ -142,11 +142,21 @@ type JobError struct {
 	// NotSent is set when the job was cancelled while still pending, so
 	// no byte of it reached the printer.
 	NotSent bool
+	// Printer is the queue's status when it was found stopped (paper out,
+	// paused); zero otherwise.
+	Printer printer.Status
 }
 
 // Error implements error.
 func (e *JobError) Error() string {
-	return fmt.Sprintf("%v: job %d %s (%s)", e.Err, e.ID, e.State, strings.Join(e.Reasons, ", "))
+	s := fmt.Sprintf("%v: job %d %s", e.Err, e.ID, e.State)
+	if r := slices.DeleteFunc(slices.Clone(e.Reasons), func(r string) bool { return r == "none" }); len(r) > 0 {
+		s += " (" + strings.Join(r, ", ") + ")"
+	}
+	if e.Printer.States != 0 {
+		s += ": the queue stopped, printer " + e.Printer.States.String()
+	}
+	return s
 }
 
 // Unwrap returns the cause and, when NotSent is set, [printer.ErrNotSent].
@@ -379,11 +389,14 @@ func (p *Printer) Wait(ctx context.Context, id int) (JobState, error) {
 			return j.State, &JobError{ID: id, State: j.State, Reasons: j.Reasons, Err: ErrJobFailed}
 		}
 		cause := ctx.Err()
+		var st printer.Status
 		if cause == nil && p.queueStopped(ctx, j) {
 			cause = printer.ErrOffline
+			st, _ = p.Status(ctx)
+			st.Raw = nil
 		}
 		if cause != nil {
-			return p.abandon(id, cause)
+			return p.abandon(id, cause, st)
 		}
 		select {
 		case <-ctx.Done():
@@ -395,7 +408,7 @@ func (p *Printer) Wait(ctx context.Context, id int) (JobState, error) {
 // abandon cancels job id, with a context of its own as the caller's may
 // have ended, and returns the [*JobError] for cause. A failure to cancel
 // leaves the job to CUPS.
-func (p *Printer) abandon(id int, cause error) (JobState, error) {
+func (p *Printer) abandon(id int, cause error, st printer.Status) (JobState, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	j, err := p.Job(ctx, id)
@@ -405,7 +418,7 @@ func (p *Printer) abandon(id int, cause error) (JobState, error) {
 	if err != nil {
 		p.log.Warn("cups: cancelling an unfinished job failed", "printer", p.printerURI, "job", id, "err", err)
 	}
-	return j.State, &JobError{ID: id, State: j.State, Reasons: j.Reasons, Err: cause,
+	return j.State, &JobError{ID: id, State: j.State, Reasons: j.Reasons, Err: cause, Printer: st,
 		// A job that never began processing has sent no byte to the printer.
 		NotSent: err == nil && j.State == JobPending && !j.Processed}
 }

@@ -391,3 +391,22 @@ func TestRealCUPSPaperOut(t *testing.T) {
 	assert.True(t, st.Has(printer.Paused), "%s", st.States)
 	assert.False(t, st.Ready())
 }
+
+// TestPaperOutMessage: a job on a queue CUPS stopped for want of paper says what
+// the printer reports, as `dadan status` does, not only "offline".
+func TestPaperOutMessage(t *testing.T) {
+	s := &ippServer{state: 5, reasons: []string{"media-empty-error"}, jobState: JobPending}
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	ctx := context.Background()
+	p, err := Open(ctx, srv.URL+"/printers/zebra", &Options{PollInterval: time.Millisecond})
+	require.NoError(t, err)
+	defer p.Close()
+	err = p.Print(ctx, []byte("^XA^XZ"))
+	require.ErrorIs(t, err, printer.ErrOffline)
+	var je *JobError
+	require.ErrorAs(t, err, &je)
+	assert.True(t, je.Printer.Has(printer.PaperOut))
+	assert.Contains(t, err.Error(), "the queue stopped, printer paper out")
+	assert.Nil(t, je.Printer.Raw, "no IPP bytes kept in an error")
+}

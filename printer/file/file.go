@@ -1,10 +1,13 @@
 // Package file prints to a spool directory, a device node or a plain file.
 //
 // A directory is a spool: each job becomes a new file whose name starts with
-// a zero-padded sequence number and the time (UTC), so names sort in job
-// order, for example "000000000042-20261111T000509.123456789Z.prn". Jobs are
-// written to a temporary file, synced and then linked into place, so a
-// reader never sees half a job and an existing file is never overwritten.
+// a zero-padded sequence number, so names sort in job order, then, for a job the
+// spooler sends (see [printer.JobFromContext]), its order and document kind, and
+// the time (UTC): "000000000042-TB2026111100000-waybill-20261111T000509.123456789Z.prn",
+// with "-copy2" after the kind for further copies and "-reprint" for a reprint.
+// Files are created with [Options.Mode] (default 0600). Jobs are written to a
+// temporary file, synced and then linked into place, so a reader never sees half
+// a job and an existing file is never overwritten.
 //
 // A character device (such as /dev/usb/lp0) or a named pipe is opened for
 // each job, written to directly and closed. A regular file has each job
@@ -36,6 +39,9 @@ type Options struct {
 	Ext string
 	// Now is the clock for spool file names. Default time.Now.
 	Now func() time.Time
+	// Mode is the permission of spool files, such as 0o644 for a print server
+	// that runs as another user. 0 means 0o600.
+	Mode fs.FileMode
 }
 
 // Validate reports whether o is usable.
@@ -48,6 +54,9 @@ func (o *Options) Validate() error {
 	}
 	if strings.ContainsAny(o.Ext, `/\`) || strings.HasPrefix(o.Ext, ".") {
 		return fmt.Errorf("file: bad extension %q", o.Ext)
+	}
+	if o.Mode&^fs.ModePerm != 0 {
+		return fmt.Errorf("file: mode %v is not a permission", o.Mode)
 	}
 	return nil
 }
@@ -224,7 +233,14 @@ func (p *Printer) spool(ctx context.Context, b []byte) (string, error) {
 		return "", p.fail(err, true)
 	}
 	defer os.Remove(tmp.Name())
-	_, err = tmp.Write(b)
+	mode := p.opts.Mode
+	if mode == 0 {
+		mode = 0o600
+	}
+	err = tmp.Chmod(mode)
+	if err == nil {
+		_, err = tmp.Write(b)
+	}
 	if err == nil {
 		err = tmp.Sync()
 	}
@@ -238,6 +254,9 @@ func (p *Printer) spool(ctx context.Context, b []byte) (string, error) {
 		return "", p.fail(err, true)
 	}
 	stamp := p.opts.Now().UTC().Format("20060102T150405.000000000Z")
+	if j := printer.JobFromContext(ctx); j != nil {
+		stamp = jobName(j) + stamp
+	}
 	for {
 		p.seq++
 		name := filepath.Join(p.path, fmt.Sprintf("%0*d-%s.%s", seqWidth, p.seq, stamp, p.opts.Ext))
@@ -332,4 +351,46 @@ func (p *Printer) Close() error {
 	defer p.mu.Unlock()
 	p.closed = true
 	return nil
+}
+
+// jobName is the part of a spool file name that names job j: "ORDER-KIND-",
+// with "copyN-" for copies after the first and "reprint-" for a reprint. Order
+// IDs are untrusted: anything but letters, digits, '_' and '.' becomes '_', and
+// the ID is cut at 64 bytes.
+func jobName(j *printer.Job) string {
+	var b strings.Builder
+	for _, r := range j.Key.Order {
+		if b.Len() >= 64 {
+			break
+		}
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '_', r == '.' && b.Len() > 0:
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	kind := string(j.Key.Doc)
+	switch j.Key.Doc {
+	case printer.PackingList:
+		kind = "packing"
+	case printer.ProductLabel:
+		kind = "label"
+	}
+	b.WriteString("-")
+	for _, r := range kind {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	b.WriteString("-")
+	if j.Key.Copy > 1 {
+		b.WriteString("copy" + strconv.Itoa(j.Key.Copy) + "-")
+	}
+	if j.Reprint {
+		b.WriteString("reprint-")
+	}
+	return b.String()
 }

@@ -243,3 +243,43 @@ func BenchmarkSpool(b *testing.B) {
 		}
 	}
 }
+
+// TestSpoolNamesByJob: a job the spooler sends is named by its order and document
+// kind (hostile order IDs cleaned), and spool files take the configured mode.
+func TestSpoolNamesByJob(t *testing.T) {
+	dir := t.TempDir()
+	p, err := Open(dir, &Options{Now: fixedClock(), Mode: 0o644, Ext: "zpl"})
+	require.NoError(t, err)
+	jobs := []*printer.Job{
+		{Key: printer.JobKey{Order: "TB2026111100000", Doc: printer.Waybill, Copy: 1}},
+		{Key: printer.JobKey{Order: "TB2026111100000", Doc: printer.PackingList, Copy: 2}, Reprint: true},
+		{Key: printer.JobKey{Order: "../../etc/x y", Doc: printer.ProductLabel, Copy: 1}},
+	}
+	var names []string
+	for _, j := range jobs {
+		name, err := p.PrintFile(printer.WithJob(ctx, j), []byte("^XA^XZ"))
+		require.NoError(t, err)
+		assert.Equal(t, dir, filepath.Dir(name), "the file is in the spool directory")
+		names = append(names, filepath.Base(name))
+		fi, err := os.Stat(name)
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o644), fi.Mode().Perm())
+	}
+	assert.Equal(t, []string{
+		"000000000001-TB2026111100000-waybill-20261110T160509.123456789Z.zpl",
+		"000000000002-TB2026111100000-packing-copy2-reprint-20261110T160509.123456789Z.zpl",
+		"000000000003-_._.._etc_x_y-label-20261110T160509.123456789Z.zpl",
+	}, names)
+
+	// The default stays private to the user.
+	q, err := Open(t.TempDir(), nil)
+	require.NoError(t, err)
+	name, err := q.PrintFile(ctx, []byte("x"))
+	require.NoError(t, err)
+	fi, err := os.Stat(name)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+
+	_, err = Open(dir, &Options{Mode: os.ModeSetuid | 0o644})
+	assert.Error(t, err)
+}

@@ -90,7 +90,11 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	s := fmt.Sprintf("tcp: %s %s: %v", e.Op, e.Addr, e.Err)
+	cause := e.Err
+	if oe, ok := cause.(*net.OpError); ok && oe.Err != nil {
+		cause = oe.Err // its "dial tcp host:port" repeats ours
+	}
+	s := fmt.Sprintf("tcp: %s %s: %v", e.Op, e.Addr, cause)
 	if e.Partial {
 		s += " (" + printer.ErrPartial.Error() + ")"
 	}

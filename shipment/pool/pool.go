@@ -39,6 +39,16 @@ type Range struct {
 	// S10 appends the UPU S10 check digit after the serial. It needs Width 8
 	// and two capital letters as Prefix and Suffix.
 	S10 bool
+	// SortCode, Mark and BagAddr are the routing data (三段码, 大头笔, 集包地)
+	// returned with every number of the range. A courier's real routing depends
+	// on the address and comes from its API; test ranges fill them with test
+	// values so that a test label shows every field.
+	SortCode, Mark, BagAddr string
+}
+
+// waybill is number no of r for orderID, with r's routing data.
+func (r Range) waybill(no, orderID string) shipment.Waybill {
+	return shipment.Waybill{TrackingNo: no, Carrier: r.Carrier, OrderID: orderID, SortCode: r.SortCode, Mark: r.Mark, BagAddr: r.BagAddr}
 }
 
 // Validate reports whether r is usable.
@@ -203,6 +213,12 @@ func overlap(a, b Range) bool {
 
 // carrierOf finds the carrier whose ranges could have issued no.
 func (p *Pool) carrierOf(no string) (string, bool) {
+	r, ok := p.rangeOf(no)
+	return r.Carrier, ok
+}
+
+// rangeOf returns the range that issues no.
+func (p *Pool) rangeOf(no string) (Range, bool) {
 	for _, r := range p.ranges {
 		if !strings.HasPrefix(no, r.Prefix) || !strings.HasSuffix(no, r.Suffix) {
 			continue
@@ -221,9 +237,9 @@ func (p *Pool) carrierOf(no string) (string, bool) {
 		if err != nil || v < r.Start || v > r.End || r.format(v) != no {
 			continue
 		}
-		return r.Carrier, true
+		return r, true
 	}
-	return "", false
+	return Range{}, false
 }
 
 // Allocate returns the next free number of req.Carrier.
@@ -241,7 +257,8 @@ func (p *Pool) Allocate(ctx context.Context, req shipment.AllocateRequest) (ship
 			no := q[0]
 			p.free[req.Carrier] = q[1:]
 			p.numbers[no].state = Issued
-			return shipment.Waybill{TrackingNo: no, Carrier: req.Carrier, OrderID: req.OrderID}, nil
+			r, _ := p.rangeOf(no)
+			return r.waybill(no, req.OrderID), nil
 		}
 	}
 	known := false
@@ -256,7 +273,7 @@ func (p *Pool) Allocate(ctx context.Context, req shipment.AllocateRequest) (ship
 		no := r.format(p.next[i])
 		p.next[i]++
 		p.numbers[no] = &issued{carrier: r.Carrier, state: Issued}
-		return shipment.Waybill{TrackingNo: no, Carrier: r.Carrier, OrderID: req.OrderID}, nil
+		return r.waybill(no, req.OrderID), nil
 	}
 	if !known {
 		return shipment.Waybill{}, fmt.Errorf("%w: %q", shipment.ErrUnknownCarrier, req.Carrier)
@@ -281,7 +298,7 @@ func (p *Pool) allocateSeq(ctx context.Context, req shipment.AllocateRequest) (s
 			continue // this range is used up
 		}
 		no := r.format(r.Start + uint64(n) - 1)
-		return shipment.Waybill{TrackingNo: no, Carrier: r.Carrier, OrderID: req.OrderID}, nil
+		return r.waybill(no, req.OrderID), nil
 	}
 	if !known {
 		return shipment.Waybill{}, fmt.Errorf("%w: %q", shipment.ErrUnknownCarrier, req.Carrier)
