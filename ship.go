@@ -98,9 +98,13 @@ var (
 // verification; after handover it asks the carrier to intercept the parcel
 // through its optional [shipment.Interceptor] ability ([shipment.ErrNoIntercept]
 // when it has none). Every step is journaled with the actor from ctx and the
-// reason.
+// reason. It needs [access.OrderAmend] (which covers the new number of a printed
+// order).
 func (s *Station) Amend(ctx context.Context, id string, to order.Party, reason string, opts *AmendOptions) (AmendResult, error) {
 	res := AmendResult{OrderID: id}
+	if err := s.authorize(ctx, access.OrderAmend, id); err != nil {
+		return res, err
+	}
 	if opts == nil {
 		opts = &AmendOptions{}
 	}

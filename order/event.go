@@ -15,6 +15,7 @@ const (
 	ActVerified Action = "verified" // scan verification before packing passed
 	ActShipped  Action = "shipped"  // handed over to the courier
 	ActNote     Action = "note"     // a remark without a status change
+	ActDenied   Action = "denied"   // an action on the order was refused; Detail names the permission
 )
 
 // Event is one entry of the append-only order journal. Seq is assigned by the store,
