@@ -49,7 +49,7 @@ func runJournal(ctx context.Context, args []string, e *env) int {
 			continue
 		}
 		l := eventLine{Seq: ev.Seq, Time: ev.Time.Format(time.RFC3339Nano), Actor: ev.Actor, Order: ev.OrderID,
-			Action: string(ev.Action), From: string(ev.From), To: string(ev.To), Detail: ev.Detail}
+			Action: string(ev.Action), From: string(ev.From), To: string(ev.To), Detail: readableText(ctx, ev.Detail)}
 		if *asJSON {
 			if err := enc.Encode(l); err != nil {
 				return exitRefused

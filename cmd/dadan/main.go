@@ -23,8 +23,15 @@
 //	dadan address [--json] TEXT...
 //	dadan import --format taobao|top|pdd|douyin|csv --orders FILE [--items FILE] [--mapping FILE]
 //
+// Every command takes --as USER (default $DADAN_USER) and --policy FILE (default
+// $DADAN_POLICY): {"users": {"USER": ["ROLE", ...]}, "roles": {"ROLE": ["PERMISSION", ...]}},
+// roles optional (the built-in roles of package access). Without a policy the
+// local user may do everything; with one, a user it does not name may do nothing,
+// and listings mask personal data unless the user may order.read_pii.
+//
 // Exit status is 0 on success, 1 when some input was refused (each refusal is on
-// stderr with the order id and line), 2 for usage errors.
+// stderr with the order id and line), 2 for usage errors, 3 when the user may not
+// do the action ("not permitted: USER may not PERMISSION" on stderr; nothing changed).
 package main
 
 import (
@@ -68,6 +75,7 @@ type command struct {
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	sess           *session // --as and --policy
 }
 
 func (e *env) errorf(format string, a ...any) { fmt.Fprintf(e.stderr, "dadan: "+format+"\n", a...) }
@@ -95,7 +103,8 @@ func commandList() []command {
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, sess: &session{}}
+	ctx = withSession(ctx, e.sess)
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(e.stderr)
 		if len(args) == 0 {

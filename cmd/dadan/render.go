@@ -46,7 +46,7 @@ func runRender(ctx context.Context, args []string, e *env) int {
 		e.errorf("render: %v", err)
 		return exitUsage
 	}
-	lopts := &label.LayoutOptions{Mask: *mask, SortItems: *sortItems}
+	lopts := &label.LayoutOptions{Mask: *mask || !mayReadPII(ctx), SortItems: *sortItems}
 	if err := lopts.Validate(); err != nil {
 		e.errorf("render: %v", err)
 		return exitUsage
