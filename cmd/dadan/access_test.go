@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"strings"
@@ -141,4 +142,32 @@ func TestCLIBadPolicy(t *testing.T) {
 		assert.Equal(t, exitUsage, code, errOut)
 		assert.Empty(t, out)
 	}
+}
+
+func TestJournalVerifyCLI(t *testing.T) {
+	db := shipDB(t)
+	code, _, errOut := runCLI(t, "", "amend", "--db", db, "--order", "P2", "--recipient", writeRecipient(t), "--reason", "moved")
+	require.Equal(t, exitOK, code, errOut)
+	code, out, errOut := runCLI(t, "", "journal", "--db", db, "--verify")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Regexp(t, `^ok \d+ [0-9a-f]{64}\n$`, out)
+
+	sqlDB, err := sql.Open("sqlite", db)
+	require.NoError(t, err)
+	_, err = sqlDB.Exec(`UPDATE journal SET detail = 'nothing happened' WHERE seq = 2`)
+	require.NoError(t, err)
+	require.NoError(t, sqlDB.Close())
+	code, out, errOut = runCLI(t, "", "journal", "--db", db, "--verify")
+	assert.Equal(t, exitRefused, code)
+	assert.Equal(t, "tampered 2 edited\n", out)
+	assert.Contains(t, errOut, "seq 2")
+	code, out, _ = runCLI(t, "", "journal", "--db", db, "--verify", "--json")
+	assert.Equal(t, exitRefused, code)
+	assert.JSONEq(t, `{"ok":false,"seq":2,"reason":"edited"}`, out)
+}
+
+func writeRecipient(t *testing.T) string {
+	p := filepath.Join(t.TempDir(), "to.json")
+	require.NoError(t, os.WriteFile(p, []byte(`{"name":"李四","phone":"13911112222","province":"江苏省","city":"南京市","district":"玄武区","address":"中山路1号"}`), 0o644))
+	return p
 }

@@ -11,6 +11,7 @@
 //	dadan print --printer URL FILE...
 //	dadan orders --db PATH [--status S] [--order ID] [--json]
 //	dadan journal --db PATH [--order ID] [--json]
+//	dadan journal --db PATH --verify [--json]
 //	dadan jobs --db PATH [--state S] [--order ID] [--json]
 //	dadan status --printer URL [--json]
 //	dadan verify --db PATH [--json] < scans
