@@ -23,6 +23,8 @@
 //	dadan amend --db PATH --order ID --recipient FILE --reason TEXT
 //	dadan address [--json] TEXT...
 //	dadan import --format taobao|top|pdd|douyin|csv --orders FILE [--items FILE] [--mapping FILE]
+//	dadan backup --db PATH --out DIR [--incremental]
+//	dadan restore --from DIR --db NEWPATH
 //
 // Every command takes --as USER (default $DADAN_USER) and --policy FILE (default
 // $DADAN_POLICY): {"users": {"USER": ["ROLE", ...]}, "roles": {"ROLE": ["PERMISSION", ...]}},
@@ -100,6 +102,8 @@ func commandList() []command {
 		{"amend", "change an order's recipient at the customer's request", runAmend},
 		{"address", "split one-line addresses into province, city, district, street and detail", runAddress},
 		{"import", "read a platform export (taobao, top, pdd, douyin, csv) into order JSON lines", runImport},
+		{"backup", "write a full or incremental backup of the orders and the journal", runBackup},
+		{"restore", "build a new database from a full backup and its increments", runRestore},
 	}
 }
 
