@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dadanhq/dadan/internal/sample"
 	"github.com/dadanhq/dadan/order"
 	"github.com/dadanhq/dadan/printer"
 	"github.com/dadanhq/dadan/store/sqlite"
@@ -170,4 +171,24 @@ func writeRecipient(t *testing.T) string {
 	p := filepath.Join(t.TempDir(), "to.json")
 	require.NoError(t, os.WriteFile(p, []byte(`{"name":"李四","phone":"13911112222","province":"江苏省","city":"南京市","district":"玄武区","address":"中山路1号"}`), 0o644))
 	return p
+}
+
+// Label previews mask name and phone for a user who may not read personal data.
+func TestRenderMasksForViewer(t *testing.T) {
+	_, policy := accessDB(t)
+	dir := t.TempDir()
+	orders := filepath.Join(dir, "orders.jsonl")
+	first := strings.SplitN(string(sample.Orders), "\n", 2)[0]
+	require.NoError(t, os.WriteFile(orders, []byte(first), 0o644))
+	const phone = "16709145341" // the first sample order's
+	require.Contains(t, first, phone)
+	for user, masked := range map[string]bool{"vera": true, "sam": false} {
+		out := filepath.Join(dir, user)
+		code, _, errOut := runCLI(t, "", "render", "--orders", orders, "--template", "waybill-76x130", "--format", "zpl", "--out", out, "--as", user, "--policy", policy)
+		require.Equal(t, exitOK, code, errOut)
+		b, err := os.ReadFile(filepath.Join(out, "TB2026111100000.zpl"))
+		require.NoError(t, err)
+		assert.Equal(t, !masked, strings.Contains(string(b), phone), user)
+		assert.Equal(t, masked, strings.Contains(string(b), "167****5341"), user)
+	}
 }
