@@ -30,8 +30,10 @@ func MaskAddress(s string) string {
 }
 
 // MaskText masks what looks like a phone number in free text (a remark, a journal
-// detail): every run of seven or more digits keeps its first three and last four
-// digits, or only its last four when it is shorter than eleven.
+// detail): a mobile number (11 digits from 1, also after 86) keeps its first three
+// and last four digits; a landline (10 to 12 digits from 0) and a local number (7
+// or 8 digits) keep their last four. Other digit runs, such as tracking numbers,
+// stay.
 func MaskText(s string) string {
 	var b strings.Builder
 	i := 0
@@ -46,16 +48,15 @@ func MaskText(s string) string {
 			j++
 		}
 		run := s[i:j]
-		switch {
-		case len(run) < 7:
-			b.WriteString(run)
-		case len(run) >= 11:
-			b.WriteString(run[:3])
-			b.WriteString(strings.Repeat("*", len(run)-7))
-			b.WriteString(run[len(run)-4:])
+		switch n := len(run); {
+		case n == 13 && strings.HasPrefix(run, "861"):
+			b.WriteString(run[:5] + "****" + run[9:])
+		case n == 11 && run[0] == '1':
+			b.WriteString(run[:3] + "****" + run[7:])
+		case n >= 10 && n <= 12 && run[0] == '0', n == 7 || n == 8:
+			b.WriteString(strings.Repeat("*", n-4) + run[n-4:])
 		default:
-			b.WriteString(strings.Repeat("*", len(run)-4))
-			b.WriteString(run[len(run)-4:])
+			b.WriteString(run)
 		}
 		i = j
 	}

@@ -19,8 +19,17 @@ func TestMask(t *testing.T) {
 	assert.Equal(t, "138****8000", access.MaskPhone("13800138000"))
 	assert.Equal(t, "****", access.MaskAddress("文三路90号东部软件园1号楼"))
 	assert.Equal(t, "", access.MaskAddress(""))
-	assert.Equal(t, "call 138****8000 or ****4321, room 1203", access.MaskText("call 13800138000 or 87654321, room 1203"))
-	assert.Equal(t, "+86 138****8000", access.MaskText("+86 13800138000"))
+	for in, want := range map[string]string{
+		"call 13800138000 or 87654321, room 1203":                   "call 138****8000 or ****4321, room 1203",
+		"+86 13800138000":                                           "+86 138****8000",
+		"+8613800138000":                                            "+86138****8000",
+		"0571-87654321 / 057187654321":                              "0571-****4321 / ********4321",
+		"waybill 759900000101 cancelled, YT9900000000003 allocated": "waybill 759900000101 cancelled, YT9900000000003 allocated",
+		"2026-11-11 order TB2026111100000":                          "2026-11-11 order TB2026111100000",
+		"打13800138000！":                                             "打138****8000！",
+	} {
+		assert.Equal(t, want, access.MaskText(in), in)
+	}
 }
 
 func sampleOrder() *order.Order {
