@@ -11,7 +11,6 @@ import (
 	"github.com/dadanhq/dadan/internal/sample"
 	"github.com/dadanhq/dadan/order"
 	"github.com/dadanhq/dadan/printer"
-	"github.com/dadanhq/dadan/store/sqlite"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -22,9 +21,14 @@ const testPhone = "13800138000"
 // reason, and a policy naming a viewer, a service agent, an operator and a manager.
 func accessDB(t *testing.T) (db, policy string) {
 	t.Helper()
-	db = shipDB(t)
+	return accessOn(t, shipDB(t))
+}
+
+// accessOn adds accessDB's phone numbers to the database db and writes the policy.
+func accessOn(t *testing.T, db string) (string, string) {
+	t.Helper()
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, db, nil)
+	s, c, err := openStore(ctx, db)
 	require.NoError(t, err)
 	require.NoError(t, s.UpdateOrder(ctx, "P1", func(o *order.Order) ([]order.Event, error) {
 		return []order.Event{order.Note(o, shipT0, "客服", order.ActNote, "buyer asks to call "+testPhone+" first")}, nil
@@ -32,14 +36,19 @@ func accessDB(t *testing.T) (db, policy string) {
 	_, err = s.AddJob(ctx, printer.Job{Key: printer.JobKey{Order: "P1", Doc: printer.Waybill, Copy: 1}, Printer: "zebra",
 		Reprint: true, ReprintReason: "torn; buyer " + testPhone, Data: []byte("^XA^XZ"), CreatedAt: shipT0, UpdatedAt: shipT0})
 	require.NoError(t, err)
-	require.NoError(t, s.Close())
-	policy = filepath.Join(t.TempDir(), "policy.json")
+	require.NoError(t, c.Close())
+	policy := filepath.Join(t.TempDir(), "policy.json")
 	require.NoError(t, os.WriteFile(policy, []byte(`{"users": {"vera": ["viewer"], "sam": ["service"], "olga": ["operator"], "boss": ["manager"]}}`), 0o644))
 	return db, policy
 }
 
 func TestListingsMaskForViewer(t *testing.T) {
-	db, policy := accessDB(t)
+	t.Run("sqlite", func(t *testing.T) { listingsMask(t, shipDB(t)) })
+	t.Run("postgres", func(t *testing.T) { listingsMask(t, pgShipDB(t)) })
+}
+
+func listingsMask(t *testing.T, db string) {
+	db, policy := accessOn(t, db)
 	listings := [][]string{
 		{"orders"}, {"orders", "--json"}, {"orders", "--order", "P1", "--json"}, {"orders", "--order", "P1"},
 		{"journal"}, {"journal", "--json"}, {"jobs"}, {"jobs", "--json"}, {"shipments"}, {"shipments", "--json"},
