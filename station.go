@@ -171,7 +171,9 @@ func (s *Station) setupPrinting(opts *Options) error {
 	return err
 }
 
-// Store returns the station's store.
+// Store returns the station's store. Reads and writes through it are not checked
+// against the Authorizer nor masked: a host that enforces access reads orders
+// through [Station.Order].
 func (s *Station) Store() order.Store { return s.store }
 
 // Result is what became of one input order.
