@@ -146,9 +146,19 @@ func (s *Station) Spooler() *printer.Spooler { return s.p.spool }
 // again; a document that failed for good, or was made from an older revision of
 // its order, is queued again (flagged as a reprint, with the mark, if it may have
 // printed). Orders move to printed when [Station.Confirm] (or Run, Drain) sees all
-// their jobs done.
+// their jobs done. It needs [access.Print].
 func (s *Station) Print(ctx context.Context, ids ...string) (PrintSummary, error) {
 	var sum PrintSummary
+	if len(ids) == 0 {
+		if err := s.authorize(ctx, access.Print, ""); err != nil {
+			return sum, err
+		}
+	}
+	for _, id := range ids {
+		if err := s.authorize(ctx, access.Print, id); err != nil {
+			return sum, err
+		}
+	}
 	if s.p.spool == nil || len(s.p.docs) == 0 {
 		return sum, ErrNoPrinting
 	}
@@ -643,8 +653,11 @@ func (s *Station) allocate(ctx context.Context, o *order.Order) (*order.Waybill,
 // journaling the template name, version and hash of each, and returns how many it
 // moved. An order with a job that failed for good is put on hold with the cause;
 // an order that left approved meanwhile is left as it is. Errors of single orders
-// do not stop the others; they are returned joined.
+// do not stop the others; they are returned joined. It needs [access.Print].
 func (s *Station) Confirm(ctx context.Context) (int, error) {
+	if err := s.authorize(ctx, access.Print, ""); err != nil {
+		return 0, err
+	}
 	if s.p.spool == nil {
 		return 0, ErrNoPrinting
 	}
@@ -809,8 +822,11 @@ func (s *Station) seenJobs(id string) map[printer.JobKey]printer.Job {
 
 // Drain sends every queued job, then confirms the printed orders; for batch and
 // command-line use. It returns an error wrapping printer.ErrJobFailed if a job
-// failed for good.
+// failed for good. It needs [access.Print].
 func (s *Station) Drain(ctx context.Context) error {
+	if err := s.authorize(ctx, access.Print, ""); err != nil {
+		return err
+	}
 	if s.p.spool == nil {
 		return ErrNoPrinting
 	}
@@ -834,8 +850,11 @@ func (s *Station) Drain(ctx context.Context) error {
 }
 
 // Run runs the spooler and confirms printed orders as their jobs print, until ctx
-// is done; for long-running hosts.
+// is done; for long-running hosts. It needs [access.Print].
 func (s *Station) Run(ctx context.Context) error {
+	if err := s.authorize(ctx, access.Print, ""); err != nil {
+		return err
+	}
 	if s.p.spool == nil {
 		return ErrNoPrinting
 	}
@@ -859,8 +878,11 @@ func (s *Station) Run(ctx context.Context) error {
 // failed and the printed orders are confirmed: Print and Drain at once, so that
 // documents are rendered while the printers work and memory stays flat however
 // many orders wait. It returns Print's summary and an error wrapping
-// printer.ErrJobFailed if a job failed for good.
+// printer.ErrJobFailed if a job failed for good. It needs [access.Print].
 func (s *Station) PrintAll(ctx context.Context) (PrintSummary, error) {
+	if err := s.authorize(ctx, access.Print, ""); err != nil {
+		return PrintSummary{}, err
+	}
 	if s.p.spool == nil {
 		return PrintSummary{}, ErrNoPrinting
 	}
@@ -902,8 +924,17 @@ const (
 // Reprint prints a document of an order again, flagged as a reprint, with a
 // reason (required) that is journaled with the order. For waybills the policy
 // chooses the tracking number; other documents always keep it. The document is
-// rendered when it is sent, with the reprint mark.
+// rendered when it is sent, with the reprint mark. It needs [access.PrintReprint],
+// and a waybill with a new number also [access.PrintVoid].
 func (s *Station) Reprint(ctx context.Context, orderID string, kind printer.DocKind, reason string, policy NumberPolicy) (printer.Job, error) {
+	if err := s.authorize(ctx, access.PrintReprint, orderID); err != nil {
+		return printer.Job{}, err
+	}
+	if policy == NewNumber && kind == printer.Waybill {
+		if err := s.authorize(ctx, access.PrintVoid, orderID); err != nil {
+			return printer.Job{}, err
+		}
+	}
 	if s.p.spool == nil {
 		return printer.Job{}, ErrNoPrinting
 	}

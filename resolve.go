@@ -20,8 +20,16 @@ var ErrPrinted = errors.New("dadan: order is printed")
 // but a refund is followed by a new review that moves the order to approved,
 // on_hold or rejected again. That review reserves stock for the order again through
 // the Inventory's [review.Reserver]: a Reserver should treat a second reservation
-// for the same order and SKU as replacing the first.
+// for the same order and SKU as replacing the first. A refund needs
+// [access.OrderRefund], any other resolution [access.OrderResolve].
 func (s *Station) Resolve(ctx context.Context, id string, res review.Resolution) (Result, error) {
+	perm := access.OrderResolve
+	if _, refund := res.(review.Refund); refund {
+		perm = access.OrderRefund
+	}
+	if err := s.authorize(ctx, perm, id); err != nil {
+		return Result{OrderID: id}, err
+	}
 	actor, now := access.Actor(ctx), s.now()
 	var resolved *order.Order
 	err := s.store.UpdateOrder(ctx, id, func(o *order.Order) ([]order.Event, error) {

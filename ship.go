@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/dadanhq/dadan/access"
-	"github.com/dadanhq/dadan/label"
 	"github.com/dadanhq/dadan/order"
 	"github.com/dadanhq/dadan/printer"
 	"github.com/dadanhq/dadan/review"
@@ -98,9 +97,13 @@ var (
 // verification; after handover it asks the carrier to intercept the parcel
 // through its optional [shipment.Interceptor] ability ([shipment.ErrNoIntercept]
 // when it has none). Every step is journaled with the actor from ctx and the
-// reason.
+// reason. It needs [access.OrderAmend] (which covers the new number of a printed
+// order).
 func (s *Station) Amend(ctx context.Context, id string, to order.Party, reason string, opts *AmendOptions) (AmendResult, error) {
 	res := AmendResult{OrderID: id}
+	if err := s.authorize(ctx, access.OrderAmend, id); err != nil {
+		return res, err
+	}
 	if opts == nil {
 		opts = &AmendOptions{}
 	}
@@ -141,9 +144,12 @@ func (s *Station) Amend(ctx context.Context, id string, to order.Party, reason s
 	return s.amendUnprinted(ctx, o, to, reason)
 }
 
+// changeDetail is the journal's note of a change of recipient. It names both
+// recipients masked ([access.MaskParty]): the journal is kept for good, personal
+// data in it could not be erased.
 func changeDetail(o *order.Order, to order.Party, reason string) string {
-	return fmt.Sprintf("recipient changed (%s): %s %s → %s %s", reason, label.MaskName(o.Recipient.Name),
-		o.Recipient.FullAddress(), label.MaskName(to.Name), to.FullAddress())
+	from, dst := access.MaskParty(o.Recipient), access.MaskParty(to)
+	return fmt.Sprintf("recipient changed (%s): %s %s → %s %s", reason, from.Name, from.FullAddress(), dst.Name, dst.FullAddress())
 }
 
 // amendUnprinted changes an order not printed yet and reviews it again.

@@ -54,6 +54,16 @@ type Options struct {
 	Spool printer.Options
 	// Layout applies to every document: masking, item order.
 	Layout label.LayoutOptions
+
+	// Authorizer decides who may do what (package access). Each entry point checks
+	// the permission its doc names for the principal ctx carries; a refusal returns
+	// an error matching access.ErrDenied and is journaled (an order.ActDenied event
+	// naming the actor and the permission) on the order concerned, when there is
+	// one. With an Authorizer, a context without a principal may do nothing; use
+	// access.System for unattended work. Nil means no checks: every principal, and
+	// a context without one, may do everything (a single-user station, as before
+	// permissions existed).
+	Authorizer access.Authorizer
 }
 
 // Validate reports options [New] would refuse.
@@ -86,6 +96,7 @@ type Station struct {
 	batch  int
 	now    func() time.Time
 	log    *slog.Logger
+	auth   access.Authorizer
 	p      printing
 }
 
@@ -97,7 +108,7 @@ func New(opts *Options) (*Station, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
-	s := &Station{store: opts.Store, batch: opts.BatchSize, now: opts.Clock, log: opts.Logger}
+	s := &Station{store: opts.Store, batch: opts.BatchSize, now: opts.Clock, log: opts.Logger, auth: opts.Authorizer}
 	if s.store == nil {
 		s.store = memstore.New()
 	}
@@ -164,7 +175,9 @@ func (s *Station) setupPrinting(opts *Options) error {
 	return err
 }
 
-// Store returns the station's store.
+// Store returns the station's store. Reads and writes through it are not checked
+// against the Authorizer nor masked: a host that enforces access reads orders
+// through [Station.Order].
 func (s *Station) Store() order.Store { return s.store }
 
 // Result is what became of one input order.
@@ -207,8 +220,12 @@ type IngestOptions struct {
 // reviews them in batches and moves each to approved, on_hold or rejected, with a
 // journal event naming the actor from ctx ([access.Actor]). Orders that cannot be
 // read are reported and skipped; the rest go on. An order whose id is already
-// stored is not stored again: the original gets a note in its journal.
+// stored is not stored again: the original gets a note in its journal. It needs
+// [access.OrderIngest]; a refused ingest reads nothing.
 func (s *Station) Ingest(ctx context.Context, r io.Reader, opts *IngestOptions) (Summary, error) {
+	if err := s.authorize(ctx, access.OrderIngest, ""); err != nil {
+		return Summary{}, err
+	}
 	if opts == nil {
 		opts = &IngestOptions{}
 	}
@@ -448,8 +465,11 @@ func sameContent(a, b *order.Order) bool {
 }
 
 // Release lets a person decide a held order: approve sends it to printing, reject
-// sends it back for a resolution. note is journaled.
+// sends it back for a resolution. note is journaled. It needs [access.OrderRelease].
 func (s *Station) Release(ctx context.Context, id string, approve bool, note string) error {
+	if err := s.authorize(ctx, access.OrderRelease, id); err != nil {
+		return err
+	}
 	to := order.Rejected
 	if approve {
 		to = order.Approved

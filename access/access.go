@@ -1,6 +1,8 @@
-// Package access carries who is acting through a [context.Context], so every journal
-// entry names the person or program that did the step. Roles, permissions and the
-// masking of personal data by permission build on [Principal].
+// Package access says who is acting and what they may do. A [Principal] travels in a
+// [context.Context], so every journal entry names the person or program that did the
+// step; an [Authorizer] (the built-in one is [Policy]) decides whether the principal
+// may do what a [Permission] names, using roles as data ([DefaultRoles]); and
+// [MaskOrder] hides personal data from those who may not read it ([OrderReadPII]).
 package access
 
 import "context"
@@ -9,11 +11,18 @@ import "context"
 type Principal struct {
 	ID    string   // stable identifier written to journals, e.g. an employee number
 	Name  string   // display name
-	Roles []string // role names; see the permission checks of later releases
+	Roles []string // role names, granting permissions under a [Policy]
+
+	system bool
 }
 
-// System is the principal of steps no person started: imports, schedulers.
-var System = Principal{ID: "system", Name: "system"}
+// System is the principal of steps no person started: imports, schedulers. A
+// [Policy] allows it everything. Only this value (and copies of it) is the system
+// principal: a Principal built with the ID "system" is an ordinary user.
+var System = Principal{ID: "system", Name: "system", system: true}
+
+// IsSystem reports whether p is [System].
+func (p Principal) IsSystem() bool { return p.system }
 
 type ctxKey struct{}
 

@@ -15,11 +15,14 @@ const (
 	ActVerified Action = "verified" // scan verification before packing passed
 	ActShipped  Action = "shipped"  // handed over to the courier
 	ActNote     Action = "note"     // a remark without a status change
+	ActDenied   Action = "denied"   // an action on the order was refused; Detail names the permission
 )
 
 // Event is one entry of the append-only order journal. Seq is assigned by the store,
 // strictly increasing across all orders, so an incremental backup copies the events
-// after the last Seq it saw.
+// after the last Seq it saw. Prev and Hash, also set by the store ([Seal]), chain
+// each event to the one before, so [Verify] finds an edited, removed or reordered
+// event.
 type Event struct {
 	Seq     uint64
 	Time    time.Time
@@ -29,6 +32,8 @@ type Event struct {
 	From    Status
 	To      Status // equal to From when the status did not change
 	Detail  string
+	Prev    string // Hash of the event before; empty for the first
+	Hash    string // [HashEvent] of this event, Prev included
 }
 
 // Move changes o's status to to and returns the journal event for it, or a

@@ -409,8 +409,12 @@ func TestDrainWhileRunning(t *testing.T) {
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	go s.Run(ctx)
-	require.Eventually(t, func() bool { return errors.Is(s.Drain(t.Context()), printer.ErrRunning) }, 5*time.Second, 5*time.Millisecond)
+	go func() {
+		for ctx.Err() == nil { // a Drain below may win the race to run first
+			_ = s.Run(ctx)
+		}
+	}()
+	require.Eventually(t, func() bool { return errors.Is(s.Drain(t.Context()), printer.ErrRunning) }, 20*time.Second, 5*time.Millisecond)
 	done := make(chan error, 1)
 	go func() { done <- s.Drain(t.Context()) }()
 	select {

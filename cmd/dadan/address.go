@@ -27,6 +27,9 @@ func runAddress(_ context.Context, args []string, e *env) int {
 		}
 		return exitUsage
 	}
+	if code, ok := checkAccess(fs); !ok {
+		return code
+	}
 	out := bufio.NewWriter(e.stdout)
 	defer out.Flush()
 	enc := json.NewEncoder(out)

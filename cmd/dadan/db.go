@@ -93,9 +93,12 @@ func openSQLite(ctx context.Context, path string) (dbStore, io.Closer, error) {
 	return s, s, nil
 }
 
-// withActor puts the local user in ctx as the acting principal: $DADAN_USER, else
-// the login name.
+// withActor puts the user in ctx as the acting principal: --as, else $DADAN_USER,
+// else the login name.
 func withActor(ctx context.Context) context.Context {
+	if s := sessionOf(ctx); s != nil && s.checked {
+		return access.NewContext(ctx, access.Principal{ID: s.user})
+	}
 	id := os.Getenv("DADAN_USER")
 	if id == "" {
 		if u, err := user.Current(); err == nil {

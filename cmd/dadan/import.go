@@ -31,6 +31,9 @@ func runImport(_ context.Context, args []string, e *env) int {
 		}
 		return exitUsage
 	}
+	if code, ok := checkAccess(fs); !ok {
+		return code
+	}
 	if fs.NArg() > 0 {
 		e.errorf("import: unexpected argument %q", fs.Arg(0))
 		return exitUsage

@@ -66,7 +66,7 @@ func runJobs(ctx context.Context, args []string, e *env) int {
 		for _, j := range js {
 			f.AfterSeq = j.Seq
 			l := jobLine{ID: j.ID, Order: j.Key.Order, Kind: kindName(j.Key.Doc), Printer: j.Printer, State: string(j.State),
-				Attempts: j.Attempts, Reprint: j.Reprint, Reason: j.ReprintReason, Prints: j.PrintCount}
+				Attempts: j.Attempts, Reprint: j.Reprint, Reason: readableText(ctx, j.ReprintReason), Prints: j.PrintCount}
 			if !j.State.Done() {
 				l.Error = j.LastError
 			}

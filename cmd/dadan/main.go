@@ -11,6 +11,7 @@
 //	dadan print --printer URL FILE...
 //	dadan orders --db PATH [--status S] [--order ID] [--json]
 //	dadan journal --db PATH [--order ID] [--json]
+//	dadan journal --db PATH --verify [--json]
 //	dadan jobs --db PATH [--state S] [--order ID] [--json]
 //	dadan status --printer URL [--json]
 //	dadan verify --db PATH [--json] < scans
@@ -25,12 +26,21 @@
 //	dadan import --format taobao|top|pdd|douyin|csv --orders FILE [--items FILE] [--mapping FILE]
 //	dadan qa plan --lot N --aql A [--level II] [--severity normal|tightened|reduced] [--json]
 //	dadan qa sample|inspect|lot|report --db PATH … (see dadan qa -h)
+//	dadan backup --db PATH --out DIR [--incremental]
+//	dadan restore --from DIR --db NEWPATH
+//
+// Every command takes --as USER (default $DADAN_USER) and --policy FILE (default
+// $DADAN_POLICY): {"users": {"USER": ["ROLE", ...]}, "roles": {"ROLE": ["PERMISSION", ...]}},
+// roles optional (the built-in roles of package access). Without a policy the
+// local user may do everything; with one, a user it does not name may do nothing,
+// and listings mask personal data unless the user may order.read_pii.
 //
 // Every flag and printer URL option is described in the README, section "Every
 // flag and URL option".
 //
 // Exit status is 0 on success, 1 when some input was refused (each refusal is on
-// stderr with the order id and line), 2 for usage errors.
+// stderr with the order id and line), 2 for usage errors, 3 when the user may not
+// do the action ("not permitted: USER may not PERMISSION" on stderr; nothing changed).
 package main
 
 import (
@@ -75,6 +85,7 @@ type command struct {
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	sess           *session // --as and --policy
 }
 
 // errorf prints one message on stderr, prefixed "dadan: ". Errors of the
@@ -105,11 +116,14 @@ func commandList() []command {
 		{"address", "split one-line addresses into province, city, district, street and detail", runAddress},
 		{"import", "read a platform export (taobao, top, pdd, douyin, csv) into order JSON lines", runImport},
 		{"qa", "quality inspection: sampling, inspections, lots, reports", runQA},
+		{"backup", "write a full or incremental backup of the orders and the journal", runBackup},
+		{"restore", "build a new database from a full backup and its increments", runRestore},
 	}
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, sess: &session{}}
+	ctx = withSession(ctx, e.sess)
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(e.stderr)
 		if len(args) == 0 {

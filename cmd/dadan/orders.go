@@ -53,7 +53,7 @@ func runOrders(ctx context.Context, args []string, e *env) int {
 			}
 			return exitRefused
 		}
-		out.Write(order.AppendJSON(nil, o))
+		out.Write(order.AppendJSON(nil, readable(ctx, o)))
 		out.WriteByte('\n')
 		return exitOK
 	}

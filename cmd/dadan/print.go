@@ -76,6 +76,9 @@ func runPrint(ctx context.Context, args []string, e *env) int {
 		}
 		return exitUsage
 	}
+	if code, ok := checkAccess(fs); !ok {
+		return code
+	}
 	if *retries < 1 || *timeout <= 0 {
 		e.errorf("print: --retries must be at least 1 and --timeout positive")
 		return exitUsage

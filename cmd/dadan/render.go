@@ -54,7 +54,7 @@ func runRender(ctx context.Context, args []string, e *env) int {
 		e.errorf("render: --sort %q: want sku, location or name", *sortItems)
 		return exitUsage
 	}
-	lopts := &label.LayoutOptions{Mask: *mask, SortItems: *sortItems}
+	lopts := &label.LayoutOptions{Mask: *mask || !mayReadPII(ctx), SortItems: *sortItems}
 	if err := lopts.Validate(); err != nil {
 		e.errorf("render: %v", err)
 		return exitUsage

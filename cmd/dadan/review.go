@@ -21,6 +21,7 @@ import (
 func newFlags(name string, e *env) *flag.FlagSet {
 	fs := flag.NewFlagSet("dadan "+name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
+	addAccessFlags(fs, e)
 	return fs
 }
 
@@ -36,7 +37,7 @@ func parse(fs *flag.FlagSet, args []string) (int, bool) {
 		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
 		return exitUsage, false
 	}
-	return 0, true
+	return checkAccess(fs)
 }
 
 func langTag(s string) (language.Tag, error) {

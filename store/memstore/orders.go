@@ -12,7 +12,10 @@ import (
 	"github.com/dadanhq/dadan/order"
 )
 
-var _ order.Store = (*Store)(nil)
+var (
+	_ order.Store      = (*Store)(nil)
+	_ order.HeadReader = (*Store)(nil)
+)
 
 // orders keeps orders and the journal.
 type orders struct {
@@ -92,8 +95,26 @@ func (s *orders) UpdateOrder(ctx context.Context, id string, fn func(*order.Orde
 }
 
 func (s *orders) appendLocked(ev order.Event) {
-	ev.Seq = uint64(len(s.journal)) + 1
+	order.Seal(&ev, s.headLocked())
 	s.journal = append(s.journal, ev)
+}
+
+func (s *orders) headLocked() order.Head {
+	if len(s.journal) == 0 {
+		return order.Head{}
+	}
+	last := &s.journal[len(s.journal)-1]
+	return order.Head{Seq: last.Seq, Hash: last.Hash}
+}
+
+// JournalHead implements [order.HeadReader].
+func (s *orders) JournalHead(ctx context.Context) (order.Head, error) {
+	if err := ctx.Err(); err != nil {
+		return order.Head{}, err
+	}
+	s.omu.RLock()
+	defer s.omu.RUnlock()
+	return s.headLocked(), nil
 }
 
 // ListOrders implements [order.Store]. It sorts the matching ids at the call and

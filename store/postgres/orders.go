@@ -40,21 +40,43 @@ func appendEvents(ctx context.Context, tx pgx.Tx, evs []order.Event) error {
 	if len(evs) == 0 {
 		return nil
 	}
-	first, err := nextSeq(ctx, tx, "journal", len(evs))
+	// The lock on the journal's counter row orders every append: the chain
+	// continues from the head the row records.
+	var last int64
+	var head order.Head
+	err := tx.QueryRow(ctx, `SELECT value, hash FROM counters WHERE name = 'journal' FOR UPDATE`).Scan(&last, &head.Hash)
 	if err != nil {
 		return err
 	}
+	head.Seq = uint64(last)
 	n := len(evs)
 	seqs, ats := make([]int64, n), make([]time.Time, n)
 	actors, ids, acts, froms, tos, details := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	prevs, hashes := make([]string, n), make([]string, n)
 	for i, ev := range evs {
-		seqs[i], ats[i], actors[i], ids[i] = first+int64(i), ev.Time, ev.Actor, ev.OrderID
+		head = order.Seal(&ev, head)
+		seqs[i], ats[i], actors[i], ids[i] = int64(ev.Seq), ev.Time, ev.Actor, ev.OrderID
 		acts[i], froms[i], tos[i], details[i] = string(ev.Action), string(ev.From), string(ev.To), ev.Detail
+		prevs[i], hashes[i] = ev.Prev, ev.Hash
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO journal (seq, at, actor, order_id, action, from_status, to_status, detail)
-		SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])`,
-		seqs, ats, actors, ids, acts, froms, tos, details)
+	if _, err := tx.Exec(ctx, `UPDATE counters SET value = $1, hash = $2 WHERE name = 'journal'`, int64(head.Seq), head.Hash); err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO journal (seq, at, actor, order_id, action, from_status, to_status, detail, prev, hash)
+		SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])`,
+		seqs, ats, actors, ids, acts, froms, tos, details, prevs, hashes)
 	return err
+}
+
+// JournalHead implements [order.HeadReader].
+func (s *Store) JournalHead(ctx context.Context) (order.Head, error) {
+	var h order.Head
+	var seq int64
+	err := s.read(ctx, "journal head", func() error {
+		return s.pool.QueryRow(ctx, `SELECT value, hash FROM counters WHERE name = 'journal'`).Scan(&seq, &h.Hash)
+	})
+	h.Seq = uint64(seq)
+	return h, err
 }
 
 // HasOrder reports whether an order with id is stored; it implements
@@ -203,7 +225,7 @@ func (s *Store) Journal(ctx context.Context, after uint64) iter.Seq2[order.Event
 		for {
 			err := s.read(ctx, "journal", func() error {
 				page = page[:0]
-				rows, err := s.pool.Query(ctx, `SELECT seq, at, actor, order_id, action, from_status, to_status, detail
+				rows, err := s.pool.Query(ctx, `SELECT seq, at, actor, order_id, action, from_status, to_status, detail, prev, hash
 					FROM journal WHERE seq > $1 ORDER BY seq LIMIT $2`, int64(after), pageSize)
 				if err != nil {
 					return err
@@ -213,7 +235,7 @@ func (s *Store) Journal(ctx context.Context, after uint64) iter.Seq2[order.Event
 					act, from, to string
 					seq           int64
 				)
-				_, err = pgx.ForEachRow(rows, []any{&seq, &ev.Time, &ev.Actor, &ev.OrderID, &act, &from, &to, &ev.Detail}, func() error {
+				_, err = pgx.ForEachRow(rows, []any{&seq, &ev.Time, &ev.Actor, &ev.OrderID, &act, &from, &to, &ev.Detail, &ev.Prev, &ev.Hash}, func() error {
 					ev.Seq, ev.Action, ev.From, ev.To = uint64(seq), order.Action(act), order.Status(from), order.Status(to)
 					ev.Time = zt(ev.Time)
 					page = append(page, ev)

@@ -1,7 +1,8 @@
 // Package sqlite is dadan's embedded default store: one SQLite database file holds
 // the orders and their journal, the print jobs, the device ledger, the supplies
 // inventory, and the shipments with their tracking events and courier problems
-// (migration 0003). It uses the cgo-free driver modernc.org/sqlite, so a station is one
+// (migration 0003); the journal is hash-chained (migration 0004, [order.Seal]) and
+// [*Store.JournalHead] records where it ends. It uses the cgo-free driver modernc.org/sqlite, so a station is one
 // static binary.
 //
 // A [*Store] implements [order.Store], [review.Seen], [printer.JobStore],

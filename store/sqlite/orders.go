@@ -33,21 +33,54 @@ func decodeOrder(id string, body []byte) (*order.Order, error) {
 	return o, nil
 }
 
-const insertEvent = `INSERT INTO journal (time, actor, order_id, action, from_st, to_st, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`
+const insertEvent = `INSERT INTO journal (seq, time, actor, order_id, action, from_st, to_st, detail, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
+// appendEvents journals evs after the recorded head, sealing each into the hash
+// chain ([order.Seal]), and records the new head.
 func appendEvents(w *wconn, evs []order.Event) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	var head order.Head
+	var seq int64
+	if err := w.queryRow(`SELECT seq, hash FROM journal_head WHERE id = 1`, nil, &seq, &head.Hash); err != nil {
+		return fmt.Errorf("sqlite: journal head: %w", err)
+	}
+	head.Seq = uint64(seq)
 	var te timeEnc
 	for i := range evs {
-		ev := &evs[i]
+		ev := evs[i] // the caller's events stay as they were
 		at := te.t(ev.Time)
 		if te.err != nil {
 			return fmt.Errorf("sqlite: event of order %s: %w", ev.OrderID, te.err)
 		}
-		if _, err := w.exec(insertEvent, at, ev.Actor, ev.OrderID, string(ev.Action), string(ev.From), string(ev.To), ev.Detail); err != nil {
+		ev.Time = decTime(at) // hash what is stored
+		head = order.Seal(&ev, head)
+		if _, err := w.exec(insertEvent, int64(ev.Seq), at, ev.Actor, ev.OrderID, string(ev.Action), string(ev.From), string(ev.To), ev.Detail, ev.Prev, ev.Hash); err != nil {
 			return err
 		}
 	}
-	return nil
+	_, err := w.exec(`UPDATE journal_head SET seq = ?, hash = ? WHERE id = 1`, int64(head.Seq), head.Hash)
+	return err
+}
+
+// JournalHead implements [order.HeadReader].
+func (s *Store) JournalHead(ctx context.Context) (order.Head, error) {
+	rows, err := s.readRows(ctx, `SELECT seq, hash FROM journal_head WHERE id = 1`)
+	if err != nil {
+		return order.Head{}, err
+	}
+	defer rows.Close()
+	var h order.Head
+	var seq int64
+	if !rows.Next() {
+		return h, mapErr(rows.Err())
+	}
+	if err := rows.Scan(&seq, &h.Hash); err != nil {
+		return h, err
+	}
+	h.Seq = uint64(seq)
+	return h, mapErr(rows.Err())
 }
 
 // CreateOrder implements [order.Store].
@@ -235,7 +268,7 @@ func (s *Store) Journal(ctx context.Context, after uint64) iter.Seq2[order.Event
 			return
 		}
 		for {
-			rows, err := s.readRows(ctx, `SELECT seq, time, actor, order_id, action, from_st, to_st, detail FROM journal WHERE seq > ? ORDER BY seq LIMIT ?`, last, pageSize)
+			rows, err := s.readRows(ctx, `SELECT seq, time, actor, order_id, action, from_st, to_st, detail, prev, hash FROM journal WHERE seq > ? ORDER BY seq LIMIT ?`, last, pageSize)
 			if err != nil {
 				yield(order.Event{}, err)
 				return
@@ -245,7 +278,7 @@ func (s *Store) Journal(ctx context.Context, after uint64) iter.Seq2[order.Event
 				var ev order.Event
 				var at int64
 				var act, from, to string
-				if err := rows.Scan(&last, &at, &ev.Actor, &ev.OrderID, &act, &from, &to, &ev.Detail); err != nil {
+				if err := rows.Scan(&last, &at, &ev.Actor, &ev.OrderID, &act, &from, &to, &ev.Detail, &ev.Prev, &ev.Hash); err != nil {
 					rows.Close()
 					yield(order.Event{}, err)
 					return

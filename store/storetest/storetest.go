@@ -181,6 +181,43 @@ func Orders(t *testing.T, newStore func(t *testing.T) order.Store, f Features) {
 				seen[ev.Seq] = true
 			}
 			assert.Len(t, seen, 21)
+			head, err := order.VerifyStore(ctx, s)
+			require.NoError(t, err, "concurrent appends keep one unbroken hash chain")
+			assert.Equal(t, uint64(21), head.Seq)
 		})
 	}
+
+	t.Run("JournalChain", func(t *testing.T) {
+		s := newStore(t)
+		head, err := order.VerifyStore(ctx, s)
+		require.NoError(t, err)
+		assert.Equal(t, order.Head{}, head, "an empty journal")
+		for i := range 3 {
+			o := mk(fmt.Sprint("H", i), at)
+			require.NoError(t, s.CreateOrder(ctx, o, recv(o)))
+			require.NoError(t, s.UpdateOrder(ctx, o.ID, func(o *order.Order) ([]order.Event, error) {
+				// odd bytes, a nanosecond time: what is stored is what is hashed
+				return []order.Event{order.Note(o, at.Add(1234567*time.Nanosecond), "客服\t", order.ActNote, "x\r\n«»"),
+					order.Note(o, time.Time{}, "w", order.ActNote, "")}, nil
+			}))
+		}
+		var prev string
+		var n uint64
+		for ev, err := range s.Journal(ctx, 0) {
+			require.NoError(t, err)
+			n++
+			assert.Equal(t, n, ev.Seq, "gap-free")
+			assert.Equal(t, prev, ev.Prev, "each event carries the hash of the one before")
+			assert.Equal(t, order.HashEvent(&ev), ev.Hash)
+			prev = ev.Hash
+		}
+		head, err = order.VerifyStore(ctx, s)
+		require.NoError(t, err)
+		assert.Equal(t, order.Head{Seq: 9, Hash: prev}, head)
+		if hr, ok := s.(order.HeadReader); ok {
+			h, err := hr.JournalHead(ctx)
+			require.NoError(t, err)
+			assert.Equal(t, head, h)
+		}
+	})
 }

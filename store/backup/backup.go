@@ -1,0 +1,357 @@
+// Package backup writes full and incremental backups of an [order.Store] (orders
+// and their journal) and restores a new store from them.
+//
+// A backup is one self-describing file: a manifest line (JSON: kind, the journal
+// range it covers with the hashes at both ends, counts, and the SHA-256 of what
+// follows) and then one JSON line per order and per journal event. A full backup
+// holds every order and the journal up to its head; an incremental backup holds
+// the journal events after the previous backup's head and the orders they
+// concern, as they are when the backup is made. [Restore] applies a full backup
+// and then its increments in order, refusing a gap, a wrong order or a damaged
+// file, and checks that the restored journal ends at the hash the backup names:
+// the journal's hash chain ([order.Seal]) makes a restored store provably the
+// same journal.
+//
+// What a backup covers is the order store: print jobs, shipments, supplies and
+// the device ledger are not in it. An incremental backup sees changes through
+// the journal; an order change without a journal event reaches the backups with
+// the next event of that order, or the next full backup.
+package backup
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/dadanhq/dadan/order"
+)
+
+// Format is the manifest's format name.
+const Format = "dadan-backup/1"
+
+// Kind says whether a backup is full or incremental.
+type Kind string
+
+// Kinds of backup.
+const (
+	Full        Kind = "full"
+	Incremental Kind = "incremental"
+)
+
+// Manifest describes one backup file.
+type Manifest struct {
+	Format  string    `json:"format"`
+	Kind    Kind      `json:"kind"`
+	Created time.Time `json:"created"`
+	// After is the journal head the backup continues from: zero for a full
+	// backup, the previous backup's Head for an incremental one.
+	After order.Head `json:"after"`
+	// Head is the journal head the backup reaches.
+	Head   order.Head `json:"head"`
+	Orders int        `json:"orders"`
+	Events int        `json:"events"`
+	SHA256 string     `json:"sha256"` // of every byte after the manifest line
+}
+
+// Errors of [Restore].
+var (
+	ErrDamaged = errors.New("backup: damaged file")
+	ErrGap     = errors.New("backup: does not continue the restored journal (a missing or misordered increment)")
+	ErrNotNew  = errors.New("backup: the store to restore into is not empty")
+)
+
+// line is one line after the manifest: an order or an event.
+type line struct {
+	Order json.RawMessage `json:"order,omitempty"`
+	Event *eventJSON      `json:"event,omitempty"`
+}
+
+type eventJSON struct {
+	Seq    uint64    `json:"seq"`
+	Time   time.Time `json:"time"`
+	Actor  string    `json:"actor"`
+	Order  string    `json:"order"`
+	Action string    `json:"action"`
+	From   string    `json:"from"`
+	To     string    `json:"to"`
+	Detail string    `json:"detail"`
+	Prev   string    `json:"prev"`
+	Hash   string    `json:"hash"`
+}
+
+func toJSON(ev order.Event) *eventJSON {
+	return &eventJSON{ev.Seq, ev.Time, ev.Actor, ev.OrderID, string(ev.Action), string(ev.From), string(ev.To), ev.Detail, ev.Prev, ev.Hash}
+}
+
+func (e *eventJSON) event() order.Event {
+	return order.Event{Seq: e.Seq, Time: e.Time, Actor: e.Actor, OrderID: e.Order, Action: order.Action(e.Action),
+		From: order.Status(e.From), To: order.Status(e.To), Detail: e.Detail, Prev: e.Prev, Hash: e.Hash}
+}
+
+// Write writes a backup of s to w: a full one when after is nil, else an
+// incremental one holding what changed since the backup whose manifest after is.
+// now is the manifest's creation time. The journal of s must verify
+// ([order.Verify]) over what the backup reads.
+func Write(ctx context.Context, w io.Writer, s order.Store, after *Manifest, now time.Time) (Manifest, error) {
+	m := Manifest{Format: Format, Kind: Full, Created: now}
+	if after != nil {
+		m.Kind, m.After = Incremental, after.Head
+	}
+	var payload bytes.Buffer
+	enc := json.NewEncoder(&payload)
+	enc.SetEscapeHTML(false)
+
+	// The journal since After, checked link by link; the orders it names.
+	var evs []order.Event
+	touched := map[string]bool{}
+	at := m.After
+	for ev, err := range s.Journal(ctx, m.After.Seq) {
+		if err != nil {
+			return m, err
+		}
+		if ev.Seq != at.Seq+1 || ev.Hash != "" && ev.Prev != at.Hash {
+			return m, fmt.Errorf("backup: journal of the store: %w", &order.TamperError{Seq: at.Seq + 1, Reason: "the journal does not continue from the last backup"})
+		}
+		evs = append(evs, ev)
+		touched[ev.OrderID] = true
+		at = order.Head{Seq: ev.Seq, Hash: ev.Hash}
+	}
+	m.Head = at
+	var ids []string
+	if m.Kind == Full {
+		for o, err := range s.ListOrders(ctx) {
+			if err != nil {
+				return m, err
+			}
+			ids = append(ids, o.ID)
+			if err := enc.Encode(line{Order: order.AppendJSON(nil, o)}); err != nil {
+				return m, err
+			}
+		}
+	} else {
+		for id := range touched {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		for _, id := range ids {
+			o, err := s.GetOrder(ctx, id)
+			if err != nil {
+				return m, fmt.Errorf("backup: order %s of the journal: %w", id, err)
+			}
+			if err := enc.Encode(line{Order: order.AppendJSON(nil, o)}); err != nil {
+				return m, err
+			}
+		}
+	}
+	for _, ev := range evs {
+		if err := enc.Encode(line{Event: toJSON(ev)}); err != nil {
+			return m, err
+		}
+	}
+	m.Orders, m.Events = len(ids), len(evs)
+	sum := sha256.Sum256(payload.Bytes())
+	m.SHA256 = hex.EncodeToString(sum[:])
+	head, err := json.Marshal(m)
+	if err != nil {
+		return m, err
+	}
+	if _, err := w.Write(append(head, '\n')); err != nil {
+		return m, err
+	}
+	_, err = w.Write(payload.Bytes())
+	return m, err
+}
+
+// read reads and checks a whole backup from r and returns its manifest and
+// contents, or an error wrapping [ErrDamaged].
+func read(r io.Reader) (Manifest, []*order.Order, []order.Event, error) {
+	var m Manifest
+	br := bufio.NewReader(r)
+	first, err := br.ReadBytes('\n')
+	if err != nil {
+		return m, nil, nil, fmt.Errorf("%w: no manifest: %v", ErrDamaged, err)
+	}
+	if err := json.Unmarshal(first, &m); err != nil || m.Format != Format {
+		return m, nil, nil, fmt.Errorf("%w: not a %s manifest", ErrDamaged, Format)
+	}
+	payload, err := io.ReadAll(br)
+	if err != nil {
+		return m, nil, nil, err
+	}
+	sum := sha256.Sum256(payload)
+	if hex.EncodeToString(sum[:]) != m.SHA256 {
+		return m, nil, nil, fmt.Errorf("%w: checksum does not match the manifest", ErrDamaged)
+	}
+	var orders []*order.Order
+	var evs []order.Event
+	dec := json.NewDecoder(bytes.NewReader(payload))
+	for {
+		var l line
+		if err := dec.Decode(&l); err == io.EOF {
+			break
+		} else if err != nil {
+			return m, nil, nil, fmt.Errorf("%w: %v", ErrDamaged, err)
+		}
+		switch {
+		case l.Order != nil:
+			o := new(order.Order)
+			if err := order.Unmarshal(l.Order, o); err != nil {
+				return m, nil, nil, fmt.Errorf("%w: %v", ErrDamaged, err)
+			}
+			orders = append(orders, o)
+		case l.Event != nil:
+			evs = append(evs, l.Event.event())
+		}
+	}
+	if len(orders) != m.Orders || len(evs) != m.Events {
+		return m, nil, nil, fmt.Errorf("%w: %d orders and %d events, the manifest says %d and %d", ErrDamaged, len(orders), len(evs), m.Orders, m.Events)
+	}
+	return m, orders, evs, nil
+}
+
+// ReadManifest returns the manifest of the backup in r after checking the whole
+// file against it.
+func ReadManifest(r io.Reader) (Manifest, error) {
+	m, _, _, err := read(r)
+	return m, err
+}
+
+// Restore applies the backups in rs, in order, to dst: the first must be a full
+// backup and dst empty, each next one an increment continuing where the one
+// before ended. Every file is checked before anything of it is applied; the
+// restored journal must end at the hash each backup names. It returns the
+// manifest of the last backup applied; on an error, the backups before the bad
+// one stay applied.
+func Restore(ctx context.Context, dst order.Store, rs ...io.Reader) (Manifest, error) {
+	var last Manifest
+	for i, r := range rs {
+		m, orders, evs, err := read(r)
+		if err != nil {
+			return last, fmt.Errorf("backup %d: %w", i+1, err)
+		}
+		if i == 0 {
+			if m.Kind != Full {
+				return last, fmt.Errorf("backup 1: %w: the first backup must be full, not %s", ErrGap, m.Kind)
+			}
+			head, err := order.VerifyStore(ctx, dst)
+			if err != nil {
+				return last, err
+			}
+			empty := head == order.Head{}
+			for range dst.ListOrders(ctx) {
+				empty = false
+				break
+			}
+			if !empty {
+				return last, ErrNotNew
+			}
+		} else if m.Kind != Incremental || m.After != last.Head {
+			return last, fmt.Errorf("backup %d: %w: it continues from seq %d, the restored journal ends at seq %d", i+1, ErrGap, m.After.Seq, last.Head.Seq)
+		}
+		if err := apply(ctx, dst, orders, evs); err != nil {
+			return last, fmt.Errorf("backup %d: %w", i+1, err)
+		}
+		head, err := order.VerifyStore(ctx, dst)
+		if err != nil {
+			return last, fmt.Errorf("backup %d: restored journal: %w", i+1, err)
+		}
+		if head != m.Head {
+			return last, fmt.Errorf("backup %d: %w: the restored journal ends at seq %d %s, the backup at seq %d %s", i+1, ErrDamaged, head.Seq, head.Hash, m.Head.Seq, m.Head.Hash)
+		}
+		last = m
+	}
+	return last, nil
+}
+
+// apply stores orders in their backed-up state and appends evs in order: the
+// first event of an order not yet stored creates it.
+func apply(ctx context.Context, dst order.Store, orders []*order.Order, evs []order.Event) error {
+	byID := make(map[string]*order.Order, len(orders))
+	for _, o := range orders {
+		byID[o.ID] = o
+	}
+	done := map[string]bool{}
+	put := func(id string, evs ...order.Event) error {
+		o := byID[id]
+		if o == nil {
+			return fmt.Errorf("%w: event of order %s without the order", ErrDamaged, id)
+		}
+		if !done[id] {
+			err := dst.CreateOrder(ctx, o.Clone(), evs...)
+			if err == nil {
+				done[id] = true
+				return nil
+			}
+			if !errors.Is(err, order.ErrExists) {
+				return err
+			}
+			done[id] = true
+		}
+		return dst.UpdateOrder(ctx, id, func(so *order.Order) ([]order.Event, error) {
+			*so = *o.Clone()
+			return evs, nil
+		})
+	}
+	for i := 0; i < len(evs); {
+		// consecutive events of one order go in one step
+		j := i + 1
+		for j < len(evs) && evs[j].OrderID == evs[i].OrderID {
+			j++
+		}
+		batch := make([]order.Event, j-i)
+		for k, ev := range evs[i:j] {
+			ev.Seq, ev.Prev, ev.Hash = 0, "", "" // the store seals them again
+			batch[k] = ev
+		}
+		if err := put(evs[i].OrderID, batch...); err != nil {
+			return err
+		}
+		i = j
+	}
+	for _, o := range orders {
+		if !done[o.ID] {
+			if err := put(o.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Name is the file name of a backup with manifest m in a backup directory:
+// sortable, with the kind and the journal range.
+func Name(m Manifest) string {
+	return fmt.Sprintf("%s-%s-%012d-%012d.dadan-backup", m.Created.UTC().Format("20060102T150405Z"), m.Kind, m.After.Seq, m.Head.Seq)
+}
+
+// IsName reports whether a file name is one [Name] makes.
+func IsName(name string) bool { return strings.HasSuffix(name, ".dadan-backup") }
+
+// Due returns the kind of backup a schedule of a full backup every week and an
+// incremental one every day calls for at now, given the manifests of the backups
+// made so far (in order), or "" when none is due yet.
+func Due(made []Manifest, now time.Time) Kind {
+	var lastFull, last *Manifest
+	for i := range made {
+		if made[i].Kind == Full {
+			lastFull = &made[i]
+		}
+		last = &made[i]
+	}
+	switch {
+	case lastFull == nil || now.Sub(lastFull.Created) >= 7*24*time.Hour:
+		return Full
+	case now.Sub(last.Created) >= 24*time.Hour:
+		return Incremental
+	}
+	return ""
+}
