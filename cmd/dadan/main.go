@@ -26,6 +26,7 @@
 //	dadan import --format taobao|top|pdd|douyin|csv --orders FILE [--items FILE] [--mapping FILE]
 //	dadan qa plan --lot N --aql A [--level II] [--severity normal|tightened|reduced] [--json]
 //	dadan qa sample|inspect|lot|report --db PATH … (see dadan qa -h)
+//	dadan reprint --db PATH --order ID [--kind waybill|packing|label] --reason TEXT [--new-number]
 //	dadan backup --db PATH --out DIR [--incremental]
 //	dadan restore --from DIR --db NEWPATH
 //
@@ -116,6 +117,7 @@ func commandList() []command {
 		{"address", "split one-line addresses into province, city, district, street and detail", runAddress},
 		{"import", "read a platform export (taobao, top, pdd, douyin, csv) into order JSON lines", runImport},
 		{"qa", "quality inspection: sampling, inspections, lots, reports", runQA},
+		{"reprint", "queue a printed document again, flagged as a reprint, for the next dadan print", runReprint},
 		{"backup", "write a full or incremental backup of the orders and the journal", runBackup},
 		{"restore", "build a new database from a full backup and its increments", runRestore},
 	}
