@@ -5,10 +5,8 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
-	"path"
-	"slices"
-	"strconv"
-	"strings"
+
+	mig "github.com/dadanhq/dadan/internal/migration"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -19,40 +17,13 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
+// migration is one schema step.
+type migration = mig.Step
 
 // loadMigrations returns the embedded migrations in version order; versions
 // run from 1 without gaps.
 func loadMigrations(fsys fs.FS) ([]migration, error) {
-	names, err := fs.Glob(fsys, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	var out []migration
-	for _, n := range names {
-		base := path.Base(n)
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v <= 0 {
-			return nil, fmt.Errorf("postgres: migration %s: name must start with its version, as 0001_", base)
-		}
-		b, err := fs.ReadFile(fsys, n)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, migration{version: v, name: base, sql: string(b)})
-	}
-	slices.SortFunc(out, func(a, b migration) int { return a.version - b.version })
-	for i, m := range out {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("postgres: migration %s: expected version %d", m.name, i+1)
-		}
-	}
-	return out, nil
+	return mig.Load(fsys, "migrations", "postgres")
 }
 
 // SchemaVersion is the newest schema version this program knows.
@@ -109,13 +80,13 @@ func (s *Store) migrateFS(ctx context.Context, fsys fs.FS) error {
 		}
 		for _, m := range ms[have:] {
 			// No arguments: the simple protocol runs every statement of the file.
-			if _, err := tx.Exec(ctx, m.sql, pgx.QueryExecModeSimpleProtocol); err != nil {
-				return fmt.Errorf("postgres: migration %s: %w", m.name, err)
+			if _, err := tx.Exec(ctx, m.SQL, pgx.QueryExecModeSimpleProtocol); err != nil {
+				return fmt.Errorf("postgres: migration %s: %w", m.Name, err)
 			}
-			if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.version, m.name); err != nil {
+			if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name); err != nil {
 				return err
 			}
-			s.log.Info("postgres: schema migrated", "schema", s.schema, "version", m.version, "name", m.name)
+			s.log.Info("postgres: schema migrated", "schema", s.schema, "version", m.Version, "name", m.Name)
 		}
 		return nil
 	})

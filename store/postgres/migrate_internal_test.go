@@ -28,7 +28,7 @@ func TestLoadMigrations(t *testing.T) {
 	require.NotEmpty(t, ms)
 	assert.Equal(t, len(ms), SchemaVersion())
 	for i, m := range ms {
-		assert.Equal(t, i+1, m.version, m.name)
+		assert.Equal(t, i+1, m.Version, m.Name)
 	}
 	for name, files := range map[string]fstest.MapFS{
 		"gap":       {"migrations/0001_a.sql": {}, "migrations/0003_c.sql": {}},

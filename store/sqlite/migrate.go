@@ -5,10 +5,9 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
-	"path"
-	"slices"
 	"strconv"
-	"strings"
+
+	mig "github.com/dadanhq/dadan/internal/migration"
 )
 
 // migrations holds the schema, one numbered file per version: 0001_init.sql
@@ -19,40 +18,12 @@ import (
 var migrations embed.FS
 
 // migration is one schema step.
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
+type migration = mig.Step
 
 // loadMigrations returns the embedded migrations in version order; versions
-// must run 1, 2, 3… without gaps.
+// run from 1 without gaps.
 func loadMigrations(fsys fs.FS) ([]migration, error) {
-	names, err := fs.Glob(fsys, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	for _, n := range names {
-		base := path.Base(n)
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v <= 0 {
-			return nil, fmt.Errorf("sqlite: migration %s: name is not NNNN_name.sql", base)
-		}
-		b, err := fs.ReadFile(fsys, n)
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{version: v, name: base, sql: string(b)})
-	}
-	slices.SortFunc(ms, func(a, b migration) int { return a.version - b.version })
-	for i, m := range ms {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("sqlite: migration %s: want version %d", m.name, i+1)
-		}
-	}
-	return ms, nil
+	return mig.Load(fsys, "migrations", "sqlite")
 }
 
 // SchemaVersion is the schema version this code writes: the number of embedded
@@ -85,9 +56,9 @@ func (s *Store) migrateTo(ctx context.Context, ms []migration) error {
 	}
 	for _, m := range ms[have:] {
 		if err := s.apply(ctx, m); err != nil {
-			return fmt.Errorf("sqlite: %s: migration %s: %w", s.path, m.name, mapErr(err))
+			return fmt.Errorf("sqlite: %s: migration %s: %w", s.path, m.Name, mapErr(err))
 		}
-		s.log.Info("sqlite: schema migrated", "path", s.path, "version", m.version, "migration", m.name)
+		s.log.Info("sqlite: schema migrated", "path", s.path, "version", m.Version, "migration", m.Name)
 	}
 	return nil
 }
@@ -110,13 +81,13 @@ func (s *Store) apply(ctx context.Context, m migration) (err error) {
 	if err := w.queryRow("PRAGMA user_version", nil, &have); err != nil {
 		return err
 	}
-	if have >= m.version {
+	if have >= m.Version {
 		return w.execRaw("COMMIT")
 	}
-	if err := w.execRaw(m.sql); err != nil {
+	if err := w.execRaw(m.SQL); err != nil {
 		return err
 	}
-	if err := w.execRaw("PRAGMA user_version=" + strconv.Itoa(m.version)); err != nil {
+	if err := w.execRaw("PRAGMA user_version=" + strconv.Itoa(m.Version)); err != nil {
 		return err
 	}
 	return w.execRaw("COMMIT")

@@ -19,7 +19,7 @@ func TestEmbeddedMigrations(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEmpty(t, ms)
 	assert.Equal(t, len(ms), SchemaVersion())
-	assert.Equal(t, "0001_init.sql", ms[0].name)
+	assert.Equal(t, "0001_init.sql", ms[0].Name)
 }
 
 func TestMigrationNames(t *testing.T) {
