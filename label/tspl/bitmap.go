@@ -7,68 +7,26 @@ import (
 )
 
 func validBitmap(bm *label.Bitmap) bool {
-	return bm != nil && bm.Width > 0 && bm.Height > 0 && bm.Width <= 1<<14 && bm.Height <= 1<<14 &&
-		bm.Stride >= (bm.Width+7)/8 && len(bm.Bits) >= bm.Stride*(bm.Height-1)+(bm.Width+7)/8
+	return bm.Valid() && bm.Width <= 1<<14 && bm.Height <= 1<<14
 }
 
-func bit(bm *label.Bitmap, x, y int) bool {
-	return bm.Bits[y*bm.Stride+x/8]&(0x80>>(x%8)) != 0
-}
+func bit(bm *label.Bitmap, x, y int) bool { return bm.At(x, y) }
 
-func newBitmap(w, h int) *label.Bitmap {
-	s := (w + 7) / 8
-	return &label.Bitmap{Width: w, Height: h, Stride: s, Bits: make([]byte, s*h)}
-}
+func newBitmap(w, h int) *label.Bitmap { return label.NewBitmap(w, h) }
 
-func set(bm *label.Bitmap, x, y int) { bm.Bits[y*bm.Stride+x/8] |= 0x80 >> (x % 8) }
+func set(bm *label.Bitmap, x, y int) { bm.Set(x, y) }
 
-// rotate returns bm rotated clockwise by rot.
+// rotate returns bm rotated clockwise by rot (unrotated for a rotation layout
+// never makes).
 func rotate(bm *label.Bitmap, rot label.Rotation) *label.Bitmap {
-	if rot == label.Rotate0 {
-		return bm
+	if r := bm.Rotate(rot); r != nil {
+		return r
 	}
-	w, h := bm.Width, bm.Height
-	var out *label.Bitmap
-	if rot == label.Rotate180 {
-		out = newBitmap(w, h)
-	} else {
-		out = newBitmap(h, w)
-	}
-	for y := range h {
-		for x := range w {
-			if !bit(bm, x, y) {
-				continue
-			}
-			switch rot {
-			case label.Rotate90:
-				set(out, h-1-y, x)
-			case label.Rotate180:
-				set(out, w-1-x, h-1-y)
-			case label.Rotate270:
-				set(out, y, w-1-x)
-			}
-		}
-	}
-	return out
+	return bm
 }
 
-// scale returns bm resized to w x h by nearest neighbour (bm itself when the size
-// already matches or w, h are not positive).
-func scale(bm *label.Bitmap, w, h int) *label.Bitmap {
-	if w <= 0 || h <= 0 || w == bm.Width && h == bm.Height {
-		return bm
-	}
-	out := newBitmap(w, h)
-	for y := range h {
-		sy := y * bm.Height / h
-		for x := range w {
-			if bit(bm, x*bm.Width/w, sy) {
-				set(out, x, y)
-			}
-		}
-	}
-	return out
-}
+// scale returns bm resized to w x h by nearest neighbour.
+func scale(bm *label.Bitmap, w, h int) *label.Bitmap { return bm.Scale(w, h) }
 
 // bold returns bm with every dot repeated one dot to the right, widened by one.
 func bold(bm *label.Bitmap) *label.Bitmap {
