@@ -21,6 +21,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os/user"
 	"slices"
 	"strings"
 	"sync"
@@ -35,7 +36,12 @@ type Options struct {
 	// Host is the CUPS server as host:port when the queue is a bare name.
 	// Default "localhost:631".
 	Host string
-	// User is sent as requesting-user-name. Default "dadan".
+	// User is sent as requesting-user-name. Default: the login name of
+	// this process, as lp and cancel send it, or "dadan" when the system
+	// has none. CUPS's default policy lets the job's owner cancel it, and
+	// cupsd 2.4.2 of Debian 12 (2.4.2-3+deb12u10) crashes on a Cancel-Job
+	// whose requesting-user-name is not a user of the CUPS host, so name a
+	// real user there when setting it.
 	User string
 	// JobName is sent as job-name. Default "dadan".
 	JobName string
@@ -202,7 +208,7 @@ func Open(ctx context.Context, queue string, opts *Options) (*Printer, error) {
 		o.Host = "localhost:631"
 	}
 	if o.User == "" {
-		o.User = "dadan"
+		o.User = defaultUser()
 	}
 	if o.JobName == "" {
 		o.JobName = "dadan"
@@ -564,4 +570,12 @@ func (p *Printer) Close() error {
 		p.client.CloseIdleConnections()
 	}
 	return nil
+}
+
+// defaultUser is the login name of this process, or "dadan".
+func defaultUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" && !strings.ContainsAny(u.Username, "\\/ ") {
+		return u.Username
+	}
+	return "dadan"
 }

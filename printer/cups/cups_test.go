@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"os/user"
 	"strings"
 	"sync"
 	"testing"
@@ -320,7 +321,7 @@ func TestJobAbortedAndLimits(t *testing.T) {
 
 func TestRequestCarriesRawDocument(t *testing.T) {
 	var got []byte
-	var format []string
+	var format, users []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		req, doc, err := decode(body)
@@ -330,6 +331,7 @@ func TestRequestCarriesRawDocument(t *testing.T) {
 		if req.code == opPrintJob {
 			got = doc
 			format = req.strings(tagOperation, "document-format")
+			users = req.strings(tagOperation, "requesting-user-name")
 			resp.addInt(tagJob, "job-id", tagInteger, 5)
 		}
 		_, _ = w.Write(resp.appendEncoded(nil))
@@ -341,6 +343,11 @@ func TestRequestCarriesRawDocument(t *testing.T) {
 	require.NoError(t, p.Print(context.Background(), doc))
 	assert.Equal(t, doc, got)
 	assert.Equal(t, []string{"application/vnd.cups-raw"}, format)
+	// The job is owned by the login name of this process, a user the CUPS
+	// host knows when it is this host (see Options.User).
+	me, err := user.Current()
+	require.NoError(t, err)
+	assert.Equal(t, []string{me.Username}, users)
 }
 
 // BenchmarkRealCUPSPrint measures one raw job through cupsd and the capture
