@@ -167,16 +167,22 @@ func TestUnavailable(t *testing.T) {
 	assert.ErrorIs(t, err, postgres.ErrUnavailable)
 }
 
-// TestDatabaseRestart restarts the PostgreSQL server itself under a running
-// batch, with the shell command in DADAN_PG_RESTART (CI sets it to
-// pg_ctlcluster's restart). Writes fail only with ErrUnavailable, none is half
-// applied, and the same store, its Notify listener included, works again once
-// the server is back.
+// TestDatabaseRestart restarts a PostgreSQL server under a running batch, with
+// the shell command in DADAN_PG_RESTART, on a server of its own named by
+// DADAN_PG_RESTART_DSN (CI starts a second cluster for it, so the tests of
+// other packages, which run at the same time on DADAN_PG_DSN, do not see the
+// restart). Writes fail only with ErrUnavailable, none is half applied, and the
+// same store, its Notify listener included, works again once the server is
+// back.
 func TestDatabaseRestart(t *testing.T) {
-	cmd := os.Getenv("DADAN_PG_RESTART")
-	if cmd == "" {
-		t.Skip("DADAN_PG_RESTART is not set: no command to restart the PostgreSQL server with (CI sets it, e.g. 'pg_ctlcluster 15 main restart')")
+	cmd, restartDSN := os.Getenv("DADAN_PG_RESTART"), os.Getenv("DADAN_PG_RESTART_DSN")
+	if cmd == "" || restartDSN == "" {
+		t.Skip("DADAN_PG_RESTART or DADAN_PG_RESTART_DSN is not set: no PostgreSQL server of its own to restart " +
+			"(CI sets them, e.g. 'pg_ctlcluster 15 restart restart' and postgres://dadan:dadan@127.0.0.1:5433/postgres?sslmode=disable)")
 	}
+	// The helpers below read DADAN_PG_DSN; this test is not parallel, so no
+	// other test of the package runs while it is changed.
+	t.Setenv("DADAN_PG_DSN", restartDSN)
 	schema := freshSchema(t)
 	ctx := context.Background()
 	s := open(t, schema, &postgres.Options{MaxConns: 4})
