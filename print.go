@@ -93,6 +93,11 @@ type printing struct {
 	// whose end it has not seen yet: their events will come, so Confirm need
 	// not look.
 	waiting map[string]map[string]bool
+	// early holds, per order, the jobs whose end was seen before their queued
+	// event: SubmitAll reports a job queued after the store stored it, and by
+	// then the spooler's Run (woken by another station's notice, say) may have
+	// sent it. Their queued event then leaves them out of waiting.
+	early map[string]map[string]bool
 }
 
 func (s *Station) onSpoolEvent(user func(printer.Event)) func(printer.Event) {
@@ -102,7 +107,9 @@ func (s *Station) onSpoolEvent(user func(printer.Event)) func(printer.Event) {
 			id := ev.Job.Key.Order
 			s.p.mu.Lock()
 			s.p.dirty[id] = true
-			s.p.ended(id, ev.Job.ID)
+			if !s.p.ended(id, ev.Job.ID) {
+				s.p.mark(s.p.early, id, ev.Job.ID)
+			}
 			if s.p.seen[id] == nil {
 				s.p.seen[id] = make(map[printer.JobKey]printer.Job, len(s.p.docs))
 			}
@@ -120,12 +127,13 @@ func (s *Station) onSpoolEvent(user func(printer.Event)) func(printer.Event) {
 			}
 			switch ev.Kind {
 			case printer.EventQueued, printer.EventReprint:
-				if s.p.waiting[id] == nil {
-					s.p.waiting[id] = make(map[string]bool, 2)
+				if !s.p.unmark(s.p.early, id, ev.Job.ID) {
+					s.p.mark(s.p.waiting, id, ev.Job.ID)
 				}
-				s.p.waiting[id][ev.Job.ID] = true
 			case printer.EventCancelled:
-				s.p.ended(id, ev.Job.ID)
+				if !s.p.ended(id, ev.Job.ID) {
+					s.p.mark(s.p.early, id, ev.Job.ID)
+				}
 			}
 			s.p.mu.Unlock()
 		}
@@ -711,14 +719,32 @@ func (s *Station) redirty(ids []string) {
 	s.p.mu.Unlock()
 }
 
-// ended notes that job of order id ended; the caller holds p.mu.
-func (p *printing) ended(id, job string) {
-	if m := p.waiting[id]; m != nil {
-		delete(m, job)
-		if len(m) == 0 {
-			delete(p.waiting, id)
-		}
+// ended notes that job of order id ended and reports whether this station was
+// waiting for it; the caller holds p.mu.
+func (p *printing) ended(id, job string) bool {
+	return p.unmark(p.waiting, id, job)
+}
+
+// mark adds job of order id to set; the caller holds p.mu.
+func (p *printing) mark(set map[string]map[string]bool, id, job string) {
+	if set[id] == nil {
+		set[id] = make(map[string]bool, 2)
 	}
+	set[id][job] = true
+}
+
+// unmark removes job of order id from set and reports whether it was there;
+// the caller holds p.mu.
+func (p *printing) unmark(set map[string]map[string]bool, id, job string) bool {
+	m := set[id]
+	if !m[job] {
+		return false
+	}
+	delete(m, job)
+	if len(m) == 0 {
+		delete(set, id)
+	}
+	return true
 }
 
 // confirmOrder moves order id to printed when all its current documents are
@@ -792,6 +818,7 @@ func (s *Station) confirmOrder(ctx context.Context, id string) (bool, error) {
 	if err == nil && (moved || failed != nil || gone) {
 		s.p.mu.Lock()
 		delete(s.p.seen, id)
+		delete(s.p.early, id) // jobs of another station's queue on a shared printer
 		s.p.mu.Unlock()
 	}
 	return moved, err

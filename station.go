@@ -145,7 +145,7 @@ func New(opts *Options) (*Station, error) {
 
 func (s *Station) setupPrinting(opts *Options) error {
 	s.p = printing{docs: append([]Document(nil), opts.Documents...), carrier: opts.Carrier, layout: opts.Layout,
-		dirty: make(map[string]bool), notify: make(chan struct{}, 1), seen: make(map[string]map[printer.JobKey]printer.Job), waiting: make(map[string]map[string]bool)}
+		dirty: make(map[string]bool), notify: make(chan struct{}, 1), seen: make(map[string]map[printer.JobKey]printer.Job), waiting: make(map[string]map[string]bool), early: make(map[string]map[string]bool)}
 	s.p.reuse = make([]sync.Pool, len(s.p.docs))
 	if len(opts.Printers) == 0 {
 		return nil
