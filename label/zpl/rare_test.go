@@ -65,13 +65,40 @@ func TestRareNamesAsImages(t *testing.T) {
 		assert.Equal(t, d.Fields["order.id"], ge.Order)
 	}
 
-	// Every GB 2312 name still goes as text, and so do symbols the font lacks when
-	// there is no rasterizer (they print as the font's box, as from any font).
-	out, err := plain.AppendDocument(nil, &label.Document{Pages: []label.Page{{Width: 50, Height: 20, Ops: []label.Op{
-		label.TextLine{X: 1, Y: 1, Size: 3, Width: 30, Text: "张伟·李娜 ×2 ¥9.90 😀"},
-	}}}})
+	// Every GB 2312 name still goes as text; a symbol the font lacks does not: with
+	// no rasterizer it is a GlyphError (it would print as the font's box), with the
+	// host's fonts an image, and one no host font has (U+1FAE0) an error again.
+	line := label.TextLine{X: 1, Y: 1, Size: 3, Width: 30, Text: "张伟·李娜 ×2 ¥9.90", Field: "order.remark"}
+	page := func(tl label.TextLine) *label.Document {
+		return &label.Document{Order: "TB1", Pages: []label.Page{{Width: 50, Height: 20, Ops: []label.Op{tl}}}}
+	}
+	out, err := plain.AppendDocument(nil, page(line))
 	require.NoError(t, err)
 	cmds, err := decode(out)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"张伟·李娜 ×2 ¥9.90 😀"}, fieldData(cmds))
+	assert.Equal(t, []string{"张伟·李娜 ×2 ¥9.90"}, fieldData(cmds))
+	for _, c := range []rune{'😀', '\U0001FAE0'} {
+		tl := line
+		tl.Text += " " + string(c)
+		_, err = plain.AppendDocument(nil, page(tl))
+		var ge *label.GlyphError
+		require.ErrorAs(t, err, &ge)
+		assert.Equal(t, c, ge.Rune)
+		assert.Equal(t, "order.remark", ge.Field)
+		assert.Equal(t, "TB1", ge.Order)
+		if hostErr != nil {
+			continue
+		}
+		out, err := host.AppendDocument(nil, page(tl))
+		if c == '😀' {
+			require.NoError(t, err, "DejaVu Sans has 😀")
+			cmds, err := decode(out)
+			require.NoError(t, err)
+			assert.Positive(t, count(cmds, "^GF"))
+			continue
+		}
+		require.ErrorAs(t, err, &ge)
+		assert.Equal(t, c, ge.Rune)
+		assert.Equal(t, "TB1", ge.Order)
+	}
 }
