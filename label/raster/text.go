@@ -30,6 +30,13 @@ func (fs *fontSet) lineMask(t label.TextLine, pxPerMM float64, m *label.Measure)
 		sx = t.Width / natural
 	}
 	w := int(math.Ceil(math.Max(t.Width, natural*sx) * pxPerMM))
+	bold := 0
+	if t.Bold {
+		bold = max(1, int(size/18))
+		if m != nil {
+			w += bold // the last glyph's extra strikes are not cut off
+		}
+	}
 	h := int(math.Ceil(size))
 	if w < 1 {
 		w = 1
@@ -43,10 +50,7 @@ func (fs *fontSet) lineMask(t label.TextLine, pxPerMM float64, m *label.Measure)
 	if ppem < 64 {
 		ppem = 64
 	}
-	g := glyphDrawer{fs: fs, img: img, buf: &buf, ppem: ppem, size: size, asc: -1}
-	if t.Bold {
-		g.bold = max(1, int(size/18))
-	}
+	g := glyphDrawer{fs: fs, img: img, buf: &buf, ppem: ppem, size: size, asc: -1, bold: bold}
 	if m != nil {
 		return img, g.fontLine(t, m, sx)
 	}
