@@ -288,6 +288,14 @@ type layouter struct {
 
 func (l *layouter) add(op Op) { l.page.Ops = append(l.page.Ops, op) }
 
+// textEm measures s by the layout's Measure, the cell measure's fast path first.
+func (l *layouter) textEm(s string) float64 {
+	if l.m == nil {
+		return TextEm(s)
+	}
+	return l.m.Text(s)
+}
+
 // addText adds a text line with its Charset.
 func (l *layouter) addText(t TextLine) {
 	t.Charset = charsetOf(t.Text)
@@ -307,7 +315,11 @@ func (l *layouter) fitText(s string, size, minSize, lengthMM, acrossMM float64, 
 	// wrap gives for it; measuring it once spares wrapping it at every size.
 	oneEm := -1.0
 	if s != "" && strings.IndexByte(s, '\n') < 0 {
-		oneEm = l.m.Text(s)
+		if l.m == nil {
+			oneEm = TextEm(s) // the cell measure's fast path
+		} else {
+			oneEm = l.m.Text(s)
+		}
 	}
 	sz := size
 	for {
@@ -358,7 +370,7 @@ func (l *layouter) fitText(s string, size, minSize, lengthMM, acrossMM float64, 
 			for i := range lines {
 				last := i == len(lines)-1
 				lines[i] = cutToFit(lines[i], maxEm, last, l.m)
-				l.ems[i] = l.m.Text(lines[i])
+				l.ems[i] = l.textEm(lines[i])
 			}
 			l.ems = l.ems[:len(lines)]
 			return lines, sz, nil
@@ -633,7 +645,7 @@ func (l *layouter) drawTable(t *TableElement, cols []binding, rows []tableRow, c
 	pitch := rowPitch(t)
 	textOff := (pitch - t.Size) / 2
 	cell := func(col Column, cx, cy float64, s string, bold bool, field string) {
-		w := l.m.Text(s) * t.Size
+		w := l.textEm(s) * t.Size
 		along := cellPad
 		switch col.Align {
 		case AlignCenter:

@@ -12,9 +12,10 @@ import (
 // ambiguous characters of the East Asian Width property (× and · included, as CJK
 // fonts draw them), 1/2 for narrow ones. A cluster keeps a base character together with its combining
 // marks, variation selectors, emoji modifiers and ZWJ-joined emoji, and a pair of
-// regional indicators. An invalid UTF-8 byte is a narrow cluster of its own. Layout
-// measures and wraps text with it; renderers that place glyphs themselves use it to
-// match layout's measure.
+// regional indicators. An invalid UTF-8 byte is a narrow cluster of its own. This is
+// the cell measure of printer-resident fonts, by which layout measures and wraps
+// text unless [LayoutOptions.Measure] gives the renderer's own fonts; renderers that
+// place printer-font glyphs themselves use it to match layout's measure.
 func NextCluster(s string) (n int, em float64) {
 	if s == "" {
 		return 0, 0

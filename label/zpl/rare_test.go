@@ -102,3 +102,26 @@ func TestRareNamesAsImages(t *testing.T) {
 		assert.Equal(t, "TB1", ge.Order)
 	}
 }
+
+// In image-text mode, a line with a character no host font has is a GlyphError
+// too, not an image with a box in it.
+func TestNoGlyphInGraphicsMode(t *testing.T) {
+	rz, err := raster.New(nil)
+	if err != nil {
+		t.Skipf("no host font: %v", err)
+	}
+	r, err := New(&Options{TextMode: TextGraphics, Rasterizer: rz})
+	require.NoError(t, err)
+	doc := &label.Document{Order: "TB7", Pages: []label.Page{{Width: 50, Height: 20, Ops: []label.Op{
+		label.TextLine{X: 1, Y: 1, Size: 3, Width: 30, Text: "备注 😀 \U0001FAE0", Field: "order.remark"},
+	}}}}
+	_, err = r.AppendDocument(nil, doc)
+	var ge *label.GlyphError
+	require.ErrorAs(t, err, &ge)
+	assert.Equal(t, '\U0001FAE0', ge.Rune)
+	assert.Equal(t, "order.remark", ge.Field)
+	assert.Equal(t, "TB7", ge.Order)
+	doc.Pages[0].Ops[0] = label.TextLine{X: 1, Y: 1, Size: 3, Width: 30, Text: "备注 😀\ufe0f 👍\U0001F3FD"}
+	_, err = r.AppendDocument(nil, doc)
+	assert.NoError(t, err, "😀 has a font; the selector and skin tone are left out")
+}
