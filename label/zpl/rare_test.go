@@ -125,3 +125,17 @@ func TestNoGlyphInGraphicsMode(t *testing.T) {
 	_, err = r.AppendDocument(nil, doc)
 	assert.NoError(t, err, "😀 has a font; the selector and skin tone are left out")
 }
+
+// Without a rasterizer, modifiers the printer font lacks (a variation selector, a
+// joiner) are left out of the field rather than sent to print as boxes.
+func TestStrictFontDropsModifiers(t *testing.T) {
+	r, err := New(&Options{StrictFont: true})
+	require.NoError(t, err)
+	out, err := r.AppendDocument(nil, &label.Document{Pages: []label.Page{{Width: 50, Height: 20, Ops: []label.Op{
+		label.TextLine{X: 1, Y: 1, Size: 3, Width: 30, Text: "张\ufe0f伟 a\u200db 葛\U000E0100"},
+	}}}})
+	require.NoError(t, err)
+	cmds, err := decode(out)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"张伟 ab 葛"}, fieldData(cmds))
+}
