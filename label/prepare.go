@@ -10,7 +10,8 @@ import (
 // prepared is what layout derives from a template alone: the validation verdict, the
 // content hash, the parsed placeholders and the ops of elements that depend on no
 // data. It is computed on a template's first layout and reused while the template's
-// content stays what it was (see snapshot); it is never changed once published.
+// content stays what it was (see snapshot); it is never changed once published,
+// but for measured, a cache of the prepared form for another Measure.
 type prepared struct {
 	snap  snapshot
 	hash  string
