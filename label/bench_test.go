@@ -22,6 +22,30 @@ func BenchmarkLayoutWaybill(b *testing.B) {
 	}
 }
 
+// BenchmarkLayoutWaybillMeasure is BenchmarkLayoutWaybill by a font's Measure
+// (its cache warm), as for the PDF and PNG renderers.
+func BenchmarkLayoutWaybillMeasure(b *testing.B) {
+	orders := loadOrders(b)
+	tpl, err := label.Standard("waybill-76x130")
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := toData(orders[1], 1)
+	m := label.NewMeasure(func(r rune) float64 {
+		if r < 0x80 {
+			return 0.55
+		}
+		return 1
+	})
+	opts := &label.LayoutOptions{Now: testNow, Measure: m}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := label.Layout(tpl, d, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkLayoutWaybills lays out every waybill template for a stream of different
 // orders, as a warehouse prints them.
 func BenchmarkLayoutWaybills(b *testing.B) {

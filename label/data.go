@@ -61,6 +61,10 @@ type LayoutOptions struct {
 	// version is still found, so its size, module and placement, and the errors
 	// for data that does not fit, are those of a full layout.
 	QRByPrinter bool
+	// Measure measures text for wrapping, fitting and alignment: the advances of
+	// the fonts of the renderer that draws it (see [TextMeasurer]). Nil is the
+	// cell measure of printer-resident fonts (see [NextCluster]).
+	Measure *Measure
 }
 
 // QRByPrinter is implemented by renderers that print a [QR] op from its Data,
@@ -71,7 +75,8 @@ type QRByPrinter interface {
 }
 
 // ForRenderer returns opts adjusted for r: QRByPrinter is set when r encodes QR
-// codes on the printer. Nil opts gives the defaults adjusted.
+// codes on the printer, Measure when r draws text in its own fonts
+// ([TextMeasurer]). Nil opts gives the defaults adjusted.
 func (o *LayoutOptions) ForRenderer(r Renderer) LayoutOptions {
 	var out LayoutOptions
 	if o != nil {
@@ -79,6 +84,11 @@ func (o *LayoutOptions) ForRenderer(r Renderer) LayoutOptions {
 	}
 	if q, ok := r.(QRByPrinter); ok && q.QRByPrinter() {
 		out.QRByPrinter = true
+	}
+	if tm, ok := r.(TextMeasurer); ok {
+		if m := tm.TextMeasure(); m != nil {
+			out.Measure = m
+		}
 	}
 	return out
 }

@@ -6,9 +6,13 @@
 // [TableElement]) is bound to plain [Data] and laid out by [Layout] into a [Document]
 // of [Page]s of positioned [Op]s. Renderers (label/zpl, label/escpos, label/pdf,
 // label/raster) draw ops; they never see templates or data and never measure or wrap
-// text: layout has already measured every line with East Asian widths (a wide or
-// ambiguous character is one em, a narrow one half an em; see [NextCluster] and
-// [Wrap]).
+// text: layout has already measured every line, by the printer font's cells for
+// printer languages (East Asian widths: a wide or ambiguous character is one em, a
+// narrow one half an em; see [NextCluster] and [Wrap]) and by the advances of the
+// renderer's own fonts for renderers that draw text themselves ([Measure],
+// [TextMeasurer], [LayoutOptions.ForRenderer]). A character no font of the
+// renderer has fails rendering with a [*GlyphError] naming it, its field and the
+// order ([MustGlyph] lists the modifiers that are left out instead).
 //
 // Texts bind fields with placeholders, "收 {recipient.name|private_name}"; filters
 // mask names and phones ([MaskName], [MaskPhone]), format money and dates, and more

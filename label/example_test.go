@@ -58,6 +58,29 @@ func ExampleWrap() {
 	// 区 文一西路969号
 }
 
+// A renderer that draws text in its own fonts measures it by their advances; a
+// layout for it wraps by them (see LayoutOptions.ForRenderer).
+func ExampleMeasure() {
+	// A proportional font: W is almost an em wide, i a quarter.
+	m := label.NewMeasure(func(r rune) float64 {
+		switch r {
+		case 'W':
+			return 0.95
+		case 'i':
+			return 0.25
+		}
+		return 0.5
+	})
+	fmt.Println(m.Text("WWii"), label.TextEm("WWii"))
+	fmt.Printf("%q\n", m.Wrap(nil, "WWWW iiii", 3))
+	var cells *label.Measure // nil: the cell measure of printer fonts
+	fmt.Printf("%q\n", cells.Wrap(nil, "WWWW iiii", 3))
+	// Output:
+	// 2.4 2
+	// ["WWW" "W iiii"]
+	// ["WWWW" "iiii"]
+}
+
 func ExampleStandard() {
 	tpl, err := label.Standard("waybill-76x130")
 	if err != nil {

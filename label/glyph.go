@@ -52,16 +52,31 @@ func WithOrder(err error, order string) error {
 	return err
 }
 
-// MustGlyph reports whether a character that no font has must fail rendering
-// with a [*GlyphError] rather than print as a visible box: letters (every Han
-// ideograph of a name), marks and digits carry the text's meaning; a missing
-// symbol or emoji (a 😀 in a buyer's remark) does not, and prints as a box, and a
-// variation selector no font has is left out. Spaces and controls are never drawn.
+// MustGlyph reports whether a character must be drawn by a font: rendering a line
+// that holds one no font has fails with a [*GlyphError], never a box or a blank.
+// Every character must, letters, digits, marks, symbols and emoji alike (a 😀 in a
+// buyer's remark is part of what the buyer wrote), except those that only modify
+// another character and draw nothing themselves, which are left out when no font
+// has them: the variation selectors (U+FE00-FE0F, U+E0100-E01EF), the zero width
+// joiner and non-joiner (U+200D, U+200C), the emoji skin-tone modifiers
+// (U+1F3FB-1F3FF) and the tag characters (U+E0020-E007F). Spaces, controls and
+// the other format characters (which layout removes from fields) draw nothing
+// and need no glyph either.
 func MustGlyph(r rune) bool {
-	if unicode.Is(unicode.Variation_Selector, r) {
-		return false // selects a glyph form; without it the base character still prints
+	switch {
+	case r < 0x20 || r >= 0x7f && r < 0xa0: // controls
+		return false
+	case r < 0x7f:
+		return r != ' '
+	case r >= 0x4e00 && r <= 0x9fff: // CJK ideographs, the common case
+		return true
+	case r >= 0xFE00 && r <= 0xFE0F, r >= 0xE0100 && r <= 0xE01EF, // variation selectors
+		r == 0x200C, r == 0x200D, // joiners
+		r >= 0x1F3FB && r <= 0x1F3FF, // skin-tone modifiers
+		r >= 0xE0020 && r <= 0xE007F: // tags
+		return false
 	}
-	return unicode.In(r, unicode.L, unicode.M, unicode.N)
+	return !unicode.In(r, unicode.Zs, unicode.Cf, unicode.Cc)
 }
 
 // gb2312 is the set of BMP characters of GB 2312, one bit each, built on first use

@@ -71,14 +71,14 @@ func layout(t *Template, d *Data, opts *LayoutOptions, lo *Layouter) (*Document,
 	if err := o.Validate(); err != nil {
 		return nil, &Error{Template: t.Name, Err: err}
 	}
-	prep, err := t.prepare()
+	prep, err := t.prepare(o.Measure)
 	if err != nil {
 		return nil, err
 	}
 	if d == nil {
 		d = &Data{}
 	}
-	l := layouter{t: t, b: binder{d: d, mask: o.Mask || t.Privacy}, qrByPrinter: o.QRByPrinter}
+	l := layouter{t: t, b: binder{d: d, mask: o.Mask || t.Privacy}, qrByPrinter: o.QRByPrinter, m: o.Measure}
 	if lo != nil && cap(lo.buf) > 0 {
 		l.b.buf = lo.buf[:0]
 	} else {
@@ -278,6 +278,7 @@ type layouter struct {
 	truncated bool // set by fitText when it cut text short
 	// qrByPrinter skips the modules of data-bound QR codes (LayoutOptions.QRByPrinter)
 	qrByPrinter bool
+	m           *Measure  // LayoutOptions.Measure: nil is the cell measure
 	warnings    []Warning // for the document
 	lines       []string  // scratch
 	ems         []float64 // scratch: widths of lines
@@ -286,6 +287,14 @@ type layouter struct {
 }
 
 func (l *layouter) add(op Op) { l.page.Ops = append(l.page.Ops, op) }
+
+// textEm measures s by the layout's Measure, the cell measure's fast path first.
+func (l *layouter) textEm(s string) float64 {
+	if l.m == nil {
+		return TextEm(s)
+	}
+	return l.m.Text(s)
+}
 
 // addText adds a text line with its Charset.
 func (l *layouter) addText(t TextLine) {
@@ -306,7 +315,11 @@ func (l *layouter) fitText(s string, size, minSize, lengthMM, acrossMM float64, 
 	// wrap gives for it; measuring it once spares wrapping it at every size.
 	oneEm := -1.0
 	if s != "" && strings.IndexByte(s, '\n') < 0 {
-		oneEm = TextEm(s)
+		if l.m == nil {
+			oneEm = TextEm(s) // the cell measure's fast path
+		} else {
+			oneEm = l.m.Text(s)
+		}
 	}
 	sz := size
 	for {
@@ -329,7 +342,7 @@ func (l *layouter) fitText(s string, size, minSize, lengthMM, acrossMM float64, 
 			}
 		}
 		l.ems = l.ems[:0]
-		l.lines = wrap(l.lines[:0], &l.ems, s, maxEm)
+		l.lines = wrap(l.lines[:0], &l.ems, s, maxEm, l.m)
 		fits := len(l.lines) <= capLines
 		if fits {
 			for _, em := range l.ems {
@@ -356,8 +369,8 @@ func (l *layouter) fitText(s string, size, minSize, lengthMM, acrossMM float64, 
 			// end the last one with an ellipsis.
 			for i := range lines {
 				last := i == len(lines)-1
-				lines[i] = cutToFit(lines[i], maxEm, last)
-				l.ems[i] = TextEm(lines[i])
+				lines[i] = cutToFit(lines[i], maxEm, last, l.m)
+				l.ems[i] = l.textEm(lines[i])
 			}
 			l.ems = l.ems[:len(lines)]
 			return lines, sz, nil
@@ -366,17 +379,17 @@ func (l *layouter) fitText(s string, size, minSize, lengthMM, acrossMM float64, 
 	}
 }
 
-// cutToFit drops clusters from the end of s until it fits maxEm ems together with an
-// ellipsis (when mark).
-func cutToFit(s string, maxEm float64, mark bool) string {
-	if !mark && TextEm(s) <= maxEm+1e-9 {
+// cutToFit drops clusters from the end of s until it fits maxEm ems of m together
+// with an ellipsis (when mark).
+func cutToFit(s string, maxEm float64, mark bool, m *Measure) string {
+	if !mark && m.Text(s) <= maxEm+1e-9 {
 		return s
 	}
-	room := maxEm - 1 // the ellipsis is one em
+	room := maxEm - m.Text(ellipsis)
 	var w float64
 	end := 0
 	for end < len(s) {
-		n, em := NextCluster(s[end:])
+		n, em := m.cluster(s[end:])
 		if w+em > room+1e-9 {
 			break
 		}
@@ -632,7 +645,7 @@ func (l *layouter) drawTable(t *TableElement, cols []binding, rows []tableRow, c
 	pitch := rowPitch(t)
 	textOff := (pitch - t.Size) / 2
 	cell := func(col Column, cx, cy float64, s string, bold bool, field string) {
-		w := TextEm(s) * t.Size
+		w := l.textEm(s) * t.Size
 		along := cellPad
 		switch col.Align {
 		case AlignCenter:
@@ -645,7 +658,7 @@ func (l *layouter) drawTable(t *TableElement, cols []binding, rows []tableRow, c
 	if t.Header {
 		cx := x0
 		for _, col := range t.Columns {
-			h := cutToFit(col.Header, (col.Width-2*cellPad)/t.Size, false)
+			h := cutToFit(col.Header, (col.Width-2*cellPad)/t.Size, false, l.m)
 			if h != "" {
 				cell(col, cx, y, h, true, "")
 			}

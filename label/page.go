@@ -167,8 +167,9 @@ const (
 // TextLine is a single line of text, already wrapped, aligned and measured by layout.
 // In its own frame the line occupies [0, Width] x [0, Size] mm with the origin at its
 // top-left corner; the frame is placed at (X, Y) and rotated clockwise by Rotation
-// about that point. Size is the em height in millimetres: a wide (East Asian) character
-// advances Size, a narrow one Size/2. Text is untrusted data: renderers must print it
+// about that point. Size is the em height in millimetres; Width is the line's advance
+// as layout measured it: by the cell measure (a wide East Asian character advances
+// Size, a narrow one Size/2) or by the [Measure] of the renderer's fonts. Text is untrusted data: renderers must print it
 // as text, never as commands.
 type TextLine struct {
 	X, Y     float64

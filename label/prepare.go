@@ -10,7 +10,8 @@ import (
 // prepared is what layout derives from a template alone: the validation verdict, the
 // content hash, the parsed placeholders and the ops of elements that depend on no
 // data. It is computed on a template's first layout and reused while the template's
-// content stays what it was (see snapshot); it is never changed once published.
+// content stays what it was (see snapshot); it is never changed once published,
+// but for measured, a cache of the prepared form for another Measure.
 type prepared struct {
 	snap  snapshot
 	hash  string
@@ -18,6 +19,12 @@ type prepared struct {
 	elems []prepElem
 	nOps  int // capacity to reserve for one page's ops
 	nRuns int // number of static runs: capacity to reserve for one page's spans
+	// measure is the Measure static text was laid out with (nil: the cell measure);
+	// measured holds the prepared form for the last other Measure asked for, and
+	// staticText says whether there is static text that a Measure changes.
+	measure    *Measure
+	measured   atomic.Pointer[prepared]
+	staticText bool
 }
 
 // prepElem is the prepared form of one element.
@@ -39,28 +46,46 @@ type prepElem struct {
 // Template copyable by value.
 type prepCache struct{ v atomic.Value }
 
-// prepare returns the prepared form of t, validating t when its content is new.
-func (t *Template) prepare() (*prepared, error) {
-	if p, _ := t.prep.v.Load().(*prepared); p != nil && p.snap.matches(t) {
+// prepare returns the prepared form of t with its static text measured by m,
+// validating t when its content is new.
+func (t *Template) prepare(m *Measure) (*prepared, error) {
+	p, _ := t.prep.v.Load().(*prepared)
+	if p == nil || !p.snap.matches(t) {
+		if err := t.Validate(); err != nil {
+			return nil, err
+		}
+		p = newPrepared(t, nil, nil)
+		t.prep.v.Store(p)
+	}
+	if m == nil || !p.staticText {
 		return p, nil
 	}
-	if err := t.Validate(); err != nil {
-		return nil, err
+	// A template is mostly laid out for one renderer: one prepared form per
+	// Measure other than the cell measure is kept, the last one asked for.
+	if q := p.measured.Load(); q != nil && q.measure == m {
+		return q, nil
 	}
-	p := newPrepared(t)
-	t.prep.v.Store(p)
-	return p, nil
+	q := newPrepared(t, p, m)
+	p.measured.Store(q)
+	return q, nil
 }
 
-func newPrepared(t *Template) *prepared {
-	p := &prepared{snap: takeSnapshot(t), hash: t.Hash(), table: -1, elems: make([]prepElem, len(t.Elements))}
+// newPrepared prepares t with its static text measured by m. With m set, base is
+// the prepared form by the cell measure, whose snapshot and hash are shared.
+func newPrepared(t *Template, base *prepared, m *Measure) *prepared {
+	p := &prepared{table: -1, elems: make([]prepElem, len(t.Elements)), measure: m}
+	if m != nil && base != nil {
+		p.snap, p.hash = base.snap, base.hash
+	} else {
+		p.snap, p.hash = takeSnapshot(t), t.Hash()
+	}
 	var table *TableElement
 	for i, e := range t.Elements {
 		if te, ok := e.(*TableElement); ok {
 			p.table, table = i, te
 		}
 	}
-	l := layouter{t: t}
+	l := layouter{t: t, m: m}
 	for i, e := range t.Elements {
 		pe := &p.elems[i]
 		// Elements below the table of a receipt move with its length.
@@ -94,11 +119,13 @@ func newPrepared(t *Template) *prepared {
 			if pe.bind.static {
 				err = l.text(e, 0, &pe.bind)
 				pe.isStatic = err == nil
+				p.staticText = true
 			}
 		case *Code128Element:
 			if pe.bind.static {
 				err = l.code128(e, 0, &pe.bind)
 				pe.isStatic = err == nil
+				p.staticText = p.staticText || e.Text
 			}
 		case *QRElement:
 			if pe.bind.static {

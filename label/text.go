@@ -12,9 +12,10 @@ import (
 // ambiguous characters of the East Asian Width property (× and · included, as CJK
 // fonts draw them), 1/2 for narrow ones. A cluster keeps a base character together with its combining
 // marks, variation selectors, emoji modifiers and ZWJ-joined emoji, and a pair of
-// regional indicators. An invalid UTF-8 byte is a narrow cluster of its own. Layout
-// measures and wraps text with it; renderers that place glyphs themselves use it to
-// match layout's measure.
+// regional indicators. An invalid UTF-8 byte is a narrow cluster of its own. This is
+// the cell measure of printer-resident fonts, by which layout measures and wraps
+// text unless [LayoutOptions.Measure] gives the renderer's own fonts; renderers that
+// place printer-font glyphs themselves use it to match layout's measure.
 func NextCluster(s string) (n int, em float64) {
 	if s == "" {
 		return 0, 0
@@ -186,12 +187,13 @@ func noLineStart(r rune) bool {
 // cluster is ever split: a line is wider than maxEm only when it holds a single cluster
 // wider than maxEm.
 func Wrap(dst []string, s string, maxEm float64) []string {
-	return wrap(dst, nil, s, maxEm)
+	return wrap(dst, nil, s, maxEm, nil)
 }
 
-// wrap is Wrap that also appends the width in ems of every line to *ems when ems is
-// not nil; each equals TextEm of the line.
-func wrap(dst []string, ems *[]float64, s string, maxEm float64) []string {
+// wrap is Wrap by the measure m (nil: the cell measure) that also appends the
+// width in ems of every line to *ems when ems is not nil; each equals m.Text of
+// the line.
+func wrap(dst []string, ems *[]float64, s string, maxEm float64, m *Measure) []string {
 	for {
 		nl := -1
 		for i := 0; i < len(s); i++ {
@@ -207,7 +209,7 @@ func wrap(dst []string, ems *[]float64, s string, maxEm float64) []string {
 				para = para[:len(para)-1]
 			}
 		}
-		dst = wrapPara(dst, ems, para, maxEm)
+		dst = wrapPara(dst, ems, para, maxEm, m)
 		if nl < 0 {
 			return dst
 		}
@@ -215,8 +217,9 @@ func wrap(dst []string, ems *[]float64, s string, maxEm float64) []string {
 	}
 }
 
-func wrapPara(dst []string, ems *[]float64, s string, maxEm float64) []string {
+func wrapPara(dst []string, ems *[]float64, s string, maxEm float64, m *Measure) []string {
 	const eps = 1e-9
+	sp := m.space()
 	if s == "" {
 		if ems != nil {
 			*ems = append(*ems, 0)
@@ -230,27 +233,34 @@ func wrapPara(dst []string, ems *[]float64, s string, maxEm float64) []string {
 		prevWide := false
 		for i < len(s) {
 			var n int
-			var em float64
+			var em, cellEm float64 // cellEm: wide characters may break anywhere
 			if c0 := s[i]; c0 > 0x20 && c0 < 0x7f && (i+1 == len(s) || s[i+1] < utf8.RuneSelf) {
-				n, em = 1, 0.5 // NextCluster's ASCII fast path, inline
+				n, em, cellEm = 1, 0.5, 0.5 // NextCluster's ASCII fast path, inline
+				if m != nil {
+					em = m.Rune(rune(c0))
+				}
 			} else {
-				n, em = NextCluster(s[i:])
+				n, cellEm = NextCluster(s[i:])
+				em = cellEm
+				if m != nil {
+					em = m.Text(s[i : i+n])
+				}
 			}
 			c := s[i : i+n]
 			if c == " " && i > 0 {
 				// A run of spaces is a break opportunity; the spaces go away at a break.
 				j := skipSpaces(s, i)
 				brk, brkEnd, wBrk = i, j, w
-				if w+float64(j-i)*0.5 > maxEm+eps {
+				if w+float64(j-i)*sp > maxEm+eps {
 					i = -1 // break here
 					break
 				}
-				w += float64(j-i) * 0.5
+				w += float64(j-i) * sp
 				i = j
 				prevWide = false
 				continue
 			}
-			wide := em >= 1
+			wide := cellEm >= 1
 			if i > 0 && (wide || prevWide) && mayStartLine(c) {
 				brk, brkEnd, wBrk = i, i, w
 			}

@@ -65,7 +65,7 @@ func TestWrapWidthsAreTextEm(t *testing.T) {
 	for _, s := range texts {
 		for _, max := range []float64{0.5, 1, 2.5, 4, 7, 13, 40} {
 			var ems []float64
-			lines := wrap(nil, &ems, s, max)
+			lines := wrap(nil, &ems, s, max, nil)
 			require.Equal(t, Wrap(nil, s, max), lines)
 			require.Len(t, ems, len(lines))
 			for i, ln := range lines {

@@ -63,9 +63,31 @@ func TestWrap(t *testing.T) {
 	}
 }
 
-// checkWrap asserts the wrapper's invariants.
+// proportional is a proportional font's measure: wide and narrow Latin letters,
+// zero-width joiners and marks, wide ideographs.
+var proportional = label.NewMeasure(func(r rune) float64 {
+	switch {
+	case r == 'W' || r == 'M' || r == 'm':
+		return 0.9
+	case r == 'i' || r == 'l' || r == '.' || r == ' ':
+		return 0.25
+	case r == 0x200d || r >= 0x300 && r < 0x370:
+		return 0
+	case r < 0x80:
+		return 0.55
+	}
+	return 1
+})
+
+// checkWrap asserts the wrapper's invariants, by the cell measure and by a
+// proportional one.
 func checkWrap(t *testing.T, s string, maxEm float64) {
-	lines := label.Wrap(nil, s, maxEm)
+	checkWrapBy(t, nil, s, maxEm)
+	checkWrapBy(t, proportional, s, maxEm)
+}
+
+func checkWrapBy(t *testing.T, m *label.Measure, s string, maxEm float64) {
+	lines := m.Wrap(nil, s, maxEm)
 	require.NotEmpty(t, lines)
 	// Concatenated lines are the input minus removed break spaces and newlines.
 	rest := s
@@ -83,7 +105,7 @@ func checkWrap(t *testing.T, s string, maxEm float64) {
 		if utf8.ValidString(s) {
 			require.True(t, utf8.ValidString(ln), "invalid UTF-8 in %q", ln)
 		}
-		if w := label.TextEm(ln); w > maxEm+1e-9 {
+		if w := m.Text(ln); w > maxEm+1e-9 {
 			require.Len(t, clusters(ln), 1, "line %q is %g em, max %g", ln, w, maxEm)
 		}
 	}

@@ -69,6 +69,7 @@ func runRender(ctx context.Context, args []string, e *env) int {
 		e.errorf("render: %v", err)
 		return exitUsage
 	}
+	lopts = new(lopts.ForRenderer(r)) // text measured in the renderer's fonts
 	in, err := openInput(*ordersPath, e)
 	if err != nil {
 		e.errorf("render: %v", err)

@@ -4,13 +4,17 @@
 // names (or a common system font found through internal/fontpath), embedded as a
 // subset (Type0, CIDFontType2, Identity-H) with a ToUnicode map, so text extraction
 // returns exactly the printed text. Characters the primary font lacks are drawn with
-// the first fallback font that has them; characters no font has print as the font's
-// missing-glyph box but still extract as themselves. Control characters print as
+// the first fallback font that has them; a character no font has fails rendering
+// with a [*label.GlyphError] (modifiers that draw nothing, such as variation
+// selectors, are left out: see [label.MustGlyph]). Control characters print as
 // blanks. Glyph IDs are written as hex strings, so untrusted text can never become
 // PDF syntax.
 //
 // A [label.TextLine] is placed with its top at Y and its baseline at the font's
-// ascent; a line wider than its Width is squeezed horizontally to fit. Bold is
+// ascent, each character at its font's advance without shaping, as
+// [Renderer.TextMeasure] measures it; a layout by that measure (see
+// [label.LayoutOptions.ForRenderer]) needs no squeezing, and a line laid out by
+// another measure that is wider than its Width is squeezed horizontally to fit. Bold is
 // simulated by stroking the glyph outlines, reverse text is white on a black box.
 // Code 128 and QR symbols are vectors with one rectangle per run of dark modules;
 // lines and boxes are filled rectangles where they are axis-aligned; 1-bit images are

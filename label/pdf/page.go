@@ -42,12 +42,12 @@ func validate(doc *label.Document, cal label.Calibration, dpi int, fonts []*Font
 	return nil
 }
 
-// checkGlyphs fails with a [*label.GlyphError] for the first letter, mark or digit
-// of t that no font has; symbols and emoji no font has print as the missing glyph.
+// checkGlyphs fails with a [*label.GlyphError] for the first character of t that
+// no font has, except those [label.MustGlyph] lets text leave out.
 func checkGlyphs(t *label.TextLine, fonts []*Font) error {
 	for _, r := range t.Text {
-		if r < 0x80 || !label.MustGlyph(r) {
-			continue // every font has ASCII or a fallback for it; see text
+		if r < 0x80 && fonts[0].glyphIndex(r) != 0 || !label.MustGlyph(r) {
+			continue
 		}
 		found := false
 		for _, f := range fonts {
@@ -276,18 +276,13 @@ func (w *Writer) text(b []byte, t *label.TextLine, ph float64, used *uint64) ([]
 	s := w.s
 	fonts := w.r.fonts
 	refs := s.refs[:0]
-	width := 0.0 // in em
+	width := 0.0 // in em, as w.r.measure has it
 	for _, r := range t.Text {
-		if r < 0x20 || r >= 0x7F && r < 0xA0 {
-			r = ' ' // control characters print as blanks, never as commands or tofu
-		}
+		r = printable(r)
 		fi, gid := 0, fonts[0].glyphIndex(r)
 		if gid == 0 {
-			for i := 1; i < len(fonts); i++ {
-				if g := fonts[i].glyphIndex(r); g != 0 {
-					fi, gid = i, g
-					break
-				}
+			if fi, gid = w.r.glyph(r); gid == 0 {
+				continue // a modifier no font has (checkGlyphs refused the others)
 			}
 		}
 		c, err := s.cid(fi, r, gid)

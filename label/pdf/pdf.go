@@ -60,9 +60,14 @@ type Renderer struct {
 	cal   label.Calibration
 	dpi   int
 	pool  sync.Pool // *state
+	// measure is the advance of every character in the font that draws it.
+	measure *label.Measure
 }
 
-var _ label.Renderer = (*Renderer)(nil)
+var (
+	_ label.Renderer     = (*Renderer)(nil)
+	_ label.TextMeasurer = (*Renderer)(nil)
+)
 
 // New returns a renderer with the fonts of opts loaded (a nil opts means defaults).
 // It returns [ErrNoFont] when no font is named or found, and a *[FontError] when a
@@ -110,7 +115,48 @@ func New(opts *Options) (*Renderer, error) {
 	if len(r.fonts) > maxFonts {
 		return nil, fmt.Errorf("pdf: more than %d fonts: %w", maxFonts, ErrNoFont)
 	}
+	r.measure = label.NewMeasure(r.advance)
 	return r, nil
+}
+
+// TextMeasure returns the advances of the renderer's fonts, as it draws text:
+// each character at the advance of its glyph in the first font that has it,
+// without shaping. A layout for the renderer wraps and aligns text by it (see
+// [label.LayoutOptions.ForRenderer]), so no line needs squeezing.
+func (r *Renderer) TextMeasure() *label.Measure { return r.measure }
+
+// advance is the advance in ems of c as text draws it.
+func (r *Renderer) advance(c rune) float64 {
+	c = printable(c)
+	fi, gid := r.glyph(c)
+	if gid == 0 {
+		if !label.MustGlyph(c) {
+			return 0 // left out
+		}
+		return label.TextEm(string(c)) // no font has it: rendering fails
+	}
+	f := r.fonts[fi]
+	return float64(f.advance(gid)) / float64(f.upem)
+}
+
+// printable maps control characters to a space: they print as blanks, never as
+// commands or boxes.
+func printable(c rune) rune {
+	if c < 0x20 || c >= 0x7F && c < 0xA0 {
+		return ' '
+	}
+	return c
+}
+
+// glyph returns the font that draws c, the first that has it, and its glyph; gid
+// 0 when no font has c.
+func (r *Renderer) glyph(c rune) (fi int, gid uint16) {
+	for i, f := range r.fonts {
+		if g := f.glyphIndex(c); g != 0 {
+			return i, g
+		}
+	}
+	return 0, 0
 }
 
 // Fonts returns the fonts in use, primary first.

@@ -97,7 +97,8 @@ func TestTextLinesExactlyIncludingHostileText(t *testing.T) {
 		tl := text(2, 2+float64(len(p.Ops))*7, 4, l)
 		tl.Width = min(tl.Width, 96) // long lines are squeezed into the page
 		p.Ops = append(p.Ops, tl)
-		want = append(want, l)
+		// A skin-tone modifier no font has is left out; the thumb prints.
+		want = append(want, strings.ReplaceAll(l, "\U0001F3FD", ""))
 	}
 	pages = append(pages, p)
 	b := labeltest.Render(t, r, &label.Document{Pages: pages})

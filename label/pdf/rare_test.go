@@ -2,7 +2,6 @@ package pdf
 
 import (
 	"context"
-	"io"
 	"strings"
 	"testing"
 
@@ -58,13 +57,23 @@ func TestMissingGlyphIsAnError(t *testing.T) {
 	assert.Equal(t, "JD0001", ge.Order)
 	assert.Zero(t, sb.Len())
 
-	// A symbol no font has prints as the missing glyph: a remark's emoji does not
-	// stop a waybill.
-	doc.Pages[0].Ops = []label.Op{text(2, 2, 5, "备注 \U0001F9FF")}
-	assert.NoError(t, r.Render(context.Background(), io.Discard, doc))
-	// Nor do variation selectors: ❤️ and 葛󠄀 (an ideographic variant).
-	doc.Pages[0].Ops = []label.Op{text(2, 2, 5, "❤\ufe0f 葛\U000E0100")}
-	assert.NoError(t, r.Render(context.Background(), io.Discard, doc))
+	// So is a symbol or emoji no font has: it would print as a box.
+	sb.Reset()
+	tl = text(2, 2, 5, "备注 \U0001FAE0")
+	tl.Field = "order.remark"
+	doc.Pages[0].Ops = []label.Op{tl}
+	err = r.Render(context.Background(), &sb, doc)
+	require.ErrorAs(t, err, &ge)
+	assert.Equal(t, '\U0001FAE0', ge.Rune)
+	assert.Equal(t, "order.remark", ge.Field)
+	assert.Equal(t, "JD0001", ge.Order)
+	assert.Zero(t, sb.Len())
+	// Modifiers that draw nothing themselves are left out: variation selectors
+	// (❤️, 葛󠄀 an ideographic variant), a joiner, a skin tone, a tag.
+	doc.Pages[0].Ops = []label.Op{text(2, 2, 5, "❤\ufe0f 葛\U000E0100 a\u200db \u2764\U0001F3FD x\U000E0041")}
+	b := renderDoc(t, r, doc)
+	got, _ := run(t, "pdftotext", "-raw", "-enc", "UTF-8", writeTemp(t, "mod.pdf", b), "-")
+	assert.NotContains(t, got, "\U0001F3FD")
 }
 
 func renderDoc(t *testing.T, r *Renderer, doc *label.Document) []byte {

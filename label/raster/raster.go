@@ -51,14 +51,16 @@ func (o *Options) Validate() error {
 // Renderer draws laid-out documents as images. It is safe for concurrent use; fonts
 // are parsed once and rasterised glyphs cached.
 type Renderer struct {
-	fonts *fontSet
-	dpi   int
-	cal   label.Calibration
+	fonts   *fontSet
+	dpi     int
+	cal     label.Calibration
+	measure *label.Measure
 }
 
 var (
 	_ label.Renderer       = (*Renderer)(nil)
 	_ label.TextRasterizer = (*Renderer)(nil)
+	_ label.TextMeasurer   = (*Renderer)(nil)
 )
 
 // New loads the fonts and returns a renderer. It fails with [ErrNoFont] when no font
@@ -78,8 +80,14 @@ func New(opts *Options) (*Renderer, error) {
 	if dpi == 0 {
 		dpi = 203
 	}
-	return &Renderer{fonts: fs, dpi: dpi, cal: opts.Calibration}, nil
+	return &Renderer{fonts: fs, dpi: dpi, cal: opts.Calibration, measure: label.NewMeasure(fs.advanceEm)}, nil
 }
+
+// TextMeasure returns the advances of the renderer's fonts, as [Renderer.Render]
+// and [Renderer.RenderPage] draw text: each character at the advance of its glyph
+// in the first font that has it. A layout for the renderer wraps and aligns text
+// by it (see [label.LayoutOptions.ForRenderer]).
+func (r *Renderer) TextMeasure() *label.Measure { return r.measure }
 
 // pageGap is the grey gap between the pages of a multi-page PNG, in mm.
 const pageGap = 3
@@ -156,7 +164,7 @@ func (r *Renderer) RasterizeText(t label.TextLine, dpi int) (*label.Bitmap, erro
 	if dpi <= 0 || dpi > 2400 {
 		return nil, fmt.Errorf("raster: DPI %d out of range", dpi)
 	}
-	m, err := r.fonts.lineMask(t, float64(dpi)/25.4)
+	m, err := r.fonts.lineMask(t, float64(dpi)/25.4, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -209,7 +217,7 @@ func (r *Renderer) RenderPage(p label.Page, dpi int) (*image.Gray, error) {
 		case label.Image:
 			c.image(op)
 		case label.TextLine:
-			m, err := r.fonts.lineMask(op, k)
+			m, err := r.fonts.lineMask(op, k, r.measure)
 			if err != nil {
 				return nil, err
 			}

@@ -5,19 +5,38 @@ import (
 	"math"
 	"unicode/utf8"
 
+	"golang.org/x/image/font"
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
 
 	"github.com/dadanhq/dadan/label"
 )
 
-// lineMask draws text on a coverage mask, each character in the first font that has
-// it, or fails with a [*label.GlyphError] for a letter or digit that none has: the line's own frame, unrotated, with each
-// cluster in the cell layout measured for it (a wide character one em, a narrow one
-// half an em) so the line is exactly as wide as layout said.
-func (fs *fontSet) lineMask(t label.TextLine, pxPerMM float64) (*image.Alpha, error) {
+// lineMask draws text on a coverage mask, in the line's own frame, unrotated,
+// each character in the first font that has it, or fails with a
+// [*label.GlyphError] for a character that none has and [label.MustGlyph] does
+// not excuse. With a Measure m (the renderer's own, as [Renderer.RenderPage] draws)
+// every character is drawn at its font's advance, as layout measured it by m;
+// the line is squeezed evenly only when it was laid out by another measure and is
+// wider than its Width. Without one (the rasterizer of the printer-language
+// renderers) every cluster is centred in the cell that the cell measure gave it,
+// a glyph wider than its cell squeezed into it, so the line is exactly as wide as
+// layout said and matches the printer font's text around it.
+func (fs *fontSet) lineMask(t label.TextLine, pxPerMM float64, m *label.Measure) (*image.Alpha, error) {
 	size := t.Size * pxPerMM
-	w := int(math.Ceil(math.Max(t.Width, label.TextEm(t.Text)*t.Size) * pxPerMM))
+	natural := m.Text(t.Text) * t.Size // mm
+	sx := 1.0
+	if m != nil && t.Width > 0 && natural > t.Width*1.001 {
+		sx = t.Width / natural
+	}
+	w := int(math.Ceil(math.Max(t.Width, natural*sx) * pxPerMM))
+	bold := 0
+	if t.Bold {
+		bold = max(1, int(size/18))
+		if m != nil {
+			w += bold // the last glyph's extra strikes are not cut off
+		}
+	}
 	h := int(math.Ceil(size))
 	if w < 1 {
 		w = 1
@@ -31,66 +50,150 @@ func (fs *fontSet) lineMask(t label.TextLine, pxPerMM float64) (*image.Alpha, er
 	if ppem < 64 {
 		ppem = 64
 	}
-	bold := 0
-	if t.Bold {
-		bold = max(1, int(size/18))
+	g := glyphDrawer{fs: fs, img: img, buf: &buf, ppem: ppem, size: size, asc: -1, bold: bold}
+	if m != nil {
+		return img, g.fontLine(t, m, sx)
 	}
-	var asc float64 = -1
+	return img, g.cellLine(t)
+}
+
+// glyphDrawer draws the glyphs of one line.
+type glyphDrawer struct {
+	fs   *fontSet
+	img  *image.Alpha
+	buf  *sfnt.Buffer
+	ppem fixed.Int26_6
+	size float64 // em in pixels
+	asc  float64 // ascent as a fraction of the em, from the first font used
+	bold int     // extra strikes to the right
+}
+
+// glyph finds the font for r: fi < 0 when none has it, with err set when r must
+// have one.
+func (g *glyphDrawer) glyph(r rune, field string) (fi int, gi sfnt.GlyphIndex, err error) {
+	fi, gi = g.fs.lookup(g.buf, r)
+	if fi < 0 && label.MustGlyph(r) {
+		return fi, gi, &label.GlyphError{Rune: r, Field: field, Font: g.fs.names()}
+	}
+	if fi >= 0 && g.asc < 0 {
+		g.asc = g.fs.ascent(g.buf, fi)
+	}
+	return fi, gi, nil
+}
+
+// draw draws glyph gi of font fi with the pen at x pixels, squeezed by sx.
+func (g *glyphDrawer) draw(fi int, gi sfnt.GlyphIndex, x, sx float64) error {
+	m, err := g.fs.mask(g.buf, fi, gi, g.ppem, sx)
+	if err != nil {
+		return err
+	}
+	baseline := int(math.Round(g.asc * g.size))
+	for b := 0; b <= g.bold; b++ {
+		blit(g.img, m, int(math.Round(x))+b, baseline)
+	}
+	return nil
+}
+
+// fontLine draws every character at its advance by m, times sx.
+func (g *glyphDrawer) fontLine(t label.TextLine, m *label.Measure, sx float64) error {
+	pen := 0.0
+	for _, r := range t.Text {
+		r = printable(r)
+		adv := m.Rune(r) * g.size * sx
+		if r == ' ' || r == 0x3000 {
+			pen += adv
+			continue
+		}
+		fi, gi, err := g.glyph(r, t.Field)
+		if err != nil {
+			return err
+		}
+		if fi >= 0 {
+			if err := g.draw(fi, gi, pen, sx); err != nil {
+				return err
+			}
+		}
+		pen += adv
+	}
+	return nil
+}
+
+// cellLine draws every cluster centred in its cell of the cell measure.
+func (g *glyphDrawer) cellLine(t label.TextLine) error {
 	pen := 0.0
 	s := t.Text
 	for len(s) > 0 {
 		n, em := label.NextCluster(s)
 		cluster := s[:n]
 		s = s[n:]
-		cell := em * size
+		cell := em * g.size
 		r, _ := utf8.DecodeRuneInString(cluster)
 		if r < 0x20 || r == 0x7f || r == ' ' || r == 0x3000 {
 			pen += cell
 			continue
 		}
-		fi, g := fs.lookup(&buf, r)
-		if fi < 0 {
-			if label.MustGlyph(r) {
-				return nil, &label.GlyphError{Rune: r, Field: t.Field, Font: fs.names()}
+		fi, gi, err := g.glyph(r, t.Field)
+		if err != nil {
+			return err
+		}
+		sx, x := 1.0, pen
+		if fi >= 0 {
+			adv := g.fs.advance(g.buf, fi, gi, g.ppem)
+			if adv > cell && adv > 0 {
+				sx = cell / adv // squeeze a glyph wider than its cell
 			}
-			drawTofu(img, pen, cell, size) // a symbol or emoji no font has
-			pen += cell
-			continue
+			x += (cell - math.Min(adv*sx, cell)) / 2
 		}
-		if asc < 0 {
-			asc = fs.ascent(&buf, fi)
-		}
-		adv := fs.advance(&buf, fi, g, ppem)
-		sx := 1.0
-		if adv > cell && adv > 0 {
-			sx = cell / adv // squeeze a glyph wider than its cell
-		}
-		off := (cell - math.Min(adv*sx, cell)) / 2
-		baseline := int(math.Round(asc * size))
-		x := pen + off
 		// Base character, then the marks of the cluster at the same origin.
 		for i, cr := range cluster {
-			gi := g
-			fj := fi
+			fj, gj := fi, gi
 			if i > 0 {
-				if fj, gi = fs.lookup(&buf, cr); fj < 0 {
-					continue
+				if fj, gj, err = g.glyph(cr, t.Field); err != nil {
+					return err
 				}
 			}
-			m, err := fs.mask(&buf, fj, gi, ppem, sx)
-			if err != nil {
-				return nil, err
+			if fj < 0 {
+				continue // a modifier no font has, left out
 			}
-			blit(img, m, int(math.Round(x)), baseline)
-			if bold > 0 {
-				for b := 1; b <= bold; b++ {
-					blit(img, m, int(math.Round(x))+b, baseline)
-				}
+			if g.asc < 0 {
+				g.asc = g.fs.ascent(g.buf, fj)
+			}
+			if err := g.draw(fj, gj, x, sx); err != nil {
+				return err
 			}
 		}
 		pen += cell
 	}
-	return img, nil
+	return nil
+}
+
+// printable maps control characters to a space: they print as blanks.
+func printable(r rune) rune {
+	if r < 0x20 || r >= 0x7f && r < 0xa0 {
+		return ' '
+	}
+	return r
+}
+
+// advanceEm is the advance in ems of r as fontLine draws it: of its glyph in the
+// first font that has it, 0 for a modifier no font has.
+func (fs *fontSet) advanceEm(r rune) float64 {
+	r = printable(r)
+	var buf sfnt.Buffer
+	fi, g := fs.lookup(&buf, r)
+	if fi < 0 {
+		if !label.MustGlyph(r) {
+			return 0
+		}
+		return label.TextEm(string(r)) // drawing fails: no font has it
+	}
+	f := fs.font(fi)
+	upem := fixed.Int26_6(f.UnitsPerEm())
+	a, err := f.GlyphAdvance(&buf, g, upem<<6, font.HintingNone)
+	if err != nil || upem <= 0 {
+		return label.TextEm(string(r))
+	}
+	return float64(a) / 64 / float64(upem)
 }
 
 // blit ORs (max) a glyph mask into dst with the pen at (x, baseline).
@@ -117,25 +220,5 @@ func blit(dst *image.Alpha, m *glyphMask, x, baseline int) {
 				drow[dx] = a
 			}
 		}
-	}
-}
-
-// drawTofu draws an empty box for a character no font has.
-func drawTofu(img *image.Alpha, pen, cell, size float64) {
-	x0, x1 := int(pen+cell*0.15), int(pen+cell*0.85)
-	y0, y1 := int(size*0.15), int(size*0.9)
-	b := img.Bounds()
-	set := func(x, y int) {
-		if image.Pt(x, y).In(b) {
-			img.Pix[y*img.Stride+x] = 0xff
-		}
-	}
-	for x := x0; x <= x1; x++ {
-		set(x, y0)
-		set(x, y1)
-	}
-	for y := y0; y <= y1; y++ {
-		set(x0, y)
-		set(x1, y)
 	}
 }

@@ -1,7 +1,6 @@
 package tspl
 
 import (
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/dadanhq/dadan/label"
@@ -53,7 +52,7 @@ type run struct {
 // characters go as TEXT is decided by [label.InGB2312], the printer font's set; a
 // line layout found to hold nothing else (cs is [label.CharsetGB2312]) takes a
 // quicker path for its ASCII and ideographs. Without a rasterizer a character
-// outside the font is an *UnprintableError naming field (a variation selector
+// outside the font is an *UnprintableError naming field (a modifier such as a variation selector
 // after a character of the font is left out, as [label.MustGlyph] has it).
 func (s *scratch) split(text string, cs label.Charset, field string, raster bool) (float64, error) {
 	s.enc, s.runs = s.enc[:0], s.runs[:0]
@@ -95,8 +94,8 @@ func (s *scratch) split(text string, cs label.Charset, field string, raster bool
 		cl := text[i : i+n]
 		c := cl[0]
 		r, size := utf8.DecodeRuneInString(cl)
-		if size < n && selectors(cl[size:]) {
-			size = n // a variation selector the font lacks is left out: the base prints
+		if size < n && modifiers(cl[size:]) {
+			size = n // modifiers the font lacks are left out: the base prints
 		}
 		if r == '\u00a5' {
 			r = '\uffe5' // GB 2312 has only the full-width yen sign, one em as layout measures ¥
@@ -131,10 +130,12 @@ func (s *scratch) split(text string, cs label.Charset, field string, raster bool
 	return pos, nil
 }
 
-// selectors reports whether s holds only variation selectors.
-func selectors(s string) bool {
+// modifiers reports whether s holds only characters that modify another and draw
+// nothing themselves (variation selectors, joiners, skin tones, tags: see
+// [label.MustGlyph]).
+func modifiers(s string) bool {
 	for _, r := range s {
-		if !unicode.Is(unicode.Variation_Selector, r) {
+		if label.MustGlyph(r) {
 			return false
 		}
 	}
@@ -142,10 +143,10 @@ func selectors(s string) bool {
 }
 
 // unprintable returns the first character of a cluster the font cannot print,
-// variation selectors aside: the mark on a letter, say.
+// modifiers aside: the mark on a letter, say.
 func unprintable(cl string) rune {
 	for _, r := range cl {
-		if !(r < utf8.RuneSelf && plain[r]) && gbCode(r) == 0 && !unicode.Is(unicode.Variation_Selector, r) {
+		if !(r < utf8.RuneSelf && plain[r]) && gbCode(r) == 0 && label.MustGlyph(r) {
 			return r
 		}
 	}

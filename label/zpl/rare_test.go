@@ -65,13 +65,77 @@ func TestRareNamesAsImages(t *testing.T) {
 		assert.Equal(t, d.Fields["order.id"], ge.Order)
 	}
 
-	// Every GB 2312 name still goes as text, and so do symbols the font lacks when
-	// there is no rasterizer (they print as the font's box, as from any font).
-	out, err := plain.AppendDocument(nil, &label.Document{Pages: []label.Page{{Width: 50, Height: 20, Ops: []label.Op{
-		label.TextLine{X: 1, Y: 1, Size: 3, Width: 30, Text: "张伟·李娜 ×2 ¥9.90 😀"},
+	// Every GB 2312 name still goes as text; a symbol the font lacks does not: with
+	// no rasterizer it is a GlyphError (it would print as the font's box), with the
+	// host's fonts an image, and one no host font has (U+1FAE0) an error again.
+	line := label.TextLine{X: 1, Y: 1, Size: 3, Width: 30, Text: "张伟·李娜 ×2 ¥9.90", Field: "order.remark"}
+	page := func(tl label.TextLine) *label.Document {
+		return &label.Document{Order: "TB1", Pages: []label.Page{{Width: 50, Height: 20, Ops: []label.Op{tl}}}}
+	}
+	out, err := plain.AppendDocument(nil, page(line))
+	require.NoError(t, err)
+	cmds, err := decode(out)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"张伟·李娜 ×2 ¥9.90"}, fieldData(cmds))
+	for _, c := range []rune{'😀', '\U0001FAE0'} {
+		tl := line
+		tl.Text += " " + string(c)
+		_, err = plain.AppendDocument(nil, page(tl))
+		var ge *label.GlyphError
+		require.ErrorAs(t, err, &ge)
+		assert.Equal(t, c, ge.Rune)
+		assert.Equal(t, "order.remark", ge.Field)
+		assert.Equal(t, "TB1", ge.Order)
+		if hostErr != nil {
+			continue
+		}
+		out, err := host.AppendDocument(nil, page(tl))
+		if c == '😀' {
+			require.NoError(t, err, "DejaVu Sans has 😀")
+			cmds, err := decode(out)
+			require.NoError(t, err)
+			assert.Positive(t, count(cmds, "^GF"))
+			continue
+		}
+		require.ErrorAs(t, err, &ge)
+		assert.Equal(t, c, ge.Rune)
+		assert.Equal(t, "TB1", ge.Order)
+	}
+}
+
+// In image-text mode, a line with a character no host font has is a GlyphError
+// too, not an image with a box in it.
+func TestNoGlyphInGraphicsMode(t *testing.T) {
+	rz, err := raster.New(nil)
+	if err != nil {
+		t.Skipf("no host font: %v", err)
+	}
+	r, err := New(&Options{TextMode: TextGraphics, Rasterizer: rz})
+	require.NoError(t, err)
+	doc := &label.Document{Order: "TB7", Pages: []label.Page{{Width: 50, Height: 20, Ops: []label.Op{
+		label.TextLine{X: 1, Y: 1, Size: 3, Width: 30, Text: "备注 😀 \U0001FAE0", Field: "order.remark"},
+	}}}}
+	_, err = r.AppendDocument(nil, doc)
+	var ge *label.GlyphError
+	require.ErrorAs(t, err, &ge)
+	assert.Equal(t, '\U0001FAE0', ge.Rune)
+	assert.Equal(t, "order.remark", ge.Field)
+	assert.Equal(t, "TB7", ge.Order)
+	doc.Pages[0].Ops[0] = label.TextLine{X: 1, Y: 1, Size: 3, Width: 30, Text: "备注 😀\ufe0f 👍\U0001F3FD"}
+	_, err = r.AppendDocument(nil, doc)
+	assert.NoError(t, err, "😀 has a font; the selector and skin tone are left out")
+}
+
+// Without a rasterizer, modifiers the printer font lacks (a variation selector, a
+// joiner) are left out of the field rather than sent to print as boxes.
+func TestStrictFontDropsModifiers(t *testing.T) {
+	r, err := New(&Options{StrictFont: true})
+	require.NoError(t, err)
+	out, err := r.AppendDocument(nil, &label.Document{Pages: []label.Page{{Width: 50, Height: 20, Ops: []label.Op{
+		label.TextLine{X: 1, Y: 1, Size: 3, Width: 30, Text: "张\ufe0f伟 a\u200db 葛\U000E0100"},
 	}}}})
 	require.NoError(t, err)
 	cmds, err := decode(out)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"张伟·李娜 ×2 ¥9.90 😀"}, fieldData(cmds))
+	assert.Equal(t, []string{"张伟 ab 葛"}, fieldData(cmds))
 }

@@ -317,14 +317,19 @@ func (r *Renderer) appendText(dst []byte, t *label.TextLine) ([]byte, error) {
 	h := max(r.dots(t.Size), 1)
 	w := max(r.dots(t.Width), 0)
 	x, y := bounds(r.dots(t.X), r.dots(t.Y), w, h, t.Rotation)
-	if !isASCII(t.Text) {
+	text := t.Text
+	if !isASCII(text) {
 		if r.opts.TextMode == TextGraphics {
 			return r.appendTextGraphic(dst, t, x, y, r.opts.Rasterizer)
 		}
 		// A line layout found to be all GB 2312 needs no look at its characters.
 		if t.Charset != label.CharsetGB2312 || r.gb == nil {
-			if c, ok := r.fontLacks(t.Text, r.opts.Rasterizer == nil && r.hostFonts == nil); ok {
+			must := r.opts.Rasterizer == nil && r.hostFonts == nil
+			if c, ok := r.fontLacks(t.Text, must); ok {
 				return r.appendLacking(dst, t, x, y, c)
+			}
+			if must {
+				text = r.dropModifiers(text)
 			}
 		}
 	}
@@ -347,7 +352,7 @@ func (r *Renderer) appendText(dst []byte, t *label.TextLine) ([]byte, error) {
 	} else {
 		dst = r.appendSpec(dst, o, h)
 	}
-	dst = appendField(dst, "", t.Text)
+	dst = appendField(dst, "", text)
 	dst = append(dst, '\n')
 	if t.Bold && !t.Reverse { // reversing twice would cancel out
 		// The second strike, one dot to the right, repeats the first one's font and
@@ -402,18 +407,42 @@ func (r *Renderer) fontLacks(s string, must bool) (rune, bool) {
 		if cr < 0xa0 || cr == utf8.RuneError {
 			continue // C1 controls and invalid bytes: not characters (layout drops them)
 		}
-		var lacks bool
-		if gb == nil {
-			lacks = !r.opts.FontHas(cr)
-		} else {
-			// Printer TrueType fonts have ¥ too.
-			lacks = (cr > 0xffff || gb[cr>>6]&(1<<(cr&63)) == 0) && cr != '¥'
-		}
-		if lacks && (!must || label.MustGlyph(cr)) {
+		if r.lacks(cr) && (!must || label.MustGlyph(cr)) {
 			return cr, true
 		}
 	}
 	return 0, false
+}
+
+// lacks reports whether the printer font lacks cr, a character from U+00A0 on.
+func (r *Renderer) lacks(cr rune) bool {
+	if r.gb == nil {
+		return !r.opts.FontHas(cr)
+	}
+	// Printer TrueType fonts have ¥ too.
+	return (cr > 0xffff || r.gb[cr>>6]&(1<<(cr&63)) == 0) && cr != '¥'
+}
+
+// dropModifiers returns s without the characters that modify another and draw
+// nothing (see [label.MustGlyph]) which the printer font lacks: sent, they would
+// print as its box.
+func (r *Renderer) dropModifiers(s string) string {
+	var b []byte
+	for i, c := range s {
+		if c >= 0xa0 && !label.MustGlyph(c) && r.lacks(c) {
+			if b == nil {
+				b = append(make([]byte, 0, len(s)), s[:i]...)
+			}
+			continue
+		}
+		if b != nil {
+			b = utf8.AppendRune(b, c)
+		}
+	}
+	if b == nil {
+		return s
+	}
+	return string(b)
 }
 
 // appendLacking sends t, which holds c that the printer font lacks, as an image
