@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/dadanhq/dadan/access"
 	"github.com/dadanhq/dadan/order"
 )
 
@@ -86,6 +87,11 @@ type HandoverOptions struct {
 	Sequence Sequence
 	Actor    string
 	Clock    func() time.Time // nil means time.Now
+	// Authorizer, if set, is asked by PrepareManifest and HandOver whether the
+	// principal the context carries may hand parcels over ([access.ShipHandover]);
+	// a refusal is a [*access.DeniedError] and changes nothing. HandOver journals
+	// it on every order of the manifest. Nil means no checks.
+	Authorizer access.Authorizer
 }
 
 func (o *HandoverOptions) now() time.Time {
@@ -98,6 +104,9 @@ func (o *HandoverOptions) now() time.Time {
 // PrepareManifest lists carrier's packed parcels whose orders are verified, and
 // numbers the batch. Nothing changes until [HandOver].
 func PrepareManifest(ctx context.Context, opts *HandoverOptions, carrier string) (*Manifest, error) {
+	if err := access.Check(ctx, opts.Authorizer, access.ShipHandover); err != nil {
+		return nil, err
+	}
 	if opts.Orders == nil || opts.Shipments == nil {
 		return nil, errors.New("shipment: a handover needs Orders and Shipments")
 	}
@@ -146,6 +155,16 @@ func PrepareManifest(ctx context.Context, opts *HandoverOptions, carrier string)
 // parcel that changed since the manifest was made (voided, refunded) is left
 // out; HandOver returns the numbers it handed over.
 func HandOver(ctx context.Context, opts *HandoverOptions, m *Manifest) ([]string, error) {
+	if err := access.Check(ctx, opts.Authorizer, access.ShipHandover); err != nil {
+		seen := map[string]bool{}
+		for _, p := range m.Parcels {
+			if !seen[p.OrderID] {
+				seen[p.OrderID] = true
+				err = access.JournalRefusal(ctx, err, access.ShipHandover, opts.Orders, p.OrderID, opts.now)
+			}
+		}
+		return nil, err
+	}
 	now := opts.now()
 	var done []string
 	orders := map[string]bool{}

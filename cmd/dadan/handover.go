@@ -77,8 +77,12 @@ func runHandover(ctx context.Context, args []string, e *env) int {
 		e.errorf("handover: %v", err)
 		return exitRefused
 	}
-	opts := &shipment.HandoverOptions{Orders: store, Shipments: store, Sequence: store, Actor: access.Actor(ctx)}
+	opts := &shipment.HandoverOptions{Orders: store, Shipments: store, Sequence: store, Actor: access.Actor(ctx),
+		Authorizer: authorizer(ctx)}
 	m, err := shipment.PrepareManifest(ctx, opts, *carrier)
+	if code, ok := refusal(e, err); ok {
+		return code
+	}
 	if err != nil {
 		e.errorf("handover: %v", err)
 		return exitRefused
@@ -111,6 +115,9 @@ func runHandover(ctx context.Context, args []string, e *env) int {
 		}
 	}
 	done, err := shipment.HandOver(ctx, opts, m)
+	if code, ok := refusal(e, err); ok {
+		return code
+	}
 	if err != nil {
 		e.errorf("handover: %v", err)
 		return exitRefused
