@@ -156,7 +156,7 @@ func pkgState(t *testing.T, r *pkgRig) string {
 type pkgAction struct {
 	name    string
 	perm    access.Permission
-	orderID string              // the order a refusal is journaled on; "" for none
+	orderID string               // the order a refusal is journaled on; "" for none
 	claim   shipment.ClaimStatus // the claim the rig's problem needs
 	run     func(ctx context.Context, a access.Authorizer, r *pkgRig) error
 }
