@@ -40,11 +40,11 @@ func TestMaskTextOf(t *testing.T) {
 	o := sampleOrder()
 	o.Recipient.Phone = "1380013800" // 10 digits: MaskText alone would not see a phone
 	for in, want := range map[string]string{
-		`收件人电话 "1380013800" 无效`:   `收件人电话 "******3800" 无效`,
-		"阿依古丽·买买提 at 解放南路88号3单元502": "阿*·买* at ****",
-		"buyer tb_buyer called 13912345678":  "buyer t******* called 139****5678",
-		"ref oaid-1, nothing else":           "ref ****, nothing else",
-		"waybill 759900000101":               "waybill 759900000101",
+		`收件人电话 "1380013800" 无效`:             `收件人电话 "******3800" 无效`,
+		"阿依古丽·买买提 at 解放南路88号3单元502":         "阿*·买* at ****",
+		"buyer tb_buyer called 13912345678": "buyer t******* called 139****5678",
+		"ref oaid-1, nothing else":          "ref ****, nothing else",
+		"waybill 759900000101":              "waybill 759900000101",
 	} {
 		assert.Equal(t, want, access.MaskTextOf(o, in), in)
 	}
