@@ -62,10 +62,6 @@ func runHandover(ctx context.Context, args []string, e *env) int {
 			return exitRefused
 		}
 	}
-	if err := os.MkdirAll(*outDir, 0o755); err != nil {
-		e.errorf("handover: %v", err)
-		return exitRefused
-	}
 	store, closer, ok := openDB(ctx, e, "handover", *db)
 	if !ok {
 		return exitRefused
@@ -89,6 +85,10 @@ func runHandover(ctx context.Context, args []string, e *env) int {
 	}
 	if *scans != "" {
 		m.Reconcile(picked)
+	}
+	if err := os.MkdirAll(*outDir, 0o755); err != nil {
+		e.errorf("handover: %v", err)
+		return exitRefused
 	}
 	// Both files are made before anything is handed over.
 	var csvb, pdfb bytes.Buffer

@@ -413,10 +413,6 @@ func runQAReport(ctx context.Context, args []string, e *env) int {
 	if base, _ := tag.Base(); base.String() == "en" {
 		l = report.English
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		e.errorf("qa report: %v", err)
-		return exitRefused
-	}
 	store, closer, ok := openDB(ctx, e, "qa report", *db)
 	if !ok {
 		return exitRefused
@@ -428,6 +424,10 @@ func runQAReport(ctx context.Context, args []string, e *env) int {
 		return code
 	}
 	if err != nil {
+		e.errorf("qa report: %v", err)
+		return exitRefused
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
 		e.errorf("qa report: %v", err)
 		return exitRefused
 	}
