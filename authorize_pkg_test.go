@@ -482,3 +482,58 @@ func TestPackagesHostAuthorizerError(t *testing.T) {
 		})
 	}
 }
+
+// What the packages hand out to read (a manifest, problems, inspections) masks
+// personal data for a principal who may not read it, and only then.
+func TestPackageReadsMaskPersonalData(t *testing.T) {
+	pol := &access.Policy{Users: map[string][]string{"sid": {"shipper"}, "sam": {"service"}, "ivy": {"inspector"}, "boss": {"manager"}}}
+	as := func(id string) context.Context { return access.NewContext(context.Background(), access.Principal{ID: id}) }
+	r := newPkgRig(t, "")
+	sys := access.NewContext(context.Background(), access.System)
+	_, err := shipment.ReportProblem(sys, r.store, r.b1, shipment.Damaged, "收件人 13800138001 说盒子破了", "cs", rigT0)
+	require.NoError(t, err)
+	_, err = qa.Record(sys, r.store, qa.Inspection{Order: "A1", Time: rigT0, Result: qa.Pass, Note: "called 13800138000"})
+	require.NoError(t, err)
+
+	for who, plain := range map[string]bool{"sid": false, "boss": true} {
+		m, err := shipment.PrepareManifest(as(who), &shipment.HandoverOptions{Orders: r.store, Shipments: r.store, Authorizer: pol}, "ZTO")
+		require.NoError(t, err)
+		require.Len(t, m.Parcels, 1)
+		rec := m.Parcels[0].Recipient
+		assert.Equal(t, plain, rec.Phone == "13800138000" && rec.Name == "张三" && rec.Address == "文三路1号", "%s: %+v", who, rec)
+		if !plain {
+			assert.Equal(t, order.Party{Name: "张*", Phone: "138****8000", Province: "浙江省", City: "杭州市", District: "西湖区", Address: "****"}, rec)
+		}
+	}
+	m, err := shipment.PrepareManifest(context.Background(), &shipment.HandoverOptions{Orders: r.store, Shipments: r.store}, "ZTO")
+	require.NoError(t, err)
+	assert.Equal(t, "13800138000", m.Parcels[0].Recipient.Phone, "no authorizer: nothing masked")
+
+	for who, plain := range map[string]bool{"sid": false, "sam": true} {
+		ps, err := desk(pol, r).Problems(as(who), shipment.ProblemFilter{Kind: shipment.Damaged})
+		require.NoError(t, err)
+		require.Len(t, ps, 1)
+		assert.Equal(t, plain, strings.Contains(ps[0].Detail, "13800138001"), who)
+		if !plain {
+			assert.Equal(t, "收件人 138****8001 说盒子破了", ps[0].Detail)
+		}
+	}
+	for who, plain := range map[string]bool{"ivy": false, "boss": true} {
+		n := 0
+		for in, err := range qaDesk(pol, r).Inspections(as(who), qa.Filter{Order: "A1"}) {
+			require.NoError(t, err)
+			n++
+			assert.Equal(t, plain, in.Note == "called 13800138000", who)
+			if !plain {
+				assert.Equal(t, "called 138****8000", in.Note)
+			}
+		}
+		assert.Equal(t, 1, n)
+	}
+	var stored []qa.Inspection
+	for in, err := range r.store.Inspections(context.Background(), qa.Filter{}) {
+		require.NoError(t, err)
+		stored = append(stored, in)
+	}
+	assert.Equal(t, "called 13800138000", stored[0].Note, "masking a read changes nothing stored")
+}

@@ -66,12 +66,24 @@ func (d *Desk) Replay(ctx context.Context) (Switching, error) {
 }
 
 // Inspections yields the inspections f selects after a check of
-// [access.QAInspect]; a refusal is the only item.
+// [access.QAInspect]; a refusal is the only item. Phone numbers in their notes
+// are masked ([access.MaskText]) unless the principal may read personal data
+// ([access.OrderReadPII]).
 func (d *Desk) Inspections(ctx context.Context, f Filter) iter.Seq2[Inspection, error] {
 	if err := d.check(ctx, ""); err != nil {
 		return func(yield func(Inspection, error) bool) { yield(Inspection{}, err) }
 	}
-	return d.Store.Inspections(ctx, f)
+	if access.Allowed(ctx, d.Authorizer, access.OrderReadPII) {
+		return d.Store.Inspections(ctx, f)
+	}
+	return func(yield func(Inspection, error) bool) {
+		for in, err := range d.Store.Inspections(ctx, f) {
+			in.Note = access.MaskText(in.Note)
+			if !yield(in, err) {
+				return
+			}
+		}
+	}
 }
 
 // Collect is [Collect] after a check of [access.QAInspect].

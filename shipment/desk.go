@@ -149,11 +149,20 @@ func (d *Desk) update(ctx context.Context, id string, fn func(p *Problem) error)
 }
 
 // Problems lists the problems f selects after a check of [access.OrderRead].
+// Phone numbers in their details are masked ([access.MaskText]) unless the
+// principal may read personal data ([access.OrderReadPII]).
 func (d *Desk) Problems(ctx context.Context, f ProblemFilter) ([]*Problem, error) {
 	if err := d.check(ctx, access.OrderRead, nil); err != nil {
 		return nil, err
 	}
-	return d.Store.ListProblems(ctx, f)
+	ps, err := d.Store.ListProblems(ctx, f)
+	if err != nil || access.Allowed(ctx, d.Authorizer, access.OrderReadPII) {
+		return ps, err
+	}
+	for _, p := range ps {
+		p.Detail = access.MaskText(p.Detail)
+	}
+	return ps, nil
 }
 
 // Analyze is [Analyze] after a check of [access.OrderRead].

@@ -90,7 +90,9 @@ type HandoverOptions struct {
 	// Authorizer, if set, is asked by PrepareManifest and HandOver whether the
 	// principal the context carries may hand parcels over ([access.ShipHandover]);
 	// a refusal is a [*access.DeniedError] and changes nothing. HandOver journals
-	// it on every order of the manifest. Nil means no checks.
+	// it on every order of the manifest. The manifest's recipients are masked
+	// ([access.MaskParty]) unless the principal may read personal data
+	// ([access.OrderReadPII]). Nil means no checks, nothing masked.
 	Authorizer access.Authorizer
 }
 
@@ -113,6 +115,7 @@ func PrepareManifest(ctx context.Context, opts *HandoverOptions, carrier string)
 	if carrier == "" {
 		return nil, errors.New("shipment: a handover needs a carrier")
 	}
+	pii := access.Allowed(ctx, opts.Authorizer, access.OrderReadPII)
 	now := opts.now()
 	m := &Manifest{Carrier: carrier, Date: now, Batch: "001", Parcels: []Parcel{}}
 	after := ""
@@ -132,7 +135,11 @@ func PrepareManifest(ctx context.Context, opts *HandoverOptions, carrier string)
 			if o.Status != order.Verified || blocked(o, sh) != "" {
 				continue // refunded or changed since it was verified: not on the list
 			}
-			m.Parcels = append(m.Parcels, Parcel{TrackingNo: sh.TrackingNo, OrderID: o.ID, Recipient: o.Recipient,
+			rec := o.Recipient
+			if !pii {
+				rec = access.MaskParty(rec)
+			}
+			m.Parcels = append(m.Parcels, Parcel{TrackingNo: sh.TrackingNo, OrderID: o.ID, Recipient: rec,
 				Piece: sh.Piece, Pieces: sh.Pieces, WeightGrams: sh.WeightGrams})
 		}
 		if len(shs) < 500 {
