@@ -487,7 +487,9 @@ func TestPackagesHostAuthorizerError(t *testing.T) {
 // personal data for a principal who may not read it, and only then.
 func TestPackageReadsMaskPersonalData(t *testing.T) {
 	pol := &access.Policy{Users: map[string][]string{"sid": {"shipper"}, "sam": {"service"}, "ivy": {"inspector"}, "boss": {"manager"}}}
-	as := func(id string) context.Context { return access.NewContext(context.Background(), access.Principal{ID: id}) }
+	as := func(id string) context.Context {
+		return access.NewContext(context.Background(), access.Principal{ID: id})
+	}
 	r := newPkgRig(t, "")
 	sys := access.NewContext(context.Background(), access.System)
 	_, err := shipment.ReportProblem(sys, r.store, r.b1, shipment.Damaged, "收件人 13800138001 说盒子破了", "cs", rigT0)
