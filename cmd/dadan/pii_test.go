@@ -132,7 +132,7 @@ func TestNoPersonalDataWithoutPermission(t *testing.T) {
 	require.Contains(t, pii, "16709145341")
 	policy := filepath.Join(t.TempDir(), "policy.json")
 	require.NoError(t, os.WriteFile(policy, []byte(`{"users": {"vera": ["viewer"], "sid": ["shipper"], "cleo": ["clerk"], "boss": ["manager"]},
-		"roles": {"clerk": ["order.read", "order.amend", "qa.inspect", "ship.track", "ship.verify", "ship.handover"]}}`), 0o644))
+		"roles": {"clerk": ["order.read", "order.amend", "qa.inspect", "ship.track", "ship.verify", "ship.handover", "print.reprint"]}}`), 0o644))
 	orders, stock, prices := writeSample(t)
 	recipient := filepath.Join(t.TempDir(), "to.json")
 	require.NoError(t, os.WriteFile(recipient, []byte(`{"name":"欧阳娜娜","phone":"13911112222","province":"江苏省","city":"南京市","district":"玄武区","address":"中山路1号"}`), 0o644))
@@ -171,6 +171,7 @@ func TestNoPersonalDataWithoutPermission(t *testing.T) {
 				{args: []string{"problems", "open", "--db", db, "--tracking", zto[1], "--kind", "damaged", "--detail", "打 16538289665"}, who: "sid cleo boss"},
 				{args: []string{"problems", "delays", "--db", db, "--after", "1ms"}, who: "sid cleo boss"},
 				{args: []string{"amend", "--db", db, "--order", "TB2026111100000", "--recipient", recipient, "--reason", "moved", "--json"}, who: "cleo boss"},
+				{args: []string{"reprint", "--db", db, "--order", "JD2026111100002", "--kind", "packing", "--reason", "torn; buyer 15371931596"}, who: "cleo boss", shows: true},
 				{args: []string{"qa", "sample", "--db", db, "--percent", "50"}, who: "cleo boss"},
 				{args: []string{"qa", "inspect", "--db", db, "--order", "TM2026111100001", "--result", "pass", "--json"}, who: "cleo boss"},
 				{args: []string{"qa", "report", "--db", db}, out: true, who: "cleo boss"},
