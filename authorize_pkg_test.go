@@ -225,7 +225,7 @@ func pkgActions(t *testing.T) []pkgAction {
 			case http.StatusOK:
 				return nil
 			case http.StatusForbidden: // the handler's answer to a refusal
-				return &access.DeniedError{User: access.Refuser(ctx), Permission: access.ShipTrack}
+				return &access.DeniedError{User: access.DeniedActor(ctx), Permission: access.ShipTrack}
 			}
 			return fmt.Errorf("%d %s", w.Code, w.Body)
 		}},

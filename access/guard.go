@@ -18,9 +18,9 @@ type OrderJournal interface {
 	UpdateOrder(ctx context.Context, id string, fn func(o *order.Order) ([]order.Event, error)) error
 }
 
-// Refuser returns the actor a refusal is journaled under: the ID of the principal
+// DeniedActor returns the actor a refusal is journaled under: the ID of the principal
 // ctx carries, else [NoPrincipal].
-func Refuser(ctx context.Context) string {
+func DeniedActor(ctx context.Context) string {
 	if p, ok := FromContext(ctx); ok && p.ID != "" {
 		return p.ID
 	}
@@ -35,7 +35,7 @@ func CheckOrder(ctx context.Context, a Authorizer, perm Permission, j OrderJourn
 
 // JournalRefusal journals err, when it is a refusal of perm (it matches
 // [ErrDenied]), on the order id in j as an [order.ActDenied] event naming the
-// actor ([Refuser]) and the permission, at the time now gives (nil means
+// actor ([DeniedActor]) and the permission, at the time now gives (nil means
 // time.Now), and returns err. Nothing is journaled when err is nil or not a
 // refusal (the authorizer could not decide), j is nil, id is empty or the order
 // does not exist; a failure to journal is joined to err.
@@ -46,7 +46,7 @@ func JournalRefusal(ctx context.Context, err error, perm Permission, j OrderJour
 	if now == nil {
 		now = time.Now
 	}
-	actor := Refuser(ctx)
+	actor := DeniedActor(ctx)
 	jerr := j.UpdateOrder(context.WithoutCancel(ctx), id, func(o *order.Order) ([]order.Event, error) {
 		return []order.Event{order.Note(o, now(), actor, order.ActDenied, string(perm))}, nil
 	})
