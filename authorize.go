@@ -8,9 +8,6 @@ import (
 	"github.com/dadanhq/dadan/order"
 )
 
-// noPrincipal is the journal's actor for a refused context without a principal.
-const noPrincipal = "(no principal)"
-
 // authorize checks that the principal ctx carries may do perm under the station's
 // Authorizer. A refusal is logged and, when id names a stored order, journaled on
 // it as an [order.ActDenied] event with the actor and the permission; the returned
@@ -20,10 +17,7 @@ func (s *Station) authorize(ctx context.Context, perm access.Permission, id stri
 	if err == nil {
 		return nil
 	}
-	actor := noPrincipal
-	if p, ok := access.FromContext(ctx); ok && p.ID != "" {
-		actor = p.ID
-	}
+	actor := access.DeniedActor(ctx)
 	s.log.WarnContext(ctx, "action refused", "actor", actor, "permission", string(perm), "order", id, "err", err)
 	if id == "" {
 		return err

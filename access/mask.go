@@ -3,6 +3,7 @@ package access
 import (
 	"context"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/dadanhq/dadan/label"
 	"github.com/dadanhq/dadan/order"
@@ -113,4 +114,33 @@ func ForReader(ctx context.Context, a Authorizer, o *order.Order) *order.Order {
 		return o
 	}
 	return MaskOrder(o)
+}
+
+// MaskTextOf masks the personal data of o wherever it appears in free text (a
+// review finding, an error, a journal detail): the recipient's name, phone and
+// detail address and the buyer's nick become their masked forms, then other phone
+// numbers are masked by [MaskText]. A nil o masks by MaskText alone.
+func MaskTextOf(o *order.Order, s string) string {
+	if o != nil {
+		var pairs []string
+		add := func(v, m string) {
+			if v = strings.TrimSpace(v); utf8.RuneCountInString(v) > 1 && v != m && strings.Contains(s, v) {
+				pairs = append(pairs, v, m)
+			}
+		}
+		r := o.Recipient
+		add(r.Phone, MaskPhone(r.Phone))
+		add(r.Address, MaskAddress(r.Address))
+		add(r.Name, MaskName(r.Name))
+		add(o.Buyer.Nick, MaskName(o.Buyer.Nick))
+		if p := r.Protected; p != nil {
+			for _, v := range []string{p.Ref, p.Name, p.Phone, p.Address} {
+				add(v, maskOpaque(v))
+			}
+		}
+		if len(pairs) > 0 {
+			s = strings.NewReplacer(pairs...).Replace(s)
+		}
+	}
+	return MaskText(s)
 }

@@ -13,6 +13,10 @@ import (
 func TestMask(t *testing.T) {
 	for in, want := range map[string]string{
 		"张三": "张*", "张小明": "张**", "李": "李*", "阿依古丽·买买提": "阿*·买*", "欧阳娜娜": "欧阳**", "": "",
+		// every part of a middle-dot name, however long; one-character given names;
+		// a compound surname only with a given name after it; characters outside the BMP
+		"迪丽热巴·阿不都": "迪*·阿*", "阿卜杜拉·买买提": "阿*·买*", "·买买提": "·***", "阿依古丽·": "阿*·",
+		"王𠮷": "王*", "司马光明": "司马**", "司马": "司*", "林曉華": "林**", " 张三 ": "张*", "Mary Jane": "M*** J***",
 	} {
 		assert.Equal(t, want, access.MaskName(in), in)
 	}
@@ -30,6 +34,23 @@ func TestMask(t *testing.T) {
 	} {
 		assert.Equal(t, want, access.MaskText(in), in)
 	}
+}
+
+func TestMaskTextOf(t *testing.T) {
+	o := sampleOrder()
+	o.Recipient.Phone = "1380013800" // 10 digits: MaskText alone would not see a phone
+	for in, want := range map[string]string{
+		`收件人电话 "1380013800" 无效`:             `收件人电话 "******3800" 无效`,
+		"阿依古丽·买买提 at 解放南路88号3单元502":         "阿*·买* at ****",
+		"buyer tb_buyer called 13912345678": "buyer t******* called 139****5678",
+		"ref oaid-1, nothing else":          "ref ****, nothing else",
+		"waybill 759900000101":              "waybill 759900000101",
+	} {
+		assert.Equal(t, want, access.MaskTextOf(o, in), in)
+	}
+	assert.Equal(t, "call 139****5678", access.MaskTextOf(nil, "call 13912345678"))
+	one := &order.Order{Recipient: order.Party{Name: "李", Phone: "13800138000"}}
+	assert.Equal(t, "李先生 138****8000", access.MaskTextOf(one, "李先生 13800138000"), "a one-character name is not hunted in text")
 }
 
 func sampleOrder() *order.Order {

@@ -101,6 +101,7 @@ func appendMaskWords(dst []byte, s string) []byte {
 // (13800138000-1234→138****8000-1234) and the area code of a landline
 // (0571-87654321→0571-****4321). Other strings keep their last four digits and lose
 // the rest to "*"; a string with fewer than five digits is returned as "****".
+// A mobile number masked already (138****8000) stays as it is.
 func MaskPhone(s string) string { return string(appendMaskPhone(nil, s)) }
 
 func appendMaskPhone(dst []byte, s string) []byte {
@@ -110,6 +111,9 @@ func appendMaskPhone(dst []byte, s string) []byte {
 	}
 	if isMobile(s) {
 		return append(append(append(dst, s[:3]...), "****"...), s[7:]...)
+	}
+	if len(s) == 11 && s[3:7] == "****" && isMobile(s[:3]+"0000"+s[7:]) {
+		return append(dst, s...)
 	}
 	if i := strings.IndexAny(s, "-转#"); i > 0 {
 		head, tail := s[:i], s[i:]

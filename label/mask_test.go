@@ -48,8 +48,12 @@ func TestMaskPhone(t *testing.T) {
 		"+86 138 0013 8000": "+** *** **** 8000",
 		"123":               "****",
 		"":                  "",
+		"138****8000":       "138****8000", // masked already: stays
 	} {
 		assert.Equal(t, want, label.MaskPhone(in), "%q", in)
+	}
+	for _, in := range []string{"13800138000*", "*13800138000", "1380****8000", "138****80000"} {
+		assert.NotContains(t, label.MaskPhone(in), "0013", "only a masked mobile number stays: %q", in)
 	}
 }
 

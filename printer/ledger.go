@@ -7,6 +7,8 @@ import (
 	"math"
 	"strings"
 	"time"
+
+	"github.com/dadanhq/dadan/access"
 )
 
 // The device ledger: every printer a warehouse owns, its maintenance, faults
@@ -178,6 +180,7 @@ func (e *RepairTimeError) Unwrap() error { return ErrRepairBeforeReport }
 type Ledger struct {
 	store LedgerStore
 	now   func() time.Time
+	auth  access.Authorizer
 }
 
 var _ UsageRecorder = (*Ledger)(nil)
@@ -190,8 +193,24 @@ func NewLedger(store LedgerStore, now func() time.Time) *Ledger {
 	return &Ledger{store: store, now: now}
 }
 
+// WithAuthorizer returns a ledger over the same store and clock that asks a
+// whether the principal the context carries may do each change: registering,
+// updating and retiring devices, maintenance, faults and repairs need
+// [access.DeviceManage]; [Ledger.RecordUsage] (the spooler's counters) needs
+// [access.Print]. A refusal is a [*access.DeniedError] and changes nothing.
+// Reads hold no personal data and need no permission. A ledger made by
+// [NewLedger] checks nothing (as does a nil a).
+func (l *Ledger) WithAuthorizer(a access.Authorizer) *Ledger {
+	c := *l
+	c.auth = a
+	return &c
+}
+
 // Register adds a device as active, with zero usage.
 func (l *Ledger) Register(ctx context.Context, d Device) (Device, error) {
+	if err := access.Check(ctx, l.auth, access.DeviceManage); err != nil {
+		return Device{}, err
+	}
 	d.ID = strings.TrimSpace(d.ID)
 	if d.ID == "" {
 		return Device{}, &RecordError{Field: "ID", Reason: "is empty"}
@@ -218,6 +237,9 @@ func (l *Ledger) Devices(ctx context.Context) ([]Device, error) { return l.store
 // department, location, purchase date, URL) to those of d. Status and usage
 // change only through [Ledger.Retire] and [Ledger.RecordUsage].
 func (l *Ledger) Update(ctx context.Context, d Device) error {
+	if err := access.Check(ctx, l.auth, access.DeviceManage); err != nil {
+		return err
+	}
 	return l.store.UpdateDevice(ctx, d.ID, func(cur *Device) error {
 		cur.Name, cur.Model, cur.SerialNumber = d.Name, d.Model, d.SerialNumber
 		cur.Department, cur.Location, cur.PurchasedAt, cur.URL = d.Department, d.Location, d.PurchasedAt, d.URL
@@ -228,6 +250,9 @@ func (l *Ledger) Update(ctx context.Context, d Device) error {
 // Retire takes a device out of service; it keeps its history. Retiring a
 // retired device gives [ErrDeviceRetired].
 func (l *Ledger) Retire(ctx context.Context, id string) error {
+	if err := access.Check(ctx, l.auth, access.DeviceManage); err != nil {
+		return err
+	}
 	at := l.now()
 	return l.store.UpdateDevice(ctx, id, func(d *Device) error {
 		if d.Status == DeviceRetired {
@@ -252,6 +277,9 @@ func (l *Ledger) active(ctx context.Context, id string) error {
 
 // Maintain records maintenance on an active device. A zero r.At means now.
 func (l *Ledger) Maintain(ctx context.Context, r MaintenanceRecord) (MaintenanceRecord, error) {
+	if err := access.Check(ctx, l.auth, access.DeviceManage); err != nil {
+		return MaintenanceRecord{}, err
+	}
 	switch {
 	case !r.Kind.valid():
 		return MaintenanceRecord{}, &RecordError{Field: "Kind", Reason: fmt.Sprintf("%q is not a maintenance kind", r.Kind)}
@@ -279,6 +307,9 @@ func (l *Ledger) Maintenance(ctx context.Context, device string) ([]MaintenanceR
 // ReportFault records a fault on an active device. A zero ReportedAt means
 // now; repair fields are ignored.
 func (l *Ledger) ReportFault(ctx context.Context, f FaultRecord) (FaultRecord, error) {
+	if err := access.Check(ctx, l.auth, access.DeviceManage); err != nil {
+		return FaultRecord{}, err
+	}
 	if strings.TrimSpace(f.Symptom) == "" {
 		return FaultRecord{}, &RecordError{Field: "Symptom", Reason: "is empty"}
 	}
@@ -295,6 +326,9 @@ func (l *Ledger) ReportFault(ctx context.Context, f FaultRecord) (FaultRecord, e
 // RecordRepair closes a fault. It gives [ErrAlreadyRepaired] for a closed
 // fault and a [*RepairTimeError] for a repair dated before the report.
 func (l *Ledger) RecordRepair(ctx context.Context, faultID string, r Repair) (FaultRecord, error) {
+	if err := access.Check(ctx, l.auth, access.DeviceManage); err != nil {
+		return FaultRecord{}, err
+	}
 	if strings.TrimSpace(r.Technician) == "" {
 		return FaultRecord{}, &RecordError{Field: "Technician", Reason: "is empty"}
 	}
@@ -342,6 +376,9 @@ func (l *Ledger) Faults(ctx context.Context, device string, open bool) ([]FaultR
 // counts (a job queued before retirement may finish), an unknown one gives
 // [ErrUnknownDevice].
 func (l *Ledger) RecordUsage(ctx context.Context, device string, docs int, mediaMM float64) error {
+	if err := access.Check(ctx, l.auth, access.Print); err != nil {
+		return err
+	}
 	if docs < 0 {
 		return &RecordError{Field: "docs", Reason: fmt.Sprintf("is negative (%d)", docs)}
 	}

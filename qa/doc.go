@@ -10,6 +10,9 @@
 //   - statistics, causes and scorecards ([Analyze]) and their charts and
 //     report.
 //
+// [Desk] is the same work checked against an access.Authorizer (access.QAInspect);
+// the package functions check nothing.
+//
 // The package does no I/O of its own: records live in a [Store], time comes from
 // the caller and randomness from a seed.
 package qa

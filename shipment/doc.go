@@ -18,7 +18,14 @@
 //     [SubmitClaim], [SettleClaim]) and the per-carrier [Analyze];
 //   - customer changes of recipient: the [ChangeCheck] hook a host supplies and
 //     the optional [Interceptor] ability of a Carrier, used by the root
-//     package's Station.Amend.
+//     package's Station.Amend (which checks access.OrderAmend).
+//
+// Who may do what: [VerifyOptions], [HandoverOptions] and [HandlerOptions] take
+// an access.Authorizer, and [Desk] is tracking, problems and claims checked
+// against one; a refusal is an *access.DeniedError, journaled on the order
+// concerned. Without an Authorizer nothing is checked; the package functions
+// ([Ingest], [ReportProblem], ...) never check, nor do [Register] and [Sync],
+// which only derive shipments from printed orders.
 //
 // The package touches no I/O but through the interfaces it declares; it never
 // prints.

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+
+	"github.com/dadanhq/dadan/access"
 )
 
 // HandlerOptions configure [NewHandler]. The zero value (and nil) means the
@@ -24,6 +26,11 @@ type HandlerOptions struct {
 	// kuaidi100, the sign field: MD5 of param and the account's salt); body is
 	// the request body as received. An error is answered 403.
 	Authenticate func(r *http.Request, body []byte) error
+	// Authorizer, if set, is asked for every push whether the principal the
+	// request's context carries (put there by the host's authentication) may take
+	// in tracking events ([access.ShipTrack]); a refusal is answered 403 and
+	// nothing is stored. Nil means no checks.
+	Authorizer access.Authorizer
 	// OnApplied, if set, is called with the outcome of every event of a push,
 	// after it is stored.
 	OnApplied func([]Applied)
@@ -72,6 +79,11 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		answer(w, http.StatusMethodNotAllowed, "POST only")
+		return
+	}
+	if err := access.Check(r.Context(), h.o.Authorizer, access.ShipTrack); err != nil {
+		h.o.Logger.WarnContext(r.Context(), "tracking push refused", "err", err)
+		answer(w, http.StatusForbidden, "not permitted")
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.o.MaxBytes))

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/dadanhq/dadan/access"
 	"github.com/dadanhq/dadan/order"
 )
 
@@ -86,6 +87,13 @@ type HandoverOptions struct {
 	Sequence Sequence
 	Actor    string
 	Clock    func() time.Time // nil means time.Now
+	// Authorizer, if set, is asked by PrepareManifest and HandOver whether the
+	// principal the context carries may hand parcels over ([access.ShipHandover]);
+	// a refusal is a [*access.DeniedError] and changes nothing. HandOver journals
+	// it on every order of the manifest. The manifest's recipients are masked
+	// ([access.MaskParty]) unless the principal may read personal data
+	// ([access.OrderReadPII]). Nil means no checks, nothing masked.
+	Authorizer access.Authorizer
 }
 
 func (o *HandoverOptions) now() time.Time {
@@ -98,12 +106,16 @@ func (o *HandoverOptions) now() time.Time {
 // PrepareManifest lists carrier's packed parcels whose orders are verified, and
 // numbers the batch. Nothing changes until [HandOver].
 func PrepareManifest(ctx context.Context, opts *HandoverOptions, carrier string) (*Manifest, error) {
+	if err := access.Check(ctx, opts.Authorizer, access.ShipHandover); err != nil {
+		return nil, err
+	}
 	if opts.Orders == nil || opts.Shipments == nil {
 		return nil, errors.New("shipment: a handover needs Orders and Shipments")
 	}
 	if carrier == "" {
 		return nil, errors.New("shipment: a handover needs a carrier")
 	}
+	pii := access.Allowed(ctx, opts.Authorizer, access.OrderReadPII)
 	now := opts.now()
 	m := &Manifest{Carrier: carrier, Date: now, Batch: "001", Parcels: []Parcel{}}
 	after := ""
@@ -123,7 +135,11 @@ func PrepareManifest(ctx context.Context, opts *HandoverOptions, carrier string)
 			if o.Status != order.Verified || blocked(o, sh) != "" {
 				continue // refunded or changed since it was verified: not on the list
 			}
-			m.Parcels = append(m.Parcels, Parcel{TrackingNo: sh.TrackingNo, OrderID: o.ID, Recipient: o.Recipient,
+			rec := o.Recipient
+			if !pii {
+				rec = access.MaskParty(rec)
+			}
+			m.Parcels = append(m.Parcels, Parcel{TrackingNo: sh.TrackingNo, OrderID: o.ID, Recipient: rec,
 				Piece: sh.Piece, Pieces: sh.Pieces, WeightGrams: sh.WeightGrams})
 		}
 		if len(shs) < 500 {
@@ -146,6 +162,16 @@ func PrepareManifest(ctx context.Context, opts *HandoverOptions, carrier string)
 // parcel that changed since the manifest was made (voided, refunded) is left
 // out; HandOver returns the numbers it handed over.
 func HandOver(ctx context.Context, opts *HandoverOptions, m *Manifest) ([]string, error) {
+	if err := access.Check(ctx, opts.Authorizer, access.ShipHandover); err != nil {
+		seen := map[string]bool{}
+		for _, p := range m.Parcels {
+			if !seen[p.OrderID] {
+				seen[p.OrderID] = true
+				err = access.JournalRefusal(ctx, err, access.ShipHandover, opts.Orders, p.OrderID, opts.now)
+			}
+		}
+		return nil, err
+	}
 	now := opts.now()
 	var done []string
 	orders := map[string]bool{}

@@ -13,6 +13,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/dadanhq/dadan/access"
 	"github.com/dadanhq/dadan/order"
 )
 
@@ -94,6 +95,12 @@ type VerifyOptions struct {
 	Actor string
 	// Clock gives the time; nil means time.Now.
 	Clock func() time.Time
+	// Authorizer, if set, is asked at every [Verifier.Scan] and [Verifier.Close]
+	// whether the principal the context carries may verify parcels
+	// ([access.ShipVerify]); a refusal is a [*access.DeniedError], changes
+	// nothing, and is journaled on the order of the parcel concerned (the open
+	// one, else the one the scanned number names). Nil means no checks.
+	Authorizer access.Authorizer
 }
 
 // MaxScan is the longest scan the verifier reads; a longer line is garbage.
@@ -145,6 +152,9 @@ func NewVerifier(opts VerifyOptions) (*Verifier, error) {
 // outside a parcel). Errors are the stores' only: the session can go on.
 func (v *Verifier) Scan(ctx context.Context, line string) (*Result, error) {
 	line = strings.TrimSpace(line)
+	if err := v.allow(ctx, line); err != nil {
+		return nil, err
+	}
 	if line == "" {
 		return nil, nil
 	}
@@ -200,6 +210,9 @@ func (v *Verifier) Scan(ctx context.Context, line string) (*Result, error) {
 
 // Close closes the open parcel, if any, and returns its result.
 func (v *Verifier) Close(ctx context.Context) (*Result, error) {
+	if err := v.allow(ctx, ""); err != nil {
+		return nil, err
+	}
 	p := v.cur
 	if p == nil {
 		return nil, nil
@@ -222,6 +235,27 @@ func (v *Verifier) Close(ctx context.Context) (*Result, error) {
 		return res, nil
 	}
 	return res, v.pass(ctx, p)
+}
+
+// allow checks [access.ShipVerify]; a refusal is journaled on the open parcel's
+// order, else on the order of the shipment line names.
+func (v *Verifier) allow(ctx context.Context, line string) error {
+	if v.o.Authorizer == nil {
+		return nil
+	}
+	err := access.Check(ctx, v.o.Authorizer, access.ShipVerify)
+	if err == nil || !errors.Is(err, access.ErrDenied) {
+		return err
+	}
+	id := ""
+	if v.cur != nil && v.cur.o != nil {
+		id = v.cur.o.ID
+	} else if line != "" && len(line) <= MaxScan && readable(line) {
+		if sh, gerr := v.o.Shipments.GetShipment(ctx, line); gerr == nil {
+			id = sh.OrderID
+		}
+	}
+	return access.JournalRefusal(ctx, err, access.ShipVerify, v.o.Orders, id, v.now)
 }
 
 func (v *Verifier) lone(code, reason string) *Result {

@@ -6,6 +6,8 @@ import (
 	"math"
 	"strings"
 	"time"
+
+	"github.com/dadanhq/dadan/access"
 )
 
 // Options configure an [Inventory]. The zero value means defaults.
@@ -21,6 +23,14 @@ type Options struct {
 	// [Inventory.Alerts] reports it. Default 0.05; it is never less than one
 	// pack (a roll loaded in a printer is issued but not yet printed).
 	Tolerance float64
+	// Authorizer, if set, is asked whether the principal the context carries may
+	// do each change: defining items, receipts, issues, adjustments and
+	// stocktakes need [access.SuppliesManage]; recording prints
+	// ([Inventory.RecordPrint], [Recorder.RecordUsage]) needs [access.Print].
+	// A refusal is a [*access.DeniedError] and changes nothing. Reads (items,
+	// stock, movements, reorder suggestions, alerts) hold no personal data and
+	// need no permission. Nil means no checks.
+	Authorizer access.Authorizer
 }
 
 // Validate reports whether o is usable.
@@ -72,6 +82,9 @@ func New(store Store, opts *Options) (*Inventory, error) {
 
 // Define creates or updates an item.
 func (inv *Inventory) Define(ctx context.Context, it Item) error {
+	if err := access.Check(ctx, inv.opts.Authorizer, access.SuppliesManage); err != nil {
+		return err
+	}
 	if err := it.Validate(); err != nil {
 		return err
 	}
@@ -93,6 +106,9 @@ func (inv *Inventory) OnHand(ctx context.Context, spec string) (int64, error) {
 
 // Receive journals qty base units coming in.
 func (inv *Inventory) Receive(ctx context.Context, spec string, qty int64, actor, ref string) (Movement, error) {
+	if err := access.Check(ctx, inv.opts.Authorizer, access.SuppliesManage); err != nil {
+		return Movement{}, err
+	}
 	if qty <= 0 {
 		return Movement{}, &FieldError{Field: "qty", Reason: "must be positive"}
 	}
@@ -102,6 +118,9 @@ func (inv *Inventory) Receive(ctx context.Context, spec string, qty int64, actor
 // Issue journals qty base units leaving the store, for instance to a packing
 // station given as ref. Issuing more than is on hand gives a [*StockError].
 func (inv *Inventory) Issue(ctx context.Context, spec string, qty int64, actor, ref string) (Movement, error) {
+	if err := access.Check(ctx, inv.opts.Authorizer, access.SuppliesManage); err != nil {
+		return Movement{}, err
+	}
 	if qty <= 0 {
 		return Movement{}, &FieldError{Field: "qty", Reason: "must be positive"}
 	}
@@ -111,6 +130,9 @@ func (inv *Inventory) Issue(ctx context.Context, spec string, qty int64, actor, 
 // Adjust journals a correction of delta base units (negative for loss or
 // damage) with its reason.
 func (inv *Inventory) Adjust(ctx context.Context, spec string, delta int64, actor, reason string) (Movement, error) {
+	if err := access.Check(ctx, inv.opts.Authorizer, access.SuppliesManage); err != nil {
+		return Movement{}, err
+	}
 	switch {
 	case delta == 0:
 		return Movement{}, &FieldError{Field: "delta", Reason: "is zero"}
@@ -143,6 +165,9 @@ func (inv *Inventory) Movements(ctx context.Context, spec string, from, to time.
 // rolls and ribbons (rounded to whole mm), and docs for label rolls, toner
 // and ink. Stock does not change: see the package comment.
 func (inv *Inventory) RecordPrint(ctx context.Context, spec string, docs int, mediaMM float64) error {
+	if err := access.Check(ctx, inv.opts.Authorizer, access.Print); err != nil {
+		return err
+	}
 	if docs < 0 {
 		return &FieldError{Field: "docs", Reason: "must not be negative"}
 	}
@@ -192,6 +217,9 @@ func (r *Recorder) RecordUsage(ctx context.Context, device string, docs int, med
 // Count records a physical count of spec and returns the stocktake with the
 // book quantity at this moment; see [Stocktake.Variance].
 func (inv *Inventory) Count(ctx context.Context, spec string, counted int64, actor string) (Stocktake, error) {
+	if err := access.Check(ctx, inv.opts.Authorizer, access.SuppliesManage); err != nil {
+		return Stocktake{}, err
+	}
 	switch {
 	case counted < 0:
 		return Stocktake{}, &FieldError{Field: "counted", Reason: "must not be negative"}
@@ -212,6 +240,9 @@ func (inv *Inventory) Count(ctx context.Context, spec string, counted int64, act
 // when it is zero, so the journal shows the count confirmed the book).
 // Posting twice gives [ErrAlreadyPosted].
 func (inv *Inventory) PostStocktake(ctx context.Context, id, actor string) (Movement, error) {
+	if err := access.Check(ctx, inv.opts.Authorizer, access.SuppliesManage); err != nil {
+		return Movement{}, err
+	}
 	if strings.TrimSpace(actor) == "" {
 		return Movement{}, &FieldError{Field: "actor", Reason: "is empty"}
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -109,7 +110,14 @@ func TestCLIDenied(t *testing.T) {
 	}
 	_, journalAfter, _ := runCLI(t, "", "journal", "--db", db, "--json")
 	_, ordersAfter, _ := runCLI(t, "", "orders", "--db", db, "--json")
-	assert.Equal(t, journalBefore, journalAfter, "denied actions change nothing")
+	require.True(t, strings.HasPrefix(journalAfter, journalBefore), "denied actions change nothing")
+	var denials []string
+	for _, r := range jsonLines(t, strings.TrimPrefix(journalAfter, journalBefore)) {
+		assert.Equal(t, "denied", r["action"], r)
+		denials = append(denials, fmt.Sprint(r["actor"], " ", r["order"], " ", r["detail"]))
+	}
+	assert.Equal(t, []string{"vera P2 order.amend", "olga P2 order.amend"}, denials,
+		"only the refusals of an action on a named order are journaled, with the actor and the permission")
 	assert.Equal(t, ordersBefore, ordersAfter)
 
 	// Allowed, and journaled with the user of --as.

@@ -53,7 +53,7 @@ func runAmend(ctx context.Context, args []string, e *env) int {
 	}
 	to, err := parseRecipient(b)
 	if err != nil {
-		e.errorf("amend: %s: %v", *file, err)
+		e.errorf("amend: %s: %s", *file, readableText(ctx, err.Error()))
 		return exitRefused
 	}
 	store, closer, ok := openDB(ctx, e, "amend", *db)
@@ -61,16 +61,22 @@ func runAmend(ctx context.Context, args []string, e *env) int {
 		return exitRefused
 	}
 	defer closer.Close()
-	st, err := dadan.New(&dadan.Options{Store: store, Carrier: dadan.TestCarrierOn(store)})
+	st, err := dadan.New(&dadan.Options{Store: store, Carrier: dadan.TestCarrierOn(store), Authorizer: authorizer(ctx)})
 	if err != nil {
 		e.errorf("amend: %v", err)
 		return exitRefused
 	}
 	res, err := st.Amend(withActor(ctx), *id, to, *reason, nil)
+	if code, ok := refusal(e, err); ok {
+		return code
+	}
+	// Errors and warnings may quote the new recipient.
+	newTo := &order.Order{Recipient: to}
 	if err != nil {
-		e.errorf("amend: %v", err)
+		e.errorf("amend: %s", readableTextOf(ctx, newTo, err.Error()))
 		return exitRefused
 	}
+	res.Warning = readableTextOf(ctx, newTo, res.Warning)
 	if res.Warning != "" {
 		e.errorf("amend: %s", res.Warning)
 	}

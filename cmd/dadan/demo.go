@@ -9,11 +9,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/dadanhq/dadan"
 	"github.com/dadanhq/dadan/access"
 	"github.com/dadanhq/dadan/internal/sample"
 	"github.com/dadanhq/dadan/label"
+	"github.com/dadanhq/dadan/order"
 	"github.com/dadanhq/dadan/printer"
 	"github.com/dadanhq/dadan/printer/file"
 	"github.com/dadanhq/dadan/review"
@@ -74,6 +76,10 @@ func runDemo(ctx context.Context, args []string, e *env) int {
 		return exitRefused
 	}
 	opts.Store = store // orders, print jobs and the ledger in one store
+	pii := mayReadPII(ctx)
+	if !pii {
+		opts.Layout.Mask = true
+	}
 	st, err := dadan.New(opts)
 	if err != nil {
 		e.errorf("demo: %v", err)
@@ -81,9 +87,10 @@ func runDemo(ctx context.Context, args []string, e *env) int {
 	}
 	w := bufio.NewWriter(e.stdout)
 	defer w.Flush()
+	user := ctx
 	ctx = access.NewContext(ctx, access.Principal{ID: "demo"})
 	sum, err := st.Ingest(ctx, bytes.NewReader(sample.Orders), &dadan.IngestOptions{OnResult: func(r dadan.Result) error {
-		printResult(w, r, tag)
+		printResult(w, readableResult(user, r), tag)
 		return nil
 	}})
 	if err != nil {
@@ -91,9 +98,17 @@ func runDemo(ctx context.Context, args []string, e *env) int {
 		return exitRefused
 	}
 	printSummary(w, sum, tag)
+	if !pii {
+		// What the demo prints, the user sees: the stored sample orders are masked
+		// before they are printed.
+		if err := maskStored(ctx, store, access.Actor(withActor(user))); err != nil {
+			e.errorf("demo: %v", err)
+			return exitRefused
+		}
+	}
 	ps, err := st.PrintAll(ctx)
 	for _, f := range ps.Failed {
-		fmt.Fprintln(w, f)
+		fmt.Fprintln(w, readableText(user, fmt.Sprint(f)))
 	}
 	if err != nil {
 		e.errorf("demo: %v", err)
@@ -164,4 +179,27 @@ func demoOptions(ctx context.Context, out string, ledger *printer.Ledger, seq sh
 		opts.Documents = append(opts.Documents, dadan.Document{Kind: d.kind, Template: t, Renderer: r})
 	}
 	return opts, nil
+}
+
+// maskStored masks the personal data of every approved order in store
+// (access.MaskOrder), journaled as a note naming user.
+func maskStored(ctx context.Context, store order.Store, user string) error {
+	var ids []string
+	for o, err := range store.ListOrders(ctx, order.Approved) {
+		if err != nil {
+			return err
+		}
+		ids = append(ids, o.ID)
+	}
+	for _, id := range ids {
+		if err := store.UpdateOrder(ctx, id, func(o *order.Order) ([]order.Event, error) {
+			m := access.MaskOrder(o)
+			o.Recipient, o.Buyer, o.Remark, o.Extra = m.Recipient, m.Buyer, m.Remark, m.Extra
+			return []order.Event{order.Note(o, time.Now(), access.Actor(ctx), order.ActNote,
+				"personal data masked for "+user+", who may not read it")}, nil
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

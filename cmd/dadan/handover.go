@@ -62,10 +62,6 @@ func runHandover(ctx context.Context, args []string, e *env) int {
 			return exitRefused
 		}
 	}
-	if err := os.MkdirAll(*outDir, 0o755); err != nil {
-		e.errorf("handover: %v", err)
-		return exitRefused
-	}
 	store, closer, ok := openDB(ctx, e, "handover", *db)
 	if !ok {
 		return exitRefused
@@ -77,14 +73,22 @@ func runHandover(ctx context.Context, args []string, e *env) int {
 		e.errorf("handover: %v", err)
 		return exitRefused
 	}
-	opts := &shipment.HandoverOptions{Orders: store, Shipments: store, Sequence: store, Actor: access.Actor(ctx)}
+	opts := &shipment.HandoverOptions{Orders: store, Shipments: store, Sequence: store, Actor: access.Actor(ctx),
+		Authorizer: authorizer(ctx)}
 	m, err := shipment.PrepareManifest(ctx, opts, *carrier)
+	if code, ok := refusal(e, err); ok {
+		return code
+	}
 	if err != nil {
 		e.errorf("handover: %v", err)
 		return exitRefused
 	}
 	if *scans != "" {
 		m.Reconcile(picked)
+	}
+	if err := os.MkdirAll(*outDir, 0o755); err != nil {
+		e.errorf("handover: %v", err)
+		return exitRefused
 	}
 	// Both files are made before anything is handed over.
 	var csvb, pdfb bytes.Buffer
@@ -111,6 +115,9 @@ func runHandover(ctx context.Context, args []string, e *env) int {
 		}
 	}
 	done, err := shipment.HandOver(ctx, opts, m)
+	if code, ok := refusal(e, err); ok {
+		return code
+	}
 	if err != nil {
 		e.errorf("handover: %v", err)
 		return exitRefused

@@ -24,7 +24,7 @@ func runIngest(ctx context.Context, args []string, e *env) int {
 		return exitRefused
 	}
 	defer closer.Close()
-	st, err := dadan.New(&dadan.Options{Store: store, Review: cfg})
+	st, err := dadan.New(&dadan.Options{Store: store, Review: cfg, Authorizer: authorizer(ctx)})
 	if err != nil {
 		e.errorf("ingest: %v", err)
 		return exitUsage

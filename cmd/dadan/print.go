@@ -211,7 +211,7 @@ func printDB(ctx context.Context, e *env, cfg *printConfig) int {
 	}
 	sum, err := st.PrintAll(withActor(ctx))
 	for _, f := range sum.Failed {
-		e.errorf("%v (the order is on hold)", f)
+		e.errorf("%s (the order is on hold)", readableText(ctx, fmt.Sprint(f)))
 	}
 	if n := tests.n.Load(); n > 0 {
 		e.errorf("%d orders had no waybill number and got test numbers (not real waybills)", n)

@@ -10,7 +10,6 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/dadanhq/dadan/access"
 	"github.com/dadanhq/dadan/shipment"
 )
 
@@ -86,7 +85,10 @@ func runProblems(ctx context.Context, args []string, e *env) int {
 		return exitRefused
 	}
 	defer closer.Close()
-	ps, err := store.ListProblems(ctx, shipment.ProblemFilter{Carrier: *carrier, OpenOnly: *openOnly})
+	ps, err := problemDesk(ctx, store).Problems(withActor(ctx), shipment.ProblemFilter{Carrier: *carrier, OpenOnly: *openOnly})
+	if code, ok := refusal(e, err); ok {
+		return code
+	}
 	if err != nil {
 		e.errorf("problems: %v", err)
 		return exitRefused
@@ -97,7 +99,7 @@ func runProblems(ctx context.Context, args []string, e *env) int {
 	enc.SetEscapeHTML(false)
 	for _, p := range ps {
 		l := problemLine{ID: p.ID, TrackingNo: p.TrackingNo, Order: p.OrderID, Carrier: p.Carrier, Kind: string(p.Kind),
-			OpenedAt: p.OpenedAt.Format(time.RFC3339), OpenedBy: p.OpenedBy, Resolved: !p.Open(), Link: p.Link, Detail: p.Detail}
+			OpenedAt: p.OpenedAt.Format(time.RFC3339), OpenedBy: p.OpenedBy, Resolved: !p.Open(), Link: p.Link, Detail: readableText(ctx, p.Detail)}
 		if c := p.Claim; c != nil {
 			l.Claim, l.Amount = string(c.Status), c.Amount.StringFixed(2)
 			if c.Status == shipment.ClaimPaid {
@@ -146,7 +148,10 @@ func problemsReport(ctx context.Context, args []string, e *env) int {
 		return exitRefused
 	}
 	defer closer.Close()
-	stats, err := shipment.Analyze(ctx, store, fromT, toT)
+	stats, err := problemDesk(ctx, store).Analyze(withActor(ctx), fromT, toT)
+	if code, ok := refusal(e, err); ok {
+		return code
+	}
 	if err != nil {
 		e.errorf("problems report: %v", err)
 		return exitRefused
@@ -194,7 +199,10 @@ func problemsOpen(ctx context.Context, args []string, e *env) int {
 	}
 	defer closer.Close()
 	ctx = withActor(ctx)
-	p, err := shipment.ReportProblem(ctx, store, *no, shipment.ProblemKind(*kind), *detail, access.Actor(ctx), time.Now())
+	p, err := problemDesk(ctx, store).ReportProblem(ctx, *no, shipment.ProblemKind(*kind), *detail)
+	if code, ok := refusal(e, err); ok {
+		return code
+	}
 	if err != nil {
 		e.errorf("problems open: %v", err)
 		return exitRefused
@@ -242,7 +250,8 @@ func problemsClaim(ctx context.Context, args []string, e *env) int {
 		return exitRefused
 	}
 	defer closer.Close()
-	now := time.Now()
+	desk := problemDesk(ctx, store)
+	ctx = withActor(ctx)
 	var err error
 	switch {
 	case *start:
@@ -250,15 +259,18 @@ func problemsClaim(ctx context.Context, args []string, e *env) int {
 		if !ok {
 			return exitUsage
 		}
-		_, err = shipment.StartClaim(ctx, store, *id, a, now)
+		_, err = desk.StartClaim(ctx, *id, a)
 	case *submit != "":
-		err = store.UpdateProblem(ctx, *id, func(p *shipment.Problem) error { return shipment.SubmitClaim(p, *submit, now) })
+		_, err = desk.SubmitClaim(ctx, *id, *submit)
 	default:
 		a, ok := dec(*paid)
 		if !ok {
 			return exitUsage
 		}
-		err = store.UpdateProblem(ctx, *id, func(p *shipment.Problem) error { return shipment.SettleClaim(p, !*reject, a, *note, now) })
+		_, err = desk.SettleClaim(ctx, *id, !*reject, a, *note)
+	}
+	if code, ok := refusal(e, err); ok {
+		return code
 	}
 	if err != nil {
 		e.errorf("problems claim: %v", err)
@@ -285,9 +297,10 @@ func problemsResolve(ctx context.Context, args []string, e *env) int {
 		return exitRefused
 	}
 	defer closer.Close()
-	if err := store.UpdateProblem(ctx, *id, func(p *shipment.Problem) error {
-		return shipment.Resolve(p, *res, *link, time.Now())
-	}); err != nil {
+	if _, err := problemDesk(ctx, store).Resolve(withActor(ctx), *id, *res, *link); err != nil {
+		if code, ok := refusal(e, err); ok {
+			return code
+		}
 		e.errorf("problems resolve: %v", err)
 		return exitRefused
 	}
@@ -318,13 +331,22 @@ func problemsDelays(ctx context.Context, args []string, e *env) int {
 		return exitRefused
 	}
 	defer closer.Close()
-	ps, err := shipment.FindDelays(ctx, store, time.Now(), limits)
+	ps, err := problemDesk(ctx, store).FindDelays(withActor(ctx), limits)
+	if code, ok := refusal(e, err); ok {
+		return code
+	}
 	if err != nil {
 		e.errorf("problems delays: %v", err)
 		return exitRefused
 	}
 	for _, p := range ps {
-		fmt.Fprintf(e.stdout, "%s %s %s %s\n", p.ID, p.TrackingNo, p.Carrier, p.Detail)
+		fmt.Fprintf(e.stdout, "%s %s %s %s\n", p.ID, p.TrackingNo, p.Carrier, readableText(ctx, p.Detail))
 	}
 	return exitOK
+}
+
+// problemDesk is the shipment.Desk of the problems commands: the store, checked
+// against the user's policy.
+func problemDesk(ctx context.Context, store dbStore) *shipment.Desk {
+	return &shipment.Desk{Store: store, Orders: store, Authorizer: authorizer(ctx)}
 }

@@ -187,7 +187,10 @@ func runQASample(ctx context.Context, args []string, e *env) int {
 	}
 	defer closer.Close()
 	lo, hi := period(&from, &to)
-	r, err := qa.Sample(ctx, store, store, qa.SampleOptions{Percent: *pct, Seed: *seed, From: lo, To: hi})
+	r, err := qaDesk(ctx, store).Sample(withActor(ctx), qa.SampleOptions{Percent: *pct, Seed: *seed, From: lo, To: hi})
+	if code, ok := refusal(e, err); ok {
+		return code
+	}
 	if err != nil {
 		e.errorf("qa sample: %v", err)
 		return exitRefused
@@ -280,14 +283,19 @@ func runQAInspect(ctx context.Context, args []string, e *env) int {
 		return exitRefused
 	}
 	defer closer.Close()
-	in, err := qa.Record(ctx, store, qa.Inspection{Order: *id, Time: time.Now(), Inspector: *inspector, Result: qa.Result(*result),
+	desk := qaDesk(ctx, store)
+	ctx = withActor(ctx)
+	in, err := desk.Record(ctx, qa.Inspection{Order: *id, Time: time.Now(), Inspector: *inspector, Result: qa.Result(*result),
 		Defects: defects, Note: *note, Photo: *photo})
+	if code, ok := refusal(e, err); ok {
+		return code
+	}
 	if err != nil {
 		e.errorf("qa inspect: %v", err)
 		return exitRefused
 	}
 	var all []qa.Inspection
-	for x, err := range store.Inspections(ctx, qa.Filter{Order: in.Order}) {
+	for x, err := range desk.Inspections(ctx, qa.Filter{Order: in.Order}) {
 		if err != nil {
 			e.errorf("qa inspect: %v", err)
 			return exitRefused
@@ -350,8 +358,11 @@ func runQALot(ctx context.Context, args []string, e *env) int {
 	if p, ok := access.FromContext(withActor(ctx)); ok {
 		who = p.ID
 	}
-	l, err := qa.RecordLot(ctx, store, qa.Lot{Time: time.Now(), Inspector: who, Name: *name, Size: *size,
+	l, err := qaDesk(ctx, store).RecordLot(withActor(ctx), qa.Lot{Time: time.Now(), Inspector: who, Name: *name, Size: *size,
 		Level: qa.Level(*level), AQL: float64(aql), Defects: max(*defects, 0), Resume: *resume})
+	if code, ok := refusal(e, err); ok {
+		return code
+	}
 	switch {
 	case errors.Is(err, qa.ErrAQL) || errors.Is(err, qa.ErrLevel) || errors.Is(err, qa.ErrLot):
 		e.errorf("qa lot: %v", err)
@@ -402,18 +413,21 @@ func runQAReport(ctx context.Context, args []string, e *env) int {
 	if base, _ := tag.Base(); base.String() == "en" {
 		l = report.English
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		e.errorf("qa report: %v", err)
-		return exitRefused
-	}
 	store, closer, ok := openDB(ctx, e, "qa report", *db)
 	if !ok {
 		return exitRefused
 	}
 	defer closer.Close()
 	lo, hi := period(&from, &to)
-	st, err := qa.Collect(ctx, store, qa.StatsOptions{From: lo, To: hi, Location: time.Local, CountPrinted: true})
+	st, err := qaDesk(ctx, store).Collect(withActor(ctx), qa.StatsOptions{From: lo, To: hi, Location: time.Local, CountPrinted: true})
+	if code, ok := refusal(e, err); ok {
+		return code
+	}
 	if err != nil {
+		e.errorf("qa report: %v", err)
+		return exitRefused
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
 		e.errorf("qa report: %v", err)
 		return exitRefused
 	}
@@ -427,4 +441,10 @@ func runQAReport(ctx context.Context, args []string, e *env) int {
 	}
 	fmt.Fprintf(e.stdout, "%s: %d inspected, %d defects\n", *out, st.Inspected, st.Defects)
 	return exitOK
+}
+
+// qaDesk is the qa.Desk of the qa commands: the store, checked against the
+// user's policy.
+func qaDesk(ctx context.Context, store dbStore) *qa.Desk {
+	return &qa.Desk{Store: store, Orders: store, Authorizer: authorizer(ctx)}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dadanhq/dadan"
+	"github.com/dadanhq/dadan/access"
 	"github.com/dadanhq/dadan/label"
 	"github.com/dadanhq/dadan/order"
 	"github.com/dadanhq/dadan/printer"
@@ -26,7 +27,7 @@ func runRender(ctx context.Context, args []string, e *env) int {
 	format := fs.String("format", "", "output `FORMAT`: zpl, escpos, tspl, pdf or png (required)")
 	outDir := fs.String("out", "", "output `DIR`, one file per order: DIR/<id>.<zpl|bin|tspl|pdf|png> (required)")
 	dpi := fs.Int("dpi", 203, "resolution for zpl and png: 203, 300 or 600; for tspl 203 or 300")
-	mask := fs.Bool("mask", false, "mask recipient name and phone (张*, 138****8000)")
+	mask := fs.Bool("mask", false, "mask recipient name, phone and detail address (张*, 138****8000, ****); always on without order.read_pii")
 	sortItems := fs.String("sort", "", "sort items on packing lists by sku, location or name")
 	scale := fs.Bool("scale", false, "escpos: print a template wider than the paper (packing-a4, a 100 mm waybill) as an image scaled down to it, instead of refusing it")
 	strict := fs.Bool("strict", false, "refuse orders whose carrier code is not one that dadan carriers lists (by default they get OTHER test numbers, with a warning)")
@@ -97,7 +98,7 @@ func runRender(ctx context.Context, args []string, e *env) int {
 		if err != nil {
 			if de := decodeErr(err); de != nil {
 				refused++
-				e.errorf("refused: %v", err)
+				e.errorf("refused: %s", readableText(ctx, err.Error()))
 				if errors.Is(err, order.ErrEmpty) {
 					break
 				}
@@ -126,18 +127,25 @@ func runRender(ctx context.Context, args []string, e *env) int {
 				continue
 			}
 		}
-		doc, err := dadan.LayoutOrder(tmpl, kind, o, lopts, now, "")
+		// A masked preview masks the data itself, so no part of the template
+		// (an address line, a QR code) shows what the user may not read.
+		shown, say := o, func(s string) string { return s }
+		if lopts.Mask {
+			orig := o
+			shown, say = access.MaskOrder(o), func(s string) string { return access.MaskTextOf(orig, s) }
+		}
+		doc, err := dadan.LayoutOrder(tmpl, kind, shown, lopts, now, "")
 		if err == nil {
 			buf.Reset()
 			err = r.Render(ctx, &buf, doc)
 		}
 		if err != nil {
 			refused++
-			e.errorf("refused: line %d: order %s: %v", line, o.ID, err)
+			e.errorf("refused: line %d: order %s: %s", line, o.ID, say(err.Error()))
 			continue
 		}
 		for _, w := range doc.Warnings {
-			e.errorf("warning: line %d: order %s: %v", line, o.ID, w)
+			e.errorf("warning: line %d: order %s: %s", line, o.ID, say(fmt.Sprint(w)))
 		}
 		name := fileName(o.ID, line, ext, names)
 		if err := os.WriteFile(filepath.Join(*outDir, name), buf.Bytes(), 0o644); err != nil {

@@ -129,6 +129,6 @@ func runReprint(ctx context.Context, args []string, e *env) int {
 		e.errorf("reprint: %v", err)
 		return exitRefused
 	}
-	fmt.Fprintf(e.stdout, "queued %s again as a reprint (%s): dadan print --db prints it with %s\n", j.ID, j.ReprintReason, dadan.ReprintMark(j.PrintCount+1))
+	fmt.Fprintf(e.stdout, "queued %s again as a reprint (%s): dadan print --db prints it with %s\n", j.ID, readableText(ctx, j.ReprintReason), dadan.ReprintMark(j.PrintCount+1))
 	return exitOK
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/dadanhq/dadan"
+	"github.com/dadanhq/dadan/access"
 	"github.com/dadanhq/dadan/review"
 	"github.com/shopspring/decimal"
 	"golang.org/x/text/language"
@@ -193,6 +194,7 @@ func ingestFile(ctx context.Context, e *env, cmd string, st *dadan.Station, rf *
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
 	sum, err := st.Ingest(ctx, in, &dadan.IngestOptions{OnResult: func(r dadan.Result) error {
+		r = readableResult(ctx, r)
 		if r.Refused() {
 			e.errorf("refused: %v", r.Err)
 		}
@@ -204,6 +206,9 @@ func ingestFile(ctx context.Context, e *env, cmd string, st *dadan.Station, rf *
 	}})
 	if err != nil {
 		out.Flush()
+		if code, ok := refusal(e, err); ok {
+			return code
+		}
 		e.errorf("%s: %v", cmd, err)
 		return exitRefused
 	}
@@ -284,3 +289,51 @@ func printStored(w io.Writer, s dadan.Summary, tag language.Tag) {
 	fmt.Fprintf(w, "orders %d: approved %d, held %d, rejected %d, refused %d; %d stored, %d already stored\n",
 		s.Orders, s.Approved, s.Held, s.Rejected, s.Refused, s.Orders-s.Refused-s.Stored, s.Stored)
 }
+
+// readableResult returns r as the user may see it: unless it may read personal
+// data, the arguments of findings about a person's name, phone or address are
+// masked, and phone numbers in the error of an unreadable order.
+func readableResult(ctx context.Context, r dadan.Result) dadan.Result {
+	if mayReadPII(ctx) {
+		return r
+	}
+	if r.Err != nil {
+		r.Err = &maskedError{msg: access.MaskText(r.Err.Error()), err: r.Err}
+	}
+	fs := make([]review.Finding, len(r.Findings))
+	for i, f := range r.Findings {
+		args := make([]any, len(f.Args))
+		for j, a := range f.Args {
+			s, ok := a.(string)
+			if !ok {
+				args[j] = a
+				continue
+			}
+			switch {
+			case strings.HasSuffix(f.Field, "phone"):
+				s = access.MaskPhone(s)
+			case strings.HasSuffix(f.Field, "name") || strings.HasSuffix(f.Field, "nick"):
+				s = access.MaskName(s)
+			case strings.HasSuffix(f.Field, "address"):
+				s = access.MaskAddress(s)
+			default:
+				s = access.MaskText(s)
+			}
+			args[j] = s
+		}
+		f.Args = args
+		fs[i] = f
+	}
+	r.Findings = fs
+	return r
+}
+
+// maskedError is an error shown with personal data masked; errors.As still
+// finds what it wraps.
+type maskedError struct {
+	msg string
+	err error
+}
+
+func (e *maskedError) Error() string { return e.msg }
+func (e *maskedError) Unwrap() error { return e.err }

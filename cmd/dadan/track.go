@@ -56,6 +56,16 @@ func runTrack(ctx context.Context, args []string, e *env) int {
 		return exitRefused
 	}
 	defer closer.Close()
+	ctx = withActor(ctx)
+	desk := &shipment.Desk{Store: store, Orders: store, Authorizer: authorizer(ctx)}
+	// Nothing to take in: this only asks whether the user may track.
+	if _, err := desk.Ingest(ctx, nil); err != nil {
+		if code, ok := refusal(e, err); ok {
+			return code
+		}
+		e.errorf("track: %v", err)
+		return exitRefused
+	}
 	if _, err := shipment.Sync(ctx, store, store, time.Now()); err != nil {
 		e.errorf("track: %v", err)
 		return exitRefused
@@ -77,11 +87,11 @@ func runTrack(ctx context.Context, args []string, e *env) int {
 		}
 		evs, err := shipment.ParseEvents([]byte(line))
 		if err != nil {
-			e.errorf("track: line %d: %v", n, err)
+			e.errorf("track: line %d: %s", n, readableText(ctx, err.Error()))
 			code = exitRefused
 			return nil
 		}
-		as, err := shipment.Ingest(ctx, store, evs)
+		as, err := desk.Ingest(ctx, evs)
 		if err != nil {
 			return err
 		}
@@ -102,7 +112,8 @@ func runTrack(ctx context.Context, args []string, e *env) int {
 				l.Result = "stored"
 			}
 			if a.Err != nil {
-				e.errorf("track: line %d: %s: %v", n, a.TrackingNo, a.Err)
+				l.Error = readableText(ctx, l.Error)
+				e.errorf("track: line %d: %s: %s", n, a.TrackingNo, readableText(ctx, a.Err.Error()))
 			}
 			if *asJSON {
 				if err := enc.Encode(l); err != nil {
@@ -116,6 +127,9 @@ func runTrack(ctx context.Context, args []string, e *env) int {
 	})
 	if err != nil {
 		out.Flush()
+		if code, ok := refusal(e, err); ok {
+			return code
+		}
 		e.errorf("track: %v", err)
 		return exitRefused
 	}

@@ -51,8 +51,16 @@ func runVerify(ctx context.Context, args []string, e *env) int {
 		return exitRefused
 	}
 	v, err := shipment.NewVerifier(shipment.VerifyOptions{Orders: store, Shipments: store,
-		Labels: dadan.JobLabels(store), Actor: access.Actor(ctx)})
+		Labels: dadan.JobLabels(store), Actor: access.Actor(ctx), Authorizer: authorizer(ctx)})
 	if err != nil {
+		e.errorf("verify: %v", err)
+		return exitRefused
+	}
+	// Closing with no parcel open only asks whether the user may verify.
+	if _, err := v.Close(ctx); err != nil {
+		if code, ok := refusal(e, err); ok {
+			return code
+		}
 		e.errorf("verify: %v", err)
 		return exitRefused
 	}
@@ -70,7 +78,7 @@ func runVerify(ctx context.Context, args []string, e *env) int {
 		}
 		if *asJSON {
 			return enc.Encode(verifyLine{TrackingNo: r.TrackingNo, Order: r.OrderID, Result: string(r.Outcome),
-				Missing: r.Missing, Extra: r.Extra, Reason: r.Reason})
+				Missing: r.Missing, Extra: r.Extra, Reason: readableText(ctx, r.Reason)})
 		}
 		fmt.Fprintf(out, "%-8s %-20s %-20s", r.Outcome, r.TrackingNo, r.OrderID)
 		for _, l := range r.Missing {
@@ -80,7 +88,7 @@ func runVerify(ctx context.Context, args []string, e *env) int {
 			fmt.Fprintf(out, " +%s×%d", l.SKU, l.Qty)
 		}
 		if r.Reason != "" {
-			fmt.Fprintf(out, " (%s)", r.Reason)
+			fmt.Fprintf(out, " (%s)", readableText(ctx, r.Reason))
 		}
 		_, err := fmt.Fprintln(out)
 		return err
@@ -102,7 +110,10 @@ func runVerify(ctx context.Context, args []string, e *env) int {
 	}
 	if err != nil {
 		out.Flush()
-		e.errorf("verify: %v", err)
+		if code, ok := refusal(e, err); ok {
+			return code
+		}
+		e.errorf("verify: %s", readableText(ctx, err.Error()))
 		return exitRefused
 	}
 	return code

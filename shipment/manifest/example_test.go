@@ -16,5 +16,5 @@ func ExampleWriteCSV() {
 	_ = manifest.WriteCSV(os.Stdout, m)
 	// Output:
 	// no,tracking_no,order,carrier,recipient,phone,destination,piece,weight_g
-	// 1,756123456789,TB1,ZTO,张*,138****8000,浙江省杭州市余杭区文一西路969号,1,820
+	// 1,756123456789,TB1,ZTO,张*,138****8000,浙江省杭州市余杭区,1,820
 }

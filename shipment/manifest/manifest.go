@@ -1,6 +1,8 @@
 // Package manifest writes a [shipment.Manifest] as CSV and as a Chinese A4 page
 // (交接单) laid out as a [label.Document], for the project's PDF renderer or
-// any other. Recipients' names and phone numbers are masked in both.
+// any other. Recipients' names, phone numbers and detail addresses are masked in
+// both (the destination shows province, city, district and street), whoever
+// writes them: a manifest goes to the courier.
 package manifest
 
 import (
@@ -11,7 +13,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dadanhq/dadan/access"
 	"github.com/dadanhq/dadan/label"
+	"github.com/dadanhq/dadan/order"
 	"github.com/dadanhq/dadan/shipment"
 )
 
@@ -48,8 +52,11 @@ func safeCell(s string) string {
 	return s
 }
 
-func destination(p interface{ FullAddress() string }) string {
-	return p.FullAddress()
+// destination is where the parcel goes without the detail address.
+func destination(p *order.Party) string {
+	m := access.MaskParty(*p)
+	m.Address = ""
+	return m.FullAddress()
 }
 
 func piece(p *shipment.Parcel) string {
