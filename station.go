@@ -257,7 +257,7 @@ func (s *Station) Ingest(ctx context.Context, r io.Reader, opts *IngestOptions) 
 		if err != nil {
 			return sum, err
 		}
-		o.Status = "" // a status in the input is not ours: every order is new here
+		o.Status, o.ErasedAt = "", time.Time{} // a status in the input is not ours: every order is new here
 		pending = append(pending, Result{Line: dec.Line(), OrderID: o.ID})
 		orders = append(orders, o)
 		if len(orders) >= s.batch {

@@ -1,0 +1,393 @@
+package retention_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dadanhq/dadan/access"
+	"github.com/dadanhq/dadan/order"
+	"github.com/dadanhq/dadan/printer"
+	"github.com/dadanhq/dadan/retention"
+	"github.com/dadanhq/dadan/shipment"
+	"github.com/dadanhq/dadan/store/memstore"
+	"github.com/dadanhq/dadan/store/postgres"
+	"github.com/dadanhq/dadan/store/sqlite"
+	"github.com/jackc/pgx/v5"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// store is every store the rule reaches.
+type store interface {
+	order.Store
+	shipment.Store
+	printer.JobStore
+}
+
+var (
+	now = time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	day = 24 * time.Hour
+	ctx = access.NewContext(context.Background(), access.Principal{ID: "dpo"})
+)
+
+// person is one order's personal data, distinct per order so a grep finds
+// exactly whose data is left.
+type person struct{ name, phone, address string }
+
+func personOf(id string) person {
+	var n int
+	for _, c := range id {
+		n = n*31 + int(c)
+	}
+	n %= 10000
+	return person{
+		name:    []string{"欧阳娜娜", "阿依古丽·买买提", "司马相如", "诸葛孔明", "上官婉儿", "慕容复", "令狐冲"}[n%7] + id,
+		phone:   fmt.Sprintf("139%08d", n*7919%100000000),
+		address: "文一西路" + id + "号",
+	}
+}
+
+// fixture is the scenario every backend runs: orders delivered 31 and 29 days
+// ago, one in transit, one cancelled 31 and one 29 days ago, a two-piece
+// parcel with a piece still travelling, one with an open courier problem.
+type fixture struct {
+	s      store
+	orders []string
+}
+
+const (
+	d31, d29, transit, c31, c29, multi, problem = "D31", "D29", "T1", "C31", "C29", "M40", "P40"
+)
+
+func newOrder(id string, st order.Status) *order.Order {
+	p := personOf(id)
+	return &order.Order{
+		ID: id, Platform: order.Taobao, Shop: "旗舰店", PaidAt: now.Add(-60 * day), CreatedAt: now.Add(-60 * day),
+		Buyer: order.Buyer{Nick: "tb_" + strings.ToLower(id) + "_nick", Extra: order.Extra{{Key: "buyer_mobile", Value: []byte(`"` + p.phone + `"`)}}},
+		Recipient: order.Party{Name: p.name, Phone: p.phone, Province: "浙江省", City: "杭州市", District: "余杭区",
+			Street: "五常街道", Address: p.address, Postcode: "311121",
+			Protected: &order.Protected{Ref: "oaid-" + id}, Extra: order.Extra{{Key: "tel", Value: []byte(`"` + p.phone + `"`)}}},
+		Sender: order.Party{Name: "某某旗舰店", Phone: "0571-88888888", Province: "浙江省", City: "杭州市", Address: "xx路1号"},
+		Items:  []order.Item{{SKU: "CUP-500-W", Name: "保温杯", Qty: 2, UnitPrice: decimal.RequireFromString("59.90")}},
+		Total:  decimal.RequireFromString("119.80"), Carrier: "ZTO",
+		Remark:  order.Remark{Buyer: "请打 " + p.phone, Seller: "客户" + p.name + "要求周末送"},
+		Waybill: &order.Waybill{TrackingNo: "75" + id, SortCode: "200-E01-08"},
+		Status:  st,
+		Extra:   order.Extra{{Key: "receiver_mobile", Value: []byte(`"` + p.phone + `"`)}, {Key: "trade_no", Value: []byte(`"TN-` + id + `"`)}},
+	}
+}
+
+func setup(t *testing.T, s store) *fixture {
+	t.Helper()
+	f := &fixture{s: s}
+	add := func(o *order.Order) {
+		ev := order.Event{Time: o.PaidAt, Actor: "system", OrderID: o.ID, Action: order.ActReceived, To: o.Status}
+		require.NoError(t, s.CreateOrder(ctx, o, ev))
+		f.orders = append(f.orders, o.ID)
+	}
+	ship := func(id, no string, st shipment.State, delivered time.Time, piece, pieces int) {
+		sh := &shipment.Shipment{TrackingNo: no, OrderID: id, Carrier: "ZTO", State: st, Piece: piece, Pieces: pieces,
+			CreatedAt: now.Add(-50 * day), UpdatedAt: now.Add(-45 * day), HandedOverAt: now.Add(-45 * day),
+			Note: "intercept requested: 改送 " + personOf(id).name}
+		if !delivered.IsZero() {
+			sh.DeliveredAt, sh.UpdatedAt = delivered, delivered
+		}
+		require.NoError(t, s.CreateShipment(ctx, sh))
+	}
+	for _, id := range []string{d31, d29, transit, multi, problem} {
+		add(newOrder(id, order.Shipped))
+	}
+	ship(d31, "75"+d31, shipment.Delivered, now.Add(-31*day), 0, 0)
+	ship(d29, "75"+d29, shipment.Delivered, now.Add(-29*day), 0, 0)
+	ship(transit, "75"+transit, shipment.InTransit, time.Time{}, 0, 0)
+	ship(multi, "75"+multi, shipment.Delivered, now.Add(-40*day), 1, 2)
+	ship(multi, "75"+multi+"-2", shipment.InTransit, time.Time{}, 2, 2)
+	ship(problem, "75"+problem, shipment.Delivered, now.Add(-40*day), 0, 0)
+
+	p := personOf(d31)
+	closed := &shipment.Problem{TrackingNo: "75" + d31, OrderID: d31, Carrier: "ZTO", Kind: shipment.Damaged,
+		Detail: "box crushed, recipient " + p.phone, OpenedBy: "li", OpenedAt: now.Add(-35 * day),
+		ResolvedAt: now.Add(-33 * day), Resolution: "refunded after a call to " + p.name,
+		Claim: &shipment.Claim{Status: shipment.ClaimPaid, Amount: decimal.RequireFromString("59.90"), Note: "photo at " + p.address}}
+	require.NoError(t, s.CreateProblem(ctx, closed))
+	open := &shipment.Problem{TrackingNo: "75" + problem, OrderID: problem, Carrier: "ZTO", Kind: shipment.Damaged,
+		Detail: "claim pending", OpenedBy: "li", OpenedAt: now.Add(-35 * day)}
+	require.NoError(t, s.CreateProblem(ctx, open))
+
+	for _, id := range []string{c31, c29} {
+		add(newOrder(id, order.Received))
+		days := map[string]int{c31: 31, c29: 29}[id]
+		require.NoError(t, s.UpdateOrder(ctx, id, func(o *order.Order) ([]order.Event, error) {
+			ev, err := order.Move(o, order.Cancelled, now.Add(-time.Duration(days)*day), "fin", order.ActResolved, "refund: buyer asked")
+			return []order.Event{ev}, err
+		}))
+	}
+
+	// A failed waybill of D31 keeps its rendered bytes; C31's cancelled one too.
+	for _, id := range []string{d31, c31, d29} {
+		p := personOf(id)
+		j, err := s.AddJob(ctx, printer.Job{Key: printer.JobKey{Order: id, Doc: printer.Waybill, Template: "waybill-76x130", Version: "1", Copy: 1},
+			Printer: "p", Data: []byte("^XA^FD" + p.name + " " + p.phone + " " + p.address + "^FS^XZ"), MediaLength: 130,
+			CreatedAt: now.Add(-50 * day), UpdatedAt: now.Add(-50 * day)})
+		require.NoError(t, err)
+		j.State, j.LastError, j.ReprintReason = printer.Failed, "paper out", "torn; customer "+p.phone+" called"
+		if id == c31 {
+			j.State = printer.Cancelled
+		}
+		require.NoError(t, s.UpdateJob(ctx, j, printer.Queued))
+	}
+	return f
+}
+
+// dump is everything every read of the store returns, as text.
+func dump(t *testing.T, s store) string {
+	t.Helper()
+	var b bytes.Buffer
+	for o, err := range s.ListOrders(ctx) {
+		require.NoError(t, err)
+		b.Write(order.AppendJSON(nil, o))
+		g, err := s.GetOrder(ctx, o.ID)
+		require.NoError(t, err)
+		b.Write(order.AppendJSON(nil, g))
+		b.WriteByte('\n')
+	}
+	for ev, err := range s.Journal(ctx, 0) {
+		require.NoError(t, err)
+		fmt.Fprintf(&b, "%d %s %s %s %s %s %s\n", ev.Seq, ev.Actor, ev.OrderID, ev.Action, ev.From, ev.To, ev.Detail)
+	}
+	js, err := s.Jobs(ctx, printer.JobFilter{})
+	require.NoError(t, err)
+	for _, j := range js {
+		fmt.Fprintf(&b, "%s %s %q %s %s %t\n", j.ID, j.State, j.Data, j.ReprintReason, j.LastError, j.Rerender)
+	}
+	shs, err := s.ListShipments(ctx, shipment.Filter{})
+	require.NoError(t, err)
+	for _, sh := range shs {
+		bs, _ := json.Marshal(sh)
+		b.Write(bs)
+		evs, err := s.Events(ctx, sh.TrackingNo)
+		require.NoError(t, err)
+		bs, _ = json.Marshal(evs)
+		b.Write(bs)
+		b.WriteByte('\n')
+	}
+	ps, err := s.ListProblems(ctx, shipment.ProblemFilter{})
+	require.NoError(t, err)
+	for _, p := range ps {
+		bs, _ := json.Marshal(p)
+		b.Write(bs)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+func rule(s store) *retention.Rule {
+	return &retention.Rule{Orders: s, Shipments: s, Problems: s, Jobs: s, Days: 30, BatchSize: 2,
+		Clock: func() time.Time { return now }}
+}
+
+// erased are the orders past the period; kept are those not.
+var (
+	erased = []string{d31, c31}
+	kept   = []string{d29, transit, c29, multi, problem}
+)
+
+func testRule(t *testing.T, s store) {
+	f := setup(t, s)
+	before := dump(t, s)
+	for _, id := range f.orders {
+		assert.Contains(t, before, personOf(id).phone, "the fixture holds %s's phone", id)
+	}
+	beforeOrders := map[string]string{}
+	for _, id := range f.orders {
+		o, err := s.GetOrder(ctx, id)
+		require.NoError(t, err)
+		beforeOrders[id] = string(order.AppendJSON(nil, o))
+	}
+
+	// A dry run lists and changes nothing.
+	var listed []retention.Erasure
+	sum, err := rule(s).Run(ctx, &retention.RunOptions{DryRun: true, OnErase: func(e retention.Erasure) error {
+		listed = append(listed, e)
+		return nil
+	}})
+	require.NoError(t, err)
+	assert.Equal(t, retention.Summary{Checked: 4, Erased: 2, Held: 2}, sum)
+	assert.Equal(t, before, dump(t, s), "a dry run changes nothing")
+	byID := map[string]retention.Erasure{}
+	for _, e := range listed {
+		byID[e.OrderID] = e
+	}
+	require.Len(t, byID, 4)
+	assert.Equal(t, retention.Delivered, byID[d31].Reason)
+	assert.True(t, byID[d31].At.Equal(now.Add(-31*day)))
+	assert.Equal(t, retention.Cancelled, byID[c31].Reason)
+	assert.Contains(t, byID[multi].Held, "75M40-2")
+	assert.Contains(t, byID[problem].Held, "open")
+	d31Fields := byID[d31].Fields
+	for _, want := range []string{"recipient.name", "recipient.phone", "recipient.province", "recipient.city", "recipient.district",
+		"recipient.street", "recipient.address", "recipient.postcode", "recipient.protected", "recipient.tel", "buyer.nick",
+		"buyer.buyer_mobile", "remark.buyer", "remark.seller", "receiver_mobile", "shipment:75D31.note"} {
+		assert.Contains(t, d31Fields, want)
+	}
+	assert.NotContains(t, d31Fields, "trade_no", "an unknown member without personal data stays")
+	var jobData, problemFields int
+	for _, fl := range d31Fields {
+		if strings.HasPrefix(fl, "job:") && strings.HasSuffix(fl, ".data") {
+			jobData++
+		}
+		if strings.HasPrefix(fl, "problem:") {
+			problemFields++
+		}
+	}
+	assert.Equal(t, 1, jobData)
+	assert.Equal(t, 3, problemFields, "detail, resolution and the claim's note")
+
+	// The run erases what the dry run listed.
+	var done []retention.Erasure
+	sum, err = rule(s).Run(ctx, &retention.RunOptions{OnErase: func(e retention.Erasure) error {
+		done = append(done, e)
+		return nil
+	}})
+	require.NoError(t, err)
+	assert.Equal(t, retention.Summary{Checked: 4, Erased: 2, Held: 2}, sum)
+	assert.ElementsMatch(t, listed, done, "the dry run listed what the run did")
+
+	after := dump(t, s)
+	for _, id := range erased {
+		p := personOf(id)
+		for _, v := range []string{p.phone, p.name, p.address, "oaid-" + id, "tb_" + strings.ToLower(id) + "_nick"} {
+			assert.NotContains(t, after, v, "%s's data is gone from every read", id)
+		}
+		o, err := s.GetOrder(ctx, id)
+		require.NoError(t, err)
+		assert.True(t, o.ErasedAt.Equal(now), "the order records when")
+		r := o.Recipient
+		for _, v := range []string{r.Name, r.Phone, r.Province, r.City, r.District, r.Street, r.Address, r.Postcode, o.Buyer.Nick, o.Remark.Buyer} {
+			assert.Equal(t, order.ErasedValue, v)
+		}
+		assert.Nil(t, r.Protected)
+		assert.Equal(t, "客户"+order.ErasedValue+"要求周末送", o.Remark.Seller)
+		// What the warehouse needs stays.
+		assert.Equal(t, "75"+id, o.Waybill.TrackingNo)
+		assert.Equal(t, "CUP-500-W", o.Items[0].SKU)
+		assert.Equal(t, 2, o.Items[0].Qty)
+		assert.Equal(t, "119.8", o.Total.String())
+		assert.Equal(t, "ZTO", o.Carrier)
+		assert.Equal(t, "某某旗舰店", o.Sender.Name, "the shop is not personal data")
+		v, _ := o.Extra.Get("trade_no")
+		assert.Equal(t, `"TN-`+id+`"`, string(v))
+	}
+	for _, id := range kept {
+		assert.Contains(t, after, personOf(id).phone, "%s is kept", id)
+		o, err := s.GetOrder(ctx, id)
+		require.NoError(t, err)
+		assert.Equal(t, beforeOrders[id], string(order.AppendJSON(nil, o)), "%s unchanged", id)
+	}
+	o, err := s.GetOrder(ctx, d31)
+	require.NoError(t, err)
+	assert.Equal(t, order.Shipped, o.Status, "the status stays")
+	js, err := s.Jobs(ctx, printer.JobFilter{Order: d31})
+	require.NoError(t, err)
+	require.Len(t, js, 1)
+	assert.Nil(t, js[0].Data, "the rendered bytes are gone")
+	assert.True(t, js[0].Rerender)
+	assert.Equal(t, "torn; customer [erased] called", js[0].ReprintReason)
+	js, err = s.Jobs(ctx, printer.JobFilter{Order: d29})
+	require.NoError(t, err)
+	assert.NotNil(t, js[0].Data)
+
+	// The journal records each erasure, naming fields and no values, and still verifies.
+	var evs []order.Event
+	for ev, err := range s.Journal(ctx, 0) {
+		require.NoError(t, err)
+		if ev.Action == order.ActErased {
+			evs = append(evs, ev)
+		}
+	}
+	require.Len(t, evs, 2)
+	for _, ev := range evs {
+		assert.Contains(t, erased, ev.OrderID)
+		assert.Equal(t, "dpo", ev.Actor)
+		assert.Equal(t, ev.From, ev.To)
+		assert.Contains(t, ev.Detail, "recipient.phone")
+		assert.Contains(t, ev.Detail, "more than 30 days before")
+		assert.NotContains(t, ev.Detail, personOf(ev.OrderID).phone)
+	}
+	head, err := order.VerifyStore(ctx, s)
+	require.NoError(t, err)
+
+	// A second run erases nothing.
+	sum, err = rule(s).Run(ctx, nil)
+	require.NoError(t, err)
+	assert.Equal(t, retention.Summary{Checked: 4, Already: 2, Held: 2}, sum)
+	again, err := order.VerifyStore(ctx, s)
+	require.NoError(t, err)
+	assert.Equal(t, head, again, "nothing journaled")
+	assert.Equal(t, after, dump(t, s))
+}
+
+func TestRuleMemory(t *testing.T) { testRule(t, memstore.New()) }
+
+func TestRuleSQLite(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dadan.db")
+	s, err := sqlite.Open(ctx, path, nil)
+	require.NoError(t, err)
+	defer s.Close()
+	testRule(t, s)
+	raw := func() []byte {
+		var all []byte
+		for _, p := range []string{path, path + "-wal"} {
+			b, err := os.ReadFile(p)
+			if !os.IsNotExist(err) {
+				require.NoError(t, err)
+			}
+			all = append(all, b...)
+		}
+		return all
+	}
+	check := func(when string) {
+		b := raw()
+		for _, id := range erased {
+			p := personOf(id)
+			for _, v := range []string{p.phone, p.name, p.address} {
+				assert.False(t, bytes.Contains(b, []byte(v)), "%s: %s's %q is in the database files", when, id, v)
+			}
+		}
+		assert.True(t, bytes.Contains(b, []byte(personOf(d29).phone)), "%s: the grep finds data that is kept", when)
+	}
+	check("open")
+	require.NoError(t, s.Close())
+	check("closed")
+}
+
+func TestRulePostgres(t *testing.T) {
+	dsn := os.Getenv("DADAN_PG_DSN")
+	if dsn == "" {
+		t.Skip("DADAN_PG_DSN is not set: no PostgreSQL to test against (.ci/run starts one)")
+	}
+	schema := fmt.Sprintf("retention_%d", time.Now().UnixNano())
+	s, err := postgres.Open(ctx, dsn, &postgres.Options{Schema: schema})
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		s.Close()
+		c, err := pgx.Connect(context.Background(), dsn)
+		if err != nil {
+			t.Logf("dropping schema %s: %v", schema, err)
+			return
+		}
+		defer c.Close(context.Background())
+		if _, err := c.Exec(context.Background(), `DROP SCHEMA IF EXISTS `+schema+` CASCADE`); err != nil {
+			t.Logf("dropping schema %s: %v", schema, err)
+		}
+	})
+	testRule(t, s)
+}
