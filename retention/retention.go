@@ -29,6 +29,15 @@ type Shipments interface {
 	UpdateShipment(ctx context.Context, trackingNo string, fn func(sh *shipment.Shipment) error) error
 }
 
+// EventEditor is an optional ability of a [Shipments] store: reading and
+// changing the text of stored tracking events, where couriers often name who
+// signed for a parcel. The rule finds it by type assertion; store/memstore,
+// store/sqlite and store/postgres have it.
+type EventEditor interface {
+	Events(ctx context.Context, trackingNo string) ([]shipment.Event, error)
+	UpdateEvents(ctx context.Context, trackingNo string, fn func(ev *shipment.Event)) (int, error)
+}
+
 // Problems is what the rule needs of the courier problem store:
 // [shipment.ProblemStore] has it.
 type Problems interface {
@@ -337,6 +346,30 @@ func (u *run) others(ctx context.Context, o *order.Order, pii *pii, e *Erasure, 
 						return nil
 					})
 				})
+			}
+			if ee, ok := u.r.Shipments.(EventEditor); ok {
+				evs, err := ee.Events(ctx, sh.TrackingNo)
+				if err != nil {
+					return "", err
+				}
+				changed := false
+				for i, ev := range evs {
+					if pii.scrub(ev.Text) != ev.Text {
+						e.Fields, changed = append(e.Fields, fmt.Sprintf("shipment:%s.events[%d].text", sh.TrackingNo, i)), true
+					}
+					if pii.scrub(ev.Location) != ev.Location {
+						e.Fields, changed = append(e.Fields, fmt.Sprintf("shipment:%s.events[%d].location", sh.TrackingNo, i)), true
+					}
+				}
+				if changed {
+					no := sh.TrackingNo
+					*changes = append(*changes, func() error {
+						_, err := ee.UpdateEvents(ctx, no, func(ev *shipment.Event) {
+							ev.Text, ev.Location = pii.scrub(ev.Text), pii.scrub(ev.Location)
+						})
+						return err
+					})
+				}
 			}
 			if u.r.Problems == nil {
 				continue

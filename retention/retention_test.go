@@ -101,6 +101,17 @@ func setup(t *testing.T, s store) *fixture {
 			sh.DeliveredAt, sh.UpdatedAt = delivered, delivered
 		}
 		require.NoError(t, s.CreateShipment(ctx, sh))
+		for _, ev := range []shipment.Event{
+			{TrackingNo: no, Time: now.Add(-44 * day), State: shipment.InTransit, Text: "到达杭州转运中心", Location: "杭州"},
+			{TrackingNo: no, Time: delivered, State: shipment.Delivered, Text: "已签收，签收人：" + personOf(id).name + "，电话 " + personOf(id).phone,
+				Location: "杭州市余杭区" + personOf(id).address},
+		} {
+			if ev.Time.IsZero() {
+				continue
+			}
+			_, err := s.AddEvent(ctx, ev, nil)
+			require.NoError(t, err)
+		}
 	}
 	for _, id := range []string{d31, d29, transit, multi, problem} {
 		add(newOrder(id, order.Shipped))
@@ -235,10 +246,12 @@ func testRule(t *testing.T, s store) {
 	d31Fields := byID[d31].Fields
 	for _, want := range []string{"recipient.name", "recipient.phone", "recipient.province", "recipient.city", "recipient.district",
 		"recipient.street", "recipient.address", "recipient.postcode", "recipient.protected", "recipient.tel", "buyer.nick",
-		"buyer.buyer_mobile", "remark.buyer", "remark.seller", "receiver_mobile", "shipment:75D31.note"} {
+		"buyer.buyer_mobile", "remark.buyer", "remark.seller", "receiver_mobile", "shipment:75D31.note",
+		"shipment:75D31.events[1].text", "shipment:75D31.events[1].location"} {
 		assert.Contains(t, d31Fields, want)
 	}
 	assert.NotContains(t, d31Fields, "trade_no", "an unknown member without personal data stays")
+	assert.NotContains(t, d31Fields, "shipment:75D31.events[0].text", "a courier's text without personal data stays")
 	var jobData, problemFields int
 	for _, fl := range d31Fields {
 		if strings.HasPrefix(fl, "job:") && strings.HasSuffix(fl, ".data") {
