@@ -77,7 +77,7 @@ var commandPermissions = map[string][]access.Permission{
 	"print":            {access.Print}, "reprint": {access.PrintReprint}, "status": {access.Print},
 	"verify": {access.ShipVerify}, "handover": {access.ShipHandover}, "track": {access.ShipTrack},
 	"amend": {access.OrderAmend}, "qa": {access.QAInspect},
-	"backup": {access.DataBackup}, "restore": {access.DataRestore},
+	"backup": {access.DataBackup}, "restore": {access.DataRestore}, "retention": {access.DataErase},
 }
 
 // checkAccess loads the policy and checks that the user may run the command of fs
