@@ -8,7 +8,8 @@
 //
 // An erased order keeps what the warehouse needs afterwards: its id, items,
 // money, carrier, waybill and tracking number, status and journal. Erased
-// fields hold [order.ErasedValue], [order.Order.ErasedAt] records when, and
+// fields hold [order.ErasedValue], [order.Order.ErasedAt] records when (and
+// its Revision goes up: documents made before are out of date), and
 // the journal gets an [order.ActErased] event in the same transaction, naming
 // the fields erased and never their values; the journal's hash chain stays
 // whole.

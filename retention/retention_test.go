@@ -283,6 +283,7 @@ func testRule(t *testing.T, s store) {
 		o, err := s.GetOrder(ctx, id)
 		require.NoError(t, err)
 		assert.True(t, o.ErasedAt.Equal(now), "the order records when")
+		assert.Equal(t, 1, o.Revision, "documents made before are out of date")
 		r := o.Recipient
 		for _, v := range []string{r.Name, r.Phone, r.Province, r.City, r.District, r.Street, r.Address, r.Postcode, o.Buyer.Nick, o.Remark.Buyer} {
 			assert.Equal(t, order.ErasedValue, v)
