@@ -306,7 +306,7 @@ func (u *run) erase(ctx context.Context, id string, why Reason, at time.Time) er
 			fields := eraseOrder(so, collect(so))
 			so.ErasedAt = when
 			so.Revision++ // documents made before show what is erased: out of date
-			detail := fmt.Sprintf("personal data erased, %s %s more than %d days before: %s",
+			detail := fmt.Sprintf("%s %s, kept %d days; erased: %s",
 				why, at.UTC().Format(time.RFC3339), u.r.Days, strings.Join(append(fields, aux...), ", "))
 			return []order.Event{order.Note(so, when, u.actor, order.ActErased, detail)}, nil
 		})

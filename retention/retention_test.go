@@ -333,7 +333,7 @@ func testRule(t *testing.T, s store) {
 		assert.Equal(t, "dpo", ev.Actor)
 		assert.Equal(t, ev.From, ev.To)
 		assert.Contains(t, ev.Detail, "recipient.phone")
-		assert.Contains(t, ev.Detail, "more than 30 days before")
+		assert.Contains(t, ev.Detail, "kept 30 days; erased: ")
 		assert.NotContains(t, ev.Detail, personOf(ev.OrderID).phone)
 	}
 	head, err := order.VerifyStore(ctx, s)
