@@ -7,6 +7,7 @@ import (
 	"iter"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dadanhq/dadan/access"
@@ -204,6 +205,7 @@ func (u *run) delivered(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		var due []candidate
 		for _, sh := range page {
 			after = sh.TrackingNo
 			at, ok := sh.Delivered()
@@ -212,9 +214,10 @@ func (u *run) delivered(ctx context.Context) error {
 			if !ok || !at.Before(u.cutoff) || sh.OrderID == "" || sh.Multi() && sh.Piece > 1 {
 				continue
 			}
-			if err := u.erase(ctx, sh.OrderID, Delivered, at); err != nil {
-				return err
-			}
+			due = append(due, candidate{sh.OrderID, Delivered, at})
+		}
+		if err := u.process(ctx, due); err != nil {
+			return err
 		}
 		if len(page) < u.batch {
 			return nil
@@ -227,12 +230,8 @@ func (u *run) delivered(ctx context.Context) error {
 // journal grows.
 func (u *run) cancelled(ctx context.Context) error {
 	var after uint64
-	type due struct {
-		id string
-		at time.Time
-	}
 	for {
-		var list []due
+		var due []candidate
 		n := 0
 		for ev, err := range u.r.Orders.Journal(ctx, after) {
 			if err != nil {
@@ -241,16 +240,14 @@ func (u *run) cancelled(ctx context.Context) error {
 			after = ev.Seq
 			n++
 			if ev.To == order.Cancelled && ev.From != order.Cancelled && ev.Time.Before(u.cutoff) {
-				list = append(list, due{ev.OrderID, ev.Time})
+				due = append(due, candidate{ev.OrderID, Cancelled, ev.Time})
 			}
 			if n == u.batch {
 				break
 			}
 		}
-		for _, d := range list {
-			if err := u.erase(ctx, d.id, Cancelled, d.at); err != nil {
-				return err
-			}
+		if err := u.process(ctx, due); err != nil {
+			return err
 		}
 		if n < u.batch {
 			return nil
@@ -258,44 +255,146 @@ func (u *run) cancelled(ctx context.Context) error {
 	}
 }
 
+// candidate is an order past its period.
+type candidate struct {
+	id  string
+	why Reason
+	at  time.Time
+}
+
+// outcome is what erase did with a candidate.
+type outcome int
+
+const (
+	skipped outcome = iota // not an order to erase (not stored, not cancelled)
+	already
+	held
+	erased
+)
+
+// workers is how many orders of a batch are erased at once: the stores'
+// reads run side by side and their writes share commits.
+const workers = 8
+
+// process erases the candidates of one batch, several at a time, and counts
+// and reports them in the batch's order. An order named twice in a batch is
+// done once.
+func (u *run) process(ctx context.Context, due []candidate) error {
+	seen := make(map[string]bool, len(due))
+	uniq := due[:0]
+	for _, c := range due {
+		if !seen[c.id] {
+			seen[c.id] = true
+			uniq = append(uniq, c)
+		}
+	}
+	outs := make([]outcome, len(uniq))
+	es := make([]Erasure, len(uniq))
+	err := parallel(ctx, len(uniq), workers, func(i int) error {
+		var err error
+		outs[i], es[i], err = u.erase(ctx, uniq[i])
+		return err
+	})
+	for i, out := range outs {
+		if out != skipped {
+			u.sum.Checked++
+		}
+		switch out {
+		case already:
+			u.sum.Already++
+		case held:
+			u.sum.Held++
+		case erased:
+			u.sum.Erased++
+		}
+		if out == held || out == erased {
+			if rerr := u.report(es[i]); rerr != nil && err == nil {
+				err = rerr
+			}
+		}
+	}
+	return err
+}
+
+// parallel calls fn(0) … fn(n-1) from up to k goroutines and returns the first
+// error; after an error it starts no more calls.
+func parallel(ctx context.Context, n, k int, fn func(i int) error) error {
+	var (
+		mu    sync.Mutex
+		first error
+		next  int
+		wg    sync.WaitGroup
+	)
+	take := func() (int, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		if first != nil || next >= n || ctx.Err() != nil {
+			return 0, false
+		}
+		next++
+		return next - 1, true
+	}
+	for range min(k, n) {
+		wg.Go(func() {
+			for {
+				i, ok := take()
+				if !ok {
+					return
+				}
+				if err := fn(i); err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if first == nil {
+		first = ctx.Err()
+	}
+	return first
+}
+
 // erase erases one order and the copies of its personal data, or holds it.
 // The other records are changed first and the order last, with its journal
 // event: a run that stops in between leaves the order unerased, and the next
 // run does it all again.
-func (u *run) erase(ctx context.Context, id string, why Reason, at time.Time) error {
+func (u *run) erase(ctx context.Context, c candidate) (outcome, Erasure, error) {
+	id, why, at := c.id, c.why, c.at
 	o, err := u.r.Orders.GetOrder(ctx, id)
 	if errors.Is(err, order.ErrNotFound) {
-		return nil // a shipment of an order this store does not hold
+		return skipped, Erasure{}, nil // a shipment of an order this store does not hold
 	}
 	if err != nil {
-		return err
+		return skipped, Erasure{}, err
 	}
-	u.sum.Checked++
 	if o.Erased() {
-		u.sum.Already++
-		return nil
+		return already, Erasure{}, nil
 	}
 	if why == Cancelled && o.Status != order.Cancelled {
-		return nil
+		return skipped, Erasure{}, nil
 	}
 	pii := collect(o)
 	e := Erasure{OrderID: id, Reason: why, At: at}
 	var changes []func() error
-	held, err := u.others(ctx, o, pii, &e, &changes)
+	why2, err := u.others(ctx, o, pii, &e, &changes)
 	if err != nil {
-		return err
+		return skipped, e, err
 	}
-	if held != "" {
-		e.Held, e.Fields = held, nil
-		u.sum.Held++
-		return u.report(e)
+	if why2 != "" {
+		e.Held, e.Fields = why2, nil
+		return held, e, nil
 	}
 	aux := e.Fields
 	e.Fields = append(eraseOrder(o.Clone(), pii), aux...)
 	if !u.opts.DryRun {
 		for _, ch := range changes {
 			if err := ch(); err != nil {
-				return fmt.Errorf("retention: order %s: %w", id, err)
+				return skipped, e, fmt.Errorf("retention: order %s: %w", id, err)
 			}
 		}
 		when := u.now()
@@ -311,11 +410,10 @@ func (u *run) erase(ctx context.Context, id string, why Reason, at time.Time) er
 			return []order.Event{order.Note(so, when, u.actor, order.ActErased, detail)}, nil
 		})
 		if err != nil {
-			return fmt.Errorf("retention: order %s: %w", id, err)
+			return skipped, e, fmt.Errorf("retention: order %s: %w", id, err)
 		}
 	}
-	u.sum.Erased++
-	return u.report(e)
+	return erased, e, nil
 }
 
 func (u *run) report(e Erasure) error {

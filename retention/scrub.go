@@ -14,8 +14,8 @@ import (
 	"github.com/dadanhq/dadan/shipment"
 )
 
-// erased is the JSON value an erased unknown member gets.
-var erased = []byte(strconv.Quote(order.ErasedValue))
+// erasedJSON is the JSON value an erased unknown member gets.
+var erasedJSON = []byte(strconv.Quote(order.ErasedValue))
 
 // pii is the personal data of one order, for finding copies of it in free text.
 type pii struct {
@@ -124,8 +124,8 @@ func eraseOrder(o *order.Order, p *pii) []string {
 	}
 	scrubExtra := func(prefix string, e order.Extra) {
 		for i := range e {
-			if !bytes.Equal(e[i].Value, erased) && p.in(e[i].Value) {
-				e[i].Value = bytes.Clone(erased)
+			if !bytes.Equal(e[i].Value, erasedJSON) && p.in(e[i].Value) {
+				e[i].Value = bytes.Clone(erasedJSON)
 				fields = append(fields, prefix+p.scrub(e[i].Key))
 			}
 		}
