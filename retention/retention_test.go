@@ -16,6 +16,7 @@ import (
 	"github.com/dadanhq/dadan/printer"
 	"github.com/dadanhq/dadan/retention"
 	"github.com/dadanhq/dadan/shipment"
+	"github.com/dadanhq/dadan/store/backup"
 	"github.com/dadanhq/dadan/store/memstore"
 	"github.com/dadanhq/dadan/store/postgres"
 	"github.com/dadanhq/dadan/store/sqlite"
@@ -404,4 +405,29 @@ func TestRulePostgres(t *testing.T) {
 		}
 	})
 	testRule(t, s)
+}
+
+// An incremental backup after a run carries the erased orders, so a store
+// restored from the backups holds no more than the original.
+func TestBackupAfterErasure(t *testing.T) {
+	s := memstore.New()
+	setup(t, s)
+	var full, incr bytes.Buffer
+	m, err := backup.Write(ctx, &full, s, nil, now)
+	require.NoError(t, err)
+	_, err = rule(s).Run(ctx, nil)
+	require.NoError(t, err)
+	_, err = backup.Write(ctx, &incr, s, &m, now.Add(time.Hour))
+	require.NoError(t, err)
+	dst := memstore.New()
+	_, err = backup.Restore(ctx, dst, &full, &incr)
+	require.NoError(t, err)
+	for _, id := range erased {
+		o, err := dst.GetOrder(ctx, id)
+		require.NoError(t, err)
+		assert.True(t, o.Erased())
+		assert.NotContains(t, string(order.AppendJSON(nil, o)), personOf(id).phone)
+	}
+	_, err = order.VerifyStore(ctx, dst)
+	require.NoError(t, err)
 }
