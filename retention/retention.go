@@ -147,7 +147,11 @@ type RunOptions struct {
 // Run erases the personal data of every order delivered or cancelled more
 // than Days days before the clock's now, journaling each with the actor from
 // ctx ([access.Actor]). It reads in batches and returns the first error; what
-// it erased before stays erased, and running it again goes on.
+// it erased before stays erased, and running it again goes on. When Orders is
+// a [Checkpointer] and something was erased, the run ends with a checkpoint;
+// if that cannot finish (readers kept the log in use), its error is returned
+// with the summary, the erasures stand and the next checkpoint removes the
+// old copies.
 func (r *Rule) Run(ctx context.Context, opts *RunOptions) (Summary, error) {
 	if err := r.Validate(); err != nil {
 		return Summary{}, err
@@ -261,6 +265,12 @@ type candidate struct {
 	why Reason
 	at  time.Time
 }
+
+// heldError is a change that found its record changed meanwhile: the order is
+// held for the next run.
+type heldError string
+
+func (e heldError) Error() string { return string(e) }
 
 // outcome is what erase did with a candidate.
 type outcome int
@@ -394,6 +404,11 @@ func (u *run) erase(ctx context.Context, c candidate) (outcome, Erasure, error) 
 	if !u.opts.DryRun {
 		for _, ch := range changes {
 			if err := ch(); err != nil {
+				var h heldError
+				if errors.As(err, &h) {
+					e.Held, e.Fields = string(h), nil
+					return held, e, nil
+				}
 				return skipped, e, fmt.Errorf("retention: order %s: %w", id, err)
 			}
 		}
@@ -523,7 +538,7 @@ func (u *run) others(ctx context.Context, o *order.Order, pii *pii, e *Erasure, 
 				err := u.r.Jobs.UpdateJob(ctx, j, from)
 				var se *printer.JobStateError
 				if errors.As(err, &se) {
-					return fmt.Errorf("print job %s changed meanwhile, run again: %w", j.ID, err)
+					return heldError("print job " + j.ID + " became " + string(se.Got) + " meanwhile")
 				}
 				return err
 			})

@@ -431,3 +431,78 @@ func TestBackupAfterErasure(t *testing.T) {
 	_, err = order.VerifyStore(ctx, dst)
 	require.NoError(t, err)
 }
+
+// racingJobs is a print queue where a person reprints a job just before the
+// rule drops its bytes.
+type racingJobs struct {
+	*memstore.Store
+	raced bool
+}
+
+func (r *racingJobs) UpdateJob(ctx context.Context, j printer.Job, from printer.JobState) error {
+	if !r.raced {
+		r.raced = true
+		cur, err := r.Store.Job(ctx, j.ID)
+		if err != nil {
+			return err
+		}
+		cur.State, cur.Reprint, cur.ReprintReason = printer.Queued, true, "torn"
+		if err := r.Store.UpdateJob(ctx, cur, from); err != nil {
+			return err
+		}
+	}
+	return r.Store.UpdateJob(ctx, j, from)
+}
+
+// An order whose job is being sent, or changes while the rule works, is held
+// and erased on a later run.
+func TestHeldForJobs(t *testing.T) {
+	s := memstore.New()
+	setup(t, s)
+	js, err := s.Jobs(ctx, printer.JobFilter{Order: d31})
+	require.NoError(t, err)
+	r := rule(s)
+	r.Jobs = &racingJobs{Store: s}
+	var got []retention.Erasure
+	sum, err := r.Run(ctx, &retention.RunOptions{OnErase: func(e retention.Erasure) error { got = append(got, e); return nil }})
+	require.NoError(t, err)
+	assert.Equal(t, 1, sum.Erased, "C31")
+	assert.Equal(t, 3, sum.Held)
+	var d *retention.Erasure
+	for i := range got {
+		if got[i].OrderID == d31 {
+			d = &got[i]
+		}
+	}
+	require.NotNil(t, d)
+	assert.Equal(t, "print job "+js[0].ID+" became queued meanwhile", d.Held)
+	o, err := s.GetOrder(ctx, d31)
+	require.NoError(t, err)
+	assert.False(t, o.Erased(), "held: the order is not marked, so the next run does it all")
+
+	// Now it is being sent: held again.
+	_, err = s.ClaimJob(ctx, "p", "st1", now)
+	require.NoError(t, err)
+	sum, err = rule(s).Run(ctx, nil)
+	require.NoError(t, err)
+	assert.Equal(t, retention.Summary{Checked: 4, Already: 1, Held: 3}, sum)
+
+	j, err := s.Job(ctx, js[0].ID)
+	require.NoError(t, err)
+	j.State = printer.Failed
+	require.NoError(t, s.UpdateJob(ctx, j, printer.Sending))
+	sum, err = rule(s).Run(ctx, nil)
+	require.NoError(t, err)
+	assert.Equal(t, retention.Summary{Checked: 4, Erased: 1, Already: 1, Held: 2}, sum)
+	o, err = s.GetOrder(ctx, d31)
+	require.NoError(t, err)
+	assert.True(t, o.Erased())
+}
+
+func TestRuleValidate(t *testing.T) {
+	for _, r := range []retention.Rule{{}, {Orders: memstore.New()}, {Orders: memstore.New(), Days: -1},
+		{Orders: memstore.New(), Days: 1, BatchSize: -1}} {
+		_, err := r.Run(ctx, nil)
+		assert.ErrorIs(t, err, retention.ErrRule, "%+v", r)
+	}
+}
