@@ -11,8 +11,8 @@ import (
 
 // Retain erases the personal data of the orders delivered or cancelled more than
 // days days ago ([retention.Rule]): the recipient, the buyer's nick and remark,
-// and their copies in print jobs, shipments and courier problems the station's
-// store keeps. Each erased order is journaled ([order.ActErased]) with the
+// and their copies in print jobs, shipments, tracking texts, courier problems
+// and quality inspections the station's store keeps. Each erased order is journaled ([order.ActErased]) with the
 // actor from ctx. With opts.DryRun it only reports what it would erase. It
 // needs [access.DataErase]; a refused run reads nothing.
 func (s *Station) Retain(ctx context.Context, days int, opts *retention.RunOptions) (retention.Summary, error) {
@@ -22,6 +22,9 @@ func (s *Station) Retain(ctx context.Context, days int, opts *retention.RunOptio
 	r := &retention.Rule{Orders: s.store, Days: days, Clock: s.now, Logger: s.log}
 	if ships, ok := s.store.(shipment.Store); ok {
 		r.Shipments, r.Problems = ships, ships
+	}
+	if ins, ok := s.store.(retention.Inspections); ok {
+		r.Inspections = ins
 	}
 	if s.p.jobs != nil {
 		r.Jobs = s.p.jobs

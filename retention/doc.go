@@ -2,7 +2,8 @@
 // longer needs it: a [Rule] erases the recipient (name, phone, every address
 // part, the platform's ciphertexts), the buyer's nick and remark, and every
 // other copy of them in the store (print jobs' rendered bytes, notes on
-// shipments, courier problems and claims) of the orders whose parcel was
+// shipments, couriers' tracking texts, courier problems and claims, quality
+// inspection notes) of the orders whose parcel was
 // delivered more than [Rule.Days] days ago, and of orders cancelled (refunded)
 // more than Days days ago.
 //
@@ -22,7 +23,8 @@
 // reports what would be erased and changes nothing.
 //
 // The rule reaches the stores through small interfaces ([Orders], [Shipments],
-// [Problems], [Jobs]) that store/memstore, store/sqlite and store/postgres
+// [Problems], [Jobs], [Inspections], and the optional [EventEditor] and
+// [Checkpointer]) that store/memstore, store/sqlite and store/postgres
 // implement; dadan.Station.Retain wires them and checks the data.erase
 // permission.
 package retention

@@ -13,6 +13,7 @@ import (
 	"github.com/dadanhq/dadan/access"
 	"github.com/dadanhq/dadan/order"
 	"github.com/dadanhq/dadan/printer"
+	"github.com/dadanhq/dadan/qa"
 	"github.com/dadanhq/dadan/shipment"
 )
 
@@ -46,6 +47,14 @@ type Problems interface {
 	UpdateProblem(ctx context.Context, id string, fn func(p *shipment.Problem) error) error
 }
 
+// Inspections is what the rule needs of quality inspection records, whose
+// notes may quote the recipient: [qa.InspectionStore]'s reads and the
+// UpdateInspections of store/memstore, store/sqlite and store/postgres.
+type Inspections interface {
+	Inspections(ctx context.Context, f qa.Filter) iter.Seq2[qa.Inspection, error]
+	UpdateInspections(ctx context.Context, order string, fn func(in *qa.Inspection)) (int, error)
+}
+
 // Jobs is what the rule needs of the print queue: [printer.JobStore] has it.
 type Jobs interface {
 	Jobs(ctx context.Context, f printer.JobFilter) ([]printer.Job, error)
@@ -74,6 +83,9 @@ type Rule struct {
 	Problems Problems
 	// Jobs holds print jobs whose bytes show the recipient; nil means none.
 	Jobs Jobs
+	// Inspections holds quality inspections whose notes may quote the
+	// recipient; nil means none.
+	Inspections Inspections
 	// Days is how long personal data is kept after delivery or cancellation
 	// (required, at least 1).
 	Days int
@@ -515,6 +527,23 @@ func (u *run) others(ctx context.Context, o *order.Order, pii *pii, e *Erasure, 
 					})
 				})
 			}
+		}
+	}
+	if u.r.Inspections != nil {
+		changed := false
+		for in, err := range u.r.Inspections.Inspections(ctx, qa.Filter{Order: o.ID}) {
+			if err != nil {
+				return "", err
+			}
+			for _, f := range scrubInspection(&in, pii) {
+				e.Fields, changed = append(e.Fields, "inspection:"+in.ID+"."+f), true
+			}
+		}
+		if changed {
+			*changes = append(*changes, func() error {
+				_, err := u.r.Inspections.UpdateInspections(ctx, o.ID, func(in *qa.Inspection) { scrubInspection(in, pii) })
+				return err
+			})
 		}
 	}
 	if u.r.Jobs != nil {

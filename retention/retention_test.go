@@ -14,6 +14,7 @@ import (
 	"github.com/dadanhq/dadan/access"
 	"github.com/dadanhq/dadan/order"
 	"github.com/dadanhq/dadan/printer"
+	"github.com/dadanhq/dadan/qa"
 	"github.com/dadanhq/dadan/retention"
 	"github.com/dadanhq/dadan/shipment"
 	"github.com/dadanhq/dadan/store/backup"
@@ -31,6 +32,8 @@ type store interface {
 	order.Store
 	shipment.Store
 	printer.JobStore
+	qa.Store
+	retention.Inspections
 }
 
 var (
@@ -143,6 +146,13 @@ func setup(t *testing.T, s store) *fixture {
 		}))
 	}
 
+	// An inspector quoted D31's address and phone.
+	_, err := s.AddInspection(ctx, qa.Inspection{Order: d31, Time: now.Add(-36 * day), Inspector: "qc", Round: 1, Result: qa.Fail,
+		Checks:  []qa.Check{{Item: qa.CheckAddress, Note: "应为" + p.address}},
+		Defects: []qa.Defect{{Type: "address", Severity: qa.Major, Cause: qa.CauseOperator, Note: "called " + p.phone}},
+		Note:    "label of " + p.name})
+	require.NoError(t, err)
+
 	// A failed waybill of D31 keeps its rendered bytes; C31's cancelled one too.
 	for _, id := range []string{d31, c31, d29} {
 		p := personOf(id)
@@ -191,6 +201,12 @@ func dump(t *testing.T, s store) string {
 		b.Write(bs)
 		b.WriteByte('\n')
 	}
+	for in, err := range s.Inspections(ctx, qa.Filter{}) {
+		require.NoError(t, err)
+		bs, _ := json.Marshal(in)
+		b.Write(bs)
+		b.WriteByte('\n')
+	}
 	ps, err := s.ListProblems(ctx, shipment.ProblemFilter{})
 	require.NoError(t, err)
 	for _, p := range ps {
@@ -202,7 +218,7 @@ func dump(t *testing.T, s store) string {
 }
 
 func rule(s store) *retention.Rule {
-	return &retention.Rule{Orders: s, Shipments: s, Problems: s, Jobs: s, Days: 30, BatchSize: 2,
+	return &retention.Rule{Orders: s, Shipments: s, Problems: s, Jobs: s, Inspections: s, Days: 30, BatchSize: 2,
 		Clock: func() time.Time { return now }}
 }
 
@@ -248,7 +264,8 @@ func testRule(t *testing.T, s store) {
 	for _, want := range []string{"recipient.name", "recipient.phone", "recipient.province", "recipient.city", "recipient.district",
 		"recipient.street", "recipient.address", "recipient.postcode", "recipient.protected", "recipient.tel", "buyer.nick",
 		"buyer.buyer_mobile", "remark.buyer", "remark.seller", "receiver_mobile", "shipment:75D31.note",
-		"shipment:75D31.events[1].text", "shipment:75D31.events[1].location"} {
+		"shipment:75D31.events[1].text", "shipment:75D31.events[1].location",
+		"inspection:I1.note", "inspection:I1.checks[0].note", "inspection:I1.defects[0].note"} {
 		assert.Contains(t, d31Fields, want)
 	}
 	assert.NotContains(t, d31Fields, "trade_no", "an unknown member without personal data stays")

@@ -11,6 +11,7 @@ import (
 	"github.com/dadanhq/dadan/access"
 	"github.com/dadanhq/dadan/order"
 	"github.com/dadanhq/dadan/printer"
+	"github.com/dadanhq/dadan/qa"
 	"github.com/dadanhq/dadan/shipment"
 )
 
@@ -201,6 +202,28 @@ func scrubJob(j *printer.Job, p *pii) []string {
 	if s := p.scrub(j.LastError); s != j.LastError {
 		j.LastError = s
 		fields = append(fields, "last_error")
+	}
+	return fields
+}
+
+// scrubInspection erases personal values in what an inspector wrote and
+// returns the fields it changed. The photo's path is scrubbed like the notes;
+// the photo itself is the host's file.
+func scrubInspection(in *qa.Inspection, p *pii) []string {
+	var fields []string
+	sc := func(name string, v *string) {
+		if s := p.scrub(*v); s != *v {
+			*v = s
+			fields = append(fields, name)
+		}
+	}
+	sc("note", &in.Note)
+	sc("photo", &in.Photo)
+	for i := range in.Checks {
+		sc("checks["+strconv.Itoa(i)+"].note", &in.Checks[i].Note)
+	}
+	for i := range in.Defects {
+		sc("defects["+strconv.Itoa(i)+"].note", &in.Defects[i].Note)
 	}
 	return fields
 }

@@ -41,7 +41,7 @@ func runRetention(ctx context.Context, args []string, e *env) int {
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: dadan retention --db PATH --days N [--dry-run] [--json]\n\n"+
 			"Erases the recipient's name, phone and address, the buyer's nick and remark, and their\n"+
-			"copies in print jobs, shipments, tracking texts and courier problems, of every order\n"+
+			"copies in print jobs, shipments, tracking texts, courier problems and inspections, of every order\n"+
 			"delivered or cancelled more than N days ago. The order keeps its id, items, money,\n"+
 			"carrier, tracking number and status; the journal records each erasure, naming the\n"+
 			"fields. An order with a parcel still on its way or an open courier problem is held\n"+
