@@ -463,6 +463,9 @@ func (u *run) others(ctx context.Context, o *order.Order, pii *pii, e *Erasure, 
 			if sh.State.InFlight() {
 				return "parcel " + sh.TrackingNo + " is " + string(sh.State), nil
 			}
+			if at, ok := sh.Delivered(); ok && !at.Before(u.cutoff) {
+				return "parcel " + sh.TrackingNo + " was delivered within the period", nil
+			}
 			if note := pii.scrub(sh.Note); note != sh.Note {
 				e.Fields = append(e.Fields, "shipment:"+sh.TrackingNo+".note")
 				no := sh.TrackingNo

@@ -68,7 +68,7 @@ type fixture struct {
 }
 
 const (
-	d31, d29, transit, c31, c29, multi, problem = "D31", "D29", "T1", "C31", "C29", "M40", "P40"
+	d31, d29, transit, c31, c29, multi, multi2, problem = "D31", "D29", "T1", "C31", "C29", "M40", "N40", "P40"
 )
 
 func newOrder(id string, st order.Status) *order.Order {
@@ -117,7 +117,7 @@ func setup(t *testing.T, s store) *fixture {
 			require.NoError(t, err)
 		}
 	}
-	for _, id := range []string{d31, d29, transit, multi, problem} {
+	for _, id := range []string{d31, d29, transit, multi, multi2, problem} {
 		add(newOrder(id, order.Shipped))
 	}
 	ship(d31, "75"+d31, shipment.Delivered, now.Add(-31*day), 0, 0)
@@ -126,6 +126,8 @@ func setup(t *testing.T, s store) *fixture {
 	ship(multi, "75"+multi, shipment.Delivered, now.Add(-40*day), 1, 2)
 	ship(multi, "75"+multi+"-2", shipment.InTransit, time.Time{}, 2, 2)
 	ship(problem, "75"+problem, shipment.Delivered, now.Add(-40*day), 0, 0)
+	ship(multi2, "75"+multi2, shipment.Delivered, now.Add(-40*day), 1, 2)
+	ship(multi2, "75"+multi2+"-2", shipment.Delivered, now.Add(-20*day), 2, 2)
 
 	p := personOf(d31)
 	closed := &shipment.Problem{TrackingNo: "75" + d31, OrderID: d31, Carrier: "ZTO", Kind: shipment.Damaged,
@@ -225,7 +227,7 @@ func rule(s store) *retention.Rule {
 // erased are the orders past the period; kept are those not.
 var (
 	erased = []string{d31, c31}
-	kept   = []string{d29, transit, c29, multi, problem}
+	kept   = []string{d29, transit, c29, multi, multi2, problem}
 )
 
 func testRule(t *testing.T, s store) {
@@ -248,18 +250,19 @@ func testRule(t *testing.T, s store) {
 		return nil
 	}})
 	require.NoError(t, err)
-	assert.Equal(t, retention.Summary{Checked: 4, Erased: 2, Held: 2}, sum)
+	assert.Equal(t, retention.Summary{Checked: 5, Erased: 2, Held: 3}, sum)
 	assert.Equal(t, before, dump(t, s), "a dry run changes nothing")
 	byID := map[string]retention.Erasure{}
 	for _, e := range listed {
 		byID[e.OrderID] = e
 	}
-	require.Len(t, byID, 4)
+	require.Len(t, byID, 5)
 	assert.Equal(t, retention.Delivered, byID[d31].Reason)
 	assert.True(t, byID[d31].At.Equal(now.Add(-31*day)))
 	assert.Equal(t, retention.Cancelled, byID[c31].Reason)
 	assert.Contains(t, byID[multi].Held, "75M40-2")
 	assert.Contains(t, byID[problem].Held, "open")
+	assert.Equal(t, "parcel 75N40-2 was delivered within the period", byID[multi2].Held, "the last piece counts")
 	d31Fields := byID[d31].Fields
 	for _, want := range []string{"recipient.name", "recipient.phone", "recipient.province", "recipient.city", "recipient.district",
 		"recipient.street", "recipient.address", "recipient.postcode", "recipient.protected", "recipient.tel", "buyer.nick",
@@ -289,7 +292,7 @@ func testRule(t *testing.T, s store) {
 		return nil
 	}})
 	require.NoError(t, err)
-	assert.Equal(t, retention.Summary{Checked: 4, Erased: 2, Held: 2}, sum)
+	assert.Equal(t, retention.Summary{Checked: 5, Erased: 2, Held: 3}, sum)
 	assert.ElementsMatch(t, listed, done, "the dry run listed what the run did")
 
 	after := dump(t, s)
@@ -360,7 +363,7 @@ func testRule(t *testing.T, s store) {
 	// A second run erases nothing.
 	sum, err = rule(s).Run(ctx, nil)
 	require.NoError(t, err)
-	assert.Equal(t, retention.Summary{Checked: 4, Already: 2, Held: 2}, sum)
+	assert.Equal(t, retention.Summary{Checked: 5, Already: 2, Held: 3}, sum)
 	again, err := order.VerifyStore(ctx, s)
 	require.NoError(t, err)
 	assert.Equal(t, head, again, "nothing journaled")
@@ -484,7 +487,7 @@ func TestHeldForJobs(t *testing.T) {
 	sum, err := r.Run(ctx, &retention.RunOptions{OnErase: func(e retention.Erasure) error { got = append(got, e); return nil }})
 	require.NoError(t, err)
 	assert.Equal(t, 1, sum.Erased, "C31")
-	assert.Equal(t, 3, sum.Held)
+	assert.Equal(t, 4, sum.Held)
 	var d *retention.Erasure
 	for i := range got {
 		if got[i].OrderID == d31 {
@@ -502,7 +505,7 @@ func TestHeldForJobs(t *testing.T) {
 	require.NoError(t, err)
 	sum, err = rule(s).Run(ctx, nil)
 	require.NoError(t, err)
-	assert.Equal(t, retention.Summary{Checked: 4, Already: 1, Held: 3}, sum)
+	assert.Equal(t, retention.Summary{Checked: 5, Already: 1, Held: 4}, sum)
 
 	j, err := s.Job(ctx, js[0].ID)
 	require.NoError(t, err)
@@ -510,7 +513,7 @@ func TestHeldForJobs(t *testing.T) {
 	require.NoError(t, s.UpdateJob(ctx, j, printer.Sending))
 	sum, err = rule(s).Run(ctx, nil)
 	require.NoError(t, err)
-	assert.Equal(t, retention.Summary{Checked: 4, Erased: 1, Already: 1, Held: 2}, sum)
+	assert.Equal(t, retention.Summary{Checked: 5, Erased: 1, Already: 1, Held: 3}, sum)
 	o, err = s.GetOrder(ctx, d31)
 	require.NoError(t, err)
 	assert.True(t, o.Erased())
