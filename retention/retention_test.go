@@ -526,3 +526,40 @@ func TestRuleValidate(t *testing.T) {
 		assert.ErrorIs(t, err, retention.ErrRule, "%+v", r)
 	}
 }
+
+// Personal data where a platform puts it: escaped, nested, as a number, in a
+// member's name; and a one-character name, which is erased but not hunted for
+// in other text.
+func TestHostileOrder(t *testing.T) {
+	s := memstore.New()
+	const phone = "13912345678"
+	o := &order.Order{ID: "H1", Status: order.Cancelled,
+		Recipient: order.Party{Name: "李", Phone: phone, Address: "文三路90号"},
+		Remark:    order.Remark{Seller: "李 to be called on " + phone + " or 13700000000; 文三路90号"},
+		Items:     []order.Item{{SKU: "A", Qty: 1, Extra: order.Extra{{Key: "gift_to", Value: []byte(`{"tel":"\u0031\u0033\u0039\u0031\u0032\u0033\u0034\u0035\u0036\u0037\u0038"}`)}}}},
+		Extra: order.Extra{{Key: "receiver", Value: []byte(`{"mobile": 13912345678}`)}, {Key: phone, Value: []byte(`true`)},
+			{Key: "price_cents", Value: []byte(`12345678`)}, {Key: "note", Value: []byte(`"[erased]"`)}}}
+	require.NoError(t, s.CreateOrder(ctx, o, order.Event{Time: now.Add(-40 * day), OrderID: "H1", Action: order.ActResolved,
+		From: order.Received, To: order.Cancelled}))
+	var e retention.Erasure
+	_, err := rule(s).Run(ctx, &retention.RunOptions{OnErase: func(x retention.Erasure) error { e = x; return nil }})
+	require.NoError(t, err)
+	got, err := s.GetOrder(ctx, "H1")
+	require.NoError(t, err)
+	b := string(order.AppendJSON(nil, got))
+	assert.NotContains(t, b, phone)
+	assert.NotContains(t, b, `\u0031\u0033\u0039`)
+	assert.NotContains(t, b, "13700000000", "another mobile in a remark is masked")
+	assert.NotContains(t, b, "文三路90号")
+	assert.Equal(t, order.ErasedValue, got.Recipient.Name)
+	assert.Equal(t, "李 to be called on [erased] or 137****0000; [erased]", got.Remark.Seller)
+	v, _ := got.Extra.Get("price_cents")
+	assert.Equal(t, "12345678", string(v), "a number that is no phone stays")
+	assert.Contains(t, e.Fields, "items[0].gift_to")
+	assert.Contains(t, e.Fields, "receiver")
+	assert.Contains(t, e.Fields, order.ErasedValue, "a member named by the phone is listed by its name erased")
+	assert.NotContains(t, e.Fields, "note", "an erased value is not erased again")
+	for _, f := range e.Fields {
+		assert.NotContains(t, f, phone)
+	}
+}

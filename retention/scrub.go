@@ -70,9 +70,17 @@ func (p *pii) scrub(s string) string {
 // an unknown member with a price or a count stays.)
 func (p *pii) in(raw []byte) bool {
 	texts := [][]byte{raw}
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		texts = append(texts, []byte(s))
+	// The value decoded and written again: strings as they read, whatever
+	// escapes (\u0031) the platform used; a bare string without its quotes.
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) == nil {
+		if s, ok := v.(string); ok {
+			texts = append(texts, []byte(s))
+		} else if b, err := json.Marshal(v); err == nil {
+			texts = append(texts, b)
+		}
 	}
 	for _, t := range texts {
 		for _, v := range p.values {
@@ -125,9 +133,10 @@ func eraseOrder(o *order.Order, p *pii) []string {
 	}
 	scrubExtra := func(prefix string, e order.Extra) {
 		for i := range e {
-			if !bytes.Equal(e[i].Value, erasedJSON) && p.in(e[i].Value) {
-				e[i].Value = bytes.Clone(erasedJSON)
-				fields = append(fields, prefix+p.scrub(e[i].Key))
+			key := p.scrub(e[i].Key) // a member may be named by a phone number
+			if key != e[i].Key || !bytes.Equal(e[i].Value, erasedJSON) && p.in(e[i].Value) {
+				e[i].Key, e[i].Value = key, bytes.Clone(erasedJSON)
+				fields = append(fields, prefix+key)
 			}
 		}
 	}
