@@ -121,6 +121,10 @@ var stationActions = []stationAction{
 		_, err := st.Reprint(ctx, "A1", printer.Waybill, "torn", dadan.NewNumber)
 		return err
 	}},
+	{"retain", []access.Permission{access.DataErase}, "", false, func(ctx context.Context, st *dadan.Station) error {
+		_, err := st.Retain(ctx, 30, nil)
+		return err
+	}},
 	{"read", []access.Permission{access.OrderRead}, "", false, func(ctx context.Context, st *dadan.Station) error {
 		o, err := st.Order(ctx, "A1")
 		if err == nil && o.Recipient.Phone != "13800138000" && o.Recipient.Phone != "138****8000" {

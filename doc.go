@@ -32,6 +32,9 @@
 //   - [github.com/dadanhq/dadan/supplies]: paper, labels, ribbon and toner on the
 //     books.
 //   - [github.com/dadanhq/dadan/access]: who is acting, carried in the context.
+//   - [github.com/dadanhq/dadan/retention]: customers' personal data erased N
+//     days after delivery or cancellation ([Station.Retain]); the journal keeps
+//     that it happened.
 //   - [github.com/dadanhq/dadan/store/memstore]: the in-memory store;
 //     [github.com/dadanhq/dadan/store/sqlite]: the embedded store, one SQLite file;
 //     [github.com/dadanhq/dadan/store/storetest] is the conformance suite every

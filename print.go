@@ -993,7 +993,7 @@ func (s *Station) Reprint(ctx context.Context, orderID string, kind printer.DocK
 		return job, &printer.JobStateError{ID: job.ID, Got: job.State, Want: printer.Printed}
 	}
 	actor, now := access.Actor(ctx), s.now()
-	note := "reprint " + string(kind) + ": " + reason
+	note := "reprint " + string(kind) + ": " + access.MaskText(reason) // the journal is kept for good
 	if policy == NewNumber && kind == printer.Waybill {
 		wb, err := s.renumber(ctx, o, reason)
 		if err != nil {
@@ -1039,7 +1039,7 @@ func (s *Station) renumber(ctx context.Context, o *order.Order, reason string) (
 	}
 	uerr := s.store.UpdateOrder(ctx, o.ID, func(so *order.Order) ([]order.Event, error) {
 		so.Waybill = wb
-		detail := "waybill " + old + " cancelled for a reprint: " + reason
+		detail := "waybill " + old + " cancelled for a reprint: " + access.MaskText(reason)
 		if wb != nil {
 			detail += "; " + wb.TrackingNo + " allocated"
 		}

@@ -30,6 +30,10 @@ func (s *Station) Resolve(ctx context.Context, id string, res review.Resolution)
 	if err := s.authorize(ctx, perm, id); err != nil {
 		return Result{OrderID: id}, err
 	}
+	if r, ok := res.(review.Refund); ok {
+		r.Reason = access.MaskText(r.Reason) // journaled, and the journal is kept for good
+		res = r
+	}
 	actor, now := access.Actor(ctx), s.now()
 	var resolved *order.Order
 	err := s.store.UpdateOrder(ctx, id, func(o *order.Order) ([]order.Event, error) {

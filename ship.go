@@ -130,7 +130,7 @@ func (s *Station) Amend(ctx context.Context, id string, to order.Party, reason s
 	if opts.Check != nil {
 		if cerr := opts.Check.CheckChange(ctx, o, to); cerr != nil {
 			err := fmt.Errorf("dadan: change of recipient refused: %w", cerr)
-			return res, errors.Join(err, note("change of recipient refused: "+cerr.Error()))
+			return res, errors.Join(err, note("change of recipient refused: "+access.MaskText(cerr.Error())))
 		}
 	}
 	switch o.Status {
@@ -145,11 +145,12 @@ func (s *Station) Amend(ctx context.Context, id string, to order.Party, reason s
 }
 
 // changeDetail is the journal's note of a change of recipient. It names both
-// recipients masked ([access.MaskParty]): the journal is kept for good, personal
-// data in it could not be erased.
+// recipients masked ([access.MaskParty]) and phone numbers in the reason masked
+// ([access.MaskText]): the journal is kept for good, personal data in it could
+// not be erased.
 func changeDetail(o *order.Order, to order.Party, reason string) string {
 	from, dst := access.MaskParty(o.Recipient), access.MaskParty(to)
-	return fmt.Sprintf("recipient changed (%s): %s %s → %s %s", reason, from.Name, from.FullAddress(), dst.Name, dst.FullAddress())
+	return fmt.Sprintf("recipient changed (%s): %s %s → %s %s", access.MaskText(reason), from.Name, from.FullAddress(), dst.Name, dst.FullAddress())
 }
 
 // amendUnprinted changes an order not printed yet and reviews it again.
@@ -304,10 +305,10 @@ func (s *Station) amendShipped(ctx context.Context, o *order.Order, to order.Par
 	ic, ok := s.p.carrier.(shipment.Interceptor)
 	if !ok || res.OldTrackingNo == "" {
 		err := fmt.Errorf("%w: order %s, waybill %s: call the courier", shipment.ErrNoIntercept, o.ID, res.OldTrackingNo)
-		return res, errors.Join(err, note("change of recipient after handover ("+reason+"): the carrier cannot intercept; call the courier"))
+		return res, errors.Join(err, note("change of recipient after handover ("+access.MaskText(reason)+"): the carrier cannot intercept; call the courier"))
 	}
 	if err := ic.Intercept(ctx, res.OldTrackingNo, to, reason); err != nil {
-		return res, errors.Join(err, note("intercept of "+res.OldTrackingNo+" refused by the carrier: "+err.Error()))
+		return res, errors.Join(err, note("intercept of "+res.OldTrackingNo+" refused by the carrier: "+access.MaskText(err.Error())))
 	}
 	actor, now := access.Actor(ctx), s.now()
 	err := s.store.UpdateOrder(ctx, o.ID, func(so *order.Order) ([]order.Event, error) {

@@ -257,7 +257,7 @@ func (s *Station) Ingest(ctx context.Context, r io.Reader, opts *IngestOptions) 
 		if err != nil {
 			return sum, err
 		}
-		o.Status = "" // a status in the input is not ours: every order is new here
+		o.Status, o.ErasedAt = "", time.Time{} // a status in the input is not ours: every order is new here
 		pending = append(pending, Result{Line: dec.Line(), OrderID: o.ID})
 		orders = append(orders, o)
 		if len(orders) >= s.batch {
@@ -465,7 +465,8 @@ func sameContent(a, b *order.Order) bool {
 }
 
 // Release lets a person decide a held order: approve sends it to printing, reject
-// sends it back for a resolution. note is journaled. It needs [access.OrderRelease].
+// sends it back for a resolution. note is journaled, phone numbers in it masked
+// ([access.MaskText]): the journal is kept for good. It needs [access.OrderRelease].
 func (s *Station) Release(ctx context.Context, id string, approve bool, note string) error {
 	if err := s.authorize(ctx, access.OrderRelease, id); err != nil {
 		return err
@@ -479,7 +480,7 @@ func (s *Station) Release(ctx context.Context, id string, approve bool, note str
 		if o.Status != order.OnHold {
 			return nil, &order.TransitionError{OrderID: id, From: o.Status, To: to}
 		}
-		ev, err := order.Move(o, to, now, actor, order.ActReleased, note)
+		ev, err := order.Move(o, to, now, actor, order.ActReleased, access.MaskText(note))
 		return []order.Event{ev}, err
 	})
 }

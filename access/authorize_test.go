@@ -19,7 +19,7 @@ func TestPermissionsNamed(t *testing.T) {
 	want := []string{"order.read", "order.read_pii", "order.ingest", "order.release", "order.resolve",
 		"order.refund", "order.amend", "print", "print.reprint", "print.void", "ship.verify",
 		"ship.handover", "ship.track", "qa.inspect", "device.manage", "supplies.manage",
-		"data.backup", "data.restore", "access.manage"}
+		"data.backup", "data.restore", "data.erase", "access.manage"}
 	var got []string
 	for _, p := range access.Permissions() {
 		got = append(got, string(p))
@@ -41,6 +41,7 @@ func TestDefaultRoles(t *testing.T) {
 		if name != "manager" {
 			assert.NotContains(t, perms, access.AccessManage, name)
 			assert.NotContains(t, perms, access.DataRestore, name)
+			assert.NotContains(t, perms, access.DataErase, name)
 		}
 	}
 	op := access.Principal{ID: "o", Roles: []string{"operator"}}

@@ -14,17 +14,30 @@ const masked = "****"
 
 // MaskName masks a personal name: 张三→张*, 欧阳娜娜→欧阳**, 李→李*,
 // 阿依古丽·买买提→阿*·买* (the rules of [label.MaskName]).
-func MaskName(s string) string { return label.MaskName(s) }
+// An erased value ([order.ErasedValue]) shows as it is.
+func MaskName(s string) string {
+	if s == order.ErasedValue {
+		return s
+	}
+	return label.MaskName(s)
+}
 
 // MaskPhone masks a phone number: 13800138000→138****8000 (the rules of
 // [label.MaskPhone]).
-func MaskPhone(s string) string { return label.MaskPhone(s) }
+// An erased value shows as it is.
+func MaskPhone(s string) string {
+	if s == order.ErasedValue {
+		return s
+	}
+	return label.MaskPhone(s)
+}
 
 // MaskAddress masks the detail line of an address (road, number, building, room):
 // it is replaced by "****"; an empty line stays empty. Province, city, district and
-// street of a [order.Party] are kept by [MaskParty].
+// street of a [order.Party] are kept by [MaskParty]. An erased value
+// ([order.ErasedValue]) shows as it is.
 func MaskAddress(s string) string {
-	if strings.TrimSpace(s) == "" {
+	if strings.TrimSpace(s) == "" || s == order.ErasedValue {
 		return s
 	}
 	return masked

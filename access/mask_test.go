@@ -23,6 +23,9 @@ func TestMask(t *testing.T) {
 	assert.Equal(t, "138****8000", access.MaskPhone("13800138000"))
 	assert.Equal(t, "****", access.MaskAddress("文三路90号东部软件园1号楼"))
 	assert.Equal(t, "", access.MaskAddress(""))
+	for _, mask := range []func(string) string{access.MaskName, access.MaskPhone, access.MaskAddress, access.MaskText} {
+		assert.Equal(t, order.ErasedValue, mask(order.ErasedValue), "an erased value reads as erased")
+	}
 	for in, want := range map[string]string{
 		"call 13800138000 or 87654321, room 1203":                   "call 138****8000 or ****4321, room 1203",
 		"+86 13800138000":                                           "+86 138****8000",

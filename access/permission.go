@@ -29,13 +29,14 @@ const (
 	SuppliesManage Permission = "supplies.manage" // load and count labels, ribbons and paper
 	DataBackup     Permission = "data.backup"     // write backups
 	DataRestore    Permission = "data.restore"    // restore a store from backups
+	DataErase      Permission = "data.erase"      // erase customers' personal data past its retention period
 	AccessManage   Permission = "access.manage"   // change who may do what
 )
 
 var allPermissions = []Permission{
 	OrderRead, OrderReadPII, OrderIngest, OrderRelease, OrderResolve, OrderRefund, OrderAmend,
 	Print, PrintReprint, PrintVoid, ShipVerify, ShipHandover, ShipTrack, QAInspect,
-	DeviceManage, SuppliesManage, DataBackup, DataRestore, AccessManage,
+	DeviceManage, SuppliesManage, DataBackup, DataRestore, DataErase, AccessManage,
 }
 
 // Permissions returns every permission, in a fixed order.

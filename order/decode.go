@@ -138,6 +138,8 @@ func (l *lexer) order(o *Order) error {
 			if err == nil && o.Revision < 0 {
 				err = errors.New("negative revision")
 			}
+		case "erased_at":
+			o.ErasedAt, err = l.time()
 		default:
 			err = l.extra(&o.Extra, key)
 		}

@@ -101,6 +101,7 @@ func AppendJSON(dst []byte, o *Order) []byte {
 		w.key("revision")
 		w.b = strconv.AppendInt(w.b, int64(o.Revision), 10)
 	}
+	w.time("erased_at", o.ErasedAt)
 	w.extra(o.Extra)
 	w.close()
 	return w.b

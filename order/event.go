@@ -16,6 +16,7 @@ const (
 	ActShipped  Action = "shipped"  // handed over to the courier
 	ActNote     Action = "note"     // a remark without a status change
 	ActDenied   Action = "denied"   // an action on the order was refused; Detail names the permission
+	ActErased   Action = "erased"   // personal data was erased (package retention); Detail names the fields, never their values
 )
 
 // Event is one entry of the append-only order journal. Seq is assigned by the store,

@@ -56,8 +56,18 @@ type Order struct {
 	// a new recipient) after it was first reviewed; set by the station. A document
 	// made from an older revision is out of date.
 	Revision int
+	// ErasedAt is when the order's personal data was erased (package retention);
+	// zero while it is kept. Erased fields hold [ErasedValue].
+	ErasedAt time.Time
 	Extra    Extra
 }
+
+// ErasedValue is what an erased personal field holds: a clear marker, never a
+// value that could be mistaken for data.
+const ErasedValue = "[erased]"
+
+// Erased reports whether the order's personal data was erased.
+func (o *Order) Erased() bool { return !o.ErasedAt.IsZero() }
 
 // Buyer identifies the platform account that placed the order.
 type Buyer struct {

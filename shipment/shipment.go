@@ -134,6 +134,23 @@ type Shipment struct {
 	UpdatedAt     time.Time
 	HandedOverAt  time.Time
 	LastEventAt   time.Time // time of the newest tracking event applied
+	// DeliveredAt is when the parcel was first delivered (signed for); it stays
+	// set if the parcel is returned later. Package retention counts from it.
+	DeliveredAt time.Time
+}
+
+// Delivered returns when sh was delivered and whether it was: DeliveredAt, or
+// for a delivered shipment stored before DeliveredAt existed, UpdatedAt (no
+// earlier than the delivery, so a retention period counted from it is never
+// short).
+func (sh *Shipment) Delivered() (time.Time, bool) {
+	switch {
+	case !sh.DeliveredAt.IsZero():
+		return sh.DeliveredAt, true
+	case sh.State == Delivered && !sh.UpdatedAt.IsZero():
+		return sh.UpdatedAt, true
+	}
+	return time.Time{}, false
 }
 
 // Clone returns a copy of sh.
@@ -165,6 +182,9 @@ func Move(sh *Shipment, to State, at time.Time) error {
 	sh.UpdatedAt = at
 	if to == HandedOver {
 		sh.HandedOverAt = at
+	}
+	if to == Delivered && sh.DeliveredAt.IsZero() {
+		sh.DeliveredAt = at
 	}
 	return nil
 }

@@ -80,6 +80,7 @@ var commandPermissions = map[string][]access.Permission{
 	"print":     {access.Print}, "reprint": {access.PrintReprint}, "status": {access.Print},
 	"qa plan": {access.QAInspect},
 	"backup":  {access.DataBackup}, "restore": {access.DataRestore},
+	"retention": {access.DataErase},
 }
 
 // checkAccess loads the policy and checks that the user may run the command of fs

@@ -29,6 +29,7 @@
 //	dadan reprint --db PATH --order ID [--kind waybill|packing|label] --reason TEXT [--new-number]
 //	dadan backup --db PATH --out DIR [--incremental]
 //	dadan restore --from DIR --db NEWPATH
+//	dadan retention --db PATH --days N [--dry-run] [--json]
 //
 // Every command takes --as USER (default $DADAN_USER) and --policy FILE (default
 // $DADAN_POLICY): {"users": {"USER": ["ROLE", ...]}, "roles": {"ROLE": ["PERMISSION", ...]}},
@@ -120,6 +121,7 @@ func commandList() []command {
 		{"reprint", "queue a printed document again, flagged as a reprint, for the next dadan print", runReprint},
 		{"backup", "write a full or incremental backup of the orders and the journal", runBackup},
 		{"restore", "build a new database from a full backup and its increments", runRestore},
+		{"retention", "erase the personal data of orders delivered or cancelled more than N days ago", runRetention},
 	}
 }
 

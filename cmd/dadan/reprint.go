@@ -65,7 +65,7 @@ func runReprint(ctx context.Context, args []string, e *env) int {
 		e.errorf("reprint: the %s of %s is %s, not printed: it prints on its own", *kind, *id, job.State)
 		return exitRefused
 	}
-	note := "reprint " + string(doc) + ": " + *reason
+	note := "reprint " + string(doc) + ": " + access.MaskText(*reason) // the journal is kept for good
 	if *newNumber {
 		var old, fresh string
 		carrier := dadan.TestCarrierOn(store)

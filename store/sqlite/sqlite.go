@@ -144,6 +144,9 @@ func (s *Store) dsn(readOnly bool) string {
 		"_pragma=busy_timeout(" + strconv.FormatInt(s.opts.BusyTimeout.Milliseconds(), 10) + ")",
 		"_pragma=synchronous(" + string(s.opts.Synchronous) + ")",
 		"_pragma=foreign_keys(0)",
+		// Freed space is zeroed, so personal data erased (package retention)
+		// leaves no copy in the file.
+		"_pragma=secure_delete(1)",
 	}
 	cache := writeCacheKiB
 	if readOnly {

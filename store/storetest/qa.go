@@ -15,6 +15,13 @@ import (
 	"github.com/dadanhq/dadan/qa"
 )
 
+// InspectionUpdater is the optional ability of a [qa.Store] to change what
+// people wrote in inspections (package retention erases personal data in it);
+// the UpdateInspections test checks it when a store has it.
+type InspectionUpdater interface {
+	UpdateInspections(ctx context.Context, order string, fn func(in *qa.Inspection)) (int, error)
+}
+
 // QAStore is what the quality inspection suite needs: the qa records and the
 // orders and jobs they are derived from.
 type QAStore interface {
@@ -207,6 +214,55 @@ func QA(t *testing.T, newStore func(t *testing.T) QAStore, f Features) {
 		assert.Equal(t, 3, count(qa.Filter{From: day.Add(13 * time.Hour)}))
 		assert.Equal(t, 1, count(qa.Filter{To: day.Add(13 * time.Hour)}))
 		assert.Equal(t, 4, count(qa.Filter{From: day, To: day.Add(24 * time.Hour)}))
+	})
+
+	t.Run("UpdateInspections", func(t *testing.T) {
+		s := newStore(t)
+		iu, ok := s.(InspectionUpdater)
+		if !ok {
+			t.Skip("the store cannot change inspections")
+		}
+		in := qa.Inspection{Order: "P1", Time: day.Add(12 * time.Hour), Inspector: "qc", Round: 1, Result: qa.Fail,
+			Checks:  []qa.Check{{Item: qa.CheckAddress, OK: false, Note: "应为文一西路969号"}, {Item: qa.CheckClarity, OK: true}},
+			Defects: []qa.Defect{{Type: "address", Severity: qa.Major, Cause: qa.CausePlatform, Note: "张三 13800138000"}},
+			Note:    "called 13800138000", Photo: "/photos/p1.jpg"}
+		a, err := s.AddInspection(ctx, in)
+		require.NoError(t, err)
+		other := in
+		other.Order = "P2"
+		_, err = s.AddInspection(ctx, other)
+		require.NoError(t, err)
+		n, err := iu.UpdateInspections(ctx, "P1", func(in *qa.Inspection) {
+			in.Note, in.Photo = "called [erased]", ""
+			in.Checks[0].Note = "应为[erased]"
+			in.Defects[0].Note = "[erased] [erased]"
+			in.Result, in.Inspector, in.Order, in.Seq = qa.Pass, "mallory", "P9", 99 // not kept
+		})
+		require.NoError(t, err)
+		assert.Equal(t, 1, n)
+		var got []qa.Inspection
+		for x, err := range s.Inspections(ctx, qa.Filter{Order: "P1"}) {
+			require.NoError(t, err)
+			got = append(got, x)
+		}
+		require.Len(t, got, 1)
+		g := got[0]
+		assert.Equal(t, "called [erased]", g.Note)
+		assert.Empty(t, g.Photo)
+		assert.Equal(t, "应为[erased]", g.Checks[0].Note)
+		assert.Equal(t, "[erased] [erased]", g.Defects[0].Note)
+		assert.Equal(t, qa.Fail, g.Result, "only the free text changes")
+		assert.Equal(t, "qc", g.Inspector)
+		assert.Equal(t, a.ID, g.ID)
+		assert.Equal(t, a.Seq, g.Seq)
+		assert.True(t, g.Time.Equal(in.Time))
+		for x, err := range s.Inspections(ctx, qa.Filter{Order: "P2"}) {
+			require.NoError(t, err)
+			assert.Equal(t, "called 13800138000", x.Note, "other orders' inspections stay")
+		}
+		n, err = iu.UpdateInspections(ctx, "P1", func(*qa.Inspection) {})
+		require.NoError(t, err)
+		assert.Zero(t, n, "nothing changed")
 	})
 
 	t.Run("ReworkCycle", func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -14,6 +15,13 @@ import (
 
 	"github.com/dadanhq/dadan/shipment"
 )
+
+// EventUpdater is the optional ability of a [shipment.Store] to change the text
+// of stored tracking events (package retention erases personal data in them);
+// the UpdateEvents test checks it when a store has it.
+type EventUpdater interface {
+	UpdateEvents(ctx context.Context, trackingNo string, fn func(ev *shipment.Event)) (int, error)
+}
 
 // Shipments runs the [shipment.Store] conformance tests: shipments, their
 // tracking events (kept once each, atomically with the shipment's change) and
@@ -154,6 +162,7 @@ func Shipments(t *testing.T, newStore func(t *testing.T) shipment.Store, f Featu
 		require.NoError(t, err)
 		assert.Equal(t, shipment.Delivered, got.State, "the late in_transit event did not move it back")
 		assert.True(t, got.LastEventAt.Equal(e2.Time))
+		assert.True(t, got.DeliveredAt.Equal(e2.Time), "the delivery time is kept")
 
 		evs, err := s.Events(ctx, "ZT1")
 		require.NoError(t, err)
@@ -182,6 +191,54 @@ func Shipments(t *testing.T, newStore func(t *testing.T) shipment.Store, f Featu
 		evs, err = s.Events(ctx, "NOPE")
 		require.NoError(t, err)
 		assert.Empty(t, evs)
+	})
+
+	t.Run("UpdateEvents", func(t *testing.T) {
+		s := newStore(t)
+		ue, ok := s.(EventUpdater)
+		if !ok {
+			t.Skip("the store cannot change tracking events")
+		}
+		for _, no := range []string{"ZT1", "ZT2"} {
+			require.NoError(t, s.CreateShipment(ctx, mk(no, "ZTO", shipment.HandedOver)))
+		}
+		signed := shipment.Event{TrackingNo: "ZT1", Time: at.Add(time.Hour), State: shipment.Delivered, Code: "3",
+			Text: "已签收，签收人：张三 13800138000", Location: "杭州市文一西路969号", Source: "kuaidi100"}
+		transit := shipment.Event{TrackingNo: "ZT1", Time: at, State: shipment.InTransit, Text: "到达杭州转运中心", Location: "杭州"}
+		other := shipment.Event{TrackingNo: "ZT2", Time: at, Text: "张三 的另一件", Location: "杭州"}
+		for _, ev := range []shipment.Event{signed, transit, other} {
+			added, err := s.AddEvent(ctx, ev, nil)
+			require.NoError(t, err)
+			require.True(t, added)
+		}
+		var seen []string
+		n, err := ue.UpdateEvents(ctx, "ZT1", func(ev *shipment.Event) {
+			seen = append(seen, ev.Text)
+			ev.Text = strings.ReplaceAll(strings.ReplaceAll(ev.Text, "张三", "[erased]"), "13800138000", "[erased]")
+			ev.Location = strings.ReplaceAll(ev.Location, "文一西路969号", "[erased]")
+			ev.Code, ev.State = "changed", shipment.Returned // not kept
+		})
+		require.NoError(t, err)
+		assert.Equal(t, 1, n, "one event changed")
+		assert.Equal(t, []string{transit.Text, signed.Text}, seen, "in time order")
+		evs, err := s.Events(ctx, "ZT1")
+		require.NoError(t, err)
+		require.Len(t, evs, 2)
+		assert.Equal(t, "已签收，签收人：[erased] [erased]", evs[1].Text)
+		assert.Equal(t, "杭州市[erased]", evs[1].Location)
+		assert.Equal(t, "3", evs[1].Code, "only text and location change")
+		assert.Equal(t, shipment.Delivered, evs[1].State)
+		assert.True(t, evs[1].Time.Equal(signed.Time))
+		assert.Equal(t, transit.Text, evs[0].Text)
+		evs, err = s.Events(ctx, "ZT2")
+		require.NoError(t, err)
+		assert.Equal(t, other.Text, evs[0].Text, "other parcels' events stay")
+		added, err := s.AddEvent(ctx, signed, nil)
+		require.NoError(t, err)
+		assert.False(t, added, "the original event received again is still a repeat")
+		n, err = ue.UpdateEvents(ctx, "NOPE", func(*shipment.Event) { t.Error("no events to call fn with") })
+		require.NoError(t, err)
+		assert.Zero(t, n)
 	})
 
 	t.Run("Problems", func(t *testing.T) {

@@ -86,6 +86,20 @@ func Orders(t *testing.T, newStore func(t *testing.T) order.Store, f Features) {
 		require.NoError(t, err)
 		assert.Equal(t, order.Approved, got.Status)
 
+		// The time of an erasure (package retention) is kept to the nanosecond.
+		erasedAt := at.Add(time.Hour + 123456789)
+		require.NoError(t, s.UpdateOrder(ctx, "B1", func(o *order.Order) ([]order.Event, error) {
+			o.ErasedAt = erasedAt
+			return nil, nil
+		}))
+		got, err = s.GetOrder(ctx, "B1")
+		require.NoError(t, err)
+		assert.True(t, got.ErasedAt.Equal(erasedAt), "%v", got.ErasedAt)
+		require.NoError(t, s.UpdateOrder(ctx, "B1", func(o *order.Order) ([]order.Event, error) {
+			o.ErasedAt = time.Time{}
+			return nil, nil
+		}))
+
 		// A failing update changes nothing and journals nothing.
 		boom := errors.New("boom")
 		err = s.UpdateOrder(ctx, "B1", func(o *order.Order) ([]order.Event, error) {
