@@ -175,6 +175,11 @@ func (s *Station) Print(ctx context.Context, ids ...string) (PrintSummary, error
 	var mu sync.Mutex
 	one := func(o *order.Order, t *turn) error {
 		n, err := s.print1In(ctx, o, t)
+		if err != nil && ctx.Err() != nil {
+			// The run ended (its deadline, or the host gave up): the order is
+			// as good as before and stays approved for the next run.
+			return ctx.Err()
+		}
 		var pe *PrintError
 		if errors.As(err, &pe) {
 			mu.Lock()

@@ -17,6 +17,7 @@ import (
 	"github.com/dadanhq/dadan/order"
 	"github.com/dadanhq/dadan/printer"
 	"github.com/dadanhq/dadan/review"
+	"github.com/dadanhq/dadan/shipment"
 	"github.com/dadanhq/dadan/store/memstore"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -314,4 +315,44 @@ func TestPrintKeepsPaidOrder(t *testing.T) {
 			assert.Contains(t, string(b), fmt.Sprintf("P%04d", n-i), "document %d in paid-at order", i)
 		}
 	}
+}
+
+// cancellingCarrier ends the run on its first allocation, as a host that
+// gives up (or a deadline) does while orders are being queued.
+type cancellingCarrier struct {
+	shipment.Carrier
+	cancel context.CancelFunc
+}
+
+func (c cancellingCarrier) Allocate(ctx context.Context, req shipment.AllocateRequest) (shipment.Waybill, error) {
+	c.cancel()
+	return shipment.Waybill{}, fmt.Errorf("carrier: %w", ctx.Err())
+}
+
+// TestPrintEndedLeavesOrdersApproved: orders a run could not queue because it
+// ended are left approved for the next run, not put on hold.
+func TestPrintEndedLeavesOrdersApproved(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	waybill, err := label.Standard("waybill-76x130")
+	require.NoError(t, err)
+	zr, err := zpl.New(nil)
+	require.NoError(t, err)
+	store := memstore.New()
+	rec := &recorder{}
+	st, err := dadan.New(&dadan.Options{
+		Store:     store,
+		Printers:  map[string]printer.Printer{"p": printer.PrinterFunc(rec.print)},
+		Routes:    map[printer.DocKind]string{printer.Waybill: "p"},
+		Documents: []dadan.Document{{Kind: printer.Waybill, Template: waybill, Renderer: zr}},
+		Carrier:   cancellingCarrier{Carrier: dadan.TestCarrier(), cancel: cancel},
+	})
+	require.NoError(t, err)
+	_, err = st.Ingest(context.Background(), strings.NewReader(twoOrders), nil)
+	require.NoError(t, err)
+	sum, err := st.Print(ctx)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Empty(t, sum.Failed, "an ended run is no order's failure")
+	assert.Equal(t, order.Approved, status(t, store, "A1"))
+	assert.Equal(t, order.Approved, status(t, store, "B1"))
 }

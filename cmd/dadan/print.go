@@ -17,6 +17,7 @@ import (
 
 	"github.com/dadanhq/dadan"
 	"github.com/dadanhq/dadan/label"
+	"github.com/dadanhq/dadan/order"
 	"github.com/dadanhq/dadan/printer"
 	"github.com/dadanhq/dadan/shipment"
 	"github.com/dadanhq/dadan/store/memstore"
@@ -217,10 +218,45 @@ func printDB(ctx context.Context, e *env, cfg *printConfig) int {
 		e.errorf("%d orders had no waybill number and got test numbers (not real waybills)", n)
 	}
 	code := jobReport(context.WithoutCancel(ctx), e, store, names, &counts, retriesCause(ctx, err, cfg.retries))
+	if ctx.Err() != nil && unqueuedReport(context.WithoutCancel(ctx), e, store, store) > 0 {
+		code = exitRefused
+	}
 	if len(sum.Failed) > 0 {
 		code = exitRefused
 	}
 	return code
+}
+
+// unqueuedLines is how many orders unqueuedReport names one by one.
+const unqueuedLines = 100
+
+// unqueuedReport lists on stderr the approved orders a run that ended early
+// (--timeout, or --retries on a printer) did not queue, and returns how many
+// there are: they stay approved, and the next run prints them.
+func unqueuedReport(ctx context.Context, e *env, orders order.Store, jobs printer.JobStore) int {
+	n := 0
+	for o, err := range orders.ListOrders(ctx, order.Approved) {
+		if err != nil {
+			e.errorf("print: listing orders: %v", err)
+			return n + 1
+		}
+		js, err := jobs.Jobs(ctx, printer.JobFilter{Order: o.ID, Limit: 1})
+		if err != nil {
+			e.errorf("print: listing jobs: %v", err)
+			return n + 1
+		}
+		if len(js) > 0 {
+			continue // its jobs have their lines
+		}
+		n++
+		if n <= unqueuedLines {
+			e.errorf("order %s not queued: the run ended first; it stays approved", o.ID)
+		}
+	}
+	if n > unqueuedLines {
+		e.errorf("and %d more approved orders not queued", n-unqueuedLines)
+	}
+	return n
 }
 
 // urlLang is the printer language a printer URL names (lang=, default zpl).

@@ -80,6 +80,11 @@ type Printer struct {
 	faults     printer.State
 	dropAfter  int // bytes still to read before dropping; -1: no drop armed
 	stallUntil time.Time
+	// Reads are handled in the order they arrived, whatever their connection:
+	// a printer has one receive buffer. ticket is the next read's number,
+	// serving the one being handled; turn wakes the next.
+	ticket, serving uint64
+	turn            *sync.Cond
 	refusing   bool
 	queries    int
 	closed     bool
@@ -90,6 +95,7 @@ type Printer struct {
 // New starts an emulator listening on 127.0.0.1 on a free port.
 func New(opts *Options) (*Printer, error) {
 	p := &Printer{conns: map[net.Conn]struct{}{}, dropAfter: -1}
+	p.turn = sync.NewCond(&p.mu)
 	if opts != nil {
 		p.opts = *opts
 	}
@@ -302,17 +308,22 @@ func (p *Printer) handle(c net.Conn, id int) {
 			// A format read but not handled yet (the printer stalls) is in the
 			// receive buffer: ~HS counts it, as a Zebra does.
 			format := p.opts.Language == ZPL && bytes.Contains(bytes.ToUpper(buf[:n]), []byte("^XA"))
+			p.mu.Lock()
+			ticket := p.ticket
+			p.ticket++
 			if format {
-				p.mu.Lock()
 				p.unhandled++
-				p.mu.Unlock()
 			}
+			p.mu.Unlock()
 			p.waitStall()
-			if format {
-				p.mu.Lock()
-				p.unhandled--
-				p.mu.Unlock()
+			p.mu.Lock()
+			for p.serving != ticket {
+				p.turn.Wait()
 			}
+			if format {
+				p.unhandled--
+			}
+			p.mu.Unlock()
 			p.throttle(n)
 			p.mu.Lock()
 			p.consumed += int64(n)
@@ -333,6 +344,10 @@ func (p *Printer) handle(c net.Conn, id int) {
 			case TSPL:
 				cs.tspl(buf[:n])
 			}
+			p.mu.Lock()
+			p.serving++
+			p.turn.Broadcast()
+			p.mu.Unlock()
 			if drop {
 				return
 			}
