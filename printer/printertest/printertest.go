@@ -85,11 +85,11 @@ type Printer struct {
 	// serving the one being handled; turn wakes the next.
 	ticket, serving uint64
 	turn            *sync.Cond
-	refusing   bool
-	queries    int
-	closed     bool
-	wg         sync.WaitGroup
-	faultModes // faults.go
+	refusing        bool
+	queries         int
+	closed          bool
+	wg              sync.WaitGroup
+	faultModes      // faults.go
 }
 
 // New starts an emulator listening on 127.0.0.1 on a free port.
