@@ -90,6 +90,10 @@ func open(ctx context.Context, path string, opts *Options, schema fs.FS) (*Store
 		return nil, err
 	}
 	go s.writer()
+	if err := s.checkSeal(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -144,6 +148,9 @@ func (s *Store) dsn(readOnly bool) string {
 		"_pragma=busy_timeout(" + strconv.FormatInt(s.opts.BusyTimeout.Milliseconds(), 10) + ")",
 		"_pragma=synchronous(" + string(s.opts.Synchronous) + ")",
 		"_pragma=foreign_keys(0)",
+	}
+	if s.opts.Keys != nil {
+		q = append(q, "_pragma=secure_delete(1)") // freed space holds no old values
 	}
 	cache := writeCacheKiB
 	if readOnly {
