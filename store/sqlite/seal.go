@@ -42,9 +42,10 @@ var sealedCols = []sealedCol{
 	{adQA, "qa_inspections", "body", "seq", "CAST(seq AS TEXT)"},
 }
 
-// seal returns v sealed for its place; v itself without keys.
+// seal returns v sealed for its place; v itself without keys. An empty value
+// (a job without bytes, an event without text) stays empty.
 func (s *Store) seal(ad, row string, v []byte) []byte {
-	if s.opts.Keys == nil {
+	if s.opts.Keys == nil || len(v) == 0 {
 		return v
 	}
 	return s.opts.Keys.Seal(nil, v, seal.AD(ad, row))
@@ -52,7 +53,7 @@ func (s *Store) seal(ad, row string, v []byte) []byte {
 
 // sealText is seal for a TEXT column: the string itself without keys.
 func (s *Store) sealText(ad, row, v string) any {
-	if s.opts.Keys == nil {
+	if s.opts.Keys == nil || v == "" {
 		return v
 	}
 	return s.opts.Keys.Seal(nil, []byte(v), seal.AD(ad, row))
@@ -160,7 +161,7 @@ func (s *Store) Rekey(ctx context.Context, progress func(seal.Progress)) (seal.P
 					return p, mapErr(err)
 				}
 				seen++
-				if !k.Current(v) {
+				if len(v) > 0 && !k.Current(v) {
 					todo = append(todo, last)
 				}
 			}
@@ -184,7 +185,7 @@ func (s *Store) Rekey(ctx context.Context, progress func(seal.Progress)) (seal.P
 						if err != nil {
 							return err
 						}
-						if v == nil || k.Current(v) {
+						if len(v) == 0 || k.Current(v) {
 							continue // written meanwhile
 						}
 						wasPlain = wasPlain || !seal.Sealed(v)
