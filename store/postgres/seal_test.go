@@ -3,9 +3,11 @@ package postgres_test
 import (
 	"bytes"
 	"context"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/dadanhq/dadan/order"
@@ -59,4 +61,45 @@ func TestSealedDurable(t *testing.T) {
 			return storetest.Stores{Orders: s, Jobs: s, Ledger: s, Supplies: s, Close: func() error { s.Close(); return nil }}
 		},
 	}, storetest.Features{TimeResolution: time.Microsecond})
+}
+
+func TestSealing(t *testing.T) {
+	ctx := context.Background()
+	c := admin(t) // one connection for the raw reads and writes of every subtest
+	storetest.Sealing(t, storetest.SealBackend{
+		Location: func(t *testing.T) string { return freshSchema(t) },
+		Open: func(t *testing.T, loc string, keys *seal.Ring) (storetest.SealStore, func(), error) {
+			s, err := postgres.Open(ctx, dsn(t), &postgres.Options{Schema: loc, Keys: keys})
+			if err != nil {
+				return nil, nil, err
+			}
+			var once sync.Once
+			t.Cleanup(func() { once.Do(s.Close) })
+			return s, func() { once.Do(s.Close) }, nil
+		},
+		// Every row of every table of the schema as text; bytea shows as hex.
+		Raw: func(t *testing.T, loc string) []byte {
+			rows, err := c.Query(ctx, `SELECT table_name FROM information_schema.tables WHERE table_schema = $1`, loc)
+			require.NoError(t, err)
+			tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
+			require.NoError(t, err)
+			require.Contains(t, tables, "orders")
+			var all []byte
+			for _, tb := range tables {
+				var text string
+				require.NoError(t, c.QueryRow(ctx, `SELECT coalesce(string_agg(t::text, E'\n'), '') FROM `+loc+`.`+tb+` t`).Scan(&text))
+				all = append(all, text...)
+			}
+			return all
+		},
+		OrderValue: func(t *testing.T, loc, id string) []byte {
+			var v []byte
+			require.NoError(t, c.QueryRow(ctx, `SELECT data FROM `+loc+`.orders WHERE id = $1`, id).Scan(&v))
+			return v
+		},
+		SetOrderValue: func(t *testing.T, loc, id string, v []byte) {
+			_, err := c.Exec(ctx, `UPDATE `+loc+`.orders SET data = $2 WHERE id = $1`, id, v)
+			require.NoError(t, err)
+		},
+	})
 }

@@ -3,6 +3,9 @@ package sqlite_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
+	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -59,4 +62,44 @@ func TestSealedDurable(t *testing.T) {
 			return storetest.Stores{Orders: s, Jobs: s, Ledger: s, Supplies: s, Close: s.Close}
 		},
 	}, storetest.Features{})
+}
+
+func TestSealing(t *testing.T) {
+	rawDB := func(t *testing.T, path string) *sql.DB {
+		db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
+		require.NoError(t, err)
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	storetest.Sealing(t, storetest.SealBackend{
+		Location: func(t *testing.T) string { return filepath.Join(t.TempDir(), "dadan.db") },
+		Open: func(t *testing.T, loc string, keys *seal.Ring) (storetest.SealStore, func(), error) {
+			s, err := sqlite.Open(context.Background(), loc, &sqlite.Options{Keys: keys})
+			if err != nil {
+				return nil, nil, err
+			}
+			t.Cleanup(func() { _ = s.Close() })
+			return s, func() { require.NoError(t, s.Close()) }, nil
+		},
+		Raw: func(t *testing.T, loc string) []byte {
+			var all []byte
+			for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+				b, err := os.ReadFile(loc + suffix)
+				if !errors.Is(err, os.ErrNotExist) {
+					require.NoError(t, err)
+				}
+				all = append(all, b...)
+			}
+			return all
+		},
+		OrderValue: func(t *testing.T, loc, id string) []byte {
+			var v []byte
+			require.NoError(t, rawDB(t, loc).QueryRow(`SELECT body FROM orders WHERE id = ?`, id).Scan(&v))
+			return v
+		},
+		SetOrderValue: func(t *testing.T, loc, id string, v []byte) {
+			_, err := rawDB(t, loc).Exec(`UPDATE orders SET body = ? WHERE id = ?`, v, id)
+			require.NoError(t, err)
+		},
+	})
 }
