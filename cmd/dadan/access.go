@@ -16,9 +16,11 @@ import (
 const exitDenied = 3
 
 // session is who runs the command line and under which policy: the --as and
-// --policy flags every command takes.
+// --policy flags every command takes; and the key file (--keys) of the
+// commands that open a database.
 type session struct {
 	as, policy string
+	keys       string
 	user       string         // resolved by check
 	pol        *access.Policy // nil: a single-user station, the local user may do everything
 	checked    bool
@@ -78,6 +80,7 @@ var commandPermissions = map[string][]access.Permission{
 	"verify": {access.ShipVerify}, "handover": {access.ShipHandover}, "track": {access.ShipTrack},
 	"amend": {access.OrderAmend}, "qa": {access.QAInspect},
 	"backup": {access.DataBackup}, "restore": {access.DataRestore},
+	"rekey": {access.AccessManage},
 }
 
 // checkAccess loads the policy and checks that the user may run the command of fs
