@@ -83,7 +83,8 @@ func rowN(n int64) string { return strconv.FormatInt(n, 10) }
 // database needs keys, and one never sealed is sealed now.
 func (s *Store) checkSeal(ctx context.Context) error {
 	var key string
-	err := s.readRow(ctx, `SELECT key FROM seal_state WHERE id = 1`, nil, &key)
+	var dirty int64
+	err := s.readRow(ctx, `SELECT key, dirty FROM seal_state WHERE id = 1`, nil, &key, &dirty)
 	never := errors.Is(err, sql.ErrNoRows)
 	switch {
 	case err != nil && !never:
@@ -92,8 +93,17 @@ func (s *Store) checkSeal(ctx context.Context) error {
 		return fmt.Errorf("sqlite: open %s: %w (it was sealed with key %q): give the key file", s.path, seal.ErrNoKeys, key)
 	case s.opts.Keys == nil:
 		return nil
-	case never:
+	case never || dirty == 1:
+		// Never sealed, or a vacuum after sealing is due.
 		_, err := s.Rekey(ctx, nil)
+		var se *scrubError
+		if errors.As(err, &se) {
+			// Every value is sealed; only freed pages may still hold plaintext
+			// (a full disk cannot take the vacuum's copy). dirty stays set: the
+			// next Open, or Rekey, vacuums again.
+			s.log.Warn("sqlite: sealed, but the file may still hold plaintext in freed pages", "path", s.path, "err", se.err)
+			return nil
+		}
 		return err
 	case !slices.Contains(s.opts.Keys.IDs(), key):
 		// Values not re-sealed since could not be opened.
@@ -118,8 +128,11 @@ const rekeyBatch = 128
 //
 // If Rekey sealed plaintext, it vacuums the database afterwards, so that no
 // plaintext is left in freed pages (that takes the write lock for as long as
-// rewriting the file takes); it always folds the WAL into the database file
-// and truncates it. [Open] runs Rekey on a database never sealed before.
+// rewriting the file takes, and room on the disk for a copy); it always folds
+// the WAL into the database file and truncates it. When that fails, every
+// value is sealed all the same and the error says why; the next Rekey (or
+// [Open] with keys) vacuums again. [Open] runs Rekey on a database never
+// sealed before.
 func (s *Store) Rekey(ctx context.Context, progress func(seal.Progress)) (seal.Progress, error) {
 	var p seal.Progress
 	k := s.opts.Keys
@@ -133,7 +146,12 @@ func (s *Store) Rekey(ctx context.Context, progress func(seal.Progress)) (seal.P
 		}
 		p.Total += n
 	}
-	plain := false
+	// A vacuum that failed before is due still.
+	var dirty int64
+	if err := s.readRow(ctx, `SELECT dirty FROM seal_state WHERE id = 1`, nil, &dirty); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return p, err
+	}
+	plain := dirty == 1
 	for _, c := range sealedCols {
 		p.Table = c.table
 		// The header of a value is enough to tell its key.
@@ -217,14 +235,31 @@ func (s *Store) Rekey(ctx context.Context, progress func(seal.Progress)) (seal.P
 	}
 	now := time.Now().UnixNano()
 	if err := s.write(ctx, func(w *wconn) error {
-		_, err := w.exec(`INSERT INTO seal_state (id, key, sealed_at) VALUES (1, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET key = excluded.key, sealed_at = excluded.sealed_at`, k.Active(), now)
+		_, err := w.exec(`INSERT INTO seal_state (id, key, sealed_at, dirty) VALUES (1, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET key = excluded.key, sealed_at = excluded.sealed_at, dirty = excluded.dirty`,
+			k.Active(), now, b2i(plain))
 		return err
 	}); err != nil {
 		return p, err
 	}
-	return p, s.scrub(ctx, plain)
+	if err := s.scrub(ctx, plain); err != nil {
+		return p, &scrubError{err}
+	}
+	if plain {
+		return p, s.write(ctx, func(w *wconn) error {
+			_, err := w.exec(`UPDATE seal_state SET dirty = 0 WHERE id = 1`)
+			return err
+		})
+	}
+	return p, nil
 }
+
+// scrubError is a Rekey that sealed every value but could not rewrite the
+// file or truncate the WAL afterwards.
+type scrubError struct{ err error }
+
+func (e *scrubError) Error() string { return e.err.Error() }
+func (e *scrubError) Unwrap() error { return e.err }
 
 // scrub rewrites the database file when it held plaintext (VACUUM leaves no
 // freed page behind), then checkpoints the WAL and truncates it, on a
@@ -241,8 +276,12 @@ func (s *Store) scrub(ctx context.Context, vacuum bool) error {
 			return fmt.Errorf("sqlite: vacuum after sealing: %w", mapErr(err))
 		}
 	}
-	if err := c.execRaw("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+	var busy, frames, done int64
+	if err := c.queryRow("PRAGMA wal_checkpoint(TRUNCATE)", nil, &busy, &frames, &done); err != nil {
 		return fmt.Errorf("sqlite: checkpoint after sealing: %w", mapErr(err))
+	}
+	if busy != 0 && vacuum { // after a rotation the WAL holds ciphertext only: truncating it is a courtesy
+		return fmt.Errorf("sqlite: checkpoint after sealing: %w: another connection kept the WAL in use", ErrBusy)
 	}
 	return ctx.Err()
 }
