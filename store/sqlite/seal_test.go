@@ -7,8 +7,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
+	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/dadanhq/dadan/order"
@@ -102,4 +105,52 @@ func TestSealing(t *testing.T) {
 			require.NoError(t, err)
 		},
 	})
+}
+
+// TestSealVacuumDeferred: a reader holding the WAL keeps the vacuum after
+// sealing from finishing; Open still succeeds, the database remembers it,
+// and the next Open with keys leaves no plaintext.
+func TestSealVacuumDeferred(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "dadan.db")
+	const phone = "19911223344"
+	s, err := sqlite.Open(ctx, path, nil)
+	require.NoError(t, err)
+	for i := range 50 {
+		id := "TB" + strconv.Itoa(i)
+		require.NoError(t, s.CreateOrder(ctx, &order.Order{ID: id, Status: order.Received, Recipient: order.Party{Name: "龘", Phone: phone}}))
+	}
+	require.NoError(t, s.Close())
+
+	reader, err := sql.Open("sqlite", "file:"+path)
+	require.NoError(t, err)
+	defer reader.Close()
+	tx, err := reader.Begin()
+	require.NoError(t, err)
+	var n int
+	require.NoError(t, tx.QueryRow(`SELECT count(*) FROM orders`).Scan(&n)) // holds its snapshot
+	require.Equal(t, 50, n)
+
+	keys := testRing(t, "k1")
+	s, err = sqlite.Open(ctx, path, &sqlite.Options{Keys: keys, BusyTimeout: 100 * time.Millisecond})
+	require.NoError(t, err, "sealed; the vacuum waits")
+	o, err := s.GetOrder(ctx, "TB7")
+	require.NoError(t, err)
+	assert.Equal(t, phone, o.Recipient.Phone)
+	var dirty int
+	require.NoError(t, reader.QueryRow(`SELECT dirty FROM seal_state`).Scan(&dirty))
+	assert.Equal(t, 1, dirty)
+	require.NoError(t, tx.Rollback())
+	require.NoError(t, s.Close())
+
+	s, err = sqlite.Open(ctx, path, &sqlite.Options{Keys: keys})
+	require.NoError(t, err)
+	require.NoError(t, reader.QueryRow(`SELECT dirty FROM seal_state`).Scan(&dirty))
+	assert.Equal(t, 0, dirty)
+	require.NoError(t, s.Close())
+	reader.Close()
+	for _, suffix := range []string{"", "-wal"} {
+		b, _ := os.ReadFile(path + suffix)
+		assert.NotContains(t, string(b), phone, "file%s", suffix)
+	}
 }
