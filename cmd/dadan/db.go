@@ -68,7 +68,11 @@ func keysOf(ctx context.Context) (*seal.Ring, error) {
 func openDB(ctx context.Context, e *env, cmd, db string) (dbStore, io.Closer, bool) {
 	s, c, err := openStore(ctx, db)
 	if err != nil {
-		e.errorf("%s: %s: %v", cmd, db, err)
+		hint := ""
+		if errors.Is(err, seal.ErrNoKeys) {
+			hint = " (give its key file: --keys FILE or $DADAN_KEYS)"
+		}
+		e.errorf("%s: %s: %v%s", cmd, db, err, hint)
 		return nil, nil, false
 	}
 	return s, c, true

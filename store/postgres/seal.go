@@ -95,7 +95,7 @@ func (s *Store) checkSeal(ctx context.Context) error {
 	case err != nil && !never:
 		return err
 	case s.keys == nil && !never:
-		return fmt.Errorf("postgres: schema %s: %w (it was sealed with key %q): give the key file", s.schema, seal.ErrNoKeys, key)
+		return fmt.Errorf("postgres: schema %s: %w (it was sealed with key %q)", s.schema, seal.ErrNoKeys, key)
 	case s.keys == nil:
 		return nil
 	case never:

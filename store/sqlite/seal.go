@@ -90,7 +90,7 @@ func (s *Store) checkSeal(ctx context.Context) error {
 	case err != nil && !never:
 		return s.openErr(err)
 	case s.opts.Keys == nil && !never:
-		return fmt.Errorf("sqlite: open %s: %w (it was sealed with key %q): give the key file", s.path, seal.ErrNoKeys, key)
+		return fmt.Errorf("sqlite: open %s: %w (it was sealed with key %q)", s.path, seal.ErrNoKeys, key)
 	case s.opts.Keys == nil:
 		return nil
 	case never || dirty == 1:
