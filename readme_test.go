@@ -29,7 +29,7 @@ func TestEveryURLOptionInREADME(t *testing.T) {
 	for _, o := range opts {
 		assert.Contains(t, ref, "`"+o[1]+"=", "README: URL option %s= is not documented", o[1])
 	}
-	for _, v := range []string{"DADAN_CUPS_QUEUE", "DADAN_CUPS_CAPTURE", "DADAN_DB", "DADAN_PG_DSN"} {
+	for _, v := range []string{"DADAN_CUPS_QUEUE", "DADAN_CUPS_CAPTURE", "DADAN_DB", "DADAN_PG_DSN", "DADAN_KEYS"} {
 		assert.Contains(t, ref, "`"+v+"`")
 	}
 }

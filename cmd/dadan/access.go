@@ -17,9 +17,11 @@ import (
 const exitDenied = 3
 
 // session is who runs the command line and under which policy: the --as and
-// --policy flags every command takes.
+// --policy flags every command takes; and the key file (--keys) of the
+// commands that open a database.
 type session struct {
 	as, policy string
+	keys       string
 	user       string         // resolved by check
 	pol        *access.Policy // nil: a single-user station, the local user may do everything
 	checked    bool
@@ -81,6 +83,7 @@ var commandPermissions = map[string][]access.Permission{
 	"qa plan": {access.QAInspect},
 	"backup":  {access.DataBackup}, "restore": {access.DataRestore},
 	"retention": {access.DataErase},
+	"rekey":     {access.AccessManage},
 }
 
 // checkAccess loads the policy and checks that the user may run the command of fs

@@ -81,6 +81,7 @@ func runRestore(ctx context.Context, args []string, e *env) int {
 	fs := newFlags("restore", e)
 	from := fs.String("from", "", "backup `DIR` (required)")
 	db := fs.String("db", "", "the new database to restore into: a SQLite `PATH` that does not exist yet, or a postgres:// URL of an empty schema (required)")
+	keysFlag(fs)
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}

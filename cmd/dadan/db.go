@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"io"
 	"net/url"
@@ -16,6 +17,7 @@ import (
 	"github.com/dadanhq/dadan/shipment"
 	"github.com/dadanhq/dadan/store/memstore"
 	"github.com/dadanhq/dadan/store/postgres"
+	"github.com/dadanhq/dadan/store/seal"
 	"github.com/dadanhq/dadan/store/sqlite"
 	"github.com/dadanhq/dadan/supplies"
 )
@@ -37,33 +39,66 @@ func dbFlag(fs *flag.FlagSet) *string {
 	if def == "" {
 		def = "dadan.db"
 	}
-	return fs.String("db", def, "database: a SQLite `PATH` or a postgres:// URL; $DADAN_DB sets the default")
+	db := fs.String("db", def, "database: a SQLite `PATH` or a postgres:// URL; $DADAN_DB sets the default")
+	keysFlag(fs)
+	return db
+}
+
+// keysFlag adds --keys to fs, bound to the session of its --as flag: the key
+// file openStore seals personal data with.
+func keysFlag(fs *flag.FlagSet) {
+	f, ok := fs.Lookup("as").Value.(*sessionFlag)
+	if !ok {
+		return
+	}
+	fs.StringVar(&f.s.keys, "keys", os.Getenv("DADAN_KEYS"), "key `FILE` sealing names, phones and addresses in the database: "+
+		`{"active": ID, "keys": {ID: base64 of 32 bytes}}; default $DADAN_KEYS; without one personal data is stored in plaintext`)
+}
+
+// keysOf reads the key file the session names; nil without one.
+func keysOf(ctx context.Context) (*seal.Ring, error) {
+	s := sessionOf(ctx)
+	if s == nil || s.keys == "" {
+		return nil, nil
+	}
+	return seal.ReadKeyFile(s.keys)
 }
 
 // openDB opens the database a --db value names.
 func openDB(ctx context.Context, e *env, cmd, db string) (dbStore, io.Closer, bool) {
 	s, c, err := openStore(ctx, db)
 	if err != nil {
-		e.errorf("%s: %s: %v", cmd, db, err)
+		hint := ""
+		if errors.Is(err, seal.ErrNoKeys) {
+			hint = " (give its key file: --keys FILE or $DADAN_KEYS)"
+		}
+		e.errorf("%s: %s: %v%s", cmd, db, err, hint)
 		return nil, nil, false
 	}
 	return s, c, true
 }
 
 func openStore(ctx context.Context, db string) (dbStore, io.Closer, error) {
+	keys, err := keysOf(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
 	switch {
 	case db == ":memory:":
+		if keys != nil {
+			return nil, nil, errors.New("an in-memory database keeps nothing at rest: --keys is for a database file or PostgreSQL")
+		}
 		return memstore.New(), io.NopCloser(nil), nil
 	case strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://"):
-		return openPostgres(ctx, db)
+		return openPostgres(ctx, db, keys)
 	}
-	return openSQLite(ctx, db)
+	return openSQLite(ctx, db, keys)
 }
 
 // openPostgres opens a postgres:// URL; a schema=NAME parameter chooses the
 // schema (default dadan), so several stations or shops can share a database.
-func openPostgres(ctx context.Context, dsn string) (dbStore, io.Closer, error) {
-	opts := &postgres.Options{}
+func openPostgres(ctx context.Context, dsn string, keys *seal.Ring) (dbStore, io.Closer, error) {
+	opts := &postgres.Options{Keys: keys}
 	if u, err := url.Parse(dsn); err == nil {
 		q := u.Query()
 		if sc := q.Get("schema"); sc != "" {
@@ -85,8 +120,8 @@ type closerFunc func() error
 
 func (f closerFunc) Close() error { return f() }
 
-func openSQLite(ctx context.Context, path string) (dbStore, io.Closer, error) {
-	s, err := sqlite.Open(ctx, path, nil)
+func openSQLite(ctx context.Context, path string, keys *seal.Ring) (dbStore, io.Closer, error) {
+	s, err := sqlite.Open(ctx, path, &sqlite.Options{Keys: keys})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -41,6 +41,7 @@ func runDemo(ctx context.Context, args []string, e *env) int {
 	fs := newFlags("demo", e)
 	out := fs.String("out", "", "`DIR` where the file printers spool the printed documents (default: a new temporary directory)")
 	db := fs.String("db", "", "database (a SQLite `PATH` or a postgres:// URL; default: demo.db in a new temporary directory)")
+	keysFlag(fs)
 	lang := fs.String("lang", "zh", "language of messages: zh or en")
 	if code, ok := parse(fs, args); !ok {
 		return code

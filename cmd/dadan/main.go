@@ -30,12 +30,16 @@
 //	dadan backup --db PATH --out DIR [--incremental]
 //	dadan restore --from DIR --db NEWPATH
 //	dadan retention --db PATH --days N [--dry-run] [--json]
+//	dadan rekey --db PATH --keys FILE [--json]
 //
 // Every command takes --as USER (default $DADAN_USER) and --policy FILE (default
 // $DADAN_POLICY): {"users": {"USER": ["ROLE", ...]}, "roles": {"ROLE": ["PERMISSION", ...]}},
 // roles optional (the built-in roles of package access). Without a policy the
 // local user may do everything; with one, a user it does not name may do nothing,
 // and listings mask personal data unless the user may order.read_pii.
+//
+// Every command that opens a database takes --keys FILE (default $DADAN_KEYS):
+// names, phones and addresses are then sealed in it (package store/seal).
 //
 // Every flag and printer URL option is described in the README, section "Every
 // flag and URL option".
@@ -122,6 +126,7 @@ func commandList() []command {
 		{"backup", "write a full or incremental backup of the orders and the journal", runBackup},
 		{"restore", "build a new database from a full backup and its increments", runRestore},
 		{"retention", "erase the personal data of orders delivered or cancelled more than N days ago", runRetention},
+		{"rekey", "seal the database's personal data with the active key of --keys (rotation)", runRekey},
 	}
 }
 

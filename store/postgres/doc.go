@@ -35,4 +35,26 @@
 // round-trip as zero. Shipments and problems are stored as JSON, and tracking
 // events keep the nanoseconds below the microsecond in a column of their own,
 // so their times are exact.
+//
+// # Sealed at rest
+//
+// With [Options.Keys] the values that hold a recipient's name, phone or
+// address are sealed with AES-256-GCM ([seal.Ring]): the order (orders.data),
+// a job's bytes (jobs.data: a rendered label prints them), shipments (their
+// notes), the courier's event texts ("signed for by …"), courier problems and
+// quality inspections. Each value carries its key id and is bound to its row,
+// so a value copied to another row does not open. Ids, statuses, times and
+// carriers stay plaintext: every query and index works as before. The journal
+// is not sealed: it is hash-chained and names recipients only masked, but its
+// free-text details (a reason typed at a change) and a job's reprint reason
+// are kept as given. Every station on a schema needs the same key ring.
+//
+// A schema never sealed is sealed by the first [Open] with keys (through
+// [Store.Rekey]); a sealed one is refused without keys ([seal.ErrNoKeys]).
+// To rotate, give every station the ring with the new key active, run
+// [Store.Rekey] on one of them while all keep working, then drop the old
+// key. Rekey changes rows, not files: until PostgreSQL reuses their space,
+// old row versions stay in the table files, and in the WAL and its
+// archives; after sealing a database that held plaintext, VACUUM FULL (which
+// locks each table while it rewrites it) and a new base backup leave none.
 package postgres

@@ -123,8 +123,10 @@ func (s *Store) AddJobs(ctx context.Context, in []printer.Job) ([]printer.Job, e
 		}
 		b := &pgx.Batch{}
 		for i := range out {
+			sj := out[i]
+			sj.Data = s.seal(adJob, sj.ID, sj.Data)
 			b.Queue(`INSERT INTO jobs (`+jobCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
-				$13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)`, jobArgs(&out[i])...)
+				$13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)`, jobArgs(&sj)...)
 		}
 		notified := map[string]bool{}
 		for _, j := range out {
@@ -158,6 +160,9 @@ func (s *Store) AddJobs(ctx context.Context, in []printer.Job) ([]printer.Job, e
 		return nil, err
 	}
 	if len(dup) > 0 {
+		if err := s.unsealJobs(dup); err != nil {
+			return nil, err
+		}
 		return dup, fmt.Errorf("postgres: job %s for %s: %w", dup[0].ID, dup[0].Key, printer.ErrDuplicate)
 	}
 	return out, nil
@@ -353,7 +358,7 @@ func (s *Store) ClaimJob(ctx context.Context, printerName, owner string, now tim
 		return printer.Job{}, err
 	}
 	out.SentAt, out.UpdatedAt = now, now
-	return out, nil
+	return out, s.unsealJob(&out)
 }
 
 // UpdateJob implements [printer.JobStore]. LastError and ReprintReason are
@@ -366,6 +371,7 @@ func (s *Store) UpdateJob(ctx context.Context, j printer.Job, from printer.JobSt
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	j.Data = s.seal(adJob, j.ID, j.Data)
 	const set = `printer = $2, data = $3, media_length = $4, state = $5, seq = $6, owner = $7, attempts = $8,
 		print_count = $9, reprint = $10, reprint_reason = $11, rerender = $12, hash = $13, revision = $14,
 		updated_at = $15, sent_at = $16, printed_at = $17, last_error = $18`
@@ -439,7 +445,10 @@ func (s *Store) Job(ctx context.Context, id string) (printer.Job, error) {
 	if errors.Is(err, pgx.ErrNoRows) {
 		return printer.Job{}, fmt.Errorf("postgres: job %q: %w", id, printer.ErrNoJob)
 	}
-	return j, err
+	if err != nil {
+		return j, err
+	}
+	return j, s.unsealJob(&j)
 }
 
 // Jobs implements [printer.JobStore].
@@ -492,5 +501,8 @@ func (s *Store) Jobs(ctx context.Context, f printer.JobFilter) ([]printer.Job, e
 		out, err = collectJobs(rows)
 		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, s.unsealJobs(out)
 }

@@ -19,7 +19,7 @@ const pageSize = 500
 // CreateOrder implements [order.Store]: the order and its events are stored in
 // one transaction.
 func (s *Store) CreateOrder(ctx context.Context, o *order.Order, evs ...order.Event) error {
-	data := order.AppendJSON(nil, o)
+	data := s.seal(adOrder, o.ID, order.AppendJSON(nil, o))
 	return s.tx(ctx, "create order", func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO orders (id, status, paid_at, data) VALUES ($1, $2, $3, $4)`,
 			o.ID, string(o.Status), o.PaidAt, data)
@@ -89,7 +89,11 @@ func (s *Store) HasOrder(ctx context.Context, id string) (bool, error) {
 	return ok, err
 }
 
-func decodeOrder(id string, data []byte) (*order.Order, error) {
+func (s *Store) decodeOrder(id string, data []byte) (*order.Order, error) {
+	data, err := s.unseal(adOrder, id, data)
+	if err != nil {
+		return nil, err
+	}
 	o := new(order.Order)
 	if err := order.Unmarshal(data, o); err != nil {
 		return nil, fmt.Errorf("postgres: stored order %s: %w", id, err)
@@ -109,7 +113,7 @@ func (s *Store) GetOrder(ctx context.Context, id string) (*order.Order, error) {
 	if err != nil {
 		return nil, err
 	}
-	return decodeOrder(id, data)
+	return s.decodeOrder(id, data)
 }
 
 // UpdateOrder implements [order.Store]. The order row is locked (SELECT ...
@@ -126,7 +130,7 @@ func (s *Store) UpdateOrder(ctx context.Context, id string, fn func(o *order.Ord
 		if err != nil {
 			return err
 		}
-		o, err := decodeOrder(id, data)
+		o, err := s.decodeOrder(id, data)
 		if err != nil {
 			return err
 		}
@@ -136,7 +140,7 @@ func (s *Store) UpdateOrder(ctx context.Context, id string, fn func(o *order.Ord
 		}
 		o.ID = id // the key cannot change
 		if _, err := tx.Exec(ctx, `UPDATE orders SET status = $2, paid_at = $3, data = $4 WHERE id = $1`,
-			id, string(o.Status), o.PaidAt, order.AppendJSON(nil, o)); err != nil {
+			id, string(o.Status), o.PaidAt, s.seal(adOrder, id, order.AppendJSON(nil, o))); err != nil {
 			return err
 		}
 		return appendEvents(ctx, tx, evs)
@@ -203,7 +207,7 @@ func (s *Store) ListOrders(ctx context.Context, statuses ...order.Status) iter.S
 				return
 			}
 			for i, id := range ids {
-				o, err := decodeOrder(id, datas[i])
+				o, err := s.decodeOrder(id, datas[i])
 				if !yield(o, err) || err != nil {
 					return
 				}

@@ -21,6 +21,7 @@ import (
 	"github.com/dadanhq/dadan/order"
 	"github.com/dadanhq/dadan/printer"
 	"github.com/dadanhq/dadan/review"
+	"github.com/dadanhq/dadan/store/seal"
 	"github.com/dadanhq/dadan/supplies"
 )
 
@@ -116,6 +117,12 @@ type Options struct {
 	Retries int
 	// Logger receives reconnects and retries; nil discards.
 	Logger *slog.Logger
+	// Keys, when not nil, seals the personal data at rest (see the package
+	// documentation, "Sealed at rest"): values are sealed with the ring's
+	// active key and opened with any of its keys. Nil stores plaintext, and
+	// refuses a schema that was sealed with [seal.ErrNoKeys]. Every station
+	// sharing a schema needs the same ring.
+	Keys *seal.Ring
 }
 
 // Validate reports options that cannot work.
@@ -167,6 +174,7 @@ type Store struct {
 	retries int
 	log     *slog.Logger
 	connCfg *pgx.ConnConfig // for the listener's own connection
+	keys    *seal.Ring      // nil: plaintext
 
 	lmu       sync.Mutex
 	listening bool
@@ -224,9 +232,13 @@ func Open(ctx context.Context, dsn string, opts *Options) (*Store, error) {
 	s := &Store{
 		pool: pool, schema: o.Schema, channel: o.Schema + "_jobs", lease: o.Lease,
 		retries: o.Retries, log: o.Logger, connCfg: cfg.ConnConfig.Copy(),
-		subs: map[chan string]struct{}{},
+		subs: map[chan string]struct{}{}, keys: o.Keys,
 	}
 	if err := s.migrate(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	if err := s.checkSeal(ctx); err != nil {
 		pool.Close()
 		return nil, err
 	}

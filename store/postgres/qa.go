@@ -261,7 +261,8 @@ func (s *Store) AddInspection(ctx context.Context, in qa.Inspection) (qa.Inspect
 		"order_id, time, time_ns", []any{in.Order, at, ns},
 		func(seq int64, id string) ([]byte, error) {
 			in.Seq, in.ID = seq, id
-			return json.Marshal(in)
+			b, err := json.Marshal(in)
+			return s.seal(adQA, rowN(seq), b), err
 		})
 	if err != nil {
 		return qa.Inspection{}, err
@@ -309,6 +310,10 @@ func (s *Store) Inspections(ctx context.Context, f qa.Filter) iter.Seq2[qa.Inspe
 				)
 				_, err = pgx.ForEachRow(rows, []any{&seq, &body}, func() error {
 					var in qa.Inspection
+					body, err := s.unseal(adQA, rowN(seq), body)
+					if err != nil {
+						return err
+					}
 					if err := json.Unmarshal(body, &in); err != nil {
 						return fmt.Errorf("postgres: stored inspection %d: %w", seq, err)
 					}

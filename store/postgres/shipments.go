@@ -30,7 +30,11 @@ func encodeShipment(sh *shipment.Shipment) ([]byte, error) {
 	return json.Marshal(sh)
 }
 
-func decodeShipment(no string, body []byte) (*shipment.Shipment, error) {
+func (s *Store) decodeShipment(no string, body []byte) (*shipment.Shipment, error) {
+	body, err := s.unseal(adShipment, no, body)
+	if err != nil {
+		return nil, err
+	}
 	sh := new(shipment.Shipment)
 	if err := json.Unmarshal(body, sh); err != nil {
 		return nil, fmt.Errorf("postgres: stored shipment %s: %w", no, err)
@@ -47,6 +51,7 @@ func (s *Store) CreateShipment(ctx context.Context, sh *shipment.Shipment) error
 		return err
 	}
 	no, oid, carrier, state := sh.TrackingNo, sh.OrderID, sh.Carrier, string(sh.State)
+	body = s.seal(adShipment, no, body)
 	return s.tx(ctx, "create shipment", func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO shipments (tracking_no, order_id, carrier, state, body) VALUES ($1, $2, $3, $4, $5)`,
 			no, oid, carrier, state, body)
@@ -73,7 +78,7 @@ func (s *Store) GetShipment(ctx context.Context, trackingNo string) (*shipment.S
 	if err != nil {
 		return nil, err
 	}
-	return decodeShipment(trackingNo, body)
+	return s.decodeShipment(trackingNo, body)
 }
 
 // UpdateShipment implements [shipment.Store]. The shipment row is locked
@@ -85,16 +90,16 @@ func (s *Store) UpdateShipment(ctx context.Context, trackingNo string, fn func(*
 		return fmt.Errorf("%w: %q", shipment.ErrNotFound, trackingNo)
 	}
 	return s.tx(ctx, "update shipment", func(tx pgx.Tx) error {
-		sh, err := lockShipment(ctx, tx, trackingNo)
+		sh, err := s.lockShipment(ctx, tx, trackingNo)
 		if err != nil {
 			return err
 		}
-		return storeShipment(ctx, tx, trackingNo, sh, fn)
+		return s.storeShipment(ctx, tx, trackingNo, sh, fn)
 	})
 }
 
 // lockShipment reads the shipment no and locks its row until tx ends.
-func lockShipment(ctx context.Context, tx pgx.Tx, no string) (*shipment.Shipment, error) {
+func (s *Store) lockShipment(ctx context.Context, tx pgx.Tx, no string) (*shipment.Shipment, error) {
 	var body []byte
 	err := tx.QueryRow(ctx, `SELECT body FROM shipments WHERE tracking_no = $1 FOR UPDATE`, no).Scan(&body)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -103,12 +108,12 @@ func lockShipment(ctx context.Context, tx pgx.Tx, no string) (*shipment.Shipment
 	if err != nil {
 		return nil, err
 	}
-	return decodeShipment(no, body)
+	return s.decodeShipment(no, body)
 }
 
 // storeShipment applies fn (if any) to sh, read and locked by lockShipment,
 // and stores the result under no.
-func storeShipment(ctx context.Context, tx pgx.Tx, no string, sh *shipment.Shipment, fn func(*shipment.Shipment) error) error {
+func (s *Store) storeShipment(ctx context.Context, tx pgx.Tx, no string, sh *shipment.Shipment, fn func(*shipment.Shipment) error) error {
 	if fn != nil {
 		if err := fn(sh); err != nil {
 			return err
@@ -119,6 +124,7 @@ func storeShipment(ctx context.Context, tx pgx.Tx, no string, sh *shipment.Shipm
 	if err != nil {
 		return err
 	}
+	body = s.seal(adShipment, no, body)
 	_, err = tx.Exec(ctx, `UPDATE shipments SET order_id = $2, carrier = $3, state = $4, body = $5 WHERE tracking_no = $1`,
 		no, sh.OrderID, sh.Carrier, string(sh.State), body)
 	return err
@@ -175,7 +181,7 @@ func (s *Store) ListShipments(ctx context.Context, f shipment.Filter) ([]*shipme
 			body []byte
 		)
 		_, err = pgx.ForEachRow(rows, []any{&no, &body}, func() error {
-			sh, err := decodeShipment(no, body)
+			sh, err := s.decodeShipment(no, body)
 			if err != nil {
 				return err
 			}
@@ -211,18 +217,18 @@ func (s *Store) AddEvent(ctx context.Context, ev shipment.Event, fn func(*shipme
 	var added bool
 	err := s.tx(ctx, "add event", func(tx pgx.Tx) error {
 		added = false
-		sh, err := lockShipment(ctx, tx, no)
+		sh, err := s.lockShipment(ctx, tx, no)
 		if err != nil {
 			return err
 		}
 		tag, err := tx.Exec(ctx, `INSERT INTO tracking_events (key, tracking_no, at, at_ns, state, code, text, location, source)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (key) DO NOTHING`,
-			key, no, at, ns, string(ev.State), []byte(ev.Code), []byte(ev.Text), []byte(ev.Location), []byte(ev.Source))
+			key, no, at, ns, string(ev.State), []byte(ev.Code), s.seal(adTracking, key, []byte(ev.Text)), []byte(ev.Location), []byte(ev.Source))
 		if err != nil || tag.RowsAffected() == 0 {
 			return err
 		}
 		added = true
-		return storeShipment(ctx, tx, no, sh, fn)
+		return s.storeShipment(ctx, tx, no, sh, fn)
 	})
 	if err != nil {
 		added = false
@@ -238,7 +244,7 @@ func (s *Store) Events(ctx context.Context, trackingNo string) ([]shipment.Event
 	var out []shipment.Event
 	err := s.read(ctx, "events", func() error {
 		out = out[:0]
-		rows, err := s.pool.Query(ctx, `SELECT at, at_ns, state, code, text, location, source FROM tracking_events
+		rows, err := s.pool.Query(ctx, `SELECT at, at_ns, state, code, text, location, source, key FROM tracking_events
 			WHERE tracking_no = $1 ORDER BY at, at_ns, n`, trackingNo)
 		if err != nil {
 			return err
@@ -246,10 +252,14 @@ func (s *Store) Events(ctx context.Context, trackingNo string) ([]shipment.Event
 		var (
 			at                           time.Time
 			ns                           int16
-			state                        string
+			state, key                   string
 			code, text, location, source []byte
 		)
-		_, err = pgx.ForEachRow(rows, []any{&at, &ns, &state, &code, &text, &location, &source}, func() error {
+		_, err = pgx.ForEachRow(rows, []any{&at, &ns, &state, &code, &text, &location, &source, &key}, func() error {
+			text, err := s.unseal(adTracking, key, text)
+			if err != nil {
+				return err
+			}
 			out = append(out, shipment.Event{
 				TrackingNo: trackingNo, Time: zt(at.Add(time.Duration(ns))), State: shipment.State(state),
 				Code: string(code), Text: string(text), Location: string(location), Source: string(source),
@@ -273,7 +283,11 @@ func problemN(id string) (int64, bool) {
 	return n, err == nil && n > 0 && problemID(n) == id
 }
 
-func decodeProblem(n int64, body []byte) (*shipment.Problem, error) {
+func (s *Store) decodeProblem(n int64, body []byte) (*shipment.Problem, error) {
+	body, err := s.unseal(adProblem, rowN(n), body)
+	if err != nil {
+		return nil, err
+	}
 	p := new(shipment.Problem)
 	if err := json.Unmarshal(body, p); err != nil {
 		return nil, fmt.Errorf("postgres: stored problem %s: %w", problemID(n), err)
@@ -299,6 +313,7 @@ func (s *Store) CreateProblem(ctx context.Context, p *shipment.Problem) error {
 		if err != nil {
 			return err
 		}
+		body = s.seal(adProblem, rowN(n), body)
 		if _, err := tx.Exec(ctx, `INSERT INTO problems (n, tracking_no, carrier, kind, resolved, body) VALUES ($1, $2, $3, $4, $5, $6)`,
 			n, c.TrackingNo, c.Carrier, string(c.Kind), !c.Open(), body); err != nil {
 			return err
@@ -328,7 +343,7 @@ func (s *Store) UpdateProblem(ctx context.Context, id string, fn func(*shipment.
 		if err != nil {
 			return err
 		}
-		p, err := decodeProblem(n, body)
+		p, err := s.decodeProblem(n, body)
 		if err != nil {
 			return err
 		}
@@ -339,6 +354,7 @@ func (s *Store) UpdateProblem(ctx context.Context, id string, fn func(*shipment.
 		if body, err = json.Marshal(p); err != nil {
 			return err
 		}
+		body = s.seal(adProblem, rowN(n), body)
 		_, err = tx.Exec(ctx, `UPDATE problems SET tracking_no = $2, carrier = $3, kind = $4, resolved = $5, body = $6 WHERE n = $1`,
 			n, p.TrackingNo, p.Carrier, string(p.Kind), !p.Open(), body)
 		return err
@@ -380,7 +396,7 @@ func (s *Store) ListProblems(ctx context.Context, f shipment.ProblemFilter) ([]*
 			body []byte
 		)
 		_, err = pgx.ForEachRow(rows, []any{&n, &body}, func() error {
-			p, err := decodeProblem(n, body)
+			p, err := s.decodeProblem(n, body)
 			if err != nil {
 				return err
 			}

@@ -66,6 +66,26 @@
 // [Options.BusyTimeout]), [ErrTimeRange] (a time int64 nanoseconds cannot hold;
 // nothing is stored) and [ErrClosed].
 //
+// # Sealed at rest
+//
+// With [Options.Keys] the values that hold a recipient's name, phone or
+// address are sealed with AES-256-GCM ([seal.Ring]): the order body, a job's
+// bytes (a rendered label prints them), shipments (their notes), the courier's
+// event texts ("signed for by …"), courier problems and quality inspections.
+// Each value carries its key id and is bound to its row, so a value copied to
+// another row does not open. Ids, statuses, times and carriers stay plaintext:
+// every query and index works as before. The journal is not sealed: it is
+// hash-chained and names recipients only masked, but its free-text details (a
+// reason typed at a change) and a job's reprint reason are kept as given.
+//
+// A database never sealed is sealed by the first [Open] with keys (through
+// [Store.Rekey], which then vacuums the file so no plaintext is left in freed
+// pages); a sealed one is refused without keys ([seal.ErrNoKeys]). With keys
+// the store runs with PRAGMA secure_delete, so space freed later is zeroed,
+// and Rekey ends by truncating the WAL. To rotate, give every process the
+// ring with the new key active, run [Store.Rekey] while the store is in use,
+// then drop the old key.
+//
 // Several processes may open one file (SQLite locks it); each has its own
 // writer, and their transactions take turns. Job Seq, journal Seq and record IDs
 // come from the database, not from memory, so they stay unique across processes.

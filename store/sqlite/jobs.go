@@ -19,7 +19,7 @@ const jobCols = `id, order_id, doc, template, version, copy, printer, data, medi
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scanJob(r scanner) (printer.Job, error) {
+func (s *Store) scanJob(r scanner) (printer.Job, error) {
 	var j printer.Job
 	var doc, state string
 	var reprint, rerender int64
@@ -36,7 +36,7 @@ func scanJob(r scanner) (printer.Job, error) {
 	j.Key.Doc, j.State = printer.DocKind(doc), printer.JobState(state)
 	j.Reprint, j.Rerender = reprint != 0, rerender != 0
 	j.CreatedAt, j.UpdatedAt, j.SentAt, j.PrintedAt = decTime(created), decTime(updated), decTime(sent), decTime(printed)
-	return j, nil
+	return j, s.unsealJob(&j)
 }
 
 // blob is what the data column stores: NULL for a job without bytes.
@@ -101,7 +101,7 @@ func (s *Store) AddJobs(ctx context.Context, in []printer.Job) ([]printer.Job, e
 		ids := make(map[string]bool, len(in))
 		for _, j := range in {
 			k := j.Key
-			old, err := scanJob(rowOf(w, `SELECT `+jobCols+` FROM jobs WHERE order_id = ? AND doc = ? AND template = ? AND version = ? AND copy = ?`,
+			old, err := s.scanJob(rowOf(w, `SELECT `+jobCols+` FROM jobs WHERE order_id = ? AND doc = ? AND template = ? AND version = ? AND copy = ?`,
 				k.Order, string(k.Doc), k.Template, k.Version, k.Copy))
 			switch {
 			case err == nil:
@@ -152,10 +152,12 @@ func (s *Store) AddJobs(ctx context.Context, in []printer.Job) ([]printer.Job, e
 				}
 			}
 			j.Seq, j.State = seq, printer.Queued
+			plain := j.Data
+			j.Data = s.seal(adJob, j.ID, j.Data)
 			if err := insertJob(w, &j); err != nil {
 				return err
 			}
-			j.Data = bytes.Clone(j.Data)
+			j.Data = bytes.Clone(plain)
 			out[i] = j
 		}
 		return nil
@@ -269,7 +271,7 @@ func (s *Store) claimIn(w *wconn, printerName, owner string, now time.Time) (out
 		return out, err
 	}
 	if expired != "" {
-		j, err := scanJob(rowOf(w, `SELECT `+jobCols+` FROM jobs WHERE id = ?`, expired))
+		j, err := s.scanJob(rowOf(w, `SELECT `+jobCols+` FROM jobs WHERE id = ?`, expired))
 		if err != nil {
 			return out, err
 		}
@@ -279,7 +281,7 @@ func (s *Store) claimIn(w *wconn, printerName, owner string, now time.Time) (out
 	if busy {
 		return out, printer.ErrNoJob
 	}
-	j, err := scanJob(rowOf(w, `SELECT `+jobCols+` FROM jobs WHERE printer = ? AND state = 'queued' ORDER BY seq LIMIT 1`, printerName))
+	j, err := s.scanJob(rowOf(w, `SELECT `+jobCols+` FROM jobs WHERE printer = ? AND state = 'queued' ORDER BY seq LIMIT 1`, printerName))
 	if errors.Is(err, sql.ErrNoRows) {
 		return out, printer.ErrNoJob
 	}
@@ -322,6 +324,7 @@ func (s *Store) UpdateJob(ctx context.Context, j printer.Job, from printer.JobSt
 	if _, _, _, _, err := jobTimes(&j); err != nil {
 		return err
 	}
+	j.Data = s.seal(adJob, j.ID, j.Data)
 	return s.write(ctx, func(w *wconn) error { return updateIn(w, j, from) })
 }
 
@@ -336,6 +339,7 @@ func (s *Store) FinishAndClaim(ctx context.Context, done printer.Job, from print
 	if te.err != nil {
 		return printer.Job{}, te.err
 	}
+	done.Data = s.seal(adJob, done.ID, done.Data)
 	var out printer.Job
 	var none bool
 	err := s.write(ctx, func(w *wconn) error {
@@ -418,7 +422,7 @@ func (s *Store) Job(ctx context.Context, id string) (printer.Job, error) {
 	if err != nil {
 		return printer.Job{}, err
 	}
-	j, err := scanJob(st.QueryRowContext(ctx, id))
+	j, err := s.scanJob(st.QueryRowContext(ctx, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return printer.Job{}, fmt.Errorf("sqlite: job %q: %w", id, printer.ErrNoJob)
 	}
@@ -461,7 +465,7 @@ func (s *Store) Jobs(ctx context.Context, f printer.JobFilter) ([]printer.Job, e
 	defer rows.Close()
 	var out []printer.Job
 	for rows.Next() {
-		j, err := scanJob(rows)
+		j, err := s.scanJob(rows)
 		if err != nil {
 			return nil, err
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dadanhq/dadan/printer"
+	"github.com/dadanhq/dadan/store/seal"
 )
 
 // Synchronous is what a commit waits for before a write method returns; see the
@@ -58,6 +59,11 @@ type Options struct {
 	// ReadConns is the size of the reading connection pool; 0 means
 	// DefaultReadConns.
 	ReadConns int
+	// Keys, when not nil, seals the personal data at rest (see the package
+	// documentation, "Sealed at rest"): values are sealed with the ring's
+	// active key and opened with any of its keys. Nil stores plaintext, and
+	// refuses a database that was sealed with [seal.ErrNoKeys].
+	Keys *seal.Ring
 }
 
 // Validate reports whether o is usable.

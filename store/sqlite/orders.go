@@ -25,7 +25,11 @@ func encodeOrder(o *order.Order, buf []byte) ([]byte, int64, error) {
 	return order.AppendJSON(buf, o), clampTime(o.PaidAt), nil
 }
 
-func decodeOrder(id string, body []byte) (*order.Order, error) {
+func (s *Store) decodeOrder(id string, body []byte) (*order.Order, error) {
+	body, err := s.unseal(adOrder, id, body)
+	if err != nil {
+		return nil, err
+	}
 	o := new(order.Order)
 	if err := order.Unmarshal(body, o); err != nil {
 		return nil, fmt.Errorf("sqlite: stored order %s: %w", id, err)
@@ -90,6 +94,7 @@ func (s *Store) CreateOrder(ctx context.Context, o *order.Order, evs ...order.Ev
 		return err
 	}
 	id, status := o.ID, string(o.Status)
+	body = s.seal(adOrder, id, body)
 	return s.write(ctx, func(w *wconn) error {
 		_, err := w.exec(`INSERT INTO orders (id, status, paid_at, body) VALUES (?, ?, ?, ?)`, id, status, paid, body)
 		if isConstraint(err) {
@@ -123,7 +128,7 @@ func (s *Store) GetOrder(ctx context.Context, id string) (*order.Order, error) {
 	if err != nil {
 		return nil, err
 	}
-	return decodeOrder(id, body)
+	return s.decodeOrder(id, body)
 }
 
 // UpdateOrder implements [order.Store]. fn runs once, inside the write
@@ -138,7 +143,7 @@ func (s *Store) UpdateOrder(ctx context.Context, id string, fn func(o *order.Ord
 		if err != nil {
 			return err
 		}
-		o, err := decodeOrder(id, body)
+		o, err := s.decodeOrder(id, body)
 		if err != nil {
 			return err
 		}
@@ -151,6 +156,7 @@ func (s *Store) UpdateOrder(ctx context.Context, id string, fn func(o *order.Ord
 		if err != nil {
 			return err
 		}
+		body = s.seal(adOrder, id, body)
 		if _, err := w.exec(`UPDATE orders SET status = ?, paid_at = ?, body = ? WHERE id = ?`, string(o.Status), paid, body, id); err != nil {
 			return err
 		}
@@ -215,7 +221,7 @@ func (s *Store) ListOrders(ctx context.Context, statuses ...order.Status) iter.S
 					yield(nil, err)
 					return
 				}
-				o, err := decodeOrder(lastID, body)
+				o, err := s.decodeOrder(lastID, body)
 				if err != nil {
 					rows.Close()
 					yield(nil, err)

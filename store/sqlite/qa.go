@@ -145,6 +145,7 @@ func (s *Store) AddInspection(ctx context.Context, in qa.Inspection) (qa.Inspect
 		if err != nil {
 			return err
 		}
+		body = s.seal(adQA, rowN(in.Seq), body)
 		_, err = w.exec(`INSERT INTO qa_inspections (seq, id, order_id, time, body) VALUES (?, ?, ?, ?, ?)`,
 			in.Seq, in.ID, in.Order, at, body)
 		if isConstraint(err) {
@@ -189,6 +190,9 @@ func (s *Store) Inspections(ctx context.Context, f qa.Filter) iter.Seq2[qa.Inspe
 				var body []byte
 				var in qa.Inspection
 				err := rows.Scan(&last, &body)
+				if err == nil {
+					body, err = s.unseal(adQA, rowN(last), body)
+				}
 				if err == nil {
 					err = json.Unmarshal(body, &in)
 				}

@@ -21,7 +21,11 @@ func encodeShipment(sh *shipment.Shipment) ([]byte, error) {
 	return json.Marshal(sh)
 }
 
-func decodeShipment(no string, body []byte) (*shipment.Shipment, error) {
+func (s *Store) decodeShipment(no string, body []byte) (*shipment.Shipment, error) {
+	body, err := s.unseal(adShipment, no, body)
+	if err != nil {
+		return nil, err
+	}
 	sh := new(shipment.Shipment)
 	if err := json.Unmarshal(body, sh); err != nil {
 		return nil, fmt.Errorf("sqlite: stored shipment %s: %w", no, err)
@@ -36,6 +40,7 @@ func (s *Store) CreateShipment(ctx context.Context, sh *shipment.Shipment) error
 		return err
 	}
 	no, oid, carrier, state := sh.TrackingNo, sh.OrderID, sh.Carrier, string(sh.State)
+	body = s.seal(adShipment, no, body)
 	return s.write(ctx, func(w *wconn) error {
 		_, err := w.exec(`INSERT INTO shipments (tracking_no, order_id, carrier, state, body) VALUES (?, ?, ?, ?, ?)`,
 			no, oid, carrier, state, body)
@@ -56,16 +61,16 @@ func (s *Store) GetShipment(ctx context.Context, trackingNo string) (*shipment.S
 	if err != nil {
 		return nil, err
 	}
-	return decodeShipment(trackingNo, body)
+	return s.decodeShipment(trackingNo, body)
 }
 
 // UpdateShipment implements [shipment.Store]. fn runs once, in the write
 // transaction on the writer goroutine.
 func (s *Store) UpdateShipment(ctx context.Context, trackingNo string, fn func(*shipment.Shipment) error) error {
-	return s.write(ctx, func(w *wconn) error { return updateShipment(w, trackingNo, fn) })
+	return s.write(ctx, func(w *wconn) error { return s.updateShipment(w, trackingNo, fn) })
 }
 
-func updateShipment(w *wconn, no string, fn func(*shipment.Shipment) error) error {
+func (s *Store) updateShipment(w *wconn, no string, fn func(*shipment.Shipment) error) error {
 	var body []byte
 	err := w.queryRow(`SELECT body FROM shipments WHERE tracking_no = ?`, []any{no}, &body)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -74,7 +79,7 @@ func updateShipment(w *wconn, no string, fn func(*shipment.Shipment) error) erro
 	if err != nil {
 		return err
 	}
-	sh, err := decodeShipment(no, body)
+	sh, err := s.decodeShipment(no, body)
 	if err != nil {
 		return err
 	}
@@ -87,6 +92,7 @@ func updateShipment(w *wconn, no string, fn func(*shipment.Shipment) error) erro
 	if body, err = encodeShipment(sh); err != nil {
 		return err
 	}
+	body = s.seal(adShipment, no, body)
 	_, err = w.exec(`UPDATE shipments SET order_id = ?, carrier = ?, state = ?, body = ? WHERE tracking_no = ?`,
 		sh.OrderID, sh.Carrier, string(sh.State), body, no)
 	return err
@@ -129,7 +135,7 @@ func (s *Store) ListShipments(ctx context.Context, f shipment.Filter) ([]*shipme
 		if err := rows.Scan(&no, &body); err != nil {
 			return nil, mapErr(err)
 		}
-		sh, err := decodeShipment(no, body)
+		sh, err := s.decodeShipment(no, body)
 		if err != nil {
 			return nil, err
 		}
@@ -159,7 +165,7 @@ func (s *Store) AddEvent(ctx context.Context, ev shipment.Event, fn func(*shipme
 		}
 		res, err := w.exec(`INSERT INTO tracking_events (key, tracking_no, time, state, code, text, location, source)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
-			key, ev.TrackingNo, at, string(ev.State), ev.Code, ev.Text, ev.Location, ev.Source)
+			key, ev.TrackingNo, at, string(ev.State), ev.Code, s.sealText(adTracking, key, ev.Text), ev.Location, ev.Source)
 		if err != nil {
 			return err
 		}
@@ -167,7 +173,7 @@ func (s *Store) AddEvent(ctx context.Context, ev shipment.Event, fn func(*shipme
 			return err
 		}
 		added = true
-		return updateShipment(w, ev.TrackingNo, fn)
+		return s.updateShipment(w, ev.TrackingNo, fn)
 	})
 	if err != nil {
 		added = false
@@ -177,7 +183,7 @@ func (s *Store) AddEvent(ctx context.Context, ev shipment.Event, fn func(*shipme
 
 // Events implements [shipment.Store].
 func (s *Store) Events(ctx context.Context, trackingNo string) ([]shipment.Event, error) {
-	rows, err := s.readRows(ctx, `SELECT time, state, code, text, location, source FROM tracking_events
+	rows, err := s.readRows(ctx, `SELECT time, state, code, text, location, source, key FROM tracking_events
 		WHERE tracking_no = ? ORDER BY time, n`, trackingNo)
 	if err != nil {
 		return nil, err
@@ -187,10 +193,16 @@ func (s *Store) Events(ctx context.Context, trackingNo string) ([]shipment.Event
 	for rows.Next() {
 		ev := shipment.Event{TrackingNo: trackingNo}
 		var at int64
-		var state string
-		if err := rows.Scan(&at, &state, &ev.Code, &ev.Text, &ev.Location, &ev.Source); err != nil {
+		var state, key string
+		var text []byte
+		if err := rows.Scan(&at, &state, &ev.Code, &text, &ev.Location, &ev.Source, &key); err != nil {
 			return nil, mapErr(err)
 		}
+		text, err := s.unseal(adTracking, key, text)
+		if err != nil {
+			return nil, err
+		}
+		ev.Text = string(text)
 		ev.Time, ev.State = decTime(at), shipment.State(state)
 		out = append(out, ev)
 	}
@@ -211,6 +223,7 @@ func (s *Store) CreateProblem(ctx context.Context, p *shipment.Problem) error {
 		if err != nil {
 			return err
 		}
+		body = s.seal(adProblem, rowN(n), body)
 		if _, err := w.exec(`INSERT INTO problems (n, tracking_no, carrier, kind, resolved, body) VALUES (?, ?, ?, ?, ?, ?)`,
 			n, c.TrackingNo, c.Carrier, string(c.Kind), b2i(!c.Open()), body); err != nil {
 			return err
@@ -244,6 +257,9 @@ func (s *Store) UpdateProblem(ctx context.Context, id string, fn func(*shipment.
 		if err != nil {
 			return err
 		}
+		if body, err = s.unseal(adProblem, rowN(n), body); err != nil {
+			return err
+		}
 		p := new(shipment.Problem)
 		if err := json.Unmarshal(body, p); err != nil {
 			return fmt.Errorf("sqlite: stored problem %s: %w", id, err)
@@ -255,6 +271,7 @@ func (s *Store) UpdateProblem(ctx context.Context, id string, fn func(*shipment.
 		if body, err = json.Marshal(p); err != nil {
 			return err
 		}
+		body = s.seal(adProblem, rowN(n), body)
 		_, err = w.exec(`UPDATE problems SET tracking_no = ?, carrier = ?, kind = ?, resolved = ?, body = ? WHERE n = ?`,
 			p.TrackingNo, p.Carrier, string(p.Kind), b2i(!p.Open()), body, n)
 		return err
@@ -293,6 +310,10 @@ func (s *Store) ListProblems(ctx context.Context, f shipment.ProblemFilter) ([]*
 		var body []byte
 		if err := rows.Scan(&n, &body); err != nil {
 			return nil, mapErr(err)
+		}
+		body, err := s.unseal(adProblem, rowN(n), body)
+		if err != nil {
+			return nil, err
 		}
 		p := new(shipment.Problem)
 		if err := json.Unmarshal(body, p); err != nil {

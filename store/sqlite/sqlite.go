@@ -90,6 +90,10 @@ func open(ctx context.Context, path string, opts *Options, schema fs.FS) (*Store
 		return nil, err
 	}
 	go s.writer()
+	if err := s.checkSeal(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -147,6 +151,9 @@ func (s *Store) dsn(readOnly bool) string {
 		// Freed space is zeroed, so personal data erased (package retention)
 		// leaves no copy in the file.
 		"_pragma=secure_delete(1)",
+	}
+	if s.opts.Keys != nil {
+		q = append(q, "_pragma=secure_delete(1)") // freed space holds no old values
 	}
 	cache := writeCacheKiB
 	if readOnly {

@@ -1,7 +1,8 @@
 // Package storetest is the conformance suite every dadan store runs: the memory
 // store, SQLite, and later PostgreSQL. Each part of the suite takes a constructor
 // that returns a new, empty store, so tests do not share state. [Durable] is the
-// part for stores that keep their data across a restart.
+// part for stores that keep their data across a restart; [Sealing] the part for
+// stores that seal personal data at rest.
 package storetest
 
 import (
