@@ -33,6 +33,10 @@ func (s *Store) UpdateInspections(ctx context.Context, order string, fn func(in 
 		var seq int64
 		var body []byte
 		_, err = pgx.ForEachRow(rows, []any{&seq, &body}, func() error {
+			body, err := s.unseal(adQA, rowN(seq), body)
+			if err != nil {
+				return err
+			}
 			var in, c qa.Inspection
 			if err := json.Unmarshal(body, &in); err != nil {
 				return fmt.Errorf("postgres: stored inspection %d: %w", seq, err)
@@ -44,7 +48,7 @@ func (s *Store) UpdateInspections(ctx context.Context, order string, fn func(in 
 				if err != nil {
 					return err
 				}
-				changes = append(changes, change{seq, b})
+				changes = append(changes, change{seq, s.seal(adQA, rowN(seq), b)})
 			}
 			return nil
 		})

@@ -15,30 +15,37 @@ func (s *Store) UpdateEvents(ctx context.Context, trackingNo string, fn func(ev 
 	var n int
 	err := s.write(ctx, func(w *wconn) error {
 		n = 0
-		rows, err := w.query(`SELECT n, time, state, code, text, location, source FROM tracking_events
+		rows, err := w.query(`SELECT n, time, state, code, text, location, source, key FROM tracking_events
 			WHERE tracking_no = ? ORDER BY time, n`, trackingNo)
 		if err != nil {
 			return err
 		}
 		type change struct {
-			n              int64
-			text, location string
+			n        int64
+			text     any // sealed with keys
+			location string
 		}
 		var changes []change
 		for rows.Next() {
 			var row int64
 			var at int64
 			var state string
+			var text []byte
+			var key string
 			ev := shipment.Event{TrackingNo: trackingNo}
-			if err := rows.Scan(&row, &at, &state, &ev.Code, &ev.Text, &ev.Location, &ev.Source); err != nil {
+			if err := rows.Scan(&row, &at, &state, &ev.Code, &text, &ev.Location, &ev.Source, &key); err != nil {
 				rows.Close()
 				return err
 			}
-			ev.Time, ev.State = decTime(at), shipment.State(state)
+			if text, err = s.unseal(adTracking, key, text); err != nil {
+				rows.Close()
+				return err
+			}
+			ev.Text, ev.Time, ev.State = string(text), decTime(at), shipment.State(state)
 			c := ev
 			fn(&c)
 			if c.Text != ev.Text || c.Location != ev.Location {
-				changes = append(changes, change{row, c.Text, c.Location})
+				changes = append(changes, change{row, s.sealText(adTracking, key, c.Text), c.Location})
 			}
 		}
 		err = rows.Err()

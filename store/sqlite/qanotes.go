@@ -32,6 +32,10 @@ func (s *Store) UpdateInspections(ctx context.Context, order string, fn func(in 
 				rows.Close()
 				return err
 			}
+			if body, err = s.unseal(adQA, rowN(seq), body); err != nil {
+				rows.Close()
+				return err
+			}
 			var in, c qa.Inspection
 			if err := json.Unmarshal(body, &in); err != nil {
 				rows.Close()
@@ -45,7 +49,7 @@ func (s *Store) UpdateInspections(ctx context.Context, order string, fn func(in 
 					rows.Close()
 					return err
 				}
-				changes = append(changes, change{seq, b})
+				changes = append(changes, change{seq, s.seal(adQA, rowN(seq), b)})
 			}
 		}
 		err = rows.Err()

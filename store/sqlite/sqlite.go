@@ -149,11 +149,8 @@ func (s *Store) dsn(readOnly bool) string {
 		"_pragma=synchronous(" + string(s.opts.Synchronous) + ")",
 		"_pragma=foreign_keys(0)",
 		// Freed space is zeroed, so personal data erased (package retention)
-		// leaves no copy in the file.
+		// or sealed (Options.Keys) leaves no old copy in the file.
 		"_pragma=secure_delete(1)",
-	}
-	if s.opts.Keys != nil {
-		q = append(q, "_pragma=secure_delete(1)") // freed space holds no old values
 	}
 	cache := writeCacheKiB
 	if readOnly {
