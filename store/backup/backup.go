@@ -21,6 +21,7 @@ package backup
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -33,10 +34,18 @@ import (
 	"time"
 
 	"github.com/dadanhq/dadan/order"
+	"github.com/dadanhq/dadan/printer"
+	"github.com/dadanhq/dadan/qa"
+	"github.com/dadanhq/dadan/shipment"
 )
 
-// Format is the manifest's format name.
-const Format = "dadan-backup/1"
+// Format is the manifest's format name of the files [Write] makes.
+// [Restore] also reads files of FormatV1, which hold orders and the journal
+// only.
+const (
+	Format   = "dadan-backup/2"
+	FormatV1 = "dadan-backup/1"
+)
 
 // Kind says whether a backup is full or incremental.
 type Kind string
@@ -59,7 +68,28 @@ type Manifest struct {
 	Head   order.Head `json:"head"`
 	Orders int        `json:"orders"`
 	Events int        `json:"events"`
-	SHA256 string     `json:"sha256"` // of every byte after the manifest line
+	// Records counts the other records the file holds, by kind ([Kinds]).
+	Records map[string]int `json:"records,omitempty"`
+	SHA256  string         `json:"sha256"` // of every byte after the manifest line
+
+	// index is the state of the store's records at this backup, from the
+	// file's index lines; nil for a manifest not read from a whole file.
+	index index
+}
+
+// Totals returns how many records of each kind the store held when the
+// backup was made (not only those in the file), from the file's index; nil
+// for a manifest without one. Tracking events are counted with their
+// shipments and have no entry.
+func (m Manifest) Totals() map[string]int {
+	if m.index == nil {
+		return nil
+	}
+	out := make(map[string]int, len(m.index))
+	for k, sums := range m.index {
+		out[k] = len(sums)
+	}
+	return out
 }
 
 // Errors of [Restore].
@@ -68,12 +98,6 @@ var (
 	ErrGap     = errors.New("backup: does not continue the restored journal (a missing or misordered increment)")
 	ErrNotNew  = errors.New("backup: the store to restore into is not empty")
 )
-
-// line is one line after the manifest: an order or an event.
-type line struct {
-	Order json.RawMessage `json:"order,omitempty"`
-	Event *eventJSON      `json:"event,omitempty"`
-}
 
 type eventJSON struct {
 	Seq    uint64    `json:"seq"`
@@ -97,14 +121,30 @@ func (e *eventJSON) event() order.Event {
 		From: order.Status(e.From), To: order.Status(e.To), Detail: e.Detail, Prev: e.Prev, Hash: e.Hash}
 }
 
+// indexJSON is an index line: the digests of every record of one kind.
+type indexJSON struct {
+	Kind string            `json:"kind"`
+	Sums map[string]string `json:"sums"`
+}
+
 // Write writes a backup of s to w: a full one when after is nil, else an
-// incremental one holding what changed since the backup whose manifest after is.
-// now is the manifest's creation time. The journal of s must verify
+// incremental one holding what changed since the backup whose manifest after
+// is. now is the manifest's creation time. The journal of s must verify
 // ([order.Verify]) over what the backup reads.
-func Write(ctx context.Context, w io.Writer, s order.Store, after *Manifest, now time.Time) (Manifest, error) {
-	m := Manifest{Format: Format, Kind: Full, Created: now}
+//
+// Orders go by the journal: an increment holds the events after after.Head
+// and the orders they name. Every other record goes by content: an increment
+// holds the records that are new or differ from what they were at the
+// previous backup, whose index (a digest of each record) after carries when
+// it comes from [Write] or [ReadManifest]; an after without one (a manifest
+// decoded by hand, or of a FormatV1 file) makes the increment hold every
+// record. A backup reads the store record by record, not as one snapshot:
+// a record changed while it runs is in the next backup.
+func Write(ctx context.Context, w io.Writer, s Store, after *Manifest, now time.Time) (Manifest, error) {
+	m := Manifest{Format: Format, Kind: Full, Created: now, Records: map[string]int{}}
+	var prev index
 	if after != nil {
-		m.Kind, m.After = Incremental, after.Head
+		m.Kind, m.After, prev = Incremental, after.Head, after.index
 	}
 	var payload bytes.Buffer
 	enc := json.NewEncoder(&payload)
@@ -126,6 +166,12 @@ func Write(ctx context.Context, w io.Writer, s order.Store, after *Manifest, now
 		at = order.Head{Seq: ev.Seq, Hash: ev.Hash}
 	}
 	m.Head = at
+	writeOrder := func(o *order.Order) error {
+		payload.WriteString(`{"order":`)
+		payload.Write(order.AppendJSON(nil, o))
+		payload.WriteString("}\n")
+		return nil
+	}
 	var ids []string
 	if m.Kind == Full {
 		for o, err := range s.ListOrders(ctx) {
@@ -133,7 +179,7 @@ func Write(ctx context.Context, w io.Writer, s order.Store, after *Manifest, now
 				return m, err
 			}
 			ids = append(ids, o.ID)
-			if err := enc.Encode(line{Order: order.AppendJSON(nil, o)}); err != nil {
+			if err := writeOrder(o); err != nil {
 				return m, err
 			}
 		}
@@ -147,17 +193,51 @@ func Write(ctx context.Context, w io.Writer, s order.Store, after *Manifest, now
 			if err != nil {
 				return m, fmt.Errorf("backup: order %s of the journal: %w", id, err)
 			}
-			if err := enc.Encode(line{Order: order.AppendJSON(nil, o)}); err != nil {
+			if err := writeOrder(o); err != nil {
 				return m, err
 			}
 		}
 	}
 	for _, ev := range evs {
-		if err := enc.Encode(line{Event: toJSON(ev)}); err != nil {
+		if err := enc.Encode(map[string]any{"event": toJSON(ev)}); err != nil {
 			return m, err
 		}
 	}
 	m.Orders, m.Events = len(ids), len(evs)
+
+	// The other records: those that changed since the previous index.
+	m.index = index{}
+	for _, k := range Kinds {
+		m.Records[k] = 0
+		if k != KindEvent {
+			m.index[k] = map[string]string{}
+		}
+	}
+	err := collect(ctx, s, func(r record) error {
+		m.index[r.kind][r.key] = r.sum
+		if prev != nil && prev[r.kind] != nil && prev[r.kind][r.key] == r.sum {
+			return nil
+		}
+		payload.Write(r.line)
+		payload.WriteByte('\n')
+		m.Records[r.kind]++
+		for _, b := range r.extra {
+			payload.Write(b)
+			payload.WriteByte('\n')
+			m.Records[KindEvent]++
+		}
+		return nil
+	})
+	if err != nil {
+		return m, err
+	}
+	for _, k := range Kinds {
+		if sums, ok := m.index[k]; ok {
+			if err := enc.Encode(map[string]any{"index": indexJSON{Kind: k, Sums: sums}}); err != nil {
+				return m, err
+			}
+		}
+	}
 	sum := sha256.Sum256(payload.Bytes())
 	m.SHA256 = hex.EncodeToString(sum[:])
 	head, err := json.Marshal(m)
@@ -171,57 +251,120 @@ func Write(ctx context.Context, w io.Writer, s order.Store, after *Manifest, now
 	return m, err
 }
 
+// contents is what a backup file holds.
+type contents struct {
+	orders  []*order.Order
+	events  []order.Event
+	records Records
+}
+
 // read reads and checks a whole backup from r and returns its manifest and
 // contents, or an error wrapping [ErrDamaged].
-func read(r io.Reader) (Manifest, []*order.Order, []order.Event, error) {
+func read(r io.Reader) (Manifest, *contents, error) {
 	var m Manifest
 	br := bufio.NewReader(r)
 	first, err := br.ReadBytes('\n')
 	if err != nil {
-		return m, nil, nil, fmt.Errorf("%w: no manifest: %v", ErrDamaged, err)
+		return m, nil, fmt.Errorf("%w: no manifest: %v", ErrDamaged, err)
 	}
-	if err := json.Unmarshal(first, &m); err != nil || m.Format != Format {
-		return m, nil, nil, fmt.Errorf("%w: not a %s manifest", ErrDamaged, Format)
+	if err := json.Unmarshal(first, &m); err != nil || m.Format != Format && m.Format != FormatV1 {
+		return m, nil, fmt.Errorf("%w: not a %s manifest", ErrDamaged, Format)
+	}
+	if m.Kind != Full && m.Kind != Incremental {
+		return m, nil, fmt.Errorf("%w: unknown kind of backup %q", ErrDamaged, m.Kind)
 	}
 	payload, err := io.ReadAll(br)
 	if err != nil {
-		return m, nil, nil, err
+		return m, nil, err
 	}
 	sum := sha256.Sum256(payload)
 	if hex.EncodeToString(sum[:]) != m.SHA256 {
-		return m, nil, nil, fmt.Errorf("%w: checksum does not match the manifest", ErrDamaged)
+		return m, nil, fmt.Errorf("%w: checksum does not match the manifest", ErrDamaged)
 	}
-	var orders []*order.Order
-	var evs []order.Event
-	dec := json.NewDecoder(bytes.NewReader(payload))
-	for {
-		var l line
-		if err := dec.Decode(&l); err == io.EOF {
-			break
-		} else if err != nil {
-			return m, nil, nil, fmt.Errorf("%w: %v", ErrDamaged, err)
-		}
-		switch {
-		case l.Order != nil:
-			o := new(order.Order)
-			if err := order.Unmarshal(l.Order, o); err != nil {
-				return m, nil, nil, fmt.Errorf("%w: %v", ErrDamaged, err)
+	c := new(contents)
+	counts := map[string]int{}
+	if m.Format != FormatV1 {
+		m.index = index{}
+	}
+	for n, l := range bytes.Split(payload, []byte{'\n'}) {
+		if len(l) == 0 {
+			if n == bytes.Count(payload, []byte{'\n'}) {
+				break // the end of the last line
 			}
-			orders = append(orders, o)
-		case l.Event != nil:
-			evs = append(evs, l.Event.event())
+			return m, nil, fmt.Errorf("%w: line %d is empty", ErrDamaged, n+2)
+		}
+		if err := c.line(&m, l, counts); err != nil {
+			return m, nil, fmt.Errorf("%w: line %d: %v", ErrDamaged, n+2, err)
 		}
 	}
-	if len(orders) != m.Orders || len(evs) != m.Events {
-		return m, nil, nil, fmt.Errorf("%w: %d orders and %d events, the manifest says %d and %d", ErrDamaged, len(orders), len(evs), m.Orders, m.Events)
+	if len(c.orders) != m.Orders || len(c.events) != m.Events {
+		return m, nil, fmt.Errorf("%w: %d orders and %d events, the manifest says %d and %d", ErrDamaged, len(c.orders), len(c.events), m.Orders, m.Events)
 	}
-	return m, orders, evs, nil
+	for k, n := range c.records.Counts() {
+		if n != m.Records[k] {
+			return m, nil, fmt.Errorf("%w: %d records of kind %s, the manifest says %d", ErrDamaged, n, k, m.Records[k])
+		}
+	}
+	for k := range m.Records {
+		if !slices.Contains(Kinds, k) {
+			return m, nil, fmt.Errorf("%w: the manifest counts an unknown kind %q", ErrDamaged, k)
+		}
+	}
+	return m, c, nil
+}
+
+// line decodes one line after the manifest into c (or m's index).
+func (c *contents) line(m *Manifest, l []byte, counts map[string]int) error {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(l, &fields); err != nil {
+		return err
+	}
+	if len(fields) != 1 {
+		return fmt.Errorf("%d fields, not one", len(fields))
+	}
+	for k, raw := range fields {
+		switch k {
+		case "order":
+			o := new(order.Order)
+			if err := order.Unmarshal(raw, o); err != nil {
+				return err
+			}
+			c.orders = append(c.orders, o)
+		case "event":
+			var e eventJSON
+			if err := json.Unmarshal(raw, &e); err != nil {
+				return err
+			}
+			c.events = append(c.events, e.event())
+		case "index":
+			var ix indexJSON
+			if err := json.Unmarshal(raw, &ix); err != nil {
+				return err
+			}
+			if m.index == nil || !slices.Contains(Kinds, ix.Kind) || m.index[ix.Kind] != nil {
+				return fmt.Errorf("an index of kind %q out of place", ix.Kind)
+			}
+			if ix.Sums == nil {
+				ix.Sums = map[string]string{}
+			}
+			m.index[ix.Kind] = ix.Sums
+		default:
+			if m.Format == FormatV1 {
+				return fmt.Errorf("a %s line in a %s file", k, FormatV1)
+			}
+			if err := c.records.add(k, raw); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // ReadManifest returns the manifest of the backup in r after checking the whole
-// file against it.
+// file against it. The manifest carries the file's index, so it can be the
+// after of the next incremental [Write].
 func ReadManifest(r io.Reader) (Manifest, error) {
-	m, _, _, err := read(r)
+	m, _, err := read(r)
 	return m, err
 }
 
@@ -231,10 +374,10 @@ func ReadManifest(r io.Reader) (Manifest, error) {
 // restored journal must end at the hash each backup names. It returns the
 // manifest of the last backup applied; on an error, the backups before the bad
 // one stay applied.
-func Restore(ctx context.Context, dst order.Store, rs ...io.Reader) (Manifest, error) {
+func Restore(ctx context.Context, dst Store, rs ...io.Reader) (Manifest, error) {
 	var last Manifest
 	for i, r := range rs {
-		m, orders, evs, err := read(r)
+		m, c, err := read(r)
 		if err != nil {
 			return last, fmt.Errorf("backup %d: %w", i+1, err)
 		}
@@ -242,22 +385,13 @@ func Restore(ctx context.Context, dst order.Store, rs ...io.Reader) (Manifest, e
 			if m.Kind != Full {
 				return last, fmt.Errorf("backup 1: %w: the first backup must be full, not %s", ErrGap, m.Kind)
 			}
-			head, err := order.VerifyStore(ctx, dst)
-			if err != nil {
+			if err := empty(ctx, dst); err != nil {
 				return last, err
-			}
-			empty := head == order.Head{}
-			for range dst.ListOrders(ctx) {
-				empty = false
-				break
-			}
-			if !empty {
-				return last, ErrNotNew
 			}
 		} else if m.Kind != Incremental || m.After != last.Head {
 			return last, fmt.Errorf("backup %d: %w: it continues from seq %d, the restored journal ends at seq %d", i+1, ErrGap, m.After.Seq, last.Head.Seq)
 		}
-		if err := apply(ctx, dst, orders, evs); err != nil {
+		if err := apply(ctx, dst, c.orders, c.events); err != nil {
 			return last, fmt.Errorf("backup %d: %w", i+1, err)
 		}
 		head, err := order.VerifyStore(ctx, dst)
@@ -267,9 +401,61 @@ func Restore(ctx context.Context, dst order.Store, rs ...io.Reader) (Manifest, e
 		if head != m.Head {
 			return last, fmt.Errorf("backup %d: %w: the restored journal ends at seq %d %s, the backup at seq %d %s", i+1, ErrDamaged, head.Seq, head.Hash, m.Head.Seq, m.Head.Hash)
 		}
+		if !c.records.Empty() {
+			if err := dst.Load(ctx, &c.records); err != nil {
+				return last, fmt.Errorf("backup %d: %w", i+1, err)
+			}
+		}
 		last = m
 	}
 	return last, nil
+}
+
+// empty returns [ErrNotNew] unless s holds nothing.
+func empty(ctx context.Context, s Store) error {
+	head, err := order.VerifyStore(ctx, s)
+	if err != nil {
+		return err
+	}
+	n := 0
+	if head != (order.Head{}) {
+		n++
+	}
+	for range s.ListOrders(ctx) {
+		n++
+		break
+	}
+	js, err := s.Jobs(ctx, printer.JobFilter{Limit: 1})
+	n += len(js)
+	shs, err2 := s.ListShipments(ctx, shipment.Filter{Limit: 1})
+	n += len(shs)
+	ps, err3 := s.ListProblems(ctx, shipment.ProblemFilter{})
+	n += len(ps)
+	ds, err4 := s.Devices(ctx)
+	n += len(ds)
+	its, err5 := s.Supplies(ctx)
+	n += len(its)
+	seqs, err6 := s.Sequences(ctx)
+	n += len(seqs)
+	sts, err7 := s.Stocktakes(ctx)
+	n += len(sts)
+	for _, err := range s.Inspections(ctx, qa.Filter{}) {
+		n++
+		err2 = cmp.Or(err2, err)
+		break
+	}
+	for _, err := range s.Lots(ctx) {
+		n++
+		err2 = cmp.Or(err2, err)
+		break
+	}
+	if err := errors.Join(err, err2, err3, err4, err5, err6, err7); err != nil {
+		return err
+	}
+	if n > 0 {
+		return ErrNotNew
+	}
+	return nil
 }
 
 // apply stores orders in their backed-up state and appends evs in order: the
