@@ -1,21 +1,57 @@
-// Package backup writes full and incremental backups of an [order.Store] (orders
-// and their journal) and restores a new store from them.
+// Package backup writes full and incremental backups of everything a dadan
+// store holds and restores a new store from them.
 //
-// A backup is one self-describing file: a manifest line (JSON: kind, the journal
-// range it covers with the hashes at both ends, counts, and the SHA-256 of what
-// follows) and then one JSON line per order and per journal event. A full backup
-// holds every order and the journal up to its head; an incremental backup holds
-// the journal events after the previous backup's head and the orders they
-// concern, as they are when the backup is made. [Restore] applies a full backup
-// and then its increments in order, refusing a gap, a wrong order or a damaged
-// file, and checks that the restored journal ends at the hash the backup names:
-// the journal's hash chain ([order.Seal]) makes a restored store provably the
-// same journal.
+// What a backup covers is every store interface: orders and their
+// hash-chained journal, print jobs (state, Seq, lease, flags, hash, revision
+// and bytes), shipments with their tracking events, courier problems and
+// claims, QA inspections and lots, supply items, movements, print records
+// and stocktakes, the device ledger (devices with their counters,
+// maintenance, faults) and the named sequences ([shipment.Sequence]) that
+// offline waybill numbers come from. A store is a [Store]: memstore, sqlite
+// and postgres implement it, the last two parts through [Exporter] (listings
+// the store interfaces lack) and [Loader] (storing records with their
+// identities).
 //
-// What a backup covers is the order store: print jobs, shipments, supplies and
-// the device ledger are not in it. An incremental backup sees changes through
-// the journal; an order change without a journal event reaches the backups with
-// the next event of that order, or the next full backup.
+// A backup is one self-describing file: a manifest line (JSON: format, kind,
+// the journal range it covers with the hashes at both ends, counts of each
+// kind of record, and the SHA-256 of what follows) and then one JSON line per
+// order, journal event and record, and last the index lines: for each kind
+// the identity of every record the store held and a digest of its content.
+//
+// A full backup holds everything. An incremental one holds the journal events
+// after the previous backup's head and the orders they concern, as they are
+// when the backup is made, and every other record that is new or whose
+// digest differs from the previous backup's index. Digests are the cursor
+// because most records change in place without a sequence number moving (a
+// job goes from sending to printed, a device's counters grow, a claim is
+// paid) and stores keep no change log; the cost is that each backup reads
+// every record (not only the changed ones) and each file carries the index,
+// about 40 bytes a record. A shipment counts as changed with its tracking
+// events, and then the increment holds it and all its events.
+//
+// [Restore] applies a full backup and then its increments in order, refusing
+// a gap, a wrong order, a damaged file or a store that is not empty, and
+// checks that the restored journal ends at the hash the backup names: the
+// journal's hash chain ([order.Seal]) makes a restored store provably the
+// same journal. Restored records keep their IDs and sequence numbers (job
+// Seq, maintenance, fault, movement, stocktake and problem IDs, inspection
+// and lot Seq, sequence values), and a restored store hands out the next
+// ones after them, so a station restored from a backup repeats no number.
+// Orders go through the store's own CreateOrder and UpdateOrder, and records
+// through its Load, so a store that encrypts personal data at rest encrypts
+// what it restores with its own key.
+//
+// A backup holds the data as the store interfaces return it: decrypted. A
+// backup file is therefore plaintext, personal data included, whatever the
+// store keeps at rest; keep backup files where only those who may restore
+// may read them, and encrypt them for off-site copies (the file is written
+// to any [io.Writer], so a host can pipe it through its own encryption).
+//
+// A backup reads the store record by record, not as one snapshot: a record
+// that changes while a backup runs is in the next one.
+//
+// Files of the first format (FormatV1, orders and journal only) still
+// restore, and an increment written now may follow one.
 package backup
 
 import (

@@ -35,14 +35,15 @@ func newSQLite(t *testing.T) *sqlite.Store {
 var rounds = []int{1500, 400, 300, 300}
 
 // backups makes a full backup of src after the first round of work and an
-// increment after each further one.
-func backups(t *testing.T, src backup.Store) [][]byte {
+// increment after each further one; the rounds are divided by div.
+func backups(t *testing.T, src backup.Store, div int) [][]byte {
 	t.Helper()
 	setup(t, src)
 	var files [][]byte
 	var last *backup.Manifest
 	next := 0
 	for k, n := range rounds {
+		n /= div
 		work(t, src, next, n)
 		next += n
 		var b bytes.Buffer
@@ -92,7 +93,7 @@ func roundTrip(t *testing.T, src, dst backup.Store, files [][]byte) {
 
 func TestRoundTrip(t *testing.T) {
 	src := memstore.New()
-	files := backups(t, src)
+	files := backups(t, src, 1)
 	for name, dst := range map[string]backup.Store{"sqlite": newSQLite(t), "memstore": memstore.New()} {
 		t.Run(name, func(t *testing.T) { roundTrip(t, src, dst, files) })
 	}
@@ -148,7 +149,7 @@ func TestIncrementHoldsChangesWithoutEvents(t *testing.T) {
 
 func TestRestoreRefuses(t *testing.T) {
 	src := memstore.New()
-	files := backups(t, src)
+	files := backups(t, src, 1)
 
 	damaged := bytes.Clone(files[1])
 	damaged[len(damaged)-20] ^= 1
