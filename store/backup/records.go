@@ -234,7 +234,7 @@ func collect(ctx context.Context, s Store, emit func(record) error) error {
 		}
 	}
 	for after := ""; ; {
-		shs, err := s.ListShipments(ctx, shipment.Filter{After: after, Limit: 1000})
+		shs, err := s.ListShipments(ctx, shipment.Filter{After: after, Limit: pageSize})
 		if err != nil {
 			return err
 		}
@@ -263,7 +263,7 @@ func collect(ctx context.Context, s Store, emit func(record) error) error {
 			}
 			after = sh.TrackingNo
 		}
-		if len(shs) < 1000 {
+		if len(shs) < pageSize {
 			break
 		}
 	}
@@ -277,7 +277,7 @@ func collect(ctx context.Context, s Store, emit func(record) error) error {
 		}
 	}
 	for afterSeq := int64(0); ; {
-		js, err := s.Jobs(ctx, printer.JobFilter{AfterSeq: afterSeq, Limit: 1000})
+		js, err := s.Jobs(ctx, printer.JobFilter{AfterSeq: afterSeq, Limit: pageSize})
 		if err != nil {
 			return err
 		}
@@ -287,7 +287,7 @@ func collect(ctx context.Context, s Store, emit func(record) error) error {
 			}
 			afterSeq = j.Seq
 		}
-		if len(js) < 1000 {
+		if len(js) < pageSize {
 			break
 		}
 	}
@@ -329,6 +329,9 @@ var (
 	minTime = time.Time{}
 	maxTime = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 )
+
+// pageSize is how many jobs or shipments a backup reads at a time.
+const pageSize = 10000
 
 // sequenceJSON is a named sequence as a backup holds it.
 type sequenceJSON struct {
