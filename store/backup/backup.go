@@ -251,8 +251,8 @@ func Write(ctx context.Context, w io.Writer, s Store, after *Manifest, now time.
 	}
 	err := collect(ctx, s, func(r record) error {
 		m.index[r.kind][r.key] = r.sum
-		if prev != nil && prev[r.kind] != nil && prev[r.kind][r.key] == r.sum {
-			return nil
+		if old, ok := prev[r.kind][r.key]; ok && old == r.sum {
+			return nil // as at the previous backup
 		}
 		payload.Write(r.line)
 		payload.WriteByte('\n')
@@ -412,6 +412,7 @@ func ReadManifest(r io.Reader) (Manifest, error) {
 // one stay applied.
 func Restore(ctx context.Context, dst Store, rs ...io.Reader) (Manifest, error) {
 	var last Manifest
+	uses := map[string]bool{}
 	for i, r := range rs {
 		m, c, err := read(r)
 		if err != nil {
@@ -437,6 +438,7 @@ func Restore(ctx context.Context, dst Store, rs ...io.Reader) (Manifest, error) 
 		if head != m.Head {
 			return last, fmt.Errorf("backup %d: %w: the restored journal ends at seq %d %s, the backup at seq %d %s", i+1, ErrDamaged, head.Seq, head.Hash, m.Head.Seq, m.Head.Hash)
 		}
+		c.records.dropLoaded(uses)
 		if !c.records.Empty() {
 			if err := dst.Load(ctx, &c.records); err != nil {
 				return last, fmt.Errorf("backup %d: %w", i+1, err)

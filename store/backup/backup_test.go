@@ -145,6 +145,13 @@ func TestIncrementHoldsChangesWithoutEvents(t *testing.T) {
 	m3, err := backup.Write(ctx, &b3, src, &bare, t0.Add(time.Hour))
 	require.NoError(t, err)
 	assert.Equal(t, m3.Totals()[backup.KindJob], m3.Records[backup.KindJob])
+	assert.Equal(t, m3.Totals()[backup.KindPrintUse], m3.Records[backup.KindPrintUse])
+	// and restoring it adds nothing twice, print records (which have no ID) included
+	for name, dst := range map[string]backup.Store{"memstore": memstore.New(), "sqlite": newSQLite(t)} {
+		_, err = restore(dst, b0.Bytes(), b3.Bytes())
+		require.NoError(t, err, name)
+		requireSame(t, dumpAll(t, src), dumpAll(t, dst))
+	}
 }
 
 func TestRestoreRefuses(t *testing.T) {

@@ -75,6 +75,33 @@ type Records struct {
 	Inspections []qa.Inspection
 	Lots        []qa.Lot
 	Sequences   map[string]int64
+
+	useKeys []string // the key of each print record, as a file holds it
+}
+
+// printUseJSON is a print record as a file holds it, with its key.
+type printUseJSON struct {
+	supplies.PrintUse
+	Key string `json:"key,omitempty"`
+}
+
+// dropLoaded removes from r the print records whose key is in loaded, and adds
+// the keys of the others to it: an increment that holds print records a
+// restore added already (after a backup without an index) adds them once.
+func (r *Records) dropLoaded(loaded map[string]bool) {
+	if len(r.useKeys) != len(r.PrintUses) {
+		return
+	}
+	var uses []supplies.PrintUse
+	var keys []string
+	for i, k := range r.useKeys {
+		if k != "" && loaded[k] {
+			continue
+		}
+		loaded[k] = k != ""
+		uses, keys = append(uses, r.PrintUses[i]), append(keys, k)
+	}
+	r.PrintUses, r.useKeys = uses, keys
 }
 
 // Kinds of record, as the manifest counts them and the file names them.
@@ -217,10 +244,16 @@ func collect(ctx context.Context, s Store, emit func(record) error) error {
 		if err != nil {
 			return err
 		}
-		// A print record has no identity: identical ones are told apart by count.
+		// A print record has no identity and never changes: its digest, and a
+		// count for identical ones, is its key, which the line carries so a
+		// restore adds it once; the index needs no digest.
 		sum := digest(b)
 		seen[sum]++
-		if err := emit(record{kind: KindPrintUse, key: sum + "#" + strconv.Itoa(seen[sum]), line: b, sum: sum}); err != nil {
+		key := sum + "#" + strconv.Itoa(seen[sum])
+		if b, err = enc(KindPrintUse, printUseJSON{u, key}); err != nil {
+			return err
+		}
+		if err := emit(record{kind: KindPrintUse, key: key, line: b}); err != nil {
 			return err
 		}
 	}
@@ -395,9 +428,10 @@ func (r *Records) add(kind string, raw json.RawMessage) error {
 		err = json.Unmarshal(raw, &v)
 		r.Movements = append(r.Movements, v)
 	case KindPrintUse:
-		var v supplies.PrintUse
+		var v printUseJSON
 		err = json.Unmarshal(raw, &v)
-		r.PrintUses = append(r.PrintUses, v)
+		r.PrintUses = append(r.PrintUses, v.PrintUse)
+		r.useKeys = append(r.useKeys, v.Key)
 	case KindStocktake:
 		var v supplies.Stocktake
 		err = json.Unmarshal(raw, &v)
