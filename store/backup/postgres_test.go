@@ -50,7 +50,7 @@ func TestRoundTripPostgres(t *testing.T) {
 
 	t.Run("sqlite-postgres-sqlite", func(t *testing.T) {
 		lite := newSQLite(t)
-		files := backups(t, lite, 1)
+		files := backups(t, lite, 2)
 		pg := newPostgres(t)
 		roundTrip(t, lite, pg, files)
 		// back up the restored PostgreSQL store, which storetest.Restored

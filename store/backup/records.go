@@ -50,7 +50,7 @@ type Loader interface {
 	// shipments, problems by ID, tracking number or spec); maintenance records,
 	// movements, inspections and lots keep their IDs and Seq; tracking events
 	// already stored (the same [shipment.Event.Key]) are skipped; print records
-	// are added; a sequence is set to its value when that is higher than the
+	// (which have no identity) are added, [Restore] passing each once; a sequence is set to its value when that is higher than the
 	// stored one. IDs and sequence numbers the store hands out afterwards
 	// (job Seq, record IDs, inspection Seq, sequence values) follow the
 	// highest loaded. Stock on hand is recomputed from the movements.
