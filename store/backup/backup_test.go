@@ -156,7 +156,7 @@ func TestIncrementHoldsChangesWithoutEvents(t *testing.T) {
 
 func TestRestoreRefuses(t *testing.T) {
 	src := memstore.New()
-	files := backups(t, src, 1)
+	files := backups(t, src, 5)
 
 	damaged := bytes.Clone(files[1])
 	damaged[len(damaged)-20] ^= 1
