@@ -155,10 +155,15 @@ func (s *Store) loadLedger(r *backup.Records) {
 		c := dev
 		d.byID[dev.ID] = &c
 	}
+	at := make(map[string]int, len(d.maintenance))
+	for i, m := range d.maintenance {
+		at[m.ID] = i
+	}
 	for _, m := range r.Maintenance {
-		if i := slices.IndexFunc(d.maintenance, func(x printer.MaintenanceRecord) bool { return x.ID == m.ID }); i >= 0 {
+		if i, ok := at[m.ID]; ok {
 			d.maintenance[i] = m
 		} else {
+			at[m.ID] = len(d.maintenance)
 			d.maintenance = append(d.maintenance, m)
 		}
 		d.seq = max(d.seq, idNumber(m.ID))
@@ -183,10 +188,15 @@ func (s *Store) loadSupplies(r *backup.Records) {
 	for _, it := range r.Supplies {
 		p.items[it.Spec] = it
 	}
+	have := make(map[string]bool, len(p.movements))
+	for _, m := range p.movements {
+		have[m.ID] = true
+	}
 	for _, m := range r.Movements {
-		if slices.ContainsFunc(p.movements, func(x supply.Movement) bool { return x.ID == m.ID }) {
+		if have[m.ID] {
 			continue // movements never change
 		}
+		have[m.ID] = true
 		p.movements = append(p.movements, m)
 		p.onHand[m.Spec] += m.Qty
 		p.seq = max(p.seq, idNumber(m.ID))
@@ -215,10 +225,15 @@ func (s *Store) loadShipments(r *backup.Records) {
 		slices.SortStableFunc(evs, func(a, b shipment.Event) int { return a.Time.Compare(b.Time) })
 		p.events[ev.TrackingNo] = evs
 	}
+	at := make(map[string]int, len(p.problems))
+	for i, pr := range p.problems {
+		at[pr.ID] = i
+	}
 	for _, pr := range r.Problems {
-		if i := slices.IndexFunc(p.problems, func(x *shipment.Problem) bool { return x.ID == pr.ID }); i >= 0 {
+		if i, ok := at[pr.ID]; ok {
 			p.problems[i] = pr.Clone()
 		} else {
+			at[pr.ID] = len(p.problems)
 			p.problems = append(p.problems, pr.Clone())
 		}
 		p.problemSeq = max(p.problemSeq, idNumber(pr.ID))
