@@ -61,7 +61,8 @@ func backups(t *testing.T, src backup.Store, div int) [][]byte {
 			assert.Less(t, m.Records[backup.KindJob], 3*n, "an increment holds only the jobs that changed")
 			assert.Less(t, m.Records[backup.KindShipment], 2*n)
 			assert.Less(t, m.Records[backup.KindInspection], n)
-			assert.Equal(t, 2, m.Records[backup.KindDevice], "the usage counters changed")
+			assert.Positive(t, m.Records[backup.KindDevice], "the usage counters changed")
+			assert.LessOrEqual(t, m.Records[backup.KindDevice], 2)
 		}
 		files = append(files, b.Bytes())
 		last = &m
@@ -93,7 +94,7 @@ func roundTrip(t *testing.T, src, dst backup.Store, files [][]byte) {
 
 func TestRoundTrip(t *testing.T) {
 	src := memstore.New()
-	files := backups(t, src, 1)
+	files := backups(t, src, 2) // 1,250 orders, some 30,000 changes
 	for name, dst := range map[string]backup.Store{"sqlite": newSQLite(t), "memstore": memstore.New()} {
 		t.Run(name, func(t *testing.T) { roundTrip(t, src, dst, files) })
 	}
