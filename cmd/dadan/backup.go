@@ -55,23 +55,7 @@ func runBackup(ctx context.Context, args []string, e *env) int {
 		e.errorf("backup: %s: this store cannot be backed up", *db)
 		return exitRefused
 	}
-	tmp, err := os.CreateTemp(*out, ".backup-*")
-	if err != nil {
-		e.errorf("backup: %v", err)
-		return exitRefused
-	}
-	defer os.Remove(tmp.Name())
-	m, err := backup.Write(ctx, tmp, store, after, time.Now())
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	name := filepath.Join(*out, backup.Name(m))
-	if err == nil {
-		err = os.Rename(tmp.Name(), name)
-	}
+	m, name, err := backup.WriteDir(ctx, *out, store, after, time.Now())
 	if err != nil {
 		e.errorf("backup: %v", err)
 		return exitRefused

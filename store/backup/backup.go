@@ -44,8 +44,9 @@
 // A backup holds the data as the store interfaces return it: decrypted. A
 // backup file is therefore plaintext, personal data included, whatever the
 // store keeps at rest; keep backup files where only those who may restore
-// may read them, and encrypt them for off-site copies (the file is written
-// to any [io.Writer], so a host can pipe it through its own encryption).
+// may read them, and encrypt them for off-site copies ([Write] writes to any
+// [io.Writer], so a host can pipe a backup through its own encryption;
+// [WriteDir] writes a new file of a directory, readable by its owner only).
 //
 // A backup reads the store record by record, not as one snapshot: a record
 // that changes while a backup runs is in the next one.
@@ -65,6 +66,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -176,14 +179,86 @@ type indexJSON struct {
 // decoded by hand, or of a FormatV1 file) makes the increment hold every
 // record. A backup reads the store record by record, not as one snapshot:
 // a record changed while it runs is in the next backup.
+//
+// Write holds what follows the manifest in memory until it has the checksum;
+// [WriteDir] streams it to a file instead.
 func Write(ctx context.Context, w io.Writer, s Store, after *Manifest, now time.Time) (Manifest, error) {
+	var payload bytes.Buffer
+	m, err := write(ctx, &payload, s, after, now)
+	if err != nil {
+		return m, err
+	}
+	head, err := json.Marshal(m)
+	if err != nil {
+		return m, err
+	}
+	if _, err := w.Write(append(head, '\n')); err != nil {
+		return m, err
+	}
+	_, err = w.Write(payload.Bytes())
+	return m, err
+}
+
+// manifestRoom is the room [WriteDir] keeps for the manifest line: a manifest
+// is a few hundred bytes.
+const manifestRoom = 4096
+
+// WriteDir writes a backup as [Write] does into a new file of dir named by
+// [Name], readable by its owner only, and returns the manifest and the
+// file's path. It streams the backup into the file and writes the manifest
+// line (padded with spaces) at the start when it has the checksum, so it
+// holds little in memory however large the store; the file gets its name
+// only once it is complete and synced.
+func WriteDir(ctx context.Context, dir string, s Store, after *Manifest, now time.Time) (Manifest, string, error) {
+	f, err := os.CreateTemp(dir, ".backup-*")
+	if err != nil {
+		return Manifest{}, "", err
+	}
+	defer os.Remove(f.Name()) // after a failure; a renamed file stays
+	defer f.Close()
+	room := append(bytes.Repeat([]byte{' '}, manifestRoom-1), '\n')
+	if _, err := f.Write(room); err != nil {
+		return Manifest{}, "", err
+	}
+	m, err := write(ctx, f, s, after, now)
+	if err != nil {
+		return m, "", err
+	}
+	head, err := json.Marshal(m)
+	if err != nil {
+		return m, "", err
+	}
+	if len(head) >= manifestRoom {
+		return m, "", fmt.Errorf("backup: a manifest of %d bytes", len(head))
+	}
+	copy(room, head)
+	if _, err := f.WriteAt(room, 0); err != nil {
+		return m, "", err
+	}
+	if err := f.Sync(); err != nil {
+		return m, "", err
+	}
+	if err := f.Close(); err != nil {
+		return m, "", err
+	}
+	path := filepath.Join(dir, Name(m))
+	if err := os.Rename(f.Name(), path); err != nil {
+		return m, "", err
+	}
+	return m, path, nil
+}
+
+// write writes what follows the manifest line to out and returns the
+// manifest, its checksum set.
+func write(ctx context.Context, out io.Writer, s Store, after *Manifest, now time.Time) (Manifest, error) {
 	m := Manifest{Format: Format, Kind: Full, Created: now, Records: map[string]int{}}
 	var prev index
 	if after != nil {
 		m.Kind, m.After, prev = Incremental, after.Head, after.index
 	}
-	var payload bytes.Buffer
-	enc := json.NewEncoder(&payload)
+	h := sha256.New()
+	payload := bufio.NewWriterSize(io.MultiWriter(out, h), 64<<10)
+	enc := json.NewEncoder(payload)
 	enc.SetEscapeHTML(false)
 
 	// The journal since After, checked link by link; the orders it names.
@@ -274,17 +349,11 @@ func Write(ctx context.Context, w io.Writer, s Store, after *Manifest, now time.
 			}
 		}
 	}
-	sum := sha256.Sum256(payload.Bytes())
-	m.SHA256 = hex.EncodeToString(sum[:])
-	head, err := json.Marshal(m)
-	if err != nil {
+	if err := payload.Flush(); err != nil {
 		return m, err
 	}
-	if _, err := w.Write(append(head, '\n')); err != nil {
-		return m, err
-	}
-	_, err = w.Write(payload.Bytes())
-	return m, err
+	m.SHA256 = hex.EncodeToString(h.Sum(nil))
+	return m, nil
 }
 
 // contents is what a backup file holds.

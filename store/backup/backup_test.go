@@ -253,3 +253,45 @@ func TestDue(t *testing.T) {
 	assert.Equal(t, backup.Kind(""), backup.Due(made, t0.Add(day+time.Hour)))
 	assert.Equal(t, backup.Full, backup.Due(made, t0.Add(7*day)))
 }
+
+// WriteDir streams the same backup Write makes into a file of its own, the
+// manifest line padded, and a chain of its files restores.
+func TestWriteDir(t *testing.T) {
+	src := memstore.New()
+	setup(t, src)
+	work(t, src, 0, 100)
+	dir := t.TempDir()
+	var buf bytes.Buffer
+	mw, err := backup.Write(ctx, &buf, src, nil, t0)
+	require.NoError(t, err)
+	m0, path0, err := backup.WriteDir(ctx, dir, src, nil, t0)
+	require.NoError(t, err)
+	assert.Equal(t, filepath.Join(dir, backup.Name(m0)), path0)
+	assert.Equal(t, mw.SHA256, m0.SHA256, "the same payload")
+	b0, err := os.ReadFile(path0)
+	require.NoError(t, err)
+	first, rest, _ := bytes.Cut(b0, []byte("\n"))
+	wantFirst, wantRest, _ := bytes.Cut(buf.Bytes(), []byte("\n"))
+	assert.Equal(t, string(wantFirst), string(bytes.TrimRight(first, " ")))
+	assert.Equal(t, wantRest, rest)
+	fi, err := os.Stat(path0)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), "a backup holds personal data")
+
+	work(t, src, 100, 50)
+	m1, path1, err := backup.WriteDir(ctx, dir, src, &m0, t0.Add(24*time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, backup.Incremental, m1.Kind)
+	b1, err := os.ReadFile(path1)
+	require.NoError(t, err)
+	dst := newSQLite(t)
+	_, err = restore(dst, b0, b1)
+	require.NoError(t, err)
+	requireSame(t, dumpAll(t, src), dumpAll(t, dst))
+
+	ents, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, ents, 2, "no temporary file is left")
+	_, _, err = backup.WriteDir(ctx, filepath.Join(dir, "missing"), src, nil, t0)
+	assert.Error(t, err)
+}
