@@ -135,7 +135,7 @@ func runRestore(ctx context.Context, args []string, e *env) int {
 // the order of [backup.Kinds].
 func recordCounts(counts map[string]int) string {
 	var parts []string
-	for _, k := range backup.Kinds {
+	for _, k := range backup.Kinds() {
 		if n, ok := counts[k]; ok {
 			parts = append(parts, fmt.Sprintf("%d %s", n, k))
 		}

@@ -318,7 +318,7 @@ func write(ctx context.Context, out io.Writer, s Store, after *Manifest, now tim
 
 	// The other records: those that changed since the previous index.
 	m.index = index{}
-	for _, k := range Kinds {
+	for _, k := range kinds {
 		m.Records[k] = 0
 		if k != KindEvent {
 			m.index[k] = map[string]string{}
@@ -342,7 +342,7 @@ func write(ctx context.Context, out io.Writer, s Store, after *Manifest, now tim
 	if err != nil {
 		return m, err
 	}
-	for _, k := range Kinds {
+	for _, k := range kinds {
 		if sums, ok := m.index[k]; ok {
 			if err := enc.Encode(map[string]any{"index": indexJSON{Kind: k, Sums: sums}}); err != nil {
 				return m, err
@@ -411,7 +411,7 @@ func read(r io.Reader) (Manifest, *contents, error) {
 		}
 	}
 	for k := range m.Records {
-		if !slices.Contains(Kinds, k) {
+		if !slices.Contains(kinds, k) {
 			return m, nil, fmt.Errorf("%w: the manifest counts an unknown kind %q", ErrDamaged, k)
 		}
 	}
@@ -446,7 +446,7 @@ func (c *contents) line(m *Manifest, l []byte, counts map[string]int) error {
 			if err := json.Unmarshal(raw, &ix); err != nil {
 				return err
 			}
-			if m.index == nil || !slices.Contains(Kinds, ix.Kind) || m.index[ix.Kind] != nil {
+			if m.index == nil || !slices.Contains(kinds, ix.Kind) || m.index[ix.Kind] != nil {
 				return fmt.Errorf("an index of kind %q out of place", ix.Kind)
 			}
 			if ix.Sums == nil {

@@ -122,8 +122,10 @@ const (
 	KindSequence    = "sequence"
 )
 
-// Kinds lists the kinds of record in the order a backup file holds them.
-var Kinds = []string{KindDevice, KindMaintenance, KindFault, KindSupply, KindMovement, KindPrintUse,
+// Kinds returns the kinds of record in the order a backup file holds them.
+func Kinds() []string { return slices.Clone(kinds) }
+
+var kinds = []string{KindDevice, KindMaintenance, KindFault, KindSupply, KindMovement, KindPrintUse,
 	KindStocktake, KindShipment, KindEvent, KindProblem, KindJob, KindInspection, KindLot, KindSequence}
 
 // Counts returns how many records of each kind r holds.
