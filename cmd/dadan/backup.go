@@ -45,33 +45,22 @@ func runBackup(ctx context.Context, args []string, e *env) int {
 		}
 		after = &m
 	}
-	store, closer, ok := openDB(ctx, e, "backup", *db)
+	db0, closer, ok := openDB(ctx, e, "backup", *db)
 	if !ok {
 		return exitRefused
 	}
 	defer closer.Close()
-	tmp, err := os.CreateTemp(*out, ".backup-*")
+	store, ok := db0.(backup.Store)
+	if !ok {
+		e.errorf("backup: %s: this store cannot be backed up", *db)
+		return exitRefused
+	}
+	m, name, err := backup.WriteDir(ctx, *out, store, after, time.Now())
 	if err != nil {
 		e.errorf("backup: %v", err)
 		return exitRefused
 	}
-	defer os.Remove(tmp.Name())
-	m, err := backup.Write(ctx, tmp, store, after, time.Now())
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	name := filepath.Join(*out, backup.Name(m))
-	if err == nil {
-		err = os.Rename(tmp.Name(), name)
-	}
-	if err != nil {
-		e.errorf("backup: %v", err)
-		return exitRefused
-	}
-	fmt.Fprintf(e.stdout, "%s %s: %d orders, %d events, journal seq %d to %d\n", m.Kind, name, m.Orders, m.Events, m.After.Seq, m.Head.Seq)
+	fmt.Fprintf(e.stdout, "%s %s: %d orders, %d events, journal seq %d to %d; %s\n", m.Kind, name, m.Orders, m.Events, m.After.Seq, m.Head.Seq, recordCounts(m.Records))
 	return exitOK
 }
 
@@ -118,11 +107,16 @@ func runRestore(ctx context.Context, args []string, e *env) int {
 		defer fh.Close()
 		rs = append(rs, fh)
 	}
-	store, closer, ok := openDB(ctx, e, "restore", *db)
+	db0, closer, ok := openDB(ctx, e, "restore", *db)
 	if !ok {
 		return exitRefused
 	}
 	defer closer.Close()
+	store, ok := db0.(backup.Store)
+	if !ok {
+		e.errorf("restore: %s: this store cannot be restored into", *db)
+		return exitRefused
+	}
 	m, err := backup.Restore(ctx, store, rs...)
 	if err != nil {
 		e.errorf("restore: %v", err)
@@ -134,8 +128,20 @@ func runRestore(ctx context.Context, args []string, e *env) int {
 		}
 		return exitRefused
 	}
-	fmt.Fprintf(e.stdout, "restored %d backups into %s: journal up to seq %d\n", len(rs), *db, m.Head.Seq)
+	fmt.Fprintf(e.stdout, "restored %d backups into %s: journal up to seq %d; %s\n", len(rs), *db, m.Head.Seq, recordCounts(m.Totals()))
 	return exitOK
+}
+
+// recordCounts is the summary of counts by kind: "3 job, 0 device, …", in
+// the order of [backup.Kinds].
+func recordCounts(counts map[string]int) string {
+	var parts []string
+	for _, k := range backup.Kinds() {
+		if n, ok := counts[k]; ok {
+			parts = append(parts, fmt.Sprintf("%d %s", n, k))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // backupFiles returns the backup files of dir in name (creation) order.

@@ -1,21 +1,40 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/dadanhq/dadan/printer"
+	"github.com/dadanhq/dadan/shipment"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 func TestBackupRestoreCLI(t *testing.T) {
 	db, policy := accessDB(t)
+	{ // a shipment with its tracking, a device, a sequence: everything is backed up
+		ctx := context.Background()
+		s, c, err := openStore(ctx, db)
+		require.NoError(t, err)
+		require.NoError(t, s.CreateShipment(ctx, &shipment.Shipment{TrackingNo: "YT1", OrderID: "P1", Carrier: "YTO", State: shipment.HandedOver}))
+		_, err = s.AddEvent(ctx, shipment.Event{TrackingNo: "YT1", Time: shipT0, State: shipment.InTransit, Text: "已揽收"}, nil)
+		require.NoError(t, err)
+		require.NoError(t, s.AddDevice(ctx, printer.Device{ID: "zebra", Status: printer.DeviceActive}))
+		_, err = s.NextValue(ctx, "pool/YTO")
+		require.NoError(t, err)
+		require.NoError(t, c.Close())
+	}
 	dir := filepath.Join(t.TempDir(), "backups")
 	code, out, errOut := runCLI(t, "", "backup", "--db", db, "--out", dir)
 	require.Equal(t, exitOK, code, errOut)
 	assert.True(t, strings.HasPrefix(out, "full "), out)
+	// the summary line keeps its start and counts each kind of record after it
+	assert.Regexp(t, `^full \S+: \d+ orders, \d+ events, journal seq 0 to \d+; \d+ device, \d+ maintenance, \d+ fault, `+
+		`\d+ supply, \d+ movement, \d+ print_use, \d+ stocktake, [1-9]\d* shipment, \d+ tracking_event, \d+ problem, [1-9]\d* job, `+
+		`\d+ inspection, \d+ lot, \d+ sequence\n$`, out)
 
 	code, _, errOut = runCLI(t, "", "amend", "--db", db, "--order", "P2", "--recipient", writeRecipient(t), "--reason", "moved")
 	require.Equal(t, exitOK, code, errOut)
@@ -27,10 +46,26 @@ func TestBackupRestoreCLI(t *testing.T) {
 	code, out, errOut = runCLI(t, "", "restore", "--from", dir, "--db", restored)
 	require.Equal(t, exitOK, code, errOut)
 	assert.Contains(t, out, "restored 2 backups")
-	for _, l := range [][]string{{"orders", "--json"}, {"journal", "--json"}, {"orders", "--order", "P2"}} {
+	assert.Regexp(t, `; \d+ device, .*[1-9]\d* shipment, .*[1-9]\d* job, .*\d+ sequence\n$`, out)
+	for _, l := range [][]string{{"orders", "--json"}, {"journal", "--json"}, {"orders", "--order", "P2"},
+		{"jobs", "--json"}, {"shipments", "--json"}, {"problems", "--json"}} {
 		_, want, _ := runCLI(t, "", append(l, "--db", db)...)
 		_, got, _ := runCLI(t, "", append(l, "--db", restored)...)
 		assert.Equal(t, want, got, "%v of the restored database", l)
+	}
+	{
+		ctx := context.Background()
+		s, c, err := openStore(ctx, restored)
+		require.NoError(t, err)
+		evs, err := s.Events(ctx, "YT1")
+		require.NoError(t, err)
+		assert.Len(t, evs, 1, "tracking events are restored")
+		_, err = s.Device(ctx, "zebra")
+		assert.NoError(t, err, "the device ledger is restored")
+		n, err := s.NextValue(ctx, "pool/YTO")
+		require.NoError(t, err)
+		assert.Equal(t, int64(2), n, "a restored sequence never hands out a number again")
+		require.NoError(t, c.Close())
 	}
 	code, out, _ = runCLI(t, "", "journal", "--db", restored, "--verify")
 	assert.Equal(t, exitOK, code, out)

@@ -123,7 +123,7 @@ func commandList() []command {
 		{"import", "read a platform export (taobao, top, pdd, douyin, csv) into order JSON lines", runImport},
 		{"qa", "quality inspection: sampling, inspections, lots, reports", runQA},
 		{"reprint", "queue a printed document again, flagged as a reprint, for the next dadan print", runReprint},
-		{"backup", "write a full or incremental backup of the orders and the journal", runBackup},
+		{"backup", "write a full or incremental backup of everything the database holds", runBackup},
 		{"restore", "build a new database from a full backup and its increments", runRestore},
 		{"retention", "erase the personal data of orders delivered or cancelled more than N days ago", runRetention},
 		{"rekey", "seal the database's personal data with the active key of --keys (rotation)", runRekey},

@@ -1,11 +1,13 @@
 package backup_test
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"testing"
 	"time"
 
+	"github.com/dadanhq/dadan/store/backup"
 	"github.com/dadanhq/dadan/store/postgres"
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
@@ -38,27 +40,40 @@ func newPostgres(t *testing.T) *postgres.Store {
 	return s
 }
 
-// PostgreSQL to SQLite and back: the journal's hashes survive the stores' different
-// time precisions.
+// PostgreSQL to PostgreSQL and to SQLite, and SQLite to PostgreSQL and back:
+// every record survives the stores' different time precisions and IDs.
 func TestRoundTripPostgres(t *testing.T) {
 	src := newPostgres(t)
-	files := backups(t, src)
-	dst := newPostgres(t)
-	m, err := restore(dst, files...)
-	require.NoError(t, err)
-	wantO, wantE := dump(t, src)
-	gotO, gotE := dump(t, dst)
-	assert.Equal(t, wantO, gotO)
-	assert.Equal(t, wantE, gotE)
-	assert.Equal(t, wantE[len(wantE)-1].Hash, m.Head.Hash)
+	files := backups(t, src, 3) // PostgreSQL writes take their round trips
+	t.Run("postgres", func(t *testing.T) { roundTrip(t, src, newPostgres(t), files) })
+	t.Run("sqlite", func(t *testing.T) { roundTrip(t, src, newSQLite(t), files) })
 
-	lite := newSQLite(t)
-	_, err = restore(lite, files...)
-	require.NoError(t, err)
-	gotO, gotE = dump(t, lite)
-	assert.Equal(t, wantO, gotO)
-	assert.Equal(t, wantE, gotE)
+	t.Run("sqlite-postgres-sqlite", func(t *testing.T) {
+		lite := newSQLite(t)
+		files := backups(t, lite, 2)
+		pg := newPostgres(t)
+		roundTrip(t, lite, pg, files)
+		// back up the restored PostgreSQL store, which storetest.Restored
+		// added to, and restore that into SQLite
+		var full []byte
+		{
+			var b bytes.Buffer
+			_, err := backup.Write(ctx, &b, pg, nil, t0.AddDate(0, 0, 30))
+			require.NoError(t, err)
+			full = b.Bytes()
+		}
+		back := newSQLite(t)
+		_, err := restore(back, full)
+		require.NoError(t, err)
+		requireSame(t, dumpAll(t, pg), dumpAll(t, back)) // pg as storetest.Restored left it
+	})
 
-	_, err = restore(dst, files[0])
-	assert.Error(t, err, "a non-empty store")
+	_, err := restore(src, files[0])
+	assert.ErrorIs(t, err, backup.ErrNotNew)
+	damaged := append([]byte(nil), files[2]...)
+	damaged[len(damaged)/2] ^= 0x20
+	_, err = restore(newPostgres(t), files[0], files[1], damaged)
+	assert.ErrorIs(t, err, backup.ErrDamaged)
+	_, err = restore(newPostgres(t), files[0], files[2])
+	assert.ErrorIs(t, err, backup.ErrGap)
 }

@@ -123,7 +123,10 @@ func (s *Store) AddInspection(ctx context.Context, in qa.Inspection) (qa.Inspect
 	s.qmu.Lock()
 	defer s.qmu.Unlock()
 	in = cloneInspection(in)
-	in.Seq = int64(len(s.inspections)) + 1
+	in.Seq = 1
+	if n := len(s.inspections); n > 0 {
+		in.Seq = s.inspections[n-1].Seq + 1 // after a restore, Seq may have gaps
+	}
 	if in.ID == "" {
 		in.ID = s.freeID("i/", "I", in.Seq)
 	}
@@ -164,7 +167,10 @@ func (s *Store) AddLot(ctx context.Context, l qa.Lot) (qa.Lot, error) {
 	}
 	s.qmu.Lock()
 	defer s.qmu.Unlock()
-	l.Seq = int64(len(s.lots)) + 1
+	l.Seq = 1
+	if n := len(s.lots); n > 0 {
+		l.Seq = s.lots[n-1].Seq + 1
+	}
 	if l.ID == "" {
 		l.ID = s.freeID("l/", "L", l.Seq)
 	}

@@ -20,6 +20,8 @@ type shipments struct {
 	events   map[string][]shipment.Event
 	eventKey map[string]bool
 	problems []*shipment.Problem
+	// problemSeq is the number of the last problem ID handed out or loaded.
+	problemSeq int64
 }
 
 func (s *shipments) initLocked() {
@@ -156,7 +158,8 @@ func (s *shipments) CreateProblem(ctx context.Context, p *shipment.Problem) erro
 	}
 	s.shmu.Lock()
 	defer s.shmu.Unlock()
-	p.ID = "P" + strconv.Itoa(len(s.problems)+1)
+	s.problemSeq++
+	p.ID = "P" + strconv.FormatInt(s.problemSeq, 10)
 	s.problems = append(s.problems, p.Clone())
 	return nil
 }
