@@ -97,6 +97,9 @@ func (s *Store) AddJobs(ctx context.Context, in []printer.Job) ([]printer.Job, e
 	var out, dup []printer.Job
 	err := s.write(ctx, func(w *wconn) error {
 		out, dup = nil, nil
+		if ok, err := addJobsFast(w, in, &out); ok || err != nil {
+			return err
+		}
 		keys := make(map[printer.JobKey]bool, len(in))
 		ids := make(map[string]bool, len(in))
 		for _, j := range in {
@@ -167,6 +170,58 @@ func (s *Store) AddJobs(ctx context.Context, in []printer.Job) ([]printer.Job, e
 		return nil, err
 	}
 	return out, nil
+}
+
+// addJobsFast inserts in, with IDs and sequence numbers as AddJobs gives them,
+// one statement a job, when no ID or key is taken, which is what a station queuing
+// new orders meets. If one is taken it deletes what it inserted and reports
+// false: AddJobs then looks at each job to say which.
+func addJobsFast(w *wconn, in []printer.Job, out *[]printer.Job) (bool, error) {
+	seq, err := nextJobSeq(w)
+	if err != nil {
+		return false, err
+	}
+	res := make([]printer.Job, len(in))
+	for i, j := range in {
+		seq++
+		if j.ID == "" {
+			j.ID = "J" + strconv.FormatInt(seq, 10)
+		}
+		j.Seq, j.State = seq, printer.Queued
+		n, err := insertJobIf(w, &j)
+		if err != nil {
+			return false, err
+		}
+		if n != 1 {
+			for _, d := range res[:i] {
+				if _, err := w.exec(`DELETE FROM jobs WHERE id = ?`, d.ID); err != nil {
+					return false, err
+				}
+			}
+			return false, nil
+		}
+		j.Data = bytes.Clone(j.Data)
+		res[i] = j
+	}
+	*out = res
+	return true, nil
+}
+
+// insertJobIf inserts j unless its ID, key or sequence number is taken; it
+// returns how many rows it inserted.
+func insertJobIf(w *wconn, j *printer.Job) (int64, error) {
+	created, updated, sent, printed, err := jobTimes(j)
+	if err != nil {
+		return 0, err
+	}
+	r, err := w.exec(`INSERT INTO jobs (`+jobCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`,
+		j.ID, j.Key.Order, string(j.Key.Doc), j.Key.Template, j.Key.Version, j.Key.Copy, j.Printer, blob(j.Data),
+		j.MediaLength, string(j.State), j.Seq, j.Owner, j.Attempts, j.PrintCount, b2i(j.Reprint), j.ReprintReason,
+		b2i(j.Rerender), j.Hash, j.Revision, created, updated, sent, printed, j.LastError)
+	if err != nil {
+		return 0, err
+	}
+	return r.RowsAffected()
 }
 
 func insertJob(w *wconn, j *printer.Job) error {
@@ -242,8 +297,31 @@ func (s *Store) ClaimJob(ctx context.Context, printerName, owner string, now tim
 	return out, nil
 }
 
+// claimHead claims the printer's head queued job in one statement when no job
+// of the printer is being sent, the common case; sql.ErrNoRows when it claims
+// nothing (a job being sent, perhaps with its lease expired, or none queued).
+const claimHead = `UPDATE jobs SET state = 'sending', owner = ?, sent_at = ?, updated_at = ?, attempts = attempts + 1
+	WHERE id = (SELECT id FROM jobs WHERE printer = ? AND state = 'queued' ORDER BY seq LIMIT 1)
+	AND NOT EXISTS (SELECT 1 FROM jobs WHERE printer = ? AND state = 'sending')
+	RETURNING ` + jobCols
+
 // claimIn is ClaimJob inside the writer's transaction.
 func (s *Store) claimIn(w *wconn, printerName, owner string, now time.Time) (out printer.Job, err error) {
+	at := now.UnixNano()
+	j, err := scanJob(rowOf(w, claimHead, owner, at, at, printerName, printerName))
+	if err == nil {
+		j.SentAt, j.UpdatedAt = now, now
+		return j, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return out, err
+	}
+	return s.claimSlow(w, printerName, owner, now)
+}
+
+// claimSlow is claimIn when the one statement claimed nothing: it reclaims a
+// job whose lease expired, or finds the printer busy or idle.
+func (s *Store) claimSlow(w *wconn, printerName, owner string, now time.Time) (out printer.Job, err error) {
 	// A job being sent blocks the printer, unless its lease expired. Only
 	// its time is read: the bytes may be large.
 	rows, err := w.query(`SELECT id, sent_at FROM jobs WHERE printer = ? AND state = 'sending' ORDER BY seq`, printerName)

@@ -318,7 +318,8 @@ func (s *Store) writer() {
 }
 
 // run executes batch in one transaction, each operation in a savepoint, and
-// answers every operation.
+// answers every operation. An operation alone in its transaction needs no
+// savepoint: if it fails, the transaction is rolled back.
 func (s *Store) run(batch []*op) {
 	errs := make([]error, len(batch))
 	w := s.w
@@ -328,6 +329,10 @@ func (s *Store) run(batch []*op) {
 		for _, o := range batch {
 			o.done <- err
 		}
+		return
+	}
+	if len(batch) == 1 {
+		s.runOne(batch[0])
 		return
 	}
 	ok := 0 // operations whose change is in the transaction
@@ -374,6 +379,32 @@ func (s *Store) run(batch []*op) {
 	for i, o := range batch {
 		o.done <- errs[i]
 	}
+}
+
+// runOne runs o, alone in the transaction begun, and answers it.
+func (s *Store) runOne(o *op) {
+	w := s.w
+	err := o.ctx.Err()
+	if err == nil {
+		err = s.call(o, w)
+	}
+	if err != nil {
+		if _, rerr := w.exec("ROLLBACK"); rerr != nil {
+			s.log.Debug("sqlite: rollback", "path", s.path, "err", rerr) // SQLite may have rolled back already
+		}
+		o.done <- mapErr(err)
+		return
+	}
+	if _, err := w.exec("COMMIT"); err != nil {
+		err = mapErr(err)
+		s.log.Warn("sqlite: write transaction rolled back", "path", s.path, "ops", 1, "err", err)
+		_, _ = w.exec("ROLLBACK")
+		o.done <- err
+		return
+	}
+	s.commits.Add(1)
+	s.batched.Add(1)
+	o.done <- nil
 }
 
 // abort rolls back the transaction and answers batch: operations without an
