@@ -2,10 +2,12 @@ package sqlite
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -433,6 +435,118 @@ func (s *Store) FinishAndClaim(ctx context.Context, done printer.Job, from print
 		return printer.Job{}, err
 	case none:
 		return printer.Job{}, printer.ErrNoJob
+	}
+	return out, nil
+}
+
+var _ printer.BatchClaimer = (*Store)(nil)
+
+// claimMore claims the next jobs of a printer that has one Sending already, the
+// head just claimed in the same transaction.
+const claimMore = `UPDATE jobs SET state = 'sending', owner = ?, sent_at = ?, updated_at = ?, attempts = attempts + 1
+	WHERE id IN (SELECT id FROM jobs WHERE printer = ? AND state = 'queued' ORDER BY seq LIMIT ?)
+	RETURNING ` + jobCols
+
+// ClaimJobs implements [printer.BatchClaimer]. The lease is [Options.Lease].
+func (s *Store) ClaimJobs(ctx context.Context, done []printer.Job, from printer.JobState, printerName, owner string, now time.Time, max int) ([]printer.Job, error) {
+	for i := range done {
+		if _, _, _, _, err := jobTimes(&done[i]); err != nil {
+			return nil, err
+		}
+	}
+	var te timeEnc
+	te.t(now)
+	if te.err != nil {
+		return nil, te.err
+	}
+	if len(done) == 0 {
+		if idle, err := s.nothingToClaim(ctx, printerName, now); err != nil || idle {
+			if err == nil {
+				err = printer.ErrNoJob
+			}
+			return nil, err
+		}
+	}
+	var out []printer.Job
+	var none bool
+	err := s.write(ctx, func(w *wconn) error {
+		out, none = nil, false
+		for _, j := range done {
+			if err := updateIn(w, j, from); err != nil {
+				return err
+			}
+		}
+		var err error
+		out, err = s.claimManyIn(w, printerName, owner, now, max)
+		if len(done) > 0 && errors.Is(err, printer.ErrNoJob) {
+			none = true // the updates stand
+			return nil
+		}
+		return err
+	})
+	switch {
+	case err != nil:
+		return nil, err
+	case none:
+		return nil, printer.ErrNoJob
+	}
+	return out, nil
+}
+
+// UpdateJobs implements [printer.BatchClaimer].
+func (s *Store) UpdateJobs(ctx context.Context, js []printer.Job, from printer.JobState) error {
+	for i := range js {
+		if _, _, _, _, err := jobTimes(&js[i]); err != nil {
+			return err
+		}
+	}
+	return s.write(ctx, func(w *wconn) error {
+		for _, j := range js {
+			if err := updateIn(w, j, from); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// claimManyIn is ClaimJobs inside the writer's transaction.
+func (s *Store) claimManyIn(w *wconn, printerName, owner string, now time.Time, max int) ([]printer.Job, error) {
+	at := now.UnixNano()
+	first, err := scanJob(rowOf(w, claimHead, owner, at, at, printerName, printerName))
+	if errors.Is(err, sql.ErrNoRows) {
+		// A job being sent, perhaps with its lease expired, or none queued.
+		j, err := s.claimSlow(w, printerName, owner, now)
+		if err != nil {
+			return nil, err
+		}
+		return []printer.Job{j}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := []printer.Job{first}
+	if max > 1 {
+		rows, err := w.query(claimMore, owner, at, at, printerName, max-1)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			j, err := scanJob(rows)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, j)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		slices.SortFunc(out[1:], func(a, b printer.Job) int { return cmp.Compare(a.Seq, b.Seq) })
+	}
+	for i := range out {
+		out[i].SentAt, out[i].UpdatedAt = now, now
 	}
 	return out, nil
 }
