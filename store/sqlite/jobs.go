@@ -245,12 +245,32 @@ func updateJob(w *wconn, j *printer.Job, withData bool) error {
 	return err
 }
 
+// keepPlace is the update of a job that keeps its printer and sequence number,
+// what a send's outcome is: SQLite rewrites the entries of every index on a
+// column the statement sets, changed or not, so these two are left out.
+const keepPlace = `UPDATE jobs SET media_length = ?, state = ?, owner = ?, attempts = ?, print_count = ?,
+	reprint = ?, reprint_reason = ?, rerender = ?, hash = ?, revision = ?, updated_at = ?, sent_at = ?,
+	printed_at = ?, last_error = ?, data = ? WHERE id = ? AND state = ? AND printer = ? AND seq = ?`
+
 // updateJobIf is updateJob for a job whose stored state is from (any state when
 // from is empty); it returns how many rows it changed.
 func updateJobIf(w *wconn, j *printer.Job, withData bool, from printer.JobState) (int64, error) {
 	_, updated, sent, printed, err := jobTimes(j)
 	if err != nil {
 		return 0, err
+	}
+	if withData && from != "" {
+		res, err := w.exec(keepPlace, j.MediaLength, string(j.State), j.Owner, j.Attempts, j.PrintCount,
+			b2i(j.Reprint), j.ReprintReason, b2i(j.Rerender), j.Hash, j.Revision, updated, sent, printed, j.LastError,
+			blob(j.Data), j.ID, string(from), j.Printer, j.Seq)
+		if err != nil {
+			return 0, err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 1 {
+			return n, err
+		}
+		// Another printer or place, or not in state from: the whole update
+		// tells which.
 	}
 	args := []any{j.Printer, j.MediaLength, string(j.State), j.Seq, j.Owner, j.Attempts, j.PrintCount,
 		b2i(j.Reprint), j.ReprintReason, b2i(j.Rerender), j.Hash, j.Revision, updated, sent, printed, j.LastError}

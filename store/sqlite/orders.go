@@ -131,7 +131,9 @@ func (s *Store) GetOrder(ctx context.Context, id string) (*order.Order, error) {
 func (s *Store) UpdateOrder(ctx context.Context, id string, fn func(o *order.Order) ([]order.Event, error)) error {
 	return s.write(ctx, func(w *wconn) error {
 		var body []byte
-		err := w.queryRow(`SELECT body FROM orders WHERE id = ?`, []any{id}, &body)
+		var oldStatus string
+		var oldPaid int64
+		err := w.queryRow(`SELECT status, paid_at, body FROM orders WHERE id = ?`, []any{id}, &oldStatus, &oldPaid, &body)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("%w: %s", order.ErrNotFound, id)
 		}
@@ -151,7 +153,17 @@ func (s *Store) UpdateOrder(ctx context.Context, id string, fn func(o *order.Ord
 		if err != nil {
 			return err
 		}
-		if _, err := w.exec(`UPDATE orders SET status = ?, paid_at = ?, body = ? WHERE id = ?`, string(o.Status), paid, body, id); err != nil {
+		// SQLite rewrites the index entries of every column set, changed or
+		// not: set only what changed.
+		switch {
+		case paid != oldPaid:
+			_, err = w.exec(`UPDATE orders SET status = ?, paid_at = ?, body = ? WHERE id = ?`, string(o.Status), paid, body, id)
+		case string(o.Status) != oldStatus:
+			_, err = w.exec(`UPDATE orders SET status = ?, body = ? WHERE id = ?`, string(o.Status), body, id)
+		default:
+			_, err = w.exec(`UPDATE orders SET body = ? WHERE id = ?`, body, id)
+		}
+		if err != nil {
 			return err
 		}
 		return appendEvents(w, evs)
