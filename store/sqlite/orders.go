@@ -36,17 +36,22 @@ func decodeOrder(id string, body []byte) (*order.Order, error) {
 const insertEvent = `INSERT INTO journal (seq, time, actor, order_id, action, from_st, to_st, detail, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // appendEvents journals evs after the recorded head, sealing each into the hash
-// chain ([order.Seal]), and records the new head.
+// chain ([order.Seal]), and records the new head: the writer keeps it for the
+// rest of the transaction and stores it before the commit (see wconn.head).
 func appendEvents(w *wconn, evs []order.Event) error {
 	if len(evs) == 0 {
 		return nil
 	}
-	var head order.Head
-	var seq int64
-	if err := w.queryRow(`SELECT seq, hash FROM journal_head WHERE id = 1`, nil, &seq, &head.Hash); err != nil {
-		return fmt.Errorf("sqlite: journal head: %w", err)
+	if !w.head.known {
+		var seq int64
+		var h order.Head
+		if err := w.queryRow(`SELECT seq, hash FROM journal_head WHERE id = 1`, nil, &seq, &h.Hash); err != nil {
+			return fmt.Errorf("sqlite: journal head: %w", err)
+		}
+		h.Seq = uint64(seq)
+		w.head = txHead{head: h, known: true}
 	}
-	head.Seq = uint64(seq)
+	head := w.head.head
 	var te timeEnc
 	for i := range evs {
 		ev := evs[i] // the caller's events stay as they were
@@ -60,8 +65,20 @@ func appendEvents(w *wconn, evs []order.Event) error {
 			return err
 		}
 	}
-	_, err := w.exec(`UPDATE journal_head SET seq = ?, hash = ? WHERE id = 1`, int64(head.Seq), head.Hash)
-	return err
+	w.head = txHead{head: head, known: true, dirty: true}
+	return nil
+}
+
+// storeHead writes the journal head appendEvents moved in this transaction.
+func storeHead(w *wconn) error {
+	if !w.head.dirty {
+		return nil
+	}
+	if _, err := w.exec(`UPDATE journal_head SET seq = ?, hash = ? WHERE id = 1`, int64(w.head.head.Seq), w.head.head.Hash); err != nil {
+		return err
+	}
+	w.head.dirty = false
+	return nil
 }
 
 // JournalHead implements [order.HeadReader].

@@ -331,6 +331,7 @@ func (s *Store) run(batch []*op) {
 		}
 		return
 	}
+	w.head = txHead{}
 	if len(batch) == 1 {
 		s.runOne(batch[0])
 		return
@@ -341,6 +342,7 @@ func (s *Store) run(batch []*op) {
 			errs[i] = err
 			continue
 		}
+		head := w.head
 		if _, err := w.exec("SAVEPOINT op"); err != nil {
 			s.abort(batch[:i], errs, mapErr(err))
 			s.run(batch[i:])
@@ -368,6 +370,11 @@ func (s *Store) run(batch []*op) {
 			s.run(batch[i+1:])
 			return
 		}
+		w.head = head // as before the operation undone
+	}
+	if err := storeHead(w); err != nil {
+		s.abort(batch, errs, mapErr(err))
+		return
 	}
 	if _, err := w.exec("COMMIT"); err != nil {
 		err = mapErr(err)
@@ -388,7 +395,11 @@ func (s *Store) runOne(o *op) {
 	if err == nil {
 		err = s.call(o, w)
 	}
+	if err == nil {
+		err = storeHead(w)
+	}
 	if err != nil {
+		w.head = txHead{}
 		if _, rerr := w.exec("ROLLBACK"); rerr != nil {
 			s.log.Debug("sqlite: rollback", "path", s.path, "err", rerr) // SQLite may have rolled back already
 		}
@@ -412,6 +423,7 @@ func (s *Store) runOne(o *op) {
 func (s *Store) abort(batch []*op, errs []error, err error) {
 	s.log.Warn("sqlite: write transaction rolled back", "path", s.path, "ops", len(batch), "err", err)
 	_, _ = s.w.exec("ROLLBACK") // fails harmlessly when SQLite rolled back already
+	s.w.head = txHead{}
 	for i, o := range batch {
 		if errs[i] == nil {
 			errs[i] = err
