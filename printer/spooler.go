@@ -101,6 +101,11 @@ type Options struct {
 	// renews the claim of a job whose send takes longer than a quarter of it.
 	Lease time.Duration
 
+	// MaxRun is the most jobs of a printer claimed at once with a [BatchClaimer]
+	// store (a run, stored in one write; see BatchClaimer for what a crash costs
+	// then); 0 means DefaultMaxRun, 1 claims and stores one job at a time.
+	MaxRun int
+
 	// ConfirmTimeout bounds how long the spooler polls a printer that still holds
 	// a job (Status.Pending > 0) before it leaves the job unconfirmed; default 30s
 	// plus the time the printer needs for the job's bytes.
@@ -112,7 +117,7 @@ func (o *Options) Validate() error {
 	switch {
 	case o == nil:
 		return nil
-	case o.MinBackoff < 0 || o.MaxBackoff < 0 || o.PollInterval < 0 || o.MaxJobBytes < 0 || o.Lease < 0 || o.ConfirmTimeout < 0:
+	case o.MinBackoff < 0 || o.MaxBackoff < 0 || o.PollInterval < 0 || o.MaxJobBytes < 0 || o.Lease < 0 || o.ConfirmTimeout < 0 || o.MaxRun < 0:
 		return fmt.Errorf("%w: negative duration or size in options", ErrInvalidJob)
 	case o.MaxBackoff > 0 && o.MinBackoff > o.MaxBackoff:
 		return fmt.Errorf("%w: MinBackoff over MaxBackoff", ErrInvalidJob)
@@ -203,6 +208,9 @@ func New(store JobStore, printers map[string]Printer, opts *Options) (*Spooler, 
 	}
 	if s.opts.ConfirmTimeout == 0 {
 		s.opts.ConfirmTimeout = 30 * time.Second
+	}
+	if s.opts.MaxRun == 0 {
+		s.opts.MaxRun = DefaultMaxRun
 	}
 	s.maxBytes = o.MaxJobBytes
 	if s.maxBytes == 0 {
@@ -642,14 +650,15 @@ type claimed struct {
 	seen uint64
 }
 
+// DefaultMaxRun is how many jobs of a printer the spooler claims at once at most
+// with a [BatchClaimer] store, when [Options.MaxRun] is 0.
+const DefaultMaxRun = 32
+
 // Runs of jobs claimed at once (with a [BatchClaimer] store): a run grows to
-// maxRun jobs while runs end within runTime, and shrinks when they do not; a run
-// that takes longer than runTime ends early, its sent jobs stored and the rest
-// returned to the queue, so what a crash makes reprint stays small.
-const (
-	maxRun  = 32
-	runTime = 100 * time.Millisecond
-)
+// Options.MaxRun jobs while runs end within runTime, and shrinks when they do
+// not; a run that takes longer than runTime ends early, its sent jobs stored and
+// the rest returned to the queue, so what a crash makes reprint stays small.
+const runTime = 100 * time.Millisecond
 
 // outcome is what one send of a job came to.
 type outcome int
@@ -894,7 +903,7 @@ func (s *Spooler) work(ctx context.Context, w *worker) {
 			}
 			if batch != nil {
 				if now.Sub(runStart) < runTime {
-					runMax = min(2*runMax, maxRun)
+					runMax = min(2*runMax, s.opts.MaxRun)
 				} else {
 					runMax = max(runMax/2, 1)
 				}

@@ -563,3 +563,41 @@ func TestRunStoppedHalfway(t *testing.T) {
 		assert.False(t, j.Reprint)
 	}
 }
+
+// runCounter is a memory store that records the longest run claimed.
+type runCounter struct {
+	*memstore.Store
+	mu      sync.Mutex
+	longest int
+}
+
+func (r *runCounter) ClaimJobs(ctx context.Context, done []printer.Job, from printer.JobState, prn, owner string, now time.Time, most int) ([]printer.Job, error) {
+	js, err := r.Store.ClaimJobs(ctx, done, from, prn, owner, now, most)
+	r.mu.Lock()
+	r.longest = max(r.longest, len(js))
+	r.mu.Unlock()
+	return js, err
+}
+
+// Runs grow up to Options.MaxRun; 1 claims one job at a time.
+func TestMaxRun(t *testing.T) {
+	for _, c := range []struct{ maxRun, want int }{{0, printer.DefaultMaxRun}, {4, 4}, {1, 1}} {
+		store := &runCounter{Store: memstore.New()}
+		var sent atomic.Int32
+		dev := printer.PrinterFunc(func(context.Context, []byte) error { sent.Add(1); return nil })
+		opts := fastOptions()
+		opts.MaxRun = c.maxRun
+		s, err := printer.New(store, map[string]printer.Printer{"A": dev}, opts)
+		require.NoError(t, err)
+		const n = 200
+		for i := range n {
+			_, err := s.Submit(t.Context(), spec(i, printer.Waybill))
+			require.NoError(t, err)
+		}
+		require.NoError(t, s.Drain(t.Context()))
+		assert.Equal(t, int32(n), sent.Load())
+		assert.Equal(t, c.want, store.longest, "MaxRun %d", c.maxRun)
+	}
+	_, err := printer.New(memstore.New(), nil, &printer.Options{MaxRun: -1})
+	assert.ErrorIs(t, err, printer.ErrInvalidJob)
+}
