@@ -173,8 +173,9 @@ func (s *Station) Print(ctx context.Context, ids ...string) (PrintSummary, error
 	s.p.print.Lock()
 	defer s.p.print.Unlock()
 	var mu sync.Mutex
-	one := func(o *order.Order, t *turn) error {
-		n, err := s.print1In(ctx, o, t)
+	// account adds what printing o gave to the summary; an order that cannot
+	// print is put on hold.
+	account := func(o *order.Order, n int, err error) error {
 		if err != nil && ctx.Err() != nil {
 			// The run ended (its deadline, or the host gave up): the order is
 			// as good as before and stays approved for the next run.
@@ -198,11 +199,30 @@ func (s *Station) Print(ctx context.Context, ids ...string) (PrintSummary, error
 		}
 		return nil
 	}
+	one := func(o *order.Order, t *turn) error {
+		n, err := s.print1In(ctx, o, t)
+		return account(o, n, err)
+	}
 	if len(ids) == 0 {
 		// Several orders at once: rendering uses every core and the store packs
 		// their writes together. The documents of one order are queued in one
-		// step, so each order's documents keep one place in every queue.
-		err := s.eachApproved(ctx, printWorkers, one)
+		// step (with those of the orders rendered meanwhile), so each order's
+		// documents keep one place in every queue.
+		qu := s.newQueuer(ctx, func(q *readyOrder, n int, err error) error { return account(q.o, n, err) })
+		err := s.eachApproved(ctx, printWorkers, func(o *order.Order, t *turn) error {
+			defer t.done()
+			q, err := s.prepare(ctx, o)
+			if err != nil {
+				return account(o, 0, err)
+			}
+			t.wait()
+			err = qu.add(q)
+			t.done()
+			return err
+		})
+		if qerr := qu.close(); err == nil {
+			err = qerr
+		}
 		return sum, err
 	}
 	for _, id := range ids {
@@ -358,39 +378,206 @@ func docKey(id string, d *Document, c int) printer.JobKey {
 // brought up to date by reconcile.
 func (s *Station) print1In(ctx context.Context, o *order.Order, turn *turn) (int, error) {
 	defer turn.done() // once, whatever happens
-	if s.needsWaybill() && trackingNo(o) == "" {
-		wb, err := s.allocate(ctx, o)
-		if err != nil {
-			return 0, &PrintError{OrderID: o.ID, Err: err}
-		}
-		o.Waybill = wb
-	}
-	// Render every document first: an order prints all of its documents or none.
-	specs, rendered, warnings, err := s.render(ctx, o)
+	q, err := s.prepare(ctx, o)
 	if err != nil {
 		return 0, err
 	}
 	turn.wait()
-	js, err := s.p.spool.SubmitAll(ctx, specs)
+	n, err := s.submit(ctx, q)
 	turn.done()
+	return n, err
+}
+
+// readyOrder is an order whose documents are rendered and ready to queue.
+type readyOrder struct {
+	o        *order.Order
+	specs    []printer.JobSpec
+	rendered [][]byte
+	warnings []string
+}
+
+// prepare allocates o's waybill number when it needs one and renders its
+// documents: an order prints all of its documents or none.
+func (s *Station) prepare(ctx context.Context, o *order.Order) (*readyOrder, error) {
+	if s.needsWaybill() && trackingNo(o) == "" {
+		wb, err := s.allocate(ctx, o)
+		if err != nil {
+			return nil, &PrintError{OrderID: o.ID, Err: err}
+		}
+		o.Waybill = wb
+	}
+	specs, rendered, warnings, err := s.render(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	return &readyOrder{o: o, specs: specs, rendered: rendered, warnings: warnings}, nil
+}
+
+// submit queues the documents of q alone, in one step.
+func (s *Station) submit(ctx context.Context, q *readyOrder) (int, error) {
+	s.cacheAll(ctx, q)
+	js, err := s.p.spool.SubmitAll(ctx, q.specs)
+	if err != nil {
+		s.uncache(q)
+	}
+	return s.queued(ctx, q, js, err)
+}
+
+// cacheAll keeps the bytes of q's documents for the spooler, before they are
+// queued: a printer may claim a job the moment it is.
+func (s *Station) cacheAll(ctx context.Context, q *readyOrder) {
+	for i, sp := range q.specs {
+		s.p.cache.put(ctx, sp.Key, sp.Revision, q.rendered[i])
+	}
+}
+
+// uncache drops what cacheAll kept for documents that were not queued.
+func (s *Station) uncache(q *readyOrder) {
+	for _, sp := range q.specs {
+		s.p.cache.take(sp.Key, sp.Revision)
+	}
+}
+
+// queued finishes the queuing of q given what SubmitAll of its documents gave.
+func (s *Station) queued(ctx context.Context, q *readyOrder, js []printer.Job, err error) (int, error) {
 	if errors.Is(err, printer.ErrDuplicate) {
-		existing, err := s.p.jobs.Jobs(ctx, printer.JobFilter{Order: o.ID})
+		existing, err := s.p.jobs.Jobs(ctx, printer.JobFilter{Order: q.o.ID})
 		if err != nil {
 			return 0, err
 		}
-		return s.reconcile(ctx, o, existing)
+		return s.reconcile(ctx, q.o, existing)
 	}
 	if err != nil {
 		if errors.Is(err, printer.ErrTooLarge) || errors.Is(err, printer.ErrNoRoute) {
-			return 0, &PrintError{OrderID: o.ID, Err: err}
+			return 0, &PrintError{OrderID: q.o.ID, Err: err}
 		}
 		return 0, err
 	}
-	for i, j := range js {
-		s.p.cache.put(ctx, j.Key, j.Revision, rendered[i])
-	}
-	s.journalWarnings(ctx, o.ID, warnings)
+	s.journalWarnings(ctx, q.o.ID, q.warnings)
 	return len(js), nil
+}
+
+// queueBatch is the most orders whose documents Print queues in one step.
+const queueBatch = 64
+
+// queuer queues the documents of rendered orders, in the order they come, packing
+// the orders that wait into one SubmitAll: the store writes once for them, and
+// the orders' place in the queues is the order they came in. If a pack cannot be
+// queued whole (an order queued before, a document too large), its orders are
+// queued one by one, as Print does for a single order.
+type queuer struct {
+	s    *Station
+	ctx  context.Context
+	in   chan *readyOrder
+	done chan struct{}
+	// result is called for every order, from the queuer's goroutine, with what
+	// queuing it gave; a non-nil return stops the queuer (later orders are
+	// dropped) and is what add returns from then on.
+	result func(q *readyOrder, n int, err error) error
+
+	mu  sync.Mutex
+	err error
+}
+
+func (s *Station) newQueuer(ctx context.Context, result func(q *readyOrder, n int, err error) error) *queuer {
+	qu := &queuer{s: s, ctx: ctx, in: make(chan *readyOrder, queueBatch), done: make(chan struct{}), result: result}
+	go qu.run()
+	return qu
+}
+
+// add hands q to the queuer; it returns the error that stopped the queuer, if any.
+func (qu *queuer) add(q *readyOrder) error {
+	if err := qu.failed(); err != nil {
+		return err
+	}
+	qu.in <- q
+	return nil
+}
+
+func (qu *queuer) failed() error {
+	qu.mu.Lock()
+	defer qu.mu.Unlock()
+	return qu.err
+}
+
+// close waits for the orders handed over to be queued and returns the error
+// that stopped the queuer, if any.
+func (qu *queuer) close() error {
+	close(qu.in)
+	<-qu.done
+	return qu.failed()
+}
+
+func (qu *queuer) run() {
+	defer close(qu.done)
+	batch := make([]*readyOrder, 0, queueBatch)
+	for first := range qu.in {
+		batch = append(batch[:0], first)
+	more:
+		for len(batch) < queueBatch {
+			select {
+			case q, ok := <-qu.in:
+				if !ok {
+					break more
+				}
+				batch = append(batch, q)
+			default:
+				break more
+			}
+		}
+		if qu.failed() != nil {
+			continue // stopped: drop what comes, so no sender blocks
+		}
+		qu.queue(batch)
+		clear(batch)
+	}
+}
+
+// queue queues batch and reports each order's outcome.
+func (qu *queuer) queue(batch []*readyOrder) {
+	s, ctx := qu.s, qu.ctx
+	report := func(q *readyOrder, n int, err error) {
+		if rerr := qu.result(q, n, err); rerr != nil {
+			qu.mu.Lock()
+			if qu.err == nil {
+				qu.err = rerr
+			}
+			qu.mu.Unlock()
+		}
+	}
+	if len(batch) > 1 {
+		var specs []printer.JobSpec
+		for _, q := range batch {
+			s.cacheAll(ctx, q)
+			specs = append(specs, q.specs...)
+		}
+		js, err := s.p.spool.SubmitAll(ctx, specs)
+		if err == nil && len(js) == len(specs) {
+			// The jobs come back in the order of specs.
+			for _, q := range batch {
+				n := len(q.specs)
+				s.journalWarnings(ctx, q.o.ID, q.warnings)
+				report(q, n, nil)
+			}
+			return
+		}
+		for _, q := range batch {
+			s.uncache(q)
+		}
+		if ctx.Err() != nil {
+			for _, q := range batch {
+				report(q, 0, ctx.Err())
+			}
+			return
+		}
+	}
+	for _, q := range batch {
+		if qu.failed() != nil {
+			return
+		}
+		n, err := s.submit(ctx, q)
+		report(q, n, err)
+	}
 }
 
 // journalWarnings journals what layout printed other than the data says (text

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -61,26 +62,35 @@ func BenchmarkShift(b *testing.B) {
 		}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
+			var cpu time.Duration
 			for b.Loop() {
 				b.StopTimer()
 				store := c.open(b)
 				st, zebra, receipt := shiftStation(b, store)
 				b.StartTimer()
+				cpu0 := cpuTime()
 				ctx := access.NewContext(context.Background(), access.Principal{ID: "bench"})
 				sum, err := st.Ingest(ctx, bytes.NewReader(in.Bytes()), nil)
 				require.NoError(b, err)
 				ps, err := st.PrintAll(ctx)
 				require.NoError(b, err)
 				b.StopTimer()
+				cpu += cpuTime() - cpu0
 				_, zp := zebra.Counts()
 				_, rp := receipt.Counts()
 				require.Equal(b, sum.Approved, ps.Orders)
 				require.Equal(b, ps.Orders, zp)
 				require.Equal(b, ps.Orders, rp)
 				b.ReportMetric(float64(n), "orders/op")
+				if sq, ok := store.(*sqlite.Store); ok {
+					stats := sq.Stats()
+					b.ReportMetric(float64(stats.Commits)/float64(n), "commits/order")
+					b.ReportMetric(float64(stats.Ops)/float64(n), "writes/order")
+				}
 				b.StartTimer()
 			}
 			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/float64(n), "µs/order")
+			b.ReportMetric(float64(cpu.Microseconds())/float64(b.N)/float64(n), "cpu-µs/order")
 		})
 	}
 }

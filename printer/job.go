@@ -229,6 +229,30 @@ func (j *Job) LeaseExpired(lease time.Duration, now time.Time) bool {
 	return j.State == Sending && now.Sub(j.SentAt) > lease
 }
 
+// BatchClaimer is implemented by job stores that can claim a run of jobs of a
+// printer in one step, and store the outcome of the run in the step that claims
+// the next, so the spooler writes once per run instead of once per job. The
+// spooler still sends the jobs one at a time, in queue order, and renews their
+// claims while it sends. The price is what a crash costs: the jobs of a run not
+// yet stored as done when the station stopped are Sending, so they come back as
+// flagged reprints (as a job claimed alone does when the station stops between
+// its claim and its send, or between its send and its mark). The spooler keeps
+// runs short (a fraction of a second) and finds the interface by type assertion.
+type BatchClaimer interface {
+	// ClaimJobs claims up to max jobs at the head of the printer's queue for owner
+	// at now, as ClaimJob claims one, in one atomic step, and returns them in
+	// queue order; max below 1 means 1. A printer with a job Sending gets none
+	// (an error wrapping [ErrNoJob]) unless that job's lease expired: then that
+	// job alone is claimed again, as ClaimJob does. It first does UpdateJob(j,
+	// from) for each job of done, in the same step, as [Handoff.FinishAndClaim]
+	// does for one: if an update fails nothing changes and its error is returned;
+	// with nothing to claim the updates stand and the error wraps ErrNoJob.
+	ClaimJobs(ctx context.Context, done []Job, from JobState, printerName, owner string, now time.Time, max int) ([]Job, error)
+	// UpdateJobs does UpdateJob(j, from) for each job, in one atomic step: all of
+	// them, or none and the first error.
+	UpdateJobs(ctx context.Context, jobs []Job, from JobState) error
+}
+
 // Notifier is implemented by job stores that tell spoolers at once when a job is
 // queued for a printer by any station (PostgreSQL's LISTEN/NOTIFY), so idle
 // printers need not poll. The spooler finds it by type assertion on its JobStore.

@@ -463,3 +463,141 @@ func TestRenderAtSend(t *testing.T) {
 	assert.Empty(t, got.Data, "a done job keeps no bytes")
 	assert.Equal(t, "sha256:x", got.Hash)
 }
+
+// A store that claims runs of jobs (memstore is a BatchClaimer): a send that fails
+// in the middle of a run sends the rest of the run back to the queue, behind the
+// failed job, as it was: not flagged, its attempts as before the claim; and every
+// job still prints once, in queue order.
+func TestRunBrokenByAFailure(t *testing.T) {
+	store := memstore.New()
+	var _ printer.BatchClaimer = store
+	var mu sync.Mutex
+	var got [][]byte
+	var calls atomic.Int32
+	dev := printer.PrinterFunc(func(_ context.Context, p []byte) error {
+		if calls.Add(1) == 12 {
+			return errors.Join(printer.ErrOffline, printer.ErrNotSent)
+		}
+		mu.Lock()
+		got = append(got, append([]byte(nil), p...))
+		mu.Unlock()
+		return nil
+	})
+	var ev events
+	opts := fastOptions()
+	opts.OnEvent = ev.add
+	s, err := printer.New(store, map[string]printer.Printer{"A": dev}, opts)
+	require.NoError(t, err)
+	ctx := t.Context()
+	const n = 40
+	for i := range n {
+		_, err := s.Submit(ctx, spec(i, printer.Waybill))
+		require.NoError(t, err)
+	}
+	require.NoError(t, s.Drain(ctx))
+	require.Len(t, got, n)
+	for i, b := range got {
+		assert.Equal(t, zplJob(i), b, "queue order")
+	}
+	jobs, err := store.Jobs(ctx, printer.JobFilter{})
+	require.NoError(t, err)
+	require.Len(t, jobs, n)
+	for i, j := range jobs {
+		assert.Equal(t, printer.Sent, j.State)
+		assert.False(t, j.Reprint, "job %d: nothing was sent twice", i)
+		assert.Equal(t, 1, j.PrintCount)
+		want := 1
+		if i == 11 {
+			want = 2 // the failed send and the one after it
+		}
+		assert.Equal(t, want, j.Attempts, "job %d: a job sent back unsent keeps its count", i)
+	}
+	assert.Equal(t, n, ev.count(printer.EventSent, "A"), "each job told once")
+	assert.Equal(t, 0, ev.count(printer.EventReprint, "A"))
+}
+
+// A spooler stopped in the middle of a run stores what it sent and sends the
+// rest of the run back to the queue: a spooler started again prints each job
+// once, none flagged.
+func TestRunStoppedHalfway(t *testing.T) {
+	store := memstore.New()
+	var sentN atomic.Int32
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	dev := printer.PrinterFunc(func(context.Context, []byte) error {
+		if sentN.Add(1) == 7 {
+			cancel()
+		}
+		return nil
+	})
+	s, err := printer.New(store, map[string]printer.Printer{"A": dev}, fastOptions())
+	require.NoError(t, err)
+	const n = 30
+	for i := range n {
+		_, err := s.Submit(t.Context(), spec(i, printer.Waybill))
+		require.NoError(t, err)
+	}
+	_ = s.Run(ctx)
+	first := int(sentN.Load())
+	jobs, err := store.Jobs(t.Context(), printer.JobFilter{})
+	require.NoError(t, err)
+	done := 0
+	for _, j := range jobs {
+		assert.NotEqual(t, printer.Sending, j.State, "nothing is left claimed")
+		if j.State == printer.Sent {
+			done++
+		} else {
+			assert.Equal(t, printer.Queued, j.State)
+			assert.Equal(t, 0, j.Attempts, "a job claimed and not sent is as it was")
+		}
+	}
+	assert.Equal(t, first, done, "every job sent is stored as sent")
+	s2, err := printer.New(store, map[string]printer.Printer{"A": dev}, fastOptions())
+	require.NoError(t, err)
+	require.NoError(t, s2.Drain(t.Context()))
+	assert.Equal(t, n, int(sentN.Load()), "each job sent once over both runs")
+	jobs, err = store.Jobs(t.Context(), printer.JobFilter{})
+	require.NoError(t, err)
+	for _, j := range jobs {
+		assert.Equal(t, printer.Sent, j.State)
+		assert.False(t, j.Reprint)
+	}
+}
+
+// runCounter is a memory store that records the longest run claimed.
+type runCounter struct {
+	*memstore.Store
+	mu      sync.Mutex
+	longest int
+}
+
+func (r *runCounter) ClaimJobs(ctx context.Context, done []printer.Job, from printer.JobState, prn, owner string, now time.Time, most int) ([]printer.Job, error) {
+	js, err := r.Store.ClaimJobs(ctx, done, from, prn, owner, now, most)
+	r.mu.Lock()
+	r.longest = max(r.longest, len(js))
+	r.mu.Unlock()
+	return js, err
+}
+
+// Runs grow up to Options.MaxRun; 1 claims one job at a time.
+func TestMaxRun(t *testing.T) {
+	for _, c := range []struct{ maxRun, want int }{{0, printer.DefaultMaxRun}, {4, 4}, {1, 1}} {
+		store := &runCounter{Store: memstore.New()}
+		var sent atomic.Int32
+		dev := printer.PrinterFunc(func(context.Context, []byte) error { sent.Add(1); return nil })
+		opts := fastOptions()
+		opts.MaxRun = c.maxRun
+		s, err := printer.New(store, map[string]printer.Printer{"A": dev}, opts)
+		require.NoError(t, err)
+		const n = 200
+		for i := range n {
+			_, err := s.Submit(t.Context(), spec(i, printer.Waybill))
+			require.NoError(t, err)
+		}
+		require.NoError(t, s.Drain(t.Context()))
+		assert.Equal(t, int32(n), sent.Load())
+		assert.Equal(t, c.want, store.longest, "MaxRun %d", c.maxRun)
+	}
+	_, err := printer.New(memstore.New(), nil, &printer.Options{MaxRun: -1})
+	assert.ErrorIs(t, err, printer.ErrInvalidJob)
+}

@@ -384,4 +384,94 @@ func TestJobStore(t *testing.T, newStore func(t *testing.T) printer.JobStore) {
 		still, _ := s.Job(ctx, d.ID)
 		assert.Equal(t, printer.Queued, still.State)
 	})
+
+	t.Run("ClaimJobs", func(t *testing.T) {
+		s := newStore(t)
+		bc, ok := s.(printer.BatchClaimer)
+		if !ok {
+			t.Skip("the store has no BatchClaimer")
+		}
+		var ids []string
+		for _, o := range []string{"A", "B", "C", "D"} {
+			j, err := s.AddJob(ctx, job(o, "p1"))
+			require.NoError(t, err)
+			ids = append(ids, j.ID)
+		}
+		other, err := s.AddJob(ctx, job("E", "p2"))
+		require.NoError(t, err)
+		got, err := bc.ClaimJobs(ctx, nil, printer.Sending, "p1", "st", t0, 3)
+		require.NoError(t, err)
+		require.Len(t, got, 3)
+		for i, j := range got {
+			assert.Equal(t, ids[i], j.ID, "queue order")
+			assert.Equal(t, printer.Sending, j.State)
+			assert.Equal(t, "st", j.Owner)
+			assert.Equal(t, 1, j.Attempts)
+			assert.True(t, j.SentAt.Equal(t0))
+			stored, err := s.Job(ctx, j.ID)
+			require.NoError(t, err)
+			assert.Equal(t, printer.Sending, stored.State, "the claim is stored")
+		}
+		_, err = bc.ClaimJobs(ctx, nil, printer.Sending, "p1", "st2", t0, 3)
+		assert.ErrorIs(t, err, printer.ErrNoJob, "a printer with jobs being sent gets none")
+		_, err = s.ClaimJob(ctx, "p1", "st2", t0)
+		assert.ErrorIs(t, err, printer.ErrNoJob, "nor does ClaimJob")
+		for i := range got {
+			got[i].State, got[i].PrintCount = printer.Printed, 1
+		}
+		// All of a run but its last stored at once; one twice is refused whole.
+		err = bc.UpdateJobs(ctx, []printer.Job{got[0], got[0]}, printer.Sending)
+		require.Error(t, err)
+		stored, _ := s.Job(ctx, got[0].ID)
+		assert.Equal(t, printer.Sending, stored.State, "a failed UpdateJobs changes nothing")
+		require.NoError(t, bc.UpdateJobs(ctx, got[:1], printer.Sending))
+		// The rest of a run is stored and the next run claimed in one step:
+		// only this printer's jobs.
+		next, err := bc.ClaimJobs(ctx, got[1:], printer.Sending, "p1", "st", t0, 5)
+		require.NoError(t, err)
+		require.Len(t, next, 1)
+		assert.Equal(t, ids[3], next[0].ID)
+		for _, j := range got {
+			stored, _ := s.Job(ctx, j.ID)
+			assert.Equal(t, printer.Printed, stored.State)
+		}
+		stored, _ = s.Job(ctx, other.ID)
+		assert.Equal(t, printer.Queued, stored.State, "another printer's job is not claimed")
+		d := next[0]
+		d.State = printer.Sent
+		_, err = bc.ClaimJobs(ctx, []printer.Job{d}, printer.Sending, "p1", "st", t0, 5)
+		assert.ErrorIs(t, err, printer.ErrNoJob)
+		stored, _ = s.Job(ctx, d.ID)
+		assert.Equal(t, printer.Sent, stored.State, "with nothing to claim the update stands")
+		// A failed update claims nothing.
+		f, _ := s.AddJob(ctx, job("F", "p1"))
+		g, _ := s.AddJob(ctx, job("G", "p1"))
+		d.State = printer.Printed
+		_, err = bc.ClaimJobs(ctx, []printer.Job{d}, printer.Sending, "p1", "st", t0, 5)
+		var se *printer.JobStateError
+		require.ErrorAs(t, err, &se)
+		stored, _ = s.Job(ctx, f.ID)
+		assert.Equal(t, printer.Queued, stored.State)
+		// A run whose claims expired: the first is claimed again alone, flagged.
+		run, err := bc.ClaimJobs(ctx, nil, printer.Sending, "p1", "st", t0, 0)
+		require.NoError(t, err)
+		require.Len(t, run, 1, "max below 1 claims one")
+		assert.Equal(t, f.ID, run[0].ID)
+		stored, _ = s.Job(ctx, g.ID)
+		require.Equal(t, printer.Queued, stored.State)
+		run[0].State = printer.Queued
+		run[0].Attempts = 0
+		require.NoError(t, s.UpdateJob(ctx, run[0], printer.Sending))
+		run, err = bc.ClaimJobs(ctx, nil, printer.Sending, "p1", "st", t0, 2)
+		require.NoError(t, err)
+		require.Len(t, run, 2)
+		late := t0.Add(2*printer.DefaultLease + time.Second)
+		again, err := bc.ClaimJobs(ctx, nil, printer.Sending, "p1", "live", late, 5)
+		require.NoError(t, err)
+		require.Len(t, again, 1, "an expired job is claimed again alone")
+		assert.Equal(t, f.ID, again[0].ID, "the first of the run")
+		assert.True(t, again[0].Reprint)
+		assert.Contains(t, again[0].ReprintReason, printer.ReasonLeaseExpired)
+		assert.Equal(t, "live", again[0].Owner)
+	})
 }

@@ -168,6 +168,69 @@ func (s *jobs) FinishAndClaim(ctx context.Context, done printer.Job, from printe
 	return s.claimLocked(printerName, owner, now)
 }
 
+var _ printer.BatchClaimer = (*Store)(nil)
+
+// ClaimJobs implements [printer.BatchClaimer].
+func (s *jobs) ClaimJobs(ctx context.Context, done []printer.Job, from printer.JobState, printerName, owner string, now time.Time, max int) ([]printer.Job, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.updateAllLocked(done, from); err != nil {
+		return nil, err
+	}
+	q := s.queues[printerName]
+	busy := q != nil && len(q.sending) > 0
+	first, err := s.claimLocked(printerName, owner, now)
+	if err != nil {
+		return nil, err
+	}
+	out := []printer.Job{first}
+	for !busy && len(out) < max {
+		j, ok := s.popQueued(q, printerName, owner, now)
+		if !ok {
+			break
+		}
+		out = append(out, j)
+	}
+	return out, nil
+}
+
+// UpdateJobs implements [printer.BatchClaimer].
+func (s *jobs) UpdateJobs(ctx context.Context, js []printer.Job, from printer.JobState) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.updateAllLocked(js, from)
+}
+
+// updateAllLocked updates every job of js from state from, or none.
+func (s *jobs) updateAllLocked(js []printer.Job, from printer.JobState) error {
+	for i, j := range js {
+		p := s.byID[j.ID]
+		switch {
+		case p == nil:
+			return fmt.Errorf("memstore: job %q: %w", j.ID, printer.ErrNoJob)
+		case p.State != from:
+			return &printer.JobStateError{ID: j.ID, Got: p.State, Want: from}
+		}
+		for _, k := range js[:i] {
+			if k.ID == j.ID {
+				return fmt.Errorf("memstore: job %q twice in one update: %w", j.ID, printer.ErrInvalidJob)
+			}
+		}
+	}
+	for _, j := range js {
+		if err := s.updateLocked(j, from); err != nil {
+			return err // checked above; cannot happen
+		}
+	}
+	return nil
+}
+
 // ClaimJob implements [printer.JobStore].
 func (s *jobs) ClaimJob(ctx context.Context, printerName, owner string, now time.Time) (printer.Job, error) {
 	if err := ctx.Err(); err != nil {
@@ -188,14 +251,28 @@ func (s *jobs) claimLocked(printerName, owner string, now time.Time) (printer.Jo
 		if lease == 0 {
 			lease = printer.DefaultLease
 		}
+		// The first expired claim in queue order: a run claimed together
+		// expires together.
+		var first *printer.Job
 		for j := range q.sending {
-			if j.LeaseExpired(lease, now) {
-				j.Reclaim(owner, now)
-				return *j, nil
+			if j.LeaseExpired(lease, now) && (first == nil || j.Seq < first.Seq) {
+				first = j
 			}
+		}
+		if first != nil {
+			first.Reclaim(owner, now)
+			return *first, nil
 		}
 		return printer.Job{}, printer.ErrNoJob
 	}
+	if j, ok := s.popQueued(q, printerName, owner, now); ok {
+		return j, nil
+	}
+	return printer.Job{}, printer.ErrNoJob
+}
+
+// popQueued claims the head queued job of q, if there is one.
+func (s *jobs) popQueued(q *jobQueue, printerName, owner string, now time.Time) (printer.Job, bool) {
 	for len(q.heap) > 0 {
 		r := q.pop()
 		j := r.job
@@ -205,9 +282,9 @@ func (s *jobs) claimLocked(printerName, owner string, now time.Time) (printer.Jo
 		j.State, j.Owner, j.SentAt, j.UpdatedAt = printer.Sending, owner, now, now
 		j.Attempts++
 		q.sending[j] = true
-		return *j, nil
+		return *j, true
 	}
-	return printer.Job{}, printer.ErrNoJob
+	return printer.Job{}, false
 }
 
 // UpdateJob implements [printer.JobStore].

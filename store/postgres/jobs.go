@@ -1,9 +1,11 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -278,78 +280,9 @@ func (s *Store) ClaimJob(ctx context.Context, printerName, owner string, now tim
 		found bool
 	)
 	err := s.tx(ctx, "claim job", func(tx pgx.Tx) error {
-		found = false
-		var name string
-		err := tx.QueryRow(ctx, `SELECT name FROM printer_queues WHERE name = $1 FOR UPDATE SKIP LOCKED`, printerName).Scan(&name)
-		if errors.Is(err, pgx.ErrNoRows) {
-			// Missing or locked: insert it; an insert that finds the row there
-			// means another station holds it.
-			tag, ierr := tx.Exec(ctx, `INSERT INTO printer_queues (name) VALUES ($1) ON CONFLICT DO NOTHING`, printerName)
-			if ierr != nil {
-				return ierr
-			}
-			if tag.RowsAffected() == 0 {
-				return errBusy // rolls back: nothing to keep
-			}
-		} else if err != nil {
-			return err
-		}
-		for {
-			rows, err := tx.Query(ctx, `(SELECT `+jobCols+` FROM jobs WHERE printer = $1 AND state = 'sending' ORDER BY seq)
-				UNION ALL
-				(SELECT `+jobCols+` FROM jobs WHERE printer = $1 AND state = 'queued' ORDER BY seq LIMIT 1)`, printerName)
-			if err != nil {
-				return err
-			}
-			js, err := collectJobs(rows)
-			if err != nil {
-				return err
-			}
-			var (
-				tag           pgconn.CommandTag
-				c             printer.Job
-				expired, head *printer.Job
-				busy          bool
-			)
-			for i := range js {
-				switch js[i].State {
-				case printer.Sending:
-					busy = true
-					if expired == nil && js[i].LeaseExpired(s.lease, now) {
-						expired = &js[i]
-					}
-				case printer.Queued:
-					head = &js[i]
-				}
-			}
-			switch {
-			case expired != nil:
-				c = *expired
-				was := c
-				c.Reclaim(owner, now)
-				tag, err = tx.Exec(ctx, `UPDATE jobs SET owner = $2, attempts = $3, print_count = $4, reprint = $5,
-						reprint_reason = $6, rerender = $7, sent_at = $8, updated_at = $8, last_error = $9
-					WHERE id = $1 AND state = 'sending' AND owner = $10 AND sent_at = $11`,
-					c.ID, c.Owner, c.Attempts, c.PrintCount, c.Reprint, cleanText(c.ReprintReason), c.Rerender, now, c.LastError,
-					was.Owner, was.SentAt)
-			case busy || head == nil:
-				return nil // nothing to claim; commit keeps a new printer_queues row
-			default:
-				c = *head
-				c.State, c.Owner, c.SentAt, c.UpdatedAt = printer.Sending, owner, now, now
-				c.Attempts++
-				tag, err = tx.Exec(ctx, `UPDATE jobs SET state = 'sending', owner = $2, sent_at = $3, updated_at = $3,
-						attempts = attempts + 1
-					WHERE id = $1 AND state = 'queued' AND seq = $4`, c.ID, owner, now, c.Seq)
-			}
-			if err != nil {
-				return err
-			}
-			if tag.RowsAffected() == 1 {
-				out, found = c, true
-				return nil
-			}
-		}
+		var err error
+		out, found, _, err = s.claimTx(ctx, tx, printerName, owner, now)
+		return err
 	})
 	if errors.Is(err, errBusy) || err == nil && !found {
 		return printer.Job{}, printer.ErrNoJob
@@ -359,6 +292,160 @@ func (s *Store) ClaimJob(ctx context.Context, printerName, owner string, now tim
 	}
 	out.SentAt, out.UpdatedAt = now, now
 	return out, s.unsealJob(&out)
+}
+
+// claimTx is ClaimJob in tx: it reports whether it claimed a job, and whether
+// that job was claimed again after its lease expired. errBusy: another station
+// holds the printer's row.
+func (s *Store) claimTx(ctx context.Context, tx pgx.Tx, printerName, owner string, now time.Time) (out printer.Job, found, reclaimed bool, err error) {
+	var name string
+	err = tx.QueryRow(ctx, `SELECT name FROM printer_queues WHERE name = $1 FOR UPDATE SKIP LOCKED`, printerName).Scan(&name)
+	if errors.Is(err, pgx.ErrNoRows) {
+		// Missing or locked: insert it; an insert that finds the row there
+		// means another station holds it.
+		tag, ierr := tx.Exec(ctx, `INSERT INTO printer_queues (name) VALUES ($1) ON CONFLICT DO NOTHING`, printerName)
+		if ierr != nil {
+			return out, false, false, ierr
+		}
+		if tag.RowsAffected() == 0 {
+			return out, false, false, errBusy
+		}
+	} else if err != nil {
+		return out, false, false, err
+	}
+	for {
+		rows, err := tx.Query(ctx, `(SELECT `+jobCols+` FROM jobs WHERE printer = $1 AND state = 'sending' ORDER BY seq)
+			UNION ALL
+			(SELECT `+jobCols+` FROM jobs WHERE printer = $1 AND state = 'queued' ORDER BY seq LIMIT 1)`, printerName)
+		if err != nil {
+			return out, false, false, err
+		}
+		js, err := collectJobs(rows)
+		if err != nil {
+			return out, false, false, err
+		}
+		var (
+			tag           pgconn.CommandTag
+			c             printer.Job
+			expired, head *printer.Job
+			busy          bool
+		)
+		for i := range js {
+			switch js[i].State {
+			case printer.Sending:
+				busy = true
+				if expired == nil && js[i].LeaseExpired(s.lease, now) {
+					expired = &js[i]
+				}
+			case printer.Queued:
+				head = &js[i]
+			}
+		}
+		switch {
+		case expired != nil:
+			c = *expired
+			was := c
+			c.Reclaim(owner, now)
+			tag, err = tx.Exec(ctx, `UPDATE jobs SET owner = $2, attempts = $3, print_count = $4, reprint = $5,
+					reprint_reason = $6, rerender = $7, sent_at = $8, updated_at = $8, last_error = $9
+				WHERE id = $1 AND state = 'sending' AND owner = $10 AND sent_at = $11`,
+				c.ID, c.Owner, c.Attempts, c.PrintCount, c.Reprint, cleanText(c.ReprintReason), c.Rerender, now, c.LastError,
+				was.Owner, was.SentAt)
+		case busy || head == nil:
+			return out, false, false, nil // nothing to claim; commit keeps a new printer_queues row
+		default:
+			c = *head
+			c.State, c.Owner, c.SentAt, c.UpdatedAt = printer.Sending, owner, now, now
+			c.Attempts++
+			tag, err = tx.Exec(ctx, `UPDATE jobs SET state = 'sending', owner = $2, sent_at = $3, updated_at = $3,
+					attempts = attempts + 1
+				WHERE id = $1 AND state = 'queued' AND seq = $4`, c.ID, owner, now, c.Seq)
+		}
+		if err != nil {
+			return out, false, false, err
+		}
+		if tag.RowsAffected() == 1 {
+			return c, true, expired != nil, nil
+		}
+	}
+}
+
+var _ printer.BatchClaimer = (*Store)(nil)
+
+// ClaimJobs implements [printer.BatchClaimer]: ClaimJob's transaction, the
+// updates of done before it, and the printer's next queued jobs claimed with the
+// first while its row is locked.
+func (s *Store) ClaimJobs(ctx context.Context, done []printer.Job, from printer.JobState, printerName, owner string, now time.Time, max int) ([]printer.Job, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var out []printer.Job
+	err := s.tx(ctx, "claim jobs", func(tx pgx.Tx) error {
+		out = nil
+		for i := range done {
+			j := done[i] // a copy: its bytes are sealed for the store
+			j.Data = s.seal(adJob, j.ID, j.Data)
+			if err := s.updateTx(ctx, tx, j, from); err != nil {
+				return err
+			}
+		}
+		first, found, reclaimed, err := s.claimTx(ctx, tx, printerName, owner, now)
+		if errors.Is(err, errBusy) && len(done) > 0 {
+			return nil // the updates stand
+		}
+		if err != nil || !found {
+			return err
+		}
+		first.SentAt, first.UpdatedAt = now, now
+		out = []printer.Job{first}
+		if reclaimed || max <= 1 {
+			return nil
+		}
+		rows, err := tx.Query(ctx, `UPDATE jobs SET state = 'sending', owner = $2, sent_at = $3, updated_at = $3,
+				attempts = attempts + 1
+			WHERE state = 'queued' AND id IN (SELECT id FROM jobs WHERE printer = $1 AND state = 'queued' ORDER BY seq LIMIT $4)
+			RETURNING `+jobCols, printerName, owner, now, max-1)
+		if err != nil {
+			return err
+		}
+		more, err := collectJobs(rows)
+		if err != nil {
+			return err
+		}
+		slices.SortFunc(more, func(a, b printer.Job) int { return cmp.Compare(a.Seq, b.Seq) })
+		for i := range more {
+			more[i].SentAt, more[i].UpdatedAt = now, now
+		}
+		out = append(out, more...)
+		return nil
+	})
+	if errors.Is(err, errBusy) {
+		return nil, printer.ErrNoJob
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, printer.ErrNoJob
+	}
+	return out, s.unsealJobs(out)
+}
+
+// UpdateJobs implements [printer.BatchClaimer].
+func (s *Store) UpdateJobs(ctx context.Context, js []printer.Job, from printer.JobState) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.tx(ctx, "update jobs", func(tx pgx.Tx) error {
+		for i := range js {
+			j := js[i] // a copy: its bytes are sealed for the store
+			j.Data = s.seal(adJob, j.ID, j.Data)
+			if err := s.updateTx(ctx, tx, j, from); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // UpdateJob implements [printer.JobStore]. LastError and ReprintReason are
@@ -372,20 +459,8 @@ func (s *Store) UpdateJob(ctx context.Context, j printer.Job, from printer.JobSt
 		return err
 	}
 	j.Data = s.seal(adJob, j.ID, j.Data)
-	const set = `printer = $2, data = $3, media_length = $4, state = $5, seq = $6, owner = $7, attempts = $8,
-		print_count = $9, reprint = $10, reprint_reason = $11, rerender = $12, hash = $13, revision = $14,
-		updated_at = $15, sent_at = $16, printed_at = $17, last_error = $18`
-	args := func(j *printer.Job) []any {
-		data := j.Data
-		if data == nil {
-			data = []byte{}
-		}
-		return []any{j.ID, j.Printer, data, j.MediaLength, string(j.State), j.Seq, j.Owner, j.Attempts,
-			j.PrintCount, j.Reprint, cleanText(j.ReprintReason), j.Rerender, j.Hash, j.Revision,
-			j.UpdatedAt, j.SentAt, j.PrintedAt, cleanText(j.LastError), string(from)}
-	}
 	if j.Seq != 0 && j.State != printer.Queued {
-		n, err := s.exec(ctx, "update job", `UPDATE jobs SET `+set+` WHERE id = $1 AND state = $19`, args(&j)...)
+		n, err := s.exec(ctx, "update job", `UPDATE jobs SET `+jobSet+` WHERE id = $1 AND state = $19`, jobSetArgs(&j, from)...)
 		if err != nil {
 			return err
 		}
@@ -394,35 +469,59 @@ func (s *Store) UpdateJob(ctx context.Context, j printer.Job, from printer.JobSt
 		}
 		return s.stateError(ctx, j.ID, from)
 	}
-	return s.tx(ctx, "update job", func(tx pgx.Tx) error {
-		var (
-			state, prn string
-			seq        int64
-		)
-		err := tx.QueryRow(ctx, `SELECT state, printer, seq FROM jobs WHERE id = $1 FOR UPDATE`, j.ID).Scan(&state, &prn, &seq)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return fmt.Errorf("postgres: job %q: %w", j.ID, printer.ErrNoJob)
-		}
-		if err != nil {
+	return s.tx(ctx, "update job", func(tx pgx.Tx) error { return s.updateTx(ctx, tx, j, from) })
+}
+
+// jobSet is what UpdateJob sets, with jobSetArgs.
+const jobSet = `printer = $2, data = $3, media_length = $4, state = $5, seq = $6, owner = $7, attempts = $8,
+	print_count = $9, reprint = $10, reprint_reason = $11, rerender = $12, hash = $13, revision = $14,
+	updated_at = $15, sent_at = $16, printed_at = $17, last_error = $18`
+
+func jobSetArgs(j *printer.Job, from printer.JobState) []any {
+	data := j.Data
+	if data == nil {
+		data = []byte{}
+	}
+	return []any{j.ID, j.Printer, data, j.MediaLength, string(j.State), j.Seq, j.Owner, j.Attempts,
+		j.PrintCount, j.Reprint, cleanText(j.ReprintReason), j.Rerender, j.Hash, j.Revision,
+		j.UpdatedAt, j.SentAt, j.PrintedAt, cleanText(j.LastError), string(from)}
+}
+
+// updateTx is UpdateJob in tx.
+func (s *Store) updateTx(ctx context.Context, tx pgx.Tx, j printer.Job, from printer.JobState) error {
+	if j.Seq != 0 && j.State != printer.Queued {
+		tag, err := tx.Exec(ctx, `UPDATE jobs SET `+jobSet+` WHERE id = $1 AND state = $19`, jobSetArgs(&j, from)...)
+		if err != nil || tag.RowsAffected() == 1 {
 			return err
 		}
-		if printer.JobState(state) != from {
-			return &printer.JobStateError{ID: j.ID, Got: printer.JobState(state), Want: from}
-		}
-		u := j
-		if u.Seq == 0 {
-			if u.Seq, err = nextSeq(ctx, tx, "job", 1); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.Exec(ctx, `UPDATE jobs SET `+set+` WHERE id = $1 AND state = $19`, args(&u)...); err != nil {
-			return err
-		}
-		if u.State == printer.Queued && (printer.JobState(state) != printer.Queued || seq != u.Seq || prn != u.Printer) {
-			_, err = tx.Exec(ctx, `SELECT pg_notify($1, $2)`, s.channel, u.Printer)
-		}
+	}
+	var (
+		state, prn string
+		seq        int64
+	)
+	err := tx.QueryRow(ctx, `SELECT state, printer, seq FROM jobs WHERE id = $1 FOR UPDATE`, j.ID).Scan(&state, &prn, &seq)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("postgres: job %q: %w", j.ID, printer.ErrNoJob)
+	}
+	if err != nil {
 		return err
-	})
+	}
+	if printer.JobState(state) != from {
+		return &printer.JobStateError{ID: j.ID, Got: printer.JobState(state), Want: from}
+	}
+	u := j
+	if u.Seq == 0 {
+		if u.Seq, err = nextSeq(ctx, tx, "job", 1); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.Exec(ctx, `UPDATE jobs SET `+jobSet+` WHERE id = $1 AND state = $19`, jobSetArgs(&u, from)...); err != nil {
+		return err
+	}
+	if u.State == printer.Queued && (printer.JobState(state) != printer.Queued || seq != u.Seq || prn != u.Printer) {
+		_, err = tx.Exec(ctx, `SELECT pg_notify($1, $2)`, s.channel, u.Printer)
+	}
+	return err
 }
 
 // stateError says why an update of job id from state from matched no row.

@@ -15,8 +15,11 @@
 // It takes the operations waiting at that moment (up to [Options.MaxBatch]) and runs
 // them in one transaction, each inside its own SAVEPOINT: an operation that fails
 // (a taken id, a failing UpdateOrder fn) is rolled back alone and the others
-// commit. Ingesting many orders therefore pays one commit, and with
-// [SyncFull] one fsync, per batch rather than per order. A write method returns
+// commit (an operation alone in its transaction needs no savepoint: its failure
+// rolls the transaction back). Ingesting many orders therefore pays one commit,
+// and with [SyncFull] one fsync, per batch rather than per order. The store is a
+// [printer.BatchClaimer]: a spooler claims a run of a printer's jobs in one
+// write and stores their outcome with the claim of the next run. A write method returns
 // after the transaction holding its operation committed, or with the error that
 // undid it; an acknowledged write is never undone.
 //

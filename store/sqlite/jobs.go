@@ -2,10 +2,12 @@ package sqlite
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -97,6 +99,9 @@ func (s *Store) AddJobs(ctx context.Context, in []printer.Job) ([]printer.Job, e
 	var out, dup []printer.Job
 	err := s.write(ctx, func(w *wconn) error {
 		out, dup = nil, nil
+		if ok, err := s.addJobsFast(w, in, &out); ok || err != nil {
+			return err
+		}
 		keys := make(map[printer.JobKey]bool, len(in))
 		ids := make(map[string]bool, len(in))
 		for _, j := range in {
@@ -171,6 +176,61 @@ func (s *Store) AddJobs(ctx context.Context, in []printer.Job) ([]printer.Job, e
 	return out, nil
 }
 
+// addJobsFast inserts in, with IDs and sequence numbers as AddJobs gives them,
+// one statement a job, when no ID or key is taken, which is what a station queuing
+// new orders meets. If one is taken it deletes what it inserted and reports
+// false: AddJobs then looks at each job to say which.
+func (s *Store) addJobsFast(w *wconn, in []printer.Job, out *[]printer.Job) (bool, error) {
+	seq, err := nextJobSeq(w)
+	if err != nil {
+		return false, err
+	}
+	res := make([]printer.Job, len(in))
+	for i, j := range in {
+		seq++
+		if j.ID == "" {
+			j.ID = "J" + strconv.FormatInt(seq, 10)
+		}
+		j.Seq, j.State = seq, printer.Queued
+		plain := j.Data
+		j.Data = s.seal(adJob, j.ID, plain)
+		n, err := insertJobIf(w, &j)
+		if err != nil {
+			return false, err
+		}
+		j.Data = plain
+		if n != 1 {
+			for _, d := range res[:i] {
+				if _, err := w.exec(`DELETE FROM jobs WHERE id = ?`, d.ID); err != nil {
+					return false, err
+				}
+			}
+			return false, nil
+		}
+		j.Data = bytes.Clone(j.Data)
+		res[i] = j
+	}
+	*out = res
+	return true, nil
+}
+
+// insertJobIf inserts j unless its ID, key or sequence number is taken; it
+// returns how many rows it inserted.
+func insertJobIf(w *wconn, j *printer.Job) (int64, error) {
+	created, updated, sent, printed, err := jobTimes(j)
+	if err != nil {
+		return 0, err
+	}
+	r, err := w.exec(`INSERT INTO jobs (`+jobCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`,
+		j.ID, j.Key.Order, string(j.Key.Doc), j.Key.Template, j.Key.Version, j.Key.Copy, j.Printer, blob(j.Data),
+		j.MediaLength, string(j.State), j.Seq, j.Owner, j.Attempts, j.PrintCount, b2i(j.Reprint), j.ReprintReason,
+		b2i(j.Rerender), j.Hash, j.Revision, created, updated, sent, printed, j.LastError)
+	if err != nil {
+		return 0, err
+	}
+	return r.RowsAffected()
+}
+
 func insertJob(w *wconn, j *printer.Job) error {
 	created, updated, sent, printed, err := jobTimes(j)
 	if err != nil {
@@ -190,12 +250,32 @@ func updateJob(w *wconn, j *printer.Job, withData bool) error {
 	return err
 }
 
+// keepPlace is the update of a job that keeps its printer and sequence number,
+// what a send's outcome is: SQLite rewrites the entries of every index on a
+// column the statement sets, changed or not, so these two are left out.
+const keepPlace = `UPDATE jobs SET media_length = ?, state = ?, owner = ?, attempts = ?, print_count = ?,
+	reprint = ?, reprint_reason = ?, rerender = ?, hash = ?, revision = ?, updated_at = ?, sent_at = ?,
+	printed_at = ?, last_error = ?, data = ? WHERE id = ? AND state = ? AND printer = ? AND seq = ?`
+
 // updateJobIf is updateJob for a job whose stored state is from (any state when
 // from is empty); it returns how many rows it changed.
 func updateJobIf(w *wconn, j *printer.Job, withData bool, from printer.JobState) (int64, error) {
 	_, updated, sent, printed, err := jobTimes(j)
 	if err != nil {
 		return 0, err
+	}
+	if withData && from != "" {
+		res, err := w.exec(keepPlace, j.MediaLength, string(j.State), j.Owner, j.Attempts, j.PrintCount,
+			b2i(j.Reprint), j.ReprintReason, b2i(j.Rerender), j.Hash, j.Revision, updated, sent, printed, j.LastError,
+			blob(j.Data), j.ID, string(from), j.Printer, j.Seq)
+		if err != nil {
+			return 0, err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 1 {
+			return n, err
+		}
+		// Another printer or place, or not in state from: the whole update
+		// tells which.
 	}
 	args := []any{j.Printer, j.MediaLength, string(j.State), j.Seq, j.Owner, j.Attempts, j.PrintCount,
 		b2i(j.Reprint), j.ReprintReason, b2i(j.Rerender), j.Hash, j.Revision, updated, sent, printed, j.LastError}
@@ -244,8 +324,31 @@ func (s *Store) ClaimJob(ctx context.Context, printerName, owner string, now tim
 	return out, nil
 }
 
+// claimHead claims the printer's head queued job in one statement when no job
+// of the printer is being sent, the common case; sql.ErrNoRows when it claims
+// nothing (a job being sent, perhaps with its lease expired, or none queued).
+const claimHead = `UPDATE jobs SET state = 'sending', owner = ?, sent_at = ?, updated_at = ?, attempts = attempts + 1
+	WHERE id = (SELECT id FROM jobs WHERE printer = ? AND state = 'queued' ORDER BY seq LIMIT 1)
+	AND NOT EXISTS (SELECT 1 FROM jobs WHERE printer = ? AND state = 'sending')
+	RETURNING ` + jobCols
+
 // claimIn is ClaimJob inside the writer's transaction.
 func (s *Store) claimIn(w *wconn, printerName, owner string, now time.Time) (out printer.Job, err error) {
+	at := now.UnixNano()
+	j, err := s.scanJob(rowOf(w, claimHead, owner, at, at, printerName, printerName))
+	if err == nil {
+		j.SentAt, j.UpdatedAt = now, now
+		return j, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return out, err
+	}
+	return s.claimSlow(w, printerName, owner, now)
+}
+
+// claimSlow is claimIn when the one statement claimed nothing: it reclaims a
+// job whose lease expired, or finds the printer busy or idle.
+func (s *Store) claimSlow(w *wconn, printerName, owner string, now time.Time) (out printer.Job, err error) {
 	// A job being sent blocks the printer, unless its lease expired. Only
 	// its time is read: the bytes may be large.
 	rows, err := w.query(`SELECT id, sent_at FROM jobs WHERE printer = ? AND state = 'sending' ORDER BY seq`, printerName)
@@ -359,6 +462,120 @@ func (s *Store) FinishAndClaim(ctx context.Context, done printer.Job, from print
 		return printer.Job{}, err
 	case none:
 		return printer.Job{}, printer.ErrNoJob
+	}
+	return out, nil
+}
+
+var _ printer.BatchClaimer = (*Store)(nil)
+
+// claimMore claims the next jobs of a printer that has one Sending already, the
+// head just claimed in the same transaction.
+const claimMore = `UPDATE jobs SET state = 'sending', owner = ?, sent_at = ?, updated_at = ?, attempts = attempts + 1
+	WHERE id IN (SELECT id FROM jobs WHERE printer = ? AND state = 'queued' ORDER BY seq LIMIT ?)
+	RETURNING ` + jobCols
+
+// ClaimJobs implements [printer.BatchClaimer]. The lease is [Options.Lease].
+func (s *Store) ClaimJobs(ctx context.Context, done []printer.Job, from printer.JobState, printerName, owner string, now time.Time, max int) ([]printer.Job, error) {
+	for i := range done {
+		if _, _, _, _, err := jobTimes(&done[i]); err != nil {
+			return nil, err
+		}
+	}
+	var te timeEnc
+	te.t(now)
+	if te.err != nil {
+		return nil, te.err
+	}
+	if len(done) == 0 {
+		if idle, err := s.nothingToClaim(ctx, printerName, now); err != nil || idle {
+			if err == nil {
+				err = printer.ErrNoJob
+			}
+			return nil, err
+		}
+	}
+	var out []printer.Job
+	var none bool
+	done = s.sealJobs(done)
+	err := s.write(ctx, func(w *wconn) error {
+		out, none = nil, false
+		for _, j := range done {
+			if err := updateIn(w, j, from); err != nil {
+				return err
+			}
+		}
+		var err error
+		out, err = s.claimManyIn(w, printerName, owner, now, max)
+		if len(done) > 0 && errors.Is(err, printer.ErrNoJob) {
+			none = true // the updates stand
+			return nil
+		}
+		return err
+	})
+	switch {
+	case err != nil:
+		return nil, err
+	case none:
+		return nil, printer.ErrNoJob
+	}
+	return out, nil
+}
+
+// UpdateJobs implements [printer.BatchClaimer].
+func (s *Store) UpdateJobs(ctx context.Context, js []printer.Job, from printer.JobState) error {
+	for i := range js {
+		if _, _, _, _, err := jobTimes(&js[i]); err != nil {
+			return err
+		}
+	}
+	js = s.sealJobs(js)
+	return s.write(ctx, func(w *wconn) error {
+		for _, j := range js {
+			if err := updateIn(w, j, from); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// claimManyIn is ClaimJobs inside the writer's transaction.
+func (s *Store) claimManyIn(w *wconn, printerName, owner string, now time.Time, max int) ([]printer.Job, error) {
+	at := now.UnixNano()
+	first, err := s.scanJob(rowOf(w, claimHead, owner, at, at, printerName, printerName))
+	if errors.Is(err, sql.ErrNoRows) {
+		// A job being sent, perhaps with its lease expired, or none queued.
+		j, err := s.claimSlow(w, printerName, owner, now)
+		if err != nil {
+			return nil, err
+		}
+		return []printer.Job{j}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := []printer.Job{first}
+	if max > 1 {
+		rows, err := w.query(claimMore, owner, at, at, printerName, max-1)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			j, err := s.scanJob(rows)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, j)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		slices.SortFunc(out[1:], func(a, b printer.Job) int { return cmp.Compare(a.Seq, b.Seq) })
+	}
+	for i := range out {
+		out[i].SentAt, out[i].UpdatedAt = now, now
 	}
 	return out, nil
 }

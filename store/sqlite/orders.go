@@ -40,17 +40,22 @@ func (s *Store) decodeOrder(id string, body []byte) (*order.Order, error) {
 const insertEvent = `INSERT INTO journal (seq, time, actor, order_id, action, from_st, to_st, detail, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // appendEvents journals evs after the recorded head, sealing each into the hash
-// chain ([order.Seal]), and records the new head.
+// chain ([order.Seal]), and records the new head: the writer keeps it for the
+// rest of the transaction and stores it before the commit (see wconn.head).
 func appendEvents(w *wconn, evs []order.Event) error {
 	if len(evs) == 0 {
 		return nil
 	}
-	var head order.Head
-	var seq int64
-	if err := w.queryRow(`SELECT seq, hash FROM journal_head WHERE id = 1`, nil, &seq, &head.Hash); err != nil {
-		return fmt.Errorf("sqlite: journal head: %w", err)
+	if !w.head.known {
+		var seq int64
+		var h order.Head
+		if err := w.queryRow(`SELECT seq, hash FROM journal_head WHERE id = 1`, nil, &seq, &h.Hash); err != nil {
+			return fmt.Errorf("sqlite: journal head: %w", err)
+		}
+		h.Seq = uint64(seq)
+		w.head = txHead{head: h, known: true}
 	}
-	head.Seq = uint64(seq)
+	head := w.head.head
 	var te timeEnc
 	for i := range evs {
 		ev := evs[i] // the caller's events stay as they were
@@ -64,8 +69,20 @@ func appendEvents(w *wconn, evs []order.Event) error {
 			return err
 		}
 	}
-	_, err := w.exec(`UPDATE journal_head SET seq = ?, hash = ? WHERE id = 1`, int64(head.Seq), head.Hash)
-	return err
+	w.head = txHead{head: head, known: true, dirty: true}
+	return nil
+}
+
+// storeHead writes the journal head appendEvents moved in this transaction.
+func storeHead(w *wconn) error {
+	if !w.head.dirty {
+		return nil
+	}
+	if _, err := w.exec(`UPDATE journal_head SET seq = ?, hash = ? WHERE id = 1`, int64(w.head.head.Seq), w.head.head.Hash); err != nil {
+		return err
+	}
+	w.head.dirty = false
+	return nil
 }
 
 // JournalHead implements [order.HeadReader].
@@ -136,7 +153,9 @@ func (s *Store) GetOrder(ctx context.Context, id string) (*order.Order, error) {
 func (s *Store) UpdateOrder(ctx context.Context, id string, fn func(o *order.Order) ([]order.Event, error)) error {
 	return s.write(ctx, func(w *wconn) error {
 		var body []byte
-		err := w.queryRow(`SELECT body FROM orders WHERE id = ?`, []any{id}, &body)
+		var oldStatus string
+		var oldPaid int64
+		err := w.queryRow(`SELECT status, paid_at, body FROM orders WHERE id = ?`, []any{id}, &oldStatus, &oldPaid, &body)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("%w: %s", order.ErrNotFound, id)
 		}
@@ -157,7 +176,17 @@ func (s *Store) UpdateOrder(ctx context.Context, id string, fn func(o *order.Ord
 			return err
 		}
 		body = s.seal(adOrder, id, body)
-		if _, err := w.exec(`UPDATE orders SET status = ?, paid_at = ?, body = ? WHERE id = ?`, string(o.Status), paid, body, id); err != nil {
+		// SQLite rewrites the index entries of every column set, changed or
+		// not: set only what changed.
+		switch {
+		case paid != oldPaid:
+			_, err = w.exec(`UPDATE orders SET status = ?, paid_at = ?, body = ? WHERE id = ?`, string(o.Status), paid, body, id)
+		case string(o.Status) != oldStatus:
+			_, err = w.exec(`UPDATE orders SET status = ?, body = ? WHERE id = ?`, string(o.Status), body, id)
+		default:
+			_, err = w.exec(`UPDATE orders SET body = ? WHERE id = ?`, body, id)
+		}
+		if err != nil {
 			return err
 		}
 		return appendEvents(w, evs)

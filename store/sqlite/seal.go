@@ -285,3 +285,17 @@ func (s *Store) scrub(ctx context.Context, vacuum bool) error {
 	}
 	return ctx.Err()
 }
+
+// sealJobs returns js with their bytes sealed, in a new slice (js is the
+// caller's): the jobs a batch writes.
+func (s *Store) sealJobs(js []printer.Job) []printer.Job {
+	if s.opts.Keys == nil || len(js) == 0 {
+		return js
+	}
+	out := make([]printer.Job, len(js))
+	for i, j := range js {
+		j.Data = s.seal(adJob, j.ID, j.Data)
+		out[i] = j
+	}
+	return out
+}

@@ -325,7 +325,8 @@ func (s *Store) writer() {
 }
 
 // run executes batch in one transaction, each operation in a savepoint, and
-// answers every operation.
+// answers every operation. An operation alone in its transaction needs no
+// savepoint: if it fails, the transaction is rolled back.
 func (s *Store) run(batch []*op) {
 	errs := make([]error, len(batch))
 	w := s.w
@@ -337,12 +338,18 @@ func (s *Store) run(batch []*op) {
 		}
 		return
 	}
+	w.head = txHead{}
+	if len(batch) == 1 {
+		s.runOne(batch[0])
+		return
+	}
 	ok := 0 // operations whose change is in the transaction
 	for i, o := range batch {
 		if err := o.ctx.Err(); err != nil {
 			errs[i] = err
 			continue
 		}
+		head := w.head
 		if _, err := w.exec("SAVEPOINT op"); err != nil {
 			s.abort(batch[:i], errs, mapErr(err))
 			s.run(batch[i:])
@@ -370,6 +377,11 @@ func (s *Store) run(batch []*op) {
 			s.run(batch[i+1:])
 			return
 		}
+		w.head = head // as before the operation undone
+	}
+	if err := storeHead(w); err != nil {
+		s.abort(batch, errs, mapErr(err))
+		return
 	}
 	if _, err := w.exec("COMMIT"); err != nil {
 		err = mapErr(err)
@@ -383,11 +395,42 @@ func (s *Store) run(batch []*op) {
 	}
 }
 
+// runOne runs o, alone in the transaction begun, and answers it.
+func (s *Store) runOne(o *op) {
+	w := s.w
+	err := o.ctx.Err()
+	if err == nil {
+		err = s.call(o, w)
+	}
+	if err == nil {
+		err = storeHead(w)
+	}
+	if err != nil {
+		w.head = txHead{}
+		if _, rerr := w.exec("ROLLBACK"); rerr != nil {
+			s.log.Debug("sqlite: rollback", "path", s.path, "err", rerr) // SQLite may have rolled back already
+		}
+		o.done <- mapErr(err)
+		return
+	}
+	if _, err := w.exec("COMMIT"); err != nil {
+		err = mapErr(err)
+		s.log.Warn("sqlite: write transaction rolled back", "path", s.path, "ops", 1, "err", err)
+		_, _ = w.exec("ROLLBACK")
+		o.done <- err
+		return
+	}
+	s.commits.Add(1)
+	s.batched.Add(1)
+	o.done <- nil
+}
+
 // abort rolls back the transaction and answers batch: operations without an
 // error of their own get err.
 func (s *Store) abort(batch []*op, errs []error, err error) {
 	s.log.Warn("sqlite: write transaction rolled back", "path", s.path, "ops", len(batch), "err", err)
 	_, _ = s.w.exec("ROLLBACK") // fails harmlessly when SQLite rolled back already
+	s.w.head = txHead{}
 	for i, o := range batch {
 		if errs[i] == nil {
 			errs[i] = err

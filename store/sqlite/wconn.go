@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/dadanhq/dadan/order"
 )
 
 // wconn is the writer's connection. It talks to the driver directly, without
@@ -16,6 +18,19 @@ type wconn struct {
 	dc    driver.Conn
 	stmts map[string]driver.Stmt
 	nv    []driver.NamedValue // reused for arguments
+	// head is the journal's head as the open write transaction has it:
+	// appendEvents reads it once per transaction, and the writer stores it
+	// (storeHead) before the commit, not once per operation. Only appendEvents
+	// writes journal_head. The writer puts back what an operation it undoes
+	// had found, and forgets it when a transaction ends.
+	head txHead
+}
+
+// txHead is the journal head in a write transaction.
+type txHead struct {
+	head  order.Head
+	known bool // read from journal_head or moved in this transaction
+	dirty bool // moved and not stored yet
 }
 
 func newWconn(dc driver.Conn) *wconn { return &wconn{dc: dc, stmts: map[string]driver.Stmt{}} }
