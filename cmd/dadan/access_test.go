@@ -209,3 +209,18 @@ func TestRenderMasksForViewer(t *testing.T) {
 		assert.Equal(t, masked, strings.Contains(string(b), "167****5341"), user)
 	}
 }
+
+// TestDemoMasksOnlyItsOwnOrders: `dadan demo --db` run by a user who may not
+// read personal data masks the sample orders it stored, not the orders that
+// were in the database before.
+func TestDemoMasksOnlyItsOwnOrders(t *testing.T) {
+	db, _ := matrixOrders(t, 3)
+	policy := filepath.Join(t.TempDir(), "policy.json")
+	require.NoError(t, os.WriteFile(policy, []byte(`{"users": {"vera": ["viewer"], "boss": ["manager"]}}`), 0o644))
+	code, _, errOut := runCLI(t, "", "demo", "--db", db, "--out", t.TempDir(), "--as", "vera", "--policy", policy)
+	require.Equal(t, 0, code, errOut)
+	code, out, errOut := runCLI(t, "", "orders", "--db", db, "--order", "FM0001", "--json", "--as", "boss", "--policy", policy)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "13800130001", "the host's own order keeps its phone")
+	assert.Contains(t, out, "王喆")
+}

@@ -90,7 +90,11 @@ func runDemo(ctx context.Context, args []string, e *env) int {
 	defer w.Flush()
 	user := ctx
 	ctx = access.NewContext(ctx, access.Principal{ID: "demo"})
+	var samples []string // the demo's own orders: the only ones it may mask
 	sum, err := st.Ingest(ctx, bytes.NewReader(sample.Orders), &dadan.IngestOptions{OnResult: func(r dadan.Result) error {
+		if r.OrderID != "" {
+			samples = append(samples, r.OrderID)
+		}
 		printResult(w, readableResult(user, r), tag)
 		return nil
 	}})
@@ -102,7 +106,7 @@ func runDemo(ctx context.Context, args []string, e *env) int {
 	if !pii {
 		// What the demo prints, the user sees: the stored sample orders are masked
 		// before they are printed.
-		if err := maskStored(ctx, store, access.Actor(withActor(user))); err != nil {
+		if err := maskStored(ctx, store, samples, access.Actor(withActor(user))); err != nil {
 			e.errorf("demo: %v", err)
 			return exitRefused
 		}
@@ -182,18 +186,15 @@ func demoOptions(ctx context.Context, out string, ledger *printer.Ledger, seq sh
 	return opts, nil
 }
 
-// maskStored masks the personal data of every approved order in store
-// (access.MaskOrder), journaled as a note naming user.
-func maskStored(ctx context.Context, store order.Store, user string) error {
-	var ids []string
-	for o, err := range store.ListOrders(ctx, order.Approved) {
-		if err != nil {
-			return err
-		}
-		ids = append(ids, o.ID)
-	}
+// maskStored masks the personal data of the demo's approved sample orders ids
+// in store (access.MaskOrder), journaled as a note naming user. Other orders of a
+// database given with --db are left alone.
+func maskStored(ctx context.Context, store order.Store, ids []string, user string) error {
 	for _, id := range ids {
 		if err := store.UpdateOrder(ctx, id, func(o *order.Order) ([]order.Event, error) {
+			if o.Status != order.Approved {
+				return nil, nil
+			}
 			m := access.MaskOrder(o)
 			o.Recipient, o.Buyer, o.Remark, o.Extra = m.Recipient, m.Buyer, m.Remark, m.Extra
 			return []order.Event{order.Note(o, time.Now(), access.Actor(ctx), order.ActNote,
