@@ -43,7 +43,8 @@ func Layout(t *Template, d *Data, opts *LayoutOptions) (*Document, error) {
 // safe for concurrent use; the zero value is not usable, see [NewLayouter].
 type Layouter struct {
 	t     *Template
-	buf   []byte // the binder's arena
+	buf   []byte     // the binder's arena
+	texts []TextLine // the text lines the ops hold (see layouter.addText)
 	doc   Document
 	pages []Page
 }
@@ -85,6 +86,11 @@ func layout(t *Template, d *Data, opts *LayoutOptions, lo *Layouter) (*Document,
 		l.b.buf = make([]byte, 0, 1024)
 	}
 	l.lines, l.ems = l.linesBuf[:0], l.emsBuf[:0]
+	if lo != nil {
+		l.texts = lo.texts[:0]
+	} else {
+		l.texts = make([]TextLine, 0, prep.nTexts)
+	}
 	if !o.Now.IsZero() {
 		l.b.buf = o.Now.AppendFormat(l.b.buf, time.RFC3339)
 		l.b.now = l.b.finish(0)
@@ -218,6 +224,7 @@ func layout(t *Template, d *Data, opts *LayoutOptions, lo *Layouter) (*Document,
 		// Ops past the new length may still point at an older document's values:
 		// at most one document's worth, kept until overwritten.
 		lo.buf = l.b.buf
+		lo.texts = l.texts
 	}
 	return doc, nil
 }
@@ -280,10 +287,13 @@ type layouter struct {
 	qrByPrinter bool
 	m           *Measure  // LayoutOptions.Measure: nil is the cell measure
 	warnings    []Warning // for the document
-	lines       []string  // scratch
-	ems         []float64 // scratch: widths of lines
-	linesBuf    [16]string
-	emsBuf      [16]float64
+	// texts holds the values of the page's TextLine ops (see addText): appended
+	// to, never written again in one layout; a full one is replaced, not grown.
+	texts    []TextLine
+	lines    []string  // scratch
+	ems      []float64 // scratch: widths of lines
+	linesBuf [16]string
+	emsBuf   [16]float64
 }
 
 func (l *layouter) add(op Op) { l.page.Ops = append(l.page.Ops, op) }
@@ -296,10 +306,18 @@ func (l *layouter) textEm(s string) float64 {
 	return l.m.Text(s)
 }
 
-// addText adds a text line with its Charset.
+// addText adds a text line with its Charset. The op's value lives in l.texts
+// rather than in a heap box of its own: one allocation serves a page's lines,
+// none a Layouter's, whose texts are overwritten by its next layout only (as its
+// strings are).
 func (l *layouter) addText(t TextLine) {
 	t.Charset = charsetOf(t.Text)
-	l.page.Ops = append(l.page.Ops, t)
+	if len(l.texts) == cap(l.texts) {
+		// The ops added so far keep pointing into the old array.
+		l.texts = make([]TextLine, 0, max(16, 2*cap(l.texts)))
+	}
+	l.texts = append(l.texts, t)
+	l.page.Ops = append(l.page.Ops, textOp(&l.texts[len(l.texts)-1]))
 }
 
 // fitText sets s at the largest size from size down to minSize (in steps) at which it

@@ -139,9 +139,27 @@ func sameOp(a, b Op) bool {
 // dynamic type and the same data pointer. A layout copies a template's static
 // ops as they are, so their boxes are shared; a boxed value cannot change.
 func sameBox(a, b Op) bool {
-	type iface struct{ tab, data unsafe.Pointer }
-	x, y := (*iface)(unsafe.Pointer(&a)), (*iface)(unsafe.Pointer(&b))
+	x, y := (*opIface)(unsafe.Pointer(&a)), (*opIface)(unsafe.Pointer(&b))
 	return x.tab == y.tab && x.data == y.data && x.data != nil
+}
+
+// textLineTab is the type word of a TextLine held in an Op.
+var textLineTab = func() unsafe.Pointer {
+	var op Op = TextLine{}
+	return (*opIface)(unsafe.Pointer(&op)).tab
+}()
+
+// opIface is the layout of an interface value.
+type opIface struct{ tab, data unsafe.Pointer }
+
+// textOp returns the Op holding the TextLine *t, as Op(*t) does, without copying
+// it into a box of its own: the Op reads *t, so *t must not change while anyone
+// holds the Op and expects the value it had.
+func textOp(t *TextLine) Op {
+	var op Op
+	x := (*opIface)(unsafe.Pointer(&op))
+	x.tab, x.data = textLineTab, unsafe.Pointer(t)
+	return op
 }
 
 // sameSlice reports whether a and b are the same slice: same length and backing array.

@@ -19,6 +19,8 @@ type prepared struct {
 	elems []prepElem
 	nOps  int // capacity to reserve for one page's ops
 	nRuns int // number of static runs: capacity to reserve for one page's spans
+	// nTexts is the capacity to reserve for the text lines of a layout.
+	nTexts int
 	// measure is the Measure static text was laid out with (nil: the cell measure);
 	// measured holds the prepared form for the last other Measure asked for, and
 	// staticText says whether there is static text that a Measure changes.
@@ -107,10 +109,12 @@ func newPrepared(t *Template, base *prepared, m *Measure) *prepared {
 				}
 			}
 			p.nOps += 64
+			p.nTexts += 64
 			continue
 		}
 		if moves {
 			p.nOps += 4
+			p.nTexts += 4
 			continue
 		}
 		l.page.Ops = l.page.Ops[:0]
@@ -141,6 +145,7 @@ func newPrepared(t *Template, base *prepared, m *Measure) *prepared {
 			p.nOps += len(pe.static)
 		} else {
 			p.nOps += 4
+			p.nTexts += 2
 		}
 	}
 	p.groupRuns(t)
