@@ -77,6 +77,7 @@ type filter struct {
 type segment struct {
 	lit        string
 	field      string
+	id         FieldID // field's number in the standard set, 0 for another name
 	filters    []filter
 	hasDefault bool // a default filter makes an absent field empty, not an error
 }
@@ -163,6 +164,7 @@ func parsePlaceholder(p string) (segment, error) {
 		return segment{}, fmt.Errorf("%w: bad field name %q", ErrTemplate, field)
 	}
 	seg := segment{field: field}
+	seg.id, _ = FieldByName(field)
 	for rest != "" {
 		var f string
 		f, rest, _ = strings.Cut(rest, "|")
@@ -204,7 +206,19 @@ type binder struct {
 	tmp      [2][]byte // scratch for filter chains
 }
 
-func (b *binder) lookup(name string) (string, bool) {
+// lookup returns the field name, whose number in the standard set is id (0 for
+// another name).
+func (b *binder) lookup(name string, id FieldID) (string, bool) {
+	if id != 0 && b.row == nil && b.d != nil && len(b.d.Fields) == 0 {
+		// The common case: the data holds its fields by number.
+		if v, ok := b.d.Std.Get(id); ok {
+			return v, true
+		}
+		if id == FieldPrintTime && b.now != "" {
+			return b.now, true
+		}
+		return "", false
+	}
 	switch name {
 	case "page.no":
 		return b.pageNo, true
@@ -237,6 +251,9 @@ func (b *binder) lookup(name string) (string, bool) {
 		if v, ok := b.d.Fields[name]; ok {
 			return v, true
 		}
+		if v, ok := b.d.Std.Get(id); ok {
+			return v, true
+		}
 	}
 	if name == "print.time" && b.now != "" {
 		return b.now, true
@@ -264,7 +281,7 @@ func (b *binder) bind(bnd *binding, optional, oneLine bool) (string, error) {
 	}
 	if bnd.single {
 		f := bnd.segs[0].field
-		v, ok := b.lookup(f)
+		v, ok := b.lookup(f, bnd.segs[0].id)
 		if !ok && !optional {
 			return "", fmt.Errorf("%w: %s", ErrMissingField, f)
 		}
@@ -277,7 +294,7 @@ func (b *binder) bind(bnd *binding, optional, oneLine bool) (string, error) {
 			b.buf = append(b.buf, seg.lit...)
 			continue
 		}
-		v, ok := b.lookup(seg.field) // never writes to the arena
+		v, ok := b.lookup(seg.field, seg.id) // never writes to the arena
 		if !ok && !optional && !seg.hasDefault {
 			b.buf = b.buf[:start]
 			return "", fmt.Errorf("%w: %s", ErrMissingField, seg.field)

@@ -150,7 +150,7 @@ func layout(t *Template, d *Data, opts *LayoutOptions, lo *Layouter) (*Document,
 		doc = &Document{Pages: make([]Page, len(chunks))}
 	}
 	doc.Template, doc.Version, doc.Hash = t.Name, t.Version, prep.hash
-	doc.Order = d.Fields["order.id"]
+	doc.Order, _ = d.Field("order.id")
 	l.b.pageCnt = strconv.Itoa(len(chunks))
 	for p := range chunks {
 		l.b.pageNo = strconv.Itoa(p + 1)
@@ -181,12 +181,12 @@ func layout(t *Template, d *Data, opts *LayoutOptions, lo *Layouter) (*Document,
 					continue
 				}
 			}
+			pe := &prep.elems[i]
 			if c.If != "" {
-				if v, ok := l.b.lookup(c.If); !ok || v == "" {
+				if v, ok := l.b.lookup(c.If, pe.ifID); !ok || v == "" {
 					continue
 				}
 			}
-			pe := &prep.elems[i]
 			if pe.isStatic {
 				if pe.key != nil {
 					start := len(l.page.Ops)

@@ -33,6 +33,7 @@ type prepared struct {
 type prepElem struct {
 	bind     binding   // TextElement.Text, Code128Element.Data or QRElement.Data
 	cols     []binding // TableElement column texts
+	ifID     FieldID   // the standard number of the element's If field, or 0
 	isStatic bool      // static holds the element's ops
 	static   []Op
 	// A static run is a maximal sequence of consecutive static elements without
@@ -90,6 +91,7 @@ func newPrepared(t *Template, base *prepared, m *Measure) *prepared {
 	l := layouter{t: t, m: m}
 	for i, e := range t.Elements {
 		pe := &p.elems[i]
+		pe.ifID, _ = FieldByName(e.common().If)
 		// Elements below the table of a receipt move with its length.
 		moves := t.Receipt && table != nil && e != Element(table) && top(e) >= table.Y+table.H-0.01
 		var err error

@@ -102,12 +102,26 @@ func TestDataIntoReuses(t *testing.T) {
 		}
 		if i%11 == 5 {
 			// Fields, tables and row fields Data does not set go.
+			if d.Fields == nil {
+				d.Fields = map[string]string{}
+			}
 			d.Fields["extra"] = "x"
+			d.Std.Set(label.FieldCarrierName, "x")
 			d.Tables["other"] = nil
 			if rows := d.Tables["items"]; len(rows) > 0 {
 				rows[0]["extra"] = "y"
 			}
 		}
-		require.Equal(t, orderlabel.Data(o, when, mark), orderlabel.DataInto(&d, o, when, mark), "order %d", i)
+		want := orderlabel.Data(o, when, mark)
+		got := orderlabel.DataInto(&d, o, when, mark)
+		require.Zero(t, want.Std.Len(), "Data fills Fields alone")
+		require.Empty(t, got.Fields, "order %d: DataInto fills Std alone", i)
+		require.Equal(t, want.Fields, got.Std.All(), "order %d", i)
+		require.Equal(t, want.Tables, got.Tables, "order %d", i)
+		for name, v := range want.Fields {
+			f, ok := got.Field(name)
+			require.True(t, ok, name)
+			require.Equal(t, v, f, name)
+		}
 	}
 }
