@@ -200,8 +200,9 @@ type binder struct {
 	row      Row
 	items    []Row
 	hasItems bool
-	summary  string // items.summary, computed on first use
+	summary  string // items.summary, computed on first use in sum
 	summed   bool
+	sum      []byte
 	buf      []byte
 	tmp      [2][]byte // scratch for filter chains
 }
@@ -229,7 +230,13 @@ func (b *binder) lookup(name string, id FieldID) (string, bool) {
 			return "", false
 		}
 		if !b.summed {
-			b.summary, b.summed = itemsSummary(b.items), true
+			// The summary's own buffer: lookup never writes to buf, where bind
+			// may be building a text.
+			b.sum = appendItemsSummary(b.sum[:0], b.items)
+			b.summary, b.summed = "", true
+			if len(b.sum) > 0 {
+				b.summary = unsafe.String(&b.sum[0], len(b.sum))
+			}
 		}
 		return b.summary, true
 	case "items.qty", "items.count":
@@ -495,29 +502,29 @@ func appendMoney(dst []byte, v string) ([]byte, error) {
 	return append(append(dst, "¥"...), d.StringFixed(2)...), nil
 }
 
-// itemsSummary is "name spec ×qty" of every row, joined by "；".
-func itemsSummary(items []Row) string {
+// appendItemsSummary appends items.summary to dst: "name spec ×qty" of every
+// row, joined by "；". When dst must grow, it grows once.
+func appendItemsSummary(dst []byte, items []Row) []byte {
 	n := 0
 	for _, r := range items {
 		n += len(r["name"]) + len(r["spec"]) + len(r["qty"]) + 8
 	}
-	var b strings.Builder
-	b.Grow(n)
+	if cap(dst)-len(dst) < n {
+		dst = append(make([]byte, 0, len(dst)+n), dst...)
+	}
 	for i, r := range items {
 		if i > 0 {
-			b.WriteString("；")
+			dst = append(dst, "；"...)
 		}
-		b.WriteString(r["name"])
+		dst = append(dst, r["name"]...)
 		if sp := r["spec"]; sp != "" {
-			b.WriteByte(' ')
-			b.WriteString(sp)
+			dst = append(append(dst, ' '), sp...)
 		}
 		if q := r["qty"]; q != "" {
-			b.WriteString(" ×")
-			b.WriteString(q)
+			dst = append(append(dst, " ×"...), q...)
 		}
 	}
-	return b.String()
+	return dst
 }
 
 // itemsQty is the total quantity of the rows; unparsable quantities count 0.

@@ -43,8 +43,7 @@ func Layout(t *Template, d *Data, opts *LayoutOptions) (*Document, error) {
 // safe for concurrent use; the zero value is not usable, see [NewLayouter].
 type Layouter struct {
 	t     *Template
-	buf   []byte     // the binder's arena
-	texts []TextLine // the text lines the ops hold (see layouter.addText)
+	l     layouter // the scratch state, its arenas kept between layouts
 	doc   Document
 	pages []Page
 }
@@ -79,18 +78,24 @@ func layout(t *Template, d *Data, opts *LayoutOptions, lo *Layouter) (*Document,
 	if d == nil {
 		d = &Data{}
 	}
-	l := layouter{t: t, b: binder{d: d, mask: o.Mask || t.Privacy}, qrByPrinter: o.QRByPrinter, m: o.Measure}
-	if lo != nil && cap(lo.buf) > 0 {
-		l.b.buf = lo.buf[:0]
+	var l *layouter
+	if lo != nil {
+		// The arenas of the last layout are written again: its document is
+		// no longer valid.
+		l = &lo.l
+		old := *l
+		*l = layouter{t: t, b: binder{d: d, mask: o.Mask || t.Privacy, buf: old.b.buf[:0], sum: old.b.sum[:0],
+			tmp: old.b.tmp},
+			qrByPrinter: o.QRByPrinter, m: o.Measure,
+			texts: old.texts[:0], bars: old.bars[:0], qrs: old.qrs[:0], mods: old.mods[:0]}
 	} else {
+		l = &layouter{t: t, b: binder{d: d, mask: o.Mask || t.Privacy}, qrByPrinter: o.QRByPrinter, m: o.Measure,
+			texts: make([]TextLine, 0, prep.nTexts)}
+	}
+	if cap(l.b.buf) == 0 {
 		l.b.buf = make([]byte, 0, 1024)
 	}
 	l.lines, l.ems = l.linesBuf[:0], l.emsBuf[:0]
-	if lo != nil {
-		l.texts = lo.texts[:0]
-	} else {
-		l.texts = make([]TextLine, 0, prep.nTexts)
-	}
 	if !o.Now.IsZero() {
 		l.b.buf = o.Now.AppendFormat(l.b.buf, time.RFC3339)
 		l.b.now = l.b.finish(0)
@@ -222,9 +227,9 @@ func layout(t *Template, d *Data, opts *LayoutOptions, lo *Layouter) (*Document,
 	doc.Warnings = l.warnings
 	if lo != nil {
 		// Ops past the new length may still point at an older document's values:
-		// at most one document's worth, kept until overwritten.
-		lo.buf = l.b.buf
-		lo.texts = l.texts
+		// at most one document's worth, kept until overwritten. The data is not
+		// kept.
+		l.b.d, l.b.row, l.b.items = nil, nil, nil
 	}
 	return doc, nil
 }
@@ -287,9 +292,13 @@ type layouter struct {
 	qrByPrinter bool
 	m           *Measure  // LayoutOptions.Measure: nil is the cell measure
 	warnings    []Warning // for the document
-	// texts holds the values of the page's TextLine ops (see addText): appended
-	// to, never written again in one layout; a full one is replaced, not grown.
+	// texts, bars and qrs hold the values of the TextLine, Barcode and QR ops
+	// (see arenaOp), mods the modules of the Barcode ops: appended to, never
+	// written again in one layout.
 	texts    []TextLine
+	bars     []Barcode
+	qrs      []QR
+	mods     []bool
 	lines    []string  // scratch
 	ems      []float64 // scratch: widths of lines
 	linesBuf [16]string
@@ -312,12 +321,7 @@ func (l *layouter) textEm(s string) float64 {
 // strings are).
 func (l *layouter) addText(t TextLine) {
 	t.Charset = charsetOf(t.Text)
-	if len(l.texts) == cap(l.texts) {
-		// The ops added so far keep pointing into the old array.
-		l.texts = make([]TextLine, 0, max(16, 2*cap(l.texts)))
-	}
-	l.texts = append(l.texts, t)
-	l.page.Ops = append(l.page.Ops, textOp(&l.texts[len(l.texts)-1]))
+	l.page.Ops = append(l.page.Ops, arenaOp(&l.texts, t, textLineTab))
 }
 
 // fitText sets s at the largest size from size down to minSize (in steps) at which it
@@ -486,10 +490,13 @@ func (l *layouter) code128(e *Code128Element, dy float64, bnd *binding) error {
 	if data == "" && e.Optional {
 		return nil
 	}
-	mods, err := EncodeCode128(data)
-	if err != nil {
+	// The modules go into the arena; when it grows, those before stay in the
+	// old array, which is not written again.
+	start := len(l.mods)
+	if l.mods, err = appendCode128(l.mods, data); err != nil {
 		return err
 	}
+	mods := l.mods[start:len(l.mods):len(l.mods)]
 	m := e.Module
 	if m == 0 {
 		m = defaultModule
@@ -505,7 +512,7 @@ func (l *layouter) code128(e *Code128Element, dy float64, bnd *binding) error {
 	}
 	symW := m * float64(len(mods))
 	x := e.X + (e.W-symW)/2
-	l.add(Barcode{X: x, Y: e.Y + dy, Module: m, Height: e.H, Data: data, Modules: mods, Room: e.W})
+	l.add(arenaOp(&l.bars, Barcode{X: x, Y: e.Y + dy, Module: m, Height: e.H, Data: data, Modules: mods, Room: e.W}, barcodeTab))
 	if e.Text {
 		ts := e.TextSize
 		if ts == 0 {
@@ -571,7 +578,7 @@ func (l *layouter) qr(e *QRElement, dy float64, bnd *binding) error {
 			size, e.Size, minModule)
 	}
 	off := (e.Size - m*float64(size)) / 2
-	l.add(QR{X: e.X + off, Y: e.Y + off + dy, Module: m, Level: level, Data: data, Modules: mods})
+	l.add(arenaOp(&l.qrs, QR{X: e.X + off, Y: e.Y + off + dy, Module: m, Level: level, Data: data, Modules: mods}, qrTab))
 	return nil
 }
 

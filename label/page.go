@@ -143,22 +143,31 @@ func sameBox(a, b Op) bool {
 	return x.tab == y.tab && x.data == y.data && x.data != nil
 }
 
-// textLineTab is the type word of a TextLine held in an Op.
-var textLineTab = func() unsafe.Pointer {
-	var op Op = TextLine{}
-	return (*opIface)(unsafe.Pointer(&op)).tab
-}()
+// The type words of TextLine, Barcode and QR held in an Op.
+var (
+	textLineTab = typeWord(TextLine{})
+	barcodeTab  = typeWord(Barcode{})
+	qrTab       = typeWord(QR{})
+)
 
 // opIface is the layout of an interface value.
 type opIface struct{ tab, data unsafe.Pointer }
 
-// textOp returns the Op holding the TextLine *t, as Op(*t) does, without copying
-// it into a box of its own: the Op reads *t, so *t must not change while anyone
-// holds the Op and expects the value it had.
-func textOp(t *TextLine) Op {
+func typeWord(op Op) unsafe.Pointer { return (*opIface)(unsafe.Pointer(&op)).tab }
+
+// arenaOp appends v to *arena and returns an Op holding the copy there, as Op(v)
+// does, without a heap box of its own; tab is the type word of T. The Op reads
+// the arena, so that element must not change while anyone holds the Op and
+// expects the value it had. A full arena is replaced, not grown: the ops made
+// before keep pointing into the old array.
+func arenaOp[T TextLine | Barcode | QR](arena *[]T, v T, tab unsafe.Pointer) Op {
+	if len(*arena) == cap(*arena) {
+		*arena = make([]T, 0, max(4, 2*cap(*arena)))
+	}
+	*arena = append(*arena, v)
 	var op Op
 	x := (*opIface)(unsafe.Pointer(&op))
-	x.tab, x.data = textLineTab, unsafe.Pointer(t)
+	x.tab, x.data = tab, unsafe.Pointer(&(*arena)[len(*arena)-1])
 	return op
 }
 
