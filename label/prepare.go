@@ -116,7 +116,7 @@ func newPrepared(t *Template, base *prepared, m *Measure) *prepared {
 		}
 		if moves {
 			p.nOps += 4
-			p.nTexts += 4
+			p.nTexts += textLines(e)
 			continue
 		}
 		l.page.Ops = l.page.Ops[:0]
@@ -147,11 +147,27 @@ func newPrepared(t *Template, base *prepared, m *Measure) *prepared {
 			p.nOps += len(pe.static)
 		} else {
 			p.nOps += 4
-			p.nTexts += 2
+			p.nTexts += textLines(e)
 		}
 	}
 	p.groupRuns(t)
 	return p
+}
+
+// textLines is about how many text lines element e of no static text lays out.
+func textLines(e Element) int {
+	switch e := e.(type) {
+	case *TextElement:
+		if e.Wrap {
+			return min(cmp0(e.MaxLines, 3), 4)
+		}
+		return 1
+	case *Code128Element:
+		if e.Text {
+			return 1
+		}
+	}
+	return 0
 }
 
 // groupRuns groups the static elements into runs (see prepElem).
