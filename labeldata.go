@@ -23,3 +23,14 @@ func LabelData(o *order.Order, printedAt time.Time, mark string) *label.Data {
 	}
 	return d
 }
+
+// labelDataInto is [LabelData] filling d as orderlabel.DataInto does (the
+// fields in d.Std), for a station that reuses d order after order.
+func labelDataInto(d *label.Data, o *order.Order, printedAt time.Time, mark string) *label.Data {
+	orderlabel.DataInto(d, o, printedAt, mark)
+	if name, ok := CarrierName(o.Carrier); ok {
+		d.Std.Set(label.FieldCarrierCode, strings.ToUpper(strings.TrimSpace(o.Carrier)))
+		d.Std.Set(label.FieldCarrierName, name)
+	}
+	return d
+}

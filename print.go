@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/dadanhq/dadan/access"
-	"github.com/dadanhq/dadan/internal/orderlabel"
 	"github.com/dadanhq/dadan/label"
 	"github.com/dadanhq/dadan/order"
 	"github.com/dadanhq/dadan/printer"
@@ -640,7 +639,7 @@ func (s *Station) render(ctx context.Context, o *order.Order) ([]printer.JobSpec
 			if dl == nil || dl.lo.Template() != d.Template {
 				dl = &docLayout{lo: label.NewLayouter(d.Template), opts: s.p.layout.ForRenderer(d.Renderer)}
 			}
-			doc, err = dl.lo.Layout(orderlabel.DataInto(&dl.data, o, now, ""), &dl.opts)
+			doc, err = dl.lo.Layout(labelDataInto(&dl.data, o, now, ""), &dl.opts)
 			defer s.p.reuse[i].Put(dl)
 		}
 		if err == nil {

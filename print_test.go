@@ -225,3 +225,40 @@ func TestPrintWithoutCarrierHolds(t *testing.T) {
 	assert.Contains(t, string(emu.Printed()[0].Data), "756123456789")
 	_ = filepath.Join
 }
+
+// TestFirstPrintNamesCarrier: the station's first print of a waybill names the
+// courier (carrier.name) as LayoutOrder and a reprint do: the station's reused
+// label data sets the carrier fields too.
+func TestFirstPrintNamesCarrier(t *testing.T) {
+	rig := newPrintRig(t)
+	ctx := context.Background()
+	lines := strings.Split(strings.TrimSpace(string(sample.Orders)), "\n")
+	_, err := rig.st.Ingest(ctx, strings.NewReader(strings.Join(lines[:12], "\n")+"\n"), nil)
+	require.NoError(t, err)
+	_, err = rig.st.Print(ctx)
+	require.NoError(t, err)
+	require.NoError(t, rig.st.Drain(ctx))
+	printed := rig.emu.Printed()
+	require.NotEmpty(t, printed)
+	seen := map[string]bool{}
+	for o, err := range rig.store.ListOrders(ctx, order.Printed) {
+		require.NoError(t, err)
+		name, ok := dadan.CarrierName(o.Carrier)
+		require.True(t, ok, "order %s carrier %q", o.ID, o.Carrier)
+		var label []byte
+		for _, j := range printed {
+			if bytes.Contains(j.Data, []byte(o.Waybill.TrackingNo)) {
+				label = j.Data
+			}
+		}
+		require.NotNil(t, label, "waybill of %s printed", o.ID)
+		assert.Contains(t, string(label), name, "order %s", o.ID)
+		for _, other := range []string{"中通快递", "顺丰速运", "圆通速递", "韵达快递"} {
+			if other != name {
+				assert.NotContains(t, string(label), other, "order %s: another order's courier", o.ID)
+			}
+		}
+		seen[name] = true
+	}
+	assert.Greater(t, len(seen), 1, "orders of several couriers")
+}

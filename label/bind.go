@@ -77,6 +77,7 @@ type filter struct {
 type segment struct {
 	lit        string
 	field      string
+	id         FieldID // field's number in the standard set, 0 for another name
 	filters    []filter
 	hasDefault bool // a default filter makes an absent field empty, not an error
 }
@@ -163,6 +164,7 @@ func parsePlaceholder(p string) (segment, error) {
 		return segment{}, fmt.Errorf("%w: bad field name %q", ErrTemplate, field)
 	}
 	seg := segment{field: field}
+	seg.id, _ = FieldByName(field)
 	for rest != "" {
 		var f string
 		f, rest, _ = strings.Cut(rest, "|")
@@ -198,13 +200,26 @@ type binder struct {
 	row      Row
 	items    []Row
 	hasItems bool
-	summary  string // items.summary, computed on first use
+	summary  string // items.summary, computed on first use in sum
 	summed   bool
+	sum      []byte
 	buf      []byte
 	tmp      [2][]byte // scratch for filter chains
 }
 
-func (b *binder) lookup(name string) (string, bool) {
+// lookup returns the field name, whose number in the standard set is id (0 for
+// another name).
+func (b *binder) lookup(name string, id FieldID) (string, bool) {
+	if id != 0 && b.row == nil && b.d != nil && len(b.d.Fields) == 0 {
+		// The common case: the data holds its fields by number.
+		if v, ok := b.d.Std.Get(id); ok {
+			return v, true
+		}
+		if id == FieldPrintTime && b.now != "" {
+			return b.now, true
+		}
+		return "", false
+	}
 	switch name {
 	case "page.no":
 		return b.pageNo, true
@@ -215,7 +230,13 @@ func (b *binder) lookup(name string) (string, bool) {
 			return "", false
 		}
 		if !b.summed {
-			b.summary, b.summed = itemsSummary(b.items), true
+			// The summary's own buffer: lookup never writes to buf, where bind
+			// may be building a text.
+			b.sum = appendItemsSummary(b.sum[:0], b.items)
+			b.summary, b.summed = "", true
+			if len(b.sum) > 0 {
+				b.summary = unsafe.String(&b.sum[0], len(b.sum))
+			}
 		}
 		return b.summary, true
 	case "items.qty", "items.count":
@@ -235,6 +256,9 @@ func (b *binder) lookup(name string) (string, bool) {
 	}
 	if b.d != nil {
 		if v, ok := b.d.Fields[name]; ok {
+			return v, true
+		}
+		if v, ok := b.d.Std.Get(id); ok {
 			return v, true
 		}
 	}
@@ -264,7 +288,7 @@ func (b *binder) bind(bnd *binding, optional, oneLine bool) (string, error) {
 	}
 	if bnd.single {
 		f := bnd.segs[0].field
-		v, ok := b.lookup(f)
+		v, ok := b.lookup(f, bnd.segs[0].id)
 		if !ok && !optional {
 			return "", fmt.Errorf("%w: %s", ErrMissingField, f)
 		}
@@ -277,7 +301,7 @@ func (b *binder) bind(bnd *binding, optional, oneLine bool) (string, error) {
 			b.buf = append(b.buf, seg.lit...)
 			continue
 		}
-		v, ok := b.lookup(seg.field) // never writes to the arena
+		v, ok := b.lookup(seg.field, seg.id) // never writes to the arena
 		if !ok && !optional && !seg.hasDefault {
 			b.buf = b.buf[:start]
 			return "", fmt.Errorf("%w: %s", ErrMissingField, seg.field)
@@ -478,29 +502,29 @@ func appendMoney(dst []byte, v string) ([]byte, error) {
 	return append(append(dst, "¥"...), d.StringFixed(2)...), nil
 }
 
-// itemsSummary is "name spec ×qty" of every row, joined by "；".
-func itemsSummary(items []Row) string {
+// appendItemsSummary appends items.summary to dst: "name spec ×qty" of every
+// row, joined by "；". When dst must grow, it grows once.
+func appendItemsSummary(dst []byte, items []Row) []byte {
 	n := 0
 	for _, r := range items {
 		n += len(r["name"]) + len(r["spec"]) + len(r["qty"]) + 8
 	}
-	var b strings.Builder
-	b.Grow(n)
+	if cap(dst)-len(dst) < n {
+		dst = append(make([]byte, 0, len(dst)+n), dst...)
+	}
 	for i, r := range items {
 		if i > 0 {
-			b.WriteString("；")
+			dst = append(dst, "；"...)
 		}
-		b.WriteString(r["name"])
+		dst = append(dst, r["name"]...)
 		if sp := r["spec"]; sp != "" {
-			b.WriteByte(' ')
-			b.WriteString(sp)
+			dst = append(append(dst, ' '), sp...)
 		}
 		if q := r["qty"]; q != "" {
-			b.WriteString(" ×")
-			b.WriteString(q)
+			dst = append(append(dst, " ×"...), q...)
 		}
 	}
-	return b.String()
+	return dst
 }
 
 // itemsQty is the total quantity of the rows; unparsable quantities count 0.

@@ -1,6 +1,9 @@
 package label
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // code128Widths holds the bar and space widths, in modules, of every Code 128 symbol
 // value 0-106 (106 is the stop pattern with its final bar).
@@ -36,20 +39,26 @@ const MaxCode128 = 80
 // character's final bar, without quiet zones. Data must be 1 to [MaxCode128]
 // printable ASCII characters (0x20-0x7E); anything else is an [ErrEncode] error.
 func EncodeCode128(data string) ([]bool, error) {
+	return appendCode128(nil, data)
+}
+
+// appendCode128 appends the modules of data to dst; on error it returns dst
+// unchanged.
+func appendCode128(dst []bool, data string) ([]bool, error) {
 	var vals [2*MaxCode128 + 3]int
 	n, err := code128Values(vals[:0], data)
 	if err != nil {
-		return nil, err
+		return dst, err
 	}
 	total := 0
 	for _, v := range n {
 		total += len(code128Modules[v])
 	}
-	mods := make([]bool, 0, total)
+	dst = slices.Grow(dst, total)
 	for _, v := range n {
-		mods = append(mods, code128Modules[v]...)
+		dst = append(dst, code128Modules[v]...)
 	}
-	return mods, nil
+	return dst, nil
 }
 
 // code128Modules holds the modules (true = bar) of every symbol value, from

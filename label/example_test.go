@@ -168,3 +168,30 @@ func ExampleLayouter() {
 	// 收 张三, QR "756123456789" with modules: false
 	// 收 李四, QR "756123456789" with modules: false
 }
+
+// A host that fills the same standard fields order after order holds them by
+// number in Data.Std, which a template binds without looking names up; a field
+// also in Fields is taken from there.
+func ExampleFieldSet() {
+	tpl := &label.Template{Name: "demo", Version: "1", Width: 60, Height: 12, Elements: []label.Element{
+		&label.TextElement{X: 2, Y: 2, W: 56, H: 5, Size: 4, Text: "收 {recipient.name} {recipient.phone|mask_phone}"},
+	}}
+	lo := label.NewLayouter(tpl)
+	var d label.Data
+	for _, o := range [][2]string{{"张三", "13800138000"}, {"李四", "13900139000"}} {
+		d.Std.Set(label.FieldRecipientName, o[0])
+		d.Std.Set(label.FieldRecipientPhone, o[1])
+		doc, err := lo.Layout(&d, nil)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(doc.Pages[0].Ops[0].(label.TextLine).Text)
+	}
+	id, _ := label.FieldByName("recipient.phone")
+	fmt.Println(id == label.FieldRecipientPhone, id.Name())
+	// Output:
+	// 收 张三 138****8000
+	// 收 李四 139****9000
+	// true recipient.phone
+}

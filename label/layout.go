@@ -43,7 +43,7 @@ func Layout(t *Template, d *Data, opts *LayoutOptions) (*Document, error) {
 // safe for concurrent use; the zero value is not usable, see [NewLayouter].
 type Layouter struct {
 	t     *Template
-	buf   []byte // the binder's arena
+	l     layouter // the scratch state, its arenas kept between layouts
 	doc   Document
 	pages []Page
 }
@@ -78,10 +78,21 @@ func layout(t *Template, d *Data, opts *LayoutOptions, lo *Layouter) (*Document,
 	if d == nil {
 		d = &Data{}
 	}
-	l := layouter{t: t, b: binder{d: d, mask: o.Mask || t.Privacy}, qrByPrinter: o.QRByPrinter, m: o.Measure}
-	if lo != nil && cap(lo.buf) > 0 {
-		l.b.buf = lo.buf[:0]
+	var l *layouter
+	if lo != nil {
+		// The arenas of the last layout are written again: its document is
+		// no longer valid.
+		l = &lo.l
+		old := *l
+		*l = layouter{t: t, b: binder{d: d, mask: o.Mask || t.Privacy, buf: old.b.buf[:0], sum: old.b.sum[:0],
+			tmp: old.b.tmp},
+			qrByPrinter: o.QRByPrinter, m: o.Measure,
+			texts: old.texts[:0], bars: old.bars[:0], qrs: old.qrs[:0], mods: old.mods[:0]}
 	} else {
+		l = &layouter{t: t, b: binder{d: d, mask: o.Mask || t.Privacy}, qrByPrinter: o.QRByPrinter, m: o.Measure,
+			texts: make([]TextLine, 0, prep.nTexts)}
+	}
+	if cap(l.b.buf) == 0 {
 		l.b.buf = make([]byte, 0, 1024)
 	}
 	l.lines, l.ems = l.linesBuf[:0], l.emsBuf[:0]
@@ -144,7 +155,7 @@ func layout(t *Template, d *Data, opts *LayoutOptions, lo *Layouter) (*Document,
 		doc = &Document{Pages: make([]Page, len(chunks))}
 	}
 	doc.Template, doc.Version, doc.Hash = t.Name, t.Version, prep.hash
-	doc.Order = d.Fields["order.id"]
+	doc.Order, _ = d.Field("order.id")
 	l.b.pageCnt = strconv.Itoa(len(chunks))
 	for p := range chunks {
 		l.b.pageNo = strconv.Itoa(p + 1)
@@ -175,12 +186,12 @@ func layout(t *Template, d *Data, opts *LayoutOptions, lo *Layouter) (*Document,
 					continue
 				}
 			}
+			pe := &prep.elems[i]
 			if c.If != "" {
-				if v, ok := l.b.lookup(c.If); !ok || v == "" {
+				if v, ok := l.b.lookup(c.If, pe.ifID); !ok || v == "" {
 					continue
 				}
 			}
-			pe := &prep.elems[i]
 			if pe.isStatic {
 				if pe.key != nil {
 					start := len(l.page.Ops)
@@ -216,8 +227,9 @@ func layout(t *Template, d *Data, opts *LayoutOptions, lo *Layouter) (*Document,
 	doc.Warnings = l.warnings
 	if lo != nil {
 		// Ops past the new length may still point at an older document's values:
-		// at most one document's worth, kept until overwritten.
-		lo.buf = l.b.buf
+		// at most one document's worth, kept until overwritten. The data is not
+		// kept.
+		l.b.d, l.b.row, l.b.items = nil, nil, nil
 	}
 	return doc, nil
 }
@@ -280,10 +292,17 @@ type layouter struct {
 	qrByPrinter bool
 	m           *Measure  // LayoutOptions.Measure: nil is the cell measure
 	warnings    []Warning // for the document
-	lines       []string  // scratch
-	ems         []float64 // scratch: widths of lines
-	linesBuf    [16]string
-	emsBuf      [16]float64
+	// texts, bars and qrs hold the values of the TextLine, Barcode and QR ops
+	// (see arenaOp), mods the modules of the Barcode ops: appended to, never
+	// written again in one layout.
+	texts    []TextLine
+	bars     []Barcode
+	qrs      []QR
+	mods     []bool
+	lines    []string  // scratch
+	ems      []float64 // scratch: widths of lines
+	linesBuf [16]string
+	emsBuf   [16]float64
 }
 
 func (l *layouter) add(op Op) { l.page.Ops = append(l.page.Ops, op) }
@@ -296,10 +315,13 @@ func (l *layouter) textEm(s string) float64 {
 	return l.m.Text(s)
 }
 
-// addText adds a text line with its Charset.
+// addText adds a text line with its Charset. The op's value lives in l.texts
+// rather than in a heap box of its own: one allocation serves a page's lines,
+// none a Layouter's, whose texts are overwritten by its next layout only (as its
+// strings are).
 func (l *layouter) addText(t TextLine) {
 	t.Charset = charsetOf(t.Text)
-	l.page.Ops = append(l.page.Ops, t)
+	l.page.Ops = append(l.page.Ops, arenaOp(&l.texts, t, textLineTab))
 }
 
 // fitText sets s at the largest size from size down to minSize (in steps) at which it
@@ -468,10 +490,13 @@ func (l *layouter) code128(e *Code128Element, dy float64, bnd *binding) error {
 	if data == "" && e.Optional {
 		return nil
 	}
-	mods, err := EncodeCode128(data)
-	if err != nil {
+	// The modules go into the arena; when it grows, those before stay in the
+	// old array, which is not written again.
+	start := len(l.mods)
+	if l.mods, err = appendCode128(l.mods, data); err != nil {
 		return err
 	}
+	mods := l.mods[start:len(l.mods):len(l.mods)]
 	m := e.Module
 	if m == 0 {
 		m = defaultModule
@@ -487,7 +512,7 @@ func (l *layouter) code128(e *Code128Element, dy float64, bnd *binding) error {
 	}
 	symW := m * float64(len(mods))
 	x := e.X + (e.W-symW)/2
-	l.add(Barcode{X: x, Y: e.Y + dy, Module: m, Height: e.H, Data: data, Modules: mods, Room: e.W})
+	l.add(arenaOp(&l.bars, Barcode{X: x, Y: e.Y + dy, Module: m, Height: e.H, Data: data, Modules: mods, Room: e.W}, barcodeTab))
 	if e.Text {
 		ts := e.TextSize
 		if ts == 0 {
@@ -553,7 +578,7 @@ func (l *layouter) qr(e *QRElement, dy float64, bnd *binding) error {
 			size, e.Size, minModule)
 	}
 	off := (e.Size - m*float64(size)) / 2
-	l.add(QR{X: e.X + off, Y: e.Y + off + dy, Module: m, Level: level, Data: data, Modules: mods})
+	l.add(arenaOp(&l.qrs, QR{X: e.X + off, Y: e.Y + off + dy, Module: m, Level: level, Data: data, Modules: mods}, qrTab))
 	return nil
 }
 

@@ -139,9 +139,36 @@ func sameOp(a, b Op) bool {
 // dynamic type and the same data pointer. A layout copies a template's static
 // ops as they are, so their boxes are shared; a boxed value cannot change.
 func sameBox(a, b Op) bool {
-	type iface struct{ tab, data unsafe.Pointer }
-	x, y := (*iface)(unsafe.Pointer(&a)), (*iface)(unsafe.Pointer(&b))
+	x, y := (*opIface)(unsafe.Pointer(&a)), (*opIface)(unsafe.Pointer(&b))
 	return x.tab == y.tab && x.data == y.data && x.data != nil
+}
+
+// The type words of TextLine, Barcode and QR held in an Op.
+var (
+	textLineTab = typeWord(TextLine{})
+	barcodeTab  = typeWord(Barcode{})
+	qrTab       = typeWord(QR{})
+)
+
+// opIface is the layout of an interface value.
+type opIface struct{ tab, data unsafe.Pointer }
+
+func typeWord(op Op) unsafe.Pointer { return (*opIface)(unsafe.Pointer(&op)).tab }
+
+// arenaOp appends v to *arena and returns an Op holding the copy there, as Op(v)
+// does, without a heap box of its own; tab is the type word of T. The Op reads
+// the arena, so that element must not change while anyone holds the Op and
+// expects the value it had. A full arena is replaced, not grown: the ops made
+// before keep pointing into the old array.
+func arenaOp[T TextLine | Barcode | QR](arena *[]T, v T, tab unsafe.Pointer) Op {
+	if len(*arena) == cap(*arena) {
+		*arena = make([]T, 0, max(4, 2*cap(*arena)))
+	}
+	*arena = append(*arena, v)
+	var op Op
+	x := (*opIface)(unsafe.Pointer(&op))
+	x.tab, x.data = tab, unsafe.Pointer(&(*arena)[len(*arena)-1])
+	return op
 }
 
 // sameSlice reports whether a and b are the same slice: same length and backing array.

@@ -19,6 +19,8 @@ type prepared struct {
 	elems []prepElem
 	nOps  int // capacity to reserve for one page's ops
 	nRuns int // number of static runs: capacity to reserve for one page's spans
+	// nTexts is the capacity to reserve for the text lines of a layout.
+	nTexts int
 	// measure is the Measure static text was laid out with (nil: the cell measure);
 	// measured holds the prepared form for the last other Measure asked for, and
 	// staticText says whether there is static text that a Measure changes.
@@ -31,6 +33,7 @@ type prepared struct {
 type prepElem struct {
 	bind     binding   // TextElement.Text, Code128Element.Data or QRElement.Data
 	cols     []binding // TableElement column texts
+	ifID     FieldID   // the standard number of the element's If field, or 0
 	isStatic bool      // static holds the element's ops
 	static   []Op
 	// A static run is a maximal sequence of consecutive static elements without
@@ -88,6 +91,7 @@ func newPrepared(t *Template, base *prepared, m *Measure) *prepared {
 	l := layouter{t: t, m: m}
 	for i, e := range t.Elements {
 		pe := &p.elems[i]
+		pe.ifID, _ = FieldByName(e.common().If)
 		// Elements below the table of a receipt move with its length.
 		moves := t.Receipt && table != nil && e != Element(table) && top(e) >= table.Y+table.H-0.01
 		var err error
@@ -107,10 +111,12 @@ func newPrepared(t *Template, base *prepared, m *Measure) *prepared {
 				}
 			}
 			p.nOps += 64
+			p.nTexts += 64
 			continue
 		}
 		if moves {
 			p.nOps += 4
+			p.nTexts += textLines(e)
 			continue
 		}
 		l.page.Ops = l.page.Ops[:0]
@@ -141,10 +147,27 @@ func newPrepared(t *Template, base *prepared, m *Measure) *prepared {
 			p.nOps += len(pe.static)
 		} else {
 			p.nOps += 4
+			p.nTexts += textLines(e)
 		}
 	}
 	p.groupRuns(t)
 	return p
+}
+
+// textLines is about how many text lines element e of no static text lays out.
+func textLines(e Element) int {
+	switch e := e.(type) {
+	case *TextElement:
+		if e.Wrap {
+			return min(cmp0(e.MaxLines, 3), 4)
+		}
+		return 1
+	case *Code128Element:
+		if e.Text {
+			return 1
+		}
+	}
+	return 0
 }
 
 // groupRuns groups the static elements into runs (see prepElem).

@@ -48,7 +48,7 @@ func (d *Data) WithRow(prefix string, r Row) *Data {
 		for k, v := range d.Fields {
 			out.Fields[k] = v
 		}
-		out.Tables = d.Tables
+		out.Tables, out.Std = d.Tables, d.Std
 	}
 	for k, v := range r {
 		out.Fields[prefix+k] = v

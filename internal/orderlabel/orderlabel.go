@@ -12,26 +12,22 @@ import (
 )
 
 // Data turns an order into the plain data the label templates bind (see
-// [label.Data] for the field names). printedAt fills print.time; mark fills
-// print.mark, the reprint mark ("" for a first print).
+// [label.Data] for the field names), in Fields and Tables. printedAt fills
+// print.time; mark fills print.mark, the reprint mark ("" for a first print).
 func Data(o *order.Order, printedAt time.Time, mark string) *label.Data {
-	return DataInto(&label.Data{}, o, printedAt, mark)
+	d := DataInto(&label.Data{}, o, printedAt, mark)
+	d.Fields = d.Std.All()
+	d.Std.Reset()
+	return d
 }
 
-// DataInto is [Data] filling d, whose maps and rows it reuses: the caller keeps d
-// for the next order once it is done with the last one. It returns d.
+// DataInto is [Data] filling d, whose set of fields and rows it reuses: the
+// caller keeps d for the next order once it is done with the last one. The
+// fields go into d.Std (d.Fields is emptied), the items into d.Tables. It
+// returns d.
 func DataInto(d *label.Data, o *order.Order, printedAt time.Time, mark string) *label.Data {
-	f := d.Fields
-	if f == nil {
-		f = make(map[string]string, 24)
-	}
-	// Strings equal to the last order's (the sender's address, the print time,
-	// often the total) are kept rather than built again.
-	if n := fillFields(f, o, printedAt, mark); len(f) != n {
-		// f had fields Data does not set: start from an empty map.
-		clear(f)
-		fillFields(f, o, printedAt, mark)
-	}
+	clear(d.Fields)
+	fillFields(&d.Std, o, printedAt, mark)
 	t := d.Tables
 	if t == nil {
 		t = make(map[string][]label.Row, 1)
@@ -63,55 +59,53 @@ func DataInto(d *label.Data, o *order.Order, printedAt time.Time, mark string) *
 		}
 	}
 	t["items"] = rows
-	d.Fields, d.Tables = f, t
+	d.Tables = t
 	return d
 }
 
 // fillFields sets the fields of o in f, keeping f's strings that are already
-// right, deletes the optional ones o lacks, and returns how many it set.
-func fillFields(f map[string]string, o *order.Order, printedAt time.Time, mark string) int {
+// right, and deletes the rest.
+func fillFields(f *label.FieldSet, o *order.Order, printedAt time.Time, mark string) {
 	var buf [64]byte
-	f["order.id"] = o.ID
-	f["order.platform"] = string(o.Platform)
-	f["order.shop"] = o.Shop
-	f["order.total"] = keep(f["order.total"], order.AppendMoney(buf[:0], o.Total))
-	f["order.remark"] = remarkLine(&o.Remark)
-	f["recipient.name"] = o.Recipient.Name
-	f["recipient.phone"] = o.Recipient.Phone
-	f["recipient.address"] = fullAddress(&o.Recipient, f["recipient.address"])
-	f["sender.name"] = o.Sender.Name
-	f["sender.phone"] = o.Sender.Phone
-	f["sender.address"] = fullAddress(&o.Sender, f["sender.address"])
-	f["print.mark"] = mark
-	n := 12
+	f.Set(label.FieldOrderID, o.ID)
+	f.Set(label.FieldPlatform, string(o.Platform))
+	f.Set(label.FieldShop, o.Shop)
+	f.Set(label.FieldTotal, keep(f.Prev(label.FieldTotal), order.AppendMoney(buf[:0], o.Total)))
+	f.Set(label.FieldRemark, remarkLine(&o.Remark))
+	f.Set(label.FieldRecipientName, o.Recipient.Name)
+	f.Set(label.FieldRecipientPhone, o.Recipient.Phone)
+	f.Set(label.FieldRecipientAddress, fullAddress(&o.Recipient, f.Prev(label.FieldRecipientAddress)))
+	f.Set(label.FieldSenderName, o.Sender.Name)
+	f.Set(label.FieldSenderPhone, o.Sender.Phone)
+	f.Set(label.FieldSenderAddress, fullAddress(&o.Sender, f.Prev(label.FieldSenderAddress)))
+	f.Set(label.FieldPrintMark, mark)
 	if w := o.Waybill; w != nil {
-		f["waybill.tracking_no"] = w.TrackingNo
-		f["waybill.sort_code"] = w.SortCode
-		f["waybill.mark"] = w.Mark
-		f["waybill.bag_addr"] = w.BagAddr
-		f["waybill.service"] = w.Service
-		f["waybill.payment"] = w.Payment
-		n += 6
+		f.Set(label.FieldTrackingNo, w.TrackingNo)
+		f.Set(label.FieldSortCode, w.SortCode)
+		f.Set(label.FieldWaybillMark, w.Mark)
+		f.Set(label.FieldBagAddr, w.BagAddr)
+		f.Set(label.FieldService, w.Service)
+		f.Set(label.FieldPayment, w.Payment)
 	} else {
-		for _, k := range [...]string{"waybill.tracking_no", "waybill.sort_code", "waybill.mark", "waybill.bag_addr", "waybill.service", "waybill.payment"} {
-			delete(f, k)
+		for _, id := range [...]label.FieldID{label.FieldTrackingNo, label.FieldSortCode, label.FieldWaybillMark,
+			label.FieldBagAddr, label.FieldService, label.FieldPayment} {
+			f.Delete(id)
 		}
 	}
 	if w := o.Waybill; w != nil && w.Pieces > 1 {
-		f["waybill.piece"] = strconv.Itoa(w.Piece) + "/" + strconv.Itoa(w.Pieces)
-		f["waybill.parent_no"] = w.ParentNo
-		n += 2
+		f.Set(label.FieldPiece, strconv.Itoa(w.Piece)+"/"+strconv.Itoa(w.Pieces))
+		f.Set(label.FieldParentNo, w.ParentNo)
 	} else {
-		delete(f, "waybill.piece")
-		delete(f, "waybill.parent_no")
+		f.Delete(label.FieldPiece)
+		f.Delete(label.FieldParentNo)
 	}
 	if !printedAt.IsZero() {
-		f["print.time"] = keep(f["print.time"], printedAt.AppendFormat(buf[:0], time.RFC3339))
-		n++
+		f.Set(label.FieldPrintTime, keep(f.Prev(label.FieldPrintTime), printedAt.AppendFormat(buf[:0], time.RFC3339)))
 	} else {
-		delete(f, "print.time")
+		f.Delete(label.FieldPrintTime)
 	}
-	return n
+	f.Delete(label.FieldCarrierCode)
+	f.Delete(label.FieldCarrierName)
 }
 
 // fillRow sets the fields of an order line in r.

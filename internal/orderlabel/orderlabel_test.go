@@ -1,12 +1,16 @@
 package orderlabel_test
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/dadanhq/dadan/internal/orderlabel"
 	"github.com/dadanhq/dadan/label"
+	"github.com/dadanhq/dadan/label/zpl"
 	"github.com/dadanhq/dadan/order"
 	"github.com/dadanhq/dadan/order/ordertest"
 	"github.com/shopspring/decimal"
@@ -102,12 +106,77 @@ func TestDataIntoReuses(t *testing.T) {
 		}
 		if i%11 == 5 {
 			// Fields, tables and row fields Data does not set go.
+			if d.Fields == nil {
+				d.Fields = map[string]string{}
+			}
 			d.Fields["extra"] = "x"
+			d.Std.Set(label.FieldCarrierName, "x")
 			d.Tables["other"] = nil
 			if rows := d.Tables["items"]; len(rows) > 0 {
 				rows[0]["extra"] = "y"
 			}
 		}
-		require.Equal(t, orderlabel.Data(o, when, mark), orderlabel.DataInto(&d, o, when, mark), "order %d", i)
+		want := orderlabel.Data(o, when, mark)
+		got := orderlabel.DataInto(&d, o, when, mark)
+		require.Zero(t, want.Std.Len(), "Data fills Fields alone")
+		require.Empty(t, got.Fields, "order %d: DataInto fills Std alone", i)
+		require.Equal(t, want.Fields, got.Std.All(), "order %d", i)
+		require.Equal(t, want.Tables, got.Tables, "order %d", i)
+		for name, v := range want.Fields {
+			f, ok := got.Field(name)
+			require.True(t, ok, name)
+			require.Equal(t, v, f, name)
+		}
+	}
+}
+
+// The station's path (DataInto, a Layouter, its arenas reused) prints the bytes
+// the host's path (Data, Layout) prints, order after order, for every standard
+// template; and the documents Layout returned stay as they were while the
+// Layouter goes on.
+func TestReusedPathPrintsTheSame(t *testing.T) {
+	g := ordertest.New(11)
+	g.MaxItems = 5
+	at := time.Date(2026, 11, 11, 9, 0, 0, 0, time.UTC)
+	r, err := zpl.New(nil)
+	require.NoError(t, err)
+	opts := new((*label.LayoutOptions)(nil).ForRenderer(r))
+	ctx := context.Background()
+	for _, name := range label.StandardNames() {
+		tpl, err := label.Standard(name)
+		require.NoError(t, err)
+		lo := label.NewLayouter(tpl)
+		var d label.Data
+		type kept struct {
+			doc *label.Document
+			zpl string
+		}
+		var keep []kept
+		for i := range 150 {
+			o := g.Order()
+			o.Waybill = &order.Waybill{TrackingNo: fmt.Sprintf("7599%08d", i+1), SortCode: "200-E01-08", Mark: "杭州余杭"}
+			if i%4 == 1 {
+				o.Remark.Seller = strings.Repeat("备注很长", 1+i%9)
+			}
+			want, errWant := label.Layout(tpl, orderlabel.Data(o, at, ""), opts)
+			got, errGot := lo.Layout(orderlabel.DataInto(&d, o, at, ""), opts)
+			if errWant != nil {
+				require.EqualError(t, errGot, errWant.Error(), "%s, order %d", name, i)
+				continue
+			}
+			require.NoError(t, errGot)
+			var wb, gb bytes.Buffer
+			require.NoError(t, r.Render(ctx, &wb, want))
+			require.NoError(t, r.Render(ctx, &gb, got))
+			require.Equal(t, wb.String(), gb.String(), "%s, order %d", name, i)
+			if i%10 == 0 {
+				keep = append(keep, kept{want, wb.String()})
+			}
+		}
+		for k, x := range keep {
+			var b bytes.Buffer
+			require.NoError(t, r.Render(ctx, &b, x.doc))
+			require.Equal(t, x.zpl, b.String(), "%s, kept document %d", name, k)
+		}
 	}
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 	"unsafe"
 
@@ -27,9 +29,11 @@ type Renderer struct {
 	// precomputed because nearly every field needs one.
 	specs [4][maxSpec]string
 	// statics caches the ZPL of static runs of ops (label.Page.Static), keyed by
-	// *label.StaticKey, as []byte. Stores go under smu and keep at most maxStatics
-	// entries (a full cache is emptied); loads take no lock.
-	statics  sync.Map
+	// *label.StaticKey. The map is never changed once published: a store (rare:
+	// once per run a renderer meets) copies it under smu and publishes the copy,
+	// keeping at most maxStatics entries (a full cache is emptied); loads take no
+	// lock.
+	statics  atomic.Pointer[map[*label.StaticKey][]byte]
 	smu      sync.Mutex
 	nStatics int
 	gb       *[1024]uint64 // label.GB2312Bits, when Options.FontHas is nil
@@ -197,8 +201,8 @@ func (r *Renderer) appendPage(dst []byte, p *label.Page, page int) ([]byte, erro
 		if dst, err = r.appendOps(dst, ops, i, s.Start, page); err != nil {
 			return dst, err
 		}
-		if b, ok := r.statics.Load(s.Key); ok {
-			dst = append(dst, b.([]byte)...)
+		if b, ok := r.static(s.Key); ok {
+			dst = append(dst, b...)
 		} else {
 			start := len(dst)
 			if dst, err = r.appendOps(dst, ops, s.Start, s.End, page); err != nil {
@@ -214,6 +218,16 @@ func (r *Renderer) appendPage(dst []byte, p *label.Page, page int) ([]byte, erro
 	return append(dst, "^XZ\n"...), nil
 }
 
+// static returns the cached ZPL of the static run k.
+func (r *Renderer) static(k *label.StaticKey) ([]byte, bool) {
+	m := r.statics.Load()
+	if m == nil {
+		return nil, false
+	}
+	b, ok := (*m)[k]
+	return b, ok
+}
+
 // storeStatic caches a copy of b, the ZPL of the static run k.
 func (r *Renderer) storeStatic(k *label.StaticKey, b []byte) {
 	if len(b) > maxStaticBytes {
@@ -221,14 +235,17 @@ func (r *Renderer) storeStatic(k *label.StaticKey, b []byte) {
 	}
 	r.smu.Lock()
 	defer r.smu.Unlock()
-	if _, ok := r.statics.Load(k); ok {
+	if _, ok := r.static(k); ok {
 		return
 	}
-	if r.nStatics >= maxStatics {
-		r.statics.Clear()
-		r.nStatics = 0
+	var m map[*label.StaticKey][]byte
+	if old := r.statics.Load(); old != nil && r.nStatics < maxStatics {
+		m = maps.Clone(*old)
+	} else {
+		m, r.nStatics = make(map[*label.StaticKey][]byte, 8), 0
 	}
-	r.statics.Store(k, append([]byte(nil), b...))
+	m[k] = append([]byte(nil), b...)
+	r.statics.Store(&m)
 	r.nStatics++
 }
 
