@@ -7,10 +7,10 @@ import (
 	"iter"
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/dadanhq/dadan/access"
+	"github.com/dadanhq/dadan/internal/par"
 	"github.com/dadanhq/dadan/order"
 	"github.com/dadanhq/dadan/printer"
 	"github.com/dadanhq/dadan/qa"
@@ -312,7 +312,7 @@ func (u *run) process(ctx context.Context, due []candidate) error {
 	}
 	outs := make([]outcome, len(uniq))
 	es := make([]Erasure, len(uniq))
-	err := parallel(ctx, len(uniq), workers, func(i int) error {
+	err := par.Do(ctx, len(uniq), workers, func(i int) error {
 		var err error
 		outs[i], es[i], err = u.erase(ctx, uniq[i])
 		return err
@@ -336,49 +336,6 @@ func (u *run) process(ctx context.Context, due []candidate) error {
 		}
 	}
 	return err
-}
-
-// parallel calls fn(0) … fn(n-1) from up to k goroutines and returns the first
-// error; after an error it starts no more calls.
-func parallel(ctx context.Context, n, k int, fn func(i int) error) error {
-	var (
-		mu    sync.Mutex
-		first error
-		next  int
-		wg    sync.WaitGroup
-	)
-	take := func() (int, bool) {
-		mu.Lock()
-		defer mu.Unlock()
-		if first != nil || next >= n || ctx.Err() != nil {
-			return 0, false
-		}
-		next++
-		return next - 1, true
-	}
-	for range min(k, n) {
-		wg.Go(func() {
-			for {
-				i, ok := take()
-				if !ok {
-					return
-				}
-				if err := fn(i); err != nil {
-					mu.Lock()
-					if first == nil {
-						first = err
-					}
-					mu.Unlock()
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	if first == nil {
-		first = ctx.Err()
-	}
-	return first
 }
 
 // erase erases one order and the copies of its personal data, or holds it.
