@@ -74,6 +74,7 @@ type PrintSummary struct {
 type printing struct {
 	spool   *printer.Spooler
 	jobs    printer.JobStore
+	both    OrderJobStore // the store, when it keeps jobs and orders in one step
 	docs    []Document
 	carrier shipment.Carrier
 	layout  label.LayoutOptions
@@ -394,13 +395,26 @@ type readyOrder struct {
 	specs    []printer.JobSpec
 	rendered [][]byte
 	warnings []string
+	// fresh is the waybill number allocated for o and not stored yet: it is
+	// stored in the step that queues o's documents.
+	fresh *order.Waybill
 }
 
 // prepare allocates o's waybill number when it needs one and renders its
-// documents: an order prints all of its documents or none.
+// documents: an order prints all of its documents or none. With a store that
+// adds jobs and updates orders in one step the number is stored with the
+// documents (see submitSpecs); otherwise it is stored here.
 func (s *Station) prepare(ctx context.Context, o *order.Order) (*readyOrder, error) {
+	var fresh *order.Waybill
 	if s.needsWaybill() && trackingNo(o) == "" {
-		wb, err := s.allocate(ctx, o)
+		var wb *order.Waybill
+		var err error
+		if s.p.both != nil {
+			wb, err = s.takeNumber(ctx, o)
+			fresh = wb
+		} else {
+			wb, err = s.allocate(ctx, o)
+		}
 		if err != nil {
 			return nil, &PrintError{OrderID: o.ID, Err: err}
 		}
@@ -408,17 +422,80 @@ func (s *Station) prepare(ctx context.Context, o *order.Order) (*readyOrder, err
 	}
 	specs, rendered, warnings, err := s.render(ctx, o)
 	if err != nil {
+		if fresh != nil {
+			// The order goes on hold with its number, as when the number is
+			// stored before the documents are made.
+			if _, kerr := s.keepNumber(ctx, o.ID, fresh); kerr != nil {
+				s.log.WarnContext(ctx, "storing a waybill number", "order", o.ID, "err", kerr)
+			}
+		}
 		return nil, err
 	}
-	return &readyOrder{o: o, specs: specs, rendered: rendered, warnings: warnings}, nil
+	return &readyOrder{o: o, specs: specs, rendered: rendered, warnings: warnings, fresh: fresh}, nil
+}
+
+// errNumberTaken ends a queuing step whose order got a waybill number from
+// another station meanwhile: nothing of the step is stored.
+var errNumberTaken = errors.New("dadan: the order got a waybill number meanwhile")
+
+// submitSpecs queues specs, the documents of qs, in one step that also stores
+// the fresh waybill numbers of qs. An order that got a number meanwhile (another
+// station) fails the step with errNumberTaken.
+func (s *Station) submitSpecs(ctx context.Context, specs []printer.JobSpec, qs ...*readyOrder) ([]printer.Job, error) {
+	var ups []order.Update
+	actor, now := access.Actor(ctx), s.now()
+	for _, q := range qs {
+		if q.fresh == nil {
+			continue
+		}
+		wb := q.fresh
+		ups = append(ups, order.Update{ID: q.o.ID, Fn: func(so *order.Order) ([]order.Event, error) {
+			if trackingNo(so) != "" {
+				return nil, errNumberTaken
+			}
+			so.Waybill = wb
+			return []order.Event{order.Note(so, now, actor, order.ActNote, "waybill "+wb.TrackingNo+" allocated")}, nil
+		}})
+	}
+	if len(ups) == 0 {
+		return s.p.spool.SubmitAll(ctx, specs)
+	}
+	return s.p.spool.SubmitAllWith(ctx, specs, func(ctx context.Context, jobs []printer.Job) ([]printer.Job, error) {
+		return s.p.both.AddJobsUpdating(ctx, jobs, ups)
+	})
 }
 
 // submit queues the documents of q alone, in one step.
 func (s *Station) submit(ctx context.Context, q *readyOrder) (int, error) {
 	s.cacheAll(ctx, q)
-	js, err := s.p.spool.SubmitAll(ctx, q.specs)
+	js, err := s.submitSpecs(ctx, q.specs, q)
 	if err != nil {
 		s.uncache(q)
+	}
+	if err != nil && q.fresh != nil {
+		// The number was not stored with the documents. An order keeps the
+		// number it got whatever became of its documents (a run that ended,
+		// a document too large), unless another station stored one first:
+		// then ours is cancelled and the documents are made with theirs.
+		kctx := ctx
+		if ctx.Err() != nil {
+			kctx = context.WithoutCancel(ctx) // the number is had: keep it
+		}
+		kept, kerr := s.keepNumber(kctx, q.o.ID, q.fresh)
+		if kerr != nil {
+			return 0, errors.Join(err, kerr)
+		}
+		q.fresh, q.o.Waybill = nil, kept
+		if errors.Is(err, errNumberTaken) {
+			if ctx.Err() != nil {
+				return 0, ctx.Err()
+			}
+			q2, err := s.prepare(ctx, q.o)
+			if err != nil {
+				return 0, err
+			}
+			return s.submit(ctx, q2)
+		}
 	}
 	return s.queued(ctx, q, js, err)
 }
@@ -551,7 +628,7 @@ func (qu *queuer) queue(batch []*readyOrder) {
 			s.cacheAll(ctx, q)
 			specs = append(specs, q.specs...)
 		}
-		js, err := s.p.spool.SubmitAll(ctx, specs)
+		js, err := s.submitSpecs(ctx, specs, batch...)
 		if err == nil && len(js) == len(specs) {
 			// The jobs come back in the order of specs.
 			for _, q := range batch {
@@ -566,6 +643,12 @@ func (qu *queuer) queue(batch []*readyOrder) {
 		}
 		if ctx.Err() != nil {
 			for _, q := range batch {
+				if q.fresh != nil {
+					// The run ended: the order keeps its number for the next.
+					if _, kerr := s.keepNumber(context.WithoutCancel(ctx), q.o.ID, q.fresh); kerr != nil {
+						s.log.WarnContext(ctx, "storing a waybill number", "order", q.o.ID, "err", kerr)
+					}
+				}
 				report(q, 0, ctx.Err())
 			}
 			return
@@ -817,6 +900,15 @@ func (s *Station) unqueue(ctx context.Context, id string) {
 // allocate takes a waybill number from the carrier and stores it with the order.
 // If another station stored one meanwhile, that one stays and ours is cancelled.
 func (s *Station) allocate(ctx context.Context, o *order.Order) (*order.Waybill, error) {
+	wb, err := s.takeNumber(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	return s.keepNumber(ctx, o.ID, wb)
+}
+
+// takeNumber takes a waybill number for o from the carrier.
+func (s *Station) takeNumber(ctx context.Context, o *order.Order) (*order.Waybill, error) {
 	if s.p.carrier == nil {
 		return nil, ErrNoCarrier
 	}
@@ -824,10 +916,16 @@ func (s *Station) allocate(ctx context.Context, o *order.Order) (*order.Waybill,
 	if err != nil {
 		return nil, err
 	}
-	wb := &order.Waybill{TrackingNo: w.TrackingNo, SortCode: w.SortCode, Mark: w.Mark, BagAddr: w.BagAddr}
+	return &order.Waybill{TrackingNo: w.TrackingNo, SortCode: w.SortCode, Mark: w.Mark, BagAddr: w.BagAddr}, nil
+}
+
+// keepNumber stores wb, a number taken for order id, and returns the number the
+// order keeps: wb, or the one another station stored meanwhile (ours is then
+// cancelled with the carrier).
+func (s *Station) keepNumber(ctx context.Context, id string, wb *order.Waybill) (*order.Waybill, error) {
 	actor, now := access.Actor(ctx), s.now()
 	var kept *order.Waybill
-	err = s.store.UpdateOrder(ctx, o.ID, func(so *order.Order) ([]order.Event, error) {
+	err := s.store.UpdateOrder(ctx, id, func(so *order.Order) ([]order.Event, error) {
 		if trackingNo(so) != "" {
 			kept = so.Waybill
 			return nil, nil
@@ -840,6 +938,9 @@ func (s *Station) allocate(ctx context.Context, o *order.Order) (*order.Waybill,
 		return nil, err
 	}
 	if kept != nil {
+		if kept.TrackingNo == wb.TrackingNo {
+			return kept, nil // stored already, by the step whose outcome was unknown
+		}
 		if cerr := s.p.carrier.Cancel(ctx, wb.TrackingNo); cerr != nil {
 			s.log.WarnContext(ctx, "cancelling a number not needed", "number", wb.TrackingNo, "err", cerr)
 		}
