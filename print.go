@@ -975,22 +975,67 @@ func (s *Station) Confirm(ctx context.Context) (int, error) {
 	var mu sync.Mutex
 	n := 0
 	var errs []error
-	// Orders are confirmed several at once, so the store packs their writes.
-	_ = parallel(context.WithoutCancel(ctx), len(ids), confirmWorkers, func(i int) error {
-		id := ids[i]
-		if ctx.Err() != nil {
-			s.redirty(ids[i : i+1]) // the next Confirm takes it
-			return nil
-		}
-		moved, err := s.confirmOrder(ctx, id)
+	fail := func(id string, err error) {
 		mu.Lock()
 		defer mu.Unlock()
+		s.redirty([]string{id})
 		if err != nil {
-			s.redirty(ids[i : i+1])
 			errs = append(errs, err)
 		}
-		if moved {
-			n++
+	}
+	// What each order's update needs (its jobs) is read several orders at once.
+	plans := make([]*confirmation, len(ids))
+	_ = parallel(context.WithoutCancel(ctx), len(ids), confirmWorkers, func(i int) error {
+		if ctx.Err() != nil {
+			fail(ids[i], nil) // the next Confirm takes it
+			return nil
+		}
+		c, err := s.confirmPlan(ctx, ids[i])
+		if err != nil {
+			fail(ids[i], err)
+		}
+		plans[i] = c
+		return nil
+	})
+	var todo []*confirmation
+	for _, c := range plans {
+		if c != nil {
+			todo = append(todo, c)
+		}
+	}
+	// The updates are written several orders per write; a write that fails
+	// is made again order by order, so one order's error leaves the others.
+	chunks := (len(todo) + confirmBatch - 1) / confirmBatch
+	_ = parallel(context.WithoutCancel(ctx), chunks, confirmWriters, func(k int) error {
+		chunk := todo[k*confirmBatch : min((k+1)*confirmBatch, len(todo))]
+		if ctx.Err() != nil {
+			for _, c := range chunk {
+				fail(c.id, nil)
+			}
+			return nil
+		}
+		var batchErr error = errNoBatch
+		if s.p.both != nil && len(chunk) > 1 {
+			ups := make([]order.Update, len(chunk))
+			for i, c := range chunk {
+				ups[i] = order.Update{ID: c.id, Fn: c.update}
+			}
+			_, batchErr = s.p.both.AddJobsUpdating(ctx, nil, ups)
+		}
+		for _, c := range chunk {
+			err := batchErr
+			if err != nil {
+				err = s.store.UpdateOrder(ctx, c.id, c.update)
+			}
+			moved, err := s.confirmed(ctx, c, err)
+			if err != nil {
+				fail(c.id, err)
+			}
+			if moved {
+				mu.Lock()
+				n++
+				mu.Unlock()
+			}
 		}
 		return nil
 	})
@@ -999,6 +1044,16 @@ func (s *Station) Confirm(ctx context.Context) (int, error) {
 	}
 	return n, errors.Join(errs...)
 }
+
+// errNoBatch stands for a batch not written: its orders are updated one by one.
+var errNoBatch = errors.New("dadan: not written as a batch")
+
+// confirmBatch is the most orders Confirm updates in one write, and
+// confirmWriters how many such writes it has under way at once.
+const (
+	confirmBatch   = 64
+	confirmWriters = 2
+)
 
 // confirmWorkers is how many orders Confirm handles at once.
 const confirmWorkers = 8
@@ -1043,18 +1098,37 @@ func (p *printing) unmark(set map[string]map[string]bool, id, job string) bool {
 // confirmOrder moves order id to printed when all its current documents are
 // done, or to on_hold when one failed for good.
 func (s *Station) confirmOrder(ctx context.Context, id string) (bool, error) {
+	c, err := s.confirmPlan(ctx, id)
+	if c == nil || err != nil {
+		return false, err
+	}
+	return s.confirmed(ctx, c, s.store.UpdateOrder(ctx, id, c.update))
+}
+
+// confirmation is the update that confirms one order, and what it did.
+type confirmation struct {
+	id     string
+	update func(o *order.Order) ([]order.Event, error)
+	moved  bool          // to printed
+	gone   bool          // the order had left approved
+	failed []printer.Job // the order's jobs, when one failed for good
+}
+
+// confirmPlan returns the update that confirms order id, or nil when jobs this
+// station queued for it are still to end.
+func (s *Station) confirmPlan(ctx context.Context, id string) (*confirmation, error) {
 	s.p.mu.Lock()
 	more := len(s.p.waiting[id]) > 0
 	s.p.mu.Unlock()
 	if more {
-		return false, nil // jobs this station queued are still to end: their events come
+		return nil, nil // jobs this station queued are still to end: their events come
 	}
 	byKey := s.seenJobs(id)
 	var js []printer.Job
 	if byKey == nil {
 		var err error
 		if js, err = s.p.jobs.Jobs(ctx, printer.JobFilter{Order: id}); err != nil {
-			return false, err
+			return nil, err
 		}
 		byKey = make(map[printer.JobKey]printer.Job, len(js))
 		for _, j := range js {
@@ -1065,20 +1139,20 @@ func (s *Station) confirmOrder(ctx context.Context, id string) (bool, error) {
 			js = append(js, j)
 		}
 	}
-	actor, now, moved, gone := access.Actor(ctx), s.now(), false, false
-	var failed []printer.Job
-	err := s.store.UpdateOrder(ctx, id, func(o *order.Order) ([]order.Event, error) {
-		moved, failed, gone = false, nil, false
+	actor, now := access.Actor(ctx), s.now()
+	c := &confirmation{id: id}
+	c.update = func(o *order.Order) ([]order.Event, error) {
+		c.moved, c.failed, c.gone = false, nil, false
 		if o.Status != order.Approved {
-			gone = true
+			c.gone = true
 			return nil, nil // held, resolved or cancelled while printing
 		}
 		var detail strings.Builder
 		var bad *printer.Job
 		for i := range s.p.docs {
 			d := &s.p.docs[i]
-			for c := 1; c <= max(d.Copies, 1); c++ {
-				j, ok := byKey[docKey(id, d, c)]
+			for cp := 1; cp <= max(d.Copies, 1); cp++ {
+				j, ok := byKey[docKey(id, d, cp)]
 				if !ok || j.Revision != o.Revision {
 					return nil, nil // not queued yet, or out of date: Print queues it
 				}
@@ -1090,31 +1164,40 @@ func (s *Station) confirmOrder(ctx context.Context, id string) (bool, error) {
 				case !j.State.Done():
 					return nil, nil
 				}
-				if c == 1 {
+				if cp == 1 {
 					fmt.Fprintf(&detail, "%s %s@%s %.19s; ", d.Kind, d.Template.Name, d.Template.Version, j.Hash)
 				}
 			}
 		}
 		if bad != nil {
-			failed = js
+			c.failed = js
 			ev, err := order.Move(o, order.OnHold, now, actor, order.ActNote,
 				fmt.Sprintf("print job %s (%s) failed: %s", bad.ID, bad.Key.Doc, bad.LastError))
 			return []order.Event{ev}, err
 		}
 		ev, err := order.Move(o, order.Printed, now, actor, order.ActPrinted, strings.TrimSuffix(detail.String(), "; "))
-		moved = err == nil
+		c.moved = err == nil
 		return []order.Event{ev}, err
-	})
-	if failed != nil {
-		s.cancelJobs(ctx, failed)
 	}
-	if err == nil && (moved || failed != nil || gone) {
+	return c, nil
+}
+
+// confirmed finishes c, whose update the store applied (or not: err), and
+// reports whether the order moved to printed.
+func (s *Station) confirmed(ctx context.Context, c *confirmation, err error) (bool, error) {
+	if err != nil {
+		return false, err
+	}
+	if c.failed != nil {
+		s.cancelJobs(ctx, c.failed)
+	}
+	if c.moved || c.failed != nil || c.gone {
 		s.p.mu.Lock()
-		delete(s.p.seen, id)
-		delete(s.p.early, id) // jobs of another station's queue on a shared printer
+		delete(s.p.seen, c.id)
+		delete(s.p.early, c.id) // jobs of another station's queue on a shared printer
 		s.p.mu.Unlock()
 	}
-	return moved, err
+	return c.moved, nil
 }
 
 // seenJobs returns the finished jobs the events showed for every document of

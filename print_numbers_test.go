@@ -3,6 +3,7 @@ package dadan_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -189,4 +190,84 @@ func TestTwoStationsAllocateAtOnce(t *testing.T) {
 			}
 		})
 	}
+}
+
+// failingBatches is a store whose writes of several order updates without jobs
+// (Confirm's batches) fail, as when one order of the batch cannot be updated.
+type failingBatches struct {
+	*memstore.Store
+	mu      sync.Mutex
+	batches int
+	orders  int
+}
+
+func (s *failingBatches) AddJobsUpdating(ctx context.Context, jobs []printer.Job, ups []order.Update) ([]printer.Job, error) {
+	if len(jobs) == 0 && len(ups) > 1 {
+		s.mu.Lock()
+		s.batches++
+		s.orders += len(ups)
+		s.mu.Unlock()
+		// The updates run, as a store that meets the failure late runs them.
+		for _, u := range ups {
+			o, err := s.GetOrder(ctx, u.ID)
+			if err != nil {
+				return nil, err
+			}
+			if _, err := u.Fn(o); err != nil {
+				return nil, err
+			}
+		}
+		return nil, errors.New("disk full")
+	}
+	return s.Store.AddJobsUpdating(ctx, jobs, ups)
+}
+
+// Confirm writes several orders per write; when such a write fails, each order
+// is confirmed on its own and none is lost or moved twice.
+func TestConfirmBatchFallsBackOrderByOrder(t *testing.T) {
+	ctx := context.Background()
+	store := &failingBatches{Store: memstore.New()}
+	waybill, err := label.Standard("waybill-76x130")
+	require.NoError(t, err)
+	zr, err := zpl.New(nil)
+	require.NoError(t, err)
+	rec := &recorder{}
+	st, err := dadan.New(&dadan.Options{
+		Store:     store,
+		Printers:  map[string]printer.Printer{"p": printer.PrinterFunc(rec.print)},
+		Routes:    map[printer.DocKind]string{printer.Waybill: "p"},
+		Documents: []dadan.Document{{Kind: printer.Waybill, Template: waybill, Renderer: zr}},
+		Carrier:   dadan.TestCarrier(),
+	})
+	require.NoError(t, err)
+	const n = 40
+	var in strings.Builder
+	for i := range n {
+		fmt.Fprintf(&in, `{"id":"C%02d","carrier":"ZTO","recipient":{"name":"张三","phone":"13800138000","province":"浙江省","city":"杭州市","district":"西湖区","address":"文三路%d号"},"items":[{"sku":"X","qty":1,"unit_price":"1.00"}],"total":"1.00"}`+"\n", i, i)
+	}
+	_, err = st.Ingest(ctx, strings.NewReader(in.String()), nil)
+	require.NoError(t, err)
+	// All documents are queued before the printer starts: orders end one
+	// after the other faster than they are confirmed.
+	sum, err := st.Print(ctx)
+	require.NoError(t, err)
+	require.Equal(t, n, sum.Orders)
+	require.NoError(t, st.Drain(ctx))
+	store.mu.Lock()
+	assert.Positive(t, store.batches, "Confirm wrote no batch")
+	store.mu.Unlock()
+	printed := 0
+	for ev, err := range store.Journal(ctx, 0) {
+		require.NoError(t, err)
+		if ev.Action == order.ActPrinted {
+			printed++
+		}
+	}
+	assert.Equal(t, n, printed, "each order moved to printed once")
+	for i := range n {
+		o, err := store.GetOrder(ctx, fmt.Sprintf("C%02d", i))
+		require.NoError(t, err)
+		assert.Equal(t, order.Printed, o.Status, o.ID)
+	}
+	assert.Len(t, rec.printed(), n)
 }
