@@ -425,7 +425,7 @@ func (s *Station) prepare(ctx context.Context, o *order.Order) (*readyOrder, err
 		if fresh != nil {
 			// The order goes on hold with its number, as when the number is
 			// stored before the documents are made.
-			if _, kerr := s.keepNumber(ctx, o.ID, fresh); kerr != nil {
+			if _, kerr := s.keepNumber(context.WithoutCancel(ctx), o.ID, fresh); kerr != nil {
 				s.log.WarnContext(ctx, "storing a waybill number", "order", o.ID, "err", kerr)
 			}
 		}

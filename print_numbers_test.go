@@ -271,3 +271,31 @@ func TestConfirmBatchFallsBackOrderByOrder(t *testing.T) {
 	}
 	assert.Len(t, rec.printed(), n)
 }
+
+// An order whose documents cannot be queued (no printer for one of them) goes
+// on hold with the number it was given, stored as when the number was stored
+// before the documents were made: the next print after the fix uses it.
+func TestRefusedDocumentsKeepTheNumber(t *testing.T) {
+	ctx := context.Background()
+	st, store, _ := newRecorderStation(t, map[printer.DocKind]string{printer.Waybill: "p"})
+	sum, err := st.Print(ctx)
+	require.NoError(t, err)
+	require.Len(t, sum.Failed, 2)
+	for _, id := range []string{"A1", "B1"} {
+		o, err := store.GetOrder(ctx, id)
+		require.NoError(t, err)
+		assert.Equal(t, order.OnHold, o.Status, id)
+		require.NotNil(t, o.Waybill, id)
+		allocated := 0
+		for ev, err := range store.Journal(ctx, 0) {
+			require.NoError(t, err)
+			if ev.OrderID == id && ev.Detail == "waybill "+o.Waybill.TrackingNo+" allocated" {
+				allocated++
+			}
+		}
+		assert.Equal(t, 1, allocated, id)
+		js, err := store.Jobs(ctx, printer.JobFilter{Order: id})
+		require.NoError(t, err)
+		assert.Empty(t, js, id)
+	}
+}
