@@ -73,6 +73,7 @@ type PrintSummary struct {
 type printing struct {
 	spool   *printer.Spooler
 	jobs    printer.JobStore
+	both    OrderJobStore // the store, when it keeps jobs and orders in one step
 	docs    []Document
 	carrier shipment.Carrier
 	layout  label.LayoutOptions
@@ -393,13 +394,26 @@ type readyOrder struct {
 	specs    []printer.JobSpec
 	rendered [][]byte
 	warnings []string
+	// fresh is the waybill number allocated for o and not stored yet: it is
+	// stored in the step that queues o's documents.
+	fresh *order.Waybill
 }
 
 // prepare allocates o's waybill number when it needs one and renders its
-// documents: an order prints all of its documents or none.
+// documents: an order prints all of its documents or none. With a store that
+// adds jobs and updates orders in one step the number is stored with the
+// documents (see submitSpecs); otherwise it is stored here.
 func (s *Station) prepare(ctx context.Context, o *order.Order) (*readyOrder, error) {
+	var fresh *order.Waybill
 	if s.needsWaybill() && trackingNo(o) == "" {
-		wb, err := s.allocate(ctx, o)
+		var wb *order.Waybill
+		var err error
+		if s.p.both != nil {
+			wb, err = s.takeNumber(ctx, o)
+			fresh = wb
+		} else {
+			wb, err = s.allocate(ctx, o)
+		}
 		if err != nil {
 			return nil, &PrintError{OrderID: o.ID, Err: err}
 		}
@@ -407,17 +421,80 @@ func (s *Station) prepare(ctx context.Context, o *order.Order) (*readyOrder, err
 	}
 	specs, rendered, warnings, err := s.render(ctx, o)
 	if err != nil {
+		if fresh != nil {
+			// The order goes on hold with its number, as when the number is
+			// stored before the documents are made.
+			if _, kerr := s.keepNumber(context.WithoutCancel(ctx), o.ID, fresh); kerr != nil {
+				s.log.WarnContext(ctx, "storing a waybill number", "order", o.ID, "err", kerr)
+			}
+		}
 		return nil, err
 	}
-	return &readyOrder{o: o, specs: specs, rendered: rendered, warnings: warnings}, nil
+	return &readyOrder{o: o, specs: specs, rendered: rendered, warnings: warnings, fresh: fresh}, nil
+}
+
+// errNumberTaken ends a queuing step whose order got a waybill number from
+// another station meanwhile: nothing of the step is stored.
+var errNumberTaken = errors.New("dadan: the order got a waybill number meanwhile")
+
+// submitSpecs queues specs, the documents of qs, in one step that also stores
+// the fresh waybill numbers of qs. An order that got a number meanwhile (another
+// station) fails the step with errNumberTaken.
+func (s *Station) submitSpecs(ctx context.Context, specs []printer.JobSpec, qs ...*readyOrder) ([]printer.Job, error) {
+	var ups []order.Update
+	actor, now := access.Actor(ctx), s.now()
+	for _, q := range qs {
+		if q.fresh == nil {
+			continue
+		}
+		wb := q.fresh
+		ups = append(ups, order.Update{ID: q.o.ID, Fn: func(so *order.Order) ([]order.Event, error) {
+			if trackingNo(so) != "" {
+				return nil, errNumberTaken
+			}
+			so.Waybill = wb
+			return []order.Event{order.Note(so, now, actor, order.ActNote, "waybill "+wb.TrackingNo+" allocated")}, nil
+		}})
+	}
+	if len(ups) == 0 {
+		return s.p.spool.SubmitAll(ctx, specs)
+	}
+	return s.p.spool.SubmitAllWith(ctx, specs, func(ctx context.Context, jobs []printer.Job) ([]printer.Job, error) {
+		return s.p.both.AddJobsUpdating(ctx, jobs, ups)
+	})
 }
 
 // submit queues the documents of q alone, in one step.
 func (s *Station) submit(ctx context.Context, q *readyOrder) (int, error) {
 	s.cacheAll(ctx, q)
-	js, err := s.p.spool.SubmitAll(ctx, q.specs)
+	js, err := s.submitSpecs(ctx, q.specs, q)
 	if err != nil {
 		s.uncache(q)
+	}
+	if err != nil && q.fresh != nil {
+		// The number was not stored with the documents. An order keeps the
+		// number it got whatever became of its documents (a run that ended,
+		// a document too large), unless another station stored one first:
+		// then ours is cancelled and the documents are made with theirs.
+		kctx := ctx
+		if ctx.Err() != nil {
+			kctx = context.WithoutCancel(ctx) // the number is had: keep it
+		}
+		kept, kerr := s.keepNumber(kctx, q.o.ID, q.fresh)
+		if kerr != nil {
+			return 0, errors.Join(err, kerr)
+		}
+		q.fresh, q.o.Waybill = nil, kept
+		if errors.Is(err, errNumberTaken) {
+			if ctx.Err() != nil {
+				return 0, ctx.Err()
+			}
+			q2, err := s.prepare(ctx, q.o)
+			if err != nil {
+				return 0, err
+			}
+			return s.submit(ctx, q2)
+		}
 	}
 	return s.queued(ctx, q, js, err)
 }
@@ -550,7 +627,7 @@ func (qu *queuer) queue(batch []*readyOrder) {
 			s.cacheAll(ctx, q)
 			specs = append(specs, q.specs...)
 		}
-		js, err := s.p.spool.SubmitAll(ctx, specs)
+		js, err := s.submitSpecs(ctx, specs, batch...)
 		if err == nil && len(js) == len(specs) {
 			// The jobs come back in the order of specs.
 			for _, q := range batch {
@@ -565,6 +642,12 @@ func (qu *queuer) queue(batch []*readyOrder) {
 		}
 		if ctx.Err() != nil {
 			for _, q := range batch {
+				if q.fresh != nil {
+					// The run ended: the order keeps its number for the next.
+					if _, kerr := s.keepNumber(context.WithoutCancel(ctx), q.o.ID, q.fresh); kerr != nil {
+						s.log.WarnContext(ctx, "storing a waybill number", "order", q.o.ID, "err", kerr)
+					}
+				}
 				report(q, 0, ctx.Err())
 			}
 			return
@@ -816,6 +899,15 @@ func (s *Station) unqueue(ctx context.Context, id string) {
 // allocate takes a waybill number from the carrier and stores it with the order.
 // If another station stored one meanwhile, that one stays and ours is cancelled.
 func (s *Station) allocate(ctx context.Context, o *order.Order) (*order.Waybill, error) {
+	wb, err := s.takeNumber(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	return s.keepNumber(ctx, o.ID, wb)
+}
+
+// takeNumber takes a waybill number for o from the carrier.
+func (s *Station) takeNumber(ctx context.Context, o *order.Order) (*order.Waybill, error) {
 	if s.p.carrier == nil {
 		return nil, ErrNoCarrier
 	}
@@ -823,10 +915,16 @@ func (s *Station) allocate(ctx context.Context, o *order.Order) (*order.Waybill,
 	if err != nil {
 		return nil, err
 	}
-	wb := &order.Waybill{TrackingNo: w.TrackingNo, SortCode: w.SortCode, Mark: w.Mark, BagAddr: w.BagAddr}
+	return &order.Waybill{TrackingNo: w.TrackingNo, SortCode: w.SortCode, Mark: w.Mark, BagAddr: w.BagAddr}, nil
+}
+
+// keepNumber stores wb, a number taken for order id, and returns the number the
+// order keeps: wb, or the one another station stored meanwhile (ours is then
+// cancelled with the carrier).
+func (s *Station) keepNumber(ctx context.Context, id string, wb *order.Waybill) (*order.Waybill, error) {
 	actor, now := access.Actor(ctx), s.now()
 	var kept *order.Waybill
-	err = s.store.UpdateOrder(ctx, o.ID, func(so *order.Order) ([]order.Event, error) {
+	err := s.store.UpdateOrder(ctx, id, func(so *order.Order) ([]order.Event, error) {
 		if trackingNo(so) != "" {
 			kept = so.Waybill
 			return nil, nil
@@ -839,6 +937,9 @@ func (s *Station) allocate(ctx context.Context, o *order.Order) (*order.Waybill,
 		return nil, err
 	}
 	if kept != nil {
+		if kept.TrackingNo == wb.TrackingNo {
+			return kept, nil // stored already, by the step whose outcome was unknown
+		}
 		if cerr := s.p.carrier.Cancel(ctx, wb.TrackingNo); cerr != nil {
 			s.log.WarnContext(ctx, "cancelling a number not needed", "number", wb.TrackingNo, "err", cerr)
 		}
@@ -873,22 +974,67 @@ func (s *Station) Confirm(ctx context.Context) (int, error) {
 	var mu sync.Mutex
 	n := 0
 	var errs []error
-	// Orders are confirmed several at once, so the store packs their writes.
-	_ = parallel(context.WithoutCancel(ctx), len(ids), confirmWorkers, func(i int) error {
-		id := ids[i]
-		if ctx.Err() != nil {
-			s.redirty(ids[i : i+1]) // the next Confirm takes it
-			return nil
-		}
-		moved, err := s.confirmOrder(ctx, id)
+	fail := func(id string, err error) {
 		mu.Lock()
 		defer mu.Unlock()
+		s.redirty([]string{id})
 		if err != nil {
-			s.redirty(ids[i : i+1])
 			errs = append(errs, err)
 		}
-		if moved {
-			n++
+	}
+	// What each order's update needs (its jobs) is read several orders at once.
+	plans := make([]*confirmation, len(ids))
+	_ = parallel(context.WithoutCancel(ctx), len(ids), confirmWorkers, func(i int) error {
+		if ctx.Err() != nil {
+			fail(ids[i], nil) // the next Confirm takes it
+			return nil
+		}
+		c, err := s.confirmPlan(ctx, ids[i])
+		if err != nil {
+			fail(ids[i], err)
+		}
+		plans[i] = c
+		return nil
+	})
+	var todo []*confirmation
+	for _, c := range plans {
+		if c != nil {
+			todo = append(todo, c)
+		}
+	}
+	// The updates are written several orders per write; a write that fails
+	// is made again order by order, so one order's error leaves the others.
+	chunks := (len(todo) + confirmBatch - 1) / confirmBatch
+	_ = parallel(context.WithoutCancel(ctx), chunks, confirmWriters, func(k int) error {
+		chunk := todo[k*confirmBatch : min((k+1)*confirmBatch, len(todo))]
+		if ctx.Err() != nil {
+			for _, c := range chunk {
+				fail(c.id, nil)
+			}
+			return nil
+		}
+		var batchErr error = errNoBatch
+		if s.p.both != nil && len(chunk) > 1 {
+			ups := make([]order.Update, len(chunk))
+			for i, c := range chunk {
+				ups[i] = order.Update{ID: c.id, Fn: c.update}
+			}
+			_, batchErr = s.p.both.AddJobsUpdating(ctx, nil, ups)
+		}
+		for _, c := range chunk {
+			err := batchErr
+			if err != nil {
+				err = s.store.UpdateOrder(ctx, c.id, c.update)
+			}
+			moved, err := s.confirmed(ctx, c, err)
+			if err != nil {
+				fail(c.id, err)
+			}
+			if moved {
+				mu.Lock()
+				n++
+				mu.Unlock()
+			}
 		}
 		return nil
 	})
@@ -897,6 +1043,16 @@ func (s *Station) Confirm(ctx context.Context) (int, error) {
 	}
 	return n, errors.Join(errs...)
 }
+
+// errNoBatch stands for a batch not written: its orders are updated one by one.
+var errNoBatch = errors.New("dadan: not written as a batch")
+
+// confirmBatch is the most orders Confirm updates in one write, and
+// confirmWriters how many such writes it has under way at once.
+const (
+	confirmBatch   = 64
+	confirmWriters = 2
+)
 
 // confirmWorkers is how many orders Confirm handles at once.
 const confirmWorkers = 8
@@ -941,18 +1097,37 @@ func (p *printing) unmark(set map[string]map[string]bool, id, job string) bool {
 // confirmOrder moves order id to printed when all its current documents are
 // done, or to on_hold when one failed for good.
 func (s *Station) confirmOrder(ctx context.Context, id string) (bool, error) {
+	c, err := s.confirmPlan(ctx, id)
+	if c == nil || err != nil {
+		return false, err
+	}
+	return s.confirmed(ctx, c, s.store.UpdateOrder(ctx, id, c.update))
+}
+
+// confirmation is the update that confirms one order, and what it did.
+type confirmation struct {
+	id     string
+	update func(o *order.Order) ([]order.Event, error)
+	moved  bool          // to printed
+	gone   bool          // the order had left approved
+	failed []printer.Job // the order's jobs, when one failed for good
+}
+
+// confirmPlan returns the update that confirms order id, or nil when jobs this
+// station queued for it are still to end.
+func (s *Station) confirmPlan(ctx context.Context, id string) (*confirmation, error) {
 	s.p.mu.Lock()
 	more := len(s.p.waiting[id]) > 0
 	s.p.mu.Unlock()
 	if more {
-		return false, nil // jobs this station queued are still to end: their events come
+		return nil, nil // jobs this station queued are still to end: their events come
 	}
 	byKey := s.seenJobs(id)
 	var js []printer.Job
 	if byKey == nil {
 		var err error
 		if js, err = s.p.jobs.Jobs(ctx, printer.JobFilter{Order: id}); err != nil {
-			return false, err
+			return nil, err
 		}
 		byKey = make(map[printer.JobKey]printer.Job, len(js))
 		for _, j := range js {
@@ -963,20 +1138,20 @@ func (s *Station) confirmOrder(ctx context.Context, id string) (bool, error) {
 			js = append(js, j)
 		}
 	}
-	actor, now, moved, gone := access.Actor(ctx), s.now(), false, false
-	var failed []printer.Job
-	err := s.store.UpdateOrder(ctx, id, func(o *order.Order) ([]order.Event, error) {
-		moved, failed, gone = false, nil, false
+	actor, now := access.Actor(ctx), s.now()
+	c := &confirmation{id: id}
+	c.update = func(o *order.Order) ([]order.Event, error) {
+		c.moved, c.failed, c.gone = false, nil, false
 		if o.Status != order.Approved {
-			gone = true
+			c.gone = true
 			return nil, nil // held, resolved or cancelled while printing
 		}
 		var detail strings.Builder
 		var bad *printer.Job
 		for i := range s.p.docs {
 			d := &s.p.docs[i]
-			for c := 1; c <= max(d.Copies, 1); c++ {
-				j, ok := byKey[docKey(id, d, c)]
+			for cp := 1; cp <= max(d.Copies, 1); cp++ {
+				j, ok := byKey[docKey(id, d, cp)]
 				if !ok || j.Revision != o.Revision {
 					return nil, nil // not queued yet, or out of date: Print queues it
 				}
@@ -988,31 +1163,40 @@ func (s *Station) confirmOrder(ctx context.Context, id string) (bool, error) {
 				case !j.State.Done():
 					return nil, nil
 				}
-				if c == 1 {
+				if cp == 1 {
 					fmt.Fprintf(&detail, "%s %s@%s %.19s; ", d.Kind, d.Template.Name, d.Template.Version, j.Hash)
 				}
 			}
 		}
 		if bad != nil {
-			failed = js
+			c.failed = js
 			ev, err := order.Move(o, order.OnHold, now, actor, order.ActNote,
 				fmt.Sprintf("print job %s (%s) failed: %s", bad.ID, bad.Key.Doc, bad.LastError))
 			return []order.Event{ev}, err
 		}
 		ev, err := order.Move(o, order.Printed, now, actor, order.ActPrinted, strings.TrimSuffix(detail.String(), "; "))
-		moved = err == nil
+		c.moved = err == nil
 		return []order.Event{ev}, err
-	})
-	if failed != nil {
-		s.cancelJobs(ctx, failed)
 	}
-	if err == nil && (moved || failed != nil || gone) {
+	return c, nil
+}
+
+// confirmed finishes c, whose update the store applied (or not: err), and
+// reports whether the order moved to printed.
+func (s *Station) confirmed(ctx context.Context, c *confirmation, err error) (bool, error) {
+	if err != nil {
+		return false, err
+	}
+	if c.failed != nil {
+		s.cancelJobs(ctx, c.failed)
+	}
+	if c.moved || c.failed != nil || c.gone {
 		s.p.mu.Lock()
-		delete(s.p.seen, id)
-		delete(s.p.early, id) // jobs of another station's queue on a shared printer
+		delete(s.p.seen, c.id)
+		delete(s.p.early, c.id) // jobs of another station's queue on a shared printer
 		s.p.mu.Unlock()
 	}
-	return moved, err
+	return c.moved, nil
 }
 
 // seenJobs returns the finished jobs the events showed for every document of

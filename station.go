@@ -89,6 +89,21 @@ func (o *Options) Validate() error {
 	return o.Review.Validate()
 }
 
+// OrderJobStore is implemented by a store that keeps a station's orders and its
+// print jobs in one database (memstore, SQLite, PostgreSQL). When the station's
+// store keeps its jobs (Options.Jobs is nil) and implements it, Print stores an
+// order's new waybill number in the step that queues its documents.
+type OrderJobStore interface {
+	// AddJobsUpdating changes the orders of updates as [order.Store.UpdateOrder]
+	// does, one after the other (a later update of an order sees the earlier
+	// ones), and adds jobs as [printer.JobStore.AddJobs] does, all in one
+	// atomic step. If an update's fn returns an error, or an order is not
+	// found, nothing is stored and that error is returned; if a job's key is
+	// taken, nothing is stored and the existing jobs for the taken keys are
+	// returned with an error wrapping [printer.ErrDuplicate].
+	AddJobsUpdating(ctx context.Context, jobs []printer.Job, updates []order.Update) ([]printer.Job, error)
+}
+
 // Station is the order-printing workflow a host calls: ingest orders, review them,
 // resolve and release held ones. It is safe for concurrent use.
 type Station struct {
@@ -158,6 +173,7 @@ func (s *Station) setupPrinting(opts *Options) error {
 			return errors.New("dadan: the store cannot keep print jobs: set Options.Jobs")
 		}
 		s.p.jobs = js
+		s.p.both, _ = s.store.(OrderJobStore)
 	}
 	so := opts.Spool
 	if so.Routes == nil && so.Router == nil {

@@ -31,3 +31,11 @@ type Store interface {
 	// Journal yields the events with Seq > after, in Seq order.
 	Journal(ctx context.Context, after uint64) iter.Seq2[Event, error]
 }
+
+// Update is one order's change in a store operation that changes several: fn is
+// called as [Store.UpdateOrder] calls it, with a copy of the stored order with
+// ID, and what it returns is stored and journaled the same way.
+type Update struct {
+	ID string
+	Fn func(o *Order) ([]Event, error)
+}

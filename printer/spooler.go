@@ -261,6 +261,14 @@ func (s *Spooler) Submit(ctx context.Context, spec JobSpec) (Job, error) {
 // none if any key was queued before (the error wraps [ErrDuplicate] and the jobs
 // returned are the existing ones). A host queues the documents of one order so.
 func (s *Spooler) SubmitAll(ctx context.Context, specs []JobSpec) ([]Job, error) {
+	return s.SubmitAllWith(ctx, specs, s.store.AddJobs)
+}
+
+// SubmitAllWith is SubmitAll with the store's write made by add, which must
+// store the jobs as [JobStore.AddJobs] does on the spooler's store, in the same
+// atomic step as what else the caller's store keeps with them (an order's
+// waybill number, say). The jobs are announced only when add succeeds.
+func (s *Spooler) SubmitAllWith(ctx context.Context, specs []JobSpec, add func(ctx context.Context, jobs []Job) ([]Job, error)) ([]Job, error) {
 	now := s.now()
 	in := make([]Job, len(specs))
 	for i, spec := range specs {
@@ -282,7 +290,7 @@ func (s *Spooler) SubmitAll(ctx context.Context, specs []JobSpec) ([]Job, error)
 			Hash: spec.Hash, Revision: spec.Revision, Rerender: len(spec.Data) == 0,
 			State: Queued, CreatedAt: now, UpdatedAt: now}
 	}
-	js, err := s.store.AddJobs(ctx, in)
+	js, err := add(ctx, in)
 	if err != nil {
 		return js, err
 	}

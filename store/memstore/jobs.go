@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -111,6 +112,20 @@ func (s *jobs) AddJobs(ctx context.Context, in []printer.Job) ([]printer.Job, er
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if err := s.checkJobsLocked(in); err != nil {
+		var de *dupError
+		if errors.As(err, &de) {
+			return de.jobs, err
+		}
+		return nil, err
+	}
+	return s.addJobsLocked(in), nil
+}
+
+// checkJobsLocked returns the error AddJobs gives for in, if any: the existing
+// jobs for taken keys and an error wrapping [printer.ErrDuplicate] are given
+// as a *dupError.
+func (s *jobs) checkJobsLocked(in []printer.Job) error {
 	s.init()
 	var dup []printer.Job
 	keys := make(map[printer.JobKey]bool, len(in))
@@ -119,19 +134,33 @@ func (s *jobs) AddJobs(ctx context.Context, in []printer.Job) ([]printer.Job, er
 		if old := s.byKey[j.Key]; old != nil {
 			dup = append(dup, *old)
 		} else if keys[j.Key] {
-			return nil, fmt.Errorf("memstore: key %s twice in one batch: %w", j.Key, printer.ErrInvalidJob)
+			return fmt.Errorf("memstore: key %s twice in one batch: %w", j.Key, printer.ErrInvalidJob)
 		}
 		keys[j.Key] = true
 		if j.ID != "" {
 			if s.byID[j.ID] != nil || ids[j.ID] {
-				return nil, fmt.Errorf("memstore: job ID %q already in use: %w", j.ID, printer.ErrInvalidJob)
+				return fmt.Errorf("memstore: job ID %q already in use: %w", j.ID, printer.ErrInvalidJob)
 			}
 			ids[j.ID] = true
 		}
 	}
 	if dup != nil {
-		return dup, fmt.Errorf("memstore: job %s for %s: %w", dup[0].ID, dup[0].Key, printer.ErrDuplicate)
+		return &dupError{dup}
 	}
+	return nil
+}
+
+// dupError is a taken key: the jobs that hold the keys.
+type dupError struct{ jobs []printer.Job }
+
+func (e *dupError) Error() string {
+	return fmt.Sprintf("memstore: job %s for %s: %s", e.jobs[0].ID, e.jobs[0].Key, printer.ErrDuplicate)
+}
+
+func (e *dupError) Unwrap() error { return printer.ErrDuplicate }
+
+// addJobsLocked stores in, which checkJobsLocked passed.
+func (s *jobs) addJobsLocked(in []printer.Job) []printer.Job {
 	out := make([]printer.Job, len(in))
 	for i, j := range in {
 		s.seq++
@@ -150,7 +179,7 @@ func (s *jobs) AddJobs(ctx context.Context, in []printer.Job) ([]printer.Job, er
 		s.queue(j.Printer).push(jobRef{seq: j.Seq, job: p})
 		out[i] = j
 	}
-	return out, nil
+	return out
 }
 
 var _ printer.Handoff = (*Store)(nil)

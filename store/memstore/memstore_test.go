@@ -34,3 +34,7 @@ func TestShipments(t *testing.T) {
 func TestQA(t *testing.T) {
 	storetest.QA(t, func(*testing.T) storetest.QAStore { return memstore.New() }, storetest.Features{})
 }
+
+func TestOrderJobs(t *testing.T) {
+	storetest.OrderJobs(t, func(*testing.T) storetest.OrderJobStore { return memstore.New() }, storetest.Features{})
+}

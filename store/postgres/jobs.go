@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/dadanhq/dadan/order"
 	"github.com/dadanhq/dadan/printer"
 )
 
@@ -74,17 +75,31 @@ func (s *Store) AddJob(ctx context.Context, j printer.Job) (printer.Job, error) 
 // errKeyTaken ends an AddJobs transaction that lost a race for a key.
 var errKeyTaken = errors.New("postgres: job key taken")
 
+// errKeyFound ends an AddJobsUpdating transaction that found a key taken.
+var errKeyFound = errors.New("postgres: job key found taken")
+
 // AddJobs implements [printer.JobStore]. The batch is one transaction; the
 // unique constraint on the job key makes it all or nothing across stations:
 // of two stations adding the same key at once, the second waits for the
 // first to commit, then fails and stores nothing. The transaction notifies
 // the printers' listeners (see [Store.Notify]) as it commits.
 func (s *Store) AddJobs(ctx context.Context, in []printer.Job) ([]printer.Job, error) {
+	if len(in) == 0 {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		return nil, nil
+	}
+	return s.AddJobsUpdating(ctx, in, nil)
+}
+
+// AddJobsUpdating updates the orders as UpdateOrder does and adds the jobs as
+// AddJobs does, in one transaction: see
+// [github.com/dadanhq/dadan.OrderJobStore]. The orders are locked in the order
+// of updates, and the fns run once per attempt, as UpdateOrder's do.
+func (s *Store) AddJobsUpdating(ctx context.Context, in []printer.Job, updates []order.Update) ([]printer.Job, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
-	}
-	if len(in) == 0 {
-		return nil, nil
 	}
 	keys := make(map[printer.JobKey]bool, len(in))
 	ids := make(map[string]bool, len(in))
@@ -102,8 +117,20 @@ func (s *Store) AddJobs(ctx context.Context, in []printer.Job) ([]printer.Job, e
 	}
 	var out, dup []printer.Job
 	err := s.tx(ctx, "add jobs", func(tx pgx.Tx) error {
+		out, dup = nil, nil
+		for _, u := range updates {
+			if err := s.updateOrderTx(ctx, tx, u.ID, u.Fn); err != nil {
+				return err
+			}
+		}
+		if len(in) == 0 {
+			return nil
+		}
 		var err error
 		if dup, err = jobsByKey(ctx, tx, in); err != nil || len(dup) > 0 {
+			if err == nil && len(updates) > 0 {
+				return errKeyFound // the updates are not kept either
+			}
 			return err
 		}
 		first, err := nextSeq(ctx, tx, "job", len(in))
@@ -147,6 +174,9 @@ func (s *Store) AddJobs(ctx context.Context, in []printer.Job) ([]printer.Job, e
 		}
 		return err
 	})
+	if errors.Is(err, errKeyFound) {
+		err = nil // dup holds the jobs found
+	}
 	if errors.Is(err, errKeyTaken) {
 		// Another station committed one of the keys meanwhile: it is there now.
 		err = s.read(ctx, "add jobs", func() error {

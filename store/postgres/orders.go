@@ -121,30 +121,33 @@ func (s *Store) GetOrder(ctx context.Context, id string) (*order.Order, error) {
 // turns; fn runs once per attempt, and again only when an attempt failed
 // without applying (a cut connection, a deadlock).
 func (s *Store) UpdateOrder(ctx context.Context, id string, fn func(o *order.Order) ([]order.Event, error)) error {
-	return s.tx(ctx, "update order", func(tx pgx.Tx) error {
-		var data []byte
-		err := tx.QueryRow(ctx, `SELECT data FROM orders WHERE id = $1 FOR UPDATE`, id).Scan(&data)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return fmt.Errorf("%w: %s", order.ErrNotFound, id)
-		}
-		if err != nil {
-			return err
-		}
-		o, err := s.decodeOrder(id, data)
-		if err != nil {
-			return err
-		}
-		evs, err := fn(o)
-		if err != nil {
-			return err
-		}
-		o.ID = id // the key cannot change
-		if _, err := tx.Exec(ctx, `UPDATE orders SET status = $2, paid_at = $3, data = $4 WHERE id = $1`,
-			id, string(o.Status), o.PaidAt, s.seal(adOrder, id, order.AppendJSON(nil, o))); err != nil {
-			return err
-		}
-		return appendEvents(ctx, tx, evs)
-	})
+	return s.tx(ctx, "update order", func(tx pgx.Tx) error { return s.updateOrderTx(ctx, tx, id, fn) })
+}
+
+// updateOrderTx is UpdateOrder's work in transaction tx.
+func (s *Store) updateOrderTx(ctx context.Context, tx pgx.Tx, id string, fn func(o *order.Order) ([]order.Event, error)) error {
+	var data []byte
+	err := tx.QueryRow(ctx, `SELECT data FROM orders WHERE id = $1 FOR UPDATE`, id).Scan(&data)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("%w: %s", order.ErrNotFound, id)
+	}
+	if err != nil {
+		return err
+	}
+	o, err := s.decodeOrder(id, data)
+	if err != nil {
+		return err
+	}
+	evs, err := fn(o)
+	if err != nil {
+		return err
+	}
+	o.ID = id // the key cannot change
+	if _, err := tx.Exec(ctx, `UPDATE orders SET status = $2, paid_at = $3, data = $4 WHERE id = $1`,
+		id, string(o.Status), o.PaidAt, s.seal(adOrder, id, order.AppendJSON(nil, o))); err != nil {
+		return err
+	}
+	return appendEvents(ctx, tx, evs)
 }
 
 // ListOrders implements [order.Store]. It reads pageSize orders per query,

@@ -105,3 +105,7 @@ func TestDurable(t *testing.T) {
 		},
 	}, storetest.Features{TimeResolution: time.Microsecond})
 }
+
+func TestOrderJobs(t *testing.T) {
+	storetest.OrderJobs(t, func(t *testing.T) storetest.OrderJobStore { return open(t, "", nil) }, storetest.Features{})
+}

@@ -103,3 +103,7 @@ func TestSealing(t *testing.T) {
 		},
 	})
 }
+
+func TestSealedOrderJobs(t *testing.T) {
+	storetest.OrderJobs(t, func(t *testing.T) storetest.OrderJobStore { return open(t, "", sealed(t)) }, storetest.Features{})
+}

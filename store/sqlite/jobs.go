@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dadanhq/dadan/order"
 	"github.com/dadanhq/dadan/printer"
 )
 
@@ -98,7 +99,60 @@ func (s *Store) AddJobs(ctx context.Context, in []printer.Job) ([]printer.Job, e
 	}
 	var out, dup []printer.Job
 	err := s.write(ctx, func(w *wconn) error {
+		var err error
+		out, dup, err = s.addJobsIn(w, in)
+		return err
+	})
+	if dup != nil && errors.Is(err, printer.ErrDuplicate) {
+		return dup, err
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// AddJobsUpdating updates the orders and adds the jobs in one atomic step: see
+// [github.com/dadanhq/dadan.OrderJobStore]. The fns run once, inside the write
+// transaction on the writer goroutine: they must not call the store.
+func (s *Store) AddJobsUpdating(ctx context.Context, in []printer.Job, updates []order.Update) ([]printer.Job, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for i := range in {
+		if _, _, _, _, err := jobTimes(&in[i]); err != nil {
+			return nil, err
+		}
+	}
+	var out, dup []printer.Job
+	err := s.write(ctx, func(w *wconn) error {
 		out, dup = nil, nil
+		for _, u := range updates {
+			if err := s.updateOrderIn(w, u.ID, u.Fn); err != nil {
+				return err
+			}
+		}
+		if len(in) == 0 {
+			return nil
+		}
+		var err error
+		out, dup, err = s.addJobsIn(w, in)
+		return err
+	})
+	if dup != nil && errors.Is(err, printer.ErrDuplicate) {
+		return dup, err
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// addJobsIn is AddJobs' work in the writer's transaction: the jobs stored, or
+// the existing jobs for the taken keys and an error wrapping
+// [printer.ErrDuplicate].
+func (s *Store) addJobsIn(w *wconn, in []printer.Job) (out, dup []printer.Job, err error) {
+	err = func() error {
 		if ok, err := s.addJobsFast(w, in, &out); ok || err != nil {
 			return err
 		}
@@ -166,14 +220,8 @@ func (s *Store) AddJobs(ctx context.Context, in []printer.Job) ([]printer.Job, e
 			out[i] = j
 		}
 		return nil
-	})
-	if dup != nil && errors.Is(err, printer.ErrDuplicate) {
-		return dup, err
-	}
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	}()
+	return out, dup, err
 }
 
 // addJobsFast inserts in, with IDs and sequence numbers as AddJobs gives them,

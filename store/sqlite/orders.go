@@ -151,46 +151,49 @@ func (s *Store) GetOrder(ctx context.Context, id string) (*order.Order, error) {
 // UpdateOrder implements [order.Store]. fn runs once, inside the write
 // transaction on the writer goroutine: it must not call the store.
 func (s *Store) UpdateOrder(ctx context.Context, id string, fn func(o *order.Order) ([]order.Event, error)) error {
-	return s.write(ctx, func(w *wconn) error {
-		var body []byte
-		var oldStatus string
-		var oldPaid int64
-		err := w.queryRow(`SELECT status, paid_at, body FROM orders WHERE id = ?`, []any{id}, &oldStatus, &oldPaid, &body)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("%w: %s", order.ErrNotFound, id)
-		}
-		if err != nil {
-			return err
-		}
-		o, err := s.decodeOrder(id, body)
-		if err != nil {
-			return err
-		}
-		evs, err := fn(o)
-		if err != nil {
-			return err
-		}
-		o.ID = id                              // the key cannot change
-		body, paid, err := encodeOrder(o, nil) // o's Extra may share body's bytes
-		if err != nil {
-			return err
-		}
-		body = s.seal(adOrder, id, body)
-		// SQLite rewrites the index entries of every column set, changed or
-		// not: set only what changed.
-		switch {
-		case paid != oldPaid:
-			_, err = w.exec(`UPDATE orders SET status = ?, paid_at = ?, body = ? WHERE id = ?`, string(o.Status), paid, body, id)
-		case string(o.Status) != oldStatus:
-			_, err = w.exec(`UPDATE orders SET status = ?, body = ? WHERE id = ?`, string(o.Status), body, id)
-		default:
-			_, err = w.exec(`UPDATE orders SET body = ? WHERE id = ?`, body, id)
-		}
-		if err != nil {
-			return err
-		}
-		return appendEvents(w, evs)
-	})
+	return s.write(ctx, func(w *wconn) error { return s.updateOrderIn(w, id, fn) })
+}
+
+// updateOrderIn is UpdateOrder's work in the writer's transaction.
+func (s *Store) updateOrderIn(w *wconn, id string, fn func(o *order.Order) ([]order.Event, error)) error {
+	var body []byte
+	var oldStatus string
+	var oldPaid int64
+	err := w.queryRow(`SELECT status, paid_at, body FROM orders WHERE id = ?`, []any{id}, &oldStatus, &oldPaid, &body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%w: %s", order.ErrNotFound, id)
+	}
+	if err != nil {
+		return err
+	}
+	o, err := s.decodeOrder(id, body)
+	if err != nil {
+		return err
+	}
+	evs, err := fn(o)
+	if err != nil {
+		return err
+	}
+	o.ID = id                              // the key cannot change
+	body, paid, err := encodeOrder(o, nil) // o's Extra may share body's bytes
+	if err != nil {
+		return err
+	}
+	body = s.seal(adOrder, id, body)
+	// SQLite rewrites the index entries of every column set, changed or
+	// not: set only what changed.
+	switch {
+	case paid != oldPaid:
+		_, err = w.exec(`UPDATE orders SET status = ?, paid_at = ?, body = ? WHERE id = ?`, string(o.Status), paid, body, id)
+	case string(o.Status) != oldStatus:
+		_, err = w.exec(`UPDATE orders SET status = ?, body = ? WHERE id = ?`, string(o.Status), body, id)
+	default:
+		_, err = w.exec(`UPDATE orders SET body = ? WHERE id = ?`, body, id)
+	}
+	if err != nil {
+		return err
+	}
+	return appendEvents(w, evs)
 }
 
 // ListOrders implements [order.Store]. It reads in pages of a few hundred

@@ -154,3 +154,7 @@ func TestSealVacuumDeferred(t *testing.T) {
 		assert.NotContains(t, string(b), phone, "file%s", suffix)
 	}
 }
+
+func TestSealedOrderJobs(t *testing.T) {
+	storetest.OrderJobs(t, func(t *testing.T) storetest.OrderJobStore { return open(t, sealed(t)) }, storetest.Features{})
+}

@@ -136,9 +136,11 @@ func checkFile(path string) error {
 
 // Page cache sizes: the writer touches the indexes of every table it inserts
 // into, so it gets enough to keep their upper levels at a million orders;
-// each reader gets less.
+// each reader gets less. The writer's is no bigger than that: SQLite scans
+// the whole cache at every commit, and a million-order print measured the
+// same CPU with 16 MiB as with 64 MiB, in less than half the memory.
 const (
-	writeCacheKiB = 64 << 10
+	writeCacheKiB = 16 << 10
 	readCacheKiB  = 8 << 10
 )
 

@@ -59,3 +59,7 @@ func TestShipments(t *testing.T) {
 func TestQA(t *testing.T) {
 	storetest.QA(t, func(t *testing.T) storetest.QAStore { return open(t, nil) }, storetest.Features{})
 }
+
+func TestOrderJobs(t *testing.T) {
+	storetest.OrderJobs(t, func(t *testing.T) storetest.OrderJobStore { return open(t, nil) }, storetest.Features{})
+}
