@@ -12,7 +12,7 @@
 // resumes in FIFO order; a job whose send state is unknown (a crash while sending, a
 // connection lost after the bytes left) is sent again flagged as a reprint, never
 // silently. With a [BatchClaimer] store the spooler claims a short run of jobs at
-// once (up to 32, a fraction of a second of printing) and stores their outcome
+// once (up to [DefaultMaxRun], a fraction of a second of printing) and stores their outcome
 // with the next claim: still one job at a time on the printer, in queue order, but
 // after a crash the jobs of the run in flight come back flagged as reprints
 // whether or not they had printed.
