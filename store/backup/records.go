@@ -189,42 +189,19 @@ func collect(ctx context.Context, s Store, emit func(record) error) error {
 		return emit(record{kind: kind, key: key, line: b, sum: digest(b)})
 	}
 	devs, err := s.Devices(ctx)
-	if err != nil {
+	if err := putEach(put, KindDevice, func(d printer.Device) string { return d.ID })(devs, err); err != nil {
 		return err
 	}
 	for _, d := range devs {
-		if err := put(KindDevice, d.ID, d); err != nil {
+		if err := putEach(put, KindMaintenance, func(m printer.MaintenanceRecord) string { return m.ID })(s.Maintenance(ctx, d.ID)); err != nil {
 			return err
 		}
 	}
-	for _, d := range devs {
-		ms, err := s.Maintenance(ctx, d.ID)
-		if err != nil {
-			return err
-		}
-		for _, m := range ms {
-			if err := put(KindMaintenance, m.ID, m); err != nil {
-				return err
-			}
-		}
-	}
-	faults, err := s.Faults(ctx, "")
-	if err != nil {
+	if err := putEach(put, KindFault, func(f printer.FaultRecord) string { return f.ID })(s.Faults(ctx, "")); err != nil {
 		return err
 	}
-	for _, f := range faults {
-		if err := put(KindFault, f.ID, f); err != nil {
-			return err
-		}
-	}
-	items, err := s.Supplies(ctx)
-	if err != nil {
+	if err := putEach(put, KindSupply, func(it supplies.Item) string { return it.Spec })(s.Supplies(ctx)); err != nil {
 		return err
-	}
-	for _, it := range items {
-		if err := put(KindSupply, it.Spec, it); err != nil {
-			return err
-		}
 	}
 	movs, err := s.Movements(ctx, "", minTime, maxTime)
 	if err != nil {
@@ -259,14 +236,8 @@ func collect(ctx context.Context, s Store, emit func(record) error) error {
 			return err
 		}
 	}
-	sts, err := s.Stocktakes(ctx)
-	if err != nil {
+	if err := putEach(put, KindStocktake, func(st supplies.Stocktake) string { return st.ID })(s.Stocktakes(ctx)); err != nil {
 		return err
-	}
-	for _, st := range sts {
-		if err := put(KindStocktake, st.ID, st); err != nil {
-			return err
-		}
 	}
 	for after := ""; ; {
 		shs, err := s.ListShipments(ctx, shipment.Filter{After: after, Limit: pageSize})
@@ -302,14 +273,8 @@ func collect(ctx context.Context, s Store, emit func(record) error) error {
 			break
 		}
 	}
-	probs, err := s.ListProblems(ctx, shipment.ProblemFilter{})
-	if err != nil {
+	if err := putEach(put, KindProblem, func(p *shipment.Problem) string { return p.ID })(s.ListProblems(ctx, shipment.ProblemFilter{})); err != nil {
 		return err
-	}
-	for _, p := range probs {
-		if err := put(KindProblem, p.ID, p); err != nil {
-			return err
-		}
 	}
 	for afterSeq := int64(0); ; {
 		js, err := s.Jobs(ctx, printer.JobFilter{AfterSeq: afterSeq, Limit: pageSize})
@@ -357,6 +322,22 @@ func collect(ctx context.Context, s Store, emit func(record) error) error {
 		}
 	}
 	return nil
+}
+
+// putEach returns a function that calls put with each record of a store's
+// listing (as the listing returns them, with its error), keyed by key.
+func putEach[T any](put func(kind, key string, v any) error, kind string, key func(T) string) func([]T, error) error {
+	return func(xs []T, err error) error {
+		if err != nil {
+			return err
+		}
+		for _, x := range xs {
+			if err := put(kind, key(x), x); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 }
 
 // The bounds of Movements that select every movement.
