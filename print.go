@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dadanhq/dadan/access"
+	"github.com/dadanhq/dadan/internal/par"
 	"github.com/dadanhq/dadan/label"
 	"github.com/dadanhq/dadan/order"
 	"github.com/dadanhq/dadan/printer"
@@ -984,7 +985,7 @@ func (s *Station) Confirm(ctx context.Context) (int, error) {
 	}
 	// What each order's update needs (its jobs) is read several orders at once.
 	plans := make([]*confirmation, len(ids))
-	_ = parallel(context.WithoutCancel(ctx), len(ids), confirmWorkers, func(i int) error {
+	_ = par.Do(context.WithoutCancel(ctx), len(ids), confirmWorkers, func(i int) error {
 		if ctx.Err() != nil {
 			fail(ids[i], nil) // the next Confirm takes it
 			return nil
@@ -1005,7 +1006,7 @@ func (s *Station) Confirm(ctx context.Context) (int, error) {
 	// The updates are written several orders per write; a write that fails
 	// is made again order by order, so one order's error leaves the others.
 	chunks := (len(todo) + confirmBatch - 1) / confirmBatch
-	_ = parallel(context.WithoutCancel(ctx), chunks, confirmWriters, func(k int) error {
+	_ = par.Do(context.WithoutCancel(ctx), chunks, confirmWriters, func(k int) error {
 		chunk := todo[k*confirmBatch : min((k+1)*confirmBatch, len(todo))]
 		if ctx.Err() != nil {
 			for _, c := range chunk {

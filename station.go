@@ -340,7 +340,7 @@ func (s *Station) reviewBatch(ctx context.Context, orders []*order.Order, pendin
 		w.res.Status, w.dup, err = s.store1(ctx, w.o, w.rv, actor, now)
 		return err
 	}
-	if err := parallel(ctx, len(writes), storeWriters, func(i int) error { return store(writes[i]) }); err != nil {
+	if err := par.Do(ctx, len(writes), storeWriters, func(i int) error { return store(writes[i]) }); err != nil {
 		return err
 	}
 	for _, w := range later {
@@ -365,12 +365,6 @@ func (s *Station) reviewBatch(ctx context.Context, orders []*order.Order, pendin
 
 // storeWriters is how many orders are written to the store at once.
 const storeWriters = 32
-
-// parallel calls fn(0) … fn(n-1) from up to k goroutines and returns the first
-// error; after an error it starts no more calls.
-func parallel(ctx context.Context, n, k int, fn func(i int) error) error {
-	return par.Do(ctx, n, k, fn)
-}
 
 // statusOf is the order status a review outcome leads to.
 func statusOf(o review.Outcome) order.Status {
