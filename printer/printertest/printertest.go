@@ -307,7 +307,7 @@ func (p *Printer) handle(c net.Conn, id int) {
 		if n > 0 {
 			// A format read but not handled yet (the printer stalls) is in the
 			// receive buffer: ~HS counts it, as a Zebra does.
-			format := p.opts.Language == ZPL && bytes.Contains(bytes.ToUpper(buf[:n]), []byte("^XA"))
+			format := p.opts.Language == ZPL && hasFormatStart(buf[:n])
 			p.mu.Lock()
 			ticket := p.ticket
 			p.ticket++
@@ -397,6 +397,13 @@ func (cs *conn) finish() {
 	}
 }
 
+// add appends b to the job being received, unless the printer keeps no jobs.
+func (cs *conn) add(b []byte) {
+	if !cs.p.opts.CountOnly {
+		cs.job = append(cs.job, b...)
+	}
+}
+
 func (cs *conn) reply(b []byte) {
 	p := cs.p
 	p.mu.Lock()
@@ -411,6 +418,20 @@ func (cs *conn) reply(b []byte) {
 	p.queries++
 	p.mu.Unlock()
 	cs.c.Write(b) // a client that went away gets nothing
+}
+
+// hasFormatStart reports whether b holds ^XA, in either case.
+func hasFormatStart(b []byte) bool {
+	for {
+		k := bytes.IndexByte(b, '^')
+		if k < 0 || k+2 >= len(b) {
+			return false
+		}
+		if upper(b[k+1]) == 'X' && upper(b[k+2]) == 'A' {
+			return true
+		}
+		b = b[k+1:]
+	}
 }
 
 func upper(c byte) byte {
@@ -432,13 +453,13 @@ func (cs *conn) zpl(data []byte) {
 		k := bytes.IndexAny(buf[i:], "^~")
 		if k < 0 {
 			if cs.inJob {
-				cs.job = append(cs.job, buf[i:]...)
+				cs.add(buf[i:])
 			}
 			return
 		}
 		k += i
 		if cs.inJob {
-			cs.job = append(cs.job, buf[i:k]...)
+			cs.add(buf[i:k])
 		}
 		if k+2 >= len(buf) {
 			cs.carry = append([]byte(nil), buf[k:]...)
@@ -452,15 +473,15 @@ func (cs *conn) zpl(data []byte) {
 			if !cs.inJob {
 				cs.inJob, cs.job = true, make([]byte, 0, 64)
 			}
-			cs.job = append(cs.job, buf[k:k+3]...)
+			cs.add(buf[k : k+3])
 		case c == '^' && a == 'X' && b == 'Z':
 			if cs.inJob {
-				cs.job = append(cs.job, buf[k:k+3]...)
+				cs.add(buf[k : k+3])
 				cs.finish()
 			}
 		default:
 			if cs.inJob {
-				cs.job = append(cs.job, c)
+				cs.add(buf[k : k+1])
 			}
 			i = k + 1
 			continue
@@ -503,11 +524,11 @@ func (cs *conn) escpos(data []byte) {
 	for i < len(buf) {
 		k := bytes.IndexAny(buf[i:], "\x10\x1d")
 		if k < 0 {
-			cs.job = append(cs.job, buf[i:]...)
+			cs.add(buf[i:])
 			return
 		}
 		k += i
-		cs.job = append(cs.job, buf[i:k]...)
+		cs.add(buf[i:k])
 		if k+2 >= len(buf) {
 			cs.carry = append([]byte(nil), buf[k:]...)
 			return
@@ -529,12 +550,12 @@ func (cs *conn) escpos(data []byte) {
 				}
 				end++
 			}
-			cs.job = append(cs.job, buf[k:end]...)
+			cs.add(buf[k:end])
 			cs.finish()
 			i = end
 			continue
 		}
-		cs.job = append(cs.job, buf[k])
+		cs.add(buf[k : k+1])
 		i = k + 1
 	}
 }

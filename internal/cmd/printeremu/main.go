@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/dadanhq/dadan/printer/printertest"
@@ -18,7 +19,19 @@ import (
 
 func main() {
 	addrFile := flag.String("addr-file", "", "also write the two addresses, one per line, to this file")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	zpl, err := printertest.New(&printertest.Options{CountOnly: true})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
