@@ -56,6 +56,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"runtime/trace"
 	"strings"
 )
 
@@ -75,9 +76,17 @@ func main() {
 			}
 		}
 	}
+	if path := os.Getenv("DADAN_TRACE"); path != "" { // for measuring whole runs
+		if f, err := os.Create(path); err == nil {
+			if trace.Start(f) == nil {
+				defer trace.Stop()
+			}
+		}
+	}
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	pprof.StopCPUProfile()
+	trace.Stop()
 	os.Exit(code)
 }
 
