@@ -113,8 +113,11 @@ func (s *Store) AddJobs(ctx context.Context, in []printer.Job) ([]printer.Job, e
 }
 
 // AddJobsUpdating updates the orders and adds the jobs in one atomic step: see
-// [github.com/dadanhq/dadan.OrderJobStore]. The fns run once, inside the write
-// transaction on the writer goroutine: they must not call the store.
+// [github.com/dadanhq/dadan.OrderJobStore]. Each fn runs first before the write,
+// on the order as a read found it, so that decoding, fn and encoding are not
+// the writer goroutine's work; if the order changed before the transaction
+// stores the result (or fn failed), fn runs again inside the write transaction.
+// fns must not call the store.
 func (s *Store) AddJobsUpdating(ctx context.Context, in []printer.Job, updates []order.Update) ([]printer.Job, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -125,9 +128,19 @@ func (s *Store) AddJobsUpdating(ctx context.Context, in []printer.Job, updates [
 		}
 	}
 	var out, dup []printer.Job
+	pre := s.prepareUpdates(ctx, updates)
 	err := s.write(ctx, func(w *wconn) error {
 		out, dup = nil, nil
-		for _, u := range updates {
+		for i, u := range updates {
+			if pre != nil && pre[i] != nil {
+				done, err := applyPrepared(w, pre[i])
+				if err != nil {
+					return err
+				}
+				if done {
+					continue
+				}
+			}
 			if err := s.updateOrderIn(w, u.ID, u.Fn); err != nil {
 				return err
 			}

@@ -1,0 +1,115 @@
+package sqlite
+
+import (
+	"context"
+	"strings"
+
+	"github.com/dadanhq/dadan/order"
+)
+
+// prepared is an order update worked out before the write transaction, from the
+// row as a read saw it: the writer stores it only if the row is still that one.
+type prepared struct {
+	id        string
+	oldBody   []byte // the row's body as read (sealed if the store seals)
+	oldStatus string
+	oldPaid   int64
+	body      []byte // the new body, sealed
+	status    string
+	paid      int64
+	evs       []order.Event
+}
+
+// prepareUpdates reads the orders of ups in one read and works out each update
+// off the writer goroutine: decoding, fn and encoding are most of an update's
+// cost, and the writer is the one thing every station goroutine waits for. An
+// update that cannot be prepared (the order is missing, fn fails, the read
+// fails, or an earlier update in ups changes the same order) gets nil and is
+// done in the transaction as before, where its error counts.
+func (s *Store) prepareUpdates(ctx context.Context, ups []order.Update) []*prepared {
+	if len(ups) == 0 {
+		return nil
+	}
+	type row struct {
+		status string
+		paid   int64
+		body   []byte
+	}
+	rowsByID := make(map[string]row, len(ups))
+	for start := 0; start < len(ups); start += pageSize {
+		part := ups[start:min(start+pageSize, len(ups))]
+		args := make([]any, len(part))
+		for i, u := range part {
+			args[i] = u.ID
+		}
+		q := `SELECT id, status, paid_at, body FROM orders WHERE id IN (?` + strings.Repeat(", ?", len(part)-1) + `)`
+		rows, err := s.readRows(ctx, q, args...)
+		if err != nil {
+			return nil
+		}
+		for rows.Next() {
+			var id string
+			var r row
+			if err := rows.Scan(&id, &r.status, &r.paid, &r.body); err != nil {
+				rows.Close()
+				return nil
+			}
+			rowsByID[id] = r
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil
+		}
+	}
+	out := make([]*prepared, len(ups))
+	for i, u := range ups {
+		r, ok := rowsByID[u.ID]
+		if !ok {
+			continue
+		}
+		// A later update of the same order must see the earlier one: only
+		// the first is worked out beforehand.
+		delete(rowsByID, u.ID)
+		o, err := s.decodeOrder(u.ID, r.body)
+		if err != nil {
+			continue
+		}
+		evs, err := u.Fn(o)
+		if err != nil {
+			continue
+		}
+		o.ID = u.ID
+		body, paid, err := encodeOrder(o, nil)
+		if err != nil {
+			continue
+		}
+		out[i] = &prepared{id: u.ID, oldBody: r.body, oldStatus: r.status, oldPaid: r.paid,
+			body: s.seal(adOrder, u.ID, body), status: string(o.Status), paid: paid, evs: evs}
+	}
+	return out
+}
+
+// applyPrepared stores p in the writer's transaction if the order's row is still
+// the one p was worked out from, and reports whether it did.
+func applyPrepared(w *wconn, p *prepared) (bool, error) {
+	var q string
+	var args []any
+	// As in updateOrderIn: set only the indexed columns that change.
+	switch {
+	case p.paid != p.oldPaid:
+		q, args = `UPDATE orders SET status = ?, paid_at = ?, body = ? WHERE id = ? AND body = ?`, []any{p.status, p.paid, p.body, p.id, p.oldBody}
+	case p.status != p.oldStatus:
+		q, args = `UPDATE orders SET status = ?, body = ? WHERE id = ? AND body = ?`, []any{p.status, p.body, p.id, p.oldBody}
+	default:
+		q, args = `UPDATE orders SET body = ? WHERE id = ? AND body = ?`, []any{p.body, p.id, p.oldBody}
+	}
+	res, err := w.exec(q, args...)
+	if err != nil {
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return false, err
+	}
+	return true, appendEvents(w, p.evs)
+}
