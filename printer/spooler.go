@@ -659,11 +659,12 @@ type claimed struct {
 }
 
 // DefaultMaxRun is how many jobs of a printer the spooler claims at once at most
-// with a [BatchClaimer] store, when [Options.MaxRun] is 0. Eight keeps most of
-// what runs save (a station's CPU per order on SQLite measured the same with 8
-// and 32) while a crash repeats fewer labels (flagged): about half of what
-// runs of 32 repeated.
-const DefaultMaxRun = 8
+// with a [BatchClaimer] store, when [Options.MaxRun] is 0. A run also ends after
+// 100 ms of sending, so the bound matters for printers that take more than a
+// few jobs in that time: there 32 printed a shift on SQLite in 18% less time
+// than 8 (BENCHMARKS.md), at the cost of more labels repeated, all flagged,
+// after a crash (up to a run per printer). MaxRun 1 repeats the fewest.
+const DefaultMaxRun = 32
 
 // Runs of jobs claimed at once (with a [BatchClaimer] store): a run grows to
 // Options.MaxRun jobs while runs end within runTime, and shrinks when they do

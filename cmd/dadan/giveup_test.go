@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -61,4 +62,22 @@ func TestGiveUpWhileQueuing(t *testing.T) {
 	assert.Equal(t, more, hidden, "every order has its line, or is counted in the last one")
 	unqueued += more
 	t.Logf("%d orders not queued when the run gave up", unqueued)
+}
+
+// TestPrintMaxRun: --max-run bounds the runs a printer claims; every value
+// prints each document once, and a negative one is a usage error.
+func TestPrintMaxRun(t *testing.T) {
+	code, _, errOut := runCLI(t, "", "print", "--db", filepath.Join(t.TempDir(), "x.db"), "--printer", "waybill=tcp://127.0.0.1:1", "--max-run", "-1")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "--max-run")
+	for _, run := range []string{"1", "5"} {
+		db, ids := matrixOrders(t, 12)
+		emu, err := printertest.New(nil)
+		require.NoError(t, err)
+		code, _, errOut := runCLI(t, "", "print", "--db", db, "--printer", "waybill=tcp://"+emu.Addr()+"?timeout=5s",
+			"--timeout", "60s", "--max-run", run)
+		require.Equal(t, 0, code, errOut)
+		assert.Len(t, emu.Printed(), len(ids), "--max-run %s: each waybill once", run)
+		emu.Close()
+	}
 }

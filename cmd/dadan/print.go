@@ -63,8 +63,9 @@ func runPrint(ctx context.Context, args []string, e *env) int {
 	retries := fs.Int("retries", 5, "connection attempts in a row before giving up (a printer out of paper is waited for until --timeout)")
 	testNumbers := fs.Bool("test-numbers", true, "give orders without a waybill number one from built-in test ranges (not real waybills); false holds those orders")
 	mask := fs.Bool("mask", false, "mask recipient name and phone on every document")
+	maxRun := fs.Int("max-run", 0, fmt.Sprintf("most jobs of a printer claimed and recorded at once (0: the default, %d; runs also end after 100 ms of printing); 1 records each job before the next, so a crash repeats the fewest labels (repeats are always marked 补打)", printer.DefaultMaxRun))
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: dadan print --db PATH --printer KIND=URL... [--template KIND=NAME]... [--station NAME] [--timeout D] [--retries N] [--mask] [--test-numbers=false]\n"+
+		fmt.Fprintln(fs.Output(), "usage: dadan print --db PATH --printer KIND=URL... [--template KIND=NAME]... [--station NAME] [--timeout D] [--retries N] [--max-run N] [--mask] [--test-numbers=false]\n"+
 			"       dadan print --printer URL FILE... [--timeout D] [--retries N]\n\n"+
 			"With a database: render and print the documents of every approved order not yet printed,\n"+
 			"only the kinds given a printer, and return when nothing is left to print.\n"+
@@ -80,8 +81,8 @@ func runPrint(ctx context.Context, args []string, e *env) int {
 	if code, ok := checkAccess(fs); !ok {
 		return code
 	}
-	if *retries < 1 || *timeout <= 0 {
-		e.errorf("print: --retries must be at least 1 and --timeout positive")
+	if *retries < 1 || *timeout <= 0 || *maxRun < 0 {
+		e.errorf("print: --retries must be at least 1, --timeout positive and --max-run not negative")
 		return exitUsage
 	}
 	if fs.NArg() > 0 {
@@ -96,7 +97,7 @@ func runPrint(ctx context.Context, args []string, e *env) int {
 		fs.Usage()
 		return exitUsage
 	}
-	cfg := printConfig{db: *db, station: *station, timeout: *timeout, retries: *retries, testNumbers: *testNumbers, mask: *mask}
+	cfg := printConfig{db: *db, station: *station, timeout: *timeout, retries: *retries, maxRun: *maxRun, testNumbers: *testNumbers, mask: *mask}
 	for _, p := range printers {
 		kind, url, ok := strings.Cut(p, "=")
 		doc, known := docKinds[kind]
@@ -130,7 +131,7 @@ func runPrint(ctx context.Context, args []string, e *env) int {
 type printConfig struct {
 	db, station       string
 	timeout           time.Duration
-	retries           int
+	retries, maxRun   int
 	testNumbers, mask bool
 	urls, templates   map[printer.DocKind]string
 }
@@ -157,7 +158,7 @@ func printDB(ctx context.Context, e *env, cfg *printConfig) int {
 		Store:    store,
 		Printers: map[string]printer.Printer{},
 		Routes:   map[printer.DocKind]string{},
-		Spool:    printer.Options{Owner: owner, OnEvent: spoolLines(e, &counts), RetryPolicy: cliRetryPolicy},
+		Spool:    printer.Options{Owner: owner, OnEvent: spoolLines(e, &counts), RetryPolicy: cliRetryPolicy, MaxRun: cfg.maxRun},
 		Layout:   label.LayoutOptions{Mask: cfg.mask},
 		Logger:   cliLogger(e),
 	}
