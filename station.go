@@ -1,18 +1,14 @@
 package dadan
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/dadanhq/dadan/access"
-	"github.com/dadanhq/dadan/internal/par"
 	"github.com/dadanhq/dadan/label"
 	"github.com/dadanhq/dadan/order"
 	"github.com/dadanhq/dadan/printer"
@@ -114,6 +110,7 @@ type Station struct {
 	log    *slog.Logger
 	auth   access.Authorizer
 	p      printing
+	seen   writingSeen // the review's Seen while Ingest writes a batch
 }
 
 // New returns a station wired as opts say.
@@ -142,6 +139,9 @@ func New(opts *Options) (*Station, error) {
 		if seen, ok := s.store.(review.Seen); ok {
 			cfg.Seen = seen
 		}
+	}
+	if cfg.Seen != nil {
+		s.seen.next, cfg.Seen = cfg.Seen, &s.seen
 	}
 	if cfg.Now == nil {
 		cfg.Now = s.now
@@ -196,243 +196,6 @@ func (s *Station) setupPrinting(opts *Options) error {
 // against the Authorizer nor masked: a host that enforces access reads orders
 // through [Station.Order].
 func (s *Station) Store() order.Store { return s.store }
-
-// Result is what became of one input order.
-type Result struct {
-	Line     int    // input line where the order starts, 0 if not from a stream
-	OrderID  string // may be empty for an order that could not be read
-	Outcome  review.Outcome
-	Status   order.Status // the order's status after ingest; empty if it was not stored
-	Findings []review.Finding
-	// Err is set when the order was refused before review: a *order.DecodeError
-	// for input that could not be read.
-	Err error
-}
-
-// Refused reports whether the order could not be read at all.
-func (r *Result) Refused() bool { return r.Err != nil }
-
-// Summary counts the outcomes of an ingest.
-type Summary struct {
-	Orders   int // orders read, refused ones included
-	Approved int
-	Held     int
-	Rejected int
-	Refused  int // could not be read
-	// Stored counts orders whose id was stored already (an ingest run again):
-	// nothing of them changes.
-	Stored int
-}
-
-// IngestOptions adjust one ingest. Nil means defaults.
-type IngestOptions struct {
-	// DryRun reviews without storing anything or reserving stock.
-	DryRun bool
-	// OnResult, if set, is called for every input order in input order. An error
-	// it returns stops the ingest.
-	OnResult func(Result) error
-}
-
-// Ingest reads orders from r (JSON Lines or a JSON array), stores each as received,
-// reviews them in batches and moves each to approved, on_hold or rejected, with a
-// journal event naming the actor from ctx ([access.Actor]). Orders that cannot be
-// read are reported and skipped; the rest go on. An order whose id is already
-// stored is not stored again: the original gets a note in its journal. It needs
-// [access.OrderIngest]; a refused ingest reads nothing.
-func (s *Station) Ingest(ctx context.Context, r io.Reader, opts *IngestOptions) (Summary, error) {
-	if err := s.authorize(ctx, access.OrderIngest, ""); err != nil {
-		return Summary{}, err
-	}
-	if opts == nil {
-		opts = &IngestOptions{}
-	}
-	var sum Summary
-	dec := order.NewDecoder(r)
-	pending := make([]Result, 0, min(s.batch, 1024))
-	orders := make([]*order.Order, 0, min(s.batch, 1024))
-	flush := func() error {
-		if err := s.reviewBatch(ctx, orders, pending, opts, &sum); err != nil {
-			return err
-		}
-		pending, orders = pending[:0], orders[:0]
-		return nil
-	}
-	for {
-		o := new(order.Order)
-		err := dec.Decode(o)
-		if err == io.EOF {
-			break
-		}
-		var de *order.DecodeError
-		if errors.As(err, &de) {
-			if errors.Is(err, order.ErrEmpty) {
-				return sum, err
-			}
-			pending = append(pending, Result{Line: de.Line, OrderID: de.OrderID, Outcome: review.Reject, Err: err})
-			continue
-		}
-		if err != nil {
-			return sum, err
-		}
-		o.Status, o.ErasedAt = "", time.Time{} // a status in the input is not ours: every order is new here
-		pending = append(pending, Result{Line: dec.Line(), OrderID: o.ID})
-		orders = append(orders, o)
-		if len(orders) >= s.batch {
-			if err := flush(); err != nil {
-				return sum, err
-			}
-		}
-	}
-	return sum, flush()
-}
-
-// reviewBatch reviews orders, stores them and reports results in input order.
-// pending holds one result per input record; the decoded ones match orders in turn.
-func (s *Station) reviewBatch(ctx context.Context, orders []*order.Order, pending []Result, opts *IngestOptions, sum *Summary) error {
-	results, err := s.engine.Review(ctx, orders, &review.Options{DryRun: opts.DryRun})
-	if err != nil {
-		return err
-	}
-	actor, now := access.Actor(ctx), s.now() // one time for the batch: journal times never go back
-	// The orders of a batch are stored by several writers at once, so a store
-	// that commits in groups packs them into few transactions. An id seen
-	// earlier in the batch is stored after the others: its original first.
-	type write struct {
-		res *Result
-		o   *order.Order
-		rv  review.Result
-		dup bool
-	}
-	var writes, later []*write
-	seen := make(map[string]bool, len(orders))
-	next := 0
-	for i := range pending {
-		res := &pending[i]
-		sum.Orders++
-		if res.Err != nil {
-			sum.Refused++
-			continue
-		}
-		o, rv := orders[next], results[next]
-		next++
-		res.Outcome, res.Findings = rv.Outcome, rv.Findings
-		switch rv.Outcome {
-		case review.Approve:
-			sum.Approved++
-		case review.Hold:
-			sum.Held++
-		default:
-			sum.Rejected++
-		}
-		if opts.DryRun {
-			continue
-		}
-		w := &write{res: res, o: o, rv: rv}
-		if seen[o.ID] {
-			later = append(later, w)
-			continue
-		}
-		seen[o.ID] = true
-		writes = append(writes, w)
-	}
-	store := func(w *write) error {
-		var err error
-		w.res.Status, w.dup, err = s.store1(ctx, w.o, w.rv, actor, now)
-		return err
-	}
-	if err := par.Do(ctx, len(writes), storeWriters, func(i int) error { return store(writes[i]) }); err != nil {
-		return err
-	}
-	for _, w := range later {
-		if err := store(w); err != nil {
-			return err
-		}
-	}
-	for _, w := range append(writes, later...) {
-		if w.dup {
-			sum.Stored++
-		}
-	}
-	if opts.OnResult != nil {
-		for i := range pending {
-			if err := opts.OnResult(pending[i]); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// storeWriters is how many orders are written to the store at once.
-const storeWriters = 32
-
-// statusOf is the order status a review outcome leads to.
-func statusOf(o review.Outcome) order.Status {
-	switch o {
-	case review.Approve:
-		return order.Approved
-	case review.Hold:
-		return order.OnHold
-	}
-	return order.Rejected
-}
-
-// codes joins the finding codes for a journal detail.
-func codes(fs []review.Finding) string {
-	var b strings.Builder
-	for i, f := range fs {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(string(f.Code))
-	}
-	return b.String()
-}
-
-// store1 stores a newly reviewed order with its received and reviewed events in
-// one step. An order whose id is stored already is not stored again: when its
-// content differs, the stored one gets a note; the same order received again
-// (an ingest run twice) changes nothing. dup reports either case.
-func (s *Station) store1(ctx context.Context, o *order.Order, rv review.Result, actor string, now time.Time) (st order.Status, dup bool, err error) {
-	o.Status = ""
-	recv, err := order.Move(o, order.Received, now, actor, order.ActReceived, "")
-	if err != nil {
-		return "", false, err
-	}
-	if strings.TrimSpace(o.ID) == "" {
-		return "", false, nil // review rejected it; without an id it cannot be stored
-	}
-	to := statusOf(rv.Outcome)
-	reviewed, err := order.Move(o, to, now, actor, order.ActReviewed, codes(rv.Findings))
-	if err != nil {
-		return "", false, err
-	}
-	err = s.store.CreateOrder(ctx, o, recv, reviewed)
-	if errors.Is(err, order.ErrExists) {
-		err = s.store.UpdateOrder(ctx, o.ID, func(stored *order.Order) ([]order.Event, error) {
-			if sameContent(stored, o) {
-				return nil, nil
-			}
-			return []order.Event{order.Note(stored, now, actor, order.ActNote, "duplicate received and refused")}, nil
-		})
-		return "", true, err
-	}
-	if err != nil {
-		return "", false, err
-	}
-	return to, false, nil
-}
-
-// sameContent reports whether two orders are the same input: their JSON without
-// what the station sets.
-func sameContent(a, b *order.Order) bool {
-	ca, cb := *a, *b
-	ca.Status, cb.Status, ca.Revision, cb.Revision = "", "", 0, 0
-	if b.Waybill == nil {
-		ca.Waybill = nil // a number the station allocated
-	}
-	return bytes.Equal(order.AppendJSON(nil, &ca), order.AppendJSON(nil, &cb))
-}
 
 // Release lets a person decide a held order: approve sends it to printing, reject
 // sends it back for a resolution. note is journaled, phone numbers in it masked
