@@ -183,7 +183,8 @@ func TestCarrier() *pool.Pool { return testCarrier(nil) }
 
 // TestCarrierOn is [TestCarrier] with its serials kept in seq (a store), so that
 // a restarted station, or several stations sharing the store, never hand out a
-// test number twice.
+// test number twice. From a [shipment.BlockSequence] it takes them 64 at a
+// time: a restart skips what was left of its blocks.
 func TestCarrierOn(seq shipment.Sequence) *pool.Pool { return testCarrier(seq) }
 
 func testCarrier(seq shipment.Sequence) *pool.Pool {
@@ -199,7 +200,8 @@ func testCarrier(seq shipment.Sequence) *pool.Pool {
 		{Carrier: "EMS", Prefix: "EE", Suffix: "CN", Start: 90_000_000, End: 99_999_999, Width: 8, S10: true, SortCode: TestSortCode, Mark: TestMark, BagAddr: TestBagAddr},
 		{Carrier: "OTHER", Prefix: "9999", Start: 1, End: 99_999_999, Width: 8, SortCode: TestSortCode, Mark: TestMark, BagAddr: TestBagAddr},
 	}
-	p, err := pool.New(ranges, &pool.Options{Sequence: seq})
+	// Serials in blocks of 64, so that a number is not a write of its own.
+	p, err := pool.New(ranges, &pool.Options{Sequence: seq, Block: 64})
 	if err != nil {
 		panic("dadan: test carrier ranges: " + err.Error()) // the ranges above are constant
 	}

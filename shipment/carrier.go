@@ -28,6 +28,17 @@ type Sequence interface {
 	NextValue(ctx context.Context, name string) (int64, error)
 }
 
+// BlockSequence is a [Sequence] that hands out a block of values in one step.
+// Stores implement it; a number pool takes its serials in blocks from one when
+// asked to (see shipment/pool).
+type BlockSequence interface {
+	Sequence
+	// NextValues takes the next n values of name (n at least 1) and returns the
+	// last: the caller owns last-n+1 to last. A block taken and not used leaves
+	// a gap; no value is ever handed out twice.
+	NextValues(ctx context.Context, name string, n int64) (last int64, err error)
+}
+
 // AllocateRequest asks a [Carrier] for one waybill.
 type AllocateRequest struct {
 	// Carrier is the courier code, such as "ZTO", "YTO", "STO", "EMS", "SF".
@@ -54,6 +65,9 @@ var (
 	ErrCollected      = errors.New("shipment: waybill already collected by the courier")
 	ErrUnknownNumber  = errors.New("shipment: waybill number not issued by this carrier")
 	ErrUnknownCarrier = errors.New("shipment: unknown carrier code")
+	// ErrBadBlock is wrapped by [BlockSequence.NextValues] asked for fewer than
+	// one value.
+	ErrBadBlock = errors.New("shipment: a block of sequence values holds at least one")
 )
 
 // NumberError names the tracking number a carrier refused.

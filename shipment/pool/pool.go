@@ -107,6 +107,12 @@ type Options struct {
 	// Sequence, when set, gives the serials: one sequence per range, named
 	// "pool/CARRIER/PREFIX/START". Reuse and Restore do not go with it.
 	Sequence shipment.Sequence
+	// Block is how many serials the pool takes at once from a Sequence that is
+	// a [shipment.BlockSequence] (0 and 1 take one per number issued), so that
+	// not every number is a write. Serials of a block not issued when the pool
+	// is dropped are never issued: a restart leaves a gap of fewer than Block
+	// numbers per range, never a repeat.
+	Block int
 }
 
 // NumberState is the state of one issued number.
@@ -140,7 +146,13 @@ type Pool struct {
 	reuse   bool
 	free    map[string][]string // carrier → cancelled numbers to hand out again
 	seq     shipment.Sequence
+	block   int64
+	bmu     sync.Mutex
+	blocks  []serials // per range, the serials of the block taken and not issued
 }
+
+// serials are the serials next to last of a block taken from the sequence.
+type serials struct{ next, last int64 }
 
 var _ shipment.Carrier = (*Pool)(nil)
 
@@ -157,6 +169,11 @@ func New(ranges []Range, opts *Options) (*Pool, error) {
 		reuse:   opts.Reuse,
 		free:    make(map[string][]string),
 		seq:     opts.Sequence,
+		block:   int64(opts.Block),
+		blocks:  make([]serials, len(ranges)),
+	}
+	if opts.Block < 0 {
+		return nil, fmt.Errorf("%w: negative Block", ErrBadRange)
 	}
 	if p.seq != nil && (opts.Reuse || opts.Restore != nil) {
 		return nil, fmt.Errorf("%w: a sequence goes with neither Reuse nor Restore", ErrBadRange)
@@ -284,13 +301,13 @@ func (p *Pool) Allocate(ctx context.Context, req shipment.AllocateRequest) (ship
 // allocateSeq takes the next serial of the carrier's ranges from the sequence.
 func (p *Pool) allocateSeq(ctx context.Context, req shipment.AllocateRequest) (shipment.Waybill, error) {
 	known := false
-	for _, r := range p.ranges {
+	for i, r := range p.ranges {
 		if r.Carrier != req.Carrier {
 			continue
 		}
 		known = true
 		size := r.End - r.Start + 1
-		n, err := p.seq.NextValue(ctx, "pool/"+r.Carrier+"/"+r.Prefix+"/"+strconv.FormatUint(r.Start, 10))
+		n, err := p.serial(ctx, i, "pool/"+r.Carrier+"/"+r.Prefix+"/"+strconv.FormatUint(r.Start, 10))
 		if err != nil {
 			return shipment.Waybill{}, err
 		}
@@ -304,6 +321,28 @@ func (p *Pool) allocateSeq(ctx context.Context, req shipment.AllocateRequest) (s
 		return shipment.Waybill{}, fmt.Errorf("%w: %q", shipment.ErrUnknownCarrier, req.Carrier)
 	}
 	return shipment.Waybill{}, fmt.Errorf("%w: carrier %s", shipment.ErrExhausted, req.Carrier)
+}
+
+// serial takes the next serial of range i from the sequence name: from the
+// block taken last, or a new block, or one by one.
+func (p *Pool) serial(ctx context.Context, i int, name string) (int64, error) {
+	bs, ok := p.seq.(shipment.BlockSequence)
+	if !ok || p.block <= 1 {
+		return p.seq.NextValue(ctx, name)
+	}
+	p.bmu.Lock()
+	defer p.bmu.Unlock()
+	b := &p.blocks[i]
+	if b.next == 0 || b.next > b.last {
+		last, err := bs.NextValues(ctx, name, p.block)
+		if err != nil {
+			return 0, err
+		}
+		b.next, b.last = last-p.block+1, last
+	}
+	n := b.next
+	b.next++
+	return n, nil
 }
 
 // Cancel marks trackingNo cancelled. Cancelling a cancelled number again

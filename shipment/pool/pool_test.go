@@ -244,3 +244,51 @@ func TestSequencePool(t *testing.T) {
 	_, err = New(ranges, &Options{Sequence: seq, Reuse: true})
 	assert.ErrorIs(t, err, ErrBadRange)
 }
+
+// onlyNext hides a store's blocks: a pool asked for blocks takes one serial at
+// a time from it.
+type onlyNext struct{ shipment.Sequence }
+
+// With Block, a pool takes its serials in blocks: two stations sharing the
+// store never issue one number twice, a pool started again goes on after the
+// blocks taken (a gap, never a repeat), and the last serials of a range are
+// issued before it is used up.
+func TestSequenceBlocks(t *testing.T) {
+	seq := memstore.New()
+	ranges := []Range{{Carrier: "ZTO", Prefix: "75", Start: 1, End: 10, Width: 4}, {Carrier: "ZTO", Prefix: "76", Start: 1, End: 3, Width: 4}}
+	a, err := New(ranges, &Options{Sequence: seq, Block: 4})
+	require.NoError(t, err)
+	b, err := New(ranges, &Options{Sequence: seq, Block: 4})
+	require.NoError(t, err)
+	seen := map[string]bool{}
+	var order []string
+	for _, p := range []*Pool{a, b, a, b, a} {
+		no := alloc(t, p, "ZTO")
+		assert.False(t, seen[no], "%s issued twice", no)
+		seen[no] = true
+		order = append(order, no)
+	}
+	assert.Equal(t, []string{"750001", "750005", "750002", "750006", "750003"}, order, "each pool issues from its own block")
+	last, err := seq.NextValue(ctx, "pool/ZTO/75/1")
+	require.NoError(t, err)
+	assert.Equal(t, int64(9), last, "two blocks of 4 were taken")
+	c, err := New(ranges, &Options{Sequence: seq, Block: 4}) // a restart
+	require.NoError(t, err)
+	assert.Equal(t, "750010", alloc(t, c, "ZTO"), "after the blocks taken")
+	for range 3 {
+		no := alloc(t, c, "ZTO")
+		assert.Contains(t, []string{"760001", "760002", "760003"}, no, "the next range once the first is used up")
+	}
+	_, err = c.Allocate(ctx, shipment.AllocateRequest{Carrier: "ZTO"})
+	assert.ErrorIs(t, err, shipment.ErrExhausted)
+
+	one := memstore.New()
+	d, err := New(ranges, &Options{Sequence: onlyNext{one}, Block: 4})
+	require.NoError(t, err)
+	assert.Equal(t, "750001", alloc(t, d, "ZTO"))
+	n, err := one.NextValue(ctx, "pool/ZTO/75/1")
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), n, "a sequence without blocks gives one serial per number")
+	_, err = New(ranges, &Options{Sequence: seq, Block: -1})
+	assert.ErrorIs(t, err, ErrBadRange)
+}
