@@ -46,8 +46,9 @@ type Summary struct {
 type IngestOptions struct {
 	// DryRun reviews without storing anything or reserving stock.
 	DryRun bool
-	// OnResult, if set, is called for every input order in input order. An error
-	// it returns stops the ingest.
+	// OnResult, if set, is called for every input order in input order, once its
+	// batch is written. An error it returns stops the ingest; the next batch,
+	// reviewed meanwhile (its stock reserved), is not stored.
 	OnResult func(Result) error
 }
 
