@@ -49,6 +49,8 @@ type Store struct {
 	done   chan struct{} // closed when the writer has stopped
 
 	commits, batched atomic.Int64
+	ck               *checkpointer // nil until the writer starts
+	sinceCk          int           // commits since the last checkpoint asked; the writer's
 
 	schema fs.FS // the migrations; the embedded ones but in tests
 }
@@ -88,6 +90,10 @@ func open(ctx context.Context, path string, opts *Options, schema fs.FS) (*Store
 	if err := s.open(ctx); err != nil {
 		s.closeDBs()
 		return nil, err
+	}
+	if err := s.startCheckpointer(); err != nil {
+		s.closeDBs()
+		return nil, s.openErr(err)
 	}
 	go s.writer()
 	if err := s.checkSeal(ctx); err != nil {
@@ -318,7 +324,11 @@ func (s *Store) writer() {
 			}
 		}
 		s.run(batch)
+		s.afterCommit()
 		clear(batch)
+	}
+	if err := s.stopCheckpointer(); err != nil {
+		s.log.Warn("sqlite: closing the checkpointer", "path", s.path, "err", err)
 	}
 	// Fold the WAL into the database, so the file stands alone once closed.
 	if err := s.w.execRaw("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
