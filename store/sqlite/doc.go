@@ -50,6 +50,12 @@
 //     acknowledged write survives power loss as well, provided the disk honours
 //     fsync. Group commit makes this affordable: one fsync per batch.
 //
+// Checkpoints, which copy the WAL into the database file, run on a connection of
+// their own every 32 commits, so no write waits for one; the writer checkpoints
+// itself only when the log passes 8,192 frames (32 MiB). Under heavy writing the
+// WAL file holds a few tens of megabytes; [Store.Close] folds it into the
+// database and truncates it.
+//
 // # Schema
 //
 // The schema is a sequence of numbered migrations embedded in the binary
