@@ -180,20 +180,35 @@ func (s *Store) updateOrderIn(w *wconn, id string, fn func(o *order.Order) ([]or
 		return err
 	}
 	body = s.seal(adOrder, id, body)
-	// SQLite rewrites the index entries of every column set, changed or
-	// not: set only what changed.
-	switch {
-	case paid != oldPaid:
-		_, err = w.exec(`UPDATE orders SET status = ?, paid_at = ?, body = ? WHERE id = ?`, string(o.Status), paid, body, id)
-	case string(o.Status) != oldStatus:
-		_, err = w.exec(`UPDATE orders SET status = ?, body = ? WHERE id = ?`, string(o.Status), body, id)
-	default:
-		_, err = w.exec(`UPDATE orders SET body = ? WHERE id = ?`, body, id)
-	}
-	if err != nil {
+	if _, err := setOrder(w, id, string(o.Status), paid, body, oldStatus, oldPaid, nil); err != nil {
 		return err
 	}
 	return appendEvents(w, evs)
+}
+
+// setOrder stores an order row's new status, sort key and body, if its body is
+// still oldBody (any body when oldBody is nil), and reports how many rows it
+// changed. SQLite rewrites the index entries of every column set, changed or
+// not: it sets only the indexed columns that change.
+func setOrder(w *wconn, id, status string, paid int64, body []byte, oldStatus string, oldPaid int64, oldBody []byte) (int64, error) {
+	var q string
+	var args []any
+	switch {
+	case paid != oldPaid:
+		q, args = `UPDATE orders SET status = ?, paid_at = ?, body = ? WHERE id = ?`, []any{status, paid, body, id}
+	case status != oldStatus:
+		q, args = `UPDATE orders SET status = ?, body = ? WHERE id = ?`, []any{status, body, id}
+	default:
+		q, args = `UPDATE orders SET body = ? WHERE id = ?`, []any{body, id}
+	}
+	if oldBody != nil {
+		q, args = q+` AND body = ?`, append(args, oldBody)
+	}
+	res, err := w.exec(q, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
 
 // ListOrders implements [order.Store]. It reads in pages of a few hundred

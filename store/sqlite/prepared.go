@@ -93,22 +93,8 @@ func (s *Store) prepareUpdates(ctx context.Context, ups []order.Update) []*prepa
 // applyPrepared stores p in the writer's transaction if the order's row is still
 // the one p was worked out from, and reports whether it did.
 func applyPrepared(w *wconn, p *prepared) (bool, error) {
-	var q string
-	var args []any
-	// As in updateOrderIn: set only the indexed columns that change.
-	switch {
-	case p.paid != p.oldPaid:
-		q, args = `UPDATE orders SET status = ?, paid_at = ?, body = ? WHERE id = ? AND body = ?`, []any{p.status, p.paid, p.body, p.id, p.oldBody}
-	case p.status != p.oldStatus:
-		q, args = `UPDATE orders SET status = ?, body = ? WHERE id = ? AND body = ?`, []any{p.status, p.body, p.id, p.oldBody}
-	default:
-		q, args = `UPDATE orders SET body = ? WHERE id = ? AND body = ?`, []any{p.body, p.id, p.oldBody}
-	}
-	res, err := w.exec(q, args...)
-	if err != nil {
-		return false, err
-	}
-	if n, err := res.RowsAffected(); err != nil || n != 1 {
+	n, err := setOrder(w, p.id, p.status, p.paid, p.body, p.oldStatus, p.oldPaid, p.oldBody)
+	if err != nil || n != 1 {
 		return false, err
 	}
 	return true, appendEvents(w, p.evs)
