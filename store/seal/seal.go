@@ -142,6 +142,17 @@ func AD(column, row string) []byte {
 	return append(b, row...)
 }
 
+// The columns the stores seal, as [AD] names them: one name for each whatever the
+// store calls the column, so that a value sealed by one store opens in another.
+const (
+	OrderBody      = "orders.body"          // the order JSON, by order id
+	JobData        = "jobs.data"            // rendered document bytes, by job id
+	ShipmentBody   = "shipments.body"       // shipment JSON, by tracking number
+	ProblemBody    = "problems.body"        // courier problem JSON, by number
+	TrackingText   = "tracking_events.text" // the courier's text ("signed for by …"), by event key
+	InspectionBody = "qa_inspections.body"  // inspection JSON (checks name the faults found), by seq
+)
+
 // Sealed reports whether v is a sealed value (starts with the magic), whatever
 // its key or state.
 func Sealed(v []byte) bool { return len(v) >= len(magic) && string(v[:len(magic)]) == magic }

@@ -16,15 +16,15 @@ import (
 )
 
 // The columns that hold a recipient's name, phone or address, sealed when the
-// store has keys ([Options.Keys]), and what binds each value to its row
-// ([seal.AD]).
+// store has keys ([Options.Keys]), named as package seal names them for
+// [seal.AD].
 const (
-	adOrder    = "orders.body"          // order JSON, by order id
-	adJob      = "jobs.data"            // rendered document bytes, by job id
-	adShipment = "shipments.body"       // shipment JSON, by tracking number
-	adProblem  = "problems.body"        // courier problem JSON, by n
-	adTracking = "tracking_events.text" // the courier's text ("signed for by …"), by event key
-	adQA       = "qa_inspections.body"  // inspection JSON (checks name the faults found), by seq
+	adOrder    = seal.OrderBody
+	adJob      = seal.JobData
+	adShipment = seal.ShipmentBody
+	adProblem  = seal.ProblemBody
+	adTracking = seal.TrackingText
+	adQA       = seal.InspectionBody
 )
 
 // sealedCol is a sealed column, for Rekey: pk orders the walk, bind is the SQL
