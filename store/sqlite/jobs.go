@@ -707,8 +707,37 @@ func (s *Store) Job(ctx context.Context, id string) (printer.Job, error) {
 	return j, mapErr(err)
 }
 
+// knownState reports whether st is one of the job states, whose names hold no
+// quote and may be written into a query.
+func knownState(st printer.JobState) bool {
+	switch st {
+	case printer.Queued, printer.Sending, printer.Printed, printer.Sent, printer.Unconfirmed, printer.Failed, printer.Cancelled:
+		return true
+	}
+	return false
+}
+
 // Jobs implements [printer.JobStore].
 func (s *Store) Jobs(ctx context.Context, f printer.JobFilter) ([]printer.Job, error) {
+	q, args := jobsQuery(f)
+	rows, err := s.readRows(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []printer.Job
+	for rows.Next() {
+		j, err := s.scanJob(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, j)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// jobsQuery is the query of Jobs for f, and its arguments.
+func jobsQuery(f printer.JobFilter) (string, []any) {
 	var b strings.Builder
 	var args []any
 	b.WriteString(`SELECT ` + jobCols + ` FROM jobs WHERE seq > ?`)
@@ -726,9 +755,25 @@ func (s *Store) Jobs(ctx context.Context, f printer.JobFilter) ([]printer.Job, e
 		args = append(args, f.Owner)
 	}
 	if len(f.States) > 0 {
-		b.WriteString(` AND state IN (?` + strings.Repeat(`, ?`, len(f.States)-1) + `)`)
-		for _, st := range f.States {
-			args = append(args, string(st))
+		// The states are written out, not bound: a query for the jobs being
+		// sent or queued can then use the partial indexes on those states
+		// (with one state as "state = ", which SQLite matches to them).
+		if len(f.States) == 1 && knownState(f.States[0]) {
+			b.WriteString(` AND state = '` + string(f.States[0]) + `'`)
+		} else {
+			b.WriteString(` AND state IN (`)
+			for i, st := range f.States {
+				if i > 0 {
+					b.WriteString(`, `)
+				}
+				if knownState(st) {
+					b.WriteString(`'` + string(st) + `'`)
+					continue
+				}
+				b.WriteString(`?`)
+				args = append(args, string(st))
+			}
+			b.WriteString(`)`)
 		}
 	}
 	b.WriteString(` ORDER BY seq`)
@@ -736,18 +781,5 @@ func (s *Store) Jobs(ctx context.Context, f printer.JobFilter) ([]printer.Job, e
 		b.WriteString(` LIMIT ?`)
 		args = append(args, f.Limit)
 	}
-	rows, err := s.readRows(ctx, b.String(), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []printer.Job
-	for rows.Next() {
-		j, err := s.scanJob(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, j)
-	}
-	return out, mapErr(rows.Err())
+	return b.String(), args
 }

@@ -1,0 +1,66 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dadanhq/dadan/printer"
+)
+
+// The queries of a claim, of an idle printer's poll and of a restarted
+// spooler's look for its jobs find their rows through the partial indexes on
+// the queued and the sending jobs, not by a scan of every job ever printed
+// (the jobs table holds a shift's worth: two million rows at a million orders).
+func TestQueueQueriesUseThePartialIndexes(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "q.db")
+	s, err := Open(ctx, path, nil)
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	db, err := sql.Open("sqlite", "file:"+path)
+	require.NoError(t, err)
+	defer db.Close()
+
+	plan := func(q string, args ...any) string {
+		rows, err := db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)
+		require.NoError(t, err)
+		defer rows.Close()
+		var b strings.Builder
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			require.NoError(t, rows.Scan(&id, &parent, &notused, &detail))
+			b.WriteString(detail + "\n")
+		}
+		require.NoError(t, rows.Err())
+		return b.String()
+	}
+	args := func(n int) []any { return make([]any, n) }
+
+	head := plan(claimHead, args(5)...)
+	assert.Contains(t, head, "jobs_queued (printer=?)")
+	assert.Contains(t, head, "jobs_sending (printer=?)")
+	assert.Contains(t, plan(claimMore, args(5)...), "jobs_queued (printer=?)")
+	poll := plan(`SELECT (SELECT min(sent_at) FROM jobs WHERE printer = ? AND state = 'sending'),
+		EXISTS (SELECT 1 FROM jobs WHERE printer = ? AND state = 'queued')`, args(2)...)
+	assert.Contains(t, poll, "jobs_sending")
+	assert.Contains(t, poll, "jobs_queued")
+
+	q, a := jobsQuery(printer.JobFilter{Printer: "p1", States: []printer.JobState{printer.Sending}, Owner: "st1"})
+	assert.Contains(t, plan(q, a...), "jobs_owner")
+	q, a = jobsQuery(printer.JobFilter{Printer: "p1", States: []printer.JobState{printer.Queued}, Limit: 2})
+	assert.Contains(t, plan(q, a...), "jobs_queued")
+	q, a = jobsQuery(printer.JobFilter{Order: "A"})
+	assert.Contains(t, plan(q, a...), "(order_id=?)")
+
+	// A state no job has is bound, not written out.
+	q, a = jobsQuery(printer.JobFilter{States: []printer.JobState{printer.Printed, "it's"}})
+	assert.Contains(t, q, "state IN ('printed', ?)")
+	assert.Contains(t, a, any("it's"))
+}
