@@ -253,6 +253,21 @@ type BatchClaimer interface {
 	UpdateJobs(ctx context.Context, jobs []Job, from JobState) error
 }
 
+// AheadClaimer is implemented by [BatchClaimer] stores that let a printer's
+// worker claim its next run while it still sends the current one, so the printer
+// does not wait for the store between runs. The spooler finds it by type
+// assertion.
+type AheadClaimer interface {
+	// ClaimAhead is ClaimJobs for an owner that holds the jobs in held (Sending,
+	// claimed by owner): they do not keep it from claiming the printer's next
+	// queued jobs, up to max, in queue order. Any other job of the printer that is
+	// Sending (another owner's, or one of owner's not in held) does, as does
+	// nothing queued: then the updates of done stand and the error wraps
+	// ErrNoJob. It never claims an expired job again (ClaimJobs does that). If
+	// an update of done fails nothing changes and its error is returned.
+	ClaimAhead(ctx context.Context, done []Job, held []string, from JobState, printerName, owner string, now time.Time, max int) ([]Job, error)
+}
+
 // Notifier is implemented by job stores that tell spoolers at once when a job is
 // queued for a printer by any station (PostgreSQL's LISTEN/NOTIFY), so idle
 // printers need not poll. The spooler finds it by type assertion on its JobStore.

@@ -474,4 +474,78 @@ func TestJobStore(t *testing.T, newStore func(t *testing.T) printer.JobStore) {
 		assert.Contains(t, again[0].ReprintReason, printer.ReasonLeaseExpired)
 		assert.Equal(t, "live", again[0].Owner)
 	})
+
+	t.Run("ClaimAhead", func(t *testing.T) {
+		s := newStore(t)
+		ac, ok := s.(printer.AheadClaimer)
+		if !ok {
+			t.Skip("the store has no AheadClaimer")
+		}
+		bc := s.(printer.BatchClaimer)
+		var ids []string
+		for _, o := range []string{"A", "B", "C", "D", "E"} {
+			j, err := s.AddJob(ctx, job(o, "p1"))
+			require.NoError(t, err)
+			ids = append(ids, j.ID)
+		}
+		other, err := s.AddJob(ctx, job("X", "p2"))
+		require.NoError(t, err)
+		run, err := bc.ClaimJobs(ctx, nil, printer.Sending, "p1", "st", t0, 2)
+		require.NoError(t, err)
+		require.Len(t, run, 2)
+		held := []string{run[0].ID, run[1].ID}
+		_, err = ac.ClaimAhead(ctx, nil, held, printer.Sending, "p1", "st2", t0, 2)
+		assert.ErrorIs(t, err, printer.ErrNoJob, "another owner gets nothing while the run is sent")
+		_, err = ac.ClaimAhead(ctx, nil, held[:1], printer.Sending, "p1", "st", t0, 2)
+		assert.ErrorIs(t, err, printer.ErrNoJob, "a job Sending that is not held keeps the printer busy")
+		ahead, err := ac.ClaimAhead(ctx, nil, held, printer.Sending, "p1", "st", t0, 2)
+		require.NoError(t, err)
+		require.Len(t, ahead, 2)
+		for i, j := range ahead {
+			assert.Equal(t, ids[2+i], j.ID, "queue order, after the run held")
+			assert.Equal(t, printer.Sending, j.State)
+			assert.Equal(t, "st", j.Owner)
+			assert.Equal(t, 1, j.Attempts)
+			assert.True(t, j.SentAt.Equal(t0))
+			stored, err := s.Job(ctx, j.ID)
+			require.NoError(t, err)
+			assert.Equal(t, printer.Sending, stored.State, "the claim is stored")
+		}
+		_, err = bc.ClaimJobs(ctx, nil, printer.Sending, "p1", "st2", t0, 3)
+		assert.ErrorIs(t, err, printer.ErrNoJob, "ClaimJobs still sees the printer busy")
+		// The first of the run stored with the next claim ahead.
+		a := run[0]
+		a.State, a.PrintCount = printer.Printed, 1
+		more, err := ac.ClaimAhead(ctx, []printer.Job{a}, []string{run[1].ID, ahead[0].ID, ahead[1].ID}, printer.Sending, "p1", "st", t0, 0)
+		require.NoError(t, err)
+		require.Len(t, more, 1, "max below 1 claims one")
+		assert.Equal(t, ids[4], more[0].ID)
+		stored, _ := s.Job(ctx, a.ID)
+		assert.Equal(t, printer.Printed, stored.State)
+		// Nothing left to claim: the updates stand.
+		b := run[1]
+		b.State, b.PrintCount = printer.Printed, 1
+		_, err = ac.ClaimAhead(ctx, []printer.Job{b}, []string{ahead[0].ID, ahead[1].ID, more[0].ID}, printer.Sending, "p1", "st", t0, 4)
+		assert.ErrorIs(t, err, printer.ErrNoJob)
+		stored, _ = s.Job(ctx, b.ID)
+		assert.Equal(t, printer.Printed, stored.State, "with nothing to claim the update stands")
+		// A failed update claims nothing and changes nothing.
+		f, err := s.AddJob(ctx, job("F", "p1"))
+		require.NoError(t, err)
+		c := ahead[0]
+		c.State = printer.Printed
+		_, err = ac.ClaimAhead(ctx, []printer.Job{c, a}, []string{ahead[1].ID, more[0].ID}, printer.Sending, "p1", "st", t0, 4)
+		var se *printer.JobStateError
+		require.ErrorAs(t, err, &se, "a was stored printed already")
+		stored, _ = s.Job(ctx, c.ID)
+		assert.Equal(t, printer.Sending, stored.State, "nothing of a failed step is stored")
+		stored, _ = s.Job(ctx, f.ID)
+		assert.Equal(t, printer.Queued, stored.State)
+		stored, _ = s.Job(ctx, other.ID)
+		assert.Equal(t, printer.Queued, stored.State, "another printer's job is not claimed")
+		// An expired claim is not taken over by a claim ahead.
+		late := t0.Add(2*printer.DefaultLease + time.Second)
+		_, err = ac.ClaimAhead(ctx, nil, nil, printer.Sending, "p1", "live", late, 4)
+		assert.ErrorIs(t, err, printer.ErrNoJob, "ClaimJobs takes over expired claims, not ClaimAhead")
+	})
 }

@@ -226,6 +226,41 @@ func (s *jobs) ClaimJobs(ctx context.Context, done []printer.Job, from printer.J
 	return out, nil
 }
 
+var _ printer.AheadClaimer = (*Store)(nil)
+
+// ClaimAhead implements [printer.AheadClaimer].
+func (s *jobs) ClaimAhead(ctx context.Context, done []printer.Job, held []string, from printer.JobState, printerName, owner string, now time.Time, max int) ([]printer.Job, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.updateAllLocked(done, from); err != nil {
+		return nil, err
+	}
+	q := s.queues[printerName]
+	if q == nil {
+		return nil, printer.ErrNoJob
+	}
+	for j := range q.sending {
+		if j.Owner != owner || !slices.Contains(held, j.ID) {
+			return nil, printer.ErrNoJob
+		}
+	}
+	var out []printer.Job
+	for len(out) == 0 || len(out) < max {
+		j, ok := s.popQueued(q, printerName, owner, now)
+		if !ok {
+			break
+		}
+		out = append(out, j)
+	}
+	if len(out) == 0 {
+		return nil, printer.ErrNoJob
+	}
+	return out, nil
+}
+
 // UpdateJobs implements [printer.BatchClaimer].
 func (s *jobs) UpdateJobs(ctx context.Context, js []printer.Job, from printer.JobState) error {
 	if err := ctx.Err(); err != nil {

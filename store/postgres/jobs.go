@@ -327,20 +327,28 @@ func (s *Store) ClaimJob(ctx context.Context, printerName, owner string, now tim
 // claimTx is ClaimJob in tx: it reports whether it claimed a job, and whether
 // that job was claimed again after its lease expired. errBusy: another station
 // holds the printer's row.
-func (s *Store) claimTx(ctx context.Context, tx pgx.Tx, printerName, owner string, now time.Time) (out printer.Job, found, reclaimed bool, err error) {
+// lockQueue locks the printer's queue row for the claim in tx; errBusy means
+// another station's claim holds it.
+func lockQueue(ctx context.Context, tx pgx.Tx, printerName string) error {
 	var name string
-	err = tx.QueryRow(ctx, `SELECT name FROM printer_queues WHERE name = $1 FOR UPDATE SKIP LOCKED`, printerName).Scan(&name)
+	err := tx.QueryRow(ctx, `SELECT name FROM printer_queues WHERE name = $1 FOR UPDATE SKIP LOCKED`, printerName).Scan(&name)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// Missing or locked: insert it; an insert that finds the row there
 		// means another station holds it.
 		tag, ierr := tx.Exec(ctx, `INSERT INTO printer_queues (name) VALUES ($1) ON CONFLICT DO NOTHING`, printerName)
 		if ierr != nil {
-			return out, false, false, ierr
+			return ierr
 		}
 		if tag.RowsAffected() == 0 {
-			return out, false, false, errBusy
+			return errBusy
 		}
-	} else if err != nil {
+		return nil
+	}
+	return err
+}
+
+func (s *Store) claimTx(ctx context.Context, tx pgx.Tx, printerName, owner string, now time.Time) (out printer.Job, found, reclaimed bool, err error) {
+	if err := lockQueue(ctx, tx, printerName); err != nil {
 		return out, false, false, err
 	}
 	for {
@@ -452,6 +460,69 @@ func (s *Store) ClaimJobs(ctx context.Context, done []printer.Job, from printer.
 	if errors.Is(err, errBusy) {
 		return nil, printer.ErrNoJob
 	}
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, printer.ErrNoJob
+	}
+	return out, s.unsealJobs(out)
+}
+
+var _ printer.AheadClaimer = (*Store)(nil)
+
+// ClaimAhead implements [printer.AheadClaimer]: the updates of done, and the
+// printer's next queued jobs claimed while its queue row is locked, if no job of
+// it is Sending but those of held.
+func (s *Store) ClaimAhead(ctx context.Context, done []printer.Job, held []string, from printer.JobState, printerName, owner string, now time.Time, max int) ([]printer.Job, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if max < 1 {
+		max = 1
+	}
+	if held == nil {
+		held = []string{}
+	}
+	var out []printer.Job
+	err := s.tx(ctx, "claim ahead", func(tx pgx.Tx) error {
+		out = nil
+		for i := range done {
+			j := done[i] // a copy: its bytes are sealed for the store
+			j.Data = s.seal(adJob, j.ID, j.Data)
+			if err := s.updateTx(ctx, tx, j, from); err != nil {
+				return err
+			}
+		}
+		if err := lockQueue(ctx, tx, printerName); errors.Is(err, errBusy) {
+			return nil // the updates stand
+		} else if err != nil {
+			return err
+		}
+		var others int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM jobs WHERE printer = $1 AND state = 'sending'
+			AND NOT (owner = $2 AND id = ANY($3))`, printerName, owner, held).Scan(&others); err != nil {
+			return err
+		}
+		if others > 0 {
+			return nil
+		}
+		rows, err := tx.Query(ctx, `UPDATE jobs SET state = 'sending', owner = $2, sent_at = $3, updated_at = $3,
+				attempts = attempts + 1
+			WHERE state = 'queued' AND id IN (SELECT id FROM jobs WHERE printer = $1 AND state = 'queued' ORDER BY seq LIMIT $4)
+			RETURNING `+jobCols, printerName, owner, now, max)
+		if err != nil {
+			return err
+		}
+		if out, err = collectJobs(rows); err != nil {
+			return err
+		}
+		slices.SortFunc(out, func(a, b printer.Job) int { return cmp.Compare(a.Seq, b.Seq) })
+		for i := range out {
+			out[i].SentAt, out[i].UpdatedAt = now, now
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -582,6 +582,74 @@ func (s *Store) ClaimJobs(ctx context.Context, done []printer.Job, from printer.
 	return out, nil
 }
 
+var _ printer.AheadClaimer = (*Store)(nil)
+
+// ClaimAhead implements [printer.AheadClaimer]. The lease is [Options.Lease].
+func (s *Store) ClaimAhead(ctx context.Context, done []printer.Job, held []string, from printer.JobState, printerName, owner string, now time.Time, max int) ([]printer.Job, error) {
+	for i := range done {
+		if _, _, _, _, err := jobTimes(&done[i]); err != nil {
+			return nil, err
+		}
+	}
+	var te timeEnc
+	te.t(now)
+	if te.err != nil {
+		return nil, te.err
+	}
+	if max < 1 {
+		max = 1
+	}
+	busy := `SELECT count(*) FROM jobs WHERE printer = ? AND state = 'sending'`
+	busyArgs := []any{printerName}
+	if len(held) > 0 {
+		busy += ` AND NOT (owner = ? AND id IN (?` + strings.Repeat(", ?", len(held)-1) + `))`
+		busyArgs = append(busyArgs, owner)
+		for _, id := range held {
+			busyArgs = append(busyArgs, id)
+		}
+	}
+	at := now.UnixNano()
+	var out []printer.Job
+	done = s.sealJobs(done)
+	err := s.write(ctx, func(w *wconn) error {
+		out = nil
+		for _, j := range done {
+			if err := updateIn(w, j, from); err != nil {
+				return err
+			}
+		}
+		var others int
+		if err := w.queryRow(busy, busyArgs, &others); err != nil {
+			return err
+		}
+		if others > 0 {
+			return nil // the updates stand
+		}
+		rows, err := w.query(claimMore, owner, at, at, printerName, max)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			j, err := s.scanJob(rows)
+			if err != nil {
+				return err
+			}
+			j.SentAt, j.UpdatedAt = now, now
+			out = append(out, j)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, printer.ErrNoJob
+	}
+	slices.SortFunc(out, func(a, b printer.Job) int { return cmp.Compare(a.Seq, b.Seq) })
+	return out, nil
+}
+
 // UpdateJobs implements [printer.BatchClaimer].
 func (s *Store) UpdateJobs(ctx context.Context, js []printer.Job, from printer.JobState) error {
 	for i := range js {
