@@ -650,6 +650,19 @@ func answered(err error) bool {
 	return errors.As(err, &se) || errors.Is(err, errStillPending)
 }
 
+// aheadClaim is a claim of a printer's next run made while the current one is
+// sent ([AheadClaimer]): the outcomes it stores, with their events, and what
+// it claimed. jobs and err are set when done is closed.
+type aheadClaim struct {
+	done   chan struct{}
+	stored []Job
+	evs    []Event
+	seen   uint64
+	at     time.Time
+	jobs   []Job
+	err    error
+}
+
 // claimed is the result of a claim made together with the last update.
 type claimed struct {
 	j    Job
@@ -663,7 +676,8 @@ type claimed struct {
 // 100 ms of sending, so the bound matters for printers that take more than a
 // few jobs in that time: there 32 printed a shift on SQLite in 18% less time
 // than 8 (BENCHMARKS.md), at the cost of more labels repeated, all flagged,
-// after a crash (up to a run per printer). MaxRun 1 repeats the fewest.
+// after a crash (up to a run per printer, two with an [AheadClaimer] store: the
+// one being sent and the one claimed ahead). MaxRun 1 repeats the fewest.
 const DefaultMaxRun = 32
 
 // Runs of jobs claimed at once (with a [BatchClaimer] store): a run grows to
@@ -701,10 +715,18 @@ func (s *Spooler) work(ctx context.Context, w *worker) {
 		sentEvs  []Event
 		runStart time.Time
 		runMax   = 1
+		// With an AheadClaimer store: the claim of the next run, made as soon
+		// as the first job of the current one is sent, so that the printer
+		// does not wait for the store between runs.
+		ahead *aheadClaim
 	)
 	bg := context.WithoutCancel(ctx)
 	handoff, _ := s.store.(Handoff)
 	batch, _ := s.store.(BatchClaimer)
+	aheadStore, _ := s.store.(AheadClaimer)
+	if batch == nil {
+		aheadStore = nil
+	}
 	// told emits the events of the sent jobs stored and records their usage.
 	told := func() {
 		for _, ev := range sentEvs {
@@ -744,9 +766,62 @@ func (s *Spooler) work(ctx context.Context, w *worker) {
 		}
 		run = run[:0]
 	}
+	// claimAhead claims the next run while the rest of the current one is
+	// sent, storing the outcomes of the jobs sent so far with it.
+	claimAhead := func() {
+		held := make([]string, len(run))
+		for i, r := range run {
+			held[i] = r.ID
+		}
+		s.mu.Lock()
+		seen := w.gen
+		s.mu.Unlock()
+		a := &aheadClaim{done: make(chan struct{}), stored: sent, evs: sentEvs, seen: seen, at: s.now()}
+		sent, sentEvs = nil, nil // a owns the backing arrays now
+		max := runMax
+		go func() {
+			defer close(a.done)
+			a.jobs, a.err = aheadStore.ClaimAhead(bg, a.stored, held, Sending, w.name, s.opts.Owner, a.at, max)
+		}()
+		ahead = a
+	}
+	// joinAhead waits for the claim ahead. Its stored outcomes are told; if
+	// it failed they are sent along with the next store. With keep, the run it
+	// claimed becomes the next and joinAhead reports true; otherwise that run
+	// joins run, to be released.
+	joinAhead := func(keep bool) bool {
+		if ahead == nil {
+			return false
+		}
+		a := ahead
+		ahead = nil
+		<-a.done
+		switch {
+		case a.err == nil || errors.Is(a.err, ErrNoJob):
+			for _, ev := range a.evs {
+				s.emit(ev)
+				s.recordUsage(bg, w.name, ev.Job)
+			}
+		default:
+			s.log.Warn("claiming the next run ahead", "printer", w.name, "err", a.err)
+			sent, sentEvs = append(a.stored, sent...), append(a.evs, sentEvs...)
+			return false
+		}
+		if a.err != nil {
+			return false
+		}
+		if keep {
+			next = &claimed{j: a.jobs[0], rest: a.jobs[1:], seen: a.seen}
+			runStart = a.at
+			return true
+		}
+		run = append(run, a.jobs...)
+		return false
+	}
 	defer func() {
 		// Stopped: what was sent is stored, what was claimed and not sent goes back.
 		if batch != nil {
+			joinAhead(false)
 			store()
 			if next != nil && next.err == nil {
 				run = append(append(run, next.j), next.rest...)
@@ -887,11 +962,16 @@ func (s *Spooler) work(ctx context.Context, w *worker) {
 			s.emit(Event{Kind: EventReprint, Time: j.SentAt, Printer: w.name, Job: j})
 		}
 		s.emit(Event{Kind: EventSending, Time: j.SentAt, Printer: w.name, Job: j})
-		out, st, err := s.sendRenewing(ctx, w, sr, canStatus, &j, run)
+		var flush func()
+		if batch != nil {
+			flush = store
+		}
+		out, st, err := s.sendRenewing(ctx, w, sr, canStatus, &j, run, ahead, flush)
 		now := s.now()
 		if batch != nil && out != outPrinted && out != outSent {
 			// The run ends here: what was sent is stored, the rest waits
-			// behind this job again.
+			// behind this job again (with the run claimed ahead).
+			joinAhead(false)
 			store()
 			release()
 			runMax = 1
@@ -911,6 +991,9 @@ func (s *Spooler) work(ctx context.Context, w *worker) {
 				if out == outPrinted {
 					proven()
 				}
+				if aheadStore != nil && ahead == nil {
+					claimAhead()
+				}
 				continue
 			}
 			if batch != nil {
@@ -920,9 +1003,21 @@ func (s *Spooler) work(ctx context.Context, w *worker) {
 					runMax = max(runMax/2, 1)
 				}
 				if len(run) > 0 {
-					// The run took too long: the rest goes back to the queue.
+					// The run took too long: the rest goes back to the queue,
+					// with the run claimed ahead.
+					joinAhead(false)
 					release()
+				} else if ctx.Err() == nil && joinAhead(true) {
+					// The run claimed ahead is the next: this job is stored
+					// with the claim after it.
+					sent, sentEvs = append(sent, j), append(sentEvs, ev)
+					if out == outPrinted {
+						proven()
+					}
+					continue
 				}
+				joinAhead(false)
+				release()
 			}
 			if uerr := finish(j); uerr != nil {
 				s.log.Error("marking a job done", "printer", w.name, "job", j.ID, "err", uerr)
@@ -1045,40 +1140,74 @@ func (s *Spooler) recordUsage(ctx context.Context, name string, j Job) {
 }
 
 // sendRenewing sends j, renewing its claim while the send takes long.
-// The claims of run, the jobs claimed with j and not sent yet, are renewed with
-// j's; run's jobs get the new times.
-func (s *Spooler) sendRenewing(ctx context.Context, w *worker, sr StatusReporter, canStatus bool, j *Job, run []Job) (outcome, Status, error) {
-	stop := make(chan struct{})
-	done := make(chan struct{})
+// The claims of run, the jobs claimed with j and not sent yet, and of the run
+// claimed ahead are renewed with j's; their jobs get the new times. At the first
+// renewal flush, when not nil, stores the outcomes of the jobs sent before j.
+func (s *Spooler) sendRenewing(ctx context.Context, w *worker, sr StatusReporter, canStatus bool, j *Job, run []Job, ahead *aheadClaim, flush func()) (outcome, Status, error) {
+	// A timer renews, not a goroutine of each send: most sends end long
+	// before the first renewal is due, and the printer's next job waits for
+	// nothing but the timer's stop. mu makes the stop wait for a renewal
+	// under way, so run and ahead are the caller's again when this returns.
+	var (
+		mu      sync.Mutex
+		stopped bool
+		t       *time.Timer
+	)
 	claim := *j
-	go func() {
-		defer close(done)
-		t := time.NewTicker(s.opts.Lease / 4)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-				claim.SentAt, claim.UpdatedAt = s.now(), s.now()
-				if err := s.store.UpdateJob(context.WithoutCancel(ctx), claim, Sending); err != nil {
-					s.log.Warn("renewing a job's claim", "printer", w.name, "job", claim.ID, "err", err)
-				}
-				for i := range run {
-					r := run[i]
-					r.SentAt, r.UpdatedAt = claim.SentAt, claim.UpdatedAt
-					if err := s.store.UpdateJob(context.WithoutCancel(ctx), r, Sending); err != nil {
-						s.log.Warn("renewing a job's claim", "printer", w.name, "job", r.ID, "err", err)
-						continue
-					}
-					run[i] = r
-				}
-			}
+	renew := func() {
+		if flush != nil {
+			// The jobs sent before this one, their outcomes not stored yet,
+			// are stored now rather than left Sending with an old claim.
+			flush()
+			flush = nil
 		}
-	}()
+		claim.SentAt, claim.UpdatedAt = s.now(), s.now()
+		if err := s.store.UpdateJob(context.WithoutCancel(ctx), claim, Sending); err != nil {
+			s.log.Warn("renewing a job's claim", "printer", w.name, "job", claim.ID, "err", err)
+		}
+		for i := range run {
+			r := run[i]
+			r.SentAt, r.UpdatedAt = claim.SentAt, claim.UpdatedAt
+			if err := s.store.UpdateJob(context.WithoutCancel(ctx), r, Sending); err != nil {
+				s.log.Warn("renewing a job's claim", "printer", w.name, "job", r.ID, "err", err)
+				continue
+			}
+			run[i] = r
+		}
+		if ahead == nil {
+			return
+		}
+		select {
+		case <-ahead.done: // the run claimed ahead is held too
+			for i := range ahead.jobs {
+				r := ahead.jobs[i]
+				r.SentAt, r.UpdatedAt = claim.SentAt, claim.UpdatedAt
+				if err := s.store.UpdateJob(context.WithoutCancel(ctx), r, Sending); err != nil {
+					s.log.Warn("renewing a job's claim", "printer", w.name, "job", r.ID, "err", err)
+					continue
+				}
+				ahead.jobs[i] = r
+			}
+		default:
+		}
+	}
+	every := s.opts.Lease / 4
+	mu.Lock()
+	t = time.AfterFunc(every, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if stopped {
+			return
+		}
+		renew()
+		t.Reset(every)
+	})
+	mu.Unlock()
 	out, st, err := s.send(ctx, w, sr, canStatus, j)
-	close(stop)
-	<-done
+	mu.Lock()
+	stopped = true
+	t.Stop()
+	mu.Unlock()
 	return out, st, err
 }
 

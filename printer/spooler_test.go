@@ -564,11 +564,24 @@ func TestRunStoppedHalfway(t *testing.T) {
 	}
 }
 
-// runCounter is a memory store that records the longest run claimed.
+// runCounter is a memory store that records the longest run claimed, and how
+// many runs were claimed ahead.
 type runCounter struct {
 	*memstore.Store
 	mu      sync.Mutex
 	longest int
+	aheads  int
+}
+
+func (r *runCounter) ClaimAhead(ctx context.Context, done []printer.Job, held []string, from printer.JobState, prn, owner string, now time.Time, most int) ([]printer.Job, error) {
+	js, err := r.Store.ClaimAhead(ctx, done, held, from, prn, owner, now, most)
+	r.mu.Lock()
+	r.longest = max(r.longest, len(js))
+	if err == nil {
+		r.aheads++
+	}
+	r.mu.Unlock()
+	return js, err
 }
 
 func (r *runCounter) ClaimJobs(ctx context.Context, done []printer.Job, from printer.JobState, prn, owner string, now time.Time, most int) ([]printer.Job, error) {
@@ -579,7 +592,8 @@ func (r *runCounter) ClaimJobs(ctx context.Context, done []printer.Job, from pri
 	return js, err
 }
 
-// Runs grow up to Options.MaxRun; 1 claims one job at a time.
+// Runs grow up to Options.MaxRun, and the next is claimed ahead while the
+// current one is sent; 1 claims one job at a time.
 func TestMaxRun(t *testing.T) {
 	for _, c := range []struct{ maxRun, want int }{{0, printer.DefaultMaxRun}, {4, 4}, {1, 1}} {
 		store := &runCounter{Store: memstore.New()}
@@ -597,6 +611,20 @@ func TestMaxRun(t *testing.T) {
 		require.NoError(t, s.Drain(t.Context()))
 		assert.Equal(t, int32(n), sent.Load())
 		assert.Equal(t, c.want, store.longest, "MaxRun %d", c.maxRun)
+		if c.want > 1 {
+			assert.Positive(t, store.aheads, "MaxRun %d: runs claimed ahead", c.maxRun)
+		} else {
+			assert.Zero(t, store.aheads, "one job at a time claims nothing ahead")
+		}
+		jobs, err := store.Jobs(t.Context(), printer.JobFilter{})
+		require.NoError(t, err)
+		seqs := map[int64]bool{}
+		for _, j := range jobs {
+			assert.Equal(t, printer.Sent, j.State)
+			assert.Equal(t, 1, j.Attempts, "each job claimed once")
+			seqs[j.Seq] = true
+		}
+		assert.Len(t, seqs, n)
 	}
 	_, err := printer.New(memstore.New(), nil, &printer.Options{MaxRun: -1})
 	assert.ErrorIs(t, err, printer.ErrInvalidJob)
