@@ -133,7 +133,7 @@ func (s *Store) AddJobsUpdating(ctx context.Context, in []printer.Job, updates [
 		out, dup = nil, nil
 		for i, u := range updates {
 			if pre != nil && pre[i] != nil {
-				done, err := applyPrepared(w, pre[i])
+				done, err := s.applyPrepared(w, pre[i])
 				if err != nil {
 					return err
 				}

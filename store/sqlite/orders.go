@@ -181,9 +181,15 @@ func (s *Store) updateOrderIn(w *wconn, id string, fn func(o *order.Order) ([]or
 	}
 	body = s.seal(adOrder, id, body)
 	if _, err := setOrder(w, id, string(o.Status), paid, body, oldStatus, oldPaid, nil); err != nil {
+		s.recent.forget(id)
 		return err
 	}
-	return appendEvents(w, evs)
+	if err := appendEvents(w, evs); err != nil {
+		s.recent.forget(id)
+		return err
+	}
+	s.recent.put(id, string(o.Status), paid, body)
+	return nil
 }
 
 // setOrder stores an order row's new status, sort key and body, if its body is
@@ -218,15 +224,15 @@ func (s *Store) ListOrders(ctx context.Context, statuses ...order.Status) iter.S
 	var args []any
 	switch len(statuses) {
 	case 0:
-		first = `SELECT id, paid_at, body FROM orders ORDER BY paid_at, id LIMIT ?`
-		next = `SELECT id, paid_at, body FROM orders WHERE (paid_at, id) > (?, ?) ORDER BY paid_at, id LIMIT ?`
+		first = `SELECT id, status, paid_at, body FROM orders ORDER BY paid_at, id LIMIT ?`
+		next = `SELECT id, status, paid_at, body FROM orders WHERE (paid_at, id) > (?, ?) ORDER BY paid_at, id LIMIT ?`
 	default:
 		// One index range per status, merged: each sub-query reads at most a page.
 		statuses = dedup(statuses)
 		var f, n []string
 		for range statuses {
-			f = append(f, `SELECT * FROM (SELECT id, paid_at, body FROM orders WHERE status = ? ORDER BY paid_at, id LIMIT ?)`)
-			n = append(n, `SELECT * FROM (SELECT id, paid_at, body FROM orders WHERE status = ? AND (paid_at, id) > (?, ?) ORDER BY paid_at, id LIMIT ?)`)
+			f = append(f, `SELECT * FROM (SELECT id, status, paid_at, body FROM orders WHERE status = ? ORDER BY paid_at, id LIMIT ?)`)
+			n = append(n, `SELECT * FROM (SELECT id, status, paid_at, body FROM orders WHERE status = ? AND (paid_at, id) > (?, ?) ORDER BY paid_at, id LIMIT ?)`)
 		}
 		first = strings.Join(f, " UNION ALL ") + ` ORDER BY paid_at, id LIMIT ?`
 		next = strings.Join(n, " UNION ALL ") + ` ORDER BY paid_at, id LIMIT ?`
@@ -263,7 +269,8 @@ func (s *Store) ListOrders(ctx context.Context, statuses ...order.Status) iter.S
 			var list []*order.Order
 			for rows.Next() {
 				var body []byte
-				if err := rows.Scan(&lastID, &lastPaid, &body); err != nil {
+				var status string
+				if err := rows.Scan(&lastID, &status, &lastPaid, &body); err != nil {
 					rows.Close()
 					yield(nil, err)
 					return
@@ -273,6 +280,10 @@ func (s *Store) ListOrders(ctx context.Context, statuses ...order.Status) iter.S
 					rows.Close()
 					yield(nil, err)
 					return
+				}
+				if o.Status == order.Approved {
+					// What a station lists to print it updates next.
+					s.recent.put(lastID, status, lastPaid, body)
 				}
 				list = append(list, o)
 			}

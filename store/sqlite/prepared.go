@@ -36,11 +36,19 @@ func (s *Store) prepareUpdates(ctx context.Context, ups []order.Update) []*prepa
 		body   []byte
 	}
 	rowsByID := make(map[string]row, len(ups))
-	for start := 0; start < len(ups); start += pageSize {
-		part := ups[start:min(start+pageSize, len(ups))]
+	var unknown []string
+	for _, u := range ups {
+		if e, ok := s.recent.get(u.ID); ok {
+			rowsByID[u.ID] = row{e.status, e.paid, e.body}
+		} else if _, ok := rowsByID[u.ID]; !ok {
+			unknown = append(unknown, u.ID)
+		}
+	}
+	for start := 0; start < len(unknown); start += pageSize {
+		part := unknown[start:min(start+pageSize, len(unknown))]
 		args := make([]any, len(part))
-		for i, u := range part {
-			args[i] = u.ID
+		for i, id := range part {
+			args[i] = id
 		}
 		q := `SELECT id, status, paid_at, body FROM orders WHERE id IN (?` + strings.Repeat(", ?", len(part)-1) + `)`
 		rows, err := s.readRows(ctx, q, args...)
@@ -92,10 +100,16 @@ func (s *Store) prepareUpdates(ctx context.Context, ups []order.Update) []*prepa
 
 // applyPrepared stores p in the writer's transaction if the order's row is still
 // the one p was worked out from, and reports whether it did.
-func applyPrepared(w *wconn, p *prepared) (bool, error) {
+func (s *Store) applyPrepared(w *wconn, p *prepared) (bool, error) {
 	n, err := setOrder(w, p.id, p.status, p.paid, p.body, p.oldStatus, p.oldPaid, p.oldBody)
 	if err != nil || n != 1 {
+		s.recent.forget(p.id)
 		return false, err
 	}
-	return true, appendEvents(w, p.evs)
+	if err := appendEvents(w, p.evs); err != nil {
+		s.recent.forget(p.id)
+		return false, err
+	}
+	s.recent.put(p.id, p.status, p.paid, p.body)
+	return true, nil
 }

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -65,7 +66,7 @@ func TestPreparedUpdates(t *testing.T) {
 			pre := s.prepareUpdates(ctx, []order.Update{{ID: c.ID, Fn: move}})
 			require.NotNil(t, pre[0])
 			require.NoError(t, s.write(ctx, func(w *wconn) error {
-				done, err := applyPrepared(w, pre[0])
+				done, err := s.applyPrepared(w, pre[0])
 				assert.True(t, done, "the row is the one read")
 				return err
 			}))
@@ -82,7 +83,7 @@ func TestPreparedUpdates(t *testing.T) {
 				return nil, nil
 			}))
 			err = s.write(ctx, func(w *wconn) error {
-				done, err := applyPrepared(w, pre[0])
+				done, err := s.applyPrepared(w, pre[0])
 				assert.False(t, done, "the row is no longer the one read")
 				return err
 			})
@@ -117,4 +118,97 @@ func TestPreparedUpdates(t *testing.T) {
 			assert.NoError(t, err)
 		})
 	}
+}
+
+// The rows a station lists and writes are kept, so the next update of those
+// orders is worked out without reading them again; a row kept stale by a write
+// elsewhere (here a second store on the same file, as a second process) makes
+// the prepared update fail its check and run again in the transaction, on the
+// order as stored: the other write is kept.
+func TestPreparedUpdatesFromRecentRows(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "r.db")
+	s, err := Open(ctx, path, nil)
+	require.NoError(t, err)
+	defer s.Close()
+	g := ordertest.New(11)
+	a, b := g.Order(), g.Order()
+	a.Status, b.Status = order.Approved, order.Approved
+	require.NoError(t, s.CreateOrder(ctx, a))
+	require.NoError(t, s.CreateOrder(ctx, b))
+	for _, err := range s.ListOrders(ctx, order.Approved) {
+		require.NoError(t, err)
+	}
+	stored := func(id string) []byte {
+		var body []byte
+		require.NoError(t, s.readRow(ctx, `SELECT body FROM orders WHERE id = ?`, []any{id}, &body))
+		return body
+	}
+	for _, id := range []string{a.ID, b.ID} {
+		e, ok := s.recent.get(id)
+		require.True(t, ok, "listed approved orders are kept")
+		assert.Equal(t, stored(id), e.body)
+	}
+
+	calls := map[string]int{}
+	at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	note := func(text string) func(o *order.Order) ([]order.Event, error) {
+		return func(o *order.Order) ([]order.Event, error) {
+			calls[o.ID]++
+			o.Remark.Seller += text
+			return []order.Event{order.Note(o, at, "t", order.ActNote, text)}, nil
+		}
+	}
+	_, err = s.AddJobsUpdating(ctx, nil, []order.Update{{ID: a.ID, Fn: note("one")}})
+	require.NoError(t, err)
+	assert.Equal(t, 1, calls[a.ID])
+	e, ok := s.recent.get(a.ID)
+	require.True(t, ok, "a row written is kept")
+	assert.Equal(t, stored(a.ID), e.body, "as written")
+	_, err = s.AddJobsUpdating(ctx, nil, []order.Update{{ID: a.ID, Fn: note(", two")}})
+	require.NoError(t, err)
+	assert.Equal(t, 2, calls[a.ID], "worked out once, from the kept row")
+
+	other, err := Open(ctx, path, nil)
+	require.NoError(t, err)
+	require.NoError(t, other.UpdateOrder(ctx, b.ID, func(o *order.Order) ([]order.Event, error) {
+		o.Remark.Seller = "elsewhere"
+		return nil, nil
+	}))
+	require.NoError(t, other.Close())
+	_, err = s.AddJobsUpdating(ctx, nil, []order.Update{{ID: b.ID, Fn: note(", here")}})
+	require.NoError(t, err)
+	assert.Equal(t, 2, calls[b.ID], "the stale row's result refused, fn ran again in the transaction")
+	got, err := s.GetOrder(ctx, b.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "elsewhere, here", got.Remark.Seller, "the other write is kept")
+	got, err = s.GetOrder(ctx, a.ID)
+	require.NoError(t, err)
+	assert.Equal(t, a.Remark.Seller+"one, two", got.Remark.Seller)
+	_, err = order.VerifyStore(ctx, s)
+	assert.NoError(t, err)
+}
+
+// recentRows forgets the oldest rows beyond its size, and a row put again
+// keeps its place.
+func TestRecentRowsBounded(t *testing.T) {
+	var r recentRows
+	for i := range recentSize + 10 {
+		r.put(strconv.Itoa(i), "approved", int64(i), []byte{byte(i)})
+	}
+	assert.Len(t, r.m, recentSize)
+	_, ok := r.get("0")
+	assert.False(t, ok, "the oldest is forgotten")
+	e, ok := r.get(strconv.Itoa(recentSize + 9))
+	require.True(t, ok)
+	assert.Equal(t, int64(recentSize+9), e.paid)
+	r.put("20", "printed", 1, nil)
+	r.put("x", "approved", 2, nil)
+	e, ok = r.get("20")
+	require.True(t, ok)
+	assert.Equal(t, "printed", e.status)
+	r.forget("20")
+	_, ok = r.get("20")
+	assert.False(t, ok)
+	assert.LessOrEqual(t, len(r.m), recentSize)
 }

@@ -42,6 +42,8 @@ type Store struct {
 	rdb   *sql.DB  // the reading pool
 	w     *wconn   // the writing connection, owned by the writer goroutine
 	rstmt sync.Map // query → *sql.Stmt on rdb
+	// recent keeps the order rows read and written last, for prepared updates.
+	recent recentRows
 
 	mu     sync.RWMutex // guards closed and sending on ops
 	closed bool
