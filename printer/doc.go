@@ -13,9 +13,10 @@
 // connection lost after the bytes left) is sent again flagged as a reprint, never
 // silently. With a [BatchClaimer] store the spooler claims a short run of jobs at
 // once (up to [DefaultMaxRun], a fraction of a second of printing) and stores their outcome
-// with the next claim: still one job at a time on the printer, in queue order, but
-// after a crash the jobs of the run in flight come back flagged as reprints
-// whether or not they had printed.
+// with the next claim; with an [AheadClaimer] store the next run is claimed while
+// one is sent. Still one job at a time on the printer, in queue order, but after
+// a crash the jobs of the runs in flight come back flagged as reprints whether or
+// not they had printed.
 //
 // [ParseHostStatus] reads a Zebra ZPL ~HS reply, [ParseRealTimeStatus] an ESC/POS
 // DLE EOT byte and [ParseTSPLStatus] a TSPL <ESC>!? byte. A transport that may face

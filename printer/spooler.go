@@ -673,12 +673,14 @@ type claimed struct {
 
 // DefaultMaxRun is how many jobs of a printer the spooler claims at once at most
 // with a [BatchClaimer] store, when [Options.MaxRun] is 0. A run also ends after
-// 100 ms of sending, so the bound matters for printers that take more than a
-// few jobs in that time: there 32 printed a shift on SQLite in 18% less time
-// than 8 (BENCHMARKS.md), at the cost of more labels repeated, all flagged,
-// after a crash (up to a run per printer, two with an [AheadClaimer] store: the
-// one being sent and the one claimed ahead). MaxRun 1 repeats the fewest.
-const DefaultMaxRun = 32
+// 100 ms of sending, so the bound matters only for printers that take more than
+// a few jobs in that time (a real label printer's runs stay at one or two jobs):
+// there 32 printed a shift on SQLite in 18% less time than 8, and with the next
+// run claimed ahead ([AheadClaimer]) 64 in 9% less than 32, 128 and 256 no less
+// than 64 (BENCHMARKS.md). The cost is more labels repeated, all flagged, after
+// a crash (up to a run per printer, two with an AheadClaimer store: the one
+// being sent and the one claimed ahead). MaxRun 1 repeats the fewest.
+const DefaultMaxRun = 64
 
 // Runs of jobs claimed at once (with a [BatchClaimer] store): a run grows to
 // Options.MaxRun jobs while runs end within runTime, and shrinks when they do
