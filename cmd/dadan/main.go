@@ -55,6 +55,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"runtime/pprof"
 	"runtime/trace"
 	"strings"
@@ -68,6 +69,7 @@ const (
 )
 
 func main() {
+	tuneGC(os.Getenv)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	if path := os.Getenv("DADAN_CPUPROFILE"); path != "" { // for measuring whole runs
 		if f, err := os.Create(path); err == nil {
@@ -88,6 +90,28 @@ func main() {
 	pprof.StopCPUProfile()
 	trace.Stop()
 	os.Exit(code)
+}
+
+// The collector's settings of the command, unless GOGC or GOMEMLIMIT say
+// otherwise: a shift's run allocates much and keeps little (pages of orders,
+// documents on their way to a printer), so the collector runs less often and a
+// soft limit keeps the heap from growing past what a station needs. A 100k
+// print measured 6% less time (ingest 7%) than with Go's defaults; peak RSS
+// stays under 200 MB (BENCHMARKS.md).
+const (
+	gcPercent = 400
+	gcLimit   = 160 << 20
+)
+
+// tuneGC applies gcPercent and gcLimit unless getenv names GOGC or GOMEMLIMIT,
+// and reports whether it did.
+func tuneGC(getenv func(string) string) bool {
+	if getenv("GOGC") != "" || getenv("GOMEMLIMIT") != "" {
+		return false
+	}
+	debug.SetGCPercent(gcPercent)
+	debug.SetMemoryLimit(gcLimit)
+	return true
 }
 
 // command is one subcommand: it returns an exit status.
