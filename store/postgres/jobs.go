@@ -410,6 +410,18 @@ func (s *Store) claimTx(ctx context.Context, tx pgx.Tx, printerName, owner strin
 
 var _ printer.BatchClaimer = (*Store)(nil)
 
+// updateAllTx does updateTx for each job of done, its bytes sealed.
+func (s *Store) updateAllTx(ctx context.Context, tx pgx.Tx, done []printer.Job, from printer.JobState) error {
+	for i := range done {
+		j := done[i] // a copy: its bytes are sealed for the store
+		j.Data = s.seal(adJob, j.ID, j.Data)
+		if err := s.updateTx(ctx, tx, j, from); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ClaimJobs implements [printer.BatchClaimer]: ClaimJob's transaction, the
 // updates of done before it, and the printer's next queued jobs claimed with the
 // first while its row is locked.
@@ -420,12 +432,8 @@ func (s *Store) ClaimJobs(ctx context.Context, done []printer.Job, from printer.
 	var out []printer.Job
 	err := s.tx(ctx, "claim jobs", func(tx pgx.Tx) error {
 		out = nil
-		for i := range done {
-			j := done[i] // a copy: its bytes are sealed for the store
-			j.Data = s.seal(adJob, j.ID, j.Data)
-			if err := s.updateTx(ctx, tx, j, from); err != nil {
-				return err
-			}
+		if err := s.updateAllTx(ctx, tx, done, from); err != nil {
+			return err
 		}
 		first, found, reclaimed, err := s.claimTx(ctx, tx, printerName, owner, now)
 		if errors.Is(err, errBusy) && len(done) > 0 {
@@ -487,12 +495,8 @@ func (s *Store) ClaimAhead(ctx context.Context, done []printer.Job, held []strin
 	var out []printer.Job
 	err := s.tx(ctx, "claim ahead", func(tx pgx.Tx) error {
 		out = nil
-		for i := range done {
-			j := done[i] // a copy: its bytes are sealed for the store
-			j.Data = s.seal(adJob, j.ID, j.Data)
-			if err := s.updateTx(ctx, tx, j, from); err != nil {
-				return err
-			}
+		if err := s.updateAllTx(ctx, tx, done, from); err != nil {
+			return err
 		}
 		if err := lockQueue(ctx, tx, printerName); errors.Is(err, errBusy) {
 			return nil // the updates stand

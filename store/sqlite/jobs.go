@@ -535,17 +535,22 @@ const claimMore = `UPDATE jobs SET state = 'sending', owner = ?, sent_at = ?, up
 	WHERE id IN (SELECT id FROM jobs WHERE printer = ? AND state = 'queued' ORDER BY seq LIMIT ?)
 	RETURNING ` + jobCols
 
-// ClaimJobs implements [printer.BatchClaimer]. The lease is [Options.Lease].
-func (s *Store) ClaimJobs(ctx context.Context, done []printer.Job, from printer.JobState, printerName, owner string, now time.Time, max int) ([]printer.Job, error) {
+// checkTimes reports a time of done, or now, that the store cannot encode.
+func checkTimes(done []printer.Job, now time.Time) error {
 	for i := range done {
 		if _, _, _, _, err := jobTimes(&done[i]); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	var te timeEnc
 	te.t(now)
-	if te.err != nil {
-		return nil, te.err
+	return te.err
+}
+
+// ClaimJobs implements [printer.BatchClaimer]. The lease is [Options.Lease].
+func (s *Store) ClaimJobs(ctx context.Context, done []printer.Job, from printer.JobState, printerName, owner string, now time.Time, max int) ([]printer.Job, error) {
+	if err := checkTimes(done, now); err != nil {
+		return nil, err
 	}
 	if len(done) == 0 {
 		if idle, err := s.nothingToClaim(ctx, printerName, now); err != nil || idle {
@@ -586,15 +591,8 @@ var _ printer.AheadClaimer = (*Store)(nil)
 
 // ClaimAhead implements [printer.AheadClaimer]. The lease is [Options.Lease].
 func (s *Store) ClaimAhead(ctx context.Context, done []printer.Job, held []string, from printer.JobState, printerName, owner string, now time.Time, max int) ([]printer.Job, error) {
-	for i := range done {
-		if _, _, _, _, err := jobTimes(&done[i]); err != nil {
-			return nil, err
-		}
-	}
-	var te timeEnc
-	te.t(now)
-	if te.err != nil {
-		return nil, te.err
+	if err := checkTimes(done, now); err != nil {
+		return nil, err
 	}
 	if max < 1 {
 		max = 1
