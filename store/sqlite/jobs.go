@@ -2,12 +2,10 @@ package sqlite
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -529,12 +527,6 @@ func (s *Store) FinishAndClaim(ctx context.Context, done printer.Job, from print
 
 var _ printer.BatchClaimer = (*Store)(nil)
 
-// claimMore claims the next jobs of a printer that has one Sending already, the
-// head just claimed in the same transaction.
-const claimMore = `UPDATE jobs SET state = 'sending', owner = ?, sent_at = ?, updated_at = ?, attempts = attempts + 1
-	WHERE id IN (SELECT id FROM jobs WHERE printer = ? AND state = 'queued' ORDER BY seq LIMIT ?)
-	RETURNING ` + jobCols
-
 // checkTimes reports a time of done, or now, that the store cannot encode.
 func checkTimes(done []printer.Job, now time.Time) error {
 	for i := range done {
@@ -597,15 +589,6 @@ func (s *Store) ClaimAhead(ctx context.Context, done []printer.Job, held []strin
 	if max < 1 {
 		max = 1
 	}
-	busy := `SELECT count(*) FROM jobs WHERE printer = ? AND state = 'sending'`
-	busyArgs := []any{printerName}
-	if len(held) > 0 {
-		busy += ` AND NOT (owner = ? AND id IN (?` + strings.Repeat(", ?", len(held)-1) + `))`
-		busyArgs = append(busyArgs, owner)
-		for _, id := range held {
-			busyArgs = append(busyArgs, id)
-		}
-	}
 	at := now.UnixNano()
 	var out []printer.Job
 	done = s.sealJobs(done)
@@ -616,27 +599,12 @@ func (s *Store) ClaimAhead(ctx context.Context, done []printer.Job, held []strin
 				return err
 			}
 		}
-		var others int
-		if err := w.queryRow(busy, busyArgs, &others); err != nil {
-			return err
+		if others, err := sendingBesides(w, printerName, owner, held); err != nil || others {
+			return err // others: the updates stand
 		}
-		if others > 0 {
-			return nil // the updates stand
-		}
-		rows, err := w.query(claimMore, owner, at, at, printerName, max)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			j, err := s.scanJob(rows)
-			if err != nil {
-				return err
-			}
-			j.SentAt, j.UpdatedAt = now, now
-			out = append(out, j)
-		}
-		return rows.Err()
+		var err error
+		out, err = s.claimQueued(w, printerName, owner, now, at, max)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -644,7 +612,80 @@ func (s *Store) ClaimAhead(ctx context.Context, done []printer.Job, held []strin
 	if len(out) == 0 {
 		return nil, printer.ErrNoJob
 	}
-	slices.SortFunc(out, func(a, b printer.Job) int { return cmp.Compare(a.Seq, b.Seq) })
+	return out, nil
+}
+
+// sendingOf reads the jobs a printer is being sent and their owners.
+const sendingOf = `SELECT id, owner FROM jobs WHERE printer = ? AND state = 'sending'`
+
+// sendingBesides reports whether the printer has a job being sent other than
+// held, the jobs owner holds.
+func sendingBesides(w *wconn, printerName, owner string, held []string) (bool, error) {
+	rows, err := w.query(sendingOf, printerName)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	mine := make(map[string]bool, len(held))
+	for _, id := range held {
+		mine[id] = true
+	}
+	for rows.Next() {
+		var id, by string
+		if err := rows.Scan(&id, &by); err != nil {
+			return false, err
+		}
+		if by != owner || !mine[id] {
+			return true, nil
+		}
+	}
+	return false, rows.Err()
+}
+
+// queuedHead reads a printer's first queued jobs; claimThrough claims its queued
+// jobs up to a sequence number.
+const (
+	queuedHead   = `SELECT ` + jobCols + ` FROM jobs WHERE printer = ? AND state = 'queued' ORDER BY seq LIMIT ?`
+	claimThrough = `UPDATE jobs SET state = 'sending', owner = ?, sent_at = ?, updated_at = ?, attempts = attempts + 1
+	WHERE printer = ? AND state = 'queued' AND seq <= ?`
+)
+
+// claimQueued claims the printer's first max queued jobs, in queue order: they
+// are read, then claimed in one statement over their range of the queue index
+// (nothing else in the transaction queues jobs for the printer in between).
+func (s *Store) claimQueued(w *wconn, printerName, owner string, now time.Time, at int64, max int) ([]printer.Job, error) {
+	rows, err := w.query(queuedHead, printerName, max)
+	if err != nil {
+		return nil, err
+	}
+	var out []printer.Job
+	for rows.Next() {
+		j, err := s.scanJob(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, j)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(out) == 0 {
+		return nil, err
+	}
+	res, err := w.exec(claimThrough, owner, at, at, printerName, out[len(out)-1].Seq)
+	if err != nil {
+		return nil, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return nil, err
+	}
+	if n != int64(len(out)) {
+		return nil, fmt.Errorf("sqlite: claimed %d queued jobs of %s, read %d", n, printerName, len(out))
+	}
+	for i := range out {
+		j := &out[i]
+		j.State, j.Owner, j.Attempts, j.SentAt, j.UpdatedAt = printer.Sending, owner, j.Attempts+1, now, now
+	}
 	return out, nil
 }
 
@@ -683,23 +724,11 @@ func (s *Store) claimManyIn(w *wconn, printerName, owner string, now time.Time, 
 	}
 	out := []printer.Job{first}
 	if max > 1 {
-		rows, err := w.query(claimMore, owner, at, at, printerName, max-1)
+		rest, err := s.claimQueued(w, printerName, owner, now, at, max-1)
 		if err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			j, err := s.scanJob(rows)
-			if err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out = append(out, j)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		slices.SortFunc(out[1:], func(a, b printer.Job) int { return cmp.Compare(a.Seq, b.Seq) })
+		out = append(out, rest...)
 	}
 	for i := range out {
 		out[i].SentAt, out[i].UpdatedAt = now, now

@@ -46,7 +46,9 @@ func TestQueueQueriesUseThePartialIndexes(t *testing.T) {
 	head := plan(claimHead, args(5)...)
 	assert.Contains(t, head, "jobs_queued (printer=?)")
 	assert.Contains(t, head, "jobs_sending (printer=?)")
-	assert.Contains(t, plan(claimMore, args(5)...), "jobs_queued (printer=?)")
+	assert.Contains(t, plan(queuedHead, args(2)...), "jobs_queued (printer=?)")
+	assert.Contains(t, plan(claimThrough, args(5)...), "jobs_queued (printer=? AND seq<?)")
+	assert.Contains(t, plan(sendingOf, args(1)...), "jobs_sending (printer=?)")
 	poll := plan(`SELECT (SELECT min(sent_at) FROM jobs WHERE printer = ? AND state = 'sending'),
 		EXISTS (SELECT 1 FROM jobs WHERE printer = ? AND state = 'queued')`, args(2)...)
 	assert.Contains(t, poll, "jobs_sending")
