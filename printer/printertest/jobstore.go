@@ -402,16 +402,7 @@ func TestJobStore(t *testing.T, newStore func(t *testing.T) printer.JobStore) {
 		got, err := bc.ClaimJobs(ctx, nil, printer.Sending, "p1", "st", t0, 3)
 		require.NoError(t, err)
 		require.Len(t, got, 3)
-		for i, j := range got {
-			assert.Equal(t, ids[i], j.ID, "queue order")
-			assert.Equal(t, printer.Sending, j.State)
-			assert.Equal(t, "st", j.Owner)
-			assert.Equal(t, 1, j.Attempts)
-			assert.True(t, j.SentAt.Equal(t0))
-			stored, err := s.Job(ctx, j.ID)
-			require.NoError(t, err)
-			assert.Equal(t, printer.Sending, stored.State, "the claim is stored")
-		}
+		assertClaimed(t, s, got, ids, "st", t0, "queue order")
 		_, err = bc.ClaimJobs(ctx, nil, printer.Sending, "p1", "st2", t0, 3)
 		assert.ErrorIs(t, err, printer.ErrNoJob, "a printer with jobs being sent gets none")
 		_, err = s.ClaimJob(ctx, "p1", "st2", t0)
@@ -501,16 +492,7 @@ func TestJobStore(t *testing.T, newStore func(t *testing.T) printer.JobStore) {
 		ahead, err := ac.ClaimAhead(ctx, nil, held, printer.Sending, "p1", "st", t0, 2)
 		require.NoError(t, err)
 		require.Len(t, ahead, 2)
-		for i, j := range ahead {
-			assert.Equal(t, ids[2+i], j.ID, "queue order, after the run held")
-			assert.Equal(t, printer.Sending, j.State)
-			assert.Equal(t, "st", j.Owner)
-			assert.Equal(t, 1, j.Attempts)
-			assert.True(t, j.SentAt.Equal(t0))
-			stored, err := s.Job(ctx, j.ID)
-			require.NoError(t, err)
-			assert.Equal(t, printer.Sending, stored.State, "the claim is stored")
-		}
+		assertClaimed(t, s, ahead, ids[2:], "st", t0, "queue order, after the run held")
 		_, err = bc.ClaimJobs(ctx, nil, printer.Sending, "p1", "st2", t0, 3)
 		assert.ErrorIs(t, err, printer.ErrNoJob, "ClaimJobs still sees the printer busy")
 		// The first of the run stored with the next claim ahead.
@@ -548,4 +530,20 @@ func TestJobStore(t *testing.T, newStore func(t *testing.T) printer.JobStore) {
 		_, err = ac.ClaimAhead(ctx, nil, nil, printer.Sending, "p1", "live", late, 4)
 		assert.ErrorIs(t, err, printer.ErrNoJob, "ClaimJobs takes over expired claims, not ClaimAhead")
 	})
+}
+
+// assertClaimed checks that got are the first jobs of want, claimed once by owner
+// at t0 and stored so.
+func assertClaimed(t *testing.T, s printer.JobStore, got []printer.Job, want []string, owner string, t0 time.Time, msg string) {
+	t.Helper()
+	for i, j := range got {
+		assert.Equal(t, want[i], j.ID, msg)
+		assert.Equal(t, printer.Sending, j.State)
+		assert.Equal(t, owner, j.Owner)
+		assert.Equal(t, 1, j.Attempts)
+		assert.True(t, j.SentAt.Equal(t0))
+		stored, err := s.Job(context.Background(), j.ID)
+		require.NoError(t, err)
+		assert.Equal(t, printer.Sending, stored.State, "the claim is stored")
+	}
 }

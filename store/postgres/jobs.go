@@ -542,14 +542,7 @@ func (s *Store) UpdateJobs(ctx context.Context, js []printer.Job, from printer.J
 		return err
 	}
 	return s.tx(ctx, "update jobs", func(tx pgx.Tx) error {
-		for i := range js {
-			j := js[i] // a copy: its bytes are sealed for the store
-			j.Data = s.seal(adJob, j.ID, j.Data)
-			if err := s.updateTx(ctx, tx, j, from); err != nil {
-				return err
-			}
-		}
-		return nil
+		return s.updateAllTx(ctx, tx, js, from)
 	})
 }
 

@@ -557,10 +557,8 @@ func (s *Store) ClaimJobs(ctx context.Context, done []printer.Job, from printer.
 	done = s.sealJobs(done)
 	err := s.write(ctx, func(w *wconn) error {
 		out, none = nil, false
-		for _, j := range done {
-			if err := updateIn(w, j, from); err != nil {
-				return err
-			}
+		if err := updateAllIn(w, done, from); err != nil {
+			return err
 		}
 		var err error
 		out, err = s.claimManyIn(w, printerName, owner, now, max)
@@ -594,10 +592,8 @@ func (s *Store) ClaimAhead(ctx context.Context, done []printer.Job, held []strin
 	done = s.sealJobs(done)
 	err := s.write(ctx, func(w *wconn) error {
 		out = nil
-		for _, j := range done {
-			if err := updateIn(w, j, from); err != nil {
-				return err
-			}
+		if err := updateAllIn(w, done, from); err != nil {
+			return err
 		}
 		if others, err := sendingBesides(w, printerName, owner, held); err != nil || others {
 			return err // others: the updates stand
@@ -697,14 +693,7 @@ func (s *Store) UpdateJobs(ctx context.Context, js []printer.Job, from printer.J
 		}
 	}
 	js = s.sealJobs(js)
-	return s.write(ctx, func(w *wconn) error {
-		for _, j := range js {
-			if err := updateIn(w, j, from); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	return s.write(ctx, func(w *wconn) error { return updateAllIn(w, js, from) })
 }
 
 // claimManyIn is ClaimJobs inside the writer's transaction.
@@ -734,6 +723,16 @@ func (s *Store) claimManyIn(w *wconn, printerName, owner string, now time.Time, 
 		out[i].SentAt, out[i].UpdatedAt = now, now
 	}
 	return out, nil
+}
+
+// updateAllIn does updateIn for each job, stopping at the first error.
+func updateAllIn(w *wconn, js []printer.Job, from printer.JobState) error {
+	for _, j := range js {
+		if err := updateIn(w, j, from); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // updateIn is UpdateJob inside the writer's transaction.
