@@ -295,7 +295,7 @@ func (w *writingSeen) forget(ids []string) {
 }
 
 // storeWriters is how many orders are written to the store at once.
-const storeWriters = 32
+const storeWriters = 256
 
 // statusOf is the order status a review outcome leads to.
 func statusOf(o review.Outcome) order.Status {
