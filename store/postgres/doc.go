@@ -15,6 +15,11 @@
 //   - An order change and its journal events are one transaction. Journal
 //     sequence numbers become visible in increasing order, so an incremental
 //     reader that asks for the events after the last one it saw misses none.
+//     Orders created at the same moment by one Store (an ingest creates
+//     hundreds at once) share a transaction, so they take the journal's lock
+//     and wait for the disk once; each call still gets its own answer
+//     ([order.ErrExists], a refused value), and a call that fails stored
+//     nothing.
 //   - A printer gets one job at a time across all stations, in Seq order.
 //     A station that dies in the middle of a job leaves it Sending; once its
 //     lease ([Options.Lease]) runs out another station claims it again,

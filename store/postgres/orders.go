@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/dadanhq/dadan/order"
 )
@@ -17,21 +16,15 @@ import (
 const pageSize = 500
 
 // CreateOrder implements [order.Store]: the order and its events are stored in
-// one transaction.
+// one transaction, with the other orders being created at the same moment
+// (see creates).
 func (s *Store) CreateOrder(ctx context.Context, o *order.Order, evs ...order.Event) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	data := s.seal(adOrder, o.ID, order.AppendJSON(nil, o))
-	return s.tx(ctx, "create order", func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO orders (id, status, paid_at, data) VALUES ($1, $2, $3, $4)`,
-			o.ID, string(o.Status), o.PaidAt, data)
-		var pe *pgconn.PgError
-		if errors.As(err, &pe) && pe.Code == "23505" {
-			return fmt.Errorf("%w: %s", order.ErrExists, o.ID)
-		}
-		if err != nil {
-			return err
-		}
-		return appendEvents(ctx, tx, evs)
-	})
+	return s.createOrder(&createReq{ctx: ctx, id: o.ID, status: string(o.Status), paid: o.PaidAt, data: data,
+		evs: evs, done: make(chan error, 1)})
 }
 
 // appendEvents journals evs with new sequence numbers; it is the last step of

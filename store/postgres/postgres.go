@@ -183,6 +183,8 @@ type Store struct {
 	done      chan struct{}      // closed when the listener has stopped
 	ready     chan struct{}      // closed after the listener's first attempt
 	closed    bool
+
+	creates creates // CreateOrder calls waiting to be stored together
 }
 
 // Open connects to the database at dsn (a postgres:// URL or key=value
