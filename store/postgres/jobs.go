@@ -118,10 +118,8 @@ func (s *Store) AddJobsUpdating(ctx context.Context, in []printer.Job, updates [
 	var out, dup []printer.Job
 	err := s.tx(ctx, "add jobs", func(tx pgx.Tx) error {
 		out, dup = nil, nil
-		for _, u := range updates {
-			if err := s.updateOrderTx(ctx, tx, u.ID, u.Fn); err != nil {
-				return err
-			}
+		if err := s.updateOrdersTx(ctx, tx, updates); err != nil {
+			return err
 		}
 		if len(in) == 0 {
 			return nil

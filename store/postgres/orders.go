@@ -119,25 +119,80 @@ func (s *Store) UpdateOrder(ctx context.Context, id string, fn func(o *order.Ord
 
 // updateOrderTx is UpdateOrder's work in transaction tx.
 func (s *Store) updateOrderTx(ctx context.Context, tx pgx.Tx, id string, fn func(o *order.Order) ([]order.Event, error)) error {
-	var data []byte
-	err := tx.QueryRow(ctx, `SELECT data FROM orders WHERE id = $1 FOR UPDATE`, id).Scan(&data)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return fmt.Errorf("%w: %s", order.ErrNotFound, id)
+	return s.updateOrdersTx(ctx, tx, []order.Update{{ID: id, Fn: fn}})
+}
+
+// updateOrdersTx applies ups in transaction tx in a few statements, not a few
+// per order: a station updates dozens of orders in one step, and every
+// statement is a round trip while the transaction holds its locks. The rows
+// are locked in ID order, so two stations updating overlapping sets wait for
+// each other rather than deadlock. An order updated twice in ups is updated
+// the second time as stored after the first.
+func (s *Store) updateOrdersTx(ctx context.Context, tx pgx.Tx, ups []order.Update) error {
+	if len(ups) == 0 {
+		return nil
 	}
+	ids := make([]string, 0, len(ups))
+	count := make(map[string]int, len(ups))
+	for _, u := range ups {
+		if count[u.ID] == 0 {
+			ids = append(ids, u.ID)
+		}
+		count[u.ID]++
+	}
+	rows, err := tx.Query(ctx, `SELECT id, data FROM orders WHERE id = ANY($1) ORDER BY id FOR UPDATE`, ids)
 	if err != nil {
 		return err
 	}
-	o, err := s.decodeOrder(id, data)
-	if err != nil {
+	stored := make(map[string][]byte, len(ids))
+	for rows.Next() {
+		var id string
+		var data []byte
+		if err := rows.Scan(&id, &data); err != nil {
+			rows.Close()
+			return err
+		}
+		stored[id] = data
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
 		return err
 	}
-	evs, err := fn(o)
-	if err != nil {
-		return err
+	orders := make(map[string]*order.Order, len(ids))
+	var evs []order.Event
+	for _, u := range ups {
+		o := orders[u.ID]
+		if o == nil {
+			data, ok := stored[u.ID]
+			if !ok {
+				return fmt.Errorf("%w: %s", order.ErrNotFound, u.ID)
+			}
+			if o, err = s.decodeOrder(u.ID, data); err != nil {
+				return err
+			}
+		}
+		got, err := u.Fn(o)
+		if err != nil {
+			return err
+		}
+		o.ID = u.ID // the key cannot change
+		evs = append(evs, got...)
+		if count[u.ID]--; count[u.ID] > 0 {
+			// The next update of this order sees it as stored.
+			if o, err = s.decodeOrder(u.ID, s.seal(adOrder, u.ID, order.AppendJSON(nil, o))); err != nil {
+				return err
+			}
+		}
+		orders[u.ID] = o
 	}
-	o.ID = id // the key cannot change
-	if _, err := tx.Exec(ctx, `UPDATE orders SET status = $2, paid_at = $3, data = $4 WHERE id = $1`,
-		id, string(o.Status), o.PaidAt, s.seal(adOrder, id, order.AppendJSON(nil, o))); err != nil {
+	statuses, paid, datas := make([]string, len(ids)), make([]time.Time, len(ids)), make([][]byte, len(ids))
+	for i, id := range ids {
+		o := orders[id]
+		statuses[i], paid[i], datas[i] = string(o.Status), o.PaidAt, s.seal(adOrder, id, order.AppendJSON(nil, o))
+	}
+	if _, err := tx.Exec(ctx, `UPDATE orders SET status = u.status, paid_at = u.paid_at, data = u.data
+		FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::bytea[]) AS u(id, status, paid_at, data)
+		WHERE orders.id = u.id`, ids, statuses, paid, datas); err != nil {
 		return err
 	}
 	return appendEvents(ctx, tx, evs)
