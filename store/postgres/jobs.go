@@ -409,11 +409,43 @@ func (s *Store) claimTx(ctx context.Context, tx pgx.Tx, printerName, owner strin
 var _ printer.BatchClaimer = (*Store)(nil)
 
 // updateAllTx does updateTx for each job of done, its bytes sealed.
+//
+// The updates that need nothing but the row in state from, the outcomes of a
+// run, go to the server together, one round trip for all; those that found no
+// such row are done again one by one, which says why.
 func (s *Store) updateAllTx(ctx context.Context, tx pgx.Tx, done []printer.Job, from printer.JobState) error {
+	sealed := make([]printer.Job, len(done))
+	b := &pgx.Batch{}
+	var fast []int
 	for i := range done {
 		j := done[i] // a copy: its bytes are sealed for the store
 		j.Data = s.seal(adJob, j.ID, j.Data)
-		if err := s.updateTx(ctx, tx, j, from); err != nil {
+		sealed[i] = j
+		if j.Seq != 0 && j.State != printer.Queued {
+			b.Queue(`UPDATE jobs SET `+jobSet+` WHERE id = $1 AND state = $19`, jobSetArgs(&sealed[i], from)...)
+			fast = append(fast, i)
+		}
+	}
+	applied := make([]bool, len(done))
+	if len(fast) > 1 {
+		br := tx.SendBatch(ctx, b)
+		for _, i := range fast {
+			tag, err := br.Exec()
+			if err != nil {
+				br.Close()
+				return err
+			}
+			applied[i] = tag.RowsAffected() == 1
+		}
+		if err := br.Close(); err != nil {
+			return err
+		}
+	}
+	for i := range sealed {
+		if applied[i] {
+			continue
+		}
+		if err := s.updateTx(ctx, tx, sealed[i], from); err != nil {
 			return err
 		}
 	}
