@@ -179,9 +179,11 @@ func (s *Store) updateOrdersTx(ctx context.Context, tx pgx.Tx, ups []order.Updat
 		evs = append(evs, got...)
 		if count[u.ID]--; count[u.ID] > 0 {
 			// The next update of this order sees it as stored.
-			if o, err = s.decodeOrder(u.ID, s.seal(adOrder, u.ID, order.AppendJSON(nil, o))); err != nil {
-				return err
+			again := new(order.Order)
+			if err := order.Unmarshal(order.AppendJSON(nil, o), again); err != nil {
+				return fmt.Errorf("postgres: order %s as updated: %w", u.ID, err)
 			}
+			o = again
 		}
 		orders[u.ID] = o
 	}
