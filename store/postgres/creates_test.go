@@ -33,17 +33,9 @@ func TestCreateOrdersTogether(t *testing.T) {
 	for i := range n {
 		ids = append(ids, fmt.Sprintf("TB%04d", i))
 	}
-	errs := make([]error, len(ids))
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i, id := range ids {
-		wg.Go(func() {
-			<-start
-			errs[i] = s.CreateOrder(ctx, benchOrder(id, at.Add(time.Duration(i)*time.Second)), received(id))
-		})
-	}
-	close(start)
-	wg.Wait()
+	errs := createAtOnce(ids, func(i int, id string) error {
+		return s.CreateOrder(ctx, benchOrder(id, at.Add(time.Duration(i)*time.Second)), received(id))
+	})
 
 	assert.ErrorIs(t, errs[0], order.ErrExists, "stored before")
 	if errs[1] == nil {
@@ -86,21 +78,13 @@ func TestCreateOrdersTogetherOneRefused(t *testing.T) {
 	for i := range 50 {
 		ids = append(ids, fmt.Sprintf("TB%04d", i))
 	}
-	errs := make([]error, len(ids))
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i, id := range ids {
-		wg.Go(func() {
-			<-start
-			o := benchOrder(id, at)
-			if id == "FAR" {
-				o.PaidAt = time.Date(300_000, 1, 1, 0, 0, 0, 0, time.UTC) // beyond timestamptz
-			}
-			errs[i] = s.CreateOrder(ctx, o, order.Event{Time: at, OrderID: id, Action: order.ActReceived, To: order.Received})
-		})
-	}
-	close(start)
-	wg.Wait()
+	errs := createAtOnce(ids, func(_ int, id string) error {
+		o := benchOrder(id, at)
+		if id == "FAR" {
+			o.PaidAt = time.Date(300_000, 1, 1, 0, 0, 0, 0, time.UTC) // beyond timestamptz
+		}
+		return s.CreateOrder(ctx, o, order.Event{Time: at, OrderID: id, Action: order.ActReceived, To: order.Received})
+	})
 	assert.Error(t, errs[0])
 	for i, err := range errs[1:] {
 		assert.NoError(t, err, ids[1+i])
@@ -110,4 +94,21 @@ func TestCreateOrdersTogetherOneRefused(t *testing.T) {
 	assert.Len(t, journal(t, s), 50)
 	_, err = order.VerifyStore(ctx, s)
 	require.NoError(t, err)
+}
+
+// createAtOnce calls create for every id from a goroutine of its own, all let
+// go at the same moment, and returns their errors in the order of ids.
+func createAtOnce(ids []string, create func(i int, id string) error) []error {
+	errs := make([]error, len(ids))
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i, id := range ids {
+		wg.Go(func() {
+			<-start
+			errs[i] = create(i, id)
+		})
+	}
+	close(start)
+	wg.Wait()
+	return errs
 }
