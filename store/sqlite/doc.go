@@ -19,7 +19,10 @@
 // rolls the transaction back). Ingesting many orders therefore pays one commit,
 // and with [SyncFull] one fsync, per batch rather than per order. The store is a
 // [printer.BatchClaimer]: a spooler claims a run of a printer's jobs in one
-// write and stores their outcome with the claim of the next run. A write method returns
+// write and stores their outcome with the claim of the next run. Claims go
+// first: a printer sends nothing until its claim is stored, so the claims
+// waiting run in a transaction of their own before the other operations
+// waiting with them (orders to queue, orders to confirm). A write method returns
 // after the transaction holding its operation committed, or with the error that
 // undid it; an acknowledged write is never undone.
 //

@@ -372,7 +372,7 @@ func (s *Store) ClaimJob(ctx context.Context, printerName, owner string, now tim
 		return printer.Job{}, err
 	}
 	var out printer.Job
-	err := s.write(ctx, func(w *wconn) error {
+	err := s.claimWrite(ctx, func(w *wconn) error {
 		var err error
 		out, err = s.claimIn(w, printerName, owner, now)
 		return err
@@ -504,7 +504,7 @@ func (s *Store) FinishAndClaim(ctx context.Context, done printer.Job, from print
 	done.Data = s.seal(adJob, done.ID, done.Data)
 	var out printer.Job
 	var none bool
-	err := s.write(ctx, func(w *wconn) error {
+	err := s.claimWrite(ctx, func(w *wconn) error {
 		if err := updateIn(w, done, from); err != nil {
 			return err
 		}
@@ -555,7 +555,7 @@ func (s *Store) ClaimJobs(ctx context.Context, done []printer.Job, from printer.
 	var out []printer.Job
 	var none bool
 	done = s.sealJobs(done)
-	err := s.write(ctx, func(w *wconn) error {
+	err := s.claimWrite(ctx, func(w *wconn) error {
 		out, none = nil, false
 		if err := updateAllIn(w, done, from); err != nil {
 			return err
@@ -590,7 +590,7 @@ func (s *Store) ClaimAhead(ctx context.Context, done []printer.Job, held []strin
 	at := now.UnixNano()
 	var out []printer.Job
 	done = s.sealJobs(done)
-	err := s.write(ctx, func(w *wconn) error {
+	err := s.claimWrite(ctx, func(w *wconn) error {
 		out = nil
 		if err := updateAllIn(w, done, from); err != nil {
 			return err

@@ -45,9 +45,10 @@ type Store struct {
 	// recent keeps the order rows read and written last, for prepared updates.
 	recent recentRows
 
-	mu     sync.RWMutex // guards closed and sending on ops
+	mu     sync.RWMutex // guards closed and sending on ops and claims
 	closed bool
 	ops    chan *op
+	claims chan *op      // claims of print jobs: a printer waits for each (see claimWrite)
 	done   chan struct{} // closed when the writer has stopped
 
 	commits, batched atomic.Int64
@@ -88,7 +89,7 @@ func open(ctx context.Context, path string, opts *Options, schema fs.FS) (*Store
 	if err := checkFile(path); err != nil {
 		return nil, err
 	}
-	s := &Store{path: path, opts: o, log: o.Logger, ops: make(chan *op, o.MaxBatch), done: make(chan struct{}), schema: schema}
+	s := &Store{path: path, opts: o, log: o.Logger, ops: make(chan *op, o.MaxBatch), claims: make(chan *op, o.MaxBatch), done: make(chan struct{}), schema: schema}
 	if err := s.open(ctx); err != nil {
 		s.closeDBs()
 		return nil, err
@@ -235,6 +236,7 @@ func (s *Store) Close() error {
 	}
 	s.closed = true
 	close(s.ops)
+	close(s.claims)
 	s.mu.Unlock()
 	<-s.done
 	return s.closeDBs()
@@ -258,6 +260,18 @@ func (p panicError) Error() string { return fmt.Sprint("sqlite: panic in a write
 // write runs fn in the writer's transaction and returns once that transaction
 // committed (nil) or fn's change was undone (the error).
 func (s *Store) write(ctx context.Context, fn func(w *wconn) error) error {
+	return s.enqueue(ctx, fn, false)
+}
+
+// claimWrite is write for a claim of print jobs: a printer sends nothing until
+// its claim is stored, so the writer runs claims before the operations
+// waiting with them (orders to queue, outcomes to confirm), in a transaction
+// of their own.
+func (s *Store) claimWrite(ctx context.Context, fn func(w *wconn) error) error {
+	return s.enqueue(ctx, fn, true)
+}
+
+func (s *Store) enqueue(ctx context.Context, fn func(w *wconn) error, claim bool) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -269,7 +283,11 @@ func (s *Store) write(ctx context.Context, fn func(w *wconn) error) error {
 		opPool.Put(o)
 		return ErrClosed
 	}
-	s.ops <- o
+	if claim {
+		s.claims <- o
+	} else {
+		s.ops <- o
+	}
 	s.mu.RUnlock()
 	err := <-o.done
 	o.ctx, o.fn = nil, nil
@@ -285,8 +303,52 @@ func (s *Store) write(ctx context.Context, fn func(w *wconn) error) error {
 func (s *Store) writer() {
 	defer close(s.done)
 	batch := make([]*op, 0, s.opts.MaxBatch)
+	claimed := make([]*op, 0, s.opts.MaxBatch)
 	var timer *time.Timer
-	for first := range s.ops {
+	ops, claims := s.ops, s.claims
+	// runClaims runs the claims waiting, first if not nil, in one transaction.
+	runClaims := func(first *op) {
+		if first != nil {
+			claimed = append(claimed[:0], first)
+		} else {
+			claimed = claimed[:0]
+		}
+	more:
+		for len(claimed) < s.opts.MaxBatch {
+			select {
+			case o, ok := <-claims:
+				if !ok {
+					claims = nil
+					break more
+				}
+				claimed = append(claimed, o)
+			default:
+				break more
+			}
+		}
+		if len(claimed) > 0 {
+			s.run(claimed)
+			s.afterCommit()
+			clear(claimed)
+		}
+	}
+	for ops != nil || claims != nil {
+		var first *op
+		select {
+		case o, ok := <-claims:
+			if !ok {
+				claims = nil
+				continue
+			}
+			runClaims(o)
+			continue
+		case o, ok := <-ops:
+			if !ok {
+				ops = nil
+				continue
+			}
+			first = o
+		}
 		batch = append(batch[:0], first)
 		if len(s.ops) < s.opts.MaxBatch/4 {
 			// Let writers that were just answered queue their next operation:
@@ -325,6 +387,7 @@ func (s *Store) writer() {
 				break more
 			}
 		}
+		runClaims(nil) // the claims that came meanwhile go first
 		s.run(batch)
 		s.afterCommit()
 		clear(batch)
