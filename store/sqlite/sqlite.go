@@ -299,7 +299,8 @@ func (s *Store) enqueue(ctx context.Context, fn func(w *wconn) error, claim bool
 }
 
 // writer is the group-commit loop: it packs the operations waiting into one
-// transaction.
+// transaction, the claims waiting (claimWrite) into one of their own that
+// goes first.
 func (s *Store) writer() {
 	defer close(s.done)
 	batch := make([]*op, 0, s.opts.MaxBatch)
