@@ -1155,7 +1155,7 @@ func (s *Spooler) sendRenewing(ctx context.Context, w *worker, sr StatusReporter
 		stopped bool
 		t       *time.Timer
 	)
-	claim := *j
+	self := []Job{*j} // j's claim, renewed with the times it last got
 	renew := func() {
 		if flush != nil {
 			// The jobs sent before this one, their outcomes not stored yet,
@@ -1163,33 +1163,27 @@ func (s *Spooler) sendRenewing(ctx context.Context, w *worker, sr StatusReporter
 			flush()
 			flush = nil
 		}
-		claim.SentAt, claim.UpdatedAt = s.now(), s.now()
-		if err := s.store.UpdateJob(context.WithoutCancel(ctx), claim, Sending); err != nil {
-			s.log.Warn("renewing a job's claim", "printer", w.name, "job", claim.ID, "err", err)
-		}
-		for i := range run {
-			r := run[i]
-			r.SentAt, r.UpdatedAt = claim.SentAt, claim.UpdatedAt
-			if err := s.store.UpdateJob(context.WithoutCancel(ctx), r, Sending); err != nil {
-				s.log.Warn("renewing a job's claim", "printer", w.name, "job", r.ID, "err", err)
-				continue
+		at := s.now()
+		// renewAll renews the claims of js, which get the new times.
+		renewAll := func(js []Job) {
+			for i := range js {
+				r := js[i]
+				r.SentAt, r.UpdatedAt = at, at
+				if err := s.store.UpdateJob(context.WithoutCancel(ctx), r, Sending); err != nil {
+					s.log.Warn("renewing a job's claim", "printer", w.name, "job", r.ID, "err", err)
+					continue
+				}
+				js[i] = r
 			}
-			run[i] = r
 		}
+		renewAll(self)
+		renewAll(run)
 		if ahead == nil {
 			return
 		}
 		select {
 		case <-ahead.done: // the run claimed ahead is held too
-			for i := range ahead.jobs {
-				r := ahead.jobs[i]
-				r.SentAt, r.UpdatedAt = claim.SentAt, claim.UpdatedAt
-				if err := s.store.UpdateJob(context.WithoutCancel(ctx), r, Sending); err != nil {
-					s.log.Warn("renewing a job's claim", "printer", w.name, "job", r.ID, "err", err)
-					continue
-				}
-				ahead.jobs[i] = r
-			}
+			renewAll(ahead.jobs)
 		default:
 		}
 	}

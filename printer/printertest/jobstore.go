@@ -24,6 +24,18 @@ func TestJobStore(t *testing.T, newStore func(t *testing.T) printer.JobStore) {
 		return printer.Job{Key: key(order, 1), Printer: prn, Data: []byte("^XA^FD" + order + "^FS^XZ"), MediaLength: 130, CreatedAt: t0, UpdatedAt: t0}
 	}
 	ctx := context.Background()
+	// queue queues a job for each order on printer prn, in turn, and returns
+	// their IDs.
+	queue := func(t *testing.T, s printer.JobStore, prn string, orders ...string) []string {
+		t.Helper()
+		var ids []string
+		for _, o := range orders {
+			j, err := s.AddJob(ctx, job(o, prn))
+			require.NoError(t, err)
+			ids = append(ids, j.ID)
+		}
+		return ids
+	}
 
 	t.Run("AddAssignsIDSeqAndCopies", func(t *testing.T) {
 		s := newStore(t)
@@ -391,12 +403,7 @@ func TestJobStore(t *testing.T, newStore func(t *testing.T) printer.JobStore) {
 		if !ok {
 			t.Skip("the store has no BatchClaimer")
 		}
-		var ids []string
-		for _, o := range []string{"A", "B", "C", "D"} {
-			j, err := s.AddJob(ctx, job(o, "p1"))
-			require.NoError(t, err)
-			ids = append(ids, j.ID)
-		}
+		ids := queue(t, s, "p1", "A", "B", "C", "D")
 		other, err := s.AddJob(ctx, job("E", "p2"))
 		require.NoError(t, err)
 		got, err := bc.ClaimJobs(ctx, nil, printer.Sending, "p1", "st", t0, 3)
@@ -473,12 +480,7 @@ func TestJobStore(t *testing.T, newStore func(t *testing.T) printer.JobStore) {
 			t.Skip("the store has no AheadClaimer")
 		}
 		bc := s.(printer.BatchClaimer)
-		var ids []string
-		for _, o := range []string{"A", "B", "C", "D", "E"} {
-			j, err := s.AddJob(ctx, job(o, "p1"))
-			require.NoError(t, err)
-			ids = append(ids, j.ID)
-		}
+		ids := queue(t, s, "p1", "A", "B", "C", "D", "E")
 		other, err := s.AddJob(ctx, job("X", "p2"))
 		require.NoError(t, err)
 		run, err := bc.ClaimJobs(ctx, nil, printer.Sending, "p1", "st", t0, 2)

@@ -152,12 +152,12 @@ func (s *Store) createBatch(batch []*createReq) {
 
 // textStorable reports whether PostgreSQL takes the text of r (see storable).
 func textStorable(r *createReq) bool {
-	ok := storable
-	if !ok(r.id) || !ok(r.status) {
-		return false
-	}
+	texts := []string{r.id, r.status}
 	for _, ev := range r.evs {
-		if !ok(ev.Actor) || !ok(ev.OrderID) || !ok(string(ev.Action)) || !ok(string(ev.From)) || !ok(string(ev.To)) || !ok(ev.Detail) {
+		texts = append(texts, ev.Actor, ev.OrderID, string(ev.Action), string(ev.From), string(ev.To), ev.Detail)
+	}
+	for _, t := range texts {
+		if !storable(t) {
 			return false
 		}
 	}

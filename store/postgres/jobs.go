@@ -322,9 +322,6 @@ func (s *Store) ClaimJob(ctx context.Context, printerName, owner string, now tim
 	return out, s.unsealJob(&out)
 }
 
-// claimTx is ClaimJob in tx: it reports whether it claimed a job, and whether
-// that job was claimed again after its lease expired. errBusy: another station
-// holds the printer's row.
 // lockQueue locks the printer's queue row for the claim in tx; errBusy means
 // another station's claim holds it.
 func lockQueue(ctx context.Context, tx pgx.Tx, printerName string) error {
@@ -345,6 +342,9 @@ func lockQueue(ctx context.Context, tx pgx.Tx, printerName string) error {
 	return err
 }
 
+// claimTx is ClaimJob in tx: it reports whether it claimed a job, and whether
+// that job was claimed again after its lease expired. errBusy: another station
+// holds the printer's row.
 func (s *Store) claimTx(ctx context.Context, tx pgx.Tx, printerName, owner string, now time.Time) (out printer.Job, found, reclaimed bool, err error) {
 	if err := lockQueue(ctx, tx, printerName); err != nil {
 		return out, false, false, err
@@ -421,8 +421,8 @@ func (s *Store) updateAllTx(ctx context.Context, tx pgx.Tx, done []printer.Job, 
 		j := done[i] // a copy: its bytes are sealed for the store
 		j.Data = s.seal(adJob, j.ID, j.Data)
 		sealed[i] = j
-		if j.Seq != 0 && j.State != printer.Queued {
-			b.Queue(`UPDATE jobs SET `+jobSet+` WHERE id = $1 AND state = $19`, jobSetArgs(&sealed[i], from)...)
+		if inPlace(&j) {
+			b.Queue(updateFrom, jobSetArgs(&sealed[i], from)...)
 			fast = append(fast, i)
 		}
 	}
@@ -477,23 +477,9 @@ func (s *Store) ClaimJobs(ctx context.Context, done []printer.Job, from printer.
 		if reclaimed || max <= 1 {
 			return nil
 		}
-		rows, err := tx.Query(ctx, `UPDATE jobs SET state = 'sending', owner = $2, sent_at = $3, updated_at = $3,
-				attempts = attempts + 1
-			WHERE state = 'queued' AND id IN (SELECT id FROM jobs WHERE printer = $1 AND state = 'queued' ORDER BY seq LIMIT $4)
-			RETURNING `+jobCols, printerName, owner, now, max-1)
-		if err != nil {
-			return err
-		}
-		more, err := collectJobs(rows)
-		if err != nil {
-			return err
-		}
-		slices.SortFunc(more, func(a, b printer.Job) int { return cmp.Compare(a.Seq, b.Seq) })
-		for i := range more {
-			more[i].SentAt, more[i].UpdatedAt = now, now
-		}
+		more, err := claimQueuedTx(ctx, tx, printerName, owner, now, max-1)
 		out = append(out, more...)
-		return nil
+		return err
 	})
 	if errors.Is(err, errBusy) {
 		return nil, printer.ErrNoJob
@@ -505,6 +491,27 @@ func (s *Store) ClaimJobs(ctx context.Context, done []printer.Job, from printer.
 		return nil, printer.ErrNoJob
 	}
 	return out, s.unsealJobs(out)
+}
+
+// claimQueuedTx claims the printer's first max queued jobs in tx, whose queue
+// row the caller has locked, and returns them in queue order.
+func claimQueuedTx(ctx context.Context, tx pgx.Tx, printerName, owner string, now time.Time, max int) ([]printer.Job, error) {
+	rows, err := tx.Query(ctx, `UPDATE jobs SET state = 'sending', owner = $2, sent_at = $3, updated_at = $3,
+			attempts = attempts + 1
+		WHERE state = 'queued' AND id IN (SELECT id FROM jobs WHERE printer = $1 AND state = 'queued' ORDER BY seq LIMIT $4)
+		RETURNING `+jobCols, printerName, owner, now, max)
+	if err != nil {
+		return nil, err
+	}
+	out, err := collectJobs(rows)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(out, func(a, b printer.Job) int { return cmp.Compare(a.Seq, b.Seq) })
+	for i := range out {
+		out[i].SentAt, out[i].UpdatedAt = now, now
+	}
+	return out, nil
 }
 
 var _ printer.AheadClaimer = (*Store)(nil)
@@ -541,21 +548,9 @@ func (s *Store) ClaimAhead(ctx context.Context, done []printer.Job, held []strin
 		if others > 0 {
 			return nil
 		}
-		rows, err := tx.Query(ctx, `UPDATE jobs SET state = 'sending', owner = $2, sent_at = $3, updated_at = $3,
-				attempts = attempts + 1
-			WHERE state = 'queued' AND id IN (SELECT id FROM jobs WHERE printer = $1 AND state = 'queued' ORDER BY seq LIMIT $4)
-			RETURNING `+jobCols, printerName, owner, now, max)
-		if err != nil {
-			return err
-		}
-		if out, err = collectJobs(rows); err != nil {
-			return err
-		}
-		slices.SortFunc(out, func(a, b printer.Job) int { return cmp.Compare(a.Seq, b.Seq) })
-		for i := range out {
-			out[i].SentAt, out[i].UpdatedAt = now, now
-		}
-		return nil
+		var err error
+		out, err = claimQueuedTx(ctx, tx, printerName, owner, now, max)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -587,8 +582,8 @@ func (s *Store) UpdateJob(ctx context.Context, j printer.Job, from printer.JobSt
 		return err
 	}
 	j.Data = s.seal(adJob, j.ID, j.Data)
-	if j.Seq != 0 && j.State != printer.Queued {
-		n, err := s.exec(ctx, "update job", `UPDATE jobs SET `+jobSet+` WHERE id = $1 AND state = $19`, jobSetArgs(&j, from)...)
+	if inPlace(&j) {
+		n, err := s.exec(ctx, "update job", updateFrom, jobSetArgs(&j, from)...)
 		if err != nil {
 			return err
 		}
@@ -599,6 +594,13 @@ func (s *Store) UpdateJob(ctx context.Context, j printer.Job, from printer.JobSt
 	}
 	return s.tx(ctx, "update job", func(tx pgx.Tx) error { return s.updateTx(ctx, tx, j, from) })
 }
+
+// updateFrom updates a job that is in state from (jobSetArgs' last value).
+const updateFrom = `UPDATE jobs SET ` + jobSet + ` WHERE id = $1 AND state = $19`
+
+// inPlace reports whether an update of j needs nothing but its row in the
+// expected state: it has its place in the queue and does not go back to it.
+func inPlace(j *printer.Job) bool { return j.Seq != 0 && j.State != printer.Queued }
 
 // jobSet is what UpdateJob sets, with jobSetArgs.
 const jobSet = `printer = $2, data = $3, media_length = $4, state = $5, seq = $6, owner = $7, attempts = $8,
@@ -617,8 +619,8 @@ func jobSetArgs(j *printer.Job, from printer.JobState) []any {
 
 // updateTx is UpdateJob in tx.
 func (s *Store) updateTx(ctx context.Context, tx pgx.Tx, j printer.Job, from printer.JobState) error {
-	if j.Seq != 0 && j.State != printer.Queued {
-		tag, err := tx.Exec(ctx, `UPDATE jobs SET `+jobSet+` WHERE id = $1 AND state = $19`, jobSetArgs(&j, from)...)
+	if inPlace(&j) {
+		tag, err := tx.Exec(ctx, updateFrom, jobSetArgs(&j, from)...)
 		if err != nil || tag.RowsAffected() == 1 {
 			return err
 		}
@@ -643,7 +645,7 @@ func (s *Store) updateTx(ctx context.Context, tx pgx.Tx, j printer.Job, from pri
 			return err
 		}
 	}
-	if _, err := tx.Exec(ctx, `UPDATE jobs SET `+jobSet+` WHERE id = $1 AND state = $19`, jobSetArgs(&u, from)...); err != nil {
+	if _, err := tx.Exec(ctx, updateFrom, jobSetArgs(&u, from)...); err != nil {
 		return err
 	}
 	if u.State == printer.Queued && (printer.JobState(state) != printer.Queued || seq != u.Seq || prn != u.Printer) {

@@ -654,17 +654,8 @@ func (s *Store) claimQueued(w *wconn, printerName, owner string, now time.Time, 
 	if err != nil {
 		return nil, err
 	}
-	var out []printer.Job
-	for rows.Next() {
-		j, err := s.scanJob(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, j)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(out) == 0 {
+	out, err := s.scanJobs(rows)
+	if err != nil || len(out) == 0 {
 		return nil, err
 	}
 	res, err := w.exec(claimThrough, owner, at, at, printerName, out[len(out)-1].Seq)
@@ -818,6 +809,20 @@ func (s *Store) Jobs(ctx context.Context, f printer.JobFilter) ([]printer.Job, e
 	if err != nil {
 		return nil, err
 	}
+	out, err := s.scanJobs(rows)
+	return out, mapErr(err)
+}
+
+// jobRows are the rows of a query of jobCols, from the writer or a reader.
+type jobRows interface {
+	scanner
+	Next() bool
+	Err() error
+	Close() error
+}
+
+// scanJobs reads and closes rows.
+func (s *Store) scanJobs(rows jobRows) ([]printer.Job, error) {
 	defer rows.Close()
 	var out []printer.Job
 	for rows.Next() {
@@ -827,7 +832,7 @@ func (s *Store) Jobs(ctx context.Context, f printer.JobFilter) ([]printer.Job, e
 		}
 		out = append(out, j)
 	}
-	return out, mapErr(rows.Err())
+	return out, rows.Err()
 }
 
 // jobsQuery is the query of Jobs for f, and its arguments.
