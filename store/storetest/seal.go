@@ -327,7 +327,10 @@ func Sealing(t *testing.T, b SealBackend) {
 		require.NoError(t, err)
 		require.NoError(t, werr)
 		assert.Greater(t, len(calls), 4, "progress after each batch")
-		assert.Greater(t, p.Resealed, int64(pre/2), "values k1 sealed (the writers re-sealed some)")
+		// Rekey re-sealed at least every order no writer updated (a writer's
+		// update seals with k2 itself; how many it reaches first depends on the
+		// machine's load): the R orders left alone and the filled ones.
+		assert.GreaterOrEqual(t, p.Resealed, int64(pre-len(updated)+len(ids)), "values k1 sealed that no writer re-sealed")
 		assert.GreaterOrEqual(t, p.Scanned, p.Total-int64(len(ids)), "every row looked at")
 		assert.NotEmpty(t, calls[0].Table)
 		closeOther()
