@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"sync"
@@ -267,6 +268,47 @@ func (w *writingSeen) HasOrder(ctx context.Context, id string) (bool, error) {
 		return in, nil
 	}
 	return w.next.HasOrder(ctx, id)
+}
+
+// HasOrders implements [review.SeenMany]: the ids of the batch being written
+// are stored; the others are asked of the store, all at once when it can.
+func (w *writingSeen) HasOrders(ctx context.Context, ids []string) ([]bool, error) {
+	out := make([]bool, len(ids))
+	var rest []string
+	var at []int
+	w.mu.Lock()
+	for i, id := range ids {
+		if w.ids[id] {
+			out[i] = true
+		} else {
+			rest, at = append(rest, id), append(at, i)
+		}
+	}
+	w.mu.Unlock()
+	if len(rest) == 0 || w.next == nil {
+		return out, nil
+	}
+	if many, ok := w.next.(review.SeenMany); ok {
+		got, err := many.HasOrders(ctx, rest)
+		if err != nil {
+			return nil, err
+		}
+		if len(got) != len(rest) {
+			return nil, fmt.Errorf("dadan: the store answered %d of %d ids", len(got), len(rest))
+		}
+		for k, i := range at {
+			out[i] = got[k]
+		}
+		return out, nil
+	}
+	for k, i := range at {
+		in, err := w.next.HasOrder(ctx, rest[k])
+		if err != nil {
+			return nil, err
+		}
+		out[i] = in
+	}
+	return out, nil
 }
 
 // add counts the orders of ws as stored and returns their ids.

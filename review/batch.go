@@ -15,6 +15,12 @@ type batch struct {
 	dryRun bool
 	first  []int32 // per order: index of the first order with its id (itself if none earlier)
 	merge  map[int32][]string
+	orders []*order.Order
+
+	// which orders the engine's SeenMany says are stored, asked once a review
+	stored      []bool
+	storedAsked bool
+	storedErr   error
 
 	// scratch, reused across reviews
 	ids        slots    // open-addressing table of order ids
@@ -93,6 +99,8 @@ func grow[T any](s []T, n int) []T {
 
 func (b *batch) reset(seed maphash.Seed, orders []*order.Order, opts *Options) {
 	b.dryRun = opts.DryRun
+	b.orders = orders
+	b.storedAsked, b.storedErr = false, nil
 	b.first = grow(b.first, len(orders))
 	b.idHash = grow(b.idHash, len(orders))
 	b.ids.reset(len(orders))
@@ -127,6 +135,7 @@ func (b *batch) release() {
 	b.rep = Report{}
 	b.ctx = Context{}
 	b.merge = nil
+	b.orders, b.storedErr = nil, nil
 	b.stock, b.sums = fresh(b.stock, 0), fresh(b.sums, 0)
 	clear(b.entries) // the SKU strings
 	b.entries = b.entries[:0]

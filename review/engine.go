@@ -40,6 +40,18 @@ type Seen interface {
 	HasOrder(ctx context.Context, id string) (bool, error)
 }
 
+// SeenMany is a [Seen] that answers for many ids at once. The engine asks it
+// once per Review call, at the identity rule's first order, for every id of
+// the batch the rule checks, instead of once per order: a database store
+// answers a batch in a query or two instead of one query an order. The order
+// stores implement it.
+type SeenMany interface {
+	Seen
+	// HasOrders reports for each of ids whether an order with that id is
+	// stored: the result has one entry per id, in the order of ids.
+	HasOrders(ctx context.Context, ids []string) ([]bool, error)
+}
+
 // ListKind is what a [Blacklist] entry is matched against.
 type ListKind uint8
 
@@ -462,6 +474,45 @@ func (c *Context) Phone() (Phone, error) {
 		c.phoneDone = true
 	}
 	return c.phone, c.phoneErr
+}
+
+// hasOrder reports whether the current order's id is stored, through the
+// engine's [Seen]. With a [SeenMany] the first call of a review asks for every
+// order of the batch the identity rule checks: first occurrences of an id,
+// orders without a status.
+func (c *Context) hasOrder() (bool, error) {
+	many, ok := c.e.seen.(SeenMany)
+	if !ok {
+		return c.e.seen.HasOrder(c.ctx, c.o.ID)
+	}
+	b := c.b
+	if !b.storedAsked {
+		b.storedAsked = true
+		b.stored = grow(b.stored, len(b.orders))
+		clear(b.stored)
+		var ids []string
+		var at []int
+		for i, o := range b.orders {
+			if !blank(o.ID) && o.Status == "" && int(b.first[i]) == i {
+				ids, at = append(ids, o.ID), append(at, i)
+			}
+		}
+		got, err := many.HasOrders(c.ctx, ids)
+		switch {
+		case err != nil:
+			b.storedErr = err
+		case len(got) != len(ids):
+			b.storedErr = fmt.Errorf("review: HasOrders answered %d of %d ids", len(got), len(ids))
+		default:
+			for k, i := range at {
+				b.stored[i] = got[k]
+			}
+		}
+	}
+	if b.storedErr != nil {
+		return false, b.storedErr
+	}
+	return b.stored[c.i], nil
 }
 
 // Fail ends the review with err, which names the current order and op. The

@@ -25,7 +25,7 @@ func CheckIdentity(c *Context, o *order.Order, r *Report) {
 		return
 	}
 	if c.e.seen != nil && o.Status == "" {
-		seen, err := c.e.seen.HasOrder(c.ctx, o.ID)
+		seen, err := c.hasOrder()
 		if err != nil {
 			c.Fail("seen", err)
 			return

@@ -3,6 +3,7 @@ package review
 import (
 	"context"
 	"errors"
+	"slices"
 	"math"
 	"strings"
 	"testing"
@@ -252,6 +253,86 @@ func TestSeen(t *testing.T) {
 	require.ErrorAs(t, err, &oe)
 	assert.Equal(t, "S3", oe.OrderID)
 	assert.Equal(t, "seen", oe.Op)
+}
+
+// manySeen is a SeenMany that records what it was asked.
+type manySeen struct {
+	set   seenSet
+	asked [][]string
+	one   int
+	short bool // answers one id too few
+	err   error
+}
+
+func (m *manySeen) HasOrder(ctx context.Context, id string) (bool, error) {
+	m.one++
+	return m.set.HasOrder(ctx, id)
+}
+
+func (m *manySeen) HasOrders(_ context.Context, ids []string) ([]bool, error) {
+	m.asked = append(m.asked, slices.Clone(ids))
+	if m.err != nil {
+		return nil, m.err
+	}
+	out := make([]bool, len(ids))
+	for i, id := range ids {
+		out[i] = m.set[id]
+	}
+	if m.short {
+		out = out[1:]
+	}
+	return out, nil
+}
+
+func TestSeenMany(t *testing.T) {
+	m := &manySeen{set: seenSet{"S1": true, "S4": true}}
+	e, err := New(Config{Seen: m})
+	require.NoError(t, err)
+	again := cleanOrder("S4")
+	again.Status = order.Received // back from the store: not asked
+	orders := []*order.Order{cleanOrder("S1"), cleanOrder("S2"), cleanOrder("S2"), again, cleanOrder(""), cleanOrder("S3")}
+	orders[2].Buyer.Nick = "other"
+	res, err := e.Review(context.Background(), orders, nil)
+	require.NoError(t, err)
+	require.Len(t, m.asked, 1, "one question for the batch")
+	assert.Equal(t, []string{"S1", "S2", "S3"}, m.asked[0], "first occurrences of ids, orders without a status")
+	assert.Zero(t, m.one, "no question an order")
+	assert.Equal(t, Reject, res[0].Outcome)
+	assert.Equal(t, "order S1 was received before", res[0].Findings[0].Message(languageEN))
+	assert.Equal(t, Approve, res[1].Outcome)
+	assert.Equal(t, []Code{CodeDuplicate}, codes(res[2].Findings), "a duplicate in the batch, found without asking")
+	assert.Equal(t, Approve, res[3].Outcome)
+	assert.Equal(t, Approve, res[5].Outcome)
+
+	// The same answers as a Seen asked order by order.
+	plain, err := New(Config{Seen: m.set})
+	require.NoError(t, err)
+	want, err := plain.Review(context.Background(), orders, nil)
+	require.NoError(t, err)
+	assert.Equal(t, want, res)
+
+	// Each review asks again: the store changes between batches.
+	m.set["S2"] = true
+	res, err = e.Review(context.Background(), orders[1:2], nil)
+	require.NoError(t, err)
+	assert.Len(t, m.asked, 2)
+	assert.Equal(t, Reject, res[0].Outcome)
+
+	boom := errors.New("store down")
+	e, err = New(Config{Seen: &manySeen{err: boom}})
+	require.NoError(t, err)
+	_, err = e.Review(context.Background(), []*order.Order{cleanOrder("S5"), cleanOrder("S6")}, nil)
+	require.ErrorIs(t, err, boom)
+	var oe *OrderError
+	require.ErrorAs(t, err, &oe)
+	assert.Equal(t, "S5", oe.OrderID)
+	assert.Equal(t, "seen", oe.Op)
+
+	e, err = New(Config{Seen: &manySeen{short: true}})
+	require.NoError(t, err)
+	_, err = e.Review(context.Background(), []*order.Order{cleanOrder("S7"), cleanOrder("S8")}, nil)
+	require.ErrorAs(t, err, &oe)
+	assert.ErrorContains(t, err, "answered 1 of 2 ids")
 }
 
 func TestMergeCandidates(t *testing.T) {

@@ -55,6 +55,21 @@ func (s *orders) HasOrder(ctx context.Context, id string) (bool, error) {
 	return ok, nil
 }
 
+// HasOrders reports for each of ids whether an order with that id is stored;
+// it implements [review.SeenMany].
+func (s *orders) HasOrders(ctx context.Context, ids []string) ([]bool, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]bool, len(ids))
+	s.omu.RLock()
+	defer s.omu.RUnlock()
+	for i, id := range ids {
+		_, out[i] = s.byID[id]
+	}
+	return out, nil
+}
+
 // GetOrder implements [order.Store].
 func (s *orders) GetOrder(ctx context.Context, id string) (*order.Order, error) {
 	if err := ctx.Err(); err != nil {

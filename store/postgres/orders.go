@@ -82,6 +82,49 @@ func (s *Store) HasOrder(ctx context.Context, id string) (bool, error) {
 	return ok, err
 }
 
+// HasOrders reports for each of ids whether an order with that id is stored,
+// in one query; it implements [review.SeenMany], so an ingest asks once a
+// batch. An id PostgreSQL cannot hold (a NUL, invalid UTF-8) is not stored.
+func (s *Store) HasOrders(ctx context.Context, ids []string) ([]bool, error) {
+	out := make([]bool, len(ids))
+	at := make(map[string][]int, len(ids))
+	ask := make([]string, 0, len(ids))
+	for i, id := range ids {
+		if !storable(id) {
+			continue
+		}
+		if len(at[id]) == 0 {
+			ask = append(ask, id)
+		}
+		at[id] = append(at[id], i)
+	}
+	if len(ask) == 0 {
+		return out, nil
+	}
+	err := s.read(ctx, "has orders", func() error {
+		clear(out)
+		rows, err := s.pool.Query(ctx, `SELECT id FROM orders WHERE id = ANY($1)`, ask)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			for _, i := range at[id] {
+				out[i] = true
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (s *Store) decodeOrder(id string, data []byte) (*order.Order, error) {
 	data, err := s.unseal(adOrder, id, data)
 	if err != nil {

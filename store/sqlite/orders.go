@@ -135,6 +135,57 @@ func (s *Store) HasOrder(ctx context.Context, id string) (bool, error) {
 	return err == nil, err
 }
 
+// HasOrders reports for each of ids whether an order with that id is stored;
+// it implements [review.SeenMany], so an ingest asks once a batch. The ids go
+// in lists of 16, 64 or 256 (the last one filled up with its first id), so a
+// few statements serve every batch.
+func (s *Store) HasOrders(ctx context.Context, ids []string) ([]bool, error) {
+	out := make([]bool, len(ids))
+	at := make(map[string][]int, len(ids))
+	for i, id := range ids {
+		at[id] = append(at[id], i)
+	}
+	args := make([]any, 0, hasMost)
+	for start := 0; start < len(ids); start += hasMost {
+		chunk := ids[start:min(start+hasMost, len(ids))]
+		n := 16
+		for n < len(chunk) {
+			n *= 4
+		}
+		args = args[:0]
+		for i := range n {
+			if i < len(chunk) {
+				args = append(args, chunk[i])
+			} else {
+				args = append(args, chunk[0])
+			}
+		}
+		rows, err := s.readRows(ctx, `SELECT id FROM orders WHERE id IN (?`+strings.Repeat(",?", n-1)+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			for _, i := range at[id] {
+				out[i] = true
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, mapErr(err)
+		}
+	}
+	return out, nil
+}
+
+// hasMost is the most ids HasOrders asks for in one statement.
+const hasMost = 256
+
 // GetOrder implements [order.Store].
 func (s *Store) GetOrder(ctx context.Context, id string) (*order.Order, error) {
 	var body []byte

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dadanhq/dadan/order"
+	"github.com/dadanhq/dadan/review"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -72,6 +73,47 @@ func Orders(t *testing.T, newStore func(t *testing.T) order.Store, f Features) {
 		assert.ErrorIs(t, err, order.ErrExists)
 		_, err = s.GetOrder(ctx, "nope")
 		assert.ErrorIs(t, err, order.ErrNotFound)
+	})
+
+	t.Run("HasOrders", func(t *testing.T) {
+		s := newStore(t)
+		many, ok := s.(review.SeenMany)
+		require.True(t, ok, "%T answers for a batch of ids at once (review.SeenMany)", s)
+		seen := s.(review.Seen)
+		stored := map[string]bool{}
+		var ids []string
+		for i := range 300 {
+			id := fmt.Sprintf("H%03d", i)
+			if i%3 == 0 {
+				require.NoError(t, s.CreateOrder(ctx, mk(id, at)))
+				stored[id] = true
+			}
+			ids = append(ids, id)
+		}
+		// More ids than one statement asks for, each twice, and ids no store holds.
+		ids = append(ids, ids...)
+		ids = append(ids, "", "nope", "H\x00001", "\xff\xfe", "h000")
+		got, err := many.HasOrders(ctx, ids)
+		require.NoError(t, err)
+		require.Len(t, got, len(ids))
+		for i, id := range ids {
+			assert.Equal(t, stored[id], got[i], "id %q at %d", id, i)
+		}
+		for _, id := range []string{"H000", "H001", "nope"} {
+			one, err := seen.HasOrder(ctx, id)
+			require.NoError(t, err)
+			assert.Equal(t, stored[id], one, "HasOrder(%q) agrees", id)
+		}
+		got, err = many.HasOrders(ctx, []string{"H003"})
+		require.NoError(t, err)
+		assert.Equal(t, []bool{true}, got, "a list of one")
+		got, err = many.HasOrders(ctx, nil)
+		require.NoError(t, err)
+		assert.Empty(t, got)
+		done, cancel := context.WithCancel(ctx)
+		cancel()
+		_, err = many.HasOrders(done, ids[:3])
+		assert.ErrorIs(t, err, context.Canceled)
 	})
 
 	t.Run("UpdateAndJournal", func(t *testing.T) {
