@@ -3,8 +3,8 @@ package review
 import (
 	"context"
 	"errors"
-	"slices"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
