@@ -14,7 +14,8 @@
 // payers.
 //
 // The host supplies what review cannot know: an [Inventory] (optionally a
-// [Reserver]), a [PriceBook], a [Seen] store and a [Blacklist]. Held and rejected
+// [Reserver]), a [PriceBook], a [Seen] store (a [SeenMany] is asked once a
+// batch, not once an order) and a [Blacklist]. Held and rejected
 // orders are settled with a [Resolution] ([Exchange], [Refund], [AdjustPrice])
 // through [Apply], which returns the journal events and sends the order back to be
 // reviewed again.
