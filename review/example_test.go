@@ -96,3 +96,37 @@ func ExampleApply() {
 	// Output:
 	// resolved on_hold → received exchange line 0: TEA-LJ-250 → TEA-LJ-100
 }
+
+// shelf is a SeenMany: the ids an ERP already holds, answered a batch at a time.
+type shelf map[string]bool
+
+func (s shelf) HasOrder(_ context.Context, id string) (bool, error) { return s[id], nil }
+
+func (s shelf) HasOrders(_ context.Context, ids []string) ([]bool, error) {
+	fmt.Println("asked about", ids)
+	out := make([]bool, len(ids))
+	for i, id := range ids {
+		out[i] = s[id]
+	}
+	return out, nil
+}
+
+func ExampleSeenMany() {
+	engine, err := review.New(review.Config{Seen: shelf{"A": true}})
+	if err != nil {
+		panic(err)
+	}
+	results, err := engine.Review(context.Background(), []*order.Order{
+		exampleOrder("A", 1, 1), exampleOrder("B", 2, 1), exampleOrder("C", 3, 1)}, nil)
+	if err != nil {
+		panic(err)
+	}
+	for _, r := range results {
+		fmt.Println(r.OrderID, r.Outcome)
+	}
+	// Output:
+	// asked about [A B C]
+	// A reject
+	// B approve
+	// C approve
+}
