@@ -335,6 +335,7 @@ func (s *Store) ListOrders(ctx context.Context, statuses ...order.Status) iter.S
 				if o.Status == order.Approved {
 					// What a station lists to print it updates next.
 					s.recent.put(lastID, status, lastPaid, body)
+					s.listed.put(lastID, body, o.Clone())
 				}
 				list = append(list, o)
 			}

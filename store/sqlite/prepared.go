@@ -79,9 +79,12 @@ func (s *Store) prepareUpdates(ctx context.Context, ups []order.Update) []*prepa
 		// A later update of the same order must see the earlier one: only
 		// the first is worked out beforehand.
 		delete(rowsByID, u.ID)
-		o, err := s.decodeOrder(u.ID, r.body)
-		if err != nil {
-			continue
+		o := s.listed.take(u.ID, r.body)
+		if o == nil {
+			var err error
+			if o, err = s.decodeOrder(u.ID, r.body); err != nil {
+				continue
+			}
 		}
 		evs, err := u.Fn(o)
 		if err != nil {

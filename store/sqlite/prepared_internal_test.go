@@ -212,3 +212,71 @@ func TestRecentRowsBounded(t *testing.T) {
 	assert.False(t, ok)
 	assert.LessOrEqual(t, len(r.m), recentSize)
 }
+
+// An order listed to print is decoded once: the update that follows starts
+// from a copy kept when it was listed, never from the caller's order (which the
+// caller changes), and decodes the row again when it changed in between.
+func TestListedOrdersDecodedOnce(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "l.db")
+	s, err := Open(ctx, path, nil)
+	require.NoError(t, err)
+	defer s.Close()
+	g := ordertest.New(11)
+	var ids []string
+	for range 3 {
+		o := g.Order()
+		o.Status = order.Approved
+		require.NoError(t, s.CreateOrder(ctx, o))
+		ids = append(ids, o.ID)
+	}
+	held := g.Order()
+	held.Status = order.OnHold
+	require.NoError(t, s.CreateOrder(ctx, held))
+	for o, err := range s.ListOrders(ctx) {
+		require.NoError(t, err)
+		o.Recipient.Name = "changed by the caller" // a station masks, fills in, renders
+		o.Items[0].SKU = "changed too"
+	}
+	s.listed.mu.Lock()
+	kept := len(s.listed.m)
+	_, heldKept := s.listed.m[held.ID]
+	s.listed.mu.Unlock()
+	assert.Equal(t, 3, kept, "the approved orders listed are kept decoded")
+	assert.False(t, heldKept, "an order not approved is not")
+
+	// Another process changes the second order meanwhile.
+	other, err := Open(ctx, path, nil)
+	require.NoError(t, err)
+	require.NoError(t, other.UpdateOrder(ctx, ids[1], func(o *order.Order) ([]order.Event, error) {
+		o.Remark.Seller = "changed by another station"
+		return nil, nil
+	}))
+	require.NoError(t, other.Close())
+
+	waybill := func(no string) func(o *order.Order) ([]order.Event, error) {
+		return func(o *order.Order) ([]order.Event, error) {
+			o.Waybill = &order.Waybill{TrackingNo: no}
+			return nil, nil
+		}
+	}
+	pre := s.prepareUpdates(ctx, []order.Update{{ID: ids[0], Fn: waybill("W0")}, {ID: ids[1], Fn: waybill("W1")}})
+	require.NotNil(t, pre[0])
+	s.listed.mu.Lock()
+	_, still := s.listed.m[ids[0]]
+	s.listed.mu.Unlock()
+	assert.False(t, still, "a kept order is taken once")
+	_, err = s.AddJobsUpdating(ctx, nil, []order.Update{{ID: ids[0], Fn: waybill("W0")}, {ID: ids[1], Fn: waybill("W1")}})
+	require.NoError(t, err)
+	for i, id := range ids[:2] {
+		got, err := s.GetOrder(ctx, id)
+		require.NoError(t, err)
+		require.NotNil(t, got.Waybill)
+		assert.Equal(t, "W"+strconv.Itoa(i), got.Waybill.TrackingNo)
+		assert.NotEqual(t, "changed by the caller", got.Recipient.Name, "the caller's changes are not stored")
+		assert.NotEqual(t, "changed too", got.Items[0].SKU)
+	}
+	second, err := s.GetOrder(ctx, ids[1])
+	require.NoError(t, err)
+	assert.Equal(t, "changed by another station", second.Remark.Seller, "the other station's change stands")
+}

@@ -1,6 +1,10 @@
 package sqlite
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/dadanhq/dadan/order"
+)
 
 // recentRows keeps the rows of the orders the store read or wrote last, as
 // stored, so that an update worked out before the write (prepareUpdates) need
@@ -65,4 +69,77 @@ func (r *recentRows) forget(id string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	delete(r.m, id)
+}
+
+// listedOrders keeps, for the orders a station listed to print, the order as
+// decoded from the row recentRows holds, so that the update that stores its
+// waybill number (prepareUpdates) starts from a copy instead of decoding the
+// row again. An entry is taken once; it goes with its row: the writer's
+// compare-and-set on the body decides whether the update stands. It holds
+// fewer orders than recentRows (a page listed ahead and what is being
+// rendered), so the collector has little more to mark.
+type listedOrders struct {
+	mu   sync.Mutex
+	m    map[string]listedOrder
+	ring []string
+	next int
+}
+
+type listedOrder struct {
+	body []byte       // the row's body the order was decoded from
+	o    *order.Order // a copy nobody else holds
+	slot int
+}
+
+// listedSize is how many decoded orders listedOrders keeps.
+const listedSize = 1024
+
+// put keeps o, decoded from body, for order id; o is not used elsewhere.
+func (l *listedOrders) put(id string, body []byte, o *order.Order) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.m == nil {
+		l.m = make(map[string]listedOrder, listedSize)
+		l.ring = make([]string, listedSize)
+	}
+	if old, ok := l.m[id]; ok {
+		l.m[id] = listedOrder{body: body, o: o, slot: old.slot}
+		return
+	}
+	slot := l.next
+	l.next = (l.next + 1) % len(l.ring)
+	if gone := l.ring[slot]; gone != "" {
+		if e, ok := l.m[gone]; ok && e.slot == slot {
+			delete(l.m, gone)
+		}
+	}
+	l.ring[slot] = id
+	l.m[id] = listedOrder{body: body, o: o, slot: slot}
+}
+
+// take returns and forgets the order kept for id if it was decoded from body.
+func (l *listedOrders) take(id string, body []byte) *order.Order {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	e, ok := l.m[id]
+	if !ok {
+		return nil
+	}
+	delete(l.m, id)
+	if !sameBytes(e.body, body) {
+		return nil
+	}
+	return e.o
+}
+
+// sameBytes reports whether a and b are the same bytes: the same backing
+// array, which is what a row kept once and handed out twice is, or equal.
+func sameBytes(a, b []byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	if len(a) == 0 || &a[0] == &b[0] {
+		return true
+	}
+	return string(a) == string(b)
 }
