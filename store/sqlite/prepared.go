@@ -30,16 +30,11 @@ func (s *Store) prepareUpdates(ctx context.Context, ups []order.Update) []*prepa
 	if len(ups) == 0 {
 		return nil
 	}
-	type row struct {
-		status string
-		paid   int64
-		body   []byte
-	}
-	rowsByID := make(map[string]row, len(ups))
+	rowsByID := make(map[string]recentRow, len(ups))
 	var unknown []string
 	for _, u := range ups {
 		if e, ok := s.recent.get(u.ID); ok {
-			rowsByID[u.ID] = row{e.status, e.paid, e.body}
+			rowsByID[u.ID] = e
 		} else if _, ok := rowsByID[u.ID]; !ok {
 			unknown = append(unknown, u.ID)
 		}
@@ -57,7 +52,7 @@ func (s *Store) prepareUpdates(ctx context.Context, ups []order.Update) []*prepa
 		}
 		for rows.Next() {
 			var id string
-			var r row
+			var r recentRow
 			if err := rows.Scan(&id, &r.status, &r.paid, &r.body); err != nil {
 				rows.Close()
 				return nil

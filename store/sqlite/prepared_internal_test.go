@@ -196,7 +196,7 @@ func TestRecentRowsBounded(t *testing.T) {
 	for i := range recentSize + 10 {
 		r.put(strconv.Itoa(i), "approved", int64(i), []byte{byte(i)})
 	}
-	assert.Len(t, r.m, recentSize)
+	assert.Len(t, r.rows.m, recentSize)
 	_, ok := r.get("0")
 	assert.False(t, ok, "the oldest is forgotten")
 	e, ok := r.get(strconv.Itoa(recentSize + 9))
@@ -210,7 +210,7 @@ func TestRecentRowsBounded(t *testing.T) {
 	r.forget("20")
 	_, ok = r.get("20")
 	assert.False(t, ok)
-	assert.LessOrEqual(t, len(r.m), recentSize)
+	assert.LessOrEqual(t, len(r.rows.m), recentSize)
 }
 
 // An order listed to print is decoded once: the update that follows starts
@@ -238,12 +238,10 @@ func TestListedOrdersDecodedOnce(t *testing.T) {
 		o.Recipient.Name = "changed by the caller" // a station masks, fills in, renders
 		o.Items[0].SKU = "changed too"
 	}
-	s.listed.mu.Lock()
-	kept := len(s.listed.m)
-	_, heldKept := s.listed.m[held.ID]
-	s.listed.mu.Unlock()
-	assert.Equal(t, 3, kept, "the approved orders listed are kept decoded")
-	assert.False(t, heldKept, "an order not approved is not")
+	for _, id := range ids {
+		assert.True(t, s.listed.has(id), "an approved order listed is kept decoded")
+	}
+	assert.False(t, s.listed.has(held.ID), "an order not approved is not")
 
 	// Another process changes the second order meanwhile.
 	other, err := Open(ctx, path, nil)
@@ -262,10 +260,7 @@ func TestListedOrdersDecodedOnce(t *testing.T) {
 	}
 	pre := s.prepareUpdates(ctx, []order.Update{{ID: ids[0], Fn: waybill("W0")}, {ID: ids[1], Fn: waybill("W1")}})
 	require.NotNil(t, pre[0])
-	s.listed.mu.Lock()
-	_, still := s.listed.m[ids[0]]
-	s.listed.mu.Unlock()
-	assert.False(t, still, "a kept order is taken once")
+	assert.False(t, s.listed.has(ids[0]), "a kept order is taken once")
 	_, err = s.AddJobsUpdating(ctx, nil, []order.Update{{ID: ids[0], Fn: waybill("W0")}, {ID: ids[1], Fn: waybill("W1")}})
 	require.NoError(t, err)
 	for i, id := range ids[:2] {

@@ -6,43 +6,27 @@ import (
 	"github.com/dadanhq/dadan/order"
 )
 
-// recentRows keeps the rows of the orders the store read or wrote last, as
-// stored, so that an update worked out before the write (prepareUpdates) need
-// not read them again: a station lists an order, queues its documents with its
-// waybill number, and confirms it printed, each a moment after the other. An
-// entry is only a guess at the row: the writer stores a prepared update only if
-// the row's body is still the one the update was worked out from, so an entry
-// left stale by a write elsewhere (another process, a restore) costs a second
-// try in the transaction, never a lost change.
-type recentRows struct {
-	mu   sync.Mutex
-	m    map[string]recentRow
+// ringMap keeps at most size values by id; a new id pushes out the one put
+// longest ago. It is not safe for concurrent use: its owners lock.
+type ringMap[V any] struct {
+	m    map[string]ringEntry[V]
 	ring []string // the ids in the order they were put, to forget the oldest
 	next int
 }
 
-// recentRow is an order's row as stored: the body sealed if the store seals.
-type recentRow struct {
-	status string
-	paid   int64
-	body   []byte
-	slot   int // where id is in ring
+type ringEntry[V any] struct {
+	v    V
+	slot int // where the id is in ring
 }
 
-// recentSize is how many rows recentRows keeps: what a station has listed and
-// not yet queued, and queued and not yet confirmed, is a few pages of orders.
-const recentSize = 4096
-
-// put keeps the row of order id; the caller does not change body afterwards.
-func (r *recentRows) put(id, status string, paid int64, body []byte) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+// put keeps v for id, in a map of at most size ids.
+func (r *ringMap[V]) put(size int, id string, v V) {
 	if r.m == nil {
-		r.m = make(map[string]recentRow, recentSize)
-		r.ring = make([]string, recentSize)
+		r.m = make(map[string]ringEntry[V], size)
+		r.ring = make([]string, size)
 	}
 	if old, ok := r.m[id]; ok {
-		r.m[id] = recentRow{status: status, paid: paid, body: body, slot: old.slot}
+		r.m[id] = ringEntry[V]{v: v, slot: old.slot}
 		return
 	}
 	slot := r.next
@@ -53,22 +37,61 @@ func (r *recentRows) put(id, status string, paid int64, body []byte) {
 		}
 	}
 	r.ring[slot] = id
-	r.m[id] = recentRow{status: status, paid: paid, body: body, slot: slot}
+	r.m[id] = ringEntry[V]{v: v, slot: slot}
+}
+
+// get returns the value kept for id.
+func (r *ringMap[V]) get(id string) (V, bool) {
+	e, ok := r.m[id]
+	return e.v, ok
+}
+
+// forget drops the value kept for id.
+func (r *ringMap[V]) forget(id string) { delete(r.m, id) }
+
+// recentRows keeps the rows of the orders the store read or wrote last, as
+// stored, so that an update worked out before the write (prepareUpdates) need
+// not read them again: a station lists an order, queues its documents with its
+// waybill number, and confirms it printed, each a moment after the other. An
+// entry is only a guess at the row: the writer stores a prepared update only if
+// the row's body is still the one the update was worked out from, so an entry
+// left stale by a write elsewhere (another process, a restore) costs a second
+// try in the transaction, never a lost change.
+type recentRows struct {
+	mu   sync.Mutex
+	rows ringMap[recentRow]
+}
+
+// recentRow is an order's row as stored: the body sealed if the store seals.
+type recentRow struct {
+	status string
+	paid   int64
+	body   []byte
+}
+
+// recentSize is how many rows recentRows keeps: what a station has listed and
+// not yet queued, and queued and not yet confirmed, is a few pages of orders.
+const recentSize = 4096
+
+// put keeps the row of order id; the caller does not change body afterwards.
+func (r *recentRows) put(id, status string, paid int64, body []byte) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.rows.put(recentSize, id, recentRow{status: status, paid: paid, body: body})
 }
 
 // get returns the row kept for order id.
 func (r *recentRows) get(id string) (recentRow, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	e, ok := r.m[id]
-	return e, ok
+	return r.rows.get(id)
 }
 
 // forget drops the row of order id: it is not the stored one.
 func (r *recentRows) forget(id string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	delete(r.m, id)
+	r.rows.forget(id)
 }
 
 // listedOrders keeps, for the orders a station listed to print, the order as
@@ -79,16 +102,13 @@ func (r *recentRows) forget(id string) {
 // fewer orders than recentRows (a page listed ahead and what is being
 // rendered), so the collector has little more to mark.
 type listedOrders struct {
-	mu   sync.Mutex
-	m    map[string]listedOrder
-	ring []string
-	next int
+	mu     sync.Mutex
+	orders ringMap[listedOrder]
 }
 
 type listedOrder struct {
 	body []byte       // the row's body the order was decoded from
 	o    *order.Order // a copy nobody else holds
-	slot int
 }
 
 // listedSize is how many decoded orders listedOrders keeps.
@@ -98,38 +118,30 @@ const listedSize = 1024
 func (l *listedOrders) put(id string, body []byte, o *order.Order) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.m == nil {
-		l.m = make(map[string]listedOrder, listedSize)
-		l.ring = make([]string, listedSize)
-	}
-	if old, ok := l.m[id]; ok {
-		l.m[id] = listedOrder{body: body, o: o, slot: old.slot}
-		return
-	}
-	slot := l.next
-	l.next = (l.next + 1) % len(l.ring)
-	if gone := l.ring[slot]; gone != "" {
-		if e, ok := l.m[gone]; ok && e.slot == slot {
-			delete(l.m, gone)
-		}
-	}
-	l.ring[slot] = id
-	l.m[id] = listedOrder{body: body, o: o, slot: slot}
+	l.orders.put(listedSize, id, listedOrder{body: body, o: o})
 }
 
 // take returns and forgets the order kept for id if it was decoded from body.
 func (l *listedOrders) take(id string, body []byte) *order.Order {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	e, ok := l.m[id]
+	e, ok := l.orders.get(id)
 	if !ok {
 		return nil
 	}
-	delete(l.m, id)
+	l.orders.forget(id)
 	if !sameBytes(e.body, body) {
 		return nil
 	}
 	return e.o
+}
+
+// has reports whether an order is kept for id.
+func (l *listedOrders) has(id string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	_, ok := l.orders.get(id)
+	return ok
 }
 
 // sameBytes reports whether a and b are the same bytes: the same backing
