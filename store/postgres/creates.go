@@ -152,13 +152,14 @@ func (s *Store) createBatch(batch []*createReq) {
 
 // textStorable reports whether PostgreSQL takes the text of r (see storable).
 func textStorable(r *createReq) bool {
-	texts := []string{r.id, r.status}
-	for _, ev := range r.evs {
-		texts = append(texts, ev.Actor, ev.OrderID, string(ev.Action), string(ev.From), string(ev.To), ev.Detail)
+	if !storable(r.id) || !storable(r.status) {
+		return false
 	}
-	for _, t := range texts {
-		if !storable(t) {
-			return false
+	for _, ev := range r.evs {
+		for _, t := range []string{ev.Actor, ev.OrderID, string(ev.Action), string(ev.From), string(ev.To), ev.Detail} {
+			if !storable(t) {
+				return false
+			}
 		}
 	}
 	return true

@@ -310,24 +310,11 @@ func (s *Store) writer() {
 	ops, claims := s.ops, s.claims
 	// runClaims runs the claims waiting, first if not nil, in one transaction.
 	runClaims := func(first *op) {
+		claimed = claimed[:0]
 		if first != nil {
-			claimed = append(claimed[:0], first)
-		} else {
-			claimed = claimed[:0]
+			claimed = append(claimed, first)
 		}
-	more:
-		for len(claimed) < s.opts.MaxBatch {
-			select {
-			case o, ok := <-claims:
-				if !ok {
-					claims = nil
-					break more
-				}
-				claimed = append(claimed, o)
-			default:
-				break more
-			}
-		}
+		claimed = s.drain(&claims, claimed)
 		if len(claimed) > 0 {
 			s.run(claimed)
 			s.afterCommit()
@@ -377,18 +364,7 @@ func (s *Store) writer() {
 			}
 			timer.Stop()
 		}
-	more:
-		for len(batch) < s.opts.MaxBatch {
-			select {
-			case o, ok := <-s.ops:
-				if !ok {
-					break more
-				}
-				batch = append(batch, o)
-			default:
-				break more
-			}
-		}
+		batch = s.drain(&ops, batch)
 		runClaims(nil) // the claims that came meanwhile go first
 		s.run(batch)
 		s.afterCommit()
@@ -401,6 +377,24 @@ func (s *Store) writer() {
 	if err := s.w.execRaw("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
 		s.log.Warn("sqlite: checkpoint on close", "path", s.path, "err", err)
 	}
+}
+
+// drain appends to batch, up to MaxBatch, the operations waiting on *ch,
+// without waiting for more; a closed channel becomes nil.
+func (s *Store) drain(ch *chan *op, batch []*op) []*op {
+	for len(batch) < s.opts.MaxBatch {
+		select {
+		case o, ok := <-*ch:
+			if !ok {
+				*ch = nil
+				return batch
+			}
+			batch = append(batch, o)
+		default:
+			return batch
+		}
+	}
+	return batch
 }
 
 // run executes batch in one transaction, each operation in a savepoint, and
