@@ -48,6 +48,29 @@ func Unmarshal(data []byte, o *Order) error {
 	return nil
 }
 
+// UnmarshalWaybill decodes a waybill from the JSON [AppendWaybillJSON] writes
+// (an order's "waybill" member): nil for null. Errors are typed as Unmarshal's.
+func UnmarshalWaybill(data []byte) (*Waybill, error) {
+	l := lexer{data: data}
+	var w *Waybill
+	var err error
+	switch {
+	case l.null():
+	case l.peek() != '{':
+		err = l.wrongType("object")
+	default:
+		w = &Waybill{}
+		err = in("waybill", l.waybill(w))
+	}
+	if err == nil && l.more() {
+		err = l.syntax("data after the waybill")
+	}
+	if err != nil {
+		return nil, recordError(err, 0, "", data)
+	}
+	return w, nil
+}
+
 func (l *lexer) order(o *Order) error {
 	*o = Order{}
 	if l.peek() != '{' {

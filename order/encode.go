@@ -76,25 +76,7 @@ func AppendJSON(dst []byte, o *Order) []byte {
 	w.b = append(w.b, ']')
 	if wb := o.Waybill; wb != nil {
 		w.key("waybill")
-		w.open()
-		w.str("tracking_no", wb.TrackingNo)
-		w.optStr("parent_no", wb.ParentNo)
-		if wb.Pieces > 0 {
-			w.key("piece")
-			w.b = strconv.AppendInt(w.b, int64(wb.Piece), 10)
-			w.key("pieces")
-			w.b = strconv.AppendInt(w.b, int64(wb.Pieces), 10)
-		}
-		w.optStr("sort_code", wb.SortCode)
-		w.optStr("mark", wb.Mark)
-		w.optStr("bag_addr", wb.BagAddr)
-		w.optStr("service", wb.Service)
-		w.optStr("payment", wb.Payment)
-		if !wb.InsuredValue.IsZero() {
-			w.money("insured_value", wb.InsuredValue)
-		}
-		w.extra(wb.Extra)
-		w.close()
+		w.waybill(wb)
 	}
 	w.optStr("status", string(o.Status))
 	if o.Revision != 0 {
@@ -105,6 +87,40 @@ func AppendJSON(dst []byte, o *Order) []byte {
 	w.extra(o.Extra)
 	w.close()
 	return w.b
+}
+
+// AppendWaybillJSON appends w as the JSON object AppendJSON writes for an
+// order's waybill, or null for nil; [UnmarshalWaybill] reads it back.
+func AppendWaybillJSON(dst []byte, wb *Waybill) []byte {
+	if wb == nil {
+		return append(dst, "null"...)
+	}
+	w := jw{b: dst}
+	w.waybill(wb)
+	return w.b
+}
+
+// waybill appends wb as an object.
+func (w *jw) waybill(wb *Waybill) {
+	w.open()
+	w.str("tracking_no", wb.TrackingNo)
+	w.optStr("parent_no", wb.ParentNo)
+	if wb.Pieces > 0 {
+		w.key("piece")
+		w.b = strconv.AppendInt(w.b, int64(wb.Piece), 10)
+		w.key("pieces")
+		w.b = strconv.AppendInt(w.b, int64(wb.Pieces), 10)
+	}
+	w.optStr("sort_code", wb.SortCode)
+	w.optStr("mark", wb.Mark)
+	w.optStr("bag_addr", wb.BagAddr)
+	w.optStr("service", wb.Service)
+	w.optStr("payment", wb.Payment)
+	if !wb.InsuredValue.IsZero() {
+		w.money("insured_value", wb.InsuredValue)
+	}
+	w.extra(wb.Extra)
+	w.close()
 }
 
 // jw appends JSON members; first tracks whether a comma is due.

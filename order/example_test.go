@@ -1,6 +1,7 @@
 package order_test
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -36,4 +37,29 @@ func ExampleMove() {
 	// Output:
 	// received -> approved by alice <nil>
 	// order TB1: cannot go from approved to shipped
+}
+
+// A narrow update is what printing changes: its Fn sees only the order's ID,
+// status, revision and waybill, and may change only the status and waybill.
+func ExampleUpdate_Apply() {
+	stored := &order.Order{ID: "TB1", Status: order.Approved, Recipient: order.Party{Name: "欧阳娜娜"}}
+	at := time.Date(2026, 11, 11, 9, 0, 0, 0, time.UTC)
+	number := order.Update{ID: "TB1", Narrow: true, Fn: func(o *order.Order) ([]order.Event, error) {
+		fmt.Printf("Fn sees %q %s\n", o.Recipient.Name, o.Status)
+		o.Waybill = &order.Waybill{TrackingNo: "SF100"}
+		return []order.Event{order.Note(o, at, "station-1", order.ActNote, "waybill SF100 allocated")}, nil
+	}}
+	evs, err := number.Apply(stored)
+	fmt.Println(len(evs), err, stored.Waybill.TrackingNo, stored.Recipient.Name)
+
+	tooMuch := order.Update{ID: "TB1", Narrow: true, Fn: func(o *order.Order) ([]order.Event, error) {
+		o.Recipient.Name = "someone else"
+		return nil, nil
+	}}
+	_, err = tooMuch.Apply(stored)
+	fmt.Println(errors.Is(err, order.ErrNotNarrow), stored.Recipient.Name)
+	// Output:
+	// Fn sees "" approved
+	// 1 <nil> SF100 欧阳娜娜
+	// true 欧阳娜娜
 }

@@ -240,11 +240,17 @@ func (o *Order) Clone() *Order {
 	if o.Flags != nil {
 		c.Flags = append([]string(nil), o.Flags...)
 	}
-	if o.Waybill != nil {
-		w := *o.Waybill
-		w.Extra = o.Waybill.Extra.clone()
-		c.Waybill = &w
+	c.Waybill = o.Waybill.Clone()
+	return &c
+}
+
+// Clone returns a deep copy of w (nil for nil).
+func (w *Waybill) Clone() *Waybill {
+	if w == nil {
+		return nil
 	}
+	c := *w
+	c.Extra = w.Extra.clone()
 	return &c
 }
 
