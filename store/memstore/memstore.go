@@ -50,7 +50,7 @@ func (s *Store) AddJobsUpdating(ctx context.Context, in []printer.Job, updates [
 			return nil, fmt.Errorf("%w: %s", order.ErrNotFound, u.ID)
 		}
 		o := cur.Clone()
-		e, err := u.Fn(o)
+		e, err := u.Apply(o)
 		if err != nil {
 			return nil, err
 		}

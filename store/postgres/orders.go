@@ -214,7 +214,7 @@ func (s *Store) updateOrdersTx(ctx context.Context, tx pgx.Tx, ups []order.Updat
 				return err
 			}
 		}
-		got, err := u.Fn(o)
+		got, err := u.Apply(o)
 		if err != nil {
 			return err
 		}

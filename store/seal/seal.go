@@ -146,6 +146,7 @@ func AD(column, row string) []byte {
 // store calls the column, so that a value sealed by one store opens in another.
 const (
 	OrderBody      = "orders.body"          // the order JSON, by order id
+	OrderWaybill   = "orders.waybill"       // the waybill JSON kept beside an order's body, by order id
 	JobData        = "jobs.data"            // rendered document bytes, by job id
 	ShipmentBody   = "shipments.body"       // shipment JSON, by tracking number
 	ProblemBody    = "problems.body"        // courier problem JSON, by number

@@ -68,6 +68,16 @@
 // wrapping [ErrNewerSchema], rather than written to by code that does not know its
 // tables.
 //
+// An order is a row of orders: its JSON body, its status in a column of its
+// own, and a version every write raises. What printing changes (a narrow
+// [order.Update]: the waybill number, then the status) is written to the status
+// column and a waybill column beside the body, which stays as it is; every read
+// takes the status and, when the waybill column is not NULL, the waybill from
+// there, and the next whole update folds them into the body. An update worked
+// out before the writer's transaction (from a row the store listed or wrote a
+// moment before) is stored only if the row's version is still the one it was
+// worked out from; otherwise it is worked out again in the transaction.
+//
 // # Errors
 //
 // Besides the errors of the interfaces (order.ErrNotFound, printer.ErrDuplicate,
@@ -81,8 +91,8 @@
 // # Sealed at rest
 //
 // With [Options.Keys] the values that hold a recipient's name, phone or
-// address are sealed with AES-256-GCM ([seal.Ring]): the order body, a job's
-// bytes (a rendered label prints them), shipments (their notes), the courier's
+// address are sealed with AES-256-GCM ([seal.Ring]): the order body and the
+// waybill kept beside it, a job's bytes (a rendered label prints them), shipments (their notes), the courier's
 // event texts ("signed for by …"), courier problems and quality inspections.
 // Each value carries its key id and is bound to its row, so a value copied to
 // another row does not open. Ids, statuses, times and carriers stay plaintext:

@@ -139,7 +139,7 @@ func (s *Store) AddJobsUpdating(ctx context.Context, in []printer.Job, updates [
 					continue
 				}
 			}
-			if err := s.updateOrderIn(w, u.ID, u.Fn); err != nil {
+			if err := s.updateOrderIn(w, u); err != nil {
 				return err
 			}
 		}

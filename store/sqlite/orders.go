@@ -25,7 +25,10 @@ func encodeOrder(o *order.Order, buf []byte) ([]byte, int64, error) {
 	return order.AppendJSON(buf, o), clampTime(o.PaidAt), nil
 }
 
-func (s *Store) decodeOrder(id string, body []byte) (*order.Order, error) {
+// decodeOrder decodes an order's row: its body, with the status of the status
+// column and, when the waybill column is not NULL, its waybill (what narrow
+// updates store without rewriting the body).
+func (s *Store) decodeOrder(id, status string, body, waybill []byte) (*order.Order, error) {
 	body, err := s.unseal(adOrder, id, body)
 	if err != nil {
 		return nil, err
@@ -34,7 +37,29 @@ func (s *Store) decodeOrder(id string, body []byte) (*order.Order, error) {
 	if err := order.Unmarshal(body, o); err != nil {
 		return nil, fmt.Errorf("sqlite: stored order %s: %w", id, err)
 	}
+	o.Status = order.Status(status)
+	if status != "" && !o.Status.Valid() {
+		return nil, fmt.Errorf("sqlite: stored order %s: unknown status %q", id, status)
+	}
+	if waybill != nil {
+		if o.Waybill, err = s.decodeWaybill(id, waybill); err != nil {
+			return nil, err
+		}
+	}
 	return o, nil
+}
+
+// decodeWaybill decodes the waybill column of order id.
+func (s *Store) decodeWaybill(id string, v []byte) (*order.Waybill, error) {
+	v, err := s.unseal(adWaybill, id, v)
+	if err != nil {
+		return nil, err
+	}
+	wb, err := order.UnmarshalWaybill(v)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: stored waybill of order %s: %w", id, err)
+	}
+	return wb, nil
 }
 
 const insertEvent = `INSERT INTO journal (seq, time, actor, order_id, action, from_st, to_st, detail, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
@@ -188,40 +213,42 @@ const hasMost = 256
 
 // GetOrder implements [order.Store].
 func (s *Store) GetOrder(ctx context.Context, id string) (*order.Order, error) {
-	var body []byte
-	err := s.readRow(ctx, `SELECT body FROM orders WHERE id = ?`, []any{id}, &body)
+	var status string
+	var body, waybill []byte
+	err := s.readRow(ctx, `SELECT status, body, waybill FROM orders WHERE id = ?`, []any{id}, &status, &body, &waybill)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("%w: %s", order.ErrNotFound, id)
 	}
 	if err != nil {
 		return nil, err
 	}
-	return s.decodeOrder(id, body)
+	return s.decodeOrder(id, status, body, waybill)
 }
 
 // UpdateOrder implements [order.Store]. fn runs once, inside the write
 // transaction on the writer goroutine: it must not call the store.
 func (s *Store) UpdateOrder(ctx context.Context, id string, fn func(o *order.Order) ([]order.Event, error)) error {
-	return s.write(ctx, func(w *wconn) error { return s.updateOrderIn(w, id, fn) })
+	return s.write(ctx, func(w *wconn) error { return s.updateOrderIn(w, order.Update{ID: id, Fn: fn}) })
 }
 
-// updateOrderIn is UpdateOrder's work in the writer's transaction.
-func (s *Store) updateOrderIn(w *wconn, id string, fn func(o *order.Order) ([]order.Event, error)) error {
-	var body []byte
-	var oldStatus string
-	var oldPaid int64
-	err := w.queryRow(`SELECT status, paid_at, body FROM orders WHERE id = ?`, []any{id}, &oldStatus, &oldPaid, &body)
+// updateOrderIn is the work of update u in the writer's transaction. It writes
+// the whole row, a narrow update's change folded into the body.
+func (s *Store) updateOrderIn(w *wconn, u order.Update) error {
+	id := u.ID
+	var r recentRow
+	err := w.queryRow(`SELECT status, paid_at, ver, body, waybill FROM orders WHERE id = ?`, []any{id},
+		&r.status, &r.paid, &r.ver, &r.body, &r.waybill)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("%w: %s", order.ErrNotFound, id)
 	}
 	if err != nil {
 		return err
 	}
-	o, err := s.decodeOrder(id, body)
+	o, err := s.decodeOrder(id, r.status, r.body, r.waybill)
 	if err != nil {
 		return err
 	}
-	evs, err := fn(o)
+	evs, err := u.Apply(o)
 	if err != nil {
 		return err
 	}
@@ -231,7 +258,7 @@ func (s *Store) updateOrderIn(w *wconn, id string, fn func(o *order.Order) ([]or
 		return err
 	}
 	body = s.seal(adOrder, id, body)
-	if _, err := setOrder(w, id, string(o.Status), paid, body, oldStatus, oldPaid, nil); err != nil {
+	if _, err := setOrder(w, id, string(o.Status), paid, body, r.status, r.paid, -1); err != nil {
 		s.recent.forget(id)
 		return err
 	}
@@ -239,27 +266,28 @@ func (s *Store) updateOrderIn(w *wconn, id string, fn func(o *order.Order) ([]or
 		s.recent.forget(id)
 		return err
 	}
-	s.recent.put(id, string(o.Status), paid, body)
+	s.recent.put(id, recentRow{status: string(o.Status), paid: paid, ver: r.ver + 1, body: body}.stateOf(o))
 	return nil
 }
 
-// setOrder stores an order row's new status, sort key and body, if its body is
-// still oldBody (any body when oldBody is nil), and reports how many rows it
-// changed. SQLite rewrites the index entries of every column set, changed or
-// not: it sets only the indexed columns that change.
-func setOrder(w *wconn, id, status string, paid int64, body []byte, oldStatus string, oldPaid int64, oldBody []byte) (int64, error) {
+// setOrder stores an order row's new status, sort key and body, the waybill
+// folded into the body, if the row's version is still oldVer (any version when
+// oldVer is negative), and reports how many rows it changed. SQLite rewrites
+// the index entries of every column set, changed or not: it sets only the
+// indexed columns that change.
+func setOrder(w *wconn, id, status string, paid int64, body []byte, oldStatus string, oldPaid, oldVer int64) (int64, error) {
 	var q string
 	var args []any
 	switch {
 	case paid != oldPaid:
-		q, args = `UPDATE orders SET status = ?, paid_at = ?, body = ? WHERE id = ?`, []any{status, paid, body, id}
+		q, args = `UPDATE orders SET status = ?, paid_at = ?, body = ?, waybill = NULL, ver = ver + 1 WHERE id = ?`, []any{status, paid, body, id}
 	case status != oldStatus:
-		q, args = `UPDATE orders SET status = ?, body = ? WHERE id = ?`, []any{status, body, id}
+		q, args = `UPDATE orders SET status = ?, body = ?, waybill = NULL, ver = ver + 1 WHERE id = ?`, []any{status, body, id}
 	default:
-		q, args = `UPDATE orders SET body = ? WHERE id = ?`, []any{body, id}
+		q, args = `UPDATE orders SET body = ?, waybill = NULL, ver = ver + 1 WHERE id = ?`, []any{body, id}
 	}
-	if oldBody != nil {
-		q, args = q+` AND body = ?`, append(args, oldBody)
+	if oldVer >= 0 {
+		q, args = q+` AND ver = ?`, append(args, oldVer)
 	}
 	res, err := w.exec(q, args...)
 	if err != nil {
@@ -268,6 +296,26 @@ func setOrder(w *wconn, id, status string, paid int64, body []byte, oldStatus st
 	return res.RowsAffected()
 }
 
+// setState stores what a narrow update changes, an order's status and its
+// waybill (sealed JSON), leaving the body as it is, if the row's version is
+// still oldVer, and reports how many rows it changed.
+func setState(w *wconn, id, status, oldStatus string, waybill []byte, oldVer int64) (int64, error) {
+	var res sql.Result
+	var err error
+	if status != oldStatus {
+		res, err = w.exec(`UPDATE orders SET status = ?, waybill = ?, ver = ver + 1 WHERE id = ? AND ver = ?`, status, waybill, id, oldVer)
+	} else {
+		res, err = w.exec(`UPDATE orders SET waybill = ?, ver = ver + 1 WHERE id = ? AND ver = ?`, waybill, id, oldVer)
+	}
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// listCols are the columns ListOrders reads.
+const listCols = `id, status, paid_at, ver, body, waybill`
+
 // ListOrders implements [order.Store]. It reads in pages of a few hundred
 // orders, each page in its own read transaction, so memory stays flat.
 func (s *Store) ListOrders(ctx context.Context, statuses ...order.Status) iter.Seq2[*order.Order, error] {
@@ -275,15 +323,15 @@ func (s *Store) ListOrders(ctx context.Context, statuses ...order.Status) iter.S
 	var args []any
 	switch len(statuses) {
 	case 0:
-		first = `SELECT id, status, paid_at, body FROM orders ORDER BY paid_at, id LIMIT ?`
-		next = `SELECT id, status, paid_at, body FROM orders WHERE (paid_at, id) > (?, ?) ORDER BY paid_at, id LIMIT ?`
+		first = `SELECT ` + listCols + ` FROM orders ORDER BY paid_at, id LIMIT ?`
+		next = `SELECT ` + listCols + ` FROM orders WHERE (paid_at, id) > (?, ?) ORDER BY paid_at, id LIMIT ?`
 	default:
 		// One index range per status, merged: each sub-query reads at most a page.
 		statuses = dedup(statuses)
 		var f, n []string
 		for range statuses {
-			f = append(f, `SELECT * FROM (SELECT id, status, paid_at, body FROM orders WHERE status = ? ORDER BY paid_at, id LIMIT ?)`)
-			n = append(n, `SELECT * FROM (SELECT id, status, paid_at, body FROM orders WHERE status = ? AND (paid_at, id) > (?, ?) ORDER BY paid_at, id LIMIT ?)`)
+			f = append(f, `SELECT * FROM (SELECT `+listCols+` FROM orders WHERE status = ? ORDER BY paid_at, id LIMIT ?)`)
+			n = append(n, `SELECT * FROM (SELECT `+listCols+` FROM orders WHERE status = ? AND (paid_at, id) > (?, ?) ORDER BY paid_at, id LIMIT ?)`)
 		}
 		first = strings.Join(f, " UNION ALL ") + ` ORDER BY paid_at, id LIMIT ?`
 		next = strings.Join(n, " UNION ALL ") + ` ORDER BY paid_at, id LIMIT ?`
@@ -319,23 +367,22 @@ func (s *Store) ListOrders(ctx context.Context, statuses ...order.Status) iter.S
 			}
 			var list []*order.Order
 			for rows.Next() {
-				var body []byte
-				var status string
-				if err := rows.Scan(&lastID, &status, &lastPaid, &body); err != nil {
+				var r recentRow
+				if err := rows.Scan(&lastID, &r.status, &lastPaid, &r.ver, &r.body, &r.waybill); err != nil {
 					rows.Close()
 					yield(nil, err)
 					return
 				}
-				o, err := s.decodeOrder(lastID, body)
+				o, err := s.decodeOrder(lastID, r.status, r.body, r.waybill)
 				if err != nil {
 					rows.Close()
 					yield(nil, err)
 					return
 				}
 				if o.Status == order.Approved {
-					// What a station lists to print it updates next.
-					s.recent.put(lastID, status, lastPaid, body)
-					s.listed.put(lastID, body, o.Clone())
+					// What a station lists to print it updates next, narrowly.
+					r.paid = lastPaid
+					s.recent.put(lastID, r.stateOf(o))
 				}
 				list = append(list, o)
 			}

@@ -8,24 +8,30 @@ import (
 )
 
 // prepared is an order update worked out before the write transaction, from the
-// row as a read saw it: the writer stores it only if the row is still that one.
+// row as a read saw it: the writer stores it only if the row is still that one
+// (its version is oldVer).
 type prepared struct {
 	id        string
-	oldBody   []byte // the row's body as read (sealed if the store seals)
+	narrow    bool // only status and waybill are written, the body stays
+	oldVer    int64
 	oldStatus string
 	oldPaid   int64
-	body      []byte // the new body, sealed
+	body      []byte // the new body, sealed (narrow: the body as it stays)
+	waybill   []byte // narrow: the waybill column, sealed
 	status    string
 	paid      int64
+	state     recentRow // the new row's revision and waybill, taken when worked out
 	evs       []order.Event
 }
 
 // prepareUpdates reads the orders of ups in one read and works out each update
 // off the writer goroutine: decoding, fn and encoding are most of an update's
-// cost, and the writer is the one thing every station goroutine waits for. An
-// update that cannot be prepared (the order is missing, fn fails, the read
-// fails, or an earlier update in ups changes the same order) gets nil and is
-// done in the transaction as before, where its error counts.
+// cost, and the writer is the one thing every station goroutine waits for. A
+// narrow update of a row kept from a listing or a write needs neither decoding
+// nor encoding of the body. An update that cannot be prepared (the order is
+// missing, fn fails, the read fails, or an earlier update in ups changes the
+// same order) gets nil and is done in the transaction as before, where its
+// error counts.
 func (s *Store) prepareUpdates(ctx context.Context, ups []order.Update) []*prepared {
 	if len(ups) == 0 {
 		return nil
@@ -45,7 +51,7 @@ func (s *Store) prepareUpdates(ctx context.Context, ups []order.Update) []*prepa
 		for i, id := range part {
 			args[i] = id
 		}
-		q := `SELECT id, status, paid_at, body FROM orders WHERE id IN (?` + strings.Repeat(", ?", len(part)-1) + `)`
+		q := `SELECT id, status, paid_at, ver, body, waybill FROM orders WHERE id IN (?` + strings.Repeat(", ?", len(part)-1) + `)`
 		rows, err := s.readRows(ctx, q, args...)
 		if err != nil {
 			return nil
@@ -53,7 +59,7 @@ func (s *Store) prepareUpdates(ctx context.Context, ups []order.Update) []*prepa
 		for rows.Next() {
 			var id string
 			var r recentRow
-			if err := rows.Scan(&id, &r.status, &r.paid, &r.body); err != nil {
+			if err := rows.Scan(&id, &r.status, &r.paid, &r.ver, &r.body, &r.waybill); err != nil {
 				rows.Close()
 				return nil
 			}
@@ -74,12 +80,13 @@ func (s *Store) prepareUpdates(ctx context.Context, ups []order.Update) []*prepa
 		// A later update of the same order must see the earlier one: only
 		// the first is worked out beforehand.
 		delete(rowsByID, u.ID)
-		o := s.listed.take(u.ID, r.body)
-		if o == nil {
-			var err error
-			if o, err = s.decodeOrder(u.ID, r.body); err != nil {
-				continue
-			}
+		if u.Narrow {
+			out[i] = s.prepareNarrow(u, &r)
+			continue
+		}
+		o, err := s.decodeOrder(u.ID, r.status, r.body, r.waybill)
+		if err != nil {
+			continue
 		}
 		evs, err := u.Fn(o)
 		if err != nil {
@@ -90,16 +97,42 @@ func (s *Store) prepareUpdates(ctx context.Context, ups []order.Update) []*prepa
 		if err != nil {
 			continue
 		}
-		out[i] = &prepared{id: u.ID, oldBody: r.body, oldStatus: r.status, oldPaid: r.paid,
-			body: s.seal(adOrder, u.ID, body), status: string(o.Status), paid: paid, evs: evs}
+		out[i] = &prepared{id: u.ID, oldVer: r.ver, oldStatus: r.status, oldPaid: r.paid,
+			body: s.seal(adOrder, u.ID, body), status: string(o.Status), paid: paid, state: recentRow{}.stateOf(o), evs: evs}
 	}
 	return out
+}
+
+// prepareNarrow works out narrow update u of row r, or returns nil.
+func (s *Store) prepareNarrow(u order.Update, r *recentRow) *prepared {
+	v := r.view(u.ID)
+	if v == nil {
+		o, err := s.decodeOrder(u.ID, r.status, r.body, r.waybill)
+		if err != nil {
+			return nil
+		}
+		v = order.NarrowOf(o)
+	}
+	rev := v.Revision
+	evs, err := u.Fn(v)
+	if err != nil || order.CheckNarrow(v, u.ID, rev) != nil {
+		return nil
+	}
+	wb := s.seal(adWaybill, u.ID, order.AppendWaybillJSON(nil, v.Waybill))
+	return &prepared{id: u.ID, narrow: true, oldVer: r.ver, oldStatus: r.status, oldPaid: r.paid,
+		body: r.body, waybill: wb, status: string(v.Status), paid: r.paid, state: recentRow{}.stateOf(v), evs: evs}
 }
 
 // applyPrepared stores p in the writer's transaction if the order's row is still
 // the one p was worked out from, and reports whether it did.
 func (s *Store) applyPrepared(w *wconn, p *prepared) (bool, error) {
-	n, err := setOrder(w, p.id, p.status, p.paid, p.body, p.oldStatus, p.oldPaid, p.oldBody)
+	var n int64
+	var err error
+	if p.narrow {
+		n, err = setState(w, p.id, p.status, p.oldStatus, p.waybill, p.oldVer)
+	} else {
+		n, err = setOrder(w, p.id, p.status, p.paid, p.body, p.oldStatus, p.oldPaid, p.oldVer)
+	}
 	if err != nil || n != 1 {
 		s.recent.forget(p.id)
 		return false, err
@@ -108,6 +141,8 @@ func (s *Store) applyPrepared(w *wconn, p *prepared) (bool, error) {
 		s.recent.forget(p.id)
 		return false, err
 	}
-	s.recent.put(p.id, p.status, p.paid, p.body)
+	r := p.state
+	r.status, r.paid, r.ver, r.body, r.waybill = p.status, p.paid, p.oldVer+1, p.body, p.waybill
+	s.recent.put(p.id, r)
 	return true, nil
 }

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -194,7 +195,7 @@ func TestPreparedUpdatesFromRecentRows(t *testing.T) {
 func TestRecentRowsBounded(t *testing.T) {
 	var r recentRows
 	for i := range recentSize + 10 {
-		r.put(strconv.Itoa(i), "approved", int64(i), []byte{byte(i)})
+		r.put(strconv.Itoa(i), recentRow{status: "approved", paid: int64(i), body: []byte{byte(i)}})
 	}
 	assert.Len(t, r.rows.m, recentSize)
 	_, ok := r.get("0")
@@ -202,8 +203,8 @@ func TestRecentRowsBounded(t *testing.T) {
 	e, ok := r.get(strconv.Itoa(recentSize + 9))
 	require.True(t, ok)
 	assert.Equal(t, int64(recentSize+9), e.paid)
-	r.put("20", "printed", 1, nil)
-	r.put("x", "approved", 2, nil)
+	r.put("20", recentRow{status: "printed", paid: 1})
+	r.put("x", recentRow{status: "approved", paid: 2})
 	e, ok = r.get("20")
 	require.True(t, ok)
 	assert.Equal(t, "printed", e.status)
@@ -213,65 +214,155 @@ func TestRecentRowsBounded(t *testing.T) {
 	assert.LessOrEqual(t, len(r.rows.m), recentSize)
 }
 
-// An order listed to print is decoded once: the update that follows starts
-// from a copy kept when it was listed, never from the caller's order (which the
-// caller changes), and decodes the row again when it changed in between.
-func TestListedOrdersDecodedOnce(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "l.db")
-	s, err := Open(ctx, path, nil)
-	require.NoError(t, err)
-	defer s.Close()
-	g := ordertest.New(11)
-	var ids []string
-	for range 3 {
-		o := g.Order()
-		o.Status = order.Approved
-		require.NoError(t, s.CreateOrder(ctx, o))
-		ids = append(ids, o.ID)
-	}
-	held := g.Order()
-	held.Status = order.OnHold
-	require.NoError(t, s.CreateOrder(ctx, held))
-	for o, err := range s.ListOrders(ctx) {
-		require.NoError(t, err)
-		o.Recipient.Name = "changed by the caller" // a station masks, fills in, renders
-		o.Items[0].SKU = "changed too"
-	}
-	for _, id := range ids {
-		assert.True(t, s.listed.has(id), "an approved order listed is kept decoded")
-	}
-	assert.False(t, s.listed.has(held.ID), "an order not approved is not")
+// An order listed to print is updated narrowly (its waybill, then its status)
+// from what the listing kept of it: neither update decodes or rewrites the
+// body, never from the caller's order (which the caller changes), and an update
+// worked out from a row another station changed in between is worked out again
+// on the row as it is.
+func TestNarrowUpdatesOfListedOrders(t *testing.T) {
+	for _, sealed := range []bool{false, true} {
+		t.Run(map[bool]string{false: "plain", true: "sealed"}[sealed], func(t *testing.T) {
+			ctx := context.Background()
+			var opts *Options
+			if sealed {
+				keys, err := seal.New("k1", map[string][]byte{"k1": seal.NewKey()})
+				require.NoError(t, err)
+				opts = &Options{Keys: keys}
+			}
+			path := filepath.Join(t.TempDir(), "l.db")
+			s, err := Open(ctx, path, opts)
+			require.NoError(t, err)
+			defer s.Close()
+			g := ordertest.New(11)
+			var ids []string
+			for range 3 {
+				o := g.Order()
+				o.Status = order.Approved
+				require.NoError(t, s.CreateOrder(ctx, o))
+				ids = append(ids, o.ID)
+			}
+			held := g.Order()
+			held.Status = order.OnHold
+			require.NoError(t, s.CreateOrder(ctx, held))
+			for o, err := range s.ListOrders(ctx) {
+				require.NoError(t, err)
+				o.Recipient.Name = "changed by the caller" // a station masks, fills in, renders
+				o.Waybill = &order.Waybill{TrackingNo: "the caller's"}
+			}
+			for _, id := range ids {
+				r, ok := s.recent.get(id)
+				require.True(t, ok, "an approved order listed is kept")
+				require.True(t, r.known)
+				assert.Nil(t, r.wb, "as stored, not as the caller changed it")
+			}
+			_, ok := s.recent.get(held.ID)
+			assert.False(t, ok, "an order not approved is not")
+			row := func(id string) (body, waybill []byte, ver int64) {
+				require.NoError(t, s.readRow(ctx, `SELECT body, waybill, ver FROM orders WHERE id = ?`, []any{id}, &body, &waybill, &ver))
+				return
+			}
+			bodies := map[string]string{}
+			for _, id := range ids {
+				b, w, v := row(id)
+				assert.Nil(t, w)
+				assert.Zero(t, v)
+				bodies[id] = string(b)
+			}
 
-	// Another process changes the second order meanwhile.
-	other, err := Open(ctx, path, nil)
-	require.NoError(t, err)
-	require.NoError(t, other.UpdateOrder(ctx, ids[1], func(o *order.Order) ([]order.Event, error) {
-		o.Remark.Seller = "changed by another station"
-		return nil, nil
-	}))
-	require.NoError(t, other.Close())
+			// Another process changes the second order meanwhile.
+			other, err := Open(ctx, path, opts)
+			require.NoError(t, err)
+			require.NoError(t, other.UpdateOrder(ctx, ids[1], func(o *order.Order) ([]order.Event, error) {
+				o.Remark.Seller = "changed by another station"
+				return nil, nil
+			}))
+			require.NoError(t, other.Close())
 
-	waybill := func(no string) func(o *order.Order) ([]order.Event, error) {
-		return func(o *order.Order) ([]order.Event, error) {
-			o.Waybill = &order.Waybill{TrackingNo: no}
-			return nil, nil
-		}
+			calls := map[string]int{}
+			waybill := func(no string) order.Update {
+				return order.Update{Narrow: true, Fn: func(o *order.Order) ([]order.Event, error) {
+					calls[o.ID]++
+					if o.Recipient.Name != "" || o.Items != nil {
+						return nil, errors.New("a narrow update saw the whole order")
+					}
+					o.Waybill = &order.Waybill{TrackingNo: no, SortCode: "300-"}
+					return []order.Event{order.Note(o, time.Now(), "t", order.ActNote, "waybill "+no)}, nil
+				}}
+			}
+			ups := []order.Update{waybill("W0"), waybill("W1")}
+			ups[0].ID, ups[1].ID = ids[0], ids[1]
+			_, err = s.AddJobsUpdating(ctx, nil, ups)
+			require.NoError(t, err)
+			assert.Equal(t, 1, calls[ids[0]], "worked out once, from the kept row")
+			assert.Equal(t, 2, calls[ids[1]], "worked out again in the transaction: the row changed")
+			b, w, v := row(ids[0])
+			assert.Equal(t, bodies[ids[0]], string(b), "the body is not rewritten")
+			assert.NotNil(t, w)
+			assert.Equal(t, sealed, seal.Sealed(w), "the waybill is sealed as the body is")
+			assert.Equal(t, int64(1), v)
+			b, w, v = row(ids[1])
+			assert.NotEqual(t, bodies[ids[1]], string(b), "folded into the body in the transaction")
+			assert.Nil(t, w)
+			assert.Equal(t, int64(2), v)
+
+			move := order.Update{ID: ids[0], Narrow: true, Fn: func(o *order.Order) ([]order.Event, error) {
+				calls[o.ID]++
+				ev, err := order.Move(o, order.Printed, time.Now(), "t", order.ActPrinted, "")
+				return []order.Event{ev}, err
+			}}
+			_, err = s.AddJobsUpdating(ctx, nil, []order.Update{move})
+			require.NoError(t, err)
+			assert.Equal(t, 2, calls[ids[0]], "from the row the last write kept")
+			b, _, v = row(ids[0])
+			assert.Equal(t, bodies[ids[0]], string(b))
+			assert.Equal(t, int64(2), v)
+
+			for i, id := range ids[:2] {
+				got, err := s.GetOrder(ctx, id)
+				require.NoError(t, err)
+				require.NotNil(t, got.Waybill)
+				assert.Equal(t, "W"+strconv.Itoa(i), got.Waybill.TrackingNo)
+				assert.Equal(t, "300-", got.Waybill.SortCode)
+				assert.NotEqual(t, "changed by the caller", got.Recipient.Name, "the caller's changes are not stored")
+			}
+			got, err := s.GetOrder(ctx, ids[0])
+			require.NoError(t, err)
+			assert.Equal(t, order.Printed, got.Status)
+			var printed []string
+			for o, err := range s.ListOrders(ctx, order.Printed) {
+				require.NoError(t, err)
+				printed = append(printed, o.ID+" "+o.Waybill.TrackingNo)
+			}
+			assert.Equal(t, []string{ids[0] + " W0"}, printed)
+			second, err := s.GetOrder(ctx, ids[1])
+			require.NoError(t, err)
+			assert.Equal(t, "changed by another station", second.Remark.Seller, "the other station's change stands")
+
+			// A whole update folds the waybill into the body.
+			require.NoError(t, s.UpdateOrder(ctx, ids[0], func(o *order.Order) ([]order.Event, error) {
+				o.Remark.Seller = "after"
+				return nil, nil
+			}))
+			_, w, _ = row(ids[0])
+			assert.Nil(t, w)
+			got, err = s.GetOrder(ctx, ids[0])
+			require.NoError(t, err)
+			assert.Equal(t, "W0", got.Waybill.TrackingNo)
+			assert.Equal(t, order.Printed, got.Status)
+			assert.Equal(t, "after", got.Remark.Seller)
+
+			// A narrow update that changes more is refused, before and in the
+			// transaction, and stores nothing.
+			_, err = s.AddJobsUpdating(ctx, nil, []order.Update{{ID: ids[2], Narrow: true, Fn: func(o *order.Order) ([]order.Event, error) {
+				o.Remark.Seller = "not narrow"
+				return nil, nil
+			}}})
+			require.ErrorIs(t, err, order.ErrNotNarrow)
+			got, err = s.GetOrder(ctx, ids[2])
+			require.NoError(t, err)
+			assert.NotEqual(t, "not narrow", got.Remark.Seller)
+			_, err = order.VerifyStore(ctx, s)
+			assert.NoError(t, err)
+		})
 	}
-	pre := s.prepareUpdates(ctx, []order.Update{{ID: ids[0], Fn: waybill("W0")}, {ID: ids[1], Fn: waybill("W1")}})
-	require.NotNil(t, pre[0])
-	assert.False(t, s.listed.has(ids[0]), "a kept order is taken once")
-	_, err = s.AddJobsUpdating(ctx, nil, []order.Update{{ID: ids[0], Fn: waybill("W0")}, {ID: ids[1], Fn: waybill("W1")}})
-	require.NoError(t, err)
-	for i, id := range ids[:2] {
-		got, err := s.GetOrder(ctx, id)
-		require.NoError(t, err)
-		require.NotNil(t, got.Waybill)
-		assert.Equal(t, "W"+strconv.Itoa(i), got.Waybill.TrackingNo)
-		assert.NotEqual(t, "changed by the caller", got.Recipient.Name, "the caller's changes are not stored")
-		assert.NotEqual(t, "changed too", got.Items[0].SKU)
-	}
-	second, err := s.GetOrder(ctx, ids[1])
-	require.NoError(t, err)
-	assert.Equal(t, "changed by another station", second.Remark.Seller, "the other station's change stands")
 }

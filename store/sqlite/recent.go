@@ -54,30 +54,52 @@ func (r *ringMap[V]) forget(id string) { delete(r.m, id) }
 // not read them again: a station lists an order, queues its documents with its
 // waybill number, and confirms it printed, each a moment after the other. An
 // entry is only a guess at the row: the writer stores a prepared update only if
-// the row's body is still the one the update was worked out from, so an entry
-// left stale by a write elsewhere (another process, a restore) costs a second
-// try in the transaction, never a lost change.
+// the row's version is still the one the update was worked out from, so an
+// entry left stale by a write elsewhere (another process, a restore) costs a
+// second try in the transaction, never a lost change.
 type recentRows struct {
 	mu   sync.Mutex
 	rows ringMap[recentRow]
 }
 
-// recentRow is an order's row as stored: the body sealed if the store seals.
+// recentRow is an order's row as stored (body and waybill sealed if the store
+// seals), and, when known, what a narrow update sees of the order besides its
+// ID and status: its revision and waybill (a copy nobody else holds or changes).
 type recentRow struct {
-	status string
-	paid   int64
-	body   []byte
+	status  string
+	paid    int64
+	ver     int64
+	body    []byte
+	waybill []byte // NULL: the body's
+	known   bool   // rev and wb are the order's
+	rev     int
+	wb      *order.Waybill
+}
+
+// stateOf returns the row r with what a narrow update sees of o, as it is now.
+func (r recentRow) stateOf(o *order.Order) recentRow {
+	r.known, r.rev, r.wb = true, o.Revision, o.Waybill.Clone()
+	return r
+}
+
+// view returns what a narrow update of order id sees of the kept row, a new
+// order, or nil when that is not known.
+func (r *recentRow) view(id string) *order.Order {
+	if !r.known {
+		return nil
+	}
+	return &order.Order{ID: id, Status: order.Status(r.status), Revision: r.rev, Waybill: r.wb.Clone()}
 }
 
 // recentSize is how many rows recentRows keeps: what a station has listed and
 // not yet queued, and queued and not yet confirmed, is a few pages of orders.
 const recentSize = 4096
 
-// put keeps the row of order id; the caller does not change body afterwards.
-func (r *recentRows) put(id, status string, paid int64, body []byte) {
+// put keeps the row of order id; the caller changes nothing of it afterwards.
+func (r *recentRows) put(id string, row recentRow) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.rows.put(recentSize, id, recentRow{status: status, paid: paid, body: body})
+	r.rows.put(recentSize, id, row)
 }
 
 // get returns the row kept for order id.
@@ -92,66 +114,4 @@ func (r *recentRows) forget(id string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.rows.forget(id)
-}
-
-// listedOrders keeps, for the orders a station listed to print, the order as
-// decoded from the row recentRows holds, so that the update that stores its
-// waybill number (prepareUpdates) starts from a copy instead of decoding the
-// row again. An entry is taken once; it goes with its row: the writer's
-// compare-and-set on the body decides whether the update stands. It holds
-// fewer orders than recentRows (a page listed ahead and what is being
-// rendered), so the collector has little more to mark.
-type listedOrders struct {
-	mu     sync.Mutex
-	orders ringMap[listedOrder]
-}
-
-type listedOrder struct {
-	body []byte       // the row's body the order was decoded from
-	o    *order.Order // a copy nobody else holds
-}
-
-// listedSize is how many decoded orders listedOrders keeps.
-const listedSize = 1024
-
-// put keeps o, decoded from body, for order id; o is not used elsewhere.
-func (l *listedOrders) put(id string, body []byte, o *order.Order) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.orders.put(listedSize, id, listedOrder{body: body, o: o})
-}
-
-// take returns and forgets the order kept for id if it was decoded from body.
-func (l *listedOrders) take(id string, body []byte) *order.Order {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	e, ok := l.orders.get(id)
-	if !ok {
-		return nil
-	}
-	l.orders.forget(id)
-	if !sameBytes(e.body, body) {
-		return nil
-	}
-	return e.o
-}
-
-// has reports whether an order is kept for id.
-func (l *listedOrders) has(id string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	_, ok := l.orders.get(id)
-	return ok
-}
-
-// sameBytes reports whether a and b are the same bytes: the same backing
-// array, which is what a row kept once and handed out twice is, or equal.
-func sameBytes(a, b []byte) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	if len(a) == 0 || &a[0] == &b[0] {
-		return true
-	}
-	return string(a) == string(b)
 }

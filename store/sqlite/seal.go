@@ -20,6 +20,7 @@ import (
 // [seal.AD].
 const (
 	adOrder    = seal.OrderBody
+	adWaybill  = seal.OrderWaybill
 	adJob      = seal.JobData
 	adShipment = seal.ShipmentBody
 	adProblem  = seal.ProblemBody
@@ -28,18 +29,23 @@ const (
 )
 
 // sealedCol is a sealed column, for Rekey: pk orders the walk, bind is the SQL
-// of the row's binding.
+// of the row's binding, also what else a rewrite of the value sets.
 type sealedCol struct {
-	ad, table, col, pk, bind string
+	ad, table, col, pk, bind, also string
 }
 
+// bumpVer is what a rewrite of an order's sealed value also sets: the row's
+// version, so that an update worked out from the row before is worked out again.
+const bumpVer = `, ver = ver + 1`
+
 var sealedCols = []sealedCol{
-	{adOrder, "orders", "body", "id", "id"},
-	{adJob, "jobs", "data", "id", "id"},
-	{adShipment, "shipments", "body", "tracking_no", "tracking_no"},
-	{adProblem, "problems", "body", "n", "CAST(n AS TEXT)"},
-	{adTracking, "tracking_events", "text", "n", "key"},
-	{adQA, "qa_inspections", "body", "seq", "CAST(seq AS TEXT)"},
+	{adOrder, "orders", "body", "id", "id", bumpVer},
+	{adWaybill, "orders", "waybill", "id", "id", bumpVer},
+	{adJob, "jobs", "data", "id", "id", ""},
+	{adShipment, "shipments", "body", "tracking_no", "tracking_no", ""},
+	{adProblem, "problems", "body", "n", "CAST(n AS TEXT)", ""},
+	{adTracking, "tracking_events", "text", "n", "key", ""},
+	{adQA, "qa_inspections", "body", "seq", "CAST(seq AS TEXT)", ""},
 }
 
 // seal returns v sealed for its place; v itself without keys. An empty value
@@ -211,7 +217,7 @@ func (s *Store) Rekey(ctx context.Context, progress func(seal.Progress)) (seal.P
 						if err != nil {
 							return fmt.Errorf("sqlite: rekey %s of %s: %w", c.ad, bind, err)
 						}
-						if _, err := w.exec(`UPDATE `+c.table+` SET `+c.col+` = ? WHERE `+c.pk+` = ?`, nv, pk); err != nil {
+						if _, err := w.exec(`UPDATE `+c.table+` SET `+c.col+` = ?`+c.also+` WHERE `+c.pk+` = ?`, nv, pk); err != nil {
 							return err
 						}
 						done++

@@ -44,7 +44,6 @@ type Store struct {
 	rstmt sync.Map // query → *sql.Stmt on rdb
 	// recent keeps the order rows read and written last, for prepared updates.
 	recent recentRows
-	listed listedOrders // decoded copies of what recent holds of orders listed to print
 
 	mu     sync.RWMutex // guards closed and sending on ops and claims
 	closed bool

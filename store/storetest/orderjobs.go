@@ -167,6 +167,60 @@ func OrderJobs(t *testing.T, newStore func(t *testing.T) OrderJobStore, f Featur
 		unchanged(t, s, 1, "A")
 	})
 
+	t.Run("Narrow", func(t *testing.T) {
+		// What printing changes, as narrow updates: the waybill with the jobs,
+		// then the status; every store hands out the same afterwards.
+		s := newStore(t)
+		mk(t, s, "A", "B")
+		narrow := func(u order.Update) order.Update {
+			fn := u.Fn
+			u.Narrow, u.Fn = true, func(o *order.Order) ([]order.Event, error) {
+				if o.Recipient.Name != "" || o.Platform != "" {
+					return nil, errors.New("a narrow update saw the whole order")
+				}
+				return fn(o)
+			}
+			return u
+		}
+		_, err := s.AddJobsUpdating(ctx, append(jobsOf("A"), jobsOf("B")...),
+			[]order.Update{narrow(setWaybill("A", "SF1")), narrow(setWaybill("B", "SF2"))})
+		require.NoError(t, err)
+		moved := narrow(order.Update{ID: "A", Fn: func(o *order.Order) ([]order.Event, error) {
+			require.NotNil(t, o.Waybill)
+			ev, err := order.Move(o, order.Printed, at, "station", order.ActPrinted, "printed "+o.Waybill.TrackingNo)
+			return []order.Event{ev}, err
+		}})
+		_, err = s.AddJobsUpdating(ctx, nil, []order.Update{moved})
+		require.NoError(t, err)
+		for id, want := range map[string]order.Status{"A": order.Printed, "B": order.Approved} {
+			o, err := s.GetOrder(ctx, id)
+			require.NoError(t, err)
+			assert.Equal(t, want, o.Status, id)
+			assert.Equal(t, "张三", o.Recipient.Name, "the rest of %s stays", id)
+			require.NotNil(t, o.Waybill, id)
+			assert.Equal(t, "021", o.Waybill.SortCode)
+		}
+		var printed []string
+		for o, err := range s.ListOrders(ctx, order.Printed) {
+			require.NoError(t, err)
+			printed = append(printed, o.ID+" "+o.Waybill.TrackingNo+" "+o.Recipient.Name)
+		}
+		assert.Equal(t, []string{"A SF1 张三"}, printed)
+		evs := journal(t, s)
+		require.Len(t, evs, 5)
+		assert.Equal(t, "printed SF1", evs[4].Detail)
+
+		// One that changes more is refused whole, with the jobs of its step.
+		mk(t, s, "C")
+		_, err = s.AddJobsUpdating(ctx, jobsOf("C"), []order.Update{{ID: "C", Narrow: true, Fn: func(o *order.Order) ([]order.Event, error) {
+			o.Waybill = &order.Waybill{TrackingNo: "SF3"}
+			o.Recipient.Name = "李四"
+			return nil, nil
+		}}})
+		require.ErrorIs(t, err, order.ErrNotNarrow)
+		unchanged(t, s, 6, "C")
+	})
+
 	t.Run("SameOrderTwice", func(t *testing.T) {
 		s := newStore(t)
 		mk(t, s, "A")
@@ -193,7 +247,9 @@ func OrderJobs(t *testing.T, newStore func(t *testing.T) OrderJobStore, f Featur
 		errs := make([]error, 2)
 		for i, no := range []string{"SF1", "SF2"} {
 			wg.Go(func() {
-				_, errs[i] = s.AddJobsUpdating(ctx, jobsOf("A"), []order.Update{setWaybill("A", no)})
+				u := setWaybill("A", no)
+				u.Narrow = i == 1 // what printing stores, and a whole update
+				_, errs[i] = s.AddJobsUpdating(ctx, jobsOf("A"), []order.Update{u})
 			})
 		}
 		wg.Wait()
