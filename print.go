@@ -449,11 +449,11 @@ func (s *Station) submitSpecs(ctx context.Context, specs []printer.JobSpec, qs .
 			continue
 		}
 		wb := q.fresh
-		ups = append(ups, order.Update{ID: q.o.ID, Fn: func(so *order.Order) ([]order.Event, error) {
+		ups = append(ups, order.Update{ID: q.o.ID, Narrow: true, Fn: func(so *order.Order) ([]order.Event, error) {
 			if trackingNo(so) != "" {
 				return nil, errNumberTaken
 			}
-			so.Waybill = wb
+			so.Waybill = wb.Clone() // the store's, not the rendered order's
 			return []order.Event{order.Note(so, now, actor, order.ActNote, "waybill "+wb.TrackingNo+" allocated")}, nil
 		}})
 	}
@@ -1018,7 +1018,7 @@ func (s *Station) Confirm(ctx context.Context) (int, error) {
 		if s.p.both != nil && len(chunk) > 1 {
 			ups := make([]order.Update, len(chunk))
 			for i, c := range chunk {
-				ups[i] = order.Update{ID: c.id, Fn: c.update}
+				ups[i] = order.Update{ID: c.id, Fn: c.update, Narrow: true}
 			}
 			_, batchErr = s.p.both.AddJobsUpdating(ctx, nil, ups)
 		}
