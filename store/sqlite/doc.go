@@ -68,15 +68,18 @@
 // wrapping [ErrNewerSchema], rather than written to by code that does not know its
 // tables.
 //
-// An order is a row of orders: its JSON body, its status in a column of its
-// own, and a version every write raises. What printing changes (a narrow
-// [order.Update]: the waybill number, then the status) is written to the status
-// column and a waybill column beside the body, which stays as it is; every read
-// takes the status and, when the waybill column is not NULL, the waybill from
-// there, and the next whole update folds them into the body. An update worked
-// out before the writer's transaction (from a row the store listed or wrote a
-// moment before) is stored only if the row's version is still the one it was
-// worked out from; otherwise it is worked out again in the transaction.
+// An order is a row of orders, its JSON body, and a row of order_state, what
+// printing changes: its status, the waybill a narrow [order.Update] stored
+// (NULL: the body's) and a version every write of the order raises. A narrow
+// update (the waybill number, then the status) writes only the small state
+// row, so a print's step of 64 orders touches a few pages instead of one or
+// more per order; every read takes the status and, when it is not NULL, the
+// waybill from there, and the next whole update folds the waybill into the
+// body. An update worked out before the writer's transaction (from an order
+// the store listed or wrote a moment before) is stored only if the order's
+// version is still the one it was worked out from; otherwise it is worked out
+// again in the transaction. Schema 9 moved the statuses out of orders; the
+// migration copies every row once, and the pages it frees are reused.
 //
 // # Errors
 //

@@ -138,11 +138,14 @@ func (s *Store) CreateOrder(ctx context.Context, o *order.Order, evs ...order.Ev
 	id, status := o.ID, string(o.Status)
 	body = s.seal(adOrder, id, body)
 	return s.write(ctx, func(w *wconn) error {
-		_, err := w.exec(`INSERT INTO orders (id, status, paid_at, body) VALUES (?, ?, ?, ?)`, id, status, paid, body)
+		_, err := w.exec(`INSERT INTO orders (id, paid_at, body) VALUES (?, ?, ?)`, id, paid, body)
 		if isConstraint(err) {
 			return fmt.Errorf("%w: %s", order.ErrExists, id)
 		}
 		if err != nil {
+			return err
+		}
+		if _, err := w.exec(`INSERT INTO order_state (oid, id, status, paid_at) VALUES (last_insert_rowid(), ?, ?, ?)`, id, status, paid); err != nil {
 			return err
 		}
 		return appendEvents(w, evs)
@@ -215,7 +218,8 @@ const hasMost = 256
 func (s *Store) GetOrder(ctx context.Context, id string) (*order.Order, error) {
 	var status string
 	var body, waybill []byte
-	err := s.readRow(ctx, `SELECT status, body, waybill FROM orders WHERE id = ?`, []any{id}, &status, &body, &waybill)
+	err := s.readRow(ctx, `SELECT s.status, o.body, s.waybill FROM orders o JOIN order_state s ON s.oid = o.oid WHERE o.id = ?`,
+		[]any{id}, &status, &body, &waybill)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("%w: %s", order.ErrNotFound, id)
 	}
@@ -236,8 +240,8 @@ func (s *Store) UpdateOrder(ctx context.Context, id string, fn func(o *order.Ord
 func (s *Store) updateOrderIn(w *wconn, u order.Update) error {
 	id := u.ID
 	var r recentRow
-	err := w.queryRow(`SELECT status, paid_at, ver, body, waybill FROM orders WHERE id = ?`, []any{id},
-		&r.status, &r.paid, &r.ver, &r.body, &r.waybill)
+	err := w.queryRow(`SELECT `+rowCols+` FROM orders o JOIN order_state s ON s.oid = o.oid WHERE o.id = ?`, []any{id},
+		&id, &r.status, &r.paid, &r.oid, &r.ver, &r.body, &r.waybill)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("%w: %s", order.ErrNotFound, id)
 	}
@@ -258,7 +262,7 @@ func (s *Store) updateOrderIn(w *wconn, u order.Update) error {
 		return err
 	}
 	body = s.seal(adOrder, id, body)
-	if _, err := setOrder(w, id, string(o.Status), paid, body, r.status, r.paid, -1); err != nil {
+	if _, err := setOrder(w, r.oid, string(o.Status), paid, body, r.status, r.paid, -1); err != nil {
 		s.recent.forget(id)
 		return err
 	}
@@ -266,26 +270,25 @@ func (s *Store) updateOrderIn(w *wconn, u order.Update) error {
 		s.recent.forget(id)
 		return err
 	}
-	s.recent.put(id, recentRow{status: string(o.Status), paid: paid, ver: r.ver + 1, body: body}.stateOf(o))
+	s.recent.put(id, recentRow{status: string(o.Status), paid: paid, oid: r.oid, ver: r.ver + 1, body: body}.stateOf(o))
 	return nil
 }
 
-// setOrder stores an order row's new status, sort key and body, the waybill
-// folded into the body, if the row's version is still oldVer (any version when
-// oldVer is negative), and reports how many rows it changed. SQLite rewrites
-// the index entries of every column set, changed or not: it sets only the
-// indexed columns that change.
-func setOrder(w *wconn, id, status string, paid int64, body []byte, oldStatus string, oldPaid, oldVer int64) (int64, error) {
-	var q string
-	var args []any
-	switch {
-	case paid != oldPaid:
-		q, args = `UPDATE orders SET status = ?, paid_at = ?, body = ?, waybill = NULL, ver = ver + 1 WHERE id = ?`, []any{status, paid, body, id}
-	case status != oldStatus:
-		q, args = `UPDATE orders SET status = ?, body = ?, waybill = NULL, ver = ver + 1 WHERE id = ?`, []any{status, body, id}
-	default:
-		q, args = `UPDATE orders SET body = ?, waybill = NULL, ver = ver + 1 WHERE id = ?`, []any{body, id}
+// setOrder stores an order's new status, sort key and body, the waybill folded
+// into the body, if its version is still oldVer (any version when oldVer is
+// negative), and reports how many orders it changed. SQLite rewrites the index
+// entries of every column set, changed or not: it sets only the indexed
+// columns that change.
+func setOrder(w *wconn, oid int64, status string, paid int64, body []byte, oldStatus string, oldPaid, oldVer int64) (int64, error) {
+	// The state's row first: its version is the compare-and-set.
+	q, args := `UPDATE order_state SET `, []any{}
+	if status != oldStatus {
+		q, args = q+`status = ?, `, append(args, status)
 	}
+	if paid != oldPaid {
+		q, args = q+`paid_at = ?, `, append(args, paid)
+	}
+	q, args = q+`waybill = NULL, ver = ver + 1 WHERE oid = ?`, append(args, oid)
 	if oldVer >= 0 {
 		q, args = q+` AND ver = ?`, append(args, oldVer)
 	}
@@ -293,19 +296,30 @@ func setOrder(w *wconn, id, status string, paid int64, body []byte, oldStatus st
 	if err != nil {
 		return 0, err
 	}
-	return res.RowsAffected()
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return n, err
+	}
+	if paid != oldPaid {
+		_, err = w.exec(`UPDATE orders SET paid_at = ?, body = ? WHERE oid = ?`, paid, body, oid)
+	} else {
+		_, err = w.exec(`UPDATE orders SET body = ? WHERE oid = ?`, body, oid)
+	}
+	if err != nil {
+		return 0, err
+	}
+	return 1, nil
 }
 
 // setState stores what a narrow update changes, an order's status and its
-// waybill (sealed JSON), leaving the body as it is, if the row's version is
-// still oldVer, and reports how many rows it changed.
-func setState(w *wconn, id, status, oldStatus string, waybill []byte, oldVer int64) (int64, error) {
+// waybill (sealed JSON), leaving the body as it is, if the order's version is
+// still oldVer, and reports how many orders it changed.
+func setState(w *wconn, oid int64, status, oldStatus string, waybill []byte, oldVer int64) (int64, error) {
 	var res sql.Result
 	var err error
 	if status != oldStatus {
-		res, err = w.exec(`UPDATE orders SET status = ?, waybill = ?, ver = ver + 1 WHERE id = ? AND ver = ?`, status, waybill, id, oldVer)
+		res, err = w.exec(`UPDATE order_state SET status = ?, waybill = ?, ver = ver + 1 WHERE oid = ? AND ver = ?`, status, waybill, oid, oldVer)
 	} else {
-		res, err = w.exec(`UPDATE orders SET waybill = ?, ver = ver + 1 WHERE id = ? AND ver = ?`, waybill, id, oldVer)
+		res, err = w.exec(`UPDATE order_state SET waybill = ?, ver = ver + 1 WHERE oid = ? AND ver = ?`, waybill, oid, oldVer)
 	}
 	if err != nil {
 		return 0, err
@@ -313,32 +327,18 @@ func setState(w *wconn, id, status, oldStatus string, waybill []byte, oldVer int
 	return res.RowsAffected()
 }
 
-// listCols are the columns ListOrders reads.
-const listCols = `id, status, paid_at, ver, body, waybill`
+// rowCols are the columns of an order's row that reads take (orders o joined
+// with order_state s), in the order they are scanned: id, status, paid_at,
+// oid, ver, body, waybill.
+const rowCols = `o.id, s.status, s.paid_at, o.oid, s.ver, o.body, s.waybill`
+
+// stateCols are rowCols for a read that walks order_state's index.
+const stateCols = `s.id, s.status, s.paid_at, s.oid, s.ver, o.body, s.waybill`
 
 // ListOrders implements [order.Store]. It reads in pages of a few hundred
 // orders, each page in its own read transaction, so memory stays flat.
 func (s *Store) ListOrders(ctx context.Context, statuses ...order.Status) iter.Seq2[*order.Order, error] {
-	var first, next string
-	var args []any
-	switch len(statuses) {
-	case 0:
-		first = `SELECT ` + listCols + ` FROM orders ORDER BY paid_at, id LIMIT ?`
-		next = `SELECT ` + listCols + ` FROM orders WHERE (paid_at, id) > (?, ?) ORDER BY paid_at, id LIMIT ?`
-	default:
-		// One index range per status, merged: each sub-query reads at most a page.
-		statuses = dedup(statuses)
-		var f, n []string
-		for range statuses {
-			f = append(f, `SELECT * FROM (SELECT `+listCols+` FROM orders WHERE status = ? ORDER BY paid_at, id LIMIT ?)`)
-			n = append(n, `SELECT * FROM (SELECT `+listCols+` FROM orders WHERE status = ? AND (paid_at, id) > (?, ?) ORDER BY paid_at, id LIMIT ?)`)
-		}
-		first = strings.Join(f, " UNION ALL ") + ` ORDER BY paid_at, id LIMIT ?`
-		next = strings.Join(n, " UNION ALL ") + ` ORDER BY paid_at, id LIMIT ?`
-		for _, st := range statuses {
-			args = append(args, string(st))
-		}
-	}
+	first, next, args := listQueries(statuses)
 	return func(yield func(*order.Order, error) bool) {
 		var lastPaid int64
 		var lastID string
@@ -368,7 +368,7 @@ func (s *Store) ListOrders(ctx context.Context, statuses ...order.Status) iter.S
 			var list []*order.Order
 			for rows.Next() {
 				var r recentRow
-				if err := rows.Scan(&lastID, &r.status, &lastPaid, &r.ver, &r.body, &r.waybill); err != nil {
+				if err := rows.Scan(&lastID, &r.status, &lastPaid, &r.oid, &r.ver, &r.body, &r.waybill); err != nil {
 					rows.Close()
 					yield(nil, err)
 					return
@@ -402,6 +402,30 @@ func (s *Store) ListOrders(ctx context.Context, statuses ...order.Status) iter.S
 			}
 		}
 	}
+}
+
+// listQueries returns ListOrders' queries for the first page and the next, and
+// the statuses they take (none: every order).
+func listQueries(statuses []order.Status) (first, next string, args []any) {
+	switch len(statuses) {
+	case 0:
+		first = `SELECT ` + rowCols + ` FROM orders o JOIN order_state s ON s.oid = o.oid ORDER BY o.paid_at, o.id LIMIT ?`
+		next = `SELECT ` + rowCols + ` FROM orders o JOIN order_state s ON s.oid = o.oid WHERE (o.paid_at, o.id) > (?, ?) ORDER BY o.paid_at, o.id LIMIT ?`
+	default:
+		// One index range per status, merged: each sub-query reads at most a page.
+		statuses = dedup(statuses)
+		var f, n []string
+		for range statuses {
+			f = append(f, `SELECT * FROM (SELECT `+stateCols+` FROM order_state s JOIN orders o ON o.oid = s.oid WHERE s.status = ? ORDER BY s.paid_at, s.id LIMIT ?)`)
+			n = append(n, `SELECT * FROM (SELECT `+stateCols+` FROM order_state s JOIN orders o ON o.oid = s.oid WHERE s.status = ? AND (s.paid_at, s.id) > (?, ?) ORDER BY s.paid_at, s.id LIMIT ?)`)
+		}
+		first = strings.Join(f, " UNION ALL ") + ` ORDER BY paid_at, id LIMIT ?`
+		next = strings.Join(n, " UNION ALL ") + ` ORDER BY paid_at, id LIMIT ?`
+		for _, st := range statuses {
+			args = append(args, string(st))
+		}
+	}
+	return first, next, args
 }
 
 func dedup(ss []order.Status) []order.Status {

@@ -12,6 +12,7 @@ import (
 // (its version is oldVer).
 type prepared struct {
 	id        string
+	oid       int64
 	narrow    bool // only status and waybill are written, the body stays
 	oldVer    int64
 	oldStatus string
@@ -51,7 +52,7 @@ func (s *Store) prepareUpdates(ctx context.Context, ups []order.Update) []*prepa
 		for i, id := range part {
 			args[i] = id
 		}
-		q := `SELECT id, status, paid_at, ver, body, waybill FROM orders WHERE id IN (?` + strings.Repeat(", ?", len(part)-1) + `)`
+		q := `SELECT ` + rowCols + ` FROM orders o JOIN order_state s ON s.oid = o.oid WHERE o.id IN (?` + strings.Repeat(", ?", len(part)-1) + `)`
 		rows, err := s.readRows(ctx, q, args...)
 		if err != nil {
 			return nil
@@ -59,7 +60,7 @@ func (s *Store) prepareUpdates(ctx context.Context, ups []order.Update) []*prepa
 		for rows.Next() {
 			var id string
 			var r recentRow
-			if err := rows.Scan(&id, &r.status, &r.paid, &r.ver, &r.body, &r.waybill); err != nil {
+			if err := rows.Scan(&id, &r.status, &r.paid, &r.oid, &r.ver, &r.body, &r.waybill); err != nil {
 				rows.Close()
 				return nil
 			}
@@ -97,7 +98,7 @@ func (s *Store) prepareUpdates(ctx context.Context, ups []order.Update) []*prepa
 		if err != nil {
 			continue
 		}
-		out[i] = &prepared{id: u.ID, oldVer: r.ver, oldStatus: r.status, oldPaid: r.paid,
+		out[i] = &prepared{id: u.ID, oid: r.oid, oldVer: r.ver, oldStatus: r.status, oldPaid: r.paid,
 			body: s.seal(adOrder, u.ID, body), status: string(o.Status), paid: paid, state: recentRow{}.stateOf(o), evs: evs}
 	}
 	return out
@@ -119,7 +120,7 @@ func (s *Store) prepareNarrow(u order.Update, r *recentRow) *prepared {
 		return nil
 	}
 	wb := s.seal(adWaybill, u.ID, order.AppendWaybillJSON(nil, v.Waybill))
-	return &prepared{id: u.ID, narrow: true, oldVer: r.ver, oldStatus: r.status, oldPaid: r.paid,
+	return &prepared{id: u.ID, oid: r.oid, narrow: true, oldVer: r.ver, oldStatus: r.status, oldPaid: r.paid,
 		body: r.body, waybill: wb, status: string(v.Status), paid: r.paid, state: recentRow{}.stateOf(v), evs: evs}
 }
 
@@ -129,9 +130,9 @@ func (s *Store) applyPrepared(w *wconn, p *prepared) (bool, error) {
 	var n int64
 	var err error
 	if p.narrow {
-		n, err = setState(w, p.id, p.status, p.oldStatus, p.waybill, p.oldVer)
+		n, err = setState(w, p.oid, p.status, p.oldStatus, p.waybill, p.oldVer)
 	} else {
-		n, err = setOrder(w, p.id, p.status, p.paid, p.body, p.oldStatus, p.oldPaid, p.oldVer)
+		n, err = setOrder(w, p.oid, p.status, p.paid, p.body, p.oldStatus, p.oldPaid, p.oldVer)
 	}
 	if err != nil || n != 1 {
 		s.recent.forget(p.id)
@@ -142,7 +143,7 @@ func (s *Store) applyPrepared(w *wconn, p *prepared) (bool, error) {
 		return false, err
 	}
 	r := p.state
-	r.status, r.paid, r.ver, r.body, r.waybill = p.status, p.paid, p.oldVer+1, p.body, p.waybill
+	r.status, r.paid, r.oid, r.ver, r.body, r.waybill = p.status, p.paid, p.oid, p.oldVer+1, p.body, p.waybill
 	s.recent.put(p.id, r)
 	return true, nil
 }

@@ -258,7 +258,8 @@ func TestNarrowUpdatesOfListedOrders(t *testing.T) {
 			_, ok := s.recent.get(held.ID)
 			assert.False(t, ok, "an order not approved is not")
 			row := func(id string) (body, waybill []byte, ver int64) {
-				require.NoError(t, s.readRow(ctx, `SELECT body, waybill, ver FROM orders WHERE id = ?`, []any{id}, &body, &waybill, &ver))
+				require.NoError(t, s.readRow(ctx, `SELECT o.body, s.waybill, s.ver FROM orders o JOIN order_state s ON s.oid = o.oid WHERE o.id = ?`,
+					[]any{id}, &body, &waybill, &ver))
 				return
 			}
 			bodies := map[string]string{}

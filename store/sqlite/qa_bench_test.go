@@ -31,7 +31,10 @@ func fillPrinted(tb testing.TB, s *Store, n, inspectEvery int) {
 			op := "op" + strconv.Itoa(i%20)
 			prn := "zebra-" + strconv.Itoa(i%10)
 			hash := fmt.Sprintf("sha256:%064x", i)
-			if _, err := w.exec(`INSERT INTO orders (id, status, paid_at, body) VALUES (?, 'printed', ?, ?)`, id, at, []byte(`{}`)); err != nil {
+			if _, err := w.exec(`INSERT INTO orders (id, paid_at, body) VALUES (?, ?, ?)`, id, at, []byte(`{}`)); err != nil {
+				return err
+			}
+			if _, err := w.exec(`INSERT INTO order_state (oid, id, status, paid_at) VALUES (last_insert_rowid(), ?, 'printed', ?)`, id, at); err != nil {
 				return err
 			}
 			if _, err := w.exec(`INSERT INTO journal (time, actor, order_id, action, from_st, to_st, detail) VALUES (?, ?, ?, 'printed', 'approved', 'printed', ?)`,

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dadanhq/dadan/order"
 	"github.com/dadanhq/dadan/printer"
 )
 
@@ -65,4 +66,44 @@ func TestQueueQueriesUseThePartialIndexes(t *testing.T) {
 	q, a = jobsQuery(printer.JobFilter{States: []printer.JobState{printer.Printed, "it's"}})
 	assert.Contains(t, q, "state IN ('printed', ?)")
 	assert.Contains(t, a, any("it's"))
+}
+
+// Listing orders walks order_state's index for a status and orders' for all,
+// each joined to the other table by the order's number, never a scan.
+func TestOrderListingUsesTheIndexes(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "o.db")
+	s, err := Open(ctx, path, nil)
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	db, err := sql.Open("sqlite", "file:"+path)
+	require.NoError(t, err)
+	defer db.Close()
+	plan := func(q string, args ...any) string {
+		rows, err := db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)
+		require.NoError(t, err)
+		defer rows.Close()
+		var b strings.Builder
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			require.NoError(t, rows.Scan(&id, &parent, &notused, &detail))
+			b.WriteString(detail + "\n")
+		}
+		require.NoError(t, rows.Err())
+		return b.String()
+	}
+	first, next, _ := listQueries([]order.Status{order.Approved, order.OnHold})
+	for _, q := range []string{first, next} {
+		p := plan(q, make([]any, strings.Count(q, "?"))...)
+		assert.Contains(t, p, "SEARCH s USING INDEX order_state_status (status=?", q)
+		assert.Contains(t, p, "SEARCH o USING INTEGER PRIMARY KEY", q)
+		assert.NotContains(t, p, "SCAN o", q)
+		assert.NotContains(t, p, "SCAN s", q)
+	}
+	first, next, _ = listQueries(nil)
+	assert.Contains(t, plan(first, 1), "SCAN o USING INDEX orders_paid")
+	p := plan(next, 1, "", 1)
+	assert.Contains(t, p, "SEARCH o USING INDEX orders_paid")
+	assert.Contains(t, p, "SEARCH s USING INTEGER PRIMARY KEY")
 }

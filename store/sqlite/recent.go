@@ -68,6 +68,7 @@ type recentRows struct {
 type recentRow struct {
 	status  string
 	paid    int64
+	oid     int64 // the order's number in orders and order_state
 	ver     int64
 	body    []byte
 	waybill []byte // NULL: the body's

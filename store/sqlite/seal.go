@@ -29,23 +29,27 @@ const (
 )
 
 // sealedCol is a sealed column, for Rekey: pk orders the walk, bind is the SQL
-// of the row's binding, also what else a rewrite of the value sets.
+// of the row's binding; also is what else a rewrite of the value sets, then a
+// statement run with the row's pk after it.
 type sealedCol struct {
-	ad, table, col, pk, bind, also string
+	ad, table, col, pk, bind, also, then string
 }
 
-// bumpVer is what a rewrite of an order's sealed value also sets: the row's
-// version, so that an update worked out from the row before is worked out again.
-const bumpVer = `, ver = ver + 1`
+// A rewrite of an order's sealed value raises the order's version, so that an
+// update worked out from the order before is worked out again.
+const (
+	bumpVer   = `, ver = ver + 1`
+	bumpState = `UPDATE order_state SET ver = ver + 1 WHERE oid = ?`
+)
 
 var sealedCols = []sealedCol{
-	{adOrder, "orders", "body", "id", "id", bumpVer},
-	{adWaybill, "orders", "waybill", "id", "id", bumpVer},
-	{adJob, "jobs", "data", "id", "id", ""},
-	{adShipment, "shipments", "body", "tracking_no", "tracking_no", ""},
-	{adProblem, "problems", "body", "n", "CAST(n AS TEXT)", ""},
-	{adTracking, "tracking_events", "text", "n", "key", ""},
-	{adQA, "qa_inspections", "body", "seq", "CAST(seq AS TEXT)", ""},
+	{adOrder, "orders", "body", "oid", "id", "", bumpState},
+	{adWaybill, "order_state", "waybill", "oid", "id", bumpVer, ""},
+	{adJob, "jobs", "data", "id", "id", "", ""},
+	{adShipment, "shipments", "body", "tracking_no", "tracking_no", "", ""},
+	{adProblem, "problems", "body", "n", "CAST(n AS TEXT)", "", ""},
+	{adTracking, "tracking_events", "text", "n", "key", "", ""},
+	{adQA, "qa_inspections", "body", "seq", "CAST(seq AS TEXT)", "", ""},
 }
 
 // seal returns v sealed for its place; v itself without keys. An empty value
@@ -219,6 +223,11 @@ func (s *Store) Rekey(ctx context.Context, progress func(seal.Progress)) (seal.P
 						}
 						if _, err := w.exec(`UPDATE `+c.table+` SET `+c.col+` = ?`+c.also+` WHERE `+c.pk+` = ?`, nv, pk); err != nil {
 							return err
+						}
+						if c.then != "" {
+							if _, err := w.exec(c.then, pk); err != nil {
+								return err
+							}
 						}
 						done++
 					}
