@@ -16,6 +16,17 @@ import (
 	"github.com/dadanhq/dadan/store/seal"
 )
 
+// sealedOptions returns the options of a store that seals, or nil.
+func sealedOptions(t *testing.T, sealed bool) *Options {
+	t.Helper()
+	if !sealed {
+		return nil
+	}
+	keys, err := seal.New("k1", map[string][]byte{"k1": seal.NewKey()})
+	require.NoError(t, err)
+	return &Options{Keys: keys}
+}
+
 // An update worked out before the write is stored when the order is unchanged
 // (fn runs once, off the writer), and worked out again in the transaction when
 // another write changed the order in between: nothing of that write is lost.
@@ -23,12 +34,7 @@ func TestPreparedUpdates(t *testing.T) {
 	for _, sealed := range []bool{false, true} {
 		t.Run(map[bool]string{false: "plain", true: "sealed"}[sealed], func(t *testing.T) {
 			ctx := context.Background()
-			var opts *Options
-			if sealed {
-				keys, err := seal.New("k1", map[string][]byte{"k1": seal.NewKey()})
-				require.NoError(t, err)
-				opts = &Options{Keys: keys}
-			}
+			opts := sealedOptions(t, sealed)
 			s, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"), opts)
 			require.NoError(t, err)
 			defer s.Close()
@@ -223,12 +229,7 @@ func TestNarrowUpdatesOfListedOrders(t *testing.T) {
 	for _, sealed := range []bool{false, true} {
 		t.Run(map[bool]string{false: "plain", true: "sealed"}[sealed], func(t *testing.T) {
 			ctx := context.Background()
-			var opts *Options
-			if sealed {
-				keys, err := seal.New("k1", map[string][]byte{"k1": seal.NewKey()})
-				require.NoError(t, err)
-				opts = &Options{Keys: keys}
-			}
+			opts := sealedOptions(t, sealed)
 			path := filepath.Join(t.TempDir(), "l.db")
 			s, err := Open(ctx, path, opts)
 			require.NoError(t, err)

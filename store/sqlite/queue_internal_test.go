@@ -14,21 +14,19 @@ import (
 	"github.com/dadanhq/dadan/printer"
 )
 
-// The queries of a claim, of an idle printer's poll and of a restarted
-// spooler's look for its jobs find their rows through the partial indexes on
-// the queued and the sending jobs, not by a scan of every job ever printed
-// (the jobs table holds a shift's worth: two million rows at a million orders).
-func TestQueueQueriesUseThePartialIndexes(t *testing.T) {
+// planner returns what EXPLAIN QUERY PLAN says of a query on a new database,
+// one line per step.
+func planner(t *testing.T) func(q string, args ...any) string {
+	t.Helper()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "q.db")
+	path := filepath.Join(t.TempDir(), "plan.db")
 	s, err := Open(ctx, path, nil)
 	require.NoError(t, err)
 	require.NoError(t, s.Close())
 	db, err := sql.Open("sqlite", "file:"+path)
 	require.NoError(t, err)
-	defer db.Close()
-
-	plan := func(q string, args ...any) string {
+	t.Cleanup(func() { db.Close() })
+	return func(q string, args ...any) string {
 		rows, err := db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)
 		require.NoError(t, err)
 		defer rows.Close()
@@ -42,6 +40,14 @@ func TestQueueQueriesUseThePartialIndexes(t *testing.T) {
 		require.NoError(t, rows.Err())
 		return b.String()
 	}
+}
+
+// The queries of a claim, of an idle printer's poll and of a restarted
+// spooler's look for its jobs find their rows through the partial indexes on
+// the queued and the sending jobs, not by a scan of every job ever printed
+// (the jobs table holds a shift's worth: two million rows at a million orders).
+func TestQueueQueriesUseThePartialIndexes(t *testing.T) {
+	plan := planner(t)
 	args := func(n int) []any { return make([]any, n) }
 
 	head := plan(claimHead, args(5)...)
@@ -71,28 +77,7 @@ func TestQueueQueriesUseThePartialIndexes(t *testing.T) {
 // Listing orders walks order_state's index for a status and orders' for all,
 // each joined to the other table by the order's number, never a scan.
 func TestOrderListingUsesTheIndexes(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "o.db")
-	s, err := Open(ctx, path, nil)
-	require.NoError(t, err)
-	require.NoError(t, s.Close())
-	db, err := sql.Open("sqlite", "file:"+path)
-	require.NoError(t, err)
-	defer db.Close()
-	plan := func(q string, args ...any) string {
-		rows, err := db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)
-		require.NoError(t, err)
-		defer rows.Close()
-		var b strings.Builder
-		for rows.Next() {
-			var id, parent, notused int
-			var detail string
-			require.NoError(t, rows.Scan(&id, &parent, &notused, &detail))
-			b.WriteString(detail + "\n")
-		}
-		require.NoError(t, rows.Err())
-		return b.String()
-	}
+	plan := planner(t)
 	first, next, _ := listQueries([]order.Status{order.Approved, order.OnHold})
 	for _, q := range []string{first, next} {
 		p := plan(q, make([]any, strings.Count(q, "?"))...)
