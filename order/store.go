@@ -61,14 +61,27 @@ func (u Update) Apply(o *Order) ([]Event, error) {
 		return u.Fn(o)
 	}
 	n := NarrowOf(o)
+	evs, err := u.ApplyNarrow(n)
+	if err != nil {
+		return nil, err
+	}
+	o.Status, o.Waybill = n.Status, n.Waybill
+	return evs, nil
+}
+
+// ApplyNarrow runs Fn on n, what a Narrow update sees of the stored order (as
+// [NarrowOf] makes it, or a store keeps it), and checks with [CheckNarrow] that
+// Fn changed no more than n's status and waybill. A store that keeps the state
+// apart from the order stores n's status and waybill when it returns no error.
+func (u Update) ApplyNarrow(n *Order) ([]Event, error) {
+	id, rev := n.ID, n.Revision
 	evs, err := u.Fn(n)
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckNarrow(n, o.ID, o.Revision); err != nil {
+	if err := CheckNarrow(n, id, rev); err != nil {
 		return nil, err
 	}
-	o.Status, o.Waybill = n.Status, n.Waybill
 	return evs, nil
 }
 

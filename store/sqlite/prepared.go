@@ -9,20 +9,16 @@ import (
 
 // prepared is an order update worked out before the write transaction, from the
 // row as a read saw it: the writer stores it only if the row is still that one
-// (its version is oldVer).
+// (its version is old's).
 type prepared struct {
-	id        string
-	oid       int64
-	narrow    bool // only status and waybill are written, the body stays
-	oldVer    int64
-	oldStatus string
-	oldPaid   int64
-	body      []byte // the new body, sealed (narrow: the body as it stays)
-	waybill   []byte // narrow: the waybill column, sealed
-	status    string
-	paid      int64
-	state     recentRow // the new row's revision and waybill, taken when worked out
-	evs       []order.Event
+	id     string
+	narrow bool      // only status and waybill are written, the body stays
+	old    recentRow // the row as read
+	// row is the row as the write leaves it (its version but one), what the
+	// store keeps of it afterwards: the new body, or for a narrow update the
+	// body as it stays and the new waybill, both sealed.
+	row recentRow
+	evs []order.Event
 }
 
 // prepareUpdates reads the orders of ups in one read and works out each update
@@ -98,8 +94,8 @@ func (s *Store) prepareUpdates(ctx context.Context, ups []order.Update) []*prepa
 		if err != nil {
 			continue
 		}
-		out[i] = &prepared{id: u.ID, oid: r.oid, oldVer: r.ver, oldStatus: r.status, oldPaid: r.paid,
-			body: s.seal(adOrder, u.ID, body), status: string(o.Status), paid: paid, state: recentRow{}.stateOf(o), evs: evs}
+		row := recentRow{status: string(o.Status), paid: paid, oid: r.oid, ver: r.ver, body: s.seal(adOrder, u.ID, body)}
+		out[i] = &prepared{id: u.ID, old: r, row: row.stateOf(o), evs: evs}
 	}
 	return out
 }
@@ -114,14 +110,13 @@ func (s *Store) prepareNarrow(u order.Update, r *recentRow) *prepared {
 		}
 		v = order.NarrowOf(o)
 	}
-	rev := v.Revision
-	evs, err := u.Fn(v)
-	if err != nil || order.CheckNarrow(v, u.ID, rev) != nil {
+	evs, err := u.ApplyNarrow(v)
+	if err != nil {
 		return nil
 	}
-	wb := s.seal(adWaybill, u.ID, order.AppendWaybillJSON(nil, v.Waybill))
-	return &prepared{id: u.ID, oid: r.oid, narrow: true, oldVer: r.ver, oldStatus: r.status, oldPaid: r.paid,
-		body: r.body, waybill: wb, status: string(v.Status), paid: r.paid, state: recentRow{}.stateOf(v), evs: evs}
+	row := *r
+	row.status, row.waybill = string(v.Status), s.seal(adWaybill, u.ID, order.AppendWaybillJSON(nil, v.Waybill))
+	return &prepared{id: u.ID, narrow: true, old: *r, row: row.stateOf(v), evs: evs}
 }
 
 // applyPrepared stores p in the writer's transaction if the order's row is still
@@ -129,10 +124,11 @@ func (s *Store) prepareNarrow(u order.Update, r *recentRow) *prepared {
 func (s *Store) applyPrepared(w *wconn, p *prepared) (bool, error) {
 	var n int64
 	var err error
+	r := p.row
 	if p.narrow {
-		n, err = setState(w, p.oid, p.status, p.oldStatus, p.waybill, p.oldVer)
+		n, err = setState(w, r.oid, r.status, p.old.status, r.waybill, p.old.ver)
 	} else {
-		n, err = setOrder(w, p.oid, p.status, p.paid, p.body, p.oldStatus, p.oldPaid, p.oldVer)
+		n, err = setOrder(w, r.oid, r.status, r.paid, r.body, p.old.status, p.old.paid, p.old.ver)
 	}
 	if err != nil || n != 1 {
 		s.recent.forget(p.id)
@@ -142,8 +138,7 @@ func (s *Store) applyPrepared(w *wconn, p *prepared) (bool, error) {
 		s.recent.forget(p.id)
 		return false, err
 	}
-	r := p.state
-	r.status, r.paid, r.oid, r.ver, r.body, r.waybill = p.status, p.paid, p.oid, p.oldVer+1, p.body, p.waybill
+	r.ver++
 	s.recent.put(p.id, r)
 	return true, nil
 }
