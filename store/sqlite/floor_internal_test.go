@@ -81,7 +81,7 @@ func BenchmarkStatementFloor(b *testing.B) {
 		b.StartTimer()
 		var steps [5]time.Duration
 		step := func(k int, fn func(lo int)) {
-			t0 := floorCPU(syscall.RUSAGE_THREAD)
+			c0 := floorCPU(syscall.RUSAGE_THREAD)
 			for lo := 0; lo < n; lo += 64 {
 				f.exec("BEGIN IMMEDIATE")
 				fn(lo)
@@ -93,76 +93,70 @@ func BenchmarkStatementFloor(b *testing.B) {
 					}
 				}
 			}
-			steps[k] += floorCPU(syscall.RUSAGE_THREAD) - t0
+			steps[k] += floorCPU(syscall.RUSAGE_THREAD) - c0
 		}
 		all0 := floorCPU(syscall.RUSAGE_SELF)
-		// The writer on a thread of its own, so that its CPU time is its
-		// thread's.
-		wdone := make(chan struct{})
-		go func() {
-			defer close(wdone)
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
-			hash := strings.Repeat("9c3361d56d6d9bd5", 4)
-			body := make([]byte, 1047)
-			for i := range body {
-				body[i] = byte('a' + i%26)
+		// The writer keeps to its thread, so that its CPU time is the thread's.
+		runtime.LockOSThread()
+		hash := strings.Repeat("9c3361d56d6d9bd5", 4)
+		body := make([]byte, 1047)
+		for i := range body {
+			body[i] = byte('a' + i%26)
+		}
+		const t0 = int64(1794326421700000000)
+		seq := int64(0)
+		event := func(i int, action, from, to, detail string) {
+			seq++
+			f.exec(`INSERT INTO journal (seq, time, actor, order_id, action, from_st, to_st, detail, prev, hash) VALUES (?,?,?,?,?,?,?,?,?,?)`,
+				seq, t0+seq, "root", orderID(i), action, from, to, detail, hash, hash)
+		}
+		step(0, func(lo int) {
+			for i := lo; i < lo+64; i++ {
+				f.exec(`INSERT INTO orders (id, paid_at, body) VALUES (?, ?, ?)`, orderID(i), t0+int64(i), body)
+				f.exec(`INSERT INTO order_state (oid, id, status, paid_at) VALUES (last_insert_rowid(), ?, ?, ?)`, orderID(i), "approved", t0+int64(i))
+				event(i, "received", "", "received", "")
+				event(i, "reviewed", "received", "approved", "")
 			}
-			const t0 = int64(1794326421700000000)
-			seq := int64(0)
-			event := func(i int, action, from, to, detail string) {
-				seq++
-				f.exec(`INSERT INTO journal (seq, time, actor, order_id, action, from_st, to_st, detail, prev, hash) VALUES (?,?,?,?,?,?,?,?,?,?)`,
-					seq, t0+seq, "root", orderID(i), action, from, to, detail, hash, hash)
+			f.exec(`UPDATE journal_head SET seq = ?, hash = ? WHERE id = 1`, seq, hash)
+		})
+		docs := [2][3]string{{"waybill", "waybill-76x130", "tcp://127.0.0.1:9100"}, {"packing_list", "packing-80mm", "tcp://127.0.0.1:9101"}}
+		step(1, func(lo int) {
+			for i := lo; i < lo+64; i++ {
+				for d, doc := range docs {
+					js := int64(2*i + d + 1)
+					f.exec(`INSERT INTO jobs (`+jobCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`,
+						"J"+strconv.FormatInt(js, 10), orderID(i), doc[0], doc[1], "1", int64(1), doc[2], nil,
+						130.0, "queued", js, "", int64(0), int64(0), int64(0), "", int64(0), "sha256:"+hash, int64(2),
+						t0+js, t0+js, int64(0), int64(0), "")
+				}
+				f.exec(`UPDATE order_state SET waybill = ?, ver = ver + 1 WHERE oid = ? AND ver = ?`, body[:125], int64(i+1), int64(0))
+				event(i, "note", "approved", "approved", "waybill 7800000000"+strconv.Itoa(i)+" allocated")
 			}
-			step(0, func(lo int) {
-				for i := lo; i < lo+64; i++ {
-					f.exec(`INSERT INTO orders (id, paid_at, body) VALUES (?, ?, ?)`, orderID(i), t0+int64(i), body)
-					f.exec(`INSERT INTO order_state (oid, id, status, paid_at) VALUES (last_insert_rowid(), ?, ?, ?)`, orderID(i), "approved", t0+int64(i))
-					event(i, "received", "", "received", "")
-					event(i, "reviewed", "received", "approved", "")
+			f.exec(`UPDATE journal_head SET seq = ?, hash = ? WHERE id = 1`, seq, hash)
+		})
+		step(2, func(lo int) {
+			for _, doc := range docs {
+				f.exec(`UPDATE jobs SET state = 'sending', owner = ?, attempts = attempts + 1, updated_at = ? WHERE printer = ? AND state = 'queued' AND seq <= ?`,
+					"station", t0, doc[2], int64(2*(lo+64)))
+			}
+		})
+		step(3, func(lo int) {
+			for i := lo; i < lo+64; i++ {
+				for d, doc := range docs {
+					js := int64(2*i + d + 1)
+					f.exec(keepPlace, 130.0, "printed", "station", int64(1), int64(1), int64(0), "", int64(0), "sha256:"+hash, int64(2),
+						t0+js, t0+js, t0+js, "", nil, "J"+strconv.FormatInt(js, 10), "sending", doc[2], js)
 				}
-				f.exec(`UPDATE journal_head SET seq = ?, hash = ? WHERE id = 1`, seq, hash)
-			})
-			docs := [2][3]string{{"waybill", "waybill-76x130", "tcp://127.0.0.1:9100"}, {"packing_list", "packing-80mm", "tcp://127.0.0.1:9101"}}
-			step(1, func(lo int) {
-				for i := lo; i < lo+64; i++ {
-					for d, doc := range docs {
-						js := int64(2*i + d + 1)
-						f.exec(`INSERT INTO jobs (`+jobCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`,
-							"J"+strconv.FormatInt(js, 10), orderID(i), doc[0], doc[1], "1", int64(1), doc[2], nil,
-							130.0, "queued", js, "", int64(0), int64(0), int64(0), "", int64(0), "sha256:"+hash, int64(2),
-							t0+js, t0+js, int64(0), int64(0), "")
-					}
-					f.exec(`UPDATE order_state SET waybill = ?, ver = ver + 1 WHERE oid = ? AND ver = ?`, body[:125], int64(i+1), int64(0))
-					event(i, "note", "approved", "approved", "waybill 7800000000"+strconv.Itoa(i)+" allocated")
-				}
-				f.exec(`UPDATE journal_head SET seq = ?, hash = ? WHERE id = 1`, seq, hash)
-			})
-			step(2, func(lo int) {
-				for _, doc := range docs {
-					f.exec(`UPDATE jobs SET state = 'sending', owner = ?, attempts = attempts + 1, updated_at = ? WHERE printer = ? AND state = 'queued' AND seq <= ?`,
-						"station", t0, doc[2], int64(2*(lo+64)))
-				}
-			})
-			step(3, func(lo int) {
-				for i := lo; i < lo+64; i++ {
-					for d, doc := range docs {
-						js := int64(2*i + d + 1)
-						f.exec(keepPlace, 130.0, "printed", "station", int64(1), int64(1), int64(0), "", int64(0), "sha256:"+hash, int64(2),
-							t0+js, t0+js, t0+js, "", nil, "J"+strconv.FormatInt(js, 10), "sending", doc[2], js)
-					}
-				}
-			})
-			step(4, func(lo int) {
-				for i := lo; i < lo+64; i++ {
-					f.exec(`UPDATE order_state SET status = ?, ver = ver + 1 WHERE oid = ? AND ver = ?`, "printed", int64(i+1), int64(1))
-					event(i, "printed", "approved", "printed", "waybill waybill-76x130@1 sha256:16dad07aa2e3; packing_list packing-80mm@2 sha256:23d61c0ebaf6")
-				}
-				f.exec(`UPDATE journal_head SET seq = ?, hash = ? WHERE id = 1`, seq, hash)
-			})
-		}()
-		<-wdone
+			}
+		})
+		step(4, func(lo int) {
+			for i := lo; i < lo+64; i++ {
+				f.exec(`UPDATE order_state SET status = ?, ver = ver + 1 WHERE oid = ? AND ver = ?`, "printed", int64(i+1), int64(1))
+				event(i, "printed", "approved", "printed", "waybill waybill-76x130@1 sha256:16dad07aa2e3; packing_list packing-80mm@2 sha256:23d61c0ebaf6")
+			}
+			f.exec(`UPDATE journal_head SET seq = ?, hash = ? WHERE id = 1`, seq, hash)
+		})
+		runtime.UnlockOSThread()
 		close(ask)
 		<-ckDone
 		all := floorCPU(syscall.RUSAGE_SELF) - all0
