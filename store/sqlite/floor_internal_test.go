@@ -26,13 +26,16 @@ import (
 //     once a transaction;
 //   - queue: two job rows, the waybill on the state row, the waybill's journal
 //     note;
-//   - claim: one statement a printer claims its 64 jobs;
+//   - claim: one statement for each printer's 64 jobs;
 //   - finish: each job's outcome;
 //   - confirm: the order's status and its printed event.
 //
-// It reports the process's CPU time per order of each step and of all. With
-// the station's own work measured apart (BenchmarkShift's memory store), it
-// says what the shift costs at the least on a machine.
+// Checkpoints run beside the writer, as the store's do. It reports per order
+// the writing thread's CPU time in each step and in all (SQLite has one
+// writer, so no second core shares it) and the process's, checkpoints
+// included; it fails unless every job ended printed. With the station's own
+// work measured apart (BenchmarkShift's memory store), it says what a shift
+// costs at the least on a machine.
 //
 //	DADAN_BENCH_ORDERS=100000 go test -run '^$' -bench StatementFloor -benchtime 1x ./store/sqlite
 func BenchmarkStatementFloor(b *testing.B) {
