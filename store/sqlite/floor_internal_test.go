@@ -84,7 +84,7 @@ func BenchmarkStatementFloor(b *testing.B) {
 		b.StartTimer()
 		var steps [5]time.Duration
 		step := func(k int, fn func(lo int)) {
-			c0 := floorCPU(syscall.RUSAGE_THREAD)
+			c0 := threadCPU()
 			for lo := 0; lo < n; lo += 64 {
 				f.exec("BEGIN IMMEDIATE")
 				fn(lo)
@@ -96,9 +96,9 @@ func BenchmarkStatementFloor(b *testing.B) {
 					}
 				}
 			}
-			steps[k] += floorCPU(syscall.RUSAGE_THREAD) - c0
+			steps[k] += threadCPU() - c0
 		}
-		all0 := floorCPU(syscall.RUSAGE_SELF)
+		all0 := cpuTime()
 		// The writer keeps to its thread, so that its CPU time is the thread's.
 		runtime.LockOSThread()
 		hash := strings.Repeat("9c3361d56d6d9bd5", 4)
@@ -110,13 +110,13 @@ func BenchmarkStatementFloor(b *testing.B) {
 		seq := int64(0)
 		event := func(i int, action, from, to, detail string) {
 			seq++
-			f.exec(`INSERT INTO journal (seq, time, actor, order_id, action, from_st, to_st, detail, prev, hash) VALUES (?,?,?,?,?,?,?,?,?,?)`,
+			f.exec(insertEvent,
 				seq, t0+seq, "root", orderID(i), action, from, to, detail, hash, hash)
 		}
 		step(0, func(lo int) {
 			for i := lo; i < lo+64; i++ {
-				f.exec(`INSERT INTO orders (id, paid_at, body) VALUES (?, ?, ?)`, orderID(i), t0+int64(i), body)
-				f.exec(`INSERT INTO order_state (oid, id, status, paid_at) VALUES (last_insert_rowid(), ?, ?, ?)`, orderID(i), "approved", t0+int64(i))
+				f.exec(insertOrder, orderID(i), t0+int64(i), body)
+				f.exec(insertState, orderID(i), "approved", t0+int64(i))
 				event(i, "received", "", "received", "")
 				event(i, "reviewed", "received", "approved", "")
 			}
@@ -127,12 +127,12 @@ func BenchmarkStatementFloor(b *testing.B) {
 			for i := lo; i < lo+64; i++ {
 				for d, doc := range docs {
 					js := int64(2*i + d + 1)
-					f.exec(`INSERT INTO jobs (`+jobCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`,
+					f.exec(insertJobQ+` ON CONFLICT DO NOTHING`,
 						"J"+strconv.FormatInt(js, 10), orderID(i), doc[0], doc[1], "1", int64(1), doc[2], nil,
 						130.0, "queued", js, "", int64(0), int64(0), int64(0), "", int64(0), "sha256:"+hash, int64(2),
 						t0+js, t0+js, int64(0), int64(0), "")
 				}
-				f.exec(`UPDATE order_state SET waybill = ?, ver = ver + 1 WHERE oid = ? AND ver = ?`, body[:125], int64(i+1), int64(0))
+				f.exec(setWaybill, body[:125], int64(i+1), int64(0))
 				event(i, "note", "approved", "approved", "waybill 7800000000"+strconv.Itoa(i)+" allocated")
 			}
 			f.exec(`UPDATE journal_head SET seq = ?, hash = ? WHERE id = 1`, seq, hash)
@@ -154,7 +154,7 @@ func BenchmarkStatementFloor(b *testing.B) {
 		})
 		step(4, func(lo int) {
 			for i := lo; i < lo+64; i++ {
-				f.exec(`UPDATE order_state SET status = ?, ver = ver + 1 WHERE oid = ? AND ver = ?`, "printed", int64(i+1), int64(1))
+				f.exec(setStatusWaybill, "printed", body[:125], int64(i+1), int64(1))
 				event(i, "printed", "approved", "printed", "waybill waybill-76x130@1 sha256:16dad07aa2e3; packing_list packing-80mm@2 sha256:23d61c0ebaf6")
 			}
 			f.exec(`UPDATE journal_head SET seq = ?, hash = ? WHERE id = 1`, seq, hash)
@@ -162,7 +162,7 @@ func BenchmarkStatementFloor(b *testing.B) {
 		runtime.UnlockOSThread()
 		close(ask)
 		<-ckDone
-		all := floorCPU(syscall.RUSAGE_SELF) - all0
+		all := cpuTime() - all0
 		ck.Close()
 		b.StopTimer()
 		var printed int64
@@ -232,10 +232,10 @@ func (f *floor) query(q string, dest *int64) {
 	*dest = v[0].(int64)
 }
 
-// floorCPU is the CPU time used so far, user and system, by the process
-// (syscall.RUSAGE_SELF) or by the calling thread (RUSAGE_THREAD).
-func floorCPU(who int) time.Duration {
+// threadCPU is the calling thread's user and system CPU time so far
+// (cpuTime's, for one thread).
+func threadCPU() time.Duration {
 	var ru syscall.Rusage
-	_ = syscall.Getrusage(who, &ru)
+	_ = syscall.Getrusage(syscall.RUSAGE_THREAD, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -18,6 +18,9 @@ const jobCols = `id, order_id, doc, template, version, copy, printer, data, medi
 	attempts, print_count, reprint, reprint_reason, rerender, hash, revision, created_at, updated_at, sent_at,
 	printed_at, last_error`
 
+// insertJobQ inserts a job, every column given.
+const insertJobQ = `INSERT INTO jobs (` + jobCols + `) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
+
 type scanner interface{ Scan(dest ...any) error }
 
 func (s *Store) scanJob(r scanner) (printer.Job, error) {
@@ -280,7 +283,7 @@ func insertJobIf(w *wconn, j *printer.Job) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	r, err := w.exec(`INSERT INTO jobs (`+jobCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`,
+	r, err := w.exec(insertJobQ+` ON CONFLICT DO NOTHING`,
 		j.ID, j.Key.Order, string(j.Key.Doc), j.Key.Template, j.Key.Version, j.Key.Copy, j.Printer, blob(j.Data),
 		j.MediaLength, string(j.State), j.Seq, j.Owner, j.Attempts, j.PrintCount, b2i(j.Reprint), j.ReprintReason,
 		b2i(j.Rerender), j.Hash, j.Revision, created, updated, sent, printed, j.LastError)
@@ -295,7 +298,7 @@ func insertJob(w *wconn, j *printer.Job) error {
 	if err != nil {
 		return err
 	}
-	_, err = w.exec(`INSERT INTO jobs (`+jobCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+	_, err = w.exec(insertJobQ,
 		j.ID, j.Key.Order, string(j.Key.Doc), j.Key.Template, j.Key.Version, j.Key.Copy, j.Printer, blob(j.Data),
 		j.MediaLength, string(j.State), j.Seq, j.Owner, j.Attempts, j.PrintCount, b2i(j.Reprint), j.ReprintReason,
 		b2i(j.Rerender), j.Hash, j.Revision, created, updated, sent, printed, j.LastError)

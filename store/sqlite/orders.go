@@ -62,6 +62,15 @@ func (s *Store) decodeWaybill(id string, v []byte) (*order.Waybill, error) {
 	return wb, nil
 }
 
+// The statements that store an order and its state row, and that change the
+// state row (setState).
+const (
+	insertOrder      = `INSERT INTO orders (id, paid_at, body) VALUES (?, ?, ?)`
+	insertState      = `INSERT INTO order_state (oid, id, status, paid_at) VALUES (last_insert_rowid(), ?, ?, ?)`
+	setStatusWaybill = `UPDATE order_state SET status = ?, waybill = ?, ver = ver + 1 WHERE oid = ? AND ver = ?`
+	setWaybill       = `UPDATE order_state SET waybill = ?, ver = ver + 1 WHERE oid = ? AND ver = ?`
+)
+
 const insertEvent = `INSERT INTO journal (seq, time, actor, order_id, action, from_st, to_st, detail, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // appendEvents journals evs after the recorded head, sealing each into the hash
@@ -138,14 +147,14 @@ func (s *Store) CreateOrder(ctx context.Context, o *order.Order, evs ...order.Ev
 	id, status := o.ID, string(o.Status)
 	body = s.seal(adOrder, id, body)
 	return s.write(ctx, func(w *wconn) error {
-		_, err := w.exec(`INSERT INTO orders (id, paid_at, body) VALUES (?, ?, ?)`, id, paid, body)
+		_, err := w.exec(insertOrder, id, paid, body)
 		if isConstraint(err) {
 			return fmt.Errorf("%w: %s", order.ErrExists, id)
 		}
 		if err != nil {
 			return err
 		}
-		if _, err := w.exec(`INSERT INTO order_state (oid, id, status, paid_at) VALUES (last_insert_rowid(), ?, ?, ?)`, id, status, paid); err != nil {
+		if _, err := w.exec(insertState, id, status, paid); err != nil {
 			return err
 		}
 		return appendEvents(w, evs)
@@ -317,9 +326,9 @@ func setState(w *wconn, oid int64, status, oldStatus string, waybill []byte, old
 	var res sql.Result
 	var err error
 	if status != oldStatus {
-		res, err = w.exec(`UPDATE order_state SET status = ?, waybill = ?, ver = ver + 1 WHERE oid = ? AND ver = ?`, status, waybill, oid, oldVer)
+		res, err = w.exec(setStatusWaybill, status, waybill, oid, oldVer)
 	} else {
-		res, err = w.exec(`UPDATE order_state SET waybill = ?, ver = ver + 1 WHERE oid = ? AND ver = ?`, waybill, oid, oldVer)
+		res, err = w.exec(setWaybill, waybill, oid, oldVer)
 	}
 	if err != nil {
 		return 0, err
